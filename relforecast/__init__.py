@@ -1,0 +1,53 @@
+"""relforecast: forecast monthly bilateral relation scores on a bounded scale.
+
+The public API is re-exported here::
+
+    import relforecast as rf
+    s = rf.datasets.demo()
+    fit = rf.ARIMA(order="auto").fit(s, shocks=rf.datasets.demo_shocks())
+    fc = fit.forecast(12, n_paths=10_000, rng=0)
+    fc.prob_cross(-6, within=12), fc.mc_se(-6)
+"""
+
+from importlib.metadata import PackageNotFoundError, version
+
+from relforecast import datasets
+from relforecast.data import load_panel, load_scores
+from relforecast.exceptions import (
+    DataError,
+    FitError,
+    ForecastError,
+    RelforecastError,
+    ScaleError,
+    ShockError,
+)
+from relforecast.forecast import Forecast
+from relforecast.models import ARIMA, ARIMAResult
+from relforecast.scale import TSINGHUA_SCALE, Level, Scale
+from relforecast.shocks import Shock, ShockCalendar
+
+try:
+    __version__ = version("relforecast")
+except PackageNotFoundError:  # running from a source tree that is not installed
+    __version__ = "0+unknown"
+
+__all__ = [
+    "ARIMA",
+    "TSINGHUA_SCALE",
+    "ARIMAResult",
+    "DataError",
+    "FitError",
+    "Forecast",
+    "ForecastError",
+    "Level",
+    "RelforecastError",
+    "Scale",
+    "ScaleError",
+    "Shock",
+    "ShockCalendar",
+    "ShockError",
+    "__version__",
+    "datasets",
+    "load_panel",
+    "load_scores",
+]

@@ -1,0 +1,213 @@
+"""The ``relforecast`` command.
+
+Errors print one line on stderr and exit non-zero, never a traceback::
+
+    relforecast forecast                       # the embedded synthetic demo
+    relforecast forecast data.csv --dyad Japan --shocks shocks.yaml --format json
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+import pandas as pd
+
+from relforecast import __version__
+from relforecast.data import load_scores
+from relforecast.datasets import demo, demo_shocks
+from relforecast.exceptions import RelforecastError
+from relforecast.forecast import Forecast
+from relforecast.models.arima import ARIMA
+from relforecast.shocks import ShockCalendar
+
+__all__ = ["cli", "main", "run"]
+
+MODELS = ("auto", "arima")
+
+
+def _load(
+    data: str | None, dyad: str | None, columns: dict[str, str], fill: str | None
+) -> tuple[pd.Series, ShockCalendar | None]:
+    """Series and default calendar: the demo when no DATA is given."""
+    if data is None:
+        if dyad is not None:
+            raise click.UsageError("--dyad needs a DATA file (without DATA the demo is used)")
+        return demo(), demo_shocks()
+    return load_scores(Path(data), dyad, fill=fill, **columns), None
+
+
+def _model(name: str) -> ARIMA:
+    # "auto" becomes the backtest-chosen combination once regime-switching models exist;
+    # today it is ARIMA with automatic order selection.
+    return ARIMA(order="auto")
+
+
+def _data_options(func):
+    options = [
+        click.option("--dyad", help="Dyad (partner country) to use, e.g. Japan."),
+        click.option(
+            "--country-col",
+            default="country",
+            show_default=True,
+            help="Column naming the dyad in a long CSV.",
+        ),
+        click.option("--date-col", default="ym", show_default=True, help="Month column."),
+        click.option("--score-col", default="score", show_default=True, help="Score column."),
+        click.option(
+            "--fill",
+            type=click.Choice(["ffill", "interpolate"]),
+            help="Fill missing months instead of refusing them.",
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="relforecast")
+def cli() -> None:
+    """Forecast monthly bilateral relation scores (Tsinghua scale, -9 ... 9)."""
+
+
+@cli.command()
+@click.argument("data", required=False, type=click.Path(dir_okay=False))
+@_data_options
+@click.option("--model", type=click.Choice(MODELS), default="auto", show_default=True)
+@click.option("--horizon", type=click.IntRange(1, 120), default=12, show_default=True)
+@click.option(
+    "--shocks",
+    "shocks_file",
+    type=click.Path(dir_okay=False),
+    help="YAML shock calendar (see docs/shocks.md).",
+)
+@click.option(
+    "--paths",
+    type=click.IntRange(1, 1_000_000),
+    default=10_000,
+    show_default=True,
+    help="Number of simulated paths.",
+)
+@click.option("--seed", type=int, default=0, show_default=True, help="Random seed.")
+@click.option(
+    "--threshold",
+    type=float,
+    default=-6.0,
+    show_default=True,
+    help="Crossing threshold (strictly below counts).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "csv"]),
+    default="table",
+    show_default=True,
+)
+def forecast(
+    data: str | None,
+    dyad: str | None,
+    country_col: str,
+    date_col: str,
+    score_col: str,
+    fill: str | None,
+    model: str,
+    horizon: int,
+    shocks_file: str | None,
+    paths: int,
+    seed: int,
+    threshold: float,
+    fmt: str,
+) -> None:
+    """Simulate HORIZON months ahead of DATA (default: the synthetic demo)."""
+    series, calendar = _load(
+        data, dyad, {"country_col": country_col, "date_col": date_col, "score_col": score_col}, fill
+    )
+    if shocks_file is not None:
+        calendar = ShockCalendar.from_yaml(shocks_file)
+    fit = _model(model).fit(series, shocks=calendar)
+    fc = fit.forecast(horizon, n_paths=paths, rng=seed)
+    click.echo(_render(fc, fit.name, threshold, seed, fmt))
+
+
+def _render(fc: Forecast, model: str, threshold: float, seed: int, fmt: str) -> str:
+    p, se = fc.prob_cross(threshold), fc.mc_se(threshold)
+    table = fc.to_frame(threshold=threshold)
+    if fmt == "csv":
+        return table.to_csv(float_format="%.4f").rstrip("\n")
+    name = str(fc.history.name) if fc.history is not None else ""
+    if fmt == "json":
+        doc = {
+            "dyad": name,
+            "model": model,
+            "origin": str(fc.history.index[-1]),
+            "horizon": fc.horizon,
+            "n_paths": fc.n_paths,
+            "seed": seed,
+            "threshold": threshold,
+            "prob_cross": p,
+            "prob_cross_mc_se": se,
+            "months": [
+                {
+                    "month": str(m),
+                    **{k: (v if isinstance(v, str) else float(v)) for k, v in row.items()},
+                }
+                for m, row in table.iterrows()
+            ],
+        }
+        return json.dumps(doc, indent=2, ensure_ascii=False)
+    head = (
+        f"{name}: {model}, data to {fc.history.index[-1]}, {fc.n_paths} paths, seed {seed}\n"
+        f"P(score < {threshold:g} within {fc.horizon} months) = {p:.3f} "
+        f"(Monte Carlo s.e. {se:.3f})\n"
+    )
+    cols = [
+        "mean",
+        "q10",
+        "q50",
+        "q90",
+        f"p_below_{threshold:g}",
+        f"p_cross_{threshold:g}",
+        "level",
+    ]
+    return head + table[cols].to_string(float_format=lambda v: f"{v:6.2f}")
+
+
+def _one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    return text or type(exc).__name__
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: run the CLI, turning every error into one line on stderr."""
+    try:
+        cli.main(args=argv, prog_name="relforecast", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except click.exceptions.Abort:
+        click.echo("relforecast: aborted", err=True)
+        return 130
+    except click.ClickException as exc:
+        click.echo(f"relforecast: error: {_one_line(exc.format_message())}", err=True)
+        return exc.exit_code
+    except RelforecastError as exc:
+        click.echo(f"relforecast: error: {_one_line(exc)}", err=True)
+        return 1
+    except (OSError, ValueError) as exc:
+        click.echo(f"relforecast: error: {_one_line(exc)}", err=True)
+        return 1
+    except Exception as exc:  # last resort: still one line, never a traceback
+        click.echo(
+            f"relforecast: internal error ({type(exc).__name__}): {_one_line(exc)}; "
+            "please report it",
+            err=True,
+        )
+        return 3
+    return 0
+
+
+def run() -> None:
+    """Console-script entry point (``relforecast``)."""
+    sys.exit(main())

@@ -1,0 +1,387 @@
+"""Load and validate monthly score series: one dyad (``load_scores``) or many (``load_panel``).
+
+Accepted inputs
+---------------
+* the long layout of the Tsinghua data (columns ``country, year, month, ym, score``), from a
+  CSV path or a DataFrame; other column names are mapped with ``country_col``, ``date_col``,
+  ``score_col`` (or ``year_col`` + ``month_col`` when there is no single date column);
+* a wide layout: one column per dyad, months in a date column or the index;
+* a ``pd.Series`` indexed by months.
+
+Every series comes back as ``float`` values on a monthly :class:`pandas.PeriodIndex`, sorted,
+named after its dyad, with no gaps and every value inside the scale.
+"""
+
+from __future__ import annotations
+
+from os import PathLike
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from relforecast._typing import FillMethod, PathOrFrame
+from relforecast.exceptions import DataError
+from relforecast.scale import TSINGHUA_SCALE, Scale
+
+__all__ = [
+    "MIN_MONTHS",
+    "dyad_key",
+    "load_panel",
+    "load_scores",
+    "require_length",
+    "validate_series",
+]
+
+MIN_MONTHS = 36
+"""Shortest series (in months) a model is fitted to."""
+
+# Spellings of the same partner across the files a user is likely to hold.
+_ALIASES = {
+    "united states": "us",
+    "usa": "us",
+    "u.s.": "us",
+    "america": "us",
+    "united kingdom": "uk",
+    "britain": "uk",
+    "great britain": "uk",
+    "russian federation": "russia",
+}
+
+
+def dyad_key(name: object) -> str:
+    """Normalised key used to match dyad names across files ("United States" == "US")."""
+    key = str(name).strip().lower()
+    return _ALIASES.get(key, key)
+
+
+def _preview(items: list, n: int = 6) -> str:
+    shown = ", ".join(str(i) for i in items[:n])
+    return shown + (f", ... ({len(items)} in all)" if len(items) > n else "")
+
+
+# ---------------------------------------------------------------------------------- reading
+def _read_table(source: str | PathLike) -> pd.DataFrame:
+    path = Path(source)
+    if not path.exists():
+        raise DataError(f"data file {str(path)!r} does not exist; check the path")
+    if path.is_dir():
+        raise DataError(f"{str(path)!r} is a folder; give the path of a CSV file")
+    if path.stat().st_size == 0:
+        raise DataError(f"data file {str(path)!r} is empty; expected a CSV with a header row")
+    try:
+        frame = pd.read_csv(path, encoding="utf-8-sig")
+    except pd.errors.EmptyDataError as exc:
+        raise DataError(f"data file {str(path)!r} has no columns; expected a CSV header") from exc
+    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
+        raise DataError(f"cannot parse {str(path)!r} as CSV: {exc}") from exc
+    if frame.empty:
+        raise DataError(f"data file {str(path)!r} has a header but no rows")
+    return frame
+
+
+def _parse_months(values: pd.Series | pd.Index, what: str) -> pd.PeriodIndex:
+    """Parse month labels ('2025-08', '2025-08-01', Timestamps, Periods) to a monthly index."""
+    if isinstance(values, pd.PeriodIndex):
+        return values.asfreq("M")
+    raw = pd.Series(np.asarray(values, dtype=object))
+    if len(raw) and all(isinstance(v, pd.Period) for v in raw):
+        return pd.PeriodIndex(list(raw)).asfreq("M")
+    parsed = pd.to_datetime(raw.astype(str), errors="coerce", format="mixed")
+    bad = raw[parsed.isna()]
+    if len(bad):
+        raise DataError(
+            f"unparseable {what}: {_preview([repr(v) for v in bad.tolist()])}; "
+            "use year-month labels such as '2025-08'"
+        )
+    return pd.PeriodIndex(parsed, freq="M")
+
+
+def _months_from_columns(
+    frame: pd.DataFrame, date_col: str, year_col: str, month_col: str
+) -> pd.PeriodIndex:
+    if date_col in frame.columns:
+        return _parse_months(frame[date_col], f"dates in column {date_col!r}")
+    if year_col in frame.columns and month_col in frame.columns:
+        year = pd.to_numeric(frame[year_col], errors="coerce")
+        month = pd.to_numeric(frame[month_col], errors="coerce")
+        bad = frame[year.isna() | month.isna() | ~month.between(1, 12)]
+        if len(bad):
+            pairs = [f"{y}-{m}" for y, m in zip(bad[year_col], bad[month_col], strict=False)]
+            raise DataError(
+                f"unparseable year/month in columns {year_col!r}/{month_col!r}: {_preview(pairs)}"
+            )
+        return pd.PeriodIndex.from_fields(year=year.astype(int), month=month.astype(int), freq="M")
+    raise DataError(
+        f"no date column: expected {date_col!r} or {year_col!r} + {month_col!r} among "
+        f"{list(frame.columns)}; name yours with date_col=... (CLI: --date-col)"
+    )
+
+
+# ------------------------------------------------------------------------------ validation
+def validate_series(
+    values: pd.Series,
+    months: pd.PeriodIndex,
+    name: str,
+    *,
+    scale: Scale | None = TSINGHUA_SCALE,
+    fill: FillMethod | None = None,
+) -> pd.Series:
+    """Check one dyad's months and values and return a clean monthly series.
+
+    Parameters
+    ----------
+    values : pd.Series
+        Raw values in the same order as ``months``.
+    months : pd.PeriodIndex
+        Monthly periods, one per value.
+    name : str
+        Dyad name, used in messages and as the series name.
+    scale : Scale or None
+        Values must lie inside its bounds; ``None`` skips the check.
+    fill : {"ffill", "interpolate"} or None
+        What to do with missing months. ``None`` (default) raises :class:`DataError` naming
+        them; ``"ffill"`` carries the last score forward; ``"interpolate"`` interpolates
+        linearly and rounds to the scale's resolution. Filled months are listed in
+        ``series.attrs["filled_months"]``.
+
+    Returns
+    -------
+    pd.Series
+        ``float`` values on a sorted, gap-free monthly ``PeriodIndex``.
+    """
+    if len(values) == 0:
+        raise DataError(f"no observations for {name!r}")
+    raw = pd.Series(np.asarray(values, dtype=object), index=months)
+    numeric = pd.to_numeric(raw, errors="coerce")
+    not_numeric = raw[numeric.isna() & raw.notna() & (raw.astype(str).str.strip() != "")]
+    if len(not_numeric):
+        items = [f"{m}: {v!r}" for m, v in not_numeric.items()]
+        raise DataError(
+            f"non-numeric scores for {name!r} at {_preview(items)}; scores must be numbers"
+        )
+    dup = numeric.index[numeric.index.duplicated()].unique()
+    if len(dup):
+        raise DataError(
+            f"duplicated months for {name!r}: {_preview([str(m) for m in dup])}; "
+            "keep one score per month"
+        )
+    series = numeric.sort_index().astype(float)
+    series = series[series.notna()] if series.isna().any() else series
+    if series.empty:
+        raise DataError(f"no numeric scores for {name!r}")
+    full = pd.period_range(series.index[0], series.index[-1], freq="M")
+    missing = full.difference(series.index)
+    if scale is not None:
+        outside = series[(series < scale.lower) | (series > scale.upper)]
+        if len(outside):
+            items = [f"{m}: {v}" for m, v in outside.items()]
+            raise DataError(
+                f"scores outside the {scale.name} scale [{scale.lower}, {scale.upper}] for "
+                f"{name!r} at {_preview(items)}; fix the values or pass a wider scale"
+            )
+    series = series.reindex(full)
+    if len(missing):
+        if fill is None:
+            raise DataError(
+                f"missing months for {name!r}: {_preview([str(m) for m in missing])}; "
+                "supply them or pass fill='ffill' or fill='interpolate' (CLI: --fill)"
+            )
+        if fill == "ffill":
+            series = series.ffill()
+        elif fill == "interpolate":
+            series = series.interpolate()
+            if scale is not None:
+                series = pd.Series(scale.round(series.to_numpy()), index=series.index)
+        else:
+            raise DataError(f"fill={fill!r} is not known; use 'ffill', 'interpolate' or None")
+    series.name = name
+    series.index.name = "month"
+    series.attrs["filled_months"] = [str(m) for m in missing]
+    return series
+
+
+def require_length(
+    series: pd.Series, min_months: int = MIN_MONTHS, what: str = "this model"
+) -> None:
+    """Raise :class:`DataError` when ``series`` is shorter than ``min_months``."""
+    if len(series) < min_months:
+        raise DataError(
+            f"series {series.name!r} has {len(series)} months, too short for {what} "
+            f"(needs at least {min_months}); use a longer span"
+        )
+
+
+# --------------------------------------------------------------------------------- loaders
+def _is_long(frame: pd.DataFrame, country_col: str, score_col: str) -> bool:
+    return country_col in frame.columns and score_col in frame.columns
+
+
+def _split_long(
+    frame: pd.DataFrame,
+    country_col: str,
+    date_col: str,
+    score_col: str,
+    year_col: str,
+    month_col: str,
+) -> dict[str, tuple[pd.Series, pd.PeriodIndex]]:
+    months = _months_from_columns(frame, date_col, year_col, month_col)
+    names = frame[country_col].astype(str).str.strip()
+    out: dict[str, tuple[pd.Series, pd.PeriodIndex]] = {}
+    for dyad in pd.unique(names):
+        mask = (names == dyad).to_numpy()
+        out[str(dyad)] = (frame[score_col][mask].reset_index(drop=True), months[mask])
+    return out
+
+
+def _split_wide(frame: pd.DataFrame, date_col: str) -> dict[str, tuple[pd.Series, pd.PeriodIndex]]:
+    if date_col in frame.columns:
+        months = _parse_months(frame[date_col], f"dates in column {date_col!r}")
+        frame = frame.drop(columns=[date_col])
+    else:
+        months = _parse_months(frame.index, "dates in the index")
+    if frame.shape[1] == 0:
+        raise DataError("the table has no score columns besides the dates")
+    return {str(col): (frame[col].reset_index(drop=True), months) for col in frame.columns}
+
+
+def _collect(
+    source: PathOrFrame,
+    country_col: str,
+    date_col: str,
+    score_col: str,
+    year_col: str,
+    month_col: str,
+) -> dict[str, tuple[pd.Series, pd.PeriodIndex]]:
+    if isinstance(source, pd.Series):
+        name = str(source.name) if source.name is not None else "series"
+        return {name: (source.reset_index(drop=True), _parse_months(source.index, "dates"))}
+    if isinstance(source, str | PathLike):
+        frame = _read_table(source)
+    elif isinstance(source, pd.DataFrame):
+        frame = source
+        if frame.empty:
+            raise DataError("the DataFrame is empty; expected monthly scores")
+    else:
+        raise DataError(
+            f"cannot read scores from a {type(source).__name__}; pass a CSV path, a DataFrame "
+            "or a Series"
+        )
+    if _is_long(frame, country_col, score_col):
+        return _split_long(frame, country_col, date_col, score_col, year_col, month_col)
+    if score_col in frame.columns and country_col not in frame.columns:
+        months = _months_from_columns(frame, date_col, year_col, month_col)
+        return {score_col: (frame[score_col].reset_index(drop=True), months)}
+    return _split_wide(frame, date_col)
+
+
+def _match(requested: str, available: list[str]) -> str:
+    key = dyad_key(requested)
+    for name in available:
+        if dyad_key(name) == key:
+            return name
+    raise DataError(f"unknown dyad {requested!r}; the data has: {', '.join(available)}")
+
+
+def load_scores(
+    source: PathOrFrame,
+    dyad: str | None = None,
+    *,
+    country_col: str = "country",
+    date_col: str = "ym",
+    score_col: str = "score",
+    year_col: str = "year",
+    month_col: str = "month",
+    fill: FillMethod | None = None,
+    scale: Scale | None = TSINGHUA_SCALE,
+) -> pd.Series:
+    """Load one dyad's monthly scores as a validated series.
+
+    Parameters
+    ----------
+    source : str, path, DataFrame or Series
+        A CSV path or a table in the long or wide layout, or a series indexed by months.
+    dyad : str, optional
+        Which dyad to return (case-insensitive; "United States" matches "US"). Required when
+        the source holds several.
+    country_col, date_col, score_col, year_col, month_col : str
+        Column names of the long layout. ``year_col`` + ``month_col`` are used when
+        ``date_col`` is absent.
+    fill : {"ffill", "interpolate"}, optional
+        How to fill missing months; by default they are an error that names them.
+    scale : Scale or None
+        Scale whose bounds the values must respect (``None``: no check).
+
+    Returns
+    -------
+    pd.Series
+        Float scores on a monthly ``PeriodIndex``, named after the dyad.
+
+    Raises
+    ------
+    DataError
+        Empty file, unparseable dates, non-numeric or out-of-scale values, duplicated or
+        missing months, unknown dyad (the message lists those present).
+
+    Examples
+    --------
+    >>> import relforecast as rf
+    >>> path = "../shared/data/tsinghua_relations_long.csv"
+    >>> s = rf.load_scores(path, dyad="Japan")  # doctest: +SKIP
+    >>> s.index[-1]  # doctest: +SKIP
+    Period('2025-08', 'M')
+    """
+    parts = _collect(source, country_col, date_col, score_col, year_col, month_col)
+    names = list(parts)
+    if dyad is None:
+        if len(names) > 1:
+            raise DataError(
+                f"the data holds {len(names)} dyads ({', '.join(names)}); choose one with "
+                "dyad=... (CLI: --dyad)"
+            )
+        name = names[0]
+    else:
+        name = _match(dyad, names)
+    values, months = parts[name]
+    return validate_series(values, months, name, scale=scale, fill=fill)
+
+
+def load_panel(
+    source: PathOrFrame,
+    dyads: list[str] | None = None,
+    *,
+    country_col: str = "country",
+    date_col: str = "ym",
+    score_col: str = "score",
+    year_col: str = "year",
+    month_col: str = "month",
+    fill: FillMethod | None = None,
+    scale: Scale | None = TSINGHUA_SCALE,
+) -> pd.DataFrame:
+    """Load several dyads as a wide table (months x dyads).
+
+    Each dyad is validated on its own span as in :func:`load_scores`; when spans differ, the
+    table covers their union and months outside a dyad's span are left empty (``NaN``) —
+    take ``panel[dyad].dropna()`` for one dyad.
+
+    Parameters
+    ----------
+    source : str, path or DataFrame
+        Long or wide layout.
+    dyads : list of str, optional
+        Subset to keep (default: all, in file order).
+    country_col, date_col, score_col, year_col, month_col, fill, scale
+        As in :func:`load_scores`.
+
+    Returns
+    -------
+    pd.DataFrame
+        Monthly ``PeriodIndex`` rows, one column per dyad.
+    """
+    parts = _collect(source, country_col, date_col, score_col, year_col, month_col)
+    available = list(parts)
+    chosen = available if dyads is None else [_match(d, available) for d in dyads]
+    series = [validate_series(*parts[n], n, scale=scale, fill=fill) for n in chosen]
+    panel = pd.concat(series, axis=1)
+    panel.index.name = "month"
+    return panel

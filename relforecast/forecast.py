@@ -1,0 +1,298 @@
+"""``Forecast``: simulated future paths and every question asked of them.
+
+A forecast keeps its whole simulated paths (``n_paths x horizon``) so that any functional of
+the path — the minimum over a window, the first month below a threshold, the level at the
+end — is answered from the same draws, with its Monte Carlo error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from relforecast.exceptions import ForecastError
+from relforecast.scale import TSINGHUA_SCALE, Scale
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+__all__ = ["Forecast"]
+
+
+class Forecast:
+    """Simulated future paths of a score, with the questions a forecaster asks of them.
+
+    Parameters
+    ----------
+    paths : ndarray, shape (n_paths, horizon)
+        Simulated scores; row = one path, column = one forecast month.
+    index : pd.PeriodIndex
+        The forecast months (length ``horizon``).
+    scale : Scale or None
+        The scale of the scores (level names, bounds, default threshold). ``None`` for an
+        unbounded series.
+    history : pd.Series, optional
+        The observed series the model saw, kept for plots.
+    model : str
+        Short description of the model that produced the paths.
+    regimes : ndarray of int, shape (n_paths, horizon), optional
+        Simulated regime of each path and month (regime-switching models).
+    regime_names : sequence of str, optional
+        Names of the regimes, in the order of their codes.
+    meta : dict, optional
+        Anything worth keeping with the forecast (seed, parameters, notes).
+    """
+
+    def __init__(
+        self,
+        paths: np.ndarray,
+        index: pd.PeriodIndex,
+        scale: Scale | None = TSINGHUA_SCALE,
+        *,
+        history: pd.Series | None = None,
+        model: str = "",
+        regimes: np.ndarray | None = None,
+        regime_names: Sequence[str] | None = None,
+        meta: dict[str, Any] | None = None,
+    ) -> None:
+        paths = np.asarray(paths, dtype=float)
+        if paths.ndim != 2 or paths.shape[1] != len(index):
+            raise ForecastError(
+                f"paths must be (n_paths, horizon={len(index)}), got shape {paths.shape}"
+            )
+        if not np.all(np.isfinite(paths)):
+            raise ForecastError(
+                f"{int((~np.isfinite(paths)).sum())} simulated values are not finite; "
+                "the fitted model is unstable — try a simpler order"
+            )
+        if scale is not None and not np.all(scale.contains(paths)):
+            raise ForecastError("simulated paths leave the scale's bounds (a model bug; report it)")
+        self.paths = paths
+        self.index = index
+        self.scale = scale
+        self.history = history
+        self.model = model
+        self.regimes = regimes
+        self.regime_names = list(regime_names) if regime_names is not None else None
+        self.meta = dict(meta or {})
+
+    # ---------------------------------------------------------------------- basics
+    @property
+    def n_paths(self) -> int:
+        """Number of simulated paths."""
+        return self.paths.shape[0]
+
+    @property
+    def horizon(self) -> int:
+        """Number of forecast months."""
+        return self.paths.shape[1]
+
+    def __repr__(self) -> str:
+        span = f"{self.index[0]}..{self.index[-1]}" if len(self.index) else "empty"
+        return f"Forecast({self.model or 'model'}, {span}, {self.n_paths} paths)"
+
+    def _threshold(self, threshold: float | None) -> float:
+        if threshold is not None:
+            return float(threshold)
+        if self.scale is not None and self.scale.critical is not None:
+            return self.scale.critical
+        raise ForecastError("give a threshold: this forecast's scale has no critical point")
+
+    def _within(self, within: int | None) -> int:
+        if within is None:
+            return self.horizon
+        if int(within) != within or not 1 <= within <= self.horizon:
+            raise ForecastError(
+                f"within={within!r} must be a whole number of months from 1 to the horizon "
+                f"({self.horizon})"
+            )
+        return int(within)
+
+    def window(self, first: str | pd.Period, last: str | pd.Period) -> Forecast:
+        """The same paths restricted to the months ``first`` ... ``last`` (inclusive)."""
+        lo, hi = pd.Period(first, "M"), pd.Period(last, "M")
+        mask = (self.index >= lo) & (self.index <= hi)
+        if not mask.any():
+            raise ForecastError(
+                f"window {lo}..{hi} does not overlap the forecast months "
+                f"{self.index[0]}..{self.index[-1]}; forecast further ahead"
+            )
+        regimes = self.regimes[:, mask] if self.regimes is not None else None
+        return Forecast(
+            self.paths[:, mask],
+            self.index[mask],
+            self.scale,
+            history=self.history,
+            model=self.model,
+            regimes=regimes,
+            regime_names=self.regime_names,
+            meta=self.meta,
+        )
+
+    # --------------------------------------------------------------- distribution
+    def mean(self) -> pd.Series:
+        """Mean path."""
+        return pd.Series(self.paths.mean(axis=0), index=self.index, name="mean")
+
+    def quantiles(self, q: Sequence[float] = (0.1, 0.5, 0.9)) -> pd.DataFrame:
+        """Quantiles per month.
+
+        Parameters
+        ----------
+        q : sequence of float
+            Probabilities in [0, 1].
+
+        Returns
+        -------
+        pd.DataFrame
+            Rows = forecast months, columns = the probabilities.
+        """
+        qs = np.atleast_1d(np.asarray(q, dtype=float))
+        if np.any((qs < 0) | (qs > 1)):
+            raise ForecastError(f"quantile levels must lie in [0, 1], got {list(qs)}")
+        values = np.quantile(self.paths, qs, axis=0).T
+        return pd.DataFrame(values, index=self.index, columns=list(qs))
+
+    def median(self) -> pd.Series:
+        """Median path (month by month)."""
+        return self.quantiles([0.5])[0.5].rename("median")
+
+    def interval(self, coverage: float = 0.8) -> pd.DataFrame:
+        """Central interval holding ``coverage`` of the paths each month (columns lower, upper)."""
+        if not 0 < coverage < 1:
+            raise ForecastError(f"coverage must lie strictly between 0 and 1, got {coverage!r}")
+        a = (1 - coverage) / 2
+        qs = self.quantiles([a, 1 - a])
+        qs.columns = ["lower", "upper"]
+        return qs
+
+    # ---------------------------------------------------------------- thresholds
+    def prob_below(self, threshold: float | None = None) -> pd.Series:
+        """P(score strictly below ``threshold``) in each month (default: the critical point)."""
+        t = self._threshold(threshold)
+        return pd.Series((self.paths < t).mean(axis=0), index=self.index, name=f"P(<{t:g})")
+
+    def prob_above(self, threshold: float) -> pd.Series:
+        """P(score strictly above ``threshold``) in each month."""
+        t = float(threshold)
+        return pd.Series((self.paths > t).mean(axis=0), index=self.index, name=f"P(>{t:g})")
+
+    def crossed(self, threshold: float | None = None, within: int | None = None) -> np.ndarray:
+        """Boolean per path: does it go strictly below ``threshold`` in months 1..``within``?"""
+        t, w = self._threshold(threshold), self._within(within)
+        return (self.paths[:, :w] < t).any(axis=1)
+
+    def prob_cross(self, threshold: float | None = None, within: int | None = None) -> float:
+        """P(the path goes strictly below ``threshold`` in forecast months 1..``within``).
+
+        Parameters
+        ----------
+        threshold : float, optional
+            Default: the scale's critical point (-6 on the Tsinghua scale).
+        within : int, optional
+            Months counted from the first forecast month; default the whole horizon.
+        """
+        return float(self.crossed(threshold, within).mean())
+
+    def mc_se(self, threshold: float | None = None, within: int | None = None) -> float:
+        """Monte Carlo standard error of :meth:`prob_cross`: ``sqrt(p (1 - p) / n_paths)``.
+
+        When no path (or every path) crosses, the binomial formula gives 0; the error is then
+        at most about ``1 / n_paths`` and the result reads "below 1 in ``n_paths``".
+        """
+        p = self.prob_cross(threshold, within)
+        return float(np.sqrt(p * (1 - p) / self.n_paths))
+
+    def first_passage(self, threshold: float | None = None) -> pd.Series:
+        """Distribution of the first month strictly below ``threshold``.
+
+        Returns
+        -------
+        pd.Series
+            P(first crossing happens in each month); sums to ``prob_cross(threshold)``.
+            ``attrs["never"]`` holds P(no crossing within the horizon).
+        """
+        below = self.paths < self._threshold(threshold)
+        anyb = below.any(axis=1)
+        first = np.where(anyb, below.argmax(axis=1), -1)
+        counts = np.bincount(first[anyb], minlength=self.horizon)[: self.horizon]
+        out = pd.Series(counts / self.n_paths, index=self.index, name="first_passage")
+        out.attrs["never"] = float(1 - anyb.mean())
+        return out
+
+    def median_first_passage(self, threshold: float | None = None) -> pd.Period | None:
+        """Month by which half of the paths have crossed, or ``None`` if fewer than half do."""
+        cum = self.first_passage(threshold).cumsum()
+        hit = cum[cum >= 0.5]
+        return hit.index[0] if len(hit) else None
+
+    # -------------------------------------------------------------------- levels
+    def level_probabilities(self, lang: str = "en") -> pd.DataFrame:
+        """P(each level) per month; rows sum to 1. Needs a scale.
+
+        Parameters
+        ----------
+        lang : {"en", "zh"}
+            Level names in English or Chinese.
+        """
+        scale = self._need_scale()
+        idx = scale.level_index(self.paths)
+        k = len(scale.levels)
+        counts = np.stack([(idx == j).mean(axis=0) for j in range(k)], axis=1)
+        return pd.DataFrame(counts, index=self.index, columns=scale.level_names(lang))
+
+    def most_likely_level(self, lang: str = "en") -> pd.Series:
+        """The most probable level in each month."""
+        return self.level_probabilities(lang).idxmax(axis=1).rename("level")
+
+    def regime_probabilities(self) -> pd.DataFrame:
+        """P(each regime) per forecast month (regime-switching models only)."""
+        if self.regimes is None or self.regime_names is None:
+            raise ForecastError(f"{self.model or 'this model'} has no regimes")
+        k = len(self.regime_names)
+        probs = np.stack([(self.regimes == j).mean(axis=0) for j in range(k)], axis=1)
+        return pd.DataFrame(probs, index=self.index, columns=self.regime_names)
+
+    def _need_scale(self) -> Scale:
+        if self.scale is None:
+            raise ForecastError("this forecast has no scale; levels are undefined")
+        return self.scale
+
+    # ------------------------------------------------------------------- output
+    def to_frame(
+        self,
+        quantiles: Sequence[float] = (0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95),
+        threshold: float | None = None,
+    ) -> pd.DataFrame:
+        """One row per month: mean, quantiles (``q5`` ...), P(below threshold), likely level."""
+        out = pd.DataFrame({"mean": self.mean()})
+        qs = self.quantiles(quantiles)
+        for q in qs.columns:
+            out[f"q{round(q * 100):d}"] = qs[q]
+        if self.scale is not None or threshold is not None:
+            t = self._threshold(threshold)
+            out[f"p_below_{t:g}"] = self.prob_below(t)
+            out[f"p_cross_{t:g}"] = [self.prob_cross(t, w) for w in range(1, self.horizon + 1)]
+        if self.scale is not None:
+            out["level"] = self.most_likely_level()
+        out.index.name = "month"
+        return out
+
+    def plot(
+        self,
+        ax: Axes | None = None,
+        *,
+        history_months: int = 60,
+        threshold: float | None = None,
+        lang: str = "en",
+    ) -> Axes:
+        """Fan chart (50/80/95 %) with the level bands and the threshold line.
+
+        Returns the matplotlib ``Axes``.
+        """
+        from relforecast.report.plots import fan_chart
+
+        return fan_chart(self, ax=ax, history_months=history_months, threshold=threshold, lang=lang)

@@ -1,0 +1,6 @@
+"""Model families: one module each. ``base`` holds the shared protocol and plumbing."""
+
+from relforecast.models.arima import ARIMA, ARIMAResult
+from relforecast.models.base import FittedModel, Model
+
+__all__ = ["ARIMA", "ARIMAResult", "FittedModel", "Model"]

@@ -1,0 +1,380 @@
+"""Regression with ARIMA errors on the shock dummies, fitted on the bounded transform.
+
+The score ``y`` is mapped to ``z = Scale.to_unbounded(y)``; the model is
+
+    z_t = x_t' beta + u_t,    u_t ~ ARIMA(p, d, q) [+ drift when d = 1]
+
+estimated by exact Gaussian maximum likelihood (statsmodels ``SARIMAX``). Forecast paths are
+simulated in ``z`` from the end of the sample (``simulate(anchor="end")``, future dummies from
+the calendar) and mapped back with ``Scale.from_unbounded``: they stay inside the bounds by
+construction, with no clipping.
+
+Automatic order (``order="auto"``)
+----------------------------------
+1. ``d``: KPSS level-stationarity test on ``z`` at 5 % (reject -> ``d = 1``), as in
+   Hyndman & Khandakar's auto.arima.
+2. Shock effects are estimated once by least squares on the ``d``-th differences of ``z`` and
+   the dummies, and the search runs on the errors ``u = z - X beta`` (no regressors, so each
+   candidate fit is fast even with dozens of shocks).
+3. ``p`` in 0..``max_p`` and ``q`` in 0..``max_q`` (default 0..2 each): every pair is fitted to
+   ``u`` with a constant (``d = 0``) or without drift (``d = 1``); the smallest AICc wins. With
+   ``d = 1``, drift is added to the winner and kept if it lowers AICc further.
+4. The chosen order is refitted jointly (shock effects and ARIMA parameters by exact maximum
+   likelihood). Without shocks, step 4 reuses the winning fit of step 3.
+"""
+
+from __future__ import annotations
+
+import inspect
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from statsmodels.tsa.statespace.mlemodel import MLEResults
+from statsmodels.tsa.statespace.sarimax import SARIMAX
+from statsmodels.tsa.stattools import kpss
+
+from relforecast._typing import RNGLike, as_generator
+from relforecast.exceptions import FitError
+from relforecast.forecast import Forecast
+from relforecast.models.base import (
+    capture_warnings,
+    check_n_paths,
+    clean_design,
+    future_index,
+    prepare_series,
+)
+from relforecast.scale import TSINGHUA_SCALE, Scale
+from relforecast.shocks import ShockCalendar
+
+__all__ = ["ARIMA", "ARIMAResult"]
+
+# statsmodels renamed simulate(random_state=) to simulate(rng=) after 0.14.
+_SIM_RNG_KW = (
+    "rng" if "rng" in inspect.signature(MLEResults.simulate).parameters else "random_state"
+)
+
+
+@dataclass(frozen=True)
+class ARIMA:
+    """ARIMA specification: regression on shock dummies with ARIMA errors, bounded paths.
+
+    Parameters
+    ----------
+    order : (p, d, q) or "auto", default "auto"
+        Fixed order, or automatic choice by KPSS (``d``) and AICc (``p``, ``q``, drift).
+    trend : {"n", "c", "t"}, optional
+        Deterministic term for a fixed order: none, constant (``d = 0``) or drift (``d = 1``,
+        statsmodels' ``"t"``). Default: ``"c"`` when ``d = 0``, ``"n"`` when ``d = 1``.
+    max_p, max_q : int, default 2
+        Grid bounds of the automatic order search.
+    scale : Scale or None, default TSINGHUA_SCALE
+        Bounded scale of the scores; ``None`` fits the raw values (unbounded paths).
+    window : int, optional
+        Fit on the last ``window`` months only.
+    shocks_by : {"shock", "kind"}, default "shock"
+        One effect per shock, or one shared effect per kind of shock.
+
+    Examples
+    --------
+    >>> import relforecast as rf
+    >>> fit = rf.ARIMA(order=(1, 1, 0)).fit(rf.datasets.demo())
+    >>> fit.order
+    (1, 1, 0)
+    """
+
+    order: tuple[int, int, int] | str = "auto"
+    trend: str | None = None
+    max_p: int = 2
+    max_q: int = 2
+    scale: Scale | None = TSINGHUA_SCALE
+    window: int | None = None
+    shocks_by: str = "shock"
+
+    def __post_init__(self) -> None:
+        if isinstance(self.order, str):
+            if self.order != "auto":
+                raise FitError(f"order={self.order!r} is not known; use 'auto' or (p, d, q)")
+        else:
+            order = tuple(self.order)
+            if len(order) != 3 or any(int(v) != v or v < 0 for v in order) or order[1] > 2:
+                raise FitError(
+                    f"order={self.order!r} must be three whole numbers (p, d, q) >= 0, d <= 2"
+                )
+            object.__setattr__(self, "order", tuple(int(v) for v in order))
+        if self.trend not in (None, "n", "c", "t"):
+            raise FitError(f"trend={self.trend!r} is not known; use 'n', 'c' or 't'")
+
+    @property
+    def name(self) -> str:
+        """Short label of the specification."""
+        return "ARIMA(auto)" if self.order == "auto" else f"ARIMA{self.order}"
+
+    def fit(self, series: pd.Series, shocks: ShockCalendar | None = None) -> ARIMAResult:
+        """Estimate the model on ``series`` with the dummies of ``shocks``.
+
+        Parameters
+        ----------
+        series : pd.Series
+            Monthly scores (``rf.load_scores``), at least 36 months.
+        shocks : ShockCalendar, optional
+            Shocks whose dummies enter as regressors.
+
+        Returns
+        -------
+        ARIMAResult
+        """
+        y = prepare_series(series, self.scale, window=self.window, what=self.name)
+        z = self.scale.to_unbounded(y) if self.scale is not None else y.copy()
+        diagnostics: list[str] = []
+        calendar = shocks if shocks is not None else ShockCalendar()
+        design = calendar.design(y.index, by=self.shocks_by)
+        design, notes = clean_design(design)
+        diagnostics.extend(notes)
+        if self.order == "auto":
+            order, trend, table, result = _choose_order(
+                z, design, self.max_p, self.max_q, diagnostics
+            )
+            if result is None:
+                result = _fit_sarimax(z, design, order, trend, diagnostics)
+        else:
+            order = self.order
+            trend = self.trend or ("c" if order[1] == 0 else "n")
+            table = None
+            result = _fit_sarimax(z, design, order, trend, diagnostics)
+        if result is None:
+            raise FitError(
+                f"ARIMA{order} with trend {trend!r} failed to fit {y.name!r}: "
+                f"{'; '.join(diagnostics[-2:]) or 'unknown reason'}; try a simpler order"
+            )
+        return ARIMAResult(
+            spec=self,
+            series=y,
+            calendar=calendar,
+            design_columns=list(design.columns),
+            order=order,
+            trend=trend,
+            result=result,
+            candidates=table,
+            diagnostics=diagnostics,
+        )
+
+
+def _fit_sarimax(
+    z: pd.Series,
+    design: pd.DataFrame,
+    order: tuple[int, int, int],
+    trend: str,
+    diagnostics: list[str],
+) -> MLEResults | None:
+    exog = design.to_numpy() if design.shape[1] else None
+    tag = f"ARIMA{order} trend={trend}"
+    local: list[str] = []
+    try:
+        with capture_warnings(local):
+            model = SARIMAX(
+                z.to_numpy(), exog=exog, order=order, trend=trend, concentrate_scale=True
+            )
+            result = model.fit(disp=False, maxiter=200)
+    except (np.linalg.LinAlgError, ValueError) as exc:
+        diagnostics.append(f"{tag}: estimation failed ({exc})")
+        return None
+    diagnostics.extend(f"{tag}: {m}" for m in local)
+    if not result.mle_retvals.get("converged", True):
+        diagnostics.append(f"{tag}: optimiser did not report convergence")
+    if not np.isfinite(result.llf):
+        diagnostics.append(f"{tag}: non-finite log-likelihood")
+        return None
+    return result
+
+
+def _choose_d(z: pd.Series, diagnostics: list[str]) -> int:
+    local: list[str] = []
+    with capture_warnings(local):
+        _, pvalue, _, _ = kpss(z.to_numpy(), regression="c", nlags="auto")
+    d = 1 if pvalue < 0.05 else 0
+    diagnostics.append(f"auto order: KPSS p-value {pvalue:.3f} -> d = {d}")
+    return d
+
+
+def _shock_free_errors(z: pd.Series, design: pd.DataFrame, d: int) -> pd.Series:
+    """``z`` minus the shock effects estimated by least squares on ``d``-th differences."""
+    if design.shape[1] == 0:
+        return z
+    dz = np.diff(z.to_numpy(), n=d) if d else z.to_numpy()
+    dx = np.diff(design.to_numpy(), n=d, axis=0) if d else design.to_numpy()
+    if d == 0:
+        dx = np.column_stack([np.ones(len(dx)), dx])
+    beta, *_ = np.linalg.lstsq(dx, dz, rcond=None)
+    effects = beta[1:] if d == 0 else beta
+    return z - design.to_numpy() @ effects
+
+
+def _choose_order(
+    z: pd.Series, design: pd.DataFrame, max_p: int, max_q: int, diagnostics: list[str]
+) -> tuple[tuple[int, int, int], str, pd.DataFrame, MLEResults | None]:
+    """Search the grid; return the order, trend, table and (without shocks) the winning fit."""
+    d = _choose_d(z, diagnostics)
+    u = _shock_free_errors(z, design, d)
+    no_shocks = design.iloc[:, :0]
+    base_trend = "c" if d == 0 else "n"
+    fits: dict[tuple[tuple[int, int, int], str], MLEResults] = {}
+    candidates = [((p, d, q), base_trend) for p in range(max_p + 1) for q in range(max_q + 1)]
+    for order, trend in candidates:
+        res = _fit_sarimax(u, no_shocks, order, trend, diagnostics)
+        if res is not None:
+            fits[order, trend] = res
+    if not fits:
+        raise FitError(
+            "no ARIMA order in the automatic grid could be fitted; "
+            f"see diagnostics: {'; '.join(diagnostics[-3:])}"
+        )
+    best = min(fits, key=lambda key: fits[key].aicc)
+    if d == 1:
+        candidates.append((best[0], "t"))
+        res = _fit_sarimax(u, no_shocks, best[0], "t", diagnostics)
+        if res is not None:
+            fits[best[0], "t"] = res
+            if res.aicc < fits[best].aicc:
+                best = (best[0], "t")
+    rows = [
+        {
+            "p": o[0],
+            "d": o[1],
+            "q": o[2],
+            "trend": t,
+            "aicc": fits[o, t].aicc if (o, t) in fits else np.inf,
+        }
+        for o, t in candidates
+    ]
+    table = pd.DataFrame(rows).sort_values("aicc").reset_index(drop=True)
+    diagnostics.append(f"auto order: chose ARIMA{best[0]} trend={best[1]!r} by AICc")
+    return best[0], best[1], table, fits[best] if design.shape[1] == 0 else None
+
+
+@dataclass
+class ARIMAResult:
+    """A fitted :class:`ARIMA`.
+
+    Attributes
+    ----------
+    order : (p, d, q)
+        The order used (chosen, when the spec said ``"auto"``).
+    trend : str
+        ``"n"``, ``"c"`` (constant) or ``"t"`` (drift when ``d = 1``).
+    params : pd.Series
+        Estimates by name: ``intercept``/``drift``, ``ar.L1``..., ``ma.L1``..., one per shock
+        (effects on the transformed scale, about the same as score points near 0), ``sigma2``.
+    candidates : pd.DataFrame or None
+        The automatic search's table (p, d, q, trend, AICc of the shock-free errors), best
+        first.
+    diagnostics : list of str
+        Notes and captured statsmodels warnings (convergence, dropped shocks, order choice).
+    """
+
+    spec: ARIMA
+    series: pd.Series
+    calendar: ShockCalendar
+    design_columns: list[str]
+    order: tuple[int, int, int]
+    trend: str
+    result: MLEResults = field(repr=False)
+    candidates: pd.DataFrame | None = None
+    diagnostics: list[str] = field(default_factory=list)
+
+    @property
+    def params(self) -> pd.Series:
+        """Parameter estimates, named."""
+        names = list(self.result.model.param_names)
+        rename = {f"x{i + 1}": col for i, col in enumerate(self.design_columns)}
+        out = pd.Series(np.asarray(self.result.params), index=[rename.get(n, n) for n in names])
+        out = out.rename(index={"intercept": "intercept" if self.order[1] == 0 else "drift"})
+        out["sigma2"] = float(self.result.scale)
+        return out
+
+    @property
+    def scale(self) -> Scale | None:
+        """The scale of the scores (``None``: unbounded)."""
+        return self.spec.scale
+
+    @property
+    def llf(self) -> float:
+        """Maximised log-likelihood (of the transformed series)."""
+        return float(self.result.llf)
+
+    @property
+    def aic(self) -> float:
+        """Akaike information criterion."""
+        return float(self.result.aic)
+
+    @property
+    def aicc(self) -> float:
+        """AIC with small-sample correction (the automatic search's criterion)."""
+        return float(self.result.aicc)
+
+    @property
+    def bic(self) -> float:
+        """Bayesian information criterion."""
+        return float(self.result.bic)
+
+    @property
+    def name(self) -> str:
+        """Label of the fitted model, e.g. ``ARIMA(1,1,1)``."""
+        drift = "+drift" if self.trend == "t" else ""
+        return "ARIMA({},{},{}){}".format(*self.order, drift)
+
+    def __repr__(self) -> str:
+        return (
+            f"ARIMAResult({self.name} on {self.series.name!r} "
+            f"{self.series.index[0]}..{self.series.index[-1]}, AICc={self.aicc:.2f})"
+        )
+
+    def forecast(
+        self,
+        horizon: int = 12,
+        scenario: object | None = None,
+        n_paths: int = 10_000,
+        rng: RNGLike = None,
+    ) -> Forecast:
+        """Simulate future paths from the end of the sample.
+
+        Parameters
+        ----------
+        horizon : int, default 12
+            Months ahead.
+        scenario : Scenario, optional
+            Future shocks to add (see ``rf.Scenario``); default: the calendar's own shocks.
+        n_paths : int, default 10_000
+            Number of simulated paths.
+        rng : Generator, int or None
+            Random source; same seed, same paths.
+
+        Returns
+        -------
+        Forecast
+        """
+        if scenario is not None:
+            raise NotImplementedError("scenarios arrive with rf.Scenario")
+        n_paths = check_n_paths(n_paths)
+        index = future_index(self.series.index[-1], horizon)
+        exog = None
+        if self.design_columns:
+            future = self.calendar.design(index, by=self.spec.shocks_by)
+            exog = future[self.design_columns].to_numpy()
+        sim = self.result.simulate(
+            len(index),
+            repetitions=n_paths,
+            anchor="end",
+            exog=exog,
+            **{_SIM_RNG_KW: as_generator(rng)},
+        )
+        z = np.asarray(sim).reshape(len(index), n_paths).T
+        paths = self.scale.from_unbounded(z) if self.scale is not None else z
+        return Forecast(
+            paths,
+            index,
+            self.scale,
+            history=self.series,
+            model=self.name,
+            meta={"params": self.params.to_dict(), "n_paths": n_paths},
+        )

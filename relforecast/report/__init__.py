@@ -1,0 +1,1 @@
+"""Figures and (later) the outlook report."""

@@ -1,0 +1,231 @@
+"""Bounded ordinal scales: bounds, levels, resolution and the bounded transform.
+
+The Tsinghua scale runs from -9 to 9 at 0.1 resolution with six levels. Forecast paths are
+kept inside the bounds by modelling a transformed series and mapping simulated values back:
+
+    z = m + h * atanh((y - m) / h),    y = m + h * tanh((z - m) / h)
+
+with centre ``m`` and half-width ``h`` of the scale. The transform is the identity to first
+order at the centre and compresses movements near the ends (a change of 0.1 in ``z`` near
+-6 is a change of about 0.055 in ``y``), the same damping near the ends that the scale's
+publishers apply. An observed value *on* a bound would map to infinity, so it is read as half
+a resolution step inside the bound before transforming (the value is only known to 0.1).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from relforecast.exceptions import ScaleError
+
+__all__ = ["TSINGHUA_SCALE", "Level", "Scale"]
+
+
+@dataclass(frozen=True)
+class Level:
+    """One level of a scale: the half-open interval ``[lower, upper)``.
+
+    The top level of a scale is closed on both sides.
+    """
+
+    name: str
+    lower: float
+    upper: float
+    name_zh: str | None = None
+
+    def label(self, lang: str = "en") -> str:
+        """Return the level's name in ``"en"`` or ``"zh"`` (English if no Chinese name)."""
+        return self.name_zh if lang == "zh" and self.name_zh else self.name
+
+
+@dataclass(frozen=True)
+class Scale:
+    """A bounded score scale cut into named levels.
+
+    Parameters
+    ----------
+    lower, upper : float
+        Bounds of the scale; every score lies in ``[lower, upper]``.
+    cuts : sequence of float
+        Interior cut points, increasing. ``len(cuts) + 1`` levels result; a value equal to a
+        cut point belongs to the level above it.
+    names : sequence of str
+        One English name per level, from the bottom up.
+    names_zh : sequence of str, optional
+        Chinese names, same order.
+    resolution : float, default 0.1
+        Publication resolution of the scores.
+    critical : float, optional
+        The scale's critical point (``-6`` on the Tsinghua scale); the default threshold.
+    name : str
+        A label for the scale.
+
+    Examples
+    --------
+    >>> s = Scale(0, 10, cuts=[5], names=["low", "high"], resolution=1.0)
+    >>> s.level_of(5)
+    'high'
+    """
+
+    lower: float
+    upper: float
+    cuts: Sequence[float]
+    names: Sequence[str]
+    names_zh: Sequence[str] | None = None
+    resolution: float = 0.1
+    critical: float | None = None
+    name: str = "custom"
+    _cuts: np.ndarray = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        lower, upper = float(self.lower), float(self.upper)
+        if not (np.isfinite(lower) and np.isfinite(upper) and lower < upper):
+            raise ScaleError(
+                f"scale bounds must be finite with lower < upper, got lower={self.lower!r}, "
+                f"upper={self.upper!r}"
+            )
+        cuts = np.asarray(list(self.cuts), dtype=float)
+        if cuts.size and (np.any(np.diff(cuts) <= 0) or cuts[0] <= lower or cuts[-1] >= upper):
+            raise ScaleError(
+                f"cut points {list(cuts)} must be strictly increasing and strictly inside "
+                f"({lower}, {upper})"
+            )
+        names = tuple(self.names)
+        if len(names) != cuts.size + 1:
+            raise ScaleError(
+                f"{cuts.size} cut points make {cuts.size + 1} levels but {len(names)} names were "
+                "given; pass one name per level, from the bottom up"
+            )
+        if self.names_zh is not None and len(tuple(self.names_zh)) != len(names):
+            raise ScaleError(
+                f"names_zh has {len(tuple(self.names_zh))} entries, expected {len(names)}"
+            )
+        if not self.resolution > 0:
+            raise ScaleError(f"resolution must be positive, got {self.resolution!r}")
+        if self.critical is not None and not lower <= self.critical <= upper:
+            raise ScaleError(f"critical point {self.critical} lies outside [{lower}, {upper}]")
+        object.__setattr__(self, "lower", lower)
+        object.__setattr__(self, "upper", upper)
+        object.__setattr__(self, "cuts", tuple(float(c) for c in cuts))
+        object.__setattr__(self, "names", names)
+        if self.names_zh is not None:
+            object.__setattr__(self, "names_zh", tuple(self.names_zh))
+        object.__setattr__(self, "_cuts", cuts)
+
+    # ------------------------------------------------------------------ levels
+    @property
+    def levels(self) -> tuple[Level, ...]:
+        """The levels from the bottom up."""
+        edges = [self.lower, *self.cuts, self.upper]
+        zh = self.names_zh or (None,) * len(self.names)
+        return tuple(
+            Level(n, edges[i], edges[i + 1], z)
+            for i, (n, z) in enumerate(zip(self.names, zh, strict=False))
+        )
+
+    def level_names(self, lang: str = "en") -> list[str]:
+        """Level names from the bottom up, in ``"en"`` or ``"zh"``."""
+        return [lv.label(lang) for lv in self.levels]
+
+    def level_index(self, x: float | np.ndarray) -> np.ndarray:
+        """Index (0 = lowest level) of the level holding each value.
+
+        A value equal to a cut point belongs to the level above it; the upper bound belongs to
+        the top level.
+        """
+        arr = np.asarray(x, dtype=float)
+        self.check(arr)
+        return np.searchsorted(self._cuts, arr, side="right")
+
+    def level_of(self, x: float | np.ndarray, lang: str = "en") -> str | np.ndarray:
+        """Name of the level holding ``x`` (an array of names for array input).
+
+        Examples
+        --------
+        >>> from relforecast import TSINGHUA_SCALE
+        >>> [TSINGHUA_SCALE.level_of(x) for x in (-5.4, -6.0, -6.1)]
+        ['tension', 'tension', 'confrontation']
+        """
+        idx = self.level_index(x)
+        names = np.asarray(self.level_names(lang), dtype=object)
+        out = names[idx]
+        return str(out) if np.ndim(out) == 0 else out
+
+    # ------------------------------------------------------------------ checks
+    def contains(self, x: float | np.ndarray) -> np.ndarray | bool:
+        """True where ``x`` lies inside the closed bounds."""
+        arr = np.asarray(x, dtype=float)
+        out = (arr >= self.lower) & (arr <= self.upper)
+        return bool(out) if out.ndim == 0 else out
+
+    def check(self, x: float | np.ndarray) -> None:
+        """Raise :class:`ScaleError` naming the first value outside the bounds."""
+        arr = np.asarray(x, dtype=float)
+        bad = ~((arr >= self.lower) & (arr <= self.upper))
+        if np.any(bad):
+            first = arr[bad].ravel()[0] if arr.ndim else float(arr)
+            raise ScaleError(
+                f"value {first} is outside the {self.name} scale [{self.lower}, {self.upper}]; "
+                "check the data or use a Scale with wider bounds"
+            )
+
+    # -------------------------------------------------------------- transform
+    @property
+    def centre(self) -> float:
+        """Midpoint of the bounds."""
+        return 0.5 * (self.lower + self.upper)
+
+    @property
+    def half_width(self) -> float:
+        """Half the distance between the bounds."""
+        return 0.5 * (self.upper - self.lower)
+
+    def to_unbounded(self, y: np.ndarray | pd.Series | float) -> np.ndarray | pd.Series | float:
+        """Map scores in ``[lower, upper]`` to the real line (scaled atanh).
+
+        Values on a bound are read as half a resolution step inside it.
+        """
+        arr = np.asarray(y, dtype=float)
+        self.check(arr)
+        eps = 0.5 * self.resolution
+        inner = np.clip(arr, self.lower + eps, self.upper - eps)
+        z = self.centre + self.half_width * np.arctanh((inner - self.centre) / self.half_width)
+        return _like(y, z)
+
+    def from_unbounded(self, z: np.ndarray | pd.Series | float) -> np.ndarray | pd.Series | float:
+        """Inverse of :meth:`to_unbounded`: any real value maps inside the bounds."""
+        arr = np.asarray(z, dtype=float)
+        y = self.centre + self.half_width * np.tanh((arr - self.centre) / self.half_width)
+        return _like(z, y)
+
+    def round(self, y: np.ndarray | float) -> np.ndarray | float:
+        """Round to the scale's resolution (how scores are published)."""
+        steps = np.round(np.asarray(y, dtype=float) / self.resolution)
+        decimals = max(0, int(np.ceil(-np.log10(self.resolution))) + 1)
+        arr = np.round(steps * self.resolution, decimals)
+        return float(arr) if arr.ndim == 0 else arr
+
+
+def _like(template: object, values: np.ndarray) -> np.ndarray | pd.Series | float:
+    if isinstance(template, pd.Series):
+        return pd.Series(values, index=template.index, name=template.name)
+    if np.ndim(values) == 0:
+        return float(values)
+    return values
+
+
+TSINGHUA_SCALE = Scale(
+    lower=-9.0,
+    upper=9.0,
+    cuts=(-6.0, -3.0, 0.0, 3.0, 6.0),
+    names=("confrontation", "tension", "discord", "ordinary", "good", "friendly"),
+    names_zh=("对抗", "紧张", "不和", "普通", "良好", "友好"),
+    resolution=0.1,
+    critical=-6.0,
+    name="Tsinghua",
+)
+"""The Tsinghua scale of China's relations with great powers: -9 ... 9, six levels."""

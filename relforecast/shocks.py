@@ -1,0 +1,375 @@
+"""Shocks and shock calendars: dated events turned into exogenous dummy columns.
+
+A :class:`Shock` is a dated event (a leader change, a tariff shock, an election...) with a
+*shape* that says how its dummy evolves from its start month ``t0``:
+
+============  ===================================================================
+shape         dummy at month ``t`` (0 before ``t0``)
+============  ===================================================================
+``pulse``     1 at ``t0`` only
+``step``      1 from ``t0`` on (a permanent shift)
+``decay``     ``rate ** (t - t0)`` from ``t0`` on (geometric fade, ``0 < rate < 1``)
+``ramp``      ``min((t - t0 + 1) / length, 1)``: rises linearly over ``length`` months
+============  ===================================================================
+
+A :class:`ShockCalendar` holds many shocks and builds the dummy matrix for any span of
+months, past or future (:meth:`ShockCalendar.design`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from os import PathLike
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from relforecast._typing import SHOCK_KINDS, SHOCK_SHAPES, PathOrFrame, PeriodLike
+from relforecast.data import dyad_key
+from relforecast.exceptions import ShockError
+
+__all__ = ["Shock", "ShockCalendar", "to_month"]
+
+
+def to_month(value: PeriodLike | Any, what: str = "date") -> pd.Period:
+    """Parse ``value`` ('2024-10', a Timestamp, a date or a Period) to a monthly Period."""
+    if isinstance(value, pd.Period):
+        return value.asfreq("M")
+    try:
+        return pd.Period(pd.Timestamp(str(value) if not hasattr(value, "year") else value), "M")
+    except (ValueError, TypeError) as exc:
+        raise ShockError(f"bad {what} {value!r}; use a year-month such as '2024-10'") from exc
+
+
+@dataclass(frozen=True)
+class Shock:
+    """A dated event entering models as a dummy column.
+
+    Parameters
+    ----------
+    kind : {"leader_change", "tariff", "election", "custom"}
+        What happened. Shocks of one kind can share an estimated effect.
+    start : str or Period
+        First month of the shock, e.g. ``"2024-10"``.
+    shape : {"pulse", "step", "decay", "ramp"}, default "pulse"
+        How the dummy evolves from ``start`` (see the module docstring).
+    name : str, optional
+        Label, used as the dummy's column name (default ``"<kind>:<start>"``).
+    rate : float, optional
+        Fade rate of a ``decay`` shock, strictly between 0 and 1.
+    length : int, optional
+        Months a ``ramp`` takes to reach 1 (at least 1).
+
+    Examples
+    --------
+    >>> Shock("leader_change", "2024-10", shape="step", name="Ishiba").label
+    'Ishiba'
+    """
+
+    kind: str
+    start: PeriodLike
+    shape: str = "pulse"
+    name: str | None = None
+    rate: float | None = None
+    length: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.kind not in SHOCK_KINDS:
+            raise ShockError(
+                f"unknown shock kind {self.kind!r}; use one of {', '.join(SHOCK_KINDS)}"
+            )
+        if self.shape not in SHOCK_SHAPES:
+            raise ShockError(
+                f"unknown shock shape {self.shape!r}; use one of {', '.join(SHOCK_SHAPES)}"
+            )
+        object.__setattr__(self, "start", to_month(self.start, f"start of shock {self.name!r}"))
+        if self.shape == "decay":
+            if self.rate is None or not 0.0 < float(self.rate) < 1.0:
+                raise ShockError(
+                    f"decay shock {self.label!r} needs rate strictly between 0 and 1, got "
+                    f"{self.rate!r}; e.g. rate=0.5 halves the effect each month"
+                )
+            object.__setattr__(self, "rate", float(self.rate))
+        elif self.rate is not None:
+            raise ShockError(f"rate is only used by decay shocks, not {self.shape!r} ones")
+        if self.shape == "ramp":
+            if self.length is None or int(self.length) != self.length or self.length < 1:
+                raise ShockError(
+                    f"ramp shock {self.label!r} needs a whole number of months length >= 1, "
+                    f"got {self.length!r}"
+                )
+            object.__setattr__(self, "length", int(self.length))
+        elif self.length is not None:
+            raise ShockError(f"length is only used by ramp shocks, not {self.shape!r} ones")
+
+    @property
+    def label(self) -> str:
+        """Column name of the shock's dummy."""
+        return self.name if self.name else f"{self.kind}:{self.start}"
+
+    def profile(self, index: pd.PeriodIndex) -> np.ndarray:
+        """Dummy values of the shock over the months in ``index``."""
+        start = self.start
+        k = (index.asfreq("M").asi8 - start.ordinal).astype(float)
+        on = k >= 0
+        if self.shape == "pulse":
+            out = (k == 0).astype(float)
+        elif self.shape == "step":
+            out = on.astype(float)
+        elif self.shape == "decay":
+            out = np.where(on, np.power(self.rate, np.maximum(k, 0.0)), 0.0)
+        else:  # ramp
+            out = np.where(on, np.minimum((k + 1.0) / self.length, 1.0), 0.0)
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain-dict form (the YAML record of the shock)."""
+        out: dict[str, Any] = {"kind": self.kind, "start": str(self.start), "shape": self.shape}
+        for key in ("name", "rate", "length"):
+            if getattr(self, key) is not None:
+                out[key] = getattr(self, key)
+        return out
+
+
+_RECORD_KEYS = {"kind", "start", "shape", "name", "rate", "length"}
+
+
+def _shock_from_record(record: Mapping[str, Any], where: str) -> Shock:
+    if not isinstance(record, Mapping):
+        raise ShockError(f"{where}: expected a mapping with kind and start, got {record!r}")
+    clean = {k: v for k, v in record.items() if not (isinstance(v, float) and np.isnan(v))}
+    unknown = set(clean) - _RECORD_KEYS
+    if unknown:
+        raise ShockError(
+            f"{where}: unknown field(s) {sorted(unknown)}; allowed: {sorted(_RECORD_KEYS)}"
+        )
+    for key in ("kind", "start"):
+        if key not in clean:
+            raise ShockError(f"{where}: missing field {key!r}")
+    if "length" in clean and clean["length"] is not None:
+        clean["length"] = float(clean["length"])
+        if clean["length"].is_integer():
+            clean["length"] = int(clean["length"])
+    return Shock(**clean)
+
+
+class ShockCalendar:
+    """An ordered collection of shocks that builds dummy matrices.
+
+    Parameters
+    ----------
+    shocks : iterable of Shock
+        The shocks, in any order (kept sorted by start month).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> cal = ShockCalendar([Shock("tariff", "2018-03", shape="decay", rate=0.5, name="steel")])
+    >>> cal.design(pd.period_range("2018-02", "2018-04", freq="M"))["steel"].tolist()
+    [0.0, 1.0, 0.5]
+    """
+
+    def __init__(self, shocks: Iterable[Shock] = ()) -> None:
+        items = list(shocks)
+        for s in items:
+            if not isinstance(s, Shock):
+                raise ShockError(f"a ShockCalendar holds Shock objects, got {s!r}")
+        self._shocks: tuple[Shock, ...] = tuple(sorted(items, key=lambda s: s.start))
+
+    # ------------------------------------------------------------------ builders
+    @classmethod
+    def from_records(cls, records: Iterable[Mapping[str, Any]]) -> ShockCalendar:
+        """Build from dicts with keys kind, start, shape, name, rate, length."""
+        return cls(_shock_from_record(r, f"shock #{i + 1}") for i, r in enumerate(records))
+
+    @classmethod
+    def from_frame(cls, frame: pd.DataFrame) -> ShockCalendar:
+        """Build from a table with one row per shock (columns as in :meth:`from_records`)."""
+        return cls.from_records(frame.to_dict(orient="records"))
+
+    @classmethod
+    def from_yaml(cls, path: str | PathLike) -> ShockCalendar:
+        """Read a YAML file (safe-loaded) holding ``shocks:`` followed by a list of records.
+
+        Examples
+        --------
+        The file::
+
+            shocks:
+              - {kind: leader_change, start: 2024-10, shape: step, name: Ishiba}
+              - {kind: tariff, start: 2025-04, shape: decay, rate: 0.6}
+        """
+        p = Path(path)
+        if not p.is_file():
+            raise ShockError(f"shock file {str(p)!r} does not exist")
+        try:
+            doc = yaml.safe_load(p.read_text(encoding="utf-8"))
+        except yaml.YAMLError as exc:
+            raise ShockError(f"cannot parse {str(p)!r} as YAML: {exc}") from exc
+        records = doc.get("shocks") if isinstance(doc, Mapping) else doc
+        if not isinstance(records, list):
+            raise ShockError(f"{str(p)!r} must hold a list of shocks under the key 'shocks:'")
+        return cls.from_records(records)
+
+    @classmethod
+    def from_leaders(
+        cls,
+        source: PathOrFrame,
+        country: str,
+        *,
+        office: str | None = None,
+        shape: str = "step",
+        rate: float | None = None,
+        length: int | None = None,
+        since: PeriodLike | None = None,
+        include_first: bool = True,
+    ) -> ShockCalendar:
+        """One ``leader_change`` shock per new term of ``country``'s leader.
+
+        Parameters
+        ----------
+        source : path or DataFrame
+            A leaders table such as ``../shared/data/leaders.csv``. Its Chinese headers
+            (国家英文名, 实权职位英文, 领导人姓名英文, 任期开始) or English ones
+            (country, office, leader, start) are recognised.
+        country : str
+            Partner country ("Japan", "US" or "United States"...).
+        office : str, optional
+            Keep only terms of this office (e.g. "Prime Minister"); default all.
+        shape, rate, length : shock shape and its parameter.
+        since : str, optional
+            Drop terms starting before this month.
+        include_first : bool, default True
+            Keep the first listed term (whose start may be the table's horizon, not a change).
+        """
+        frame = (
+            source
+            if isinstance(source, pd.DataFrame)
+            else pd.read_csv(source, encoding="utf-8-sig")
+        )
+        rename = {
+            "国家英文名": "country",
+            "实权职位英文": "office",
+            "领导人姓名英文": "leader",
+            "任期开始": "start",
+            "任期结束": "end",
+        }
+        frame = frame.rename(columns=rename)
+        need = {"country", "leader", "start"}
+        if not need <= set(frame.columns):
+            raise ShockError(
+                f"leaders table lacks columns {sorted(need - set(frame.columns))}; "
+                f"it has {list(frame.columns)}"
+            )
+        key = dyad_key(country)
+        rows = frame[frame["country"].map(dyad_key) == key]
+        if rows.empty:
+            known = ", ".join(sorted(frame["country"].astype(str).unique()))
+            raise ShockError(f"no leaders for country {country!r}; the table has: {known}")
+        if office is not None:
+            if "office" not in rows.columns:
+                raise ShockError("the leaders table has no office column; drop office=")
+            offices = rows["office"].astype(str)
+            rows = rows[offices.str.lower() == office.lower()]
+            if rows.empty:
+                raise ShockError(
+                    f"no {office!r} terms for {country!r}; offices present: "
+                    f"{', '.join(sorted(offices.unique()))}"
+                )
+        rows = rows.assign(term_start=[to_month(v, "term start") for v in rows["start"]])
+        rows = rows.sort_values("term_start")
+        if not include_first:
+            rows = rows.iloc[1:]
+        if since is not None:
+            rows = rows[rows["term_start"] >= to_month(since, "since")]
+        shocks = [
+            Shock(
+                "leader_change",
+                r.term_start,
+                shape=shape,
+                rate=rate,
+                length=length,
+                name=f"{r.leader} {r.term_start}",
+            )
+            for r in rows.itertuples()
+        ]
+        return cls(shocks)
+
+    # ------------------------------------------------------------------ container
+    def __iter__(self) -> Iterator[Shock]:
+        return iter(self._shocks)
+
+    def __len__(self) -> int:
+        return len(self._shocks)
+
+    def __add__(self, other: ShockCalendar) -> ShockCalendar:
+        return ShockCalendar([*self._shocks, *other])
+
+    def __repr__(self) -> str:
+        return f"ShockCalendar({len(self)} shocks: {', '.join(s.label for s in self._shocks)})"
+
+    @property
+    def labels(self) -> list[str]:
+        """Unique column names of the shocks, in calendar order."""
+        seen: dict[str, int] = {}
+        out = []
+        for s in self._shocks:
+            n = seen.get(s.label, 0)
+            seen[s.label] = n + 1
+            out.append(s.label if n == 0 else f"{s.label}#{n + 1}")
+        return out
+
+    def between(
+        self, first: PeriodLike | None = None, last: PeriodLike | None = None
+    ) -> ShockCalendar:
+        """Shocks starting within ``[first, last]`` (either end open when ``None``)."""
+        lo = to_month(first) if first is not None else None
+        hi = to_month(last) if last is not None else None
+        return ShockCalendar(
+            s
+            for s in self._shocks
+            if (lo is None or s.start >= lo) and (hi is None or s.start <= hi)
+        )
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per shock: kind, start, shape, name, rate, length."""
+        cols = ["kind", "start", "shape", "name", "rate", "length"]
+        return pd.DataFrame([{c: getattr(s, c) for c in cols} for s in self._shocks], columns=cols)
+
+    # ------------------------------------------------------------------ design
+    def design(self, index: pd.PeriodIndex, by: str = "shock") -> pd.DataFrame:
+        """Dummy matrix over ``index`` (past or future months).
+
+        Parameters
+        ----------
+        index : pd.PeriodIndex
+            Monthly periods.
+        by : {"shock", "kind"}, default "shock"
+            One column per shock, or one per kind (the shocks of a kind summed, so they share
+            one estimated effect).
+
+        Returns
+        -------
+        pd.DataFrame
+            Float dummies, rows = ``index``.
+        """
+        if not isinstance(index, pd.PeriodIndex):
+            raise ShockError(
+                f"design() needs a monthly PeriodIndex, got {type(index).__name__}; "
+                "use series.index from rf.load_scores"
+            )
+        if by == "shock":
+            data = {
+                lab: s.profile(index) for lab, s in zip(self.labels, self._shocks, strict=False)
+            }
+        elif by == "kind":
+            data = {}
+            for s in self._shocks:
+                data[s.kind] = data.get(s.kind, 0.0) + s.profile(index)
+        else:
+            raise ShockError(f"by={by!r} is not known; use 'shock' or 'kind'")
+        return pd.DataFrame(data, index=index, dtype=float)

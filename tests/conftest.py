@@ -1,0 +1,37 @@
+"""Shared fixtures. Real-data tests read ../shared/data by path and skip when it is absent."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED_DATA = Path(os.environ.get("RELFORECAST_SHARED_DATA", REPO.parent / "shared" / "data"))
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """Folder of the real data; skips the test when it is not there."""
+    if not (SHARED_DATA / "tsinghua_relations_long.csv").is_file():
+        pytest.skip(f"real data not found at {SHARED_DATA} (set RELFORECAST_SHARED_DATA)")
+    return SHARED_DATA
+
+
+@pytest.fixture(scope="session")
+def scores_csv(shared_data: Path) -> Path:
+    return shared_data / "tsinghua_relations_long.csv"
+
+
+@pytest.fixture(scope="session")
+def leaders_csv(shared_data: Path) -> Path:
+    return shared_data / "leaders.csv"
+
+
+def monthly(values: np.ndarray, start: str = "1990-01", name: str = "test") -> pd.Series:
+    """A series on a monthly PeriodIndex."""
+    index = pd.period_range(start, periods=len(values), freq="M")
+    return pd.Series(np.asarray(values, dtype=float), index=index, name=name)

@@ -1,0 +1,119 @@
+import numpy as np
+import pandas as pd
+import pytest
+
+import relforecast as rf
+
+from .conftest import monthly
+
+
+def long_frame(months=48, dyads=("Japan", "US")):
+    index = pd.period_range("2000-01", periods=months, freq="M")
+    rows = [
+        {"country": d, "year": m.year, "month": m.month, "ym": str(m), "score": -1.0 + i * 0.01}
+        for d in dyads
+        for i, m in enumerate(index)
+    ]
+    return pd.DataFrame(rows)
+
+
+def test_real_japan_loads(scores_csv):
+    s = rf.load_scores(scores_csv, dyad="Japan")
+    assert len(s) == 908
+    assert s.index[-1] == pd.Period("2025-08", "M") and s.index.freqstr == "M"
+    assert s.name == "Japan"
+    assert s.loc["2023-08"] < -6 <= s.drop(pd.Period("2023-08", "M")).loc["2012-01":].min()
+
+
+def test_real_panel_and_alias(scores_csv):
+    panel = rf.load_panel(scores_csv)
+    assert panel.shape == (908, 7)
+    us = rf.load_scores(scores_csv, dyad="united states")
+    pd.testing.assert_series_equal(us, panel["US"], check_names=False)
+
+
+def test_long_frame_and_year_month_columns():
+    frame = long_frame()
+    s = rf.load_scores(frame, dyad="japan")
+    assert s.name == "Japan" and len(s) == 48 and s.iloc[1] == pytest.approx(-0.99)
+    s2 = rf.load_scores(frame.drop(columns="ym"), dyad="US")
+    np.testing.assert_array_equal(s2.to_numpy(), s.to_numpy())
+
+
+def test_renamed_columns_and_wide_layout():
+    frame = long_frame().rename(columns={"country": "partner", "ym": "date", "score": "value"})
+    s = rf.load_scores(frame, "US", country_col="partner", date_col="date", score_col="value")
+    wide = frame.pivot(index="date", columns="partner", values="value").reset_index()
+    w = rf.load_scores(wide, "US", date_col="date")
+    pd.testing.assert_series_equal(s, w)
+    panel = rf.load_panel(wide, date_col="date")
+    assert list(panel.columns) == ["Japan", "US"]
+
+
+def test_series_input_with_datetime_index():
+    raw = pd.Series(
+        [1.0, 1.1, 1.2], index=pd.to_datetime(["2020-01-31", "2020-02-29", "2020-03-31"]), name="X"
+    )
+    s = rf.load_scores(raw)
+    assert str(s.index[0]) == "2020-01" and s.name == "X"
+
+
+def test_missing_months_are_named_and_fillable():
+    frame = long_frame(dyads=("Japan",))
+    frame = frame[~frame["ym"].isin(["2000-05", "2000-06"])]
+    with pytest.raises(rf.DataError, match=r"missing months for 'Japan': 2000-05, 2000-06.*fill="):
+        rf.load_scores(frame)
+    filled = rf.load_scores(frame, fill="ffill")
+    assert filled.loc["2000-06"] == filled.loc["2000-04"]
+    assert filled.attrs["filled_months"] == ["2000-05", "2000-06"]
+    interp = rf.load_scores(frame, fill="interpolate")
+    # linear interpolation gives -0.96, published at 0.1 resolution: -1.0
+    assert interp.loc["2000-05"] == pytest.approx(-1.0)
+
+
+@pytest.mark.parametrize(
+    ("mutate", "message"),
+    [
+        (lambda f: pd.concat([f, f.iloc[[3]]]), r"duplicated months for 'Japan': 2000-04"),
+        (lambda f: f.assign(ym=f["ym"].where(f.index != 2, "2000-13x")), r"unparseable .*2000-13x"),
+        (
+            lambda f: f.assign(score=f["score"].astype(object).where(f.index != 5, "n/a")),
+            r"non-numeric scores for 'Japan' at 2000-06: 'n/a'",
+        ),
+        (
+            lambda f: f.assign(score=f["score"].where(f.index != 7, 9.4)),
+            r"outside the Tsinghua scale .* 2000-08: 9.4",
+        ),
+    ],
+    ids=["duplicate", "bad-date", "non-numeric", "out-of-scale"],
+)
+def test_bad_values_name_the_problem(mutate, message):
+    frame = mutate(long_frame(dyads=("Japan",)))
+    with pytest.raises(rf.DataError, match=message):
+        rf.load_scores(frame)
+
+
+def test_unknown_dyad_lists_the_present_ones():
+    with pytest.raises(rf.DataError, match=r"unknown dyad 'Mars'; the data has: Japan, US"):
+        rf.load_scores(long_frame(), dyad="Mars")
+    with pytest.raises(rf.DataError, match=r"holds 2 dyads .*dyad="):
+        rf.load_scores(long_frame())
+
+
+def test_empty_and_header_only_files(tmp_path):
+    empty = tmp_path / "empty.csv"
+    empty.write_text("")
+    with pytest.raises(rf.DataError, match="is empty"):
+        rf.load_scores(empty)
+    header = tmp_path / "header.csv"
+    header.write_text("country,year,month,ym,score\n")
+    with pytest.raises(rf.DataError, match="no rows"):
+        rf.load_scores(header)
+    with pytest.raises(rf.DataError, match="does not exist"):
+        rf.load_scores(tmp_path / "nope.csv")
+
+
+def test_series_too_short_for_a_model():
+    short = monthly(np.zeros(30))
+    with pytest.raises(rf.DataError, match=r"30 months, too short .* at least 36"):
+        rf.ARIMA(order=(0, 1, 0)).fit(short)

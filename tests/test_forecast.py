@@ -1,0 +1,85 @@
+import numpy as np
+import pandas as pd
+import pytest
+
+import relforecast as rf
+
+INDEX = pd.period_range("2025-07", periods=12, freq="M")
+
+
+@pytest.fixture
+def fc():
+    rng = np.random.default_rng(1)
+    steps = rng.normal(0, 0.25, size=(4000, 12))
+    paths = np.clip(-5.4 + np.cumsum(steps, axis=1), -8.9, 8.9)
+    return rf.Forecast(paths, INDEX, rf.TSINGHUA_SCALE, model="test")
+
+
+def test_prob_cross_dominates_prob_below(fc):
+    below = fc.prob_below(-6)
+    for w in range(1, 13):
+        assert fc.prob_cross(-6, within=w) >= below.iloc[:w].max()
+    assert fc.prob_cross(-6, within=1) == below.iloc[0]
+    assert fc.prob_cross(-6) == fc.prob_cross(-6, within=12) == fc.prob_cross()
+
+
+def test_crossing_is_strict():
+    paths = np.full((10, 3), -6.0)
+    f = rf.Forecast(paths, INDEX[:3], rf.TSINGHUA_SCALE)
+    assert f.prob_cross(-6) == 0.0 and f.level_probabilities()["tension"].eq(1).all()
+
+
+def test_first_passage_matches_prob_cross(fc):
+    fp = fc.first_passage(-6)
+    assert fp.sum() == pytest.approx(fc.prob_cross(-6))
+    assert fp.attrs["never"] == pytest.approx(1 - fc.prob_cross(-6))
+    np.testing.assert_allclose(fp.cumsum(), [fc.prob_cross(-6, w) for w in range(1, 13)])
+
+
+def test_mc_se_binomial(fc):
+    p = fc.prob_cross(-6, within=6)
+    assert fc.mc_se(-6, within=6) == pytest.approx(np.sqrt(p * (1 - p) / 4000))
+
+
+def test_quantiles_interval_levels(fc):
+    q = fc.quantiles([0.1, 0.5, 0.9])
+    np.testing.assert_allclose(q[0.5], np.median(fc.paths, axis=0))
+    band = fc.interval(0.8)
+    np.testing.assert_allclose(band["lower"], q[0.1])
+    lp = fc.level_probabilities()
+    np.testing.assert_allclose(lp.sum(axis=1), 1.0)
+    np.testing.assert_allclose(lp["confrontation"], fc.prob_below(-6))
+    assert next(iter(fc.level_probabilities(lang="zh").columns)) == "对抗"
+    frame = fc.to_frame()
+    assert {"mean", "q5", "q95", "p_below_-6", "p_cross_-6", "level"} <= set(frame.columns)
+
+
+def test_window_slices_months(fc):
+    w = fc.window("2025-10", "2026-03")
+    assert len(w.index) == 6 and w.prob_cross(-6) <= fc.prob_cross(-6)
+    with pytest.raises(rf.ForecastError, match="does not overlap"):
+        fc.window("2030-01", "2030-06")
+
+
+@pytest.mark.parametrize("within", [0, 13, 2.5])
+def test_bad_within(fc, within):
+    with pytest.raises(rf.ForecastError, match="within="):
+        fc.prob_cross(-6, within=within)
+
+
+def test_paths_must_be_finite_and_inside():
+    with pytest.raises(rf.ForecastError, match="not finite"):
+        rf.Forecast(np.full((2, 12), np.nan), INDEX)
+    with pytest.raises(rf.ForecastError, match="bounds"):
+        rf.Forecast(np.full((2, 12), -9.5), INDEX)
+    with pytest.raises(rf.ForecastError, match="horizon=12"):
+        rf.Forecast(np.zeros((2, 5)), INDEX)
+
+
+def test_plot_draws_fan_and_threshold(fc):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    ax = fc.plot(threshold=-6)
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert any("P(cross)" in t for t in labels) and "80 % interval" in labels
