@@ -175,12 +175,15 @@ def _fit_sarimax(
             model = SARIMAX(
                 z.to_numpy(), exog=exog, order=order, trend=trend, concentrate_scale=True
             )
-            result = model.fit(disp=False, maxiter=200)
+            if len(model.start_params) == 0:  # nothing to optimise, e.g. ARIMA(0,1,0)
+                result = model.smooth(model.start_params)
+            else:
+                result = model.fit(disp=False, maxiter=200)
     except (np.linalg.LinAlgError, ValueError) as exc:
         diagnostics.append(f"{tag}: estimation failed ({exc})")
         return None
     diagnostics.extend(f"{tag}: {m}" for m in local)
-    if not result.mle_retvals.get("converged", True):
+    if not (getattr(result, "mle_retvals", None) or {}).get("converged", True):
         diagnostics.append(f"{tag}: optimiser did not report convergence")
     if not np.isfinite(result.llf):
         diagnostics.append(f"{tag}: non-finite log-likelihood")

@@ -1,0 +1,167 @@
+"""ARIMA: analytic checks without bounds, bounds, reproducibility, shocks, real data."""
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+from statsmodels.tsa.statespace.sarimax import SARIMAX
+
+import relforecast as rf
+
+from ..conftest import monthly
+
+N_PATHS = 20_000
+HORIZONS = [0, 5, 11]  # months 1, 6, 12
+
+
+def quantile_se(q: float, sd: float, n: int) -> float:
+    """Standard error of a sample quantile of a Gaussian: sqrt(q(1-q)/n) / density."""
+    return np.sqrt(q * (1 - q) / n) / stats.norm.pdf(stats.norm.ppf(q), scale=sd)
+
+
+@pytest.fixture(scope="module")
+def random_walk():
+    rng = np.random.default_rng(11)
+    return monthly(np.cumsum(rng.normal(0, 0.3, 400)), name="rw")
+
+
+@pytest.fixture(scope="module")
+def ar1():
+    rng = np.random.default_rng(12)
+    x = np.empty(500)
+    x[0] = 2.0
+    for t in range(1, 500):
+        x[t] = 2.0 + 0.8 * (x[t - 1] - 2.0) + rng.normal(0, 0.5)
+    return monthly(x, name="ar1")
+
+
+def test_random_walk_quantiles_and_prob_below_match_gaussian(random_walk):
+    fit = rf.ARIMA(order=(0, 1, 0), scale=None).fit(random_walk)
+    sigma = np.sqrt(fit.params["sigma2"])
+    fc = fit.forecast(12, n_paths=N_PATHS, rng=1)
+    last = random_walk.iloc[-1]
+    qs = [0.05, 0.5, 0.9]
+    simulated = fc.quantiles(qs)
+    for h in HORIZONS:
+        sd = sigma * np.sqrt(h + 1)
+        for q in qs:
+            exact = last + stats.norm.ppf(q) * sd
+            assert abs(simulated.iloc[h][q] - exact) < 4 * quantile_se(q, sd, N_PATHS)
+        threshold = last - sd  # P(below) = Phi(-1)
+        p = fc.prob_below(threshold).iloc[h]
+        p_exact = stats.norm.cdf(-1.0)
+        assert abs(p - p_exact) < 4 * np.sqrt(p_exact * (1 - p_exact) / N_PATHS)
+
+
+def test_ar1_mean_and_variance_match_analytic_and_statsmodels(ar1):
+    fit = rf.ARIMA(order=(1, 0, 0), scale=None).fit(ar1)
+    par = fit.params
+    phi, mu_c, s2 = par["ar.L1"], par["intercept"], par["sigma2"]
+    mu = mu_c / (1 - phi)
+    fc = fit.forecast(12, n_paths=N_PATHS, rng=2)
+    reference = SARIMAX(ar1.to_numpy(), order=(1, 0, 0), trend="c").fit(disp=False)
+    sm_mean = reference.get_forecast(12).predicted_mean
+    for h in HORIZONS:
+        k = h + 1
+        mean = mu + phi**k * (ar1.iloc[-1] - mu)
+        var = s2 * (1 - phi ** (2 * k)) / (1 - phi**2)
+        sim = fc.paths[:, h]
+        assert abs(sim.mean() - mean) < 4 * np.sqrt(var / N_PATHS)
+        assert abs(sim.var() - var) < 4 * var * np.sqrt(2 / N_PATHS)
+        assert mean == pytest.approx(sm_mean[h], abs=0.02)
+
+
+def test_paths_stay_inside_the_bounds_near_the_edge():
+    scale = rf.TSINGHUA_SCALE
+    rng = np.random.default_rng(3)
+    walk = rng.normal(0, 0.6, 240).cumsum()
+    z = walk - walk[-1] + scale.to_unbounded(-8.8)  # a volatile series ending at -8.8
+    y = scale.round(scale.from_unbounded(z))
+    fit = rf.ARIMA(order=(0, 1, 0)).fit(monthly(y, name="edge"))
+    fc = fit.forecast(24, n_paths=5000, rng=4)
+    assert fc.paths.min() >= -9.0 and fc.paths.max() <= 9.0
+    assert fc.paths.min() < -8.95  # paths do reach the edge: bounded, not clipped away
+    assert (fc.paths == -9.0).mean() < 0.01  # and do not pile up on it
+
+
+def test_same_seed_same_paths_and_no_global_state(random_walk):
+    fit = rf.ARIMA(order=(1, 1, 0)).fit(random_walk.clip(-8, 8))
+    np.random.seed(0)
+    a = fit.forecast(6, n_paths=500, rng=7).paths
+    np.random.seed(99)
+    b = fit.forecast(6, n_paths=500, rng=np.random.default_rng(7)).paths
+    np.testing.assert_array_equal(a, b)
+    assert not np.array_equal(a, fit.forecast(6, n_paths=500, rng=8).paths)
+
+
+def test_auto_order_differencing_choice(random_walk, ar1):
+    rw_fit = rf.ARIMA(scale=None).fit(random_walk)
+    assert rw_fit.order[1] == 1
+    ar_fit = rf.ARIMA(scale=None).fit(ar1)
+    assert ar_fit.order[1] == 0 and ar_fit.order[0] >= 1
+    # the winner has the smallest AICc of the table it was chosen from
+    assert ar_fit.candidates["aicc"].iloc[0] == ar_fit.candidates["aicc"].min()
+    assert any("KPSS" in d for d in ar_fit.diagnostics)
+
+
+def test_shock_effect_is_recovered():
+    rng = np.random.default_rng(5)
+    n, effect = 360, -1.0
+    y = np.cumsum(rng.normal(0, 0.2, n))
+    y[200:] += effect
+    series = monthly(y, name="shocked")
+    cal = rf.ShockCalendar([rf.Shock("leader_change", series.index[200], shape="step",
+                                     name="new PM")])
+    fit = rf.ARIMA(order=(0, 1, 0), scale=None).fit(series, shocks=cal)
+    # in a random walk the step is seen in one monthly change only: its estimate has sd sigma
+    se = np.sqrt(fit.params["sigma2"])
+    assert abs(fit.params["new PM"] - effect) < 3 * se
+    auto = rf.ARIMA(scale=None).fit(series, shocks=cal)
+    assert "new PM" in auto.params.index
+
+
+def test_shocks_without_history_are_noted_not_fitted(random_walk):
+    cal = rf.ShockCalendar([rf.Shock("election", "2099-01", name="future vote")])
+    fit = rf.ARIMA(order=(0, 1, 0), scale=None).fit(random_walk, shocks=cal)
+    assert "future vote" not in fit.params.index
+    assert any("future vote" in d and "not estimated" in d for d in fit.diagnostics)
+
+
+def test_statsmodels_warnings_are_captured(random_walk):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fit = rf.ARIMA(order=(2, 1, 2), scale=None).fit(random_walk)
+    assert isinstance(fit.diagnostics, list)
+    assert fit.aicc == pytest.approx(fit.result.aicc)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "message"),
+    [({"order": "best"}, rf.FitError, "'auto' or"), ({"order": (1, 3, 0)}, rf.FitError, "d <= 2"),
+     ({"trend": "x"}, rf.FitError, "trend='x'")],
+)
+def test_bad_specifications(kwargs, error, message):
+    with pytest.raises(error, match=message):
+        rf.ARIMA(**kwargs)
+
+
+def test_bad_forecast_arguments(random_walk):
+    fit = rf.ARIMA(order=(0, 1, 0), scale=None).fit(random_walk)
+    with pytest.raises(rf.ForecastError, match="horizon"):
+        fit.forecast(0)
+    with pytest.raises(rf.ForecastError, match="n_paths"):
+        fit.forecast(12, n_paths=0)
+
+
+def test_real_japan_forecast_with_leaders(scores_csv, leaders_csv):
+    japan = rf.load_scores(scores_csv, dyad="Japan")
+    cal = rf.ShockCalendar.from_leaders(leaders_csv, "Japan")
+    fit = rf.ARIMA().fit(japan, shocks=cal)
+    fc = fit.forecast(12, n_paths=2000, rng=0)
+    assert fc.index[0] == pd.Period("2025-09", "M")
+    assert fc.paths.min() >= -9 and fc.paths.max() <= 9
+    p = fc.prob_cross(-6)
+    assert 0.0 < p < 1.0 and fc.mc_se(-6) < 0.02
+    assert abs(fc.median().iloc[0] - japan.iloc[-1]) < 0.5

@@ -1,0 +1,70 @@
+import json
+import subprocess
+import sys
+
+import pytest
+
+from relforecast.cli import main
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_demo_table(capsys):
+    code, out, err = run(capsys, "forecast", "--paths", "500", "--horizon", "6")
+    assert code == 0, err
+    assert "Demo (synthetic)" in out and "P(score < -6 within 6 months)" in out
+    assert len([ln for ln in out.splitlines() if ln.startswith("2025-")]) == 6
+
+
+def test_json_and_csv(capsys, scores_csv):
+    code, out, _ = run(capsys, "forecast", str(scores_csv), "--dyad", "Japan", "--paths", "500",
+                       "--format", "json", "--model", "arima")
+    doc = json.loads(out)
+    assert code == 0 and doc["dyad"] == "Japan" and doc["origin"] == "2025-08"
+    assert len(doc["months"]) == 12 and 0 <= doc["prob_cross"] <= 1
+    code, out, _ = run(capsys, "forecast", "--paths", "300", "--format", "csv", "--threshold", "-5")
+    header = out.splitlines()[0].split(",")
+    assert header[:2] == ["month", "mean"] and "p_cross_-5" in header
+
+
+def test_shock_file(capsys, tmp_path):
+    path = tmp_path / "s.yaml"
+    path.write_text("shocks:\n  - {kind: tariff, start: 2018-03, shape: decay, rate: 0.5}\n")
+    code, out, _ = run(capsys, "forecast", "--shocks", str(path), "--paths", "200")
+    assert code == 0 and "P(score < -6" in out
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [(["forecast", "missing.csv"], "does not exist"),
+     (["forecast", "--horizon", "0"], "--horizon"),
+     (["forecast", "--dyad", "Japan"], "--dyad needs a DATA file"),
+     (["forecast", "--model", "prophet"], "--model")],
+)
+def test_errors_are_one_line(capsys, argv, message):
+    code, out, err = run(capsys, *argv)
+    assert code != 0 and out == ""
+    assert err.count("\n") == 1 and message in err and "Traceback" not in err
+
+
+def test_unknown_dyad_and_bad_shock_file(capsys, scores_csv, tmp_path):
+    code, _, err = run(capsys, "forecast", str(scores_csv), "--dyad", "Mars")
+    assert code == 1 and "unknown dyad 'Mars'" in err and "Japan" in err
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("shocks:\n  - {kind: coup, start: 2020-01}\n")
+    code, _, err = run(capsys, "forecast", "--shocks", str(bad))
+    assert code == 1 and "unknown shock kind 'coup'" in err
+
+
+def test_installed_command_prints_no_traceback(tmp_path):
+    empty = tmp_path / "empty.csv"
+    empty.write_text("")
+    proc = subprocess.run([sys.executable, "-c", "from relforecast.cli import run; run()",
+                           "forecast", str(empty)], capture_output=True, text=True, check=False)
+    assert proc.returncode == 1
+    assert proc.stderr.strip() == f"relforecast: error: data file {str(empty)!r} is empty; " \
+        "expected a CSV with a header row"
