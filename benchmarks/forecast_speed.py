@@ -40,8 +40,7 @@ def main() -> None:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             res = SARIMAX(z, order=(1, 1, 1)).fit(disp=False)
-        sim = res.simulate(12, repetitions=args.paths, anchor="end",
-                           rng=np.random.default_rng(0))
+        sim = res.simulate(12, repetitions=args.paths, anchor="end", rng=np.random.default_rng(0))
         return 9.0 * np.tanh(np.asarray(sim).reshape(12, args.paths).T / 9.0)
 
     # same model, same answer (up to the optimiser): a sanity check of the comparison
@@ -52,8 +51,10 @@ def main() -> None:
     ours = best_of(through_relforecast, args.repeats)
     direct = best_of(direct_statsmodels, args.repeats)
     print(f"fixed ARIMA(1,1,1), fit + {args.paths} paths x 12 months (median of {args.repeats}):")
-    print(f"  relforecast {ours:.3f} s, direct statsmodels {direct:.3f} s, "
-          f"ratio {ours / direct:.2f} (target <= 1.3)")
+    print(
+        f"  relforecast {ours:.3f} s, direct statsmodels {direct:.3f} s, "
+        f"ratio {ours / direct:.2f} (target <= 1.3)"
+    )
 
     def auto(shocks: rf.ShockCalendar | None) -> rf.Forecast:
         return rf.ARIMA().fit(japan, shocks=shocks).forecast(12, n_paths=args.paths, rng=0)
@@ -61,8 +62,10 @@ def main() -> None:
     for label, cal in (("no shocks", None), (f"{len(leaders)} leader changes", leaders)):
         t = best_of(lambda cal=cal: auto(cal), args.repeats)
         fc = auto(cal)
-        print(f"order='auto' end to end, {label}: {t:.2f} s (target <= 3 s); "
-              f"P(cross -6 within 12) = {fc.prob_cross(-6):.4f} +/- {fc.mc_se(-6):.4f}")
+        print(
+            f"order='auto' end to end, {label}: {t:.2f} s (target <= 3 s); "
+            f"P(cross -6 within 12) = {fc.prob_cross(-6):.4f} +/- {fc.mc_se(-6):.4f}"
+        )
 
 
 if __name__ == "__main__":

@@ -3,7 +3,8 @@
 Runs on the synthetic demo by default; pass the path of the real long CSV to use it:
 
     python examples/forecast_japan.py
-    python examples/forecast_japan.py ../shared/data/tsinghua_relations_long.csv ../shared/data/leaders.csv
+    python examples/forecast_japan.py ../shared/data/tsinghua_relations_long.csv \\
+        ../shared/data/leaders.csv
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import relforecast as rf  # noqa: E402
+import relforecast as rf
 
 
 def main(argv: list[str]) -> None:

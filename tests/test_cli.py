@@ -21,8 +21,19 @@ def test_demo_table(capsys):
 
 
 def test_json_and_csv(capsys, scores_csv):
-    code, out, _ = run(capsys, "forecast", str(scores_csv), "--dyad", "Japan", "--paths", "500",
-                       "--format", "json", "--model", "arima")
+    code, out, _ = run(
+        capsys,
+        "forecast",
+        str(scores_csv),
+        "--dyad",
+        "Japan",
+        "--paths",
+        "500",
+        "--format",
+        "json",
+        "--model",
+        "arima",
+    )
     doc = json.loads(out)
     assert code == 0 and doc["dyad"] == "Japan" and doc["origin"] == "2025-08"
     assert len(doc["months"]) == 12 and 0 <= doc["prob_cross"] <= 1
@@ -40,10 +51,12 @@ def test_shock_file(capsys, tmp_path):
 
 @pytest.mark.parametrize(
     ("argv", "message"),
-    [(["forecast", "missing.csv"], "does not exist"),
-     (["forecast", "--horizon", "0"], "--horizon"),
-     (["forecast", "--dyad", "Japan"], "--dyad needs a DATA file"),
-     (["forecast", "--model", "prophet"], "--model")],
+    [
+        (["forecast", "missing.csv"], "does not exist"),
+        (["forecast", "--horizon", "0"], "--horizon"),
+        (["forecast", "--dyad", "Japan"], "--dyad needs a DATA file"),
+        (["forecast", "--model", "prophet"], "--model"),
+    ],
 )
 def test_errors_are_one_line(capsys, argv, message):
     code, out, err = run(capsys, *argv)
@@ -63,8 +76,14 @@ def test_unknown_dyad_and_bad_shock_file(capsys, scores_csv, tmp_path):
 def test_installed_command_prints_no_traceback(tmp_path):
     empty = tmp_path / "empty.csv"
     empty.write_text("")
-    proc = subprocess.run([sys.executable, "-c", "from relforecast.cli import run; run()",
-                           "forecast", str(empty)], capture_output=True, text=True, check=False)
+    proc = subprocess.run(
+        [sys.executable, "-c", "from relforecast.cli import run; run()", "forecast", str(empty)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert proc.returncode == 1
-    assert proc.stderr.strip() == f"relforecast: error: data file {str(empty)!r} is empty; " \
+    assert (
+        proc.stderr.strip() == f"relforecast: error: data file {str(empty)!r} is empty; "
         "expected a CSV with a header row"
+    )

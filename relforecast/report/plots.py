@@ -20,22 +20,28 @@ LEVEL_COLOURS = ("#f4c7c3", "#fbe0c4", "#fdf1c7", "#e8f0d6", "#d4ead3", "#c3e3d9
 
 
 def draw_level_bands(ax: Axes, scale: Scale, lang: str = "en", labels: bool = True) -> None:
-    """Shade each level of ``scale`` as a horizontal band, with its name on the right."""
+    """Shade each level of ``scale`` as a horizontal band, with its name on the right.
+
+    Call it after the y-limits are final: names are written only for the visible bands, at
+    the middle of their visible part.
+    """
     colours = LEVEL_COLOURS if len(scale.levels) == len(LEVEL_COLOURS) else None
+    bottom, top = ax.get_ylim()
     for i, level in enumerate(scale.levels):
         colour = colours[i] if colours else ("#f2f2f2" if i % 2 else "#ffffff")
         ax.axhspan(level.lower, level.upper, color=colour, zorder=0, lw=0)
-        if labels:
+        lo, hi = max(level.lower, bottom), min(level.upper, top)
+        if labels and hi - lo > 0.02 * (top - bottom):
             ax.text(
                 1.005,
-                (level.lower + level.upper) / 2,
+                (lo + hi) / 2,
                 level.label(lang),
                 transform=ax.get_yaxis_transform(),
                 va="center",
                 fontsize=8,
                 color="#555555",
             )
-    ax.set_ylim(scale.lower, scale.upper)
+    ax.set_ylim(bottom, top)
 
 
 def fan_chart(
@@ -52,8 +58,6 @@ def fan_chart(
     if ax is None:
         _, ax = plt.subplots(figsize=(9, 4.5))
     scale = forecast.scale
-    if scale is not None:
-        draw_level_bands(ax, scale, lang=lang)
     x_future = forecast.index.to_timestamp()
     if forecast.history is not None and history_months > 0:
         hist = forecast.history.iloc[-history_months:]
@@ -90,7 +94,8 @@ def fan_chart(
     pad = max(0.5, 0.1 * (hi - lo))
     if scale is not None:
         ax.set_ylim(max(scale.lower, lo - pad), min(scale.upper, hi + pad))
+        draw_level_bands(ax, scale, lang=lang)
     ax.set_ylabel("score")
     ax.set_title(f"{forecast.model}: forecast from {forecast.index[0]}")
-    ax.legend(loc="upper left", fontsize=8, framealpha=0.9)
+    ax.legend(loc="best", fontsize=8, framealpha=0.9)
     return ax

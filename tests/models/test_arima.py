@@ -88,9 +88,9 @@ def test_paths_stay_inside_the_bounds_near_the_edge():
 
 def test_same_seed_same_paths_and_no_global_state(random_walk):
     fit = rf.ARIMA(order=(1, 1, 0)).fit(random_walk.clip(-8, 8))
-    np.random.seed(0)
+    np.random.seed(0)  # noqa: NPY002 - the point is that global state plays no part
     a = fit.forecast(6, n_paths=500, rng=7).paths
-    np.random.seed(99)
+    np.random.seed(99)  # noqa: NPY002
     b = fit.forecast(6, n_paths=500, rng=np.random.default_rng(7)).paths
     np.testing.assert_array_equal(a, b)
     assert not np.array_equal(a, fit.forecast(6, n_paths=500, rng=8).paths)
@@ -112,8 +112,9 @@ def test_shock_effect_is_recovered():
     y = np.cumsum(rng.normal(0, 0.2, n))
     y[200:] += effect
     series = monthly(y, name="shocked")
-    cal = rf.ShockCalendar([rf.Shock("leader_change", series.index[200], shape="step",
-                                     name="new PM")])
+    cal = rf.ShockCalendar(
+        [rf.Shock("leader_change", series.index[200], shape="step", name="new PM")]
+    )
     fit = rf.ARIMA(order=(0, 1, 0), scale=None).fit(series, shocks=cal)
     # in a random walk the step is seen in one monthly change only: its estimate has sd sigma
     se = np.sqrt(fit.params["sigma2"])
@@ -139,8 +140,11 @@ def test_statsmodels_warnings_are_captured(random_walk):
 
 @pytest.mark.parametrize(
     ("kwargs", "error", "message"),
-    [({"order": "best"}, rf.FitError, "'auto' or"), ({"order": (1, 3, 0)}, rf.FitError, "d <= 2"),
-     ({"trend": "x"}, rf.FitError, "trend='x'")],
+    [
+        ({"order": "best"}, rf.FitError, "'auto' or"),
+        ({"order": (1, 3, 0)}, rf.FitError, "d <= 2"),
+        ({"trend": "x"}, rf.FitError, "trend='x'"),
+    ],
 )
 def test_bad_specifications(kwargs, error, message):
     with pytest.raises(error, match=message):
