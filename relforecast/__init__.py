@@ -22,7 +22,7 @@ from relforecast.exceptions import (
     ShockError,
 )
 from relforecast.forecast import Forecast
-from relforecast.models import ARIMA, ARIMAResult
+from relforecast.models import ARIMA, ARIMAResult, MarkovResult, MarkovSwitching
 from relforecast.scale import TSINGHUA_SCALE, Level, Scale
 from relforecast.shocks import Shock, ShockCalendar
 
@@ -40,6 +40,8 @@ __all__ = [
     "Forecast",
     "ForecastError",
     "Level",
+    "MarkovResult",
+    "MarkovSwitching",
     "RelforecastError",
     "Scale",
     "ScaleError",

@@ -2,5 +2,6 @@
 
 from relforecast.models.arima import ARIMA, ARIMAResult
 from relforecast.models.base import FittedModel, Model
+from relforecast.models.markov import MarkovResult, MarkovSwitching
 
-__all__ = ["ARIMA", "ARIMAResult", "FittedModel", "Model"]
+__all__ = ["ARIMA", "ARIMAResult", "FittedModel", "MarkovResult", "MarkovSwitching", "Model"]

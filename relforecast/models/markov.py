@@ -1,0 +1,515 @@
+"""Markov regime-switching models: estimation on statsmodels, forecasting by simulation.
+
+statsmodels estimates Markov-switching models but its ``forecast()`` raises
+``NotImplementedError``; here the forecast is written out: draw the regime(s) at the end of
+the sample from the filtered probabilities, simulate regime paths with the transition matrix,
+then values with each regime's parameters and the future dummies.
+
+Forms
+-----
+``form="diff"`` (default) models monthly changes of the transformed score,
+``Δz_t = μ_{S_t} + Δx_t'β_{S_t} + Σ φ_i r_{t-i} + σ_{S_t} ε_t`` — calm and turbulent spells
+with their own mean and variance; paths are ``z_T + cumulative changes``.
+``form="level"`` is Hamilton's MS-AR in mean form on ``z`` itself:
+``z_t − μ_{S_t} − x_t'β_{S_t} = Σ φ_i (z_{t−i} − μ_{S_{t−i}} − x_{t−i}'β_{S_{t−i}}) + σ_{S_t} ε_t``.
+
+Zeros and the variance floor
+----------------------------
+Scores are published at 0.1 resolution and most months are unchanged, so a Gaussian regime can
+shrink onto the zeros (variance → 0, likelihood → ∞). A published score is the true score
+rounded to the resolution ``δ``: the rounding error is about uniform on ``(−δ/2, δ/2)``, with
+variance ``δ²/12``, and a monthly change carries two of them. No regime can therefore be
+resolved below a variance of ``δ²/6`` (``δ²/12`` for a level), mapped to the transformed scale
+with the transform's slope at the median score of the fitting span. Each regime's variance is
+estimated as ``floor + u²`` (u unconstrained), so the likelihood is bounded and the calm regime
+settles *at* the resolution instead of collapsing. With ``scale=None`` there is no floor and the
+estimates are the plain maximum-likelihood ones.
+
+Regimes are relabelled after estimation — by variance (calm first) when variances switch,
+otherwise by mean — and the transition matrix is converted **once**, here, from statsmodels'
+left-stochastic convention (columns sum to 1) to the row-stochastic one used everywhere in
+relforecast: ``transition_matrix.loc[i, j] = P(S_t = j | S_{t-1} = i)``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from statsmodels.tsa.regime_switching.markov_autoregression import MarkovAutoregression
+from statsmodels.tsa.regime_switching.markov_regression import MarkovRegression
+
+from relforecast._typing import RNGLike, as_generator
+from relforecast.exceptions import FitError
+from relforecast.forecast import Forecast
+from relforecast.models.base import (
+    capture_warnings,
+    check_n_paths,
+    clean_design,
+    future_index,
+    prepare_series,
+)
+from relforecast.scale import TSINGHUA_SCALE, Scale
+from relforecast.shocks import ShockCalendar
+
+__all__ = ["MarkovResult", "MarkovSwitching"]
+
+
+class _FlooredVariance:
+    """Mixin: regime variances are ``floor + u**2`` instead of ``u**2``."""
+
+    variance_floor: float = 0.0
+
+    def transform_params(self, unconstrained: np.ndarray) -> np.ndarray:
+        constrained = super().transform_params(unconstrained)
+        constrained[self.parameters["variance"]] += self.variance_floor
+        return constrained
+
+    def untransform_params(self, constrained: np.ndarray) -> np.ndarray:
+        shifted = np.array(constrained, dtype=float)
+        idx = self.parameters["variance"]
+        shifted[idx] = np.maximum(shifted[idx] - self.variance_floor, 1e-12)
+        return super().untransform_params(shifted)
+
+
+class _FlooredRegression(_FlooredVariance, MarkovRegression):
+    pass
+
+
+class _FlooredAutoregression(_FlooredVariance, MarkovAutoregression):
+    pass
+
+
+@dataclass(frozen=True)
+class MarkovSwitching:
+    """Markov regime-switching specification with shock dummies and bounded paths.
+
+    Parameters
+    ----------
+    k_regimes : int, default 2
+        Number of regimes (2 or 3 in practice).
+    order : int, default 0
+        Autoregressive order ``p``.
+    form : {"diff", "level"}, default "diff"
+        Model monthly changes (calm/turbulent spells) or the level (Hamilton's MS-AR).
+    switching_variance : bool, default True
+        Regime-specific variances.
+    switching_ar : bool, default False
+        Regime-specific AR coefficients.
+    switching_exog : bool, default False
+        Regime-specific shock effects.
+    scale : Scale or None, default TSINGHUA_SCALE
+        Bounded scale (``None``: any series, no bounds, no variance floor).
+    n_starts : int, default 4
+        Optimiser starts: statsmodels' default start plus ``n_starts - 1`` seeded random
+        perturbations; the highest likelihood wins.
+    window : int, optional
+        Fit on the last ``window`` months only.
+    shocks_by : {"shock", "kind"}, default "shock"
+        One effect per shock or one per kind.
+    seed : int, default 0
+        Seed of the start perturbations (fits are reproducible).
+    """
+
+    k_regimes: int = 2
+    order: int = 0
+    form: str = "diff"
+    switching_variance: bool = True
+    switching_ar: bool = False
+    switching_exog: bool = False
+    scale: Scale | None = TSINGHUA_SCALE
+    n_starts: int = 4
+    window: int | None = None
+    shocks_by: str = "shock"
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        if int(self.k_regimes) != self.k_regimes or not 2 <= self.k_regimes <= 4:
+            raise FitError(f"k_regimes={self.k_regimes!r}: use 2, 3 or 4")
+        if int(self.order) != self.order or not 0 <= self.order <= 6:
+            raise FitError(f"order={self.order!r}: use a whole number from 0 to 6")
+        if self.form not in ("diff", "level"):
+            raise FitError(f"form={self.form!r} is not known; use 'diff' or 'level'")
+        if self.n_starts < 1:
+            raise FitError(f"n_starts={self.n_starts!r} must be at least 1")
+
+    @property
+    def name(self) -> str:
+        """Short label, e.g. ``MS(2)-diff``."""
+        ar = f"-AR({self.order})" if self.order else ""
+        return f"MS({self.k_regimes}){ar}-{self.form}"
+
+    # ------------------------------------------------------------------ fitting
+    def fit(self, series: pd.Series, shocks: ShockCalendar | None = None) -> MarkovResult:
+        """Estimate the model.
+
+        Parameters
+        ----------
+        series : pd.Series
+            Monthly scores (or any monthly series when ``scale=None``).
+        shocks : ShockCalendar, optional
+            Shocks entering as exogenous regressors.
+
+        Returns
+        -------
+        MarkovResult
+        """
+        y = prepare_series(series, self.scale, window=self.window, what=self.name)
+        z = self.scale.to_unbounded(y) if self.scale is not None else y.copy()
+        calendar = shocks if shocks is not None else ShockCalendar()
+        design = calendar.design(y.index, by=self.shocks_by)
+        diagnostics: list[str] = []
+        if self.form == "diff":
+            endog = z.diff().iloc[1:]
+            design = design.diff().iloc[1:]
+        else:
+            endog = z
+        design, notes = clean_design(design)
+        diagnostics.extend(notes)
+        floor = self._variance_floor(y)
+        model = self._model(endog.to_numpy(), design, floor)
+        result = self._estimate(model, diagnostics)
+        return MarkovResult.from_statsmodels(
+            self, y, z, endog, calendar, design, model, result, floor, diagnostics
+        )
+
+    def _variance_floor(self, y: pd.Series) -> float:
+        if self.scale is None:
+            return 0.0
+        rounding = self.scale.resolution**2 / 12.0 * (2.0 if self.form == "diff" else 1.0)
+        u = (float(np.median(y)) - self.scale.centre) / self.scale.half_width
+        slope = 1.0 / (1.0 - min(u * u, 0.99))
+        return rounding * slope**2
+
+    def _model(self, endog: np.ndarray, design: pd.DataFrame, floor: float):
+        exog = design.to_numpy() if design.shape[1] else None
+        common = dict(
+            k_regimes=self.k_regimes,
+            trend="c",
+            exog=exog,
+            switching_variance=self.switching_variance,
+        )
+        if self.order == 0:
+            cls = _FlooredRegression if floor > 0 else MarkovRegression
+            model = cls(endog, switching_exog=self.switching_exog, **common)
+        else:
+            cls = _FlooredAutoregression if floor > 0 else MarkovAutoregression
+            model = cls(
+                endog,
+                order=self.order,
+                switching_ar=self.switching_ar,
+                switching_exog=self.switching_exog,
+                **common,
+            )
+        if floor > 0:
+            model.variance_floor = floor
+        return model
+
+    def _starts(self, model) -> list[np.ndarray]:
+        base = np.asarray(model.start_params, dtype=float)
+        if getattr(model, "variance_floor", 0.0) > 0:
+            idx = model.parameters["variance"]
+            base[idx] = np.maximum(base[idx], 2.0 * model.variance_floor)
+        rng = np.random.default_rng(self.seed)
+        starts = [base]
+        unconstrained = model.untransform_params(base)
+        for _ in range(self.n_starts - 1):
+            jitter = rng.normal(0.0, 0.5, size=unconstrained.shape)
+            starts.append(model.transform_params(unconstrained + jitter))
+        return starts
+
+    def _estimate(self, model, diagnostics: list[str]):
+        best = None
+        failures = 0
+        for i, start in enumerate(self._starts(model)):
+            local: list[str] = []
+            try:
+                with capture_warnings(local):
+                    res = model.fit(
+                        start_params=start, em_iter=0 if i else 5, maxiter=200, disp=False
+                    )
+            except (np.linalg.LinAlgError, ValueError, FloatingPointError) as exc:
+                failures += 1
+                diagnostics.append(f"start {i}: estimation failed ({exc})")
+                continue
+            if not np.isfinite(res.llf) or not np.all(np.isfinite(res.params)):
+                failures += 1
+                diagnostics.append(f"start {i}: non-finite likelihood or parameters")
+                continue
+            diagnostics.extend(f"start {i}: {m}" for m in local if m not in diagnostics)
+            if best is None or res.llf > best.llf + 1e-9:
+                best = res
+        if best is None:
+            raise FitError(
+                f"{self.name}: all {self.n_starts} starts failed ({failures} failures); "
+                "try fewer regimes, a lower order, or form='diff'"
+            )
+        return best
+
+
+def _regime_names(k: int, by_variance: bool) -> list[str]:
+    if by_variance and k == 2:
+        return ["calm", "turbulent"]
+    if by_variance and k == 3:
+        return ["calm", "moderate", "turbulent"]
+    return [f"regime {i + 1}" for i in range(k)]
+
+
+@dataclass
+class MarkovResult:
+    """A fitted :class:`MarkovSwitching` model (regimes relabelled, row-stochastic transitions).
+
+    Attributes
+    ----------
+    params : pd.Series
+        Named estimates: ``mean[calm]``, ``sigma2[calm]``, ``ar.L1[...]``, shock effects,
+        ``p[calm->turbulent]``...
+    transition_matrix : pd.DataFrame
+        Row-stochastic: ``loc[i, j] = P(next regime j | regime i)``.
+    diagnostics : list of str
+        Failed starts, captured warnings, regimes at the variance floor, dropped shocks.
+    """
+
+    spec: MarkovSwitching
+    series: pd.Series
+    z: pd.Series = field(repr=False)
+    endog: pd.Series = field(repr=False)
+    calendar: ShockCalendar
+    design_columns: list[str]
+    result: object = field(repr=False)
+    regime_names: list[str]
+    mean: np.ndarray
+    sigma2: np.ndarray
+    ar: np.ndarray
+    beta: np.ndarray
+    transition: np.ndarray
+    last_regimes: np.ndarray = field(repr=False)
+    perm: np.ndarray = field(repr=False)
+    variance_floor: float = 0.0
+    diagnostics: list[str] = field(default_factory=list)
+
+    @classmethod
+    def from_statsmodels(
+        cls, spec, y, z, endog, calendar, design, model, res, floor, diagnostics
+    ) -> MarkovResult:
+        """Extract, relabel and convert a statsmodels result."""
+        k, p, m = spec.k_regimes, spec.order, design.shape[1]
+        params = np.asarray(res.params)
+        pars = model.parameters
+        mean = np.empty(k)
+        beta = np.zeros((k, m))
+        sigma2 = np.empty(k)
+        ar = np.zeros((k, p))
+        for i in range(k):
+            ex = params[pars[i, "exog"]]
+            mean[i], beta[i] = ex[0], ex[1:]
+            sigma2[i] = np.atleast_1d(params[pars[i, "variance"]])[0]
+            if p:
+                ar[i] = params[pars[i, "autoregressive"]]
+        left = np.asarray(res.regime_transition)[..., -1]  # P[to, from]: columns sum to 1
+        by_variance = spec.switching_variance
+        key = sigma2 if by_variance else mean
+        perm = np.argsort(key, kind="stable")  # new label j <- old label perm[j]
+        transition = left.T[np.ix_(perm, perm)]  # row-stochastic, relabelled
+        if p == 0:
+            filtered = np.asarray(res.filtered_marginal_probabilities)[-1]
+            last = filtered[perm][:, None]
+        else:
+            # axes: S_T, S_{T-1}, ..., S_{T-p}
+            last = np.asarray(res.filtered_joint_probabilities)[..., -1]
+            for axis in range(p + 1):
+                last = np.take(last, perm, axis=axis)
+        names = _regime_names(k, by_variance)
+        if floor > 0:
+            at_floor = [names[j] for j in range(k) if sigma2[perm][j] < floor * 1.001]
+            if at_floor:
+                diagnostics.append(
+                    f"regime(s) {', '.join(at_floor)} sit at the resolution variance floor "
+                    f"({floor:.2e}): those months are unchanged up to rounding"
+                )
+        return cls(
+            spec=spec,
+            series=y,
+            z=z,
+            endog=endog,
+            calendar=calendar,
+            design_columns=list(design.columns),
+            result=res,
+            regime_names=names,
+            mean=mean[perm],
+            sigma2=sigma2[perm],
+            ar=ar[perm],
+            beta=beta[perm],
+            transition=transition,
+            last_regimes=last,
+            perm=perm,
+            variance_floor=floor,
+            diagnostics=diagnostics,
+        )
+
+    # ------------------------------------------------------------------ results
+    @property
+    def scale(self) -> Scale | None:
+        """Scale of the scores."""
+        return self.spec.scale
+
+    @property
+    def name(self) -> str:
+        """Label of the model."""
+        return self.spec.name
+
+    @property
+    def llf(self) -> float:
+        """Maximised log-likelihood (of the modelled series: changes or levels of ``z``)."""
+        return float(self.result.llf)
+
+    @property
+    def aic(self) -> float:
+        """Akaike information criterion."""
+        return float(self.result.aic)
+
+    @property
+    def bic(self) -> float:
+        """Bayesian information criterion."""
+        return float(self.result.bic)
+
+    @property
+    def params(self) -> pd.Series:
+        """Named estimates in relabelled regime order."""
+        spec = self.spec
+        out: dict[str, float] = {}
+
+        def put(label: str, switching: bool, values: np.ndarray) -> None:
+            # one entry per regime when the parameter switches, one in all otherwise
+            if switching:
+                out.update({f"{label}[{r}]": values[j] for j, r in enumerate(self.regime_names)})
+            else:
+                out[label] = values[0]
+
+        put("mean", True, self.mean)
+        put("sigma2", spec.switching_variance, self.sigma2)
+        for i in range(spec.order):
+            put(f"ar.L{i + 1}", spec.switching_ar, self.ar[:, i])
+        for c, col in enumerate(self.design_columns):
+            put(col, spec.switching_exog, self.beta[:, c])
+        for i, a in enumerate(self.regime_names):
+            for j, b in enumerate(self.regime_names):
+                out[f"p[{a}->{b}]"] = self.transition[i, j]
+        return pd.Series(out)
+
+    @property
+    def transition_matrix(self) -> pd.DataFrame:
+        """Row-stochastic transition matrix: rows = from, columns = to."""
+        names = pd.Index(self.regime_names)
+        return pd.DataFrame(self.transition, index=names.rename("from"), columns=names.rename("to"))
+
+    @property
+    def expected_durations(self) -> pd.Series:
+        """Expected months spent in each regime once entered: ``1 / (1 - p_ii)``."""
+        stay = np.diag(self.transition)
+        with np.errstate(divide="ignore"):
+            durations = np.where(stay < 1, 1.0 / (1.0 - stay), np.inf)
+        return pd.Series(durations, index=self.regime_names, name="expected_duration")
+
+    @property
+    def smoothed_regime_probabilities(self) -> pd.DataFrame:
+        """P(regime | all data) per month (months x regimes)."""
+        probs = np.asarray(self.result.smoothed_marginal_probabilities)[:, self.perm]
+        index = self.endog.index[len(self.endog) - probs.shape[0] :]
+        return pd.DataFrame(probs, index=index, columns=self.regime_names)
+
+    def __repr__(self) -> str:
+        return (
+            f"MarkovResult({self.name} on {self.series.name!r} "
+            f"{self.series.index[0]}..{self.series.index[-1]}, llf={self.llf:.2f})"
+        )
+
+    # ----------------------------------------------------------------- forecast
+    def forecast(
+        self,
+        horizon: int = 12,
+        scenario: object | None = None,
+        n_paths: int = 10_000,
+        rng: RNGLike = None,
+    ) -> Forecast:
+        """Simulate regime paths and values from the end of the sample.
+
+        Parameters
+        ----------
+        horizon : int, default 12
+        scenario : Scenario, optional
+            Future shocks (see ``rf.Scenario``).
+        n_paths : int, default 10_000
+        rng : Generator, int or None
+
+        Returns
+        -------
+        Forecast
+            With ``regime_probabilities()`` for the forecast months.
+        """
+        if scenario is not None:
+            raise NotImplementedError("scenarios arrive with rf.Scenario")
+        n = check_n_paths(n_paths)
+        gen = as_generator(rng)
+        index = future_index(self.series.index[-1], horizon)
+        h = len(index)
+        k, p = self.spec.k_regimes, self.spec.order
+        x_future = self._future_design(index)
+        # regimes at the end of the sample: S_T, S_{T-1}, ..., S_{T-p}
+        flat = self.last_regimes.reshape(-1)
+        flat = flat / flat.sum()
+        draws = gen.choice(flat.size, size=n, p=flat)
+        past = np.stack(np.unravel_index(draws, (k,) * (p + 1)), axis=1) if p else draws[:, None]
+        # residual history r_{T-i} = w_{T-i} - mean - x'beta under the drawn regimes
+        w_hist = self.endog.to_numpy()
+        x_hist = self._history_design()
+        resid = np.zeros((n, p))
+        for i in range(p):
+            s = past[:, i]
+            resid[:, i] = w_hist[-1 - i] - self.mean[s] - (self.beta[s] * x_hist[-1 - i]).sum(1)
+        cum = np.cumsum(self.transition, axis=1)
+        state = past[:, 0]
+        regimes = np.empty((n, h), dtype=int)
+        values = np.empty((n, h))
+        sd = np.sqrt(self.sigma2)
+        shocks = gen.standard_normal((n, h))
+        uniforms = gen.random((n, h))
+        for t in range(h):
+            state = (uniforms[:, t, None] > cum[state]).sum(axis=1)
+            state = np.minimum(state, k - 1)
+            regimes[:, t] = state
+            ar_part = (self.ar[state] * resid).sum(axis=1) if p else 0.0
+            r_t = ar_part + sd[state] * shocks[:, t]
+            values[:, t] = self.mean[state] + (self.beta[state] * x_future[t]).sum(axis=1) + r_t
+            if p:
+                resid = np.column_stack([r_t, resid[:, :-1]])
+        z = self.z.iloc[-1] + np.cumsum(values, axis=1) if self.spec.form == "diff" else values
+        paths = self.scale.from_unbounded(z) if self.scale is not None else z
+        return Forecast(
+            paths,
+            index,
+            self.scale,
+            history=self.series,
+            model=self.name,
+            regimes=regimes,
+            regime_names=self.regime_names,
+            meta={"params": self.params.to_dict(), "n_paths": n},
+        )
+
+    def _history_design(self) -> np.ndarray:
+        if not self.design_columns:
+            return np.zeros((len(self.endog), 0))
+        design = self.calendar.design(self.series.index, by=self.spec.shocks_by)
+        if self.spec.form == "diff":
+            design = design.diff().iloc[1:]
+        return design[self.design_columns].to_numpy()
+
+    def _future_design(self, index: pd.PeriodIndex) -> np.ndarray:
+        if not self.design_columns:
+            return np.zeros((len(index), 0))
+        span = index.insert(0, self.series.index[-1]) if self.spec.form == "diff" else index
+        design = self.calendar.design(pd.PeriodIndex(span), by=self.spec.shocks_by)
+        if self.spec.form == "diff":
+            design = design.diff().iloc[1:]
+        return design[self.design_columns].to_numpy()

@@ -1,0 +1,155 @@
+"""Markov switching: published likelihoods, analytic forecast moments, relabelling, bounds."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import relforecast as rf
+
+from ..conftest import monthly
+
+
+def as_monthly(values, name):
+    """statsmodels' test series given consecutive monthly periods (the API wants months)."""
+    return monthly(np.asarray(values, dtype=float), start="1951-01", name=name)
+
+
+@pytest.fixture(scope="module")
+def fedfunds_fit():
+    from statsmodels.tsa.regime_switching.tests.test_markov_regression import fedfunds
+
+    spec = rf.MarkovSwitching(form="level", order=0, switching_variance=True, scale=None)
+    return spec.fit(as_monthly(fedfunds, "fedfunds"))
+
+
+def test_hamilton_gnp_ms_ar4_loglikelihood():
+    from statsmodels.tsa.regime_switching.tests.test_markov_autoregression import rgnp
+
+    spec = rf.MarkovSwitching(form="level", order=4, switching_variance=False, scale=None)
+    fit = spec.fit(as_monthly(rgnp, "rgnp"))
+    assert fit.llf == pytest.approx(-181.26339, abs=1e-3)  # E-Views (Hamilton 1989)
+    # non-switching AR and variance appear once; the means are ordered low -> high
+    assert "ar.L4" in fit.params and "sigma2" in fit.params
+    assert fit.params["mean[regime 1]"] < 0 < fit.params["mean[regime 2]"]
+
+
+def test_fedfunds_switching_mean_loglikelihood():
+    from statsmodels.tsa.regime_switching.tests.test_markov_regression import fedfunds
+
+    spec = rf.MarkovSwitching(form="level", order=0, switching_variance=False, scale=None)
+    fit = spec.fit(as_monthly(fedfunds, "fedfunds"))
+    assert fit.llf == pytest.approx(-508.63592, abs=1e-3)  # Stata manual
+    np.testing.assert_allclose(fit.transition_matrix.sum(axis=1), 1.0)
+    np.testing.assert_allclose(
+        fit.expected_durations, 1 / (1 - np.diag(fit.transition_matrix)), rtol=1e-12
+    )
+
+
+def test_relabelling_and_result_shapes(fedfunds_fit):
+    fit = fedfunds_fit
+    assert fit.regime_names == ["calm", "turbulent"]
+    assert fit.params["sigma2[calm]"] < fit.params["sigma2[turbulent]"]
+    sm = fit.smoothed_regime_probabilities
+    assert list(sm.columns) == ["calm", "turbulent"] and len(sm) == len(fit.series)
+    np.testing.assert_allclose(sm.sum(axis=1), 1.0)
+    # the relabelled row-stochastic matrix is the transpose of statsmodels' left-stochastic one
+    left = np.asarray(fit.result.regime_transition)[..., -1]
+    np.testing.assert_allclose(fit.transition, left.T[np.ix_(fit.perm, fit.perm)])
+
+
+def test_forecast_regime_probabilities_and_means_match_analytic(fedfunds_fit):
+    fit, n = fedfunds_fit, 40_000
+    fc = fit.forecast(12, n_paths=n, rng=3)
+    pi = fit.last_regimes[:, 0]
+    probs = fc.regime_probabilities().to_numpy()
+    sim_mean = fc.paths.mean(axis=0)
+    sim_sd = fc.paths.std(axis=0)
+    for h in range(12):
+        pi = pi @ fit.transition
+        se_p = np.sqrt(pi * (1 - pi) / n)
+        assert np.all(np.abs(probs[h] - pi) < 4 * se_p + 1e-12)
+        mean = pi @ fit.mean
+        assert abs(sim_mean[h] - mean) < 4 * sim_sd[h] / np.sqrt(n)
+        var = pi @ (fit.sigma2 + fit.mean**2) - mean**2
+        assert sim_sd[h] ** 2 == pytest.approx(var, rel=0.05)
+
+
+def test_diff_form_means_accumulate(fedfunds_fit):
+    from statsmodels.tsa.regime_switching.tests.test_markov_regression import fedfunds
+
+    spec = rf.MarkovSwitching(form="diff", scale=None)
+    fit = spec.fit(as_monthly(fedfunds, "fedfunds"))
+    n = 40_000
+    fc = fit.forecast(12, n_paths=n, rng=4)
+    pi = fit.last_regimes[:, 0]
+    expected = fit.series.iloc[-1]
+    for h in range(12):
+        pi = pi @ fit.transition
+        expected += pi @ fit.mean
+        sd = fc.paths[:, h].std()
+        assert abs(fc.paths[:, h].mean() - expected) < 4 * sd / np.sqrt(n)
+
+
+def test_ar_order_joint_regimes_are_consistent():
+    rng = np.random.default_rng(8)
+    x = np.cumsum(rng.normal(0, 1, 300) * np.repeat(rng.choice([0.3, 1.5], 30), 10))
+    fit = rf.MarkovSwitching(order=2, scale=None).fit(monthly(x))
+    joint = fit.last_regimes
+    assert joint.shape == (2, 2, 2)
+    filtered = np.asarray(fit.result.filtered_marginal_probabilities)[-1][fit.perm]
+    np.testing.assert_allclose(joint.sum(axis=(1, 2)), filtered, atol=1e-8)
+    fc = fit.forecast(6, n_paths=2000, rng=0)
+    assert np.isfinite(fc.paths).all()
+
+
+def sticky_series(n=240, seed=0):
+    """A 0.1-resolution series unchanged in most months, with turbulent spells."""
+    rng = np.random.default_rng(seed)
+    turbulent = np.repeat(rng.random(n // 12) < 0.25, 12)
+    steps = np.where(turbulent, rng.normal(0, 0.4, n), rng.normal(0, 0.01, n))
+    return monthly(np.round(np.clip(-3 + np.cumsum(steps), -8.5, 8.5), 1), name="sticky")
+
+
+def test_variance_floor_prevents_collapse():
+    y = sticky_series()
+    assert (y.diff().dropna() == 0).mean() > 0.6
+    floored = rf.MarkovSwitching().fit(y)
+    assert floored.params["sigma2[calm]"] >= floored.variance_floor * 0.999
+    assert floored.variance_floor == pytest.approx(
+        0.1**2 / 6 / (1 - (np.median(y) / 9) ** 2) ** 2
+    )
+    plain = rf.MarkovSwitching(scale=None).fit(y)  # no floor: the calm regime collapses
+    assert plain.params["sigma2[calm]"] < 0.01 * floored.params["sigma2[calm]"]
+    assert plain.llf > floored.llf + 100
+
+
+def test_bounds_reproducibility_and_shocks():
+    y = sticky_series(seed=1)
+    cal = rf.ShockCalendar([rf.Shock("tariff", y.index[100], shape="step", name="t")])
+    fit = rf.MarkovSwitching().fit(y, shocks=cal)
+    assert "t" in fit.params
+    a = fit.forecast(12, n_paths=3000, rng=5)
+    b = fit.forecast(12, n_paths=3000, rng=5)
+    np.testing.assert_array_equal(a.paths, b.paths)
+    assert a.paths.min() >= -9 and a.paths.max() <= 9
+    assert a.regime_probabilities().sum(axis=1).round(12).eq(1).all()
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [({"k_regimes": 1}, "k_regimes"), ({"form": "logit"}, "form='logit'"), ({"order": -1}, "order")],
+)
+def test_bad_specifications(kwargs, message):
+    with pytest.raises(rf.FitError, match=message):
+        rf.MarkovSwitching(**kwargs)
+
+
+def test_real_dyads_fit_on_240_month_windows(scores_csv):
+    panel = rf.load_panel(scores_csv)
+    for dyad in panel.columns:
+        series = panel[dyad].loc[:"2024-06"]
+        fit = rf.MarkovSwitching(window=240).fit(series)
+        assert np.isfinite(fit.llf)
+        assert fit.sigma2[0] >= fit.variance_floor * 0.999
+        fc = fit.forecast(12, n_paths=500, rng=0)
+        assert fc.index[0] == pd.Period("2024-07", "M")
