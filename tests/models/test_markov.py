@@ -137,7 +137,11 @@ def test_bounds_reproducibility_and_shocks():
 
 @pytest.mark.parametrize(
     ("kwargs", "message"),
-    [({"k_regimes": 1}, "k_regimes"), ({"form": "logit"}, "form='logit'"), ({"order": -1}, "order")],
+    [
+        ({"k_regimes": 1}, "k_regimes"),
+        ({"form": "logit"}, "form='logit'"),
+        ({"order": -1}, "order"),
+    ],
 )
 def test_bad_specifications(kwargs, message):
     with pytest.raises(rf.FitError, match=message):
