@@ -115,9 +115,7 @@ def test_variance_floor_prevents_collapse():
     assert (y.diff().dropna() == 0).mean() > 0.6
     floored = rf.MarkovSwitching().fit(y)
     assert floored.params["sigma2[calm]"] >= floored.variance_floor * 0.999
-    assert floored.variance_floor == pytest.approx(
-        0.1**2 / 6 / (1 - (np.median(y) / 9) ** 2) ** 2
-    )
+    assert floored.variance_floor == pytest.approx(0.1**2 / 6 / (1 - (np.median(y) / 9) ** 2) ** 2)
     plain = rf.MarkovSwitching(scale=None).fit(y)  # no floor: the calm regime collapses
     assert plain.params["sigma2[calm]"] < 0.01 * floored.params["sigma2[calm]"]
     assert plain.llf > floored.llf + 100
