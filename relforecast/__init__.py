@@ -22,7 +22,13 @@ from relforecast.exceptions import (
     ShockError,
 )
 from relforecast.forecast import Forecast
-from relforecast.models import ARIMA, ARIMAResult, MarkovResult, MarkovSwitching
+from relforecast.models import (
+    ARIMA,
+    ARIMAResult,
+    MarkovResult,
+    MarkovSwitching,
+    RandomWalk,
+)
 from relforecast.scale import TSINGHUA_SCALE, Level, Scale
 from relforecast.shocks import Shock, ShockCalendar
 
@@ -42,6 +48,7 @@ __all__ = [
     "Level",
     "MarkovResult",
     "MarkovSwitching",
+    "RandomWalk",
     "RelforecastError",
     "Scale",
     "ScaleError",

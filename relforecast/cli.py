@@ -21,11 +21,12 @@ from relforecast.datasets import demo, demo_shocks
 from relforecast.exceptions import RelforecastError
 from relforecast.forecast import Forecast
 from relforecast.models.arima import ARIMA
+from relforecast.models.markov import MarkovSwitching
 from relforecast.shocks import ShockCalendar
 
 __all__ = ["cli", "main", "run"]
 
-MODELS = ("auto", "arima")
+MODELS = ("auto", "arima", "markov")
 
 
 def _load(
@@ -39,9 +40,10 @@ def _load(
     return load_scores(Path(data), dyad, fill=fill, **columns), None
 
 
-def _model(name: str) -> ARIMA:
-    # "auto" becomes the backtest-chosen combination once regime-switching models exist;
-    # today it is ARIMA with automatic order selection.
+def _model(name: str) -> ARIMA | MarkovSwitching:
+    """The model behind a --model name. "auto" is ARIMA with automatic order selection."""
+    if name == "markov":
+        return MarkovSwitching(k_regimes=2, form="diff")
     return ARIMA(order="auto")
 
 

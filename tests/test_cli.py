@@ -42,6 +42,12 @@ def test_json_and_csv(capsys, scores_csv):
     assert header[:2] == ["month", "mean"] and "p_cross_-5" in header
 
 
+def test_markov_model(capsys):
+    code, out, err = run(capsys, "forecast", "--model", "markov", "--paths", "500")
+    assert code == 0, err
+    assert "MS(2)-diff" in out and "P(score < -6 within 12 months)" in out
+
+
 def test_shock_file(capsys, tmp_path):
     path = tmp_path / "s.yaml"
     path.write_text("shocks:\n  - {kind: tariff, start: 2018-03, shape: decay, rate: 0.5}\n")
