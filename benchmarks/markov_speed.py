@@ -39,9 +39,11 @@ def main() -> None:
 
     t_ms = best_of(ours, args.repeats)
     t_sm = best_of(statsmodels_simulate, args.repeats)
-    print(f"{args.paths} paths x 12 months (median of {args.repeats}): "
-          f"MarkovSwitching.forecast {t_ms:.3f} s, SARIMAX.simulate {t_sm:.3f} s, "
-          f"ratio {t_ms / t_sm:.3f} (target <= 1)")
+    print(
+        f"{args.paths} paths x 12 months (median of {args.repeats}): "
+        f"MarkovSwitching.forecast {t_ms:.3f} s, SARIMAX.simulate {t_sm:.3f} s, "
+        f"ratio {t_ms / t_sm:.3f} (target <= 1)"
+    )
 
 
 if __name__ == "__main__":
