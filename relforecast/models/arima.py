@@ -38,6 +38,7 @@ from relforecast._typing import RNGLike, as_generator
 from relforecast.exceptions import FitError
 from relforecast.forecast import Forecast
 from relforecast.models.base import (
+    LikelihoodResult,
     capture_warnings,
     check_n_paths,
     clean_design,
@@ -256,7 +257,7 @@ def _choose_order(
 
 
 @dataclass
-class ARIMAResult:
+class ARIMAResult(LikelihoodResult):
     """A fitted :class:`ARIMA`.
 
     Attributes
@@ -296,29 +297,9 @@ class ARIMAResult:
         return out
 
     @property
-    def scale(self) -> Scale | None:
-        """The scale of the scores (``None``: unbounded)."""
-        return self.spec.scale
-
-    @property
-    def llf(self) -> float:
-        """Maximised log-likelihood (of the transformed series)."""
-        return float(self.result.llf)
-
-    @property
-    def aic(self) -> float:
-        """Akaike information criterion."""
-        return float(self.result.aic)
-
-    @property
     def aicc(self) -> float:
         """AIC with small-sample correction (the automatic search's criterion)."""
         return float(self.result.aicc)
-
-    @property
-    def bic(self) -> float:
-        """Bayesian information criterion."""
-        return float(self.result.bic)
 
     @property
     def name(self) -> str:

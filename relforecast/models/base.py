@@ -23,6 +23,7 @@ from relforecast.shocks import ShockCalendar
 
 __all__ = [
     "FittedModel",
+    "LikelihoodResult",
     "Model",
     "capture_warnings",
     "clean_design",
@@ -56,6 +57,36 @@ class FittedModel(Protocol):
     ) -> Forecast:
         """Simulate ``n_paths`` future paths of ``horizon`` months."""
         ...
+
+
+class LikelihoodResult:
+    """Mixin for fitted models that wrap a statsmodels result in ``self.result``.
+
+    Gives ``scale`` (from ``self.spec``), ``llf``, ``aic`` and ``bic``.
+    """
+
+    spec: object
+    result: object
+
+    @property
+    def scale(self) -> Scale | None:
+        """The scale of the scores (``None``: unbounded)."""
+        return self.spec.scale
+
+    @property
+    def llf(self) -> float:
+        """Maximised log-likelihood of the modelled (transformed) series."""
+        return float(self.result.llf)
+
+    @property
+    def aic(self) -> float:
+        """Akaike information criterion."""
+        return float(self.result.aic)
+
+    @property
+    def bic(self) -> float:
+        """Bayesian information criterion."""
+        return float(self.result.bic)
 
 
 def prepare_series(

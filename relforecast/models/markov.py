@@ -44,6 +44,7 @@ from relforecast._typing import RNGLike, as_generator
 from relforecast.exceptions import FitError
 from relforecast.forecast import Forecast
 from relforecast.models.base import (
+    LikelihoodResult,
     capture_warnings,
     check_n_paths,
     clean_design,
@@ -257,7 +258,7 @@ def _regime_names(k: int, by_variance: bool) -> list[str]:
 
 
 @dataclass
-class MarkovResult:
+class MarkovResult(LikelihoodResult):
     """A fitted :class:`MarkovSwitching` model (regimes relabelled, row-stochastic transitions).
 
     Attributes
@@ -350,29 +351,9 @@ class MarkovResult:
 
     # ------------------------------------------------------------------ results
     @property
-    def scale(self) -> Scale | None:
-        """Scale of the scores."""
-        return self.spec.scale
-
-    @property
     def name(self) -> str:
         """Label of the model."""
         return self.spec.name
-
-    @property
-    def llf(self) -> float:
-        """Maximised log-likelihood (of the modelled series: changes or levels of ``z``)."""
-        return float(self.result.llf)
-
-    @property
-    def aic(self) -> float:
-        """Akaike information criterion."""
-        return float(self.result.aic)
-
-    @property
-    def bic(self) -> float:
-        """Bayesian information criterion."""
-        return float(self.result.bic)
 
     @property
     def params(self) -> pd.Series:
