@@ -30,6 +30,7 @@ from relforecast.models import (
     RandomWalk,
 )
 from relforecast.scale import TSINGHUA_SCALE, Level, Scale
+from relforecast.scenarios import Scenario, compare_scenarios, load_scenarios
 from relforecast.shocks import Shock, ShockCalendar
 
 try:
@@ -52,11 +53,14 @@ __all__ = [
     "RelforecastError",
     "Scale",
     "ScaleError",
+    "Scenario",
     "Shock",
     "ShockCalendar",
     "ShockError",
     "__version__",
+    "compare_scenarios",
     "datasets",
     "load_panel",
+    "load_scenarios",
     "load_scores",
 ]

@@ -202,6 +202,14 @@ class Scale:
         y = self.centre + self.half_width * np.tanh((arr - self.centre) / self.half_width)
         return _like(z, y)
 
+    def slope(self, y: np.ndarray | float) -> np.ndarray | float:
+        """Derivative of :meth:`to_unbounded` at ``y``: transformed units per score point."""
+        eps = 0.5 * self.resolution
+        inner = np.clip(np.asarray(y, dtype=float), self.lower + eps, self.upper - eps)
+        u = (inner - self.centre) / self.half_width
+        out = 1.0 / (1.0 - u * u)
+        return float(out) if out.ndim == 0 else out
+
     def round(self, y: np.ndarray | float) -> np.ndarray | float:
         """Round to the scale's resolution (how scores are published)."""
         steps = np.round(np.asarray(y, dtype=float) / self.resolution)

@@ -63,6 +63,10 @@ class Shock:
         Fade rate of a ``decay`` shock, strictly between 0 and 1.
     length : int, optional
         Months a ``ramp`` takes to reach 1 (at least 1).
+    effect : (float, float), optional
+        A judgmental effect ``(mean, sd)`` in score points, used when the shock is part of a
+        :class:`~relforecast.scenarios.Scenario`; ``None`` means "estimate it from the
+        history of shocks of the same kind".
 
     Examples
     --------
@@ -76,6 +80,7 @@ class Shock:
     name: str | None = None
     rate: float | None = None
     length: int | None = None
+    effect: tuple[float, float] | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in SHOCK_KINDS:
@@ -105,6 +110,16 @@ class Shock:
             object.__setattr__(self, "length", int(self.length))
         elif self.length is not None:
             raise ShockError(f"length is only used by ramp shocks, not {self.shape!r} ones")
+        if self.effect is not None:
+            effect = tuple(self.effect) if np.ndim(self.effect) else (self.effect, 0.0)
+            if len(effect) != 2 or not all(np.isfinite(float(v)) for v in effect):
+                raise ShockError(
+                    f"effect of shock {self.label!r} must be (mean, sd), e.g. (-0.5, 0.3); "
+                    f"got {self.effect!r}"
+                )
+            if float(effect[1]) < 0:
+                raise ShockError(f"effect sd of shock {self.label!r} is negative: {effect[1]}")
+            object.__setattr__(self, "effect", (float(effect[0]), float(effect[1])))
 
     @property
     def label(self) -> str:
@@ -132,16 +147,22 @@ class Shock:
         for key in ("name", "rate", "length"):
             if getattr(self, key) is not None:
                 out[key] = getattr(self, key)
+        if self.effect is not None:
+            out["effect"] = list(self.effect)
         return out
 
 
-_RECORD_KEYS = {"kind", "start", "shape", "name", "rate", "length"}
+def _is_missing(value: object) -> bool:
+    return value is None or (isinstance(value, float) and np.isnan(value))
+
+
+_RECORD_KEYS = {"kind", "start", "shape", "name", "rate", "length", "effect"}
 
 
 def _shock_from_record(record: Mapping[str, Any], where: str) -> Shock:
     if not isinstance(record, Mapping):
         raise ShockError(f"{where}: expected a mapping with kind and start, got {record!r}")
-    clean = {k: v for k, v in record.items() if not (isinstance(v, float) and np.isnan(v))}
+    clean = {k: v for k, v in record.items() if not _is_missing(v)}
     unknown = set(clean) - _RECORD_KEYS
     if unknown:
         raise ShockError(
@@ -336,8 +357,8 @@ class ShockCalendar:
         )
 
     def to_frame(self) -> pd.DataFrame:
-        """One row per shock: kind, start, shape, name, rate, length."""
-        cols = ["kind", "start", "shape", "name", "rate", "length"]
+        """One row per shock: kind, start, shape, name, rate, length, effect."""
+        cols = ["kind", "start", "shape", "name", "rate", "length", "effect"]
         return pd.DataFrame([{c: getattr(s, c) for c in cols} for s in self._shocks], columns=cols)
 
     # ------------------------------------------------------------------ design

@@ -34,16 +34,14 @@ from statsmodels.tsa.statespace.mlemodel import MLEResults
 from statsmodels.tsa.statespace.sarimax import SARIMAX
 from statsmodels.tsa.stattools import kpss
 
-from relforecast._typing import RNGLike, as_generator
 from relforecast.exceptions import FitError
-from relforecast.forecast import Forecast
 from relforecast.models.base import (
     LikelihoodResult,
+    PathSimulator,
     capture_warnings,
-    check_n_paths,
     clean_design,
-    future_index,
     prepare_series,
+    shock_effect_table,
 )
 from relforecast.scale import TSINGHUA_SCALE, Scale
 from relforecast.shocks import ShockCalendar
@@ -257,7 +255,7 @@ def _choose_order(
 
 
 @dataclass
-class ARIMAResult(LikelihoodResult):
+class ARIMAResult(LikelihoodResult, PathSimulator):
     """A fitted :class:`ARIMA`.
 
     Attributes
@@ -313,52 +311,24 @@ class ARIMAResult(LikelihoodResult):
             f"{self.series.index[0]}..{self.series.index[-1]}, AICc={self.aicc:.2f})"
         )
 
-    def forecast(
-        self,
-        horizon: int = 12,
-        scenario: object | None = None,
-        n_paths: int = 10_000,
-        rng: RNGLike = None,
-    ) -> Forecast:
-        """Simulate future paths from the end of the sample.
-
-        Parameters
-        ----------
-        horizon : int, default 12
-            Months ahead.
-        scenario : Scenario, optional
-            Future shocks to add (see ``rf.Scenario``); default: the calendar's own shocks.
-        n_paths : int, default 10_000
-            Number of simulated paths.
-        rng : Generator, int or None
-            Random source; same seed, same paths.
-
-        Returns
-        -------
-        Forecast
-        """
-        if scenario is not None:
-            raise NotImplementedError("scenarios arrive with rf.Scenario")
-        n_paths = check_n_paths(n_paths)
-        index = future_index(self.series.index[-1], horizon)
+    def _simulate_unbounded(
+        self, index: pd.PeriodIndex, n_paths: int, gen: np.random.Generator
+    ) -> tuple[np.ndarray, None]:
+        """Paths of the transformed series from ``simulate(anchor="end")``."""
         exog = None
         if self.design_columns:
             future = self.calendar.design(index, by=self.spec.shocks_by)
             exog = future[self.design_columns].to_numpy()
         sim = self.result.simulate(
-            len(index),
-            repetitions=n_paths,
-            anchor="end",
-            exog=exog,
-            **{_SIM_RNG_KW: as_generator(rng)},
+            len(index), repetitions=n_paths, anchor="end", exog=exog, **{_SIM_RNG_KW: gen}
         )
-        z = np.asarray(sim).reshape(len(index), n_paths).T
-        paths = self.scale.from_unbounded(z) if self.scale is not None else z
-        return Forecast(
-            paths,
-            index,
-            self.scale,
-            history=self.series,
-            model=self.name,
-            meta={"params": self.params.to_dict(), "n_paths": n_paths},
+        return np.asarray(sim).reshape(len(index), n_paths).T, None
+
+    def shock_effects(self) -> pd.DataFrame:
+        """Estimated effect of each fitted shock column (transformed units), with its kind."""
+        return shock_effect_table(
+            self.calendar,
+            self.spec.shocks_by,
+            self.design_columns,
+            [float(self.params[c]) for c in self.design_columns],
         )

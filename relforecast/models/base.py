@@ -9,22 +9,26 @@ from __future__ import annotations
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 import numpy as np
 import pandas as pd
 
-from relforecast._typing import RNGLike
+from relforecast._typing import RNGLike, as_generator
 from relforecast.data import MIN_MONTHS, _parse_months, require_length, validate_series
 from relforecast.exceptions import DataError, ForecastError
 from relforecast.forecast import Forecast
 from relforecast.scale import Scale
 from relforecast.shocks import ShockCalendar
 
+if TYPE_CHECKING:
+    from relforecast.scenarios import Scenario
+
 __all__ = [
     "FittedModel",
     "LikelihoodResult",
     "Model",
+    "PathSimulator",
     "capture_warnings",
     "clean_design",
     "future_index",
@@ -87,6 +91,86 @@ class LikelihoodResult:
     def bic(self) -> float:
         """Bayesian information criterion."""
         return float(self.result.bic)
+
+
+class PathSimulator:
+    """Mixin: ``forecast`` for models that simulate paths of the transformed series.
+
+    A subclass provides ``series``, ``spec.scale``, ``name`` and
+    ``_simulate_unbounded(index, n_paths, gen) -> (z_paths, regimes or None)``; scenarios add
+    their shock effects to ``z_paths`` before the paths are mapped back to the scale.
+    """
+
+    series: pd.Series
+    spec: object
+
+    def _simulate_unbounded(
+        self, index: pd.PeriodIndex, n_paths: int, gen: np.random.Generator
+    ) -> tuple[np.ndarray, np.ndarray | None]:
+        raise NotImplementedError
+
+    def forecast(
+        self,
+        horizon: int = 12,
+        scenario: Scenario | None = None,
+        n_paths: int = 10_000,
+        rng: RNGLike = None,
+    ) -> Forecast:
+        """Simulate future paths from the end of the sample.
+
+        Parameters
+        ----------
+        horizon : int, default 12
+            Months ahead.
+        scenario : Scenario, optional
+            Future shocks whose effects are added to every path (with the scenario's
+            probability). Default: only the calendar the model was fitted with.
+        n_paths : int, default 10_000
+            Number of simulated paths.
+        rng : Generator, int or None
+            Random source; same seed, same paths. The paths and the scenario's effect draws
+            use two independent streams spawned from it, so that forecasts of different
+            scenarios with one seed share their base paths (common random numbers).
+
+        Returns
+        -------
+        Forecast
+        """
+        n = check_n_paths(n_paths)
+        index = future_index(self.series.index[-1], horizon)
+        base_gen, scenario_gen = as_generator(rng).spawn(2)
+        z, regimes = self._simulate_unbounded(index, n, base_gen)
+        model = self.name
+        if scenario is not None:
+            z = z + scenario.unbounded_effects(self, index, n, scenario_gen)
+            model = f"{model} | {scenario.name}"
+        scale = self.spec.scale
+        paths = scale.from_unbounded(z) if scale is not None else z
+        return Forecast(
+            paths,
+            index,
+            scale,
+            history=self.series,
+            model=model,
+            regimes=regimes,
+            regime_names=getattr(self, "regime_names", None),
+            meta={
+                "params": self.params.to_dict(),
+                "n_paths": n,
+                "scenario": scenario.name if scenario is not None else None,
+            },
+        )
+
+
+def shock_effect_table(
+    calendar: ShockCalendar, by: str, columns: list[str], effects: list[float]
+) -> pd.DataFrame:
+    """Table (label, kind, effect) of fitted shock columns."""
+    labels = zip(calendar.labels, (s.kind for s in calendar), strict=True)
+    kinds = dict(labels) if by == "shock" else {}
+    return pd.DataFrame(
+        {"label": columns, "kind": [kinds.get(c, c) for c in columns], "effect": effects}
+    )
 
 
 def prepare_series(

@@ -40,16 +40,14 @@ import pandas as pd
 from statsmodels.tsa.regime_switching.markov_autoregression import MarkovAutoregression
 from statsmodels.tsa.regime_switching.markov_regression import MarkovRegression
 
-from relforecast._typing import RNGLike, as_generator
 from relforecast.exceptions import FitError
-from relforecast.forecast import Forecast
 from relforecast.models.base import (
     LikelihoodResult,
+    PathSimulator,
     capture_warnings,
-    check_n_paths,
     clean_design,
-    future_index,
     prepare_series,
+    shock_effect_table,
 )
 from relforecast.scale import TSINGHUA_SCALE, Scale
 from relforecast.shocks import ShockCalendar
@@ -107,8 +105,10 @@ class MarkovSwitching:
         perturbations; the highest likelihood wins.
     window : int, optional
         Fit on the last ``window`` months only.
-    shocks_by : {"shock", "kind"}, default "shock"
-        One effect per shock or one per kind.
+    shocks_by : {"shock", "kind"}, default "kind"
+        One effect per kind of shock (default: every effect is a numerically differentiated
+        parameter of the switching likelihood, so dozens of per-shock effects make the fit
+        slow), or one per shock.
     seed : int, default 0
         Seed of the start perturbations (fits are reproducible).
     """
@@ -122,7 +122,7 @@ class MarkovSwitching:
     scale: Scale | None = TSINGHUA_SCALE
     n_starts: int = 4
     window: int | None = None
-    shocks_by: str = "shock"
+    shocks_by: str = "kind"
     seed: int = 0
 
     def __post_init__(self) -> None:
@@ -258,7 +258,7 @@ def _regime_names(k: int, by_variance: bool) -> list[str]:
 
 
 @dataclass
-class MarkovResult(LikelihoodResult):
+class MarkovResult(LikelihoodResult, PathSimulator):
     """A fitted :class:`MarkovSwitching` model (regimes relabelled, row-stochastic transitions).
 
     Attributes
@@ -407,33 +407,10 @@ class MarkovResult(LikelihoodResult):
         )
 
     # ----------------------------------------------------------------- forecast
-    def forecast(
-        self,
-        horizon: int = 12,
-        scenario: object | None = None,
-        n_paths: int = 10_000,
-        rng: RNGLike = None,
-    ) -> Forecast:
-        """Simulate regime paths and values from the end of the sample.
-
-        Parameters
-        ----------
-        horizon : int, default 12
-        scenario : Scenario, optional
-            Future shocks (see ``rf.Scenario``).
-        n_paths : int, default 10_000
-        rng : Generator, int or None
-
-        Returns
-        -------
-        Forecast
-            With ``regime_probabilities()`` for the forecast months.
-        """
-        if scenario is not None:
-            raise NotImplementedError("scenarios arrive with rf.Scenario")
-        n = check_n_paths(n_paths)
-        gen = as_generator(rng)
-        index = future_index(self.series.index[-1], horizon)
+    def _simulate_unbounded(
+        self, index: pd.PeriodIndex, n: int, gen: np.random.Generator
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Regime paths and transformed-scale paths (see the module docstring)."""
         h = len(index)
         k, p = self.spec.k_regimes, self.spec.order
         x_future = self._future_design(index)
@@ -466,16 +443,15 @@ class MarkovResult(LikelihoodResult):
             if p:
                 resid = np.column_stack([r_t, resid[:, :-1]])
         z = self.z.iloc[-1] + np.cumsum(values, axis=1) if self.spec.form == "diff" else values
-        paths = self.scale.from_unbounded(z) if self.scale is not None else z
-        return Forecast(
-            paths,
-            index,
-            self.scale,
-            history=self.series,
-            model=self.name,
-            regimes=regimes,
-            regime_names=self.regime_names,
-            meta={"params": self.params.to_dict(), "n_paths": n},
+        return z, regimes
+
+    def shock_effects(self) -> pd.DataFrame:
+        """Effect of each fitted shock column (transformed units; averaged over regimes)."""
+        return shock_effect_table(
+            self.calendar,
+            self.spec.shocks_by,
+            self.design_columns,
+            [float(v) for v in self.beta.mean(axis=0)],
         )
 
     def _history_design(self) -> np.ndarray:

@@ -124,8 +124,10 @@ def test_variance_floor_prevents_collapse():
 def test_bounds_reproducibility_and_shocks():
     y = sticky_series(seed=1)
     cal = rf.ShockCalendar([rf.Shock("tariff", y.index[100], shape="step", name="t")])
-    fit = rf.MarkovSwitching().fit(y, shocks=cal)
+    by_shock = rf.MarkovSwitching(shocks_by="shock")
+    fit = by_shock.fit(y, shocks=cal)
     assert "t" in fit.params
+    assert "tariff" in rf.MarkovSwitching().fit(y, shocks=cal).params  # one effect per kind
     a = fit.forecast(12, n_paths=3000, rng=5)
     b = fit.forecast(12, n_paths=3000, rng=5)
     np.testing.assert_array_equal(a.paths, b.paths)

@@ -1,0 +1,298 @@
+"""Scenarios: named sets of future shocks, and their side-by-side comparison.
+
+A :class:`Scenario` adds the effects of its shocks to every simulated path of a fitted model
+(on the transformed scale, where the models live). Each shock's effect is either
+
+* **judgmental** — ``Shock(..., effect=(mean, sd))`` in score points, drawn per path from
+  ``N(mean, sd²)`` and converted to the transformed scale with the transform's slope at the
+  last observed score (so near the current level it moves the score by about ``mean``); or
+* **estimated** — ``effect=None``: drawn from ``N(m, s²)`` with ``m`` the mean and ``s`` the
+  standard deviation of the fitted effects of the model's past shocks of the same kind.
+
+With ``probability < 1`` the whole scenario happens on each path with that probability (a
+mixture of paths with and without it).
+
+:func:`compare_scenarios` forecasts every scenario from the same seed, so all scenarios share
+their base paths and effect draws (common random numbers): differences to the baseline are
+computed path by path, with paired Monte Carlo errors, and two identical scenarios differ by
+exactly zero.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from os import PathLike
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from relforecast._typing import RNGLike
+from relforecast.exceptions import ForecastError, ShockError
+from relforecast.forecast import Forecast
+from relforecast.shocks import Shock, _shock_from_record
+
+__all__ = ["Scenario", "compare_scenarios", "load_scenarios", "window_horizon"]
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A named set of future shocks.
+
+    Parameters
+    ----------
+    name : str
+        Short name, used as the row label of comparisons.
+    shocks : sequence of Shock or dict
+        Future shocks; dicts are read like YAML records (kind, start, shape, effect...).
+    description : str
+        One sentence for the report.
+    probability : float, default 1.0
+        Probability that the scenario happens at all (0 gives the baseline).
+
+    Examples
+    --------
+    >>> successor = Scenario(
+    ...     "successor", [Shock("leader_change", "2025-10", shape="step", effect=(-0.5, 0.3))],
+    ...     description="A right-wing successor takes office in Oct 2025")
+    """
+
+    name: str
+    shocks: Sequence[Shock] = field(default_factory=tuple)
+    description: str = ""
+    probability: float = 1.0
+
+    def __post_init__(self) -> None:
+        if not str(self.name).strip():
+            raise ShockError("a scenario needs a non-empty name")
+        shocks = tuple(
+            s if isinstance(s, Shock) else _shock_from_record(s, f"scenario {self.name!r}")
+            for s in self.shocks
+        )
+        object.__setattr__(self, "shocks", shocks)
+        if not 0.0 <= float(self.probability) <= 1.0:
+            raise ShockError(
+                f"probability of scenario {self.name!r} must lie in [0, 1], got "
+                f"{self.probability!r}"
+            )
+        object.__setattr__(self, "probability", float(self.probability))
+
+    def unbounded_effects(
+        self, fit: Any, index: pd.PeriodIndex, n_paths: int, gen: np.random.Generator
+    ) -> np.ndarray:
+        """Effects of the scenario on the transformed scale, one row per path.
+
+        Parameters
+        ----------
+        fit : fitted model
+            Provides ``series``, ``spec.scale`` and ``shock_effects()``.
+        index : pd.PeriodIndex
+            Forecast months.
+        n_paths : int
+            Number of paths.
+        gen : Generator
+            Random source of the effect draws.
+        """
+        total = np.zeros((n_paths, len(index)))
+        scale = fit.spec.scale
+        slope = scale.slope(float(fit.series.iloc[-1])) if scale is not None else 1.0
+        for shock in self.shocks:
+            mean, sd = self._effect(shock, fit, slope)
+            draws = mean + sd * gen.standard_normal(n_paths)
+            total += draws[:, None] * shock.profile(index)[None, :]
+        happens = gen.random(n_paths) < self.probability
+        return total * happens[:, None]
+
+    def _effect(self, shock: Shock, fit: Any, slope: float) -> tuple[float, float]:
+        if shock.effect is not None:
+            return shock.effect[0] * slope, shock.effect[1] * slope
+        table = fit.shock_effects()
+        past = table.loc[table["kind"] == shock.kind, "effect"].to_numpy()
+        if past.size == 0:
+            raise ForecastError(
+                f"scenario {self.name!r}: shock {shock.label!r} has no estimated effect — the "
+                f"model was fitted without past {shock.kind!r} shocks; pass them with "
+                "shocks=... when fitting, or give the shock an effect=(mean, sd)"
+            )
+        return float(past.mean()), float(past.std(ddof=1)) if past.size > 1 else 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        """YAML record of the scenario."""
+        return {
+            "name": self.name,
+            "description": self.description,
+            "probability": self.probability,
+            "shocks": [s.to_dict() for s in self.shocks],
+        }
+
+
+def load_scenarios(source: str | PathLike | Iterable[Mapping[str, Any]]) -> list[Scenario]:
+    """Read scenarios from a YAML file (safe-loaded) or a list of records.
+
+    The file::
+
+        scenarios:
+          - name: successor
+            description: A right-wing successor takes office in Oct 2025
+            probability: 0.6
+            shocks:
+              - {kind: leader_change, start: 2025-10, shape: step, effect: [-0.5, 0.3]}
+          - name: tariff escalation
+            shocks:
+              - {kind: tariff, start: 2025-09, shape: decay, rate: 0.7}   # effect estimated
+    """
+    if isinstance(source, str | PathLike):
+        path = Path(source)
+        if not path.is_file():
+            raise ShockError(f"scenario file {str(path)!r} does not exist")
+        try:
+            doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except yaml.YAMLError as exc:
+            raise ShockError(f"cannot parse {str(path)!r} as YAML: {exc}") from exc
+        records = doc.get("scenarios") if isinstance(doc, Mapping) else None
+        if not isinstance(records, list):
+            raise ShockError(f"{str(path)!r} must hold a list under the key 'scenarios:'")
+    else:
+        records = list(source)
+    out = []
+    for i, rec in enumerate(records):
+        if not isinstance(rec, Mapping) or "name" not in rec:
+            raise ShockError(f"scenario #{i + 1} needs at least a name, got {rec!r}")
+        unknown = set(rec) - {"name", "description", "probability", "shocks"}
+        if unknown:
+            raise ShockError(f"scenario {rec['name']!r}: unknown field(s) {sorted(unknown)}")
+        out.append(
+            Scenario(
+                str(rec["name"]),
+                rec.get("shocks") or (),
+                str(rec.get("description") or ""),
+                rec.get("probability", 1.0),
+            )
+        )
+    names = [s.name for s in out]
+    if len(set(names)) != len(names):
+        raise ShockError(f"scenario names must be unique, got {names}")
+    return out
+
+
+def window_horizon(
+    last: pd.Period, window: str | tuple[str, str]
+) -> tuple[pd.Period, pd.Period, int]:
+    """Parse a window ``"2025-07:2026-06"``; return its first and last month and the horizon.
+
+    The window must start after the last observed month ``last``; the horizon runs from the
+    month after ``last`` to the window's end (forecasting through any gap).
+    """
+    if isinstance(window, str):
+        parts = window.split(":")
+        if len(parts) != 2:
+            raise ForecastError(f"window {window!r} must look like '2025-07:2026-06'")
+    else:
+        parts = list(window)
+    try:
+        first, end = (pd.Period(p.strip(), "M") for p in parts)
+    except ValueError as exc:
+        raise ForecastError(f"window {window!r} must look like '2025-07:2026-06'") from exc
+    if end < first:
+        raise ForecastError(f"window {window!r} ends before it starts")
+    if first <= last:
+        raise ForecastError(
+            f"window {window!r} starts at or before the last observed month {last}; "
+            "choose a later window or cut the data before it"
+        )
+    return first, end, (end - last).n
+
+
+def compare_scenarios(
+    fit: Any,
+    scenarios: Sequence[Scenario],
+    horizon: int = 12,
+    *,
+    window: str | None = None,
+    threshold: float | None = None,
+    n_paths: int = 10_000,
+    rng: RNGLike = 0,
+    lang: str = "en",
+) -> pd.DataFrame:
+    """Forecast each scenario with common random numbers and compare them to the baseline.
+
+    Parameters
+    ----------
+    fit : fitted model
+        ``rf.ARIMA(...).fit(...)`` or ``rf.MarkovSwitching(...).fit(...)``.
+    scenarios : sequence of Scenario
+        Compared with the baseline (no extra shocks), which is added as the first row unless a
+        scenario is named ``"baseline"``.
+    horizon : int, default 12
+        Months ahead, when no window is given.
+    window : str, optional
+        ``"2025-07:2026-06"``: statistics over these months (forecast through any gap).
+    threshold : float, optional
+        Crossing threshold; default the scale's critical point (-6).
+    n_paths : int, default 10_000
+    rng : Generator, int or None, default 0
+        One seed for every scenario (a Generator is asked for one seed).
+    lang : {"en", "zh"}
+        Language of the level names.
+
+    Returns
+    -------
+    pd.DataFrame
+        One row per scenario: median and 80 % interval at the window's end, P(crossing) in
+        the window with its Monte Carlo error, its difference to the baseline with the paired
+        Monte Carlo error, the mean end value's difference with its error, level
+        probabilities at the end, the most likely level and the median first-passage month.
+        ``attrs["forecasts"]`` holds the windowed :class:`Forecast` of every scenario.
+    """
+    seed = int(rng.integers(2**32)) if isinstance(rng, np.random.Generator) else rng
+    last = fit.series.index[-1]
+    if window is not None:
+        first, end, horizon = window_horizon(last, window)
+    names = [s.name for s in scenarios]
+    if len(set(names)) != len(names):
+        raise ForecastError(f"scenario names must be unique, got {names}")
+    todo = list(scenarios)
+    if "baseline" not in names:
+        todo.insert(0, Scenario("baseline", description="no extra shocks"))
+    forecasts: dict[str, Forecast] = {}
+    for sc in todo:
+        fc = fit.forecast(horizon, scenario=sc, n_paths=n_paths, rng=seed)
+        forecasts[sc.name] = fc.window(first, end) if window is not None else fc
+    base = forecasts["baseline"]
+    t = base._threshold(threshold)
+    rows = []
+    for sc in todo:
+        fc = forecasts[sc.name]
+        crossed = fc.crossed(t).astype(float)
+        d_cross = crossed - base.crossed(t)
+        end_values = fc.paths[:, -1]
+        d_end = end_values - base.paths[:, -1]
+        q = np.quantile(end_values, [0.1, 0.5, 0.9])
+        row: dict[str, Any] = {
+            "scenario": sc.name,
+            "description": sc.description,
+            "probability": sc.probability,
+            "median_end": q[1],
+            "q10_end": q[0],
+            "q90_end": q[2],
+            "p_cross": crossed.mean(),
+            "p_cross_se": crossed.std(ddof=1) / np.sqrt(fc.n_paths),
+            "d_p_cross": d_cross.mean(),
+            "d_p_cross_se": d_cross.std(ddof=1) / np.sqrt(fc.n_paths),
+            "d_mean_end": d_end.mean(),
+            "d_mean_end_se": d_end.std(ddof=1) / np.sqrt(fc.n_paths),
+        }
+        if fc.scale is not None:
+            levels = fc.level_probabilities(lang).iloc[-1]
+            row.update({f"P({k})": v for k, v in levels.items()})
+            row["level_end"] = levels.idxmax()
+        fp = fc.median_first_passage(t)
+        row["median_first_passage"] = str(fp) if fp is not None else "none"
+        rows.append(row)
+    table = pd.DataFrame(rows).set_index("scenario")
+    table.attrs["forecasts"] = forecasts
+    table.attrs["threshold"] = t
+    return table
