@@ -12,6 +12,7 @@ The public API is re-exported here::
 from importlib.metadata import PackageNotFoundError, version
 
 from relforecast import datasets
+from relforecast.analogues import analogues
 from relforecast.data import load_panel, load_scores
 from relforecast.exceptions import (
     DataError,
@@ -29,6 +30,7 @@ from relforecast.models import (
     MarkovSwitching,
     RandomWalk,
 )
+from relforecast.report.outlook import Outlook, RelforecastWarning, outlook
 from relforecast.scale import TSINGHUA_SCALE, Level, Scale
 from relforecast.scenarios import Scenario, compare_scenarios, load_scenarios
 from relforecast.shocks import Shock, ShockCalendar
@@ -49,8 +51,10 @@ __all__ = [
     "Level",
     "MarkovResult",
     "MarkovSwitching",
+    "Outlook",
     "RandomWalk",
     "RelforecastError",
+    "RelforecastWarning",
     "Scale",
     "ScaleError",
     "Scenario",
@@ -58,9 +62,11 @@ __all__ = [
     "ShockCalendar",
     "ShockError",
     "__version__",
+    "analogues",
     "compare_scenarios",
     "datasets",
     "load_panel",
     "load_scenarios",
     "load_scores",
+    "outlook",
 ]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import sys
+import warnings
 from pathlib import Path
 
 import click
@@ -17,12 +18,15 @@ import pandas as pd
 
 from relforecast import __version__
 from relforecast.data import load_scores
-from relforecast.datasets import demo, demo_shocks
+from relforecast.datasets import demo, demo_scenarios, demo_shocks
 from relforecast.exceptions import RelforecastError
 from relforecast.forecast import Forecast
 from relforecast.models.arima import ARIMA
 from relforecast.models.markov import MarkovSwitching
-from relforecast.shocks import ShockCalendar
+from relforecast.report.outlook import RelforecastWarning
+from relforecast.report.outlook import outlook as make_outlook
+from relforecast.scenarios import load_scenarios
+from relforecast.shocks import ShockCalendar, to_month
 
 __all__ = ["cli", "main", "run"]
 
@@ -30,14 +34,35 @@ MODELS = ("auto", "arima", "markov")
 
 
 def _load(
-    data: str | None, dyad: str | None, columns: dict[str, str], fill: str | None
+    data: str | None,
+    dyad: str | None,
+    country_col: str,
+    date_col: str,
+    score_col: str,
+    fill: str | None,
+    until: str | None,
+    shocks_file: str | None,
+    leaders_file: str | None,
 ) -> tuple[pd.Series, ShockCalendar | None]:
-    """Series and default calendar: the demo when no DATA is given."""
+    """Series and shock calendar from the data options; the demo when no DATA is given."""
     if data is None:
         if dyad is not None:
             raise click.UsageError("--dyad needs a DATA file (without DATA the demo is used)")
-        return demo(), demo_shocks()
-    return load_scores(Path(data), dyad, fill=fill, **columns), None
+        series, calendar = demo(), demo_shocks()
+    else:
+        columns = {"country_col": country_col, "date_col": date_col, "score_col": score_col}
+        series, calendar = load_scores(Path(data), dyad, fill=fill, **columns), None
+    if until is not None:
+        last = to_month(until, "--until")
+        series = series.loc[:last]
+        if series.empty:
+            raise click.UsageError(f"--until {until} is before the first month of the data")
+    if shocks_file is not None:
+        calendar = ShockCalendar.from_yaml(shocks_file)
+    if leaders_file is not None:
+        leaders = ShockCalendar.from_leaders(leaders_file, str(dyad or series.name))
+        calendar = leaders if shocks_file is None else calendar + leaders
+    return series, calendar
 
 
 def _model(name: str) -> ARIMA | MarkovSwitching:
@@ -48,6 +73,7 @@ def _model(name: str) -> ARIMA | MarkovSwitching:
 
 
 def _data_options(func):
+    """The options that say which series and shocks to use (shared by the commands)."""
     options = [
         click.option("--dyad", help="Dyad (partner country) to use, e.g. Japan."),
         click.option(
@@ -62,6 +88,19 @@ def _data_options(func):
             "--fill",
             type=click.Choice(["ffill", "interpolate"]),
             help="Fill missing months instead of refusing them.",
+        ),
+        click.option("--until", help="Use the data up to this month only, e.g. 2025-06."),
+        click.option(
+            "--shocks",
+            "shocks_file",
+            type=click.Path(dir_okay=False),
+            help="YAML shock calendar the model is fitted with (docs/guide.md).",
+        ),
+        click.option(
+            "--leaders",
+            "leaders_file",
+            type=click.Path(dir_okay=False),
+            help="Leaders table (like leaders.csv): one leader-change shock per term.",
         ),
     ]
     for option in reversed(options):
@@ -80,12 +119,6 @@ def cli() -> None:
 @_data_options
 @click.option("--model", type=click.Choice(MODELS), default="auto", show_default=True)
 @click.option("--horizon", type=click.IntRange(1, 120), default=12, show_default=True)
-@click.option(
-    "--shocks",
-    "shocks_file",
-    type=click.Path(dir_okay=False),
-    help="YAML shock calendar (see docs/shocks.md).",
-)
 @click.option(
     "--paths",
     type=click.IntRange(1, 1_000_000),
@@ -110,25 +143,16 @@ def cli() -> None:
 )
 def forecast(
     data: str | None,
-    dyad: str | None,
-    country_col: str,
-    date_col: str,
-    score_col: str,
-    fill: str | None,
     model: str,
     horizon: int,
-    shocks_file: str | None,
     paths: int,
     seed: int,
     threshold: float,
     fmt: str,
+    **source: str | None,
 ) -> None:
     """Simulate HORIZON months ahead of DATA (default: the synthetic demo)."""
-    series, calendar = _load(
-        data, dyad, {"country_col": country_col, "date_col": date_col, "score_col": score_col}, fill
-    )
-    if shocks_file is not None:
-        calendar = ShockCalendar.from_yaml(shocks_file)
+    series, calendar = _load(data, **source)
     fit = _model(model).fit(series, shocks=calendar)
     fc = fit.forecast(horizon, n_paths=paths, rng=seed)
     click.echo(_render(fc, fit.name, threshold, seed, fmt))
@@ -175,6 +199,71 @@ def _render(fc: Forecast, model: str, threshold: float, seed: int, fmt: str) -> 
         "level",
     ]
     return head + table[cols].to_string(float_format=lambda v: f"{v:6.2f}")
+
+
+@cli.command()
+@click.argument("data", required=False, type=click.Path(dir_okay=False))
+@_data_options
+@click.option(
+    "--window",
+    help="Outlook window, e.g. 2025-07:2026-06 (default: the next July-June after the data).",
+)
+@click.option(
+    "--scenarios",
+    "scenarios_file",
+    type=click.Path(dir_okay=False),
+    help="YAML scenario file (see docs/outlook.md).",
+)
+@click.option("--model", type=click.Choice(MODELS), default="auto", show_default=True)
+@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True)
+@click.option("--paths", type=click.IntRange(100, 1_000_000), default=10_000, show_default=True)
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--threshold", type=float, default=None, help="Default: the scale's -6.")
+@click.option("--anchors", help="Analogue anchor months, comma-separated (e.g. 2017-01,2025-01).")
+@click.option("--out", required=True, type=click.Path(file_okay=False), help="Output folder.")
+def outlook(
+    data: str | None,
+    window: str | None,
+    scenarios_file: str | None,
+    model: str,
+    lang: str,
+    paths: int,
+    seed: int,
+    threshold: float | None,
+    anchors: str | None,
+    out: str,
+    **source: str | None,
+) -> None:
+    """Write the outlook report (HTML, Markdown, PNG, CSV, JSON) for one dyad to --out."""
+    series, calendar = _load(data, **source)
+    scenarios = demo_scenarios() if data is None else []
+    if scenarios_file is not None:
+        scenarios = load_scenarios(scenarios_file)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", RelforecastWarning)
+        result = make_outlook(
+            series,
+            window,
+            scenarios,
+            out,
+            model=_model(model),
+            shocks=calendar,
+            threshold=threshold,
+            n_paths=paths,
+            rng=seed,
+            lang=lang,
+            anchors=anchors.split(",") if anchors else None,
+            progress=lambda msg: click.echo(f"relforecast: {msg}", err=True),
+        )
+    for w in caught:
+        if issubclass(w.category, RelforecastWarning):
+            click.echo(f"relforecast: warning: {_one_line(w.message)}", err=True)
+    base = result.comparison.loc["baseline"]
+    click.echo(
+        f"{series.name}, window {result.summary['window']}: P(cross "
+        f"{result.summary['threshold']:g}) = {base['p_cross']:.3f} ± "
+        f"{base['p_cross_se']:.3f} (baseline); report: {result.files['report.html']}"
+    )
 
 
 def _one_line(exc: BaseException) -> str:

@@ -248,6 +248,8 @@ def compare_scenarios(
         ``attrs["forecasts"]`` holds the windowed :class:`Forecast` of every scenario.
     """
     seed = int(rng.integers(2**32)) if isinstance(rng, np.random.Generator) else rng
+    if not hasattr(fit, "forecast_scenarios"):
+        raise ForecastError(f"{getattr(fit, 'name', fit)!r} does not support scenarios")
     last = fit.series.index[-1]
     if window is not None:
         first, end, horizon = window_horizon(last, window)
@@ -258,8 +260,9 @@ def compare_scenarios(
     if "baseline" not in names:
         todo.insert(0, Scenario("baseline", description="no extra shocks"))
     forecasts: dict[str, Forecast] = {}
-    for sc in todo:
-        fc = fit.forecast(horizon, scenario=sc, n_paths=n_paths, rng=seed)
+    for sc, fc in zip(
+        todo, fit.forecast_scenarios(horizon, todo, n_paths=n_paths, rng=seed), strict=True
+    ):
         forecasts[sc.name] = fc.window(first, end) if window is not None else fc
     base = forecasts["baseline"]
     t = base._threshold(threshold)

@@ -11,9 +11,44 @@ from __future__ import annotations
 import pandas as pd
 
 from relforecast.datasets._generator import DEMO_SEED, demo_calendar, generate_demo
+from relforecast.scenarios import Scenario, load_scenarios
 from relforecast.shocks import ShockCalendar
 
-__all__ = ["demo", "demo_shocks"]
+__all__ = ["demo", "demo_scenarios", "demo_shocks"]
+
+_DEMO_SCENARIOS = [
+    {
+        "name": "right-wing successor",
+        "description": "A right-wing successor takes office in Oct 2025 (judgmental -0.5 ± 0.3)",
+        "shocks": [
+            {"kind": "leader_change", "start": "2025-10", "shape": "step", "effect": [-0.5, 0.3]}
+        ],
+    },
+    {
+        "name": "early election",
+        "description": "An early election in Feb 2026 (effect estimated from past elections)",
+        "shocks": [{"kind": "election", "start": "2026-02", "shape": "pulse"}],
+    },
+    {
+        "name": "tariff escalation",
+        "description": "A new tariff shock in Sep 2025 fading by 30 % a month (estimated effect)",
+        "probability": 0.5,
+        "shocks": [{"kind": "tariff", "start": "2025-09", "shape": "decay", "rate": 0.7}],
+    },
+    {
+        "name": "détente",
+        "description": "A gradual thaw over six months from Sep 2025 (judgmental +0.4 ± 0.2)",
+        "shocks": [
+            {
+                "kind": "custom",
+                "start": "2025-09",
+                "shape": "ramp",
+                "length": 6,
+                "effect": [0.4, 0.2],
+            }
+        ],
+    },
+]
 
 
 def demo(seed: int = DEMO_SEED) -> pd.Series:
@@ -42,3 +77,8 @@ def demo(seed: int = DEMO_SEED) -> pd.Series:
 def demo_shocks(seed: int = DEMO_SEED) -> ShockCalendar:
     """The synthetic shock calendar of the demo series (leader changes, tariffs, elections)."""
     return demo_calendar(seed)
+
+
+def demo_scenarios() -> list[Scenario]:
+    """Illustrative scenarios for the demo series (successor, election, tariffs, détente)."""
+    return load_scenarios(_DEMO_SCENARIOS)

@@ -131,11 +131,11 @@ class ARIMA:
         design, notes = clean_design(design)
         diagnostics.extend(notes)
         if self.order == "auto":
-            order, trend, table, result = _choose_order(
+            order, trend, table, result, start = _choose_order(
                 z, design, self.max_p, self.max_q, diagnostics
             )
             if result is None:
-                result = _fit_sarimax(z, design, order, trend, diagnostics)
+                result = _fit_sarimax(z, design, order, trend, diagnostics, start)
         else:
             order = self.order
             trend = self.trend or ("c" if order[1] == 0 else "n")
@@ -165,7 +165,9 @@ def _fit_sarimax(
     order: tuple[int, int, int],
     trend: str,
     diagnostics: list[str],
+    start: dict[str, float] | None = None,
 ) -> MLEResults | None:
+    """Fit one SARIMAX; ``start`` overrides start values by parameter name."""
     exog = design.to_numpy() if design.shape[1] else None
     tag = f"ARIMA{order} trend={trend}"
     local: list[str] = []
@@ -174,10 +176,16 @@ def _fit_sarimax(
             model = SARIMAX(
                 z.to_numpy(), exog=exog, order=order, trend=trend, concentrate_scale=True
             )
-            if len(model.start_params) == 0:  # nothing to optimise, e.g. ARIMA(0,1,0)
-                result = model.smooth(model.start_params)
+            params = np.asarray(model.start_params, dtype=float)
+            if start:
+                names = list(model.param_names)
+                for name, value in start.items():
+                    if name in names:
+                        params[names.index(name)] = value
+            if len(params) == 0:  # nothing to optimise, e.g. ARIMA(0,1,0)
+                result = model.smooth(params)
             else:
-                result = model.fit(disp=False, maxiter=200)
+                result = model.fit(start_params=params, disp=False, maxiter=200)
     except (np.linalg.LinAlgError, ValueError) as exc:
         diagnostics.append(f"{tag}: estimation failed ({exc})")
         return None
@@ -199,25 +207,25 @@ def _choose_d(z: pd.Series, diagnostics: list[str]) -> int:
     return d
 
 
-def _shock_free_errors(z: pd.Series, design: pd.DataFrame, d: int) -> pd.Series:
+def _shock_free_errors(z: pd.Series, design: pd.DataFrame, d: int) -> tuple[pd.Series, np.ndarray]:
     """``z`` minus the shock effects estimated by least squares on ``d``-th differences."""
     if design.shape[1] == 0:
-        return z
+        return z, np.zeros(0)
     dz = np.diff(z.to_numpy(), n=d) if d else z.to_numpy()
     dx = np.diff(design.to_numpy(), n=d, axis=0) if d else design.to_numpy()
     if d == 0:
         dx = np.column_stack([np.ones(len(dx)), dx])
     beta, *_ = np.linalg.lstsq(dx, dz, rcond=None)
     effects = beta[1:] if d == 0 else beta
-    return z - design.to_numpy() @ effects
+    return z - design.to_numpy() @ effects, effects
 
 
 def _choose_order(
     z: pd.Series, design: pd.DataFrame, max_p: int, max_q: int, diagnostics: list[str]
-) -> tuple[tuple[int, int, int], str, pd.DataFrame, MLEResults | None]:
-    """Search the grid; return the order, trend, table and (without shocks) the winning fit."""
+) -> tuple[tuple[int, int, int], str, pd.DataFrame, MLEResults | None, dict[str, float]]:
+    """Search the grid: order, trend, table, the winning fit (without shocks) or start values."""
     d = _choose_d(z, diagnostics)
-    u = _shock_free_errors(z, design, d)
+    u, effects = _shock_free_errors(z, design, d)
     no_shocks = design.iloc[:, :0]
     base_trend = "c" if d == 0 else "n"
     fits: dict[tuple[tuple[int, int, int], str], MLEResults] = {}
@@ -251,7 +259,13 @@ def _choose_order(
     ]
     table = pd.DataFrame(rows).sort_values("aicc").reset_index(drop=True)
     diagnostics.append(f"auto order: chose ARIMA{best[0]} trend={best[1]!r} by AICc")
-    return best[0], best[1], table, fits[best] if design.shape[1] == 0 else None
+    if design.shape[1] == 0:
+        return best[0], best[1], table, fits[best], {}
+    # start the joint fit from the least-squares effects and the winner's ARMA estimates
+    winner = fits[best]
+    start = dict(zip(winner.model.param_names, np.asarray(winner.params), strict=True))
+    start.update({f"x{i + 1}": float(b) for i, b in enumerate(effects)})
+    return best[0], best[1], table, None, start
 
 
 @dataclass

@@ -7,7 +7,7 @@ object; the fitted object's ``forecast`` returns an :class:`~relforecast.forecas
 from __future__ import annotations
 
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
@@ -136,30 +136,53 @@ class PathSimulator:
         -------
         Forecast
         """
+        return self.forecast_scenarios(horizon, [scenario], n_paths=n_paths, rng=rng)[0]
+
+    def forecast_scenarios(
+        self,
+        horizon: int,
+        scenarios: Sequence[Scenario | None],
+        n_paths: int = 10_000,
+        rng: RNGLike = None,
+    ) -> list[Forecast]:
+        """Forecasts of several scenarios from *one* set of base paths (common random numbers).
+
+        Equivalent to calling :meth:`forecast` with the same seed for each scenario, but the
+        base paths are simulated once. ``None`` stands for the baseline.
+        """
         n = check_n_paths(n_paths)
         index = future_index(self.series.index[-1], horizon)
-        base_gen, scenario_gen = as_generator(rng).spawn(2)
+        base_gen, scenario_seq = as_generator(rng).spawn(2)
         z, regimes = self._simulate_unbounded(index, n, base_gen)
-        model = self.name
-        if scenario is not None:
-            z = z + scenario.unbounded_effects(self, index, n, scenario_gen)
-            model = f"{model} | {scenario.name}"
         scale = self.spec.scale
-        paths = scale.from_unbounded(z) if scale is not None else z
-        return Forecast(
-            paths,
-            index,
-            scale,
-            history=self.series,
-            model=model,
-            regimes=regimes,
-            regime_names=getattr(self, "regime_names", None),
-            meta={
-                "params": self.params.to_dict(),
-                "n_paths": n,
-                "scenario": scenario.name if scenario is not None else None,
-            },
-        )
+        out = []
+        for scenario in scenarios:
+            zs, model = z, self.name
+            if scenario is not None:
+                # every scenario draws its effects from a copy of the same stream
+                gen = np.random.Generator(
+                    type(scenario_seq.bit_generator)(scenario_seq.bit_generator.seed_seq)
+                )
+                zs = z + scenario.unbounded_effects(self, index, n, gen)
+                model = f"{model} | {scenario.name}"
+            paths = scale.from_unbounded(zs) if scale is not None else zs
+            out.append(
+                Forecast(
+                    paths,
+                    index,
+                    scale,
+                    history=self.series,
+                    model=model,
+                    regimes=regimes,
+                    regime_names=getattr(self, "regime_names", None),
+                    meta={
+                        "params": self.params.to_dict(),
+                        "n_paths": n,
+                        "scenario": scenario.name if scenario is not None else None,
+                    },
+                )
+            )
+        return out
 
 
 def shock_effect_table(

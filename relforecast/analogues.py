@@ -1,0 +1,65 @@
+"""Historical analogues: the series aligned on anchor months to compare trajectories."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+
+from relforecast._typing import PeriodLike
+from relforecast.exceptions import DataError
+from relforecast.shocks import to_month
+
+__all__ = ["analogues"]
+
+
+def analogues(
+    series: pd.Series,
+    anchors: Sequence[PeriodLike],
+    *,
+    before: int = 12,
+    after: int = 24,
+    relative: bool = False,
+) -> pd.DataFrame:
+    """Align the series on anchor months (e.g. the 2017-01 and 2025-01 US inaugurations).
+
+    Parameters
+    ----------
+    series : pd.Series
+        Monthly scores.
+    anchors : sequence of str or Period
+        Anchor months; each becomes a column.
+    before, after : int
+        Months kept before and after each anchor.
+    relative : bool, default False
+        Subtract each column's value at its anchor month.
+
+    Returns
+    -------
+    pd.DataFrame
+        Rows = months relative to the anchor (``-before`` ... ``after``), columns = anchors;
+        months outside the data are left empty (an anchor near the end has a short future).
+
+    Examples
+    --------
+    >>> import relforecast as rf
+    >>> a = rf.analogues(rf.datasets.demo(), ["2013-09", "2020-09"], before=3, after=6)
+    >>> a.shape
+    (10, 2)
+    """
+    if not anchors:
+        raise DataError("give at least one anchor month, e.g. anchors=['2017-01', '2025-01']")
+    offsets = pd.RangeIndex(-before, after + 1, name="months from anchor")
+    columns = {}
+    for anchor in anchors:
+        month = to_month(anchor, "anchor")
+        if month not in series.index:
+            raise DataError(
+                f"anchor {month} is outside the data ({series.index[0]}..{series.index[-1]})"
+            )
+        span = pd.period_range(month - before, month + after, freq="M")
+        values = series.reindex(span).to_numpy()
+        if relative:
+            values = values - series.loc[month]
+        columns[str(month)] = values
+    return pd.DataFrame(columns, index=offsets)
