@@ -26,7 +26,7 @@ Automatic order (``order="auto"``)
 from __future__ import annotations
 
 import inspect
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -337,6 +337,25 @@ class ARIMAResult(LikelihoodResult, PathSimulator):
             len(index), repetitions=n_paths, anchor="end", exog=exog, **{_SIM_RNG_KW: gen}
         )
         return np.asarray(sim).reshape(len(index), n_paths).T, None
+
+    def update(self, series: pd.Series) -> ARIMAResult:
+        """The same parameters applied to new data (no re-estimation).
+
+        Used between refits in rolling backtests: the state is filtered through the new
+        observations (the innovation variance, concentrated out of the likelihood, is
+        recomputed); the order, shock columns and coefficients stay as estimated.
+        """
+        y = prepare_series(series, self.scale, window=self.spec.window, what=self.name)
+        z = self.scale.to_unbounded(y) if self.scale is not None else y.copy()
+        exog = None
+        if self.design_columns:
+            design = self.calendar.design(y.index, by=self.spec.shocks_by)
+            exog = design[self.design_columns].to_numpy()
+        local: list[str] = []
+        with capture_warnings(local):
+            result = self.result.apply(z.to_numpy(), exog=exog)
+        note = f"parameters estimated on data to {self.series.index[-1]}, applied to new data"
+        return replace(self, series=y, result=result, diagnostics=[*self.diagnostics, note, *local])
 
     def shock_effects(self) -> pd.DataFrame:
         """Estimated effect of each fitted shock column (transformed units), with its kind."""

@@ -157,15 +157,9 @@ class MarkovSwitching:
         MarkovResult
         """
         y = prepare_series(series, self.scale, window=self.window, what=self.name)
-        z = self.scale.to_unbounded(y) if self.scale is not None else y.copy()
         calendar = shocks if shocks is not None else ShockCalendar()
-        design = calendar.design(y.index, by=self.shocks_by)
+        z, endog, design = self._prepare(y, calendar)
         diagnostics: list[str] = []
-        if self.form == "diff":
-            endog = z.diff().iloc[1:]
-            design = design.diff().iloc[1:]
-        else:
-            endog = z
         design, notes = clean_design(design)
         diagnostics.extend(notes)
         floor = self._variance_floor(y)
@@ -174,6 +168,16 @@ class MarkovSwitching:
         return MarkovResult.from_statsmodels(
             self, y, z, endog, calendar, design, model, result, floor, diagnostics
         )
+
+    def _prepare(
+        self, y: pd.Series, calendar: ShockCalendar
+    ) -> tuple[pd.Series, pd.Series, pd.DataFrame]:
+        """Transformed series, the modelled series (changes or levels) and its dummies."""
+        z = self.scale.to_unbounded(y) if self.scale is not None else y.copy()
+        design = calendar.design(y.index, by=self.shocks_by)
+        if self.form == "diff":
+            return z, z.diff().iloc[1:], design.diff().iloc[1:]
+        return z, z, design
 
     def _variance_floor(self, y: pd.Series) -> float:
         if self.scale is None:
@@ -444,6 +448,31 @@ class MarkovResult(LikelihoodResult, PathSimulator):
                 resid = np.column_stack([r_t, resid[:, :-1]])
         z = self.z.iloc[-1] + np.cumsum(values, axis=1) if self.spec.form == "diff" else values
         return z, regimes
+
+    def update(self, series: pd.Series) -> MarkovResult:
+        """The same parameters applied to new data (no re-estimation): the regime filter is run
+        through the new observations. Used between refits in rolling backtests."""
+        spec = self.spec
+        y = prepare_series(series, spec.scale, window=spec.window, what=spec.name)
+        z, endog, design = spec._prepare(y, self.calendar)
+        design = design[self.design_columns]
+        model = spec._model(endog.to_numpy(), design, self.variance_floor)
+        local: list[str] = []
+        with capture_warnings(local):
+            res = model.smooth(np.asarray(self.result.params))
+        note = f"parameters estimated on data to {self.series.index[-1]}, applied to new data"
+        return MarkovResult.from_statsmodels(
+            spec,
+            y,
+            z,
+            endog,
+            self.calendar,
+            design,
+            model,
+            res,
+            self.variance_floor,
+            [*self.diagnostics, note, *local],
+        )
 
     def shock_effects(self) -> pd.DataFrame:
         """Effect of each fitted shock column (transformed units; averaged over regimes)."""

@@ -78,6 +78,10 @@ class RandomWalkResult:
         """``sigma`` of the steps (Gaussian) and the number of changes used."""
         return pd.Series({"sigma": float(self.changes.std(ddof=1)), "n_changes": len(self.changes)})
 
+    def update(self, series: pd.Series) -> RandomWalkResult:
+        """Refit on new data (a random walk has nothing to keep)."""
+        return self.spec.fit(series)
+
     @property
     def diagnostics(self) -> list[str]:
         """Nothing to report for a random walk."""

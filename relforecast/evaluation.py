@@ -1,0 +1,242 @@
+"""Scores of backtest forecasts against what happened: CRPS, quantile loss, coverage, Brier,
+reliability and PIT.
+
+Input: a backtest table (the CSV contract of ``relforecast backtest``) and the observed data.
+Every score is computed from the 19 quantiles ``q5 … q95`` and the ``cross_T`` columns, so a
+CSV written by any tool with the same columns can be scored.
+
+* CRPS: the quantile approximation, ``scoringrules.crps_quantile`` over the 19 levels.
+* Quantile loss: the mean pinball loss over the 19 levels.
+* Coverage of the central 50 % (q25–q75), 80 % (q10–q90) and 90 % (q5–q95) intervals. (A 95 %
+  interval would need the 2.5 % and 97.5 % quantiles, which the contract does not carry.)
+* Brier score of ``cross_T`` against "the observed minimum over months 1…h fell below T",
+  over the cases whose origin value is ≥ T (a crossing is still possible news).
+* Reliability: forecast probabilities in ten bins, mean forecast vs observed frequency.
+* PIT: where the observation falls among the 19 quantiles, in 20 bins of 5 % (ties between
+  equal quantiles — frequent for sticky scores — are split evenly).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+import scoringrules as sr
+
+from relforecast.backtest import QUANTILE_COLUMNS, QUANTILE_LEVELS
+from relforecast.exceptions import DataError
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+__all__ = ["Evaluation", "evaluate"]
+
+_ALPHA = np.asarray(QUANTILE_LEVELS)
+
+
+@dataclass
+class Evaluation:
+    """Scores of a backtest.
+
+    Attributes
+    ----------
+    scores : pd.DataFrame
+        One row per scored backtest row: obs, crps, qloss, in50, in80, in90, pit.
+    brier_cases : pd.DataFrame
+        One row per (backtest row, threshold) case: forecast probability, event.
+    """
+
+    scores: pd.DataFrame
+    brier_cases: pd.DataFrame
+
+    def by_horizon(self) -> pd.DataFrame:
+        """Model x horizon: CRPS, quantile loss, coverages and Brier score."""
+        out = self.scores.groupby(["model", "h"])[["crps", "qloss", "in50", "in80", "in90"]]
+        table = out.mean()
+        brier = self.brier_cases.groupby(["model", "h"])["sq_error"].mean().rename("brier")
+        return table.join(brier).rename(columns={"in50": "cov50", "in80": "cov80", "in90": "cov90"})
+
+    def summary(self, h: int | None = None) -> pd.DataFrame:
+        """Per model: CRPS at the last horizon, mean CRPS over all horizons, coverages and
+        Brier score at the last horizon (or ``h``), and the number of scored origins."""
+        table = self.by_horizon()
+        last = h or int(self.scores["h"].max())
+        at = table.xs(last, level="h")
+        out = pd.DataFrame(
+            {
+                f"crps@{last}": at["crps"],
+                "crps_mean": table["crps"].groupby(level="model").mean(),
+                f"cov80@{last}": at["cov80"],
+                f"cov50@{last}": at["cov50"],
+                f"brier@{last}": at["brier"],
+                "origins": self.scores[self.scores["h"] == last].groupby("model").size(),
+            }
+        )
+        return out
+
+    def reliability(self, h: int | None = None, bins: int = 10) -> pd.DataFrame:
+        """Per model and probability bin: mean forecast, observed frequency, number of cases."""
+        cases = self.brier_cases
+        last = h or int(cases["h"].max())
+        cases = cases[cases["h"] == last].copy()
+        edges = np.linspace(0, 1, bins + 1)
+        cases["bin"] = np.clip(np.digitize(cases["forecast"], edges[1:-1]), 0, bins - 1)
+        grouped = cases.groupby(["model", "bin"])
+        table = grouped.agg(
+            forecast=("forecast", "mean"), observed=("event", "mean"), cases=("event", "size")
+        )
+        return table
+
+    def pit_histogram(self, h: int | None = None) -> pd.DataFrame:
+        """Model x 20 PIT bins: the share of observations in each (flat = calibrated)."""
+        scores = self.scores
+        if h is not None:
+            scores = scores[scores["h"] == h]
+        bins = np.clip((scores["pit"] * 20).astype(int), 0, 19)
+        counts = pd.crosstab(scores["model"], bins, normalize="index")
+        return counts.reindex(columns=range(20), fill_value=0.0)
+
+    def plot_reliability(self, h: int | None = None, ax: Axes | None = None) -> Axes:
+        """Reliability diagram (mean forecast vs observed frequency, bins with cases)."""
+        import matplotlib.pyplot as plt
+
+        if ax is None:
+            _, ax = plt.subplots(figsize=(5, 5))
+        table = self.reliability(h).reset_index()
+        ax.plot([0, 1], [0, 1], color="#888888", ls=":")
+        for model, part in table.groupby("model"):
+            ax.plot(part["forecast"], part["observed"], marker="o", label=str(model))
+        ax.set_xlabel("forecast probability")
+        ax.set_ylabel("observed frequency")
+        ax.set_title("Reliability of P(crossing)")
+        ax.legend(fontsize=8)
+        return ax
+
+    def plot_pit(self, h: int | None = None, ax: Axes | None = None) -> Axes:
+        """PIT histograms, one line per model (flat at 1 = calibrated)."""
+        import matplotlib.pyplot as plt
+
+        if ax is None:
+            _, ax = plt.subplots(figsize=(7, 4))
+        hist = self.pit_histogram(h) * 20
+        centres = (np.arange(20) + 0.5) / 20
+        for model, row in hist.iterrows():
+            ax.step(centres, row.to_numpy(), where="mid", label=str(model))
+        ax.axhline(1.0, color="#888888", ls=":")
+        ax.set_xlabel("PIT")
+        ax.set_ylabel("density")
+        ax.set_title("PIT histogram")
+        ax.legend(fontsize=8)
+        return ax
+
+
+def _observed_frame(data: pd.Series | pd.DataFrame) -> pd.DataFrame:
+    panel = data.to_frame() if isinstance(data, pd.Series) else data
+    if not isinstance(panel.index, pd.PeriodIndex):
+        raise DataError("the observed data need a monthly PeriodIndex (use rf.load_panel)")
+    return panel
+
+
+def _pit(obs: np.ndarray, q: np.ndarray) -> np.ndarray:
+    below = (q < obs[:, None]).sum(axis=1)
+    at_or_below = (q <= obs[:, None]).sum(axis=1)
+    return 0.05 * (below + at_or_below) / 2 + 0.025
+
+
+def evaluate(backtest: pd.DataFrame, data: pd.Series | pd.DataFrame) -> Evaluation:
+    """Score a backtest table against the observed data.
+
+    Parameters
+    ----------
+    backtest : pd.DataFrame
+        Rows in the backtest CSV contract (``rf.backtest`` or ``pd.read_csv`` of its CSV).
+    data : Series or DataFrame
+        The observed scores (one dyad, or a panel with the backtest's dyads as columns).
+
+    Returns
+    -------
+    Evaluation
+        Rows whose target month is not observed are left out (their count is in
+        ``scores.attrs["unscored"]``).
+    """
+    need = {"dyad", "model", "origin", "h", "target", *QUANTILE_COLUMNS}
+    missing = need - set(backtest.columns)
+    if missing:
+        raise DataError(f"backtest table lacks columns {sorted(missing)}")
+    panel = _observed_frame(data)
+    if isinstance(data, pd.Series) and data.name is not None:
+        panel.columns = [str(data.name)]
+    unknown = set(backtest["dyad"].astype(str)) - {str(c) for c in panel.columns}
+    if unknown:
+        raise DataError(
+            f"no observed data for dyad(s) {sorted(unknown)}; the data has "
+            f"{', '.join(map(str, panel.columns))}"
+        )
+    frames, cases = [], []
+    thresholds = [c for c in backtest.columns if c.startswith("cross_")]
+    for dyad, part in backtest.groupby("dyad"):
+        series = panel[str(dyad)].dropna() if str(dyad) in panel else panel[dyad].dropna()
+        origin = pd.PeriodIndex(part["origin"].astype(str), freq="M")
+        target = pd.PeriodIndex(part["target"].astype(str), freq="M")
+        observed = target.isin(series.index) & origin.isin(series.index)
+        part = part[observed]
+        origin, target = origin[observed], target[observed]
+        obs = series.reindex(target).to_numpy()
+        start = series.reindex(origin).to_numpy()
+        # minimum of the observed path over months 1..h after the origin
+        pos = series.index.get_indexer(origin)
+        values = series.to_numpy()
+        h = part["h"].to_numpy()
+        path_min = np.array([values[p + 1 : p + 1 + k].min() for p, k in zip(pos, h, strict=True)])
+        q = part[list(QUANTILE_COLUMNS)].to_numpy(dtype=float)
+        crps = np.asarray(sr.crps_quantile(obs, q, _ALPHA))
+        pinball = np.mean(
+            np.maximum(_ALPHA * (obs[:, None] - q), (_ALPHA - 1) * (obs[:, None] - q)), axis=1
+        )
+        frames.append(
+            pd.DataFrame(
+                {
+                    "dyad": dyad,
+                    "model": part["model"].to_numpy(),
+                    "origin": part["origin"].to_numpy(),
+                    "h": h,
+                    "obs": obs,
+                    "crps": crps,
+                    "qloss": pinball,
+                    "in50": (q[:, 4] <= obs) & (obs <= q[:, 14]),
+                    "in80": (q[:, 1] <= obs) & (obs <= q[:, 17]),
+                    "in90": (q[:, 0] <= obs) & (obs <= q[:, 18]),
+                    "pit": _pit(obs, q),
+                }
+            )
+        )
+        for col in thresholds:
+            t = float(col.removeprefix("cross_"))
+            live = start >= t
+            p = part[col].to_numpy(dtype=float)[live]
+            event = (path_min[live] < t).astype(float)
+            cases.append(
+                pd.DataFrame(
+                    {
+                        "dyad": dyad,
+                        "model": part["model"].to_numpy()[live],
+                        "h": h[live],
+                        "threshold": t,
+                        "forecast": p,
+                        "event": event,
+                        "sq_error": (p - event) ** 2,
+                    }
+                )
+            )
+    scores = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    scores.attrs["unscored"] = int(len(backtest) - len(scores))
+    brier = (
+        pd.concat(cases, ignore_index=True)
+        if cases
+        else pd.DataFrame(
+            columns=["dyad", "model", "h", "threshold", "forecast", "event", "sq_error"]
+        )
+    )
+    return Evaluation(scores, brier)

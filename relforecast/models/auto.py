@@ -1,0 +1,163 @@
+"""``auto``: a linear pool of the ARIMA and regime-switching forecasts.
+
+The two families err differently — ARIMA extrapolates short-run momentum with constant
+volatility, the regime-switching model captures calm and turbulent spells — and a mixture of
+their paths (a *linear pool*) is typically better calibrated than either: where they disagree,
+the pooled distribution is wider. ``Auto`` fits both on the same data and draws
+``weights[i] * n_paths`` of its paths from component ``i``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from relforecast._typing import RNGLike, as_generator
+from relforecast.exceptions import FitError
+from relforecast.forecast import Forecast
+from relforecast.models.arima import ARIMA
+from relforecast.models.base import check_n_paths
+from relforecast.models.markov import MarkovSwitching
+from relforecast.scale import TSINGHUA_SCALE, Scale
+from relforecast.shocks import ShockCalendar
+
+__all__ = ["Auto", "AutoResult"]
+
+
+def _default_components() -> tuple:
+    return (ARIMA(order="auto", window=240), MarkovSwitching(k_regimes=2, form="diff", window=240))
+
+
+@dataclass(frozen=True)
+class Auto:
+    """Linear pool of model specifications.
+
+    Parameters
+    ----------
+    components : sequence of model specifications
+        Default: ``ARIMA(order="auto", window=240)`` and
+        ``MarkovSwitching(k_regimes=2, form="diff", window=240)``.
+    weights : sequence of float, optional
+        Share of the paths drawn from each component (default equal).
+    """
+
+    components: Sequence = field(default_factory=_default_components)
+    weights: Sequence[float] | None = None
+
+    def __post_init__(self) -> None:
+        k = len(self.components)
+        if k == 0:
+            raise FitError("Auto needs at least one component model")
+        w = np.full(k, 1.0 / k) if self.weights is None else np.asarray(self.weights, float)
+        if w.shape != (k,) or np.any(w < 0) or not np.isclose(w.sum(), 1.0):
+            raise FitError(
+                f"weights {self.weights!r} must be {k} non-negative numbers summing to 1"
+            )
+        object.__setattr__(self, "weights", tuple(float(v) for v in w))
+
+    @property
+    def name(self) -> str:
+        """Label of the pool."""
+        return "auto"
+
+    @property
+    def scale(self) -> Scale | None:
+        """Scale of the first component."""
+        return getattr(self.components[0], "scale", TSINGHUA_SCALE)
+
+    def fit(self, series: pd.Series, shocks: ShockCalendar | None = None) -> AutoResult:
+        """Fit every component on the same data."""
+        return AutoResult(self, [c.fit(series, shocks=shocks) for c in self.components])
+
+
+@dataclass
+class AutoResult:
+    """Fitted components of an :class:`Auto` pool."""
+
+    spec: Auto
+    fits: list
+
+    @property
+    def series(self) -> pd.Series:
+        """The data of the first component (the longest window is not needed)."""
+        return self.fits[0].series
+
+    @property
+    def name(self) -> str:
+        """``auto[<component names>]``."""
+        return "auto[" + " + ".join(f.name for f in self.fits) + "]"
+
+    @property
+    def params(self) -> pd.Series:
+        """Parameters of every component, prefixed with its name."""
+        parts = [f.params.add_prefix(f"{f.name}: ") for f in self.fits]
+        weights = pd.Series(
+            {f"weight[{f.name}]": w for f, w in zip(self.fits, self.spec.weights, strict=True)}
+        )
+        return pd.concat([weights, *parts])
+
+    @property
+    def diagnostics(self) -> list[str]:
+        """Diagnostics of every component, prefixed with its name."""
+        return [f"{f.name}: {d}" for f in self.fits for d in f.diagnostics]
+
+    def update(self, series: pd.Series) -> AutoResult:
+        """Apply every component's estimates to new data."""
+        return AutoResult(self.spec, [f.update(series) for f in self.fits])
+
+    def shock_effects(self) -> pd.DataFrame:
+        """Shock effects of the first component that has any."""
+        for f in self.fits:
+            if hasattr(f, "shock_effects") and len(f.shock_effects()):
+                return f.shock_effects()
+        return self.fits[0].shock_effects()
+
+    def _counts(self, n: int) -> list[int]:
+        counts = np.floor(np.asarray(self.spec.weights) * n).astype(int)
+        counts[0] += n - counts.sum()
+        return [int(c) for c in counts]
+
+    def forecast_scenarios(
+        self, horizon: int, scenarios: Sequence, n_paths: int = 10_000, rng: RNGLike = None
+    ) -> list[Forecast]:
+        """Pooled forecasts of several scenarios (common random numbers within each component)."""
+        n = check_n_paths(n_paths)
+        streams = as_generator(rng).spawn(len(self.fits))
+        parts = [
+            f.forecast_scenarios(horizon, scenarios, n_paths=max(c, 1), rng=g)
+            for f, c, g in zip(self.fits, self._counts(n), streams, strict=True)
+        ]
+        counts = self._counts(n)
+        out = []
+        for j, scenario in enumerate(scenarios):
+            chosen = [p[j] for p, c in zip(parts, counts, strict=True) if c > 0]
+            paths = np.vstack([fc.paths for fc in chosen])
+            first = chosen[0]
+            model = self.name + (f" | {scenario.name}" if scenario is not None else "")
+            out.append(
+                Forecast(
+                    paths,
+                    first.index,
+                    first.scale,
+                    history=first.history,
+                    model=model,
+                    meta={
+                        "components": [f.name for f in self.fits],
+                        "weights": list(self.spec.weights),
+                    },
+                )
+            )
+        return out
+
+    def forecast(
+        self,
+        horizon: int = 12,
+        scenario=None,
+        n_paths: int = 10_000,
+        rng: RNGLike = None,
+    ) -> Forecast:
+        """Pooled paths: ``weights[i] * n_paths`` from component ``i``."""
+        return self.forecast_scenarios(horizon, [scenario], n_paths=n_paths, rng=rng)[0]
