@@ -17,8 +17,10 @@ import click
 import pandas as pd
 
 from relforecast import __version__
-from relforecast.data import load_scores
+from relforecast.backtest import backtest as run_backtest
+from relforecast.data import load_panel, load_scores
 from relforecast.datasets import demo, demo_scenarios, demo_shocks
+from relforecast.evaluation import evaluate as run_evaluate
 from relforecast.exceptions import RelforecastError
 from relforecast.forecast import Forecast
 from relforecast.models.arima import ARIMA
@@ -264,6 +266,108 @@ def outlook(
         f"{result.summary['threshold']:g}) = {base['p_cross']:.3f} ± "
         f"{base['p_cross_se']:.3f} (baseline); report: {result.files['report.html']}"
     )
+
+
+def _floats(text: str, option: str) -> list[float]:
+    try:
+        return [float(v) for v in text.split(",") if v.strip()]
+    except ValueError as exc:
+        raise click.UsageError(f"{option} takes numbers separated by commas, got {text!r}") from exc
+
+
+@cli.command()
+@click.argument("data", type=click.Path(dir_okay=False))
+@click.option("--dyad", required=True, help="Dyad(s), comma-separated: Japan,US.")
+@click.option("--origins", required=True, help="Span of origins, e.g. 1995-06:2024-06.")
+@click.option(
+    "--every",
+    type=click.IntRange(1, 120),
+    default=12,
+    show_default=True,
+    help="Months between origins.",
+)
+@click.option("--horizon", type=click.IntRange(1, 120), default=12, show_default=True)
+@click.option(
+    "--model",
+    default="auto",
+    show_default=True,
+    help="auto, arima, markov, rw-gauss, rw-boot or arima110; several comma-separated.",
+)
+@click.option("--thresholds", default="-6,-3,0,3", show_default=True)
+@click.option("--paths", type=click.IntRange(100, 1_000_000), default=2000, show_default=True)
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option(
+    "--refit-every",
+    type=click.IntRange(1, 120),
+    default=12,
+    show_default=True,
+    help="Re-estimate every this many origins; apply the estimates in between.",
+)
+@click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True)
+@click.option("--out", required=True, type=click.Path(dir_okay=False), help="Output CSV.")
+def backtest(
+    data: str,
+    dyad: str,
+    origins: str,
+    every: int,
+    horizon: int,
+    model: str,
+    thresholds: str,
+    paths: int,
+    seed: int,
+    refit_every: int,
+    workers: int,
+    out: str,
+) -> None:
+    """Rolling-origin backtest of DATA; one CSV row per (dyad, model, origin, h)."""
+    panel = load_panel(Path(data), [d.strip() for d in dyad.split(",")])
+    table = run_backtest(
+        panel,
+        [m.strip() for m in model.split(",")],
+        origins,
+        horizon,
+        every=every,
+        thresholds=_floats(thresholds, "--thresholds"),
+        n_paths=paths,
+        rng=seed,
+        refit_every=refit_every,
+        workers=workers,
+        progress=True,
+    )
+    table.to_csv(out, index=False, float_format="%.5g")
+    for note in table.attrs.get("notes", []):
+        click.echo(f"relforecast: note: {note}", err=True)
+    click.echo(f"wrote {len(table)} rows to {out}")
+
+
+@cli.command()
+@click.argument("backtest_csv", type=click.Path(dir_okay=False, exists=True))
+@click.argument("data", type=click.Path(dir_okay=False))
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False),
+    help="Folder for the score tables and the reliability / PIT figures.",
+)
+def evaluate(backtest_csv: str, data: str, out: str | None) -> None:
+    """Score a backtest CSV against the observed DATA (CRPS, coverage, Brier, PIT)."""
+    table = pd.read_csv(backtest_csv, dtype={"origin": str, "target": str})
+    dyads = sorted(table["dyad"].astype(str).unique())
+    ev = run_evaluate(table, load_panel(Path(data), dyads))
+    click.echo(ev.summary().round(4).to_string())
+    if out is not None:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        folder = Path(out)
+        folder.mkdir(parents=True, exist_ok=True)
+        ev.by_horizon().to_csv(folder / "by_horizon.csv", float_format="%.5g")
+        ev.summary().to_csv(folder / "summary.csv", float_format="%.5g")
+        ev.reliability().to_csv(folder / "reliability.csv", float_format="%.5g")
+        ev.pit_histogram().to_csv(folder / "pit.csv", float_format="%.5g")
+        for name, draw in (("reliability.png", ev.plot_reliability), ("pit.png", ev.plot_pit)):
+            ax = draw()
+            ax.figure.savefig(folder / name, dpi=110, bbox_inches="tight")
+        click.echo(f"wrote tables and figures to {folder}")
 
 
 def _one_line(exc: BaseException) -> str:

@@ -93,3 +93,68 @@ def test_installed_command_prints_no_traceback(tmp_path):
         proc.stderr.strip() == f"relforecast: error: data file {str(empty)!r} is empty; "
         "expected a CSV with a header row"
     )
+
+
+def test_backtest_and_evaluate_commands(capsys, scores_csv, tmp_path):
+    out = tmp_path / "bt.csv"
+    code = main(
+        [
+            "backtest",
+            str(scores_csv),
+            "--dyad",
+            "Japan,UK",
+            "--origins",
+            "2015-06:2017-06",
+            "--model",
+            "rw-gauss,arima110",
+            "--paths",
+            "300",
+            "--workers",
+            "1",
+            "--out",
+            str(out),
+        ]
+    )
+    assert code == 0, capsys.readouterr().err
+    import pandas as pd
+
+    table = pd.read_csv(out, dtype={"origin": str, "target": str})
+    assert len(table) == 2 * 2 * 3 * 12
+    assert set(table["dyad"]) == {"Japan", "UK"} and set(table["model"]) == {"rw-gauss", "arima110"}
+    capsys.readouterr()
+    code = main(["evaluate", str(out), str(scores_csv), "--out", str(tmp_path / "ev")])
+    printed = capsys.readouterr().out
+    assert code == 0 and "crps@12" in printed and "arima110" in printed
+    assert (tmp_path / "ev" / "reliability.png").is_file()
+
+
+def test_backtest_errors_are_one_line(capsys, scores_csv, tmp_path):
+    code = main(
+        [
+            "backtest",
+            str(scores_csv),
+            "--dyad",
+            "Japan",
+            "--origins",
+            "2020-01:2019-01",
+            "--out",
+            str(tmp_path / "x.csv"),
+        ]
+    )
+    err = capsys.readouterr().err
+    assert code == 1 and err.count("\n") == 1 and "end before they start" in err
+    code = main(
+        [
+            "backtest",
+            str(scores_csv),
+            "--dyad",
+            "Japan",
+            "--origins",
+            "2019-01",
+            "--thresholds",
+            "-6,low",
+            "--out",
+            str(tmp_path / "x.csv"),
+        ]
+    )
+    assert code == 2 and "--thresholds takes numbers" in capsys.readouterr().err
