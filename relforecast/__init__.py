@@ -14,6 +14,7 @@ from importlib.metadata import PackageNotFoundError, version
 from relforecast import datasets
 from relforecast.analogues import analogues
 from relforecast.data import load_panel, load_scores
+from relforecast.events import EventLog, damped_update, fit_update_rule, load_events
 from relforecast.exceptions import (
     DataError,
     FitError,
@@ -45,6 +46,7 @@ __all__ = [
     "TSINGHUA_SCALE",
     "ARIMAResult",
     "DataError",
+    "EventLog",
     "FitError",
     "Forecast",
     "ForecastError",
@@ -64,7 +66,10 @@ __all__ = [
     "__version__",
     "analogues",
     "compare_scenarios",
+    "damped_update",
     "datasets",
+    "fit_update_rule",
+    "load_events",
     "load_panel",
     "load_scenarios",
     "load_scores",

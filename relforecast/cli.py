@@ -21,6 +21,7 @@ from relforecast.backtest import backtest as run_backtest
 from relforecast.data import load_panel, load_scores
 from relforecast.datasets import demo, demo_scenarios, demo_shocks
 from relforecast.evaluation import evaluate as run_evaluate
+from relforecast.events import load_events, plot_shares
 from relforecast.exceptions import RelforecastError
 from relforecast.forecast import Forecast
 from relforecast.models.arima import ARIMA
@@ -222,6 +223,12 @@ def _render(fc: Forecast, model: str, threshold: float, seed: int, fmt: str) -> 
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--threshold", type=float, default=None, help="Default: the scale's -6.")
 @click.option("--anchors", help="Analogue anchor months, comma-separated (e.g. 2017-01,2025-01).")
+@click.option(
+    "--events",
+    "events_file",
+    type=click.Path(dir_okay=False),
+    help="Event log (like events_712.csv): monthly event scores under the history.",
+)
 @click.option("--out", required=True, type=click.Path(file_okay=False), help="Output folder.")
 def outlook(
     data: str | None,
@@ -233,11 +240,16 @@ def outlook(
     seed: int,
     threshold: float | None,
     anchors: str | None,
+    events_file: str | None,
     out: str,
     **source: str | None,
 ) -> None:
     """Write the outlook report (HTML, Markdown, PNG, CSV, JSON) for one dyad to --out."""
     series, calendar = _load(data, **source)
+    events = None
+    if events_file is not None:
+        log = load_events(events_file)
+        events = log.monthly_scores(str(source.get("dyad") or series.name), series.index)["net"]
     scenarios = demo_scenarios() if data is None else []
     if scenarios_file is not None:
         scenarios = load_scenarios(scenarios_file)
@@ -255,6 +267,7 @@ def outlook(
             rng=seed,
             lang=lang,
             anchors=anchors.split(",") if anchors else None,
+            events=events,
             progress=lambda msg: click.echo(f"relforecast: {msg}", err=True),
         )
     for w in caught:
@@ -368,6 +381,50 @@ def evaluate(backtest_csv: str, data: str, out: str | None) -> None:
             ax = draw()
             ax.figure.savefig(folder / name, dpi=110, bbox_inches="tight")
         click.echo(f"wrote tables and figures to {folder}")
+
+
+@cli.command()
+@click.argument("data", type=click.Path(dir_okay=False))
+@click.option("--dyad", required=True, help="Dyad (partner country), e.g. Japan.")
+@click.option("--by", type=click.Choice(["year", "month"]), default="year", show_default=True)
+@click.option("--venue-col", help="Column naming where events happen (for venue shares).")
+@click.option("--out", required=True, type=click.Path(file_okay=False), help="Output folder.")
+def events(data: str, dyad: str, by: str, venue_col: str | None, out: str) -> None:
+    """Event tables and figures for one dyad: monthly scores, topic (and venue) shares."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    log = load_events(data, venue_col=venue_col)
+    folder = Path(out)
+    folder.mkdir(parents=True, exist_ok=True)
+    monthly = log.monthly_scores(dyad)
+    monthly.to_csv(folder / "monthly_scores.csv")
+    written = ["monthly_scores.csv"]
+    fig, ax = plt.subplots(figsize=(10, 3.5))
+    x = monthly.index.to_timestamp()
+    ax.bar(x, monthly["positive"], width=25, color="#1a9850", label="positive")
+    ax.bar(x, monthly["negative"], width=25, color="#d73027", label="negative")
+    ax.set_title(f"{dyad}: monthly event scores")
+    ax.legend(fontsize=8)
+    fig.savefig(folder / "monthly_scores.png", dpi=110, bbox_inches="tight")
+    plt.close(fig)
+    written.append("monthly_scores.png")
+    kinds = [("topic", log.topic_shares)] + ([("venue", log.venue_shares)] if venue_col else [])
+    for what, shares_of in kinds:
+        for sign in ("positive", "negative"):
+            table = shares_of(dyad, sign=sign, by=by)
+            name = f"{what}_shares_{sign}"
+            table.to_csv(folder / f"{name}.csv", float_format="%.4f")
+            ax = plot_shares(table, title=f"{dyad}: {what} shares of {sign} events by {by}")
+            ax.figure.savefig(folder / f"{name}.png", dpi=110, bbox_inches="tight")
+            plt.close(ax.figure)
+            written += [f"{name}.csv", f"{name}.png"]
+    click.echo(
+        f"{dyad}: {int(monthly['count'].sum())} events, {len(monthly)} months; wrote "
+        f"{', '.join(written)} to {folder}"
+    )
 
 
 def _one_line(exc: BaseException) -> str:

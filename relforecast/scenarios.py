@@ -52,6 +52,11 @@ class Scenario:
         One sentence for the report.
     probability : float, default 1.0
         Probability that the scenario happens at all (0 gives the baseline).
+    regressors : pd.DataFrame, optional
+        Future monthly values of regressors the model was fitted with, on a ``PeriodIndex``
+        (e.g. net event scores under the column ``events_cumulative``: for a cumulative
+        regressor give the month's *new* scores, they are accumulated); they add
+        ``coefficient × value`` to the paths.
 
     Examples
     --------
@@ -64,6 +69,7 @@ class Scenario:
     shocks: Sequence[Shock] = field(default_factory=tuple)
     description: str = ""
     probability: float = 1.0
+    regressors: pd.DataFrame | None = None
 
     def __post_init__(self) -> None:
         if not str(self.name).strip():
@@ -103,6 +109,20 @@ class Scenario:
             mean, sd = self._effect(shock, fit, slope)
             draws = mean + sd * gen.standard_normal(n_paths)
             total += draws[:, None] * shock.profile(index)[None, :]
+        if self.regressors is not None:
+            effects = fit.shock_effects().set_index("label")["effect"]
+            values = self.regressors.reindex(index, fill_value=0.0)
+            calendar = getattr(fit, "calendar", None) or getattr(fit, "fits", [fit])[0].calendar
+            for col in values.columns:
+                if col not in effects.index:
+                    raise ForecastError(
+                        f"scenario {self.name!r}: regressor {col!r} was not in the fitted "
+                        f"model (fitted columns: {', '.join(effects.index) or 'none'})"
+                    )
+                future = values[col].to_numpy()
+                if col in calendar.cumulative:  # the scenario's monthly scores accumulate
+                    future = np.cumsum(future)
+                total += effects[col] * future[None, :]
         happens = gen.random(n_paths) < self.probability
         return total * happens[:, None]
 

@@ -185,6 +185,12 @@ class ShockCalendar:
     ----------
     shocks : iterable of Shock
         The shocks, in any order (kept sorted by start month).
+    regressors : pd.DataFrame, optional
+        Extra monthly regressors on a ``PeriodIndex`` (e.g. event scores from
+        ``EventLog.regressor``); months they do not cover count as 0.
+    cumulative : iterable of str
+        Regressor columns that are running sums (e.g. cumulative event scores): after their
+        last month they keep their last value instead of dropping to 0.
 
     Examples
     --------
@@ -194,12 +200,36 @@ class ShockCalendar:
     [0.0, 1.0, 0.5]
     """
 
-    def __init__(self, shocks: Iterable[Shock] = ()) -> None:
+    def __init__(
+        self,
+        shocks: Iterable[Shock] = (),
+        regressors: pd.DataFrame | None = None,
+        cumulative: Iterable[str] = (),
+    ) -> None:
         items = list(shocks)
         for s in items:
             if not isinstance(s, Shock):
                 raise ShockError(f"a ShockCalendar holds Shock objects, got {s!r}")
         self._shocks: tuple[Shock, ...] = tuple(sorted(items, key=lambda s: s.start))
+        if regressors is not None:
+            if not isinstance(regressors, pd.DataFrame) or not isinstance(
+                regressors.index, pd.PeriodIndex
+            ):
+                raise ShockError(
+                    "regressors must be a DataFrame on a monthly PeriodIndex, e.g. "
+                    "EventLog.regressor(dyad, series.index)"
+                )
+            clash = set(regressors.columns) & {s.label for s in items} | (
+                set(regressors.columns) & {s.kind for s in items}
+            )
+            if clash:
+                raise ShockError(f"regressor column(s) {sorted(clash)} clash with shock names")
+            regressors = regressors.astype(float)
+        self.regressors: pd.DataFrame | None = regressors
+        self.cumulative: tuple[str, ...] = tuple(cumulative)
+        unknown = set(self.cumulative) - set(regressors.columns if regressors is not None else [])
+        if unknown:
+            raise ShockError(f"cumulative column(s) {sorted(unknown)} are not regressors")
 
     # ------------------------------------------------------------------ builders
     @classmethod
@@ -328,7 +358,18 @@ class ShockCalendar:
         return len(self._shocks)
 
     def __add__(self, other: ShockCalendar) -> ShockCalendar:
-        return ShockCalendar([*self._shocks, *other])
+        parts = [r for r in (self.regressors, other.regressors) if r is not None]
+        regressors = pd.concat(parts, axis=1) if parts else None
+        if regressors is not None:
+            cumulative = [*self.cumulative, *other.cumulative]
+            plain = [c for c in regressors.columns if c not in cumulative]
+            regressors[plain] = regressors[plain].fillna(0.0)
+            regressors[cumulative] = regressors[cumulative].ffill().fillna(0.0)
+        return ShockCalendar(
+            [*self._shocks, *other],
+            regressors=regressors,
+            cumulative=[*self.cumulative, *other.cumulative],
+        )
 
     def __repr__(self) -> str:
         return f"ShockCalendar({len(self)} shocks: {', '.join(s.label for s in self._shocks)})"
@@ -347,13 +388,24 @@ class ShockCalendar:
     def between(
         self, first: PeriodLike | None = None, last: PeriodLike | None = None
     ) -> ShockCalendar:
-        """Shocks starting within ``[first, last]`` (either end open when ``None``)."""
+        """Shocks starting within ``[first, last]`` (either end open when ``None``).
+
+        Regressor values after ``last`` are dropped too (in a backtest nothing after the
+        origin is known; in the design they become 0).
+        """
         lo = to_month(first) if first is not None else None
         hi = to_month(last) if last is not None else None
+        regressors = self.regressors
+        if regressors is not None and hi is not None:
+            regressors = regressors.loc[regressors.index <= hi]
         return ShockCalendar(
-            s
-            for s in self._shocks
-            if (lo is None or s.start >= lo) and (hi is None or s.start <= hi)
+            (
+                s
+                for s in self._shocks
+                if (lo is None or s.start >= lo) and (hi is None or s.start <= hi)
+            ),
+            regressors=regressors,
+            cumulative=self.cumulative,
         )
 
     def to_frame(self) -> pd.DataFrame:
@@ -362,6 +414,19 @@ class ShockCalendar:
         return pd.DataFrame([{c: getattr(s, c) for c in cols} for s in self._shocks], columns=cols)
 
     # ------------------------------------------------------------------ design
+    def _regressor_values(self, index: pd.PeriodIndex) -> dict[str, np.ndarray]:
+        """Regressors over ``index``: 0 outside their months, except that a cumulative
+        column keeps its last known value after its last month."""
+        reg = self.regressors
+        out = {}
+        for col in reg.columns:
+            values = reg[col].reindex(index)
+            if col in self.cumulative:
+                after = index > reg.index.max()
+                values = values.where(~after, reg[col].iloc[-1])
+            out[col] = values.fillna(0.0).to_numpy()
+        return out
+
     def design(self, index: pd.PeriodIndex, by: str = "shock") -> pd.DataFrame:
         """Dummy matrix over ``index`` (past or future months).
 
@@ -376,7 +441,8 @@ class ShockCalendar:
         Returns
         -------
         pd.DataFrame
-            Float dummies, rows = ``index``.
+            Float dummies, rows = ``index``, followed by the regressor columns (0 in months
+            the regressors do not cover: no event known).
         """
         if not isinstance(index, pd.PeriodIndex):
             raise ShockError(
@@ -393,4 +459,6 @@ class ShockCalendar:
                 data[s.kind] = data.get(s.kind, 0.0) + s.profile(index)
         else:
             raise ShockError(f"by={by!r} is not known; use 'shock' or 'kind'")
+        if self.regressors is not None:
+            data.update(self._regressor_values(index))
         return pd.DataFrame(data, index=index, dtype=float)

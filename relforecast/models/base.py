@@ -190,7 +190,7 @@ def shock_effect_table(
 ) -> pd.DataFrame:
     """Table (label, kind, effect) of fitted shock columns."""
     labels = zip(calendar.labels, (s.kind for s in calendar), strict=True)
-    kinds = dict(labels) if by == "shock" else {}
+    kinds = dict(labels) if by == "shock" else {}  # regressors and kinds: their own name
     return pd.DataFrame(
         {"label": columns, "kind": [kinds.get(c, c) for c in columns], "effect": effects}
     )

@@ -170,10 +170,12 @@ def history_chart(
                 ax.axvline(shock.start.to_timestamp(), color="#7b3294", lw=0.7, alpha=0.6)
     if events is not None and len(events):
         twin = ax.twinx()
-        twin.bar(
-            events.index.to_timestamp(), events.to_numpy(), width=25, color="#5e3c99", alpha=0.5
-        )
-        twin.set_ylabel("event score")
+        values = events.to_numpy(dtype=float)
+        colours = np.where(values >= 0, "#1a9850", "#d73027")
+        twin.bar(events.index.to_timestamp(), values, width=60, color=colours, alpha=0.8)
+        top = max(1.0, float(np.abs(values).max()))
+        twin.set_ylim(-4 * top, 4 * top)  # bars stay small, centred on the right axis' zero
+        twin.set_ylabel("net event score (bars)")
     ax.set_ylabel(text["score"])
     ax.set_title(f"{series.name}: {text['history']}")
     return ax
