@@ -18,14 +18,13 @@ import pandas as pd
 
 from relforecast import __version__
 from relforecast.backtest import backtest as run_backtest
+from relforecast.backtest import make_model
 from relforecast.data import load_panel, load_scores
 from relforecast.datasets import demo, demo_scenarios, demo_shocks
 from relforecast.evaluation import evaluate as run_evaluate
 from relforecast.events import load_events, plot_shares
 from relforecast.exceptions import RelforecastError
 from relforecast.forecast import Forecast
-from relforecast.models.arima import ARIMA
-from relforecast.models.markov import MarkovSwitching
 from relforecast.report.outlook import RelforecastWarning
 from relforecast.report.outlook import outlook as make_outlook
 from relforecast.scenarios import load_scenarios
@@ -68,11 +67,9 @@ def _load(
     return series, calendar
 
 
-def _model(name: str) -> ARIMA | MarkovSwitching:
-    """The model behind a --model name. "auto" is ARIMA with automatic order selection."""
-    if name == "markov":
-        return MarkovSwitching(k_regimes=2, form="diff")
-    return ARIMA(order="auto")
+def _model(name: str) -> object:
+    """The model behind a --model name (see ``relforecast.backtest.make_model``)."""
+    return make_model(name)
 
 
 def _data_options(func):

@@ -29,7 +29,6 @@ import numpy as np
 import pandas as pd
 
 from relforecast.analogues import analogues
-from relforecast.exceptions import RelforecastError
 from relforecast.forecast import Forecast
 from relforecast.report.labels import labels
 from relforecast.report.plots import (
@@ -79,13 +78,9 @@ def fingerprint(series: pd.Series) -> str:
 def _model_spec(model: Any) -> Any:
     if not isinstance(model, str):
         return model
-    from relforecast.models import ARIMA, MarkovSwitching
+    from relforecast.backtest import make_model
 
-    if model in ("auto", "arima"):
-        return ARIMA(order="auto")
-    if model == "markov":
-        return MarkovSwitching(k_regimes=2, form="diff")
-    raise RelforecastError(f"model={model!r} is not known; use 'auto', 'arima' or 'markov'")
+    return make_model(model)
 
 
 def _default_anchors(series: pd.Series, shocks: ShockCalendar | None, window: int) -> list[str]:
