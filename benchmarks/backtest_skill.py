@@ -10,13 +10,15 @@ rw-gauss, rw-boot, arima110, and the two components on their own. Refit every 12
 
 Speed: the same backtest of `auto` on one dyad, refitting at every origin vs every 12.
 
-Run:  python benchmarks/backtest_skill.py [--workers 2] [--paths 2000] [--out bt.csv]
+Run:  python benchmarks/backtest_skill.py [--workers 2] [--paths 2000] [--models auto,rw-gauss]
+Each model's backtest is kept in --cache (default bt_cache/) and reused by later runs.
 """
 
 from __future__ import annotations
 
 import argparse
 import time
+from pathlib import Path
 
 import pandas as pd
 from _common import require_shared_data
@@ -37,30 +39,40 @@ def main() -> None:
     parser.add_argument("--refit-every", type=int, default=12)
     parser.add_argument("--speed-dyad", default="Japan")
     parser.add_argument("--speed-origins", default="2010-01:2014-12")
-    parser.add_argument("--out", default=None)
+    parser.add_argument(
+        "--cache",
+        default="bt_cache",
+        help="folder keeping each model's backtest CSV (reused when present)",
+    )
     args = parser.parse_args()
     panel = rf.load_panel(require_shared_data() / "tsinghua_relations_long.csv")
     models = args.models.split(",")
     timings = {}
     frames = []
+    cache = Path(args.cache)
+    cache.mkdir(exist_ok=True)
     for model in models:
+        path = cache / f"{model}_{args.origins.replace(':', '_')}_{args.paths}.csv"
+        if path.is_file():
+            frames.append(pd.read_csv(path, dtype={"origin": str, "target": str}))
+            timings[model] = float("nan")
+            continue
         t0 = time.perf_counter()
-        frames.append(
-            backtest(
-                panel,
-                model,
-                args.origins,
-                every=1,
-                n_paths=args.paths,
-                refit_every=args.refit_every,
-                workers=args.workers,
-                progress=True,
-            )
+        frame = backtest(
+            panel,
+            model,
+            args.origins,
+            every=1,
+            n_paths=args.paths,
+            refit_every=args.refit_every,
+            workers=args.workers,
+            progress=True,
         )
         timings[model] = time.perf_counter() - t0
+        frame.to_csv(path, index=False)
+        print(f"{model}: {timings[model]:.0f} s", flush=True)
+        frames.append(frame)
     bt = pd.concat(frames, ignore_index=True)
-    if args.out:
-        bt.to_csv(args.out, index=False)
     ev = evaluate(bt, panel)
     summary = ev.summary(12)
     summary["wall_s"] = pd.Series(timings)
