@@ -23,17 +23,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from os import PathLike
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from relforecast._typing import RNGLike
 from relforecast.exceptions import ForecastError, ShockError
 from relforecast.forecast import Forecast
-from relforecast.shocks import Shock, _shock_from_record
+from relforecast.shocks import Shock, _shock_from_record, read_yaml_list
 
 __all__ = ["Scenario", "compare_scenarios", "load_scenarios", "window_horizon"]
 
@@ -165,16 +163,7 @@ def load_scenarios(source: str | PathLike | Iterable[Mapping[str, Any]]) -> list
               - {kind: tariff, start: 2025-09, shape: decay, rate: 0.7}   # effect estimated
     """
     if isinstance(source, str | PathLike):
-        path = Path(source)
-        if not path.is_file():
-            raise ShockError(f"scenario file {str(path)!r} does not exist")
-        try:
-            doc = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except yaml.YAMLError as exc:
-            raise ShockError(f"cannot parse {str(path)!r} as YAML: {exc}") from exc
-        records = doc.get("scenarios") if isinstance(doc, Mapping) else None
-        if not isinstance(records, list):
-            raise ShockError(f"{str(path)!r} must hold a list under the key 'scenarios:'")
+        records = read_yaml_list(source, "scenarios")
     else:
         records = list(source)
     out = []

@@ -152,6 +152,21 @@ class Shock:
         return out
 
 
+def read_yaml_list(path: str | PathLike, key: str) -> list:
+    """The list under ``key:`` in a YAML file (safe-loaded); clear errors otherwise."""
+    p = Path(path)
+    if not p.is_file():
+        raise ShockError(f"{key} file {str(p)!r} does not exist")
+    try:
+        doc = yaml.safe_load(p.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise ShockError(f"cannot parse {str(p)!r} as YAML: {exc}") from exc
+    records = doc.get(key) if isinstance(doc, Mapping) else None
+    if not isinstance(records, list):
+        raise ShockError(f"{str(p)!r} must hold a list under the key '{key}:'")
+    return records
+
+
 def _is_missing(value: object) -> bool:
     return value is None or (isinstance(value, float) and np.isnan(value))
 
@@ -254,17 +269,7 @@ class ShockCalendar:
               - {kind: leader_change, start: 2024-10, shape: step, name: Ishiba}
               - {kind: tariff, start: 2025-04, shape: decay, rate: 0.6}
         """
-        p = Path(path)
-        if not p.is_file():
-            raise ShockError(f"shock file {str(p)!r} does not exist")
-        try:
-            doc = yaml.safe_load(p.read_text(encoding="utf-8"))
-        except yaml.YAMLError as exc:
-            raise ShockError(f"cannot parse {str(p)!r} as YAML: {exc}") from exc
-        records = doc.get("shocks") if isinstance(doc, Mapping) else doc
-        if not isinstance(records, list):
-            raise ShockError(f"{str(p)!r} must hold a list of shocks under the key 'shocks:'")
-        return cls.from_records(records)
+        return cls.from_records(read_yaml_list(path, "shocks"))
 
     @classmethod
     def from_leaders(
