@@ -1,11 +1,13 @@
 """ARIMA: analytic checks without bounds, bounds, reproducibility, shocks, real data."""
 
+import inspect
 import warnings
 
 import numpy as np
 import pandas as pd
 import pytest
 from scipy import stats
+from statsmodels.tsa.statespace.mlemodel import MLEResults
 from statsmodels.tsa.statespace.sarimax import SARIMAX
 
 import relforecast as rf
@@ -13,7 +15,7 @@ import relforecast as rf
 from ..conftest import monthly
 
 N_PATHS = 20_000
-HORIZONS = [0, 5, 11]  # months 1, 6, 12
+SIM_KW = inspect.signature(MLEResults.simulate).parameters
 
 
 def quantile_se(q: float, sd: float, n: int) -> float:
@@ -169,3 +171,33 @@ def test_real_japan_forecast_with_leaders(scores_csv, leaders_csv):
     p = fc.prob_cross(-6)
     assert 0.0 < p < 1.0 and fc.mc_se(-6) < 0.02
     assert abs(fc.median().iloc[0] - japan.iloc[-1]) < 0.5
+
+
+@pytest.mark.parametrize(
+    ("order", "trend"),
+    [((1, 1, 1), "n"), ((2, 0, 1), "c"), ((0, 1, 1), "t")],
+    ids=["arima111", "arma21-const", "ima11-drift"],
+)
+def test_linear_simulation_matches_statsmodels_repetitions(ar1, order, trend):
+    """Paths built from the state-space response equal statsmodels' own simulation in law."""
+    series = ar1 if order[1] == 0 else ar1.cumsum() / 10
+    cal = rf.ShockCalendar(
+        [
+            rf.Shock("tariff", series.index[-30], shape="decay", rate=0.5),
+            rf.Shock("custom", series.index[-2], shape="ramp", length=6),
+        ]
+    )
+    fit = rf.ARIMA(order=order, trend=trend, scale=None).fit(series, shocks=cal)
+    ours = fit.forecast(12, n_paths=N_PATHS, rng=5).paths
+    exog = cal.design(pd.period_range(series.index[-1] + 1, periods=12, freq="M"))
+    sim = fit.result.simulate(
+        12,
+        repetitions=N_PATHS,
+        anchor="end",
+        exog=exog[fit.design_columns].to_numpy(),
+        **{"rng" if "rng" in SIM_KW else "random_state": np.random.default_rng(6)},
+    )
+    theirs = np.asarray(sim).reshape(12, N_PATHS).T
+    sd = theirs.std(axis=0)
+    assert np.all(np.abs(ours.mean(axis=0) - theirs.mean(axis=0)) < 4 * sd * np.sqrt(2 / N_PATHS))
+    np.testing.assert_allclose(ours.std(axis=0), sd, rtol=0.04)
