@@ -16,6 +16,7 @@ from ..conftest import monthly
 
 N_PATHS = 20_000
 SIM_KW = inspect.signature(MLEResults.simulate).parameters
+HORIZONS = [0, 5, 11]  # months 1, 6, 12
 
 
 def quantile_se(q: float, sd: float, n: int) -> float:
