@@ -13,7 +13,9 @@ from importlib.metadata import PackageNotFoundError, version
 
 from relforecast import datasets
 from relforecast.analogues import analogues
+from relforecast.backtest import backtest
 from relforecast.data import load_panel, load_scores
+from relforecast.evaluation import Evaluation, evaluate
 from relforecast.events import EventLog, damped_update, fit_update_rule, load_events
 from relforecast.exceptions import (
     DataError,
@@ -46,6 +48,7 @@ __all__ = [
     "TSINGHUA_SCALE",
     "ARIMAResult",
     "DataError",
+    "Evaluation",
     "EventLog",
     "FitError",
     "Forecast",
@@ -65,9 +68,11 @@ __all__ = [
     "ShockError",
     "__version__",
     "analogues",
+    "backtest",
     "compare_scenarios",
     "damped_update",
     "datasets",
+    "evaluate",
     "fit_update_rule",
     "load_events",
     "load_panel",
