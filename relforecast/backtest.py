@@ -83,8 +83,7 @@ def _rows(
     dyad: str, model: str, origin: pd.Period, fc: Any, thresholds: Sequence[float]
 ) -> list[dict[str, Any]]:
     qs = np.quantile(fc.paths, QUANTILE_LEVELS, axis=0)  # (19, horizon)
-    running_min = np.minimum.accumulate(fc.paths, axis=1)
-    cross = {t: (running_min < t).mean(axis=0) for t in thresholds}
+    cross = {t: fc.prob_cross_curve(t).to_numpy() for t in thresholds}
     mean = fc.paths.mean(axis=0)
     rows = []
     for h in range(fc.horizon):

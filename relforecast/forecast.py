@@ -197,6 +197,12 @@ class Forecast:
         """
         return float(self.crossed(threshold, within).mean())
 
+    def prob_cross_curve(self, threshold: float | None = None) -> pd.Series:
+        """P(strictly below ``threshold`` at least once in months 1..m), for every month m."""
+        t = self._threshold(threshold)
+        running_min = np.minimum.accumulate(self.paths, axis=1)
+        return pd.Series((running_min < t).mean(axis=0), index=self.index, name=f"P(cross {t:g})")
+
     def mc_se(self, threshold: float | None = None, within: int | None = None) -> float:
         """Monte Carlo standard error of :meth:`prob_cross`: ``sqrt(p (1 - p) / n_paths)``.
 
@@ -275,7 +281,7 @@ class Forecast:
         if self.scale is not None or threshold is not None:
             t = self._threshold(threshold)
             out[f"p_below_{t:g}"] = self.prob_below(t)
-            out[f"p_cross_{t:g}"] = [self.prob_cross(t, w) for w in range(1, self.horizon + 1)]
+            out[f"p_cross_{t:g}"] = self.prob_cross_curve(t)
         if self.scale is not None:
             out["level"] = self.most_likely_level()
         out.index.name = "month"

@@ -19,7 +19,7 @@ from relforecast._typing import RNGLike, as_generator
 from relforecast.exceptions import FitError
 from relforecast.forecast import Forecast
 from relforecast.models.arima import ARIMA
-from relforecast.models.base import check_n_paths
+from relforecast.models.base import ScenarioForecaster, check_n_paths
 from relforecast.models.markov import MarkovSwitching
 from relforecast.scale import TSINGHUA_SCALE, Scale
 from relforecast.shocks import ShockCalendar
@@ -74,7 +74,7 @@ class Auto:
 
 
 @dataclass
-class AutoResult:
+class AutoResult(ScenarioForecaster):
     """Fitted components of an :class:`Auto` pool."""
 
     spec: Auto
@@ -125,12 +125,12 @@ class AutoResult:
     ) -> list[Forecast]:
         """Pooled forecasts of several scenarios (common random numbers within each component)."""
         n = check_n_paths(n_paths)
+        counts = self._counts(n)
         streams = as_generator(rng).spawn(len(self.fits))
         parts = [
             f.forecast_scenarios(horizon, scenarios, n_paths=max(c, 1), rng=g)
-            for f, c, g in zip(self.fits, self._counts(n), streams, strict=True)
+            for f, c, g in zip(self.fits, counts, streams, strict=True)
         ]
-        counts = self._counts(n)
         out = []
         for j, scenario in enumerate(scenarios):
             chosen = [p[j] for p, c in zip(parts, counts, strict=True) if c > 0]
@@ -151,13 +151,3 @@ class AutoResult:
                 )
             )
         return out
-
-    def forecast(
-        self,
-        horizon: int = 12,
-        scenario=None,
-        n_paths: int = 10_000,
-        rng: RNGLike = None,
-    ) -> Forecast:
-        """Pooled paths: ``weights[i] * n_paths`` from component ``i``."""
-        return self.forecast_scenarios(horizon, [scenario], n_paths=n_paths, rng=rng)[0]

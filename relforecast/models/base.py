@@ -29,6 +29,7 @@ __all__ = [
     "LikelihoodResult",
     "Model",
     "PathSimulator",
+    "ScenarioForecaster",
     "capture_warnings",
     "clean_design",
     "future_index",
@@ -93,21 +94,8 @@ class LikelihoodResult:
         return float(self.result.bic)
 
 
-class PathSimulator:
-    """Mixin: ``forecast`` for models that simulate paths of the transformed series.
-
-    A subclass provides ``series``, ``spec.scale``, ``name`` and
-    ``_simulate_unbounded(index, n_paths, gen) -> (z_paths, regimes or None)``; scenarios add
-    their shock effects to ``z_paths`` before the paths are mapped back to the scale.
-    """
-
-    series: pd.Series
-    spec: object
-
-    def _simulate_unbounded(
-        self, index: pd.PeriodIndex, n_paths: int, gen: np.random.Generator
-    ) -> tuple[np.ndarray, np.ndarray | None]:
-        raise NotImplementedError
+class ScenarioForecaster:
+    """Mixin: ``forecast`` as the one-scenario case of ``forecast_scenarios``."""
 
     def forecast(
         self,
@@ -137,6 +125,23 @@ class PathSimulator:
         Forecast
         """
         return self.forecast_scenarios(horizon, [scenario], n_paths=n_paths, rng=rng)[0]
+
+
+class PathSimulator(ScenarioForecaster):
+    """Mixin: ``forecast_scenarios`` for models that simulate paths of the transformed series.
+
+    A subclass provides ``series``, ``spec.scale``, ``name`` and
+    ``_simulate_unbounded(index, n_paths, gen) -> (z_paths, regimes or None)``; scenarios add
+    their shock effects to ``z_paths`` before the paths are mapped back to the scale.
+    """
+
+    series: pd.Series
+    spec: object
+
+    def _simulate_unbounded(
+        self, index: pd.PeriodIndex, n_paths: int, gen: np.random.Generator
+    ) -> tuple[np.ndarray, np.ndarray | None]:
+        raise NotImplementedError
 
     def forecast_scenarios(
         self,

@@ -26,6 +26,7 @@ import scoringrules as sr
 from relforecast._typing import RNGLike
 from relforecast.exceptions import RelforecastError
 from relforecast.forecast import Forecast
+from relforecast.models.base import ScenarioForecaster
 from relforecast.shocks import ShockCalendar
 
 __all__ = ["Calibrated", "CalibratedResult"]
@@ -120,7 +121,7 @@ class Calibrated:
 
 
 @dataclass
-class CalibratedResult:
+class CalibratedResult(ScenarioForecaster):
     """A fitted model with its learnt spread factor."""
 
     spec: Calibrated
@@ -190,13 +191,3 @@ class CalibratedResult:
             self._widen(fc)
             for fc in self.fit.forecast_scenarios(horizon, scenarios, n_paths=n_paths, rng=rng)
         ]
-
-    def forecast(
-        self,
-        horizon: int = 12,
-        scenario=None,
-        n_paths: int = 10_000,
-        rng: RNGLike = None,
-    ) -> Forecast:
-        """Widened forecast."""
-        return self.forecast_scenarios(horizon, [scenario], n_paths=n_paths, rng=rng)[0]

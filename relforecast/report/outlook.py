@@ -348,13 +348,7 @@ def _markdown(series, fit, window, headline, table, base, text, summary) -> str:
         headline,
         "",
     ]
-    titles = {
-        "history": text["history"],
-        "fan": text["fan"],
-        "crossing": text["crossing"].format(t=summary["threshold"]),
-        "levels": text["levels"],
-        "analogues": text["analogues"],
-    }
+    titles = _figure_titles(text, summary["threshold"])
     for name in FIGURES:
         lines += [f"![{titles[name]}]({name}.png)", ""]
     lines += [
@@ -381,6 +375,13 @@ def _markdown(series, fit, window, headline, table, base, text, summary) -> str:
         "",
     ]
     return "\n".join(lines)
+
+
+def _figure_titles(text: dict[str, str], threshold: float) -> dict[str, str]:
+    """Section title of each figure, in the report's language."""
+    titles = {name: text[name] for name in FIGURES}
+    titles["crossing"] = text["crossing"].format(t=threshold)
+    return titles
 
 
 def _has_tabulate() -> bool:
@@ -412,13 +413,7 @@ window.addEventListener('load', function () {
 def _html(series, fit, window, headline, table, base, text, summary, files, lang) -> str:
     esc = html.escape
     scen, month = _tables(table, base, summary["threshold"])
-    titles = {
-        "history": text["history"],
-        "fan": text["fan"],
-        "crossing": text["crossing"].format(t=summary["threshold"]),
-        "levels": text["levels"],
-        "analogues": text["analogues"],
-    }
+    titles = _figure_titles(text, summary["threshold"])
     parts = [
         "<!DOCTYPE html>",
         f'<html lang="{"zh-CN" if lang == "zh" else "en"}"><head>',
