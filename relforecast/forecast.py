@@ -44,6 +44,18 @@ class Forecast:
         Names of the regimes, in the order of their codes.
     meta : dict, optional
         Anything worth keeping with the forecast (seed, parameters, notes).
+    published : bool, default True
+        Answer questions about the *published* score: quantiles, threshold crossings, first
+        passages and level probabilities are computed from the paths rounded to the scale's
+        resolution (a simulated -6.04 is published as -6.0, which is not below -6). The raw
+        draws stay in ``paths``; ``False`` answers from them. Ignored without a scale.
+
+    Notes
+    -----
+    Scores are published at a resolution (0.1 on the Tsinghua scale) and most months are
+    unchanged, so the observed value is a point of a grid. The predictive distribution of what
+    will be observed is the rounded one; scoring continuous quantiles against grid values
+    understates coverage and overstates crossings of a threshold the series sits on.
     """
 
     def __init__(
@@ -57,6 +69,7 @@ class Forecast:
         regimes: np.ndarray | None = None,
         regime_names: Sequence[str] | None = None,
         meta: dict[str, Any] | None = None,
+        published: bool = True,
     ) -> None:
         paths = np.asarray(paths, dtype=float)
         if paths.ndim != 2 or paths.shape[1] != len(index):
@@ -78,12 +91,20 @@ class Forecast:
         self.regimes = regimes
         self.regime_names = list(regime_names) if regime_names is not None else None
         self.meta = dict(meta or {})
+        self.published = bool(published) and scale is not None
+        self._values = scale.round(paths) if self.published else paths
 
     # ---------------------------------------------------------------------- basics
     @property
     def n_paths(self) -> int:
         """Number of simulated paths."""
         return self.paths.shape[0]
+
+    @property
+    def values(self) -> np.ndarray:
+        """The paths as the questions see them: rounded to the scale's resolution when
+        ``published`` (the default), the raw draws otherwise."""
+        return self._values
 
     @property
     def horizon(self) -> int:
@@ -130,6 +151,7 @@ class Forecast:
             regimes=regimes,
             regime_names=self.regime_names,
             meta=self.meta,
+            published=self.published,
         )
 
     # --------------------------------------------------------------- distribution
@@ -153,7 +175,7 @@ class Forecast:
         qs = np.atleast_1d(np.asarray(q, dtype=float))
         if np.any((qs < 0) | (qs > 1)):
             raise ForecastError(f"quantile levels must lie in [0, 1], got {list(qs)}")
-        values = np.quantile(self.paths, qs, axis=0).T
+        values = np.quantile(self._values, qs, axis=0).T
         return pd.DataFrame(values, index=self.index, columns=list(qs))
 
     def median(self) -> pd.Series:
@@ -173,17 +195,17 @@ class Forecast:
     def prob_below(self, threshold: float | None = None) -> pd.Series:
         """P(score strictly below ``threshold``) in each month (default: the critical point)."""
         t = self._threshold(threshold)
-        return pd.Series((self.paths < t).mean(axis=0), index=self.index, name=f"P(<{t:g})")
+        return pd.Series((self._values < t).mean(axis=0), index=self.index, name=f"P(<{t:g})")
 
     def prob_above(self, threshold: float) -> pd.Series:
         """P(score strictly above ``threshold``) in each month."""
         t = float(threshold)
-        return pd.Series((self.paths > t).mean(axis=0), index=self.index, name=f"P(>{t:g})")
+        return pd.Series((self._values > t).mean(axis=0), index=self.index, name=f"P(>{t:g})")
 
     def crossed(self, threshold: float | None = None, within: int | None = None) -> np.ndarray:
         """Boolean per path: does it go strictly below ``threshold`` in months 1..``within``?"""
         t, w = self._threshold(threshold), self._within(within)
-        return (self.paths[:, :w] < t).any(axis=1)
+        return (self._values[:, :w] < t).any(axis=1)
 
     def prob_cross(self, threshold: float | None = None, within: int | None = None) -> float:
         """P(the path goes strictly below ``threshold`` in forecast months 1..``within``).
@@ -200,7 +222,7 @@ class Forecast:
     def prob_cross_curve(self, threshold: float | None = None) -> pd.Series:
         """P(strictly below ``threshold`` at least once in months 1..m), for every month m."""
         t = self._threshold(threshold)
-        running_min = np.minimum.accumulate(self.paths, axis=1)
+        running_min = np.minimum.accumulate(self._values, axis=1)
         return pd.Series((running_min < t).mean(axis=0), index=self.index, name=f"P(cross {t:g})")
 
     def mc_se(self, threshold: float | None = None, within: int | None = None) -> float:
@@ -221,7 +243,7 @@ class Forecast:
             P(first crossing happens in each month); sums to ``prob_cross(threshold)``.
             ``attrs["never"]`` holds P(no crossing within the horizon).
         """
-        below = self.paths < self._threshold(threshold)
+        below = self._values < self._threshold(threshold)
         anyb = below.any(axis=1)
         first = np.where(anyb, below.argmax(axis=1), -1)
         counts = np.bincount(first[anyb], minlength=self.horizon)[: self.horizon]
@@ -245,7 +267,7 @@ class Forecast:
             Level names in English or Chinese.
         """
         scale = self._need_scale()
-        idx = scale.level_index(self.paths)
+        idx = scale.level_index(self._values)
         k = len(scale.levels)
         counts = np.stack([(idx == j).mean(axis=0) for j in range(k)], axis=1)
         return pd.DataFrame(counts, index=self.index, columns=scale.level_names(lang))

@@ -29,6 +29,23 @@ def test_crossing_is_strict():
     assert f.prob_cross(-6) == 0.0 and f.level_probabilities()["tension"].eq(1).all()
 
 
+def test_questions_are_about_the_published_score():
+    # -6.04 is published as -6.0 (not below -6); -6.06 as -6.1 (below)
+    paths = np.array([[-5.0, -6.04, -5.9], [-5.0, -6.06, -5.9], [-5.5, -5.96, -6.2]])
+    f = rf.Forecast(paths, INDEX[:3], rf.TSINGHUA_SCALE)
+    np.testing.assert_array_equal(f.crossed(-6), [False, True, True])
+    np.testing.assert_array_equal(f.first_passage(-6).to_numpy() * 3, [0, 1, 1])
+    assert f.quantiles([0.5]).iloc[1, 0] == pytest.approx(-6.0)
+    assert f.level_probabilities()["confrontation"].iloc[1] == pytest.approx(1 / 3)
+    raw = rf.Forecast(paths, INDEX[:3], rf.TSINGHUA_SCALE, published=False)
+    np.testing.assert_array_equal(raw.crossed(-6), [True, True, True])
+    assert raw.quantiles([0.5]).iloc[1, 0] == pytest.approx(-6.04)
+    assert f.window("2025-08", "2025-09").published
+    assert not raw.window("2025-08", "2025-09").published
+    # without a scale nothing is rounded
+    assert not rf.Forecast(paths, INDEX[:3], None).published
+
+
 def test_first_passage_matches_prob_cross(fc):
     fp = fc.first_passage(-6)
     assert fp.sum() == pytest.approx(fc.prob_cross(-6))
@@ -43,7 +60,7 @@ def test_mc_se_binomial(fc):
 
 def test_quantiles_interval_levels(fc):
     q = fc.quantiles([0.1, 0.5, 0.9])
-    np.testing.assert_allclose(q[0.5], np.median(fc.paths, axis=0))
+    np.testing.assert_allclose(q[0.5], np.median(rf.TSINGHUA_SCALE.round(fc.paths), axis=0))
     band = fc.interval(0.8)
     np.testing.assert_allclose(band["lower"], q[0.1])
     lp = fc.level_probabilities()

@@ -42,6 +42,7 @@ from relforecast.models.base import (
     clean_design,
     prepare_series,
     shock_effect_table,
+    sqrt_psd,
 )
 from relforecast.scale import TSINGHUA_SCALE, Scale
 from relforecast.shocks import ShockCalendar
@@ -268,12 +269,6 @@ def _choose_order(
     return best[0], best[1], table, None, start
 
 
-def _sqrt_psd(cov: np.ndarray) -> np.ndarray:
-    """A matrix ``L`` with ``L @ L.T == cov`` for a (possibly singular) covariance."""
-    values, vectors = np.linalg.eigh((cov + cov.T) / 2)
-    return vectors * np.sqrt(np.clip(values, 0.0, None))
-
-
 @dataclass
 class ARIMAResult(LikelihoodResult, PathSimulator):
     """A fitted :class:`ARIMA`.
@@ -384,8 +379,8 @@ class ARIMAResult(LikelihoodResult, PathSimulator):
                 shocks[t, j] = 1.0
                 columns.append(path(start, shocks) - mu)
         response = np.column_stack(columns)  # (h, k_states + h * k_posdef)
-        draws_state = gen.standard_normal((n_paths, k_states)) @ _sqrt_psd(start_cov).T
-        draws_shock = gen.standard_normal((n_paths, h, k_posdef)) @ _sqrt_psd(state_cov).T
+        draws_state = gen.standard_normal((n_paths, k_states)) @ sqrt_psd(start_cov).T
+        draws_shock = gen.standard_normal((n_paths, h, k_posdef)) @ sqrt_psd(state_cov).T
         u = np.concatenate([draws_state, draws_shock.reshape(n_paths, h * k_posdef)], axis=1)
         return mu + u @ response.T, None
 

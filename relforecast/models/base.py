@@ -263,6 +263,12 @@ def future_index(last: pd.Period, horizon: int) -> pd.PeriodIndex:
     return pd.period_range(last + 1, periods=int(horizon), freq="M")
 
 
+def sqrt_psd(cov: np.ndarray) -> np.ndarray:
+    """A matrix ``L`` with ``L @ L.T == cov`` for a (possibly singular) covariance."""
+    values, vectors = np.linalg.eigh((cov + cov.T) / 2)
+    return vectors * np.sqrt(np.clip(values, 0.0, None))
+
+
 def check_n_paths(n_paths: int) -> int:
     """Validate the number of simulated paths."""
     if int(n_paths) != n_paths or n_paths < 1:

@@ -25,6 +25,16 @@ estimated as ``floor + u²`` (u unconstrained), so the likelihood is bounded and
 settles *at* the resolution instead of collapsing. With ``scale=None`` there is no floor and the
 estimates are the plain maximum-likelihood ones.
 
+Parameter uncertainty
+---------------------
+With ``parameter_draws=M`` the paths are split into ``M`` equal groups, each simulated from
+its own parameter vector drawn from the asymptotic normal distribution of the estimates in
+statsmodels' *unconstrained* parameterisation (so every draw is a valid model: transition
+probabilities in (0, 1), variances above the floor). The covariance is the inverse of the
+numerically differentiated negative Hessian of the log-likelihood at the estimate; each draw
+re-runs the regime filter, so the regime probabilities at the end of the sample follow the
+drawn parameters too. Draws are relabelled like the estimate (calm first).
+
 Regimes are relabelled after estimation — by variance (calm first) when variances switch,
 otherwise by mean — and the transition matrix is converted **once**, here, from statsmodels'
 left-stochastic convention (columns sum to 1) to the row-stochastic one used everywhere in
@@ -37,6 +47,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+from statsmodels.tools.numdiff import approx_hess2
 from statsmodels.tsa.regime_switching.markov_autoregression import MarkovAutoregression
 from statsmodels.tsa.regime_switching.markov_regression import MarkovRegression
 
@@ -48,6 +59,7 @@ from relforecast.models.base import (
     clean_design,
     prepare_series,
     shock_effect_table,
+    sqrt_psd,
 )
 from relforecast.scale import TSINGHUA_SCALE, Scale
 from relforecast.shocks import ShockCalendar
@@ -111,6 +123,10 @@ class MarkovSwitching:
         slow), or one per shock.
     seed : int, default 0
         Seed of the start perturbations (fits are reproducible).
+    parameter_draws : int, default 0
+        ``0``: simulate with the estimates (plug-in). ``M > 0``: split the paths into ``M``
+        groups, each simulated with parameters drawn from the estimates' asymptotic
+        distribution (see the module notes).
     """
 
     k_regimes: int = 2
@@ -124,6 +140,7 @@ class MarkovSwitching:
     window: int | None = None
     shocks_by: str = "kind"
     seed: int = 0
+    parameter_draws: int = 0
 
     def __post_init__(self) -> None:
         if int(self.k_regimes) != self.k_regimes or not 2 <= self.k_regimes <= 4:
@@ -134,6 +151,11 @@ class MarkovSwitching:
             raise FitError(f"form={self.form!r} is not known; use 'diff' or 'level'")
         if self.n_starts < 1:
             raise FitError(f"n_starts={self.n_starts!r} must be at least 1")
+        if int(self.parameter_draws) != self.parameter_draws or self.parameter_draws < 0:
+            raise FitError(
+                f"parameter_draws={self.parameter_draws!r}: use 0 (plug-in) or a whole number "
+                "of parameter vectors such as 50"
+            )
 
     @property
     def name(self) -> str:
@@ -234,7 +256,7 @@ class MarkovSwitching:
                     res = model.fit(
                         start_params=start, em_iter=0 if i else 5, maxiter=200, disp=False
                     )
-            except (np.linalg.LinAlgError, ValueError, FloatingPointError) as exc:
+            except (np.linalg.LinAlgError, ValueError, FloatingPointError, RuntimeError) as exc:
                 failures += 1
                 diagnostics.append(f"start {i}: estimation failed ({exc})")
                 continue
@@ -293,6 +315,7 @@ class MarkovResult(LikelihoodResult, PathSimulator):
     perm: np.ndarray = field(repr=False)
     variance_floor: float = 0.0
     diagnostics: list[str] = field(default_factory=list)
+    _covariance: np.ndarray | None = field(default=None, repr=False)
 
     @classmethod
     def from_statsmodels(
@@ -414,7 +437,78 @@ class MarkovResult(LikelihoodResult, PathSimulator):
     def _simulate_unbounded(
         self, index: pd.PeriodIndex, n: int, gen: np.random.Generator
     ) -> tuple[np.ndarray, np.ndarray]:
-        """Regime paths and transformed-scale paths (see the module docstring)."""
+        """Transformed-scale paths and regime paths, with parameter draws when asked for."""
+        m = min(self.spec.parameter_draws, n)
+        if m == 0:
+            return self._simulate_plugin(index, n, gen)
+        sizes = np.full(m, n // m)
+        sizes[: n % m] += 1
+        parts = [
+            fit._simulate_plugin(index, int(size), gen)
+            for fit, size in zip(self.parameter_draws(m, gen), sizes, strict=True)
+        ]
+        return np.vstack([z for z, _ in parts]), np.vstack([r for _, r in parts])
+
+    def parameter_covariance(self) -> np.ndarray:
+        """Asymptotic covariance of the estimates in statsmodels' unconstrained parameters.
+
+        The inverse of the numerically differentiated negative Hessian of the log-likelihood;
+        a Hessian that is not negative definite (a flat direction) is repaired by clipping
+        negative eigenvalues of the covariance to 0, with a note in ``diagnostics``.
+        """
+        if self._covariance is not None:
+            return self._covariance
+        model = self.result.model
+        theta = model.untransform_params(np.asarray(self.result.params))
+        hess = approx_hess2(theta, lambda u: model.loglike(u, transformed=False))
+        try:
+            cov = np.linalg.inv(-hess)
+        except np.linalg.LinAlgError:
+            cov = np.linalg.pinv(-hess)
+        cov = (cov + cov.T) / 2
+        if not np.all(np.isfinite(cov)) or np.linalg.eigvalsh(cov).min() < 0:
+            cov = np.where(np.isfinite(cov), cov, 0.0)
+            self.diagnostics.append(
+                "the log-likelihood is flat or not concave in some direction at the estimate; "
+                "parameter draws ignore that direction"
+            )
+            root = sqrt_psd(cov)
+            cov = root @ root.T
+        self._covariance = cov
+        return cov
+
+    def parameter_draws(self, m: int, rng: np.random.Generator) -> list[MarkovResult]:
+        """``m`` fitted models with parameters drawn from the estimates' asymptotic
+        distribution (unconstrained parameterisation), each with its own regime filter."""
+        model = self.result.model
+        theta = model.untransform_params(np.asarray(self.result.params))
+        root = sqrt_psd(self.parameter_covariance())
+        design = pd.DataFrame(
+            self._history_design(), index=self.endog.index, columns=self.design_columns
+        )
+        out = []
+        for u in theta + rng.standard_normal((m, theta.size)) @ root.T:
+            with capture_warnings([]):
+                res = model.filter(model.transform_params(u))
+            draw = MarkovResult.from_statsmodels(
+                self.spec,
+                self.series,
+                self.z,
+                self.endog,
+                self.calendar,
+                design,
+                model,
+                res,
+                self.variance_floor,
+                [],
+            )
+            out.append(draw)
+        return out
+
+    def _simulate_plugin(
+        self, index: pd.PeriodIndex, n: int, gen: np.random.Generator
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Transformed-scale paths and regime paths with the estimated parameters."""
         h = len(index)
         k, p = self.spec.k_regimes, self.spec.order
         x_future = self._future_design(index)
@@ -461,7 +555,7 @@ class MarkovResult(LikelihoodResult, PathSimulator):
         with capture_warnings(local):
             res = model.smooth(np.asarray(self.result.params))
         note = f"parameters estimated on data to {self.series.index[-1]}, applied to new data"
-        return MarkovResult.from_statsmodels(
+        updated = MarkovResult.from_statsmodels(
             spec,
             y,
             z,
@@ -473,6 +567,8 @@ class MarkovResult(LikelihoodResult, PathSimulator):
             self.variance_floor,
             [*self.diagnostics, note, *local],
         )
+        updated._covariance = self._covariance  # same estimates, same covariance
+        return updated
 
     def shock_effects(self) -> pd.DataFrame:
         """Effect of each fitted shock column (transformed units; averaged over regimes)."""
