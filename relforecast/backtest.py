@@ -82,7 +82,7 @@ def _stream(seed: int, dyad_index: int, origin: pd.Period) -> np.random.Generato
 def _rows(
     dyad: str, model: str, origin: pd.Period, fc: Any, thresholds: Sequence[float]
 ) -> list[dict[str, Any]]:
-    qs = np.quantile(fc.values, QUANTILE_LEVELS, axis=0)  # (19, horizon), published scale
+    qs = np.quantile(fc.paths, QUANTILE_LEVELS, axis=0)  # (19, horizon)
     cross = {t: fc.prob_cross_curve(t).to_numpy() for t in thresholds}
     mean = fc.paths.mean(axis=0)
     rows = []

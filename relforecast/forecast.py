@@ -45,17 +45,21 @@ class Forecast:
     meta : dict, optional
         Anything worth keeping with the forecast (seed, parameters, notes).
     published : bool, default True
-        Answer questions about the *published* score: quantiles, threshold crossings, first
+        Answer questions about events of the *published* score: threshold crossings, first
         passages and level probabilities are computed from the paths rounded to the scale's
-        resolution (a simulated -6.04 is published as -6.0, which is not below -6). The raw
-        draws stay in ``paths``; ``False`` answers from them. Ignored without a scale.
+        resolution (a simulated -6.04 is published as -6.0, which is not below -6). ``False``
+        answers from the raw draws. Quantiles, intervals and the mean always describe the
+        continuous score (``paths``). Ignored without a scale.
 
     Notes
     -----
     Scores are published at a resolution (0.1 on the Tsinghua scale) and most months are
-    unchanged, so the observed value is a point of a grid. The predictive distribution of what
-    will be observed is the rounded one; scoring continuous quantiles against grid values
-    understates coverage and overstates crossings of a threshold the series sits on.
+    unchanged, so a series often *sits* on a threshold. Counting a simulated -6.04 as a
+    crossing of -6 overstates the probability of crossing a threshold the series sits on: in
+    rolling backtests of the seven shared dyads, origins exactly on a threshold were given
+    P(cross within 12 months) = 0.80 on average against an observed 0.53 before this rule.
+    Quantiles stay continuous: rounded quantiles of a discrete variable cover more than their
+    nominal level, which would make interval coverage incomparable with other tools.
     """
 
     def __init__(
@@ -102,7 +106,7 @@ class Forecast:
 
     @property
     def values(self) -> np.ndarray:
-        """The paths as the questions see them: rounded to the scale's resolution when
+        """The paths as the event questions see them: rounded to the scale's resolution when
         ``published`` (the default), the raw draws otherwise."""
         return self._values
 
@@ -175,7 +179,7 @@ class Forecast:
         qs = np.atleast_1d(np.asarray(q, dtype=float))
         if np.any((qs < 0) | (qs > 1)):
             raise ForecastError(f"quantile levels must lie in [0, 1], got {list(qs)}")
-        values = np.quantile(self._values, qs, axis=0).T
+        values = np.quantile(self.paths, qs, axis=0).T
         return pd.DataFrame(values, index=self.index, columns=list(qs))
 
     def median(self) -> pd.Series:

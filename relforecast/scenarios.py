@@ -282,7 +282,7 @@ def compare_scenarios(
         d_cross = crossed - base.crossed(t)
         end_values = fc.paths[:, -1]
         d_end = end_values - base.paths[:, -1]
-        q = np.quantile(fc.values[:, -1], [0.1, 0.5, 0.9])
+        q = np.quantile(end_values, [0.1, 0.5, 0.9])
         row: dict[str, Any] = {
             "scenario": sc.name,
             "description": sc.description,

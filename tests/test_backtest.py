@@ -107,7 +107,7 @@ def test_refit_policy(panel):
         12, n_paths=400, rng=np.random.default_rng([0, 0, int(origin.ordinal) + 10_000])
     )
     row = every_month[every_month["origin"] == "2005-05"]
-    np.testing.assert_allclose(row["q50"], np.quantile(fc.values, 0.5, axis=0))
+    np.testing.assert_allclose(row["q50"], np.quantile(fc.paths, 0.5, axis=0))
     # applying the estimates between refits changes the quantiles only a little
     sparse = backtest(one, "arima110", origins, every=1, n_paths=400, refit_every=6)
     diff = (sparse["q50"] - every_month["q50"]).abs()

@@ -1,13 +1,22 @@
 """Model families: one module each. ``base`` holds the shared protocol and plumbing."""
 
 from relforecast.models.arima import ARIMA, ARIMAResult
+from relforecast.models.auto import Auto, AutoResult
 from relforecast.models.base import FittedModel, Model
+from relforecast.models.bootstrap import BlockBootstrap, BlockBootstrapResult
+from relforecast.models.calibrated import Calibrated, CalibratedResult
 from relforecast.models.markov import MarkovResult, MarkovSwitching
 from relforecast.models.naive import RandomWalk, RandomWalkResult
 
 __all__ = [
     "ARIMA",
     "ARIMAResult",
+    "Auto",
+    "AutoResult",
+    "BlockBootstrap",
+    "BlockBootstrapResult",
+    "Calibrated",
+    "CalibratedResult",
     "FittedModel",
     "MarkovResult",
     "MarkovSwitching",

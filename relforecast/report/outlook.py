@@ -249,7 +249,7 @@ def _figures(series, fit, base, table, t, shocks, events, anchors, text, lang, o
 
 
 def _headline(base: Forecast, t: float, text: dict[str, str], lang: str) -> str:
-    end = base.values[:, -1]
+    end = base.paths[:, -1]
     lo, med, hi = np.quantile(end, [0.1, 0.5, 0.9])
     level = base.level_probabilities(lang).iloc[-1].idxmax() if base.scale is not None else "-"
     return text["headline"].format(
