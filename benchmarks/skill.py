@@ -6,8 +6,9 @@ each model fitted only on data up to the origin:
 
 * ``MS(2)-diff``: ``rf.MarkovSwitching(k_regimes=2, form="diff", window=240)`` (plug-in);
 * ``MS(2)-diff draws``: the same with ``parameter_draws=40`` (estimation uncertainty);
-* ``MS(2)-diff cal``: the draws model wrapped in ``rf.Calibrated`` (spread factors learnt from
-  replayed forecasts inside the fitting window, see ``relforecast.models.calibrated``);
+* ``MS(2)-AR(1)-diff``: regime-switching with an AR(1) term in the changes;
+* ``MS(2)-diff cal`` (not run by default): ``rf.Calibrated`` around the plug-in model
+  (spread factors learnt from replayed forecasts inside the fitting window);
 * ``ARIMA``: ``rf.ARIMA(order="auto", window=240)``;
 * ``RW-gauss``: Gaussian random walk, sigma from the last 120 monthly changes.
 
@@ -35,7 +36,8 @@ HORIZONS = (1, 12)
 MODELS = {
     "MS(2)-diff": lambda: rf.MarkovSwitching(k_regimes=2, form="diff", window=240),
     "MS(2)-diff draws": lambda: rf.MarkovSwitching(window=240, parameter_draws=40),
-    "MS(2)-diff cal": lambda: rf.Calibrated(rf.MarkovSwitching(window=240, parameter_draws=40)),
+    "MS(2)-AR(1)-diff": lambda: rf.MarkovSwitching(order=1, window=240),
+    "MS(2)-diff cal": lambda: rf.Calibrated(rf.MarkovSwitching(window=240)),
     "ARIMA": lambda: rf.ARIMA(order="auto", window=240),
     "RW-gauss": lambda: rf.RandomWalk("gaussian", window=120),
 }
@@ -85,7 +87,11 @@ def main() -> None:
     parser.add_argument("--first", default="1995-06")
     parser.add_argument("--last", default="2024-06")
     parser.add_argument("--out", default=None, help="write the per-origin scores to this CSV")
-    parser.add_argument("--models", default=",".join(MODELS), help="comma-separated names")
+    parser.add_argument(
+        "--models",
+        default=",".join(m for m in MODELS if not m.endswith("cal")),
+        help=f"comma-separated, from {', '.join(MODELS)}",
+    )
     parser.add_argument("--k-regimes", type=int, default=2, help="regimes of the MS models")
     args = parser.parse_args()
     names = args.models.split(",")

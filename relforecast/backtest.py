@@ -37,17 +37,19 @@ def make_model(name: str) -> Any:
     """A model specification from its command-line name.
 
     ``arima`` (automatic order, last 240 months), ``markov`` (2 regimes, changes, last 240
-    months), ``auto`` (their calibrated combination, see :mod:`relforecast.models.auto`),
+    months), ``block`` (block bootstrap of the last 240 months' changes), ``auto`` (their
+    combination, see :mod:`relforecast.models.auto`),
     and the baselines ``rw-gauss`` (Gaussian random walk, sigma of the last 120 changes),
     ``rw-boot`` (bootstrap random walk, last 240 changes), ``arima110`` (ARIMA(1,1,0) on the
     last 240 months).
     """
-    from relforecast.models import ARIMA, MarkovSwitching, RandomWalk
+    from relforecast.models import ARIMA, BlockBootstrap, MarkovSwitching, RandomWalk
     from relforecast.models.auto import Auto
 
     makers: dict[str, Callable[[], Any]] = {
         "arima": lambda: ARIMA(order="auto", window=240),
         "markov": lambda: MarkovSwitching(k_regimes=2, form="diff", window=240),
+        "block": lambda: BlockBootstrap(window=240),
         "auto": Auto,
         "rw-gauss": lambda: RandomWalk("gaussian", window=120),
         "rw-boot": lambda: RandomWalk("bootstrap", window=240),

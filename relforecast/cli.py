@@ -32,7 +32,7 @@ from relforecast.shocks import ShockCalendar, to_month
 
 __all__ = ["cli", "main", "run"]
 
-MODELS = ("auto", "arima", "markov")
+MODELS = ("auto", "arima", "markov", "block")
 
 
 def _load(
@@ -301,7 +301,7 @@ def _floats(text: str, option: str) -> list[float]:
     "--model",
     default="auto",
     show_default=True,
-    help="auto, arima, markov, rw-gauss, rw-boot or arima110; several comma-separated.",
+    help="auto, arima, markov, block, rw-gauss, rw-boot or arima110; several comma-separated.",
 )
 @click.option("--thresholds", default="-6,-3,0,3", show_default=True)
 @click.option("--paths", type=click.IntRange(100, 1_000_000), default=2000, show_default=True)

@@ -10,12 +10,14 @@ Politis & Romano (1994): each month starts a new block at a random past month wi
 probability ``1 / block``, otherwise the next past month follows — so runs of deterioration,
 quiet spells and jumps come back as they happened. Paths are ``z_T + cumulative changes``
 mapped back to the scale, inside the bounds by construction. Shocks are not modelled (their
-effects are part of the resampled history); scenarios add their effects to the paths.
+effects are part of the resampled history); scenarios add their effects to the paths — the
+effects a scenario gives, or, inside a pool, those estimated by another component
+(:meth:`BlockBootstrapResult.with_effects`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -79,6 +81,7 @@ class BlockBootstrapResult(PathSimulator):
     z_last: float
     changes: np.ndarray = field(repr=False)
     calendar: ShockCalendar = field(default_factory=ShockCalendar)
+    borrowed_effects: pd.DataFrame | None = field(default=None, repr=False)
 
     @property
     def name(self) -> str:
@@ -103,10 +106,17 @@ class BlockBootstrapResult(PathSimulator):
 
     def update(self, series: pd.Series) -> BlockBootstrapResult:
         """Resample the changes of the new data (nothing is estimated)."""
-        return self.spec.fit(series, shocks=self.calendar)
+        return self.spec.fit(series, shocks=self.calendar).with_effects(self.borrowed_effects)
+
+    def with_effects(self, table: pd.DataFrame | None) -> BlockBootstrapResult:
+        """The same fit using shock effects estimated elsewhere (a table like
+        :meth:`shock_effects` of another fitted model) for scenarios."""
+        return replace(self, borrowed_effects=table)
 
     def shock_effects(self) -> pd.DataFrame:
-        """No shock effects are estimated (empty table)."""
+        """Borrowed shock effects (see :meth:`with_effects`); none are estimated here."""
+        if self.borrowed_effects is not None:
+            return self.borrowed_effects
         return shock_effect_table(self.calendar, "kind", [], [])
 
     def _simulate_unbounded(

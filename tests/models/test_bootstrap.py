@@ -53,3 +53,16 @@ def test_bounded_reproducible_and_named_errors():
         rf.BlockBootstrap(block=0.5)
     with pytest.raises(rf.FitError, match="window=10"):
         rf.BlockBootstrap(window=10)
+
+
+def test_pool_lends_estimated_effects_to_the_bootstrap():
+    y, shocks = rf.datasets.demo(), rf.datasets.demo_shocks()
+    fit = rf.Auto().fit(y, shocks=shocks)
+    block = fit.fits[-1]
+    assert isinstance(block, rf.models.BlockBootstrapResult)
+    assert len(block.shock_effects()) and block.shock_effects().equals(fit.fits[0].shock_effects())
+    assert fit.update(y.iloc[:-3]).fits[-1].borrowed_effects is not None
+    # a scenario with an estimated effect moves the bootstrap's paths too (common numbers)
+    scenario = rf.Scenario("step", shocks=[rf.Shock("leader_change", "2026-01", shape="step")])
+    base, moved = block.forecast_scenarios(12, [None, scenario], n_paths=500, rng=0)
+    assert not np.allclose(base.paths[:, -1], moved.paths[:, -1])
