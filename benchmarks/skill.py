@@ -31,6 +31,7 @@ import scoringrules as sr
 from _common import require_shared_data
 
 import relforecast as rf
+from relforecast.evaluation import randomized_pit_coverage
 
 HORIZONS = (1, 12)
 MODELS = {
@@ -64,6 +65,7 @@ def score_origin(task: tuple[str, pd.Series, str, int, int]) -> list[dict]:
             obs = float(series.loc[target])
             ens = fc.paths[:, h - 1]
             q = np.quantile(ens, [0.1, 0.25, 0.75, 0.9])
+            published = fc.values[:, h - 1]
             rows.append(
                 {
                     "dyad": dyad,
@@ -74,6 +76,8 @@ def score_origin(task: tuple[str, pd.Series, str, int, int]) -> list[dict]:
                     "crps": float(sr.crps_ensemble(obs, ens)),
                     "in50": q[1] <= obs <= q[2],
                     "in80": q[0] <= obs <= q[3],
+                    "rpit50": randomized_pit_coverage(published, obs, 0.5),
+                    "rpit80": randomized_pit_coverage(published, obs, 0.8),
                     "status": status,
                 }
             )
@@ -115,7 +119,10 @@ def main() -> None:
     if args.out:
         scores.to_csv(args.out, index=False)
     table = scores.pivot_table(
-        index="model", columns="h", values=["crps", "in50", "in80"], aggfunc="mean"
+        index="model",
+        columns="h",
+        values=["crps", "in50", "in80", "rpit50", "rpit80"],
+        aggfunc="mean",
     )
     table.columns = [f"{m}@{h}" for m, h in table.columns]
     failures = scores[scores["h"] == 1].assign(fallback=lambda f: f["status"] != "ok")

@@ -1,0 +1,100 @@
+"""Which linear pool for `auto`: every candidate pool scored on the same component paths.
+
+Protocol: the evaluation protocol of benchmarks/backtest_skill.py thinned to every 3rd monthly
+origin (1995-01, 1995-04, ... 2024-07; 7 dyads, 833 dyad-origins), h = 12, thresholds -6, -3, 0,
+3, 1,200 paths per component, components refitted every 12 months and applied to the new data
+in between (``fit.update``). Each component is fitted and simulated once per origin; a pool
+takes the first ``weight * 1200`` paths of each of its components, so pools differ only in
+their mixture, not in their random numbers. The baselines are scored by ``rf.backtest`` with
+the same origins and refit policy.
+
+Run:  python benchmarks/pool_choice.py [--workers 2] [--out pools.csv]
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from concurrent.futures import ProcessPoolExecutor
+
+import numpy as np
+import pandas as pd
+from _common import require_shared_data
+
+import relforecast as rf
+from relforecast.backtest import _rows
+
+THRESHOLDS = (-6.0, -3.0, 0.0, 3.0)
+N_PATHS = 1200
+COMPONENTS = {
+    "ARIMA(auto)": lambda: rf.ARIMA(order="auto", window=240),
+    "ARIMA(1,1,0)": lambda: rf.ARIMA(order=(1, 1, 0), window=240),
+    "MS": lambda: rf.MarkovSwitching(k_regimes=2, form="diff", window=240),
+    "block": lambda: rf.BlockBootstrap(window=240, block=12),
+}
+POOLS = {
+    "ARIMA(auto) + MS": ("ARIMA(auto)", "MS"),
+    "ARIMA(auto) + MS + block": ("ARIMA(auto)", "MS", "block"),
+    "MS + block": ("MS", "block"),
+    "ARIMA(1,1,0) + MS + block": ("ARIMA(1,1,0)", "MS", "block"),
+    "ARIMA(1,1,0) + block": ("ARIMA(1,1,0)", "block"),
+    "all four (auto)": ("ARIMA(auto)", "ARIMA(1,1,0)", "MS", "block"),
+    **{f"{name} alone": (name,) for name in COMPONENTS},
+}
+BASELINES = ("rw-gauss", "rw-boot", "arima110")
+
+
+def origins() -> pd.PeriodIndex:
+    return pd.period_range("1995-01", "2024-08", freq="M")[::3]
+
+
+def score_dyad(task: tuple[str, pd.Series]) -> list[dict]:
+    """Backtest rows of every pool for one dyad."""
+    dyad, series = task
+    fits: dict[str, object] = {}
+    rows: list[dict] = []
+    for i, origin in enumerate(origins()):
+        history = series.loc[:origin]
+        for name, make in COMPONENTS.items():
+            refit = i % 4 == 0 or name not in fits
+            fits[name] = make().fit(history) if refit else fits[name].update(history)
+        paths = {
+            name: fit.forecast(12, n_paths=N_PATHS, rng=np.random.default_rng([i, k])).paths
+            for k, (name, fit) in enumerate(fits.items())
+        }
+        index = pd.period_range(origin + 1, periods=12, freq="M")
+        for pool, members in POOLS.items():
+            share = round(N_PATHS / len(members))
+            mixed = np.vstack([paths[m][:share] for m in members])
+            fc = rf.Forecast(mixed, index, rf.TSINGHUA_SCALE)
+            rows.extend(_rows(dyad, pool, origin, fc, THRESHOLDS))
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--out", default=None, help="write the backtest rows to this CSV")
+    args = parser.parse_args()
+    panel = rf.load_panel(require_shared_data() / "tsinghua_relations_long.csv")
+    t0 = time.perf_counter()
+    tasks = [(d, panel[d].dropna()) for d in panel.columns]
+    with ProcessPoolExecutor(args.workers) as pool:
+        rows = [r for chunk in pool.map(score_dyad, tasks) for r in chunk]
+    frames = [pd.DataFrame(rows)]
+    for name in BASELINES:
+        frames.append(
+            rf.backtest(panel, name, list(origins()), n_paths=N_PATHS, refit_every=4, rng=0)
+        )
+    bt = pd.concat(frames, ignore_index=True)
+    if args.out:
+        bt.to_csv(args.out, index=False)
+    summary = rf.evaluate(bt, panel).summary(12)
+    order = [*POOLS, *BASELINES]
+    wall = time.perf_counter() - t0
+    print(f"{len(panel.columns)} dyads x {len(origins())} origins, {wall:.0f} s")
+    print(summary.reindex(order).round(4).to_string())
+
+
+if __name__ == "__main__":
+    main()
