@@ -7,6 +7,8 @@ each model fitted only on data up to the origin:
 * ``MS(2)-diff``: ``rf.MarkovSwitching(k_regimes=2, form="diff", window=240)`` (plug-in);
 * ``MS(2)-diff draws``: the same with ``parameter_draws=40`` (estimation uncertainty);
 * ``MS(2)-AR(1)-diff``: regime-switching with an AR(1) term in the changes;
+* not run by default: ``MS(2)-AR(2)-diff``, ``MS(2)-AR(1)-diff switching AR`` (regime-specific
+  AR coefficient);
 * ``MS(2)-diff cal`` (not run by default): ``rf.Calibrated`` around the plug-in model
   (spread factors learnt from replayed forecasts inside the fitting window);
 * ``ARIMA``: ``rf.ARIMA(order="auto", window=240)``;
@@ -38,6 +40,10 @@ MODELS = {
     "MS(2)-diff": lambda: rf.MarkovSwitching(k_regimes=2, form="diff", window=240),
     "MS(2)-diff draws": lambda: rf.MarkovSwitching(window=240, parameter_draws=40),
     "MS(2)-AR(1)-diff": lambda: rf.MarkovSwitching(order=1, window=240),
+    "MS(2)-AR(2)-diff": lambda: rf.MarkovSwitching(order=2, window=240),
+    "MS(2)-AR(1)-diff switching AR": lambda: rf.MarkovSwitching(
+        order=1, switching_ar=True, window=240
+    ),
     "MS(2)-diff cal": lambda: rf.Calibrated(rf.MarkovSwitching(window=240)),
     "ARIMA": lambda: rf.ARIMA(order="auto", window=240),
     "RW-gauss": lambda: rf.RandomWalk("gaussian", window=120),
@@ -93,7 +99,7 @@ def main() -> None:
     parser.add_argument("--out", default=None, help="write the per-origin scores to this CSV")
     parser.add_argument(
         "--models",
-        default=",".join(m for m in MODELS if not m.endswith("cal")),
+        default="MS(2)-diff,MS(2)-diff draws,MS(2)-AR(1)-diff,ARIMA,RW-gauss",
         help=f"comma-separated, from {', '.join(MODELS)}",
     )
     parser.add_argument("--k-regimes", type=int, default=2, help="regimes of the MS models")
