@@ -48,6 +48,18 @@ def test_markov_model(capsys):
     assert "MS(2)-diff" in out and "P(score < -6 within 12 months)" in out
 
 
+def test_block_and_auto_models_name_their_parts(capsys):
+    code, out, err = run(
+        capsys, "forecast", "--model", "block", "--paths", "500", "--format", "json"
+    )
+    assert code == 0, err
+    assert json.loads(out)["model"] == "block-bootstrap(12)"
+    code, out, err = run(capsys, "forecast", "--paths", "400", "--format", "json")
+    assert code == 0, err
+    model = json.loads(out)["model"]
+    assert model.startswith("auto[") and "MS(2)-diff" in model and "block-bootstrap" in model
+
+
 def test_shock_file(capsys, tmp_path):
     path = tmp_path / "s.yaml"
     path.write_text("shocks:\n  - {kind: tariff, start: 2018-03, shape: decay, rate: 0.5}\n")
