@@ -18,7 +18,11 @@ Automatic order (``order="auto"``)
    candidate fit is fast even with dozens of shocks).
 3. ``p`` in 0..``max_p`` and ``q`` in 0..``max_q`` (default 0..2 each): every pair is fitted to
    ``u`` with a constant (``d = 0``) or without drift (``d = 1``); the smallest AICc wins. With
-   ``d = 1``, drift is added to the winner and kept if it lowers AICc further.
+   ``d = 1`` and ``drift`` allowed, drift is added to the winner and kept if it lowers AICc
+   further. On a bounded scale drift is not tried by default: a score confined to its bounds
+   has no deterministic trend, and a drift estimated on 20 years and carried a year ahead is a
+   bias. Measured on the thinned evaluation protocol (833 dyad-origins): ARIMA(1,1,1) without
+   drift CRPS@12 0.380, ARIMA(1,1,0) 0.392 vs with drift 0.403, ARIMA(0,1,0) with drift 0.411.
 4. The chosen order is refitted jointly (shock effects and ARIMA parameters by exact maximum
    likelihood). Without shocks, step 4 reuses the winning fit of step 3.
 """
@@ -68,6 +72,9 @@ class ARIMA:
         statsmodels' ``"t"``). Default: ``"c"`` when ``d = 0``, ``"n"`` when ``d = 1``.
     max_p, max_q : int, default 2
         Grid bounds of the automatic order search.
+    drift : bool, optional
+        Whether the automatic search may add a drift when ``d = 1`` (kept if it lowers AICc).
+        Default: not on a bounded scale (see the module notes), yes with ``scale=None``.
     scale : Scale or None, default TSINGHUA_SCALE
         Bounded scale of the scores; ``None`` fits the raw values (unbounded paths).
     window : int, optional
@@ -90,6 +97,7 @@ class ARIMA:
     scale: Scale | None = TSINGHUA_SCALE
     window: int | None = None
     shocks_by: str = "shock"
+    drift: bool | None = None
 
     def __post_init__(self) -> None:
         if isinstance(self.order, str):
@@ -132,8 +140,9 @@ class ARIMA:
         design, notes = clean_design(design)
         diagnostics.extend(notes)
         if self.order == "auto":
+            drift = self.drift if self.drift is not None else self.scale is None
             order, trend, table, result, start = _choose_order(
-                z, design, self.max_p, self.max_q, diagnostics
+                z, design, self.max_p, self.max_q, diagnostics, drift
             )
             if result is None:
                 result = _fit_sarimax(z, design, order, trend, diagnostics, start)
@@ -222,7 +231,12 @@ def _shock_free_errors(z: pd.Series, design: pd.DataFrame, d: int) -> tuple[pd.S
 
 
 def _choose_order(
-    z: pd.Series, design: pd.DataFrame, max_p: int, max_q: int, diagnostics: list[str]
+    z: pd.Series,
+    design: pd.DataFrame,
+    max_p: int,
+    max_q: int,
+    diagnostics: list[str],
+    drift: bool = True,
 ) -> tuple[tuple[int, int, int], str, pd.DataFrame, MLEResults | None, dict[str, float]]:
     """Search the grid: order, trend, table, the winning fit (without shocks) or start values."""
     d = _choose_d(z, diagnostics)
@@ -241,7 +255,7 @@ def _choose_order(
             f"see diagnostics: {'; '.join(diagnostics[-3:])}"
         )
     best = min(fits, key=lambda key: fits[key].aicc)
-    if d == 1:
+    if d == 1 and drift:
         candidates.append((best[0], "t"))
         res = _fit_sarimax(u, no_shocks, best[0], "t", diagnostics)
         if res is not None:

@@ -202,3 +202,15 @@ def test_linear_simulation_matches_statsmodels_repetitions(ar1, order, trend):
     sd = theirs.std(axis=0)
     assert np.all(np.abs(ours.mean(axis=0) - theirs.mean(axis=0)) < 4 * sd * np.sqrt(2 / N_PATHS))
     np.testing.assert_allclose(ours.std(axis=0), sd, rtol=0.04)
+
+
+def test_auto_tries_drift_only_when_unbounded_or_asked():
+    rng = np.random.default_rng(12)
+    trending = monthly(-2.0 - 0.02 * np.arange(240) + np.cumsum(rng.normal(0, 0.05, 240)))
+    bounded = rf.ARIMA(order="auto").fit(trending)
+    assert bounded.trend != "t"
+    assert not (bounded.candidates["trend"] == "t").any()  # drift never tried
+    unbounded = rf.ARIMA(order="auto", scale=None).fit(trending)
+    assert unbounded.order[1] == 1 and (unbounded.candidates["trend"] == "t").sum() == 1
+    asked = rf.ARIMA(order="auto", drift=True).fit(trending)
+    assert (asked.candidates["trend"] == "t").sum() == 1
