@@ -8,6 +8,7 @@ end — is answered from the same draws, with its Monte Carlo error.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -96,7 +97,6 @@ class Forecast:
         self.regime_names = list(regime_names) if regime_names is not None else None
         self.meta = dict(meta or {})
         self.published = bool(published) and scale is not None
-        self._values = scale.round(paths) if self.published else paths
 
     # ---------------------------------------------------------------------- basics
     @property
@@ -104,11 +104,12 @@ class Forecast:
         """Number of simulated paths."""
         return self.paths.shape[0]
 
-    @property
+    @cached_property
     def values(self) -> np.ndarray:
         """The paths as the event questions see them: rounded to the scale's resolution when
-        ``published`` (the default), the raw draws otherwise."""
-        return self._values
+        ``published`` (the default), the raw draws otherwise. Rounded on first use: forecasts
+        that are only pooled or summarised by quantiles never pay for it."""
+        return self.scale.round(self.paths) if self.published else self.paths
 
     @property
     def horizon(self) -> int:
@@ -199,17 +200,17 @@ class Forecast:
     def prob_below(self, threshold: float | None = None) -> pd.Series:
         """P(score strictly below ``threshold``) in each month (default: the critical point)."""
         t = self._threshold(threshold)
-        return pd.Series((self._values < t).mean(axis=0), index=self.index, name=f"P(<{t:g})")
+        return pd.Series((self.values < t).mean(axis=0), index=self.index, name=f"P(<{t:g})")
 
     def prob_above(self, threshold: float) -> pd.Series:
         """P(score strictly above ``threshold``) in each month."""
         t = float(threshold)
-        return pd.Series((self._values > t).mean(axis=0), index=self.index, name=f"P(>{t:g})")
+        return pd.Series((self.values > t).mean(axis=0), index=self.index, name=f"P(>{t:g})")
 
     def crossed(self, threshold: float | None = None, within: int | None = None) -> np.ndarray:
         """Boolean per path: does it go strictly below ``threshold`` in months 1..``within``?"""
         t, w = self._threshold(threshold), self._within(within)
-        return (self._values[:, :w] < t).any(axis=1)
+        return (self.values[:, :w] < t).any(axis=1)
 
     def prob_cross(self, threshold: float | None = None, within: int | None = None) -> float:
         """P(the path goes strictly below ``threshold`` in forecast months 1..``within``).
@@ -226,7 +227,7 @@ class Forecast:
     def prob_cross_curve(self, threshold: float | None = None) -> pd.Series:
         """P(strictly below ``threshold`` at least once in months 1..m), for every month m."""
         t = self._threshold(threshold)
-        running_min = np.minimum.accumulate(self._values, axis=1)
+        running_min = np.minimum.accumulate(self.values, axis=1)
         return pd.Series((running_min < t).mean(axis=0), index=self.index, name=f"P(cross {t:g})")
 
     def mc_se(self, threshold: float | None = None, within: int | None = None) -> float:
@@ -247,7 +248,7 @@ class Forecast:
             P(first crossing happens in each month); sums to ``prob_cross(threshold)``.
             ``attrs["never"]`` holds P(no crossing within the horizon).
         """
-        below = self._values < self._threshold(threshold)
+        below = self.values < self._threshold(threshold)
         anyb = below.any(axis=1)
         first = np.where(anyb, below.argmax(axis=1), -1)
         counts = np.bincount(first[anyb], minlength=self.horizon)[: self.horizon]
@@ -271,7 +272,7 @@ class Forecast:
             Level names in English or Chinese.
         """
         scale = self._need_scale()
-        idx = scale.level_index(self._values)
+        idx = scale.level_index(self.values)
         k = len(scale.levels)
         counts = np.stack([(idx == j).mean(axis=0) for j in range(k)], axis=1)
         return pd.DataFrame(counts, index=self.index, columns=scale.level_names(lang))

@@ -110,7 +110,7 @@ class Scenario:
         if self.regressors is not None:
             effects = fit.shock_effects().set_index("label")["effect"]
             values = self.regressors.reindex(index, fill_value=0.0)
-            calendar = getattr(fit, "calendar", None) or getattr(fit, "fits", [fit])[0].calendar
+            calendar = fit.calendar
             for col in values.columns:
                 if col not in effects.index:
                     raise ForecastError(

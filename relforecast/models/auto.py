@@ -87,14 +87,14 @@ class Auto:
 
     def fit(self, series: pd.Series, shocks: ShockCalendar | None = None) -> AutoResult:
         """Fit every component on the same data."""
-        fits = [c.fit(series, shocks=shocks) for c in self.components]
+        pool = AutoResult(self, [c.fit(series, shocks=shocks) for c in self.components])
         # components that estimate no shock effects (the block bootstrap) use the first
         # estimated ones, so that scenarios move every part of the pool
-        tables = [f.shock_effects() for f in fits if hasattr(f, "shock_effects")]
-        donor = next((t for t in tables if len(t)), None)
-        if donor is not None:
-            fits = [f.with_effects(donor) if hasattr(f, "with_effects") else f for f in fits]
-        return AutoResult(self, fits)
+        donor = pool.shock_effects()
+        if not len(donor):
+            return pool
+        lend = [f.with_effects(donor) if hasattr(f, "with_effects") else f for f in pool.fits]
+        return AutoResult(self, lend)
 
 
 @dataclass
@@ -137,12 +137,15 @@ class AutoResult(ScenarioForecaster):
         """Apply every component's estimates to new data."""
         return AutoResult(self.spec, [f.update(series) for f in self.fits])
 
+    @property
+    def calendar(self) -> ShockCalendar:
+        """The shock calendar the components were fitted with (that of the first)."""
+        return self.fits[0].calendar
+
     def shock_effects(self) -> pd.DataFrame:
-        """Shock effects of the first component that has any."""
-        for f in self.fits:
-            if hasattr(f, "shock_effects") and len(f.shock_effects()):
-                return f.shock_effects()
-        return self.fits[0].shock_effects()
+        """Shock effects of the first component that has any (else the first's empty table)."""
+        tables = [f.shock_effects() for f in self.fits if hasattr(f, "shock_effects")]
+        return next((t for t in tables if len(t)), tables[0])
 
     def _counts(self, n: int) -> list[int]:
         counts = np.floor(np.asarray(self.spec.weights) * n).astype(int)

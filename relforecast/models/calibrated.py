@@ -180,9 +180,8 @@ class CalibratedResult(ScenarioForecaster):
 
     @property
     def calendar(self) -> ShockCalendar:
-        """Calendar of the wrapped fit (or of its first component)."""
-        inner = self.fit
-        return getattr(inner, "calendar", None) or inner.fits[0].calendar
+        """Calendar of the wrapped fit."""
+        return self.fit.calendar
 
     @property
     def name(self) -> str:
