@@ -10,7 +10,7 @@ the same origins and refit policy.
 
 The ARIMA(auto) member uses the library default (no drift on a bounded scale).
 
-Run:  python benchmarks/pool_choice.py [--workers 2] [--out pools.csv]
+Run:  python benchmarks/pool_choice.py [--workers 2] [--out pools.csv] [--more-orders]
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ COMPONENTS = {
     "ARIMA(1,1,0)": lambda: rf.ARIMA(order=(1, 1, 0), window=240),
     "MS": lambda: rf.MarkovSwitching(k_regimes=2, form="diff", window=240),
     "block": lambda: rf.BlockBootstrap(window=240, block=12),
+    "block centred": lambda: rf.BlockBootstrap(window=240, block=12, drift=False),
 }
 POOLS = {
     "ARIMA(auto) + MS": ("ARIMA(auto)", "MS"),
@@ -49,9 +50,12 @@ POOLS = {
         "MS",
         "block",
     ),
+    "auto with the centred block": ("ARIMA(1,1,1)", "ARIMA(1,1,0)", "MS", "block centred"),
     **{f"{name} alone": (name,) for name in COMPONENTS},
 }
 BASELINES = ("rw-gauss", "rw-boot", "arima110")
+# --more-orders: is a richer ARIMA worth a place instead of ARIMA(1,1,0)?
+MORE_ORDERS = ((1, 1, 2), (2, 1, 1), (2, 1, 2))
 
 
 def origins() -> pd.PeriodIndex:
@@ -85,7 +89,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--out", default=None, help="write the backtest rows to this CSV")
+    parser.add_argument(
+        "--more-orders",
+        action="store_true",
+        help=f"add ARIMA{MORE_ORDERS} as components and as the replacement of ARIMA(1,1,0)",
+    )
     args = parser.parse_args()
+    if args.more_orders:
+        for order in MORE_ORDERS:
+            name = f"ARIMA{order}".replace(" ", "")
+            COMPONENTS[name] = lambda order=order: rf.ARIMA(order=order, window=240)
+            POOLS[f"{name} instead of ARIMA(1,1,0)"] = ("ARIMA(1,1,1)", name, "MS", "block")
+            POOLS[f"{name} alone"] = (name,)
     panel = rf.load_panel(require_shared_data() / "tsinghua_relations_long.csv")
     t0 = time.perf_counter()
     tasks = [(d, panel[d].dropna()) for d in panel.columns]

@@ -44,6 +44,14 @@ MODELS = {
     "MS(2)-AR(1)-diff switching AR": lambda: rf.MarkovSwitching(
         order=1, switching_ar=True, window=240
     ),
+    "MS(2)-AR(1)-level": lambda: rf.MarkovSwitching(order=1, form="level", window=240),
+    "MS(2)-AR(2)-level": lambda: rf.MarkovSwitching(order=2, form="level", window=240),
+    "MS(2)-diff switching mean only": lambda: rf.MarkovSwitching(
+        switching_variance=False, window=240
+    ),
+    "MS(3)-diff switching mean only": lambda: rf.MarkovSwitching(
+        k_regimes=3, switching_variance=False, window=240
+    ),
     "MS(2)-diff cal": lambda: rf.Calibrated(rf.MarkovSwitching(window=240)),
     "ARIMA": lambda: rf.ARIMA(order="auto", window=240),
     "RW-gauss": lambda: rf.RandomWalk("gaussian", window=120),

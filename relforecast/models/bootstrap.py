@@ -42,6 +42,11 @@ class BlockBootstrap:
         Mean block length in months (blocks have geometric lengths with this mean).
     scale : Scale or None, default TSINGHUA_SCALE
         Bounded scale (``None``: the series is resampled as it is, unbounded).
+    drift : bool, default True
+        Resample the changes as they were, so the paths carry the window's mean monthly
+        change as a drift. ``False`` centres the changes first (no drift). Measured on the
+        evaluation protocol (``benchmarks/pool_choice.py``, 833 dyad-origins) the drift helps
+        here, unlike an ARIMA drift: CRPS@12 0.387 with it, 0.401 centred.
 
     Examples
     --------
@@ -52,6 +57,7 @@ class BlockBootstrap:
     window: int = 240
     block: float = 12.0
     scale: Scale | None = TSINGHUA_SCALE
+    drift: bool = True
 
     def __post_init__(self) -> None:
         if int(self.window) != self.window or self.window < 24:
@@ -62,13 +68,15 @@ class BlockBootstrap:
     @property
     def name(self) -> str:
         """Short label."""
-        return f"block-bootstrap({self.block:g})"
+        return f"block-bootstrap({self.block:g}{'' if self.drift else ', centred'})"
 
     def fit(self, series: pd.Series, shocks: ShockCalendar | None = None) -> BlockBootstrapResult:
         """Keep the last ``window`` monthly changes of the transformed score."""
         y = prepare_series(series, self.scale, window=self.window + 1, what=self.name)
         z = self.scale.to_unbounded(y) if self.scale is not None else y
         changes = np.diff(np.asarray(z, dtype=float))
+        if not self.drift:
+            changes = changes - changes.mean()
         return BlockBootstrapResult(self, y, float(z.iloc[-1]), changes, shocks or ShockCalendar())
 
 

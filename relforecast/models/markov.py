@@ -249,7 +249,11 @@ class MarkovSwitching:
     def _estimate(self, model, diagnostics: list[str]):
         best = None
         failures = 0
-        for i, start in enumerate(self._starts(model)):
+        notes: list[str] = []
+        with capture_warnings(notes):  # untransforming AR starts can warn at |r| ~ 1
+            starts = self._starts(model)
+        diagnostics.extend(f"start values: {m}" for m in notes)
+        for i, start in enumerate(starts):
             local: list[str] = []
             try:
                 with capture_warnings(local):
@@ -268,8 +272,14 @@ class MarkovSwitching:
             if best is None or res.llf > best.llf + 1e-9:
                 best = res
         if best is None:
+            why = (
+                " — on a level that wanders like a random walk the AR coefficient runs to the "
+                "unit-root bound"
+                if self.form == "level" and self.order
+                else ""
+            )
             raise FitError(
-                f"{self.name}: all {self.n_starts} starts failed ({failures} failures); "
+                f"{self.name}: all {self.n_starts} starts failed ({failures} failures){why}; "
                 "try fewer regimes, a lower order, or form='diff'"
             )
         return best

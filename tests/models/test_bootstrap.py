@@ -29,6 +29,20 @@ def test_block_one_is_the_iid_bootstrap(persistent):
     assert change.var() == pytest.approx(12 * c.var(), rel=0.03)
 
 
+def test_drift_false_centres_the_changes():
+    trending = monthly(np.linspace(-3.0, 2.0, 300) + np.sin(np.arange(300)), name="trend")
+    raw = np.diff(trending.to_numpy()[-241:])
+    centred = rf.BlockBootstrap(window=240, scale=None, drift=False).fit(trending)
+    drifting = rf.BlockBootstrap(window=240, scale=None).fit(trending)
+    np.testing.assert_allclose(drifting.changes, raw)
+    np.testing.assert_allclose(centred.changes, raw - raw.mean())
+    # the drift moves the whole fan by 12 mean changes; without it the fan is centred on z_T
+    a = centred.forecast(12, n_paths=20_000, rng=5).paths[:, -1]
+    b = drifting.forecast(12, n_paths=20_000, rng=5).paths[:, -1]
+    np.testing.assert_allclose(b - a, 12 * raw.mean())
+    assert abs(a.mean() - trending.iloc[-1]) < 4 * a.std() / np.sqrt(20_000)
+
+
 def test_long_blocks_replay_past_runs(persistent):
     # one block per path: the 12-month change is a circular 12-month sum of past changes
     fit = rf.BlockBootstrap(window=240, block=1e9, scale=None).fit(persistent)

@@ -1,5 +1,7 @@
 """Markov switching: published likelihoods, analytic forecast moments, relabelling, bounds."""
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -185,3 +187,13 @@ def test_parameter_draws_widen_and_stay_reproducible():
     draws = drawn.parameter_draws(3, np.random.default_rng(0))
     assert all(np.all(np.diff(d.sigma2) >= 0) for d in draws)  # relabelled: calm first
     assert not np.allclose(draws[0].mean, draws[1].mean)
+
+
+def test_level_form_on_a_wandering_score_warns_nothing_and_says_why(scores_csv):
+    # on this window the level's AR coefficient runs to the unit-root bound in every start:
+    # the failure is a FitError naming the cause, and no numpy warning leaks to the user
+    series = rf.load_panel(scores_csv)["US"].loc[:"2019-06"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(rf.FitError, match=r"unit-root bound.*form='diff'"):
+            rf.MarkovSwitching(order=1, form="level", window=240).fit(series)
