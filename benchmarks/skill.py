@@ -46,6 +46,7 @@ MODELS = {
     ),
     "MS(2)-AR(1)-level": lambda: rf.MarkovSwitching(order=1, form="level", window=240),
     "MS(2)-AR(2)-level": lambda: rf.MarkovSwitching(order=2, form="level", window=240),
+    "MS(2)-diff momentum(12)": lambda: rf.MarkovSwitching(momentum=12, window=240),
     "MS(2)-diff switching mean only": lambda: rf.MarkovSwitching(
         switching_variance=False, window=240
     ),

@@ -13,6 +13,16 @@ with their own mean and variance; paths are ``z_T + cumulative changes``.
 ``form="level"`` is Hamilton's MS-AR in mean form on ``z`` itself:
 ``z_t − μ_{S_t} − x_t'β_{S_t} = Σ φ_i (z_{t−i} − μ_{S_{t−i}} − x_{t−i}'β_{S_{t−i}}) + σ_{S_t} ε_t``.
 
+Momentum
+--------
+``momentum=M`` (diff form, ``order=0``) adds the mean change of the previous ``M`` months,
+``m_t = (z_{t-1} − z_{t-1-M}) / M``, as a regressor with a regime-specific coefficient:
+``Δz_t = μ_{S_t} + γ_{S_t} m_t + Δx_t'β + σ_{S_t} ε_t`` (Krolzig's intercept form, so the
+state space stays ``k`` regimes). When a relation moves, it tends to move the way it has been
+moving over the past year; in calm months (unchanged up to rounding) γ is about 0. A common
+coefficient would be set by the calm months, hence regime-specific. The first ``M`` changes of
+the window only serve as the first regressor values.
+
 Zeros and the variance floor
 ----------------------------
 Scores are published at 0.1 resolution and most months are unchanged, so a Gaussian regime can
@@ -123,6 +133,9 @@ class MarkovSwitching:
         slow), or one per shock.
     seed : int, default 0
         Seed of the start perturbations (fits are reproducible).
+    momentum : int, default 0
+        ``M > 0`` (diff form, order 0): the mean change over the previous ``M`` months enters
+        as a regressor with a regime-specific coefficient (see the module notes).
     parameter_draws : int, default 0
         ``0``: simulate with the estimates (plug-in). ``M > 0``: split the paths into ``M``
         groups, each simulated with parameters drawn from the estimates' asymptotic
@@ -141,6 +154,7 @@ class MarkovSwitching:
     shocks_by: str = "kind"
     seed: int = 0
     parameter_draws: int = 0
+    momentum: int = 0
 
     def __post_init__(self) -> None:
         if int(self.k_regimes) != self.k_regimes or not 2 <= self.k_regimes <= 4:
@@ -157,11 +171,22 @@ class MarkovSwitching:
                 "of parameter vectors such as 50"
             )
 
+        if int(self.momentum) != self.momentum or not 0 <= self.momentum <= 60:
+            raise FitError(
+                f"momentum={self.momentum!r}: use 0 (none) or a number of months such as 12"
+            )
+        if self.momentum and (self.form != "diff" or self.order):
+            raise FitError(
+                f"momentum={self.momentum} needs form='diff' and order=0 "
+                f"(got form={self.form!r}, order={self.order})"
+            )
+
     @property
     def name(self) -> str:
-        """Short label, e.g. ``MS(2)-diff``."""
+        """Short label, e.g. ``MS(2)-diff`` or ``MS(2)-diff-momentum(12)``."""
         ar = f"-AR({self.order})" if self.order else ""
-        return f"MS({self.k_regimes}){ar}-{self.form}"
+        mom = f"-momentum({self.momentum})" if self.momentum else ""
+        return f"MS({self.k_regimes}){ar}-{self.form}{mom}"
 
     # ------------------------------------------------------------------ fitting
     def fit(self, series: pd.Series, shocks: ShockCalendar | None = None) -> MarkovResult:
@@ -184,8 +209,9 @@ class MarkovSwitching:
         diagnostics: list[str] = []
         design, notes = clean_design(design)
         diagnostics.extend(notes)
+        endog, design, momentum = self._with_momentum(endog, design)
         floor = self._variance_floor(y)
-        model = self._model(endog.to_numpy(), design, floor)
+        model = self._model(endog.to_numpy(), design, floor, momentum)
         result = self._estimate(model, diagnostics)
         return MarkovResult.from_statsmodels(
             self, y, z, endog, calendar, design, model, result, floor, diagnostics
@@ -201,6 +227,22 @@ class MarkovSwitching:
             return z, z.diff().iloc[1:], design.diff().iloc[1:]
         return z, z, design
 
+    def _with_momentum(
+        self, endog: pd.Series, design: pd.DataFrame
+    ) -> tuple[pd.Series, pd.DataFrame, np.ndarray | None]:
+        """The momentum regressor (mean of the previous ``momentum`` changes), with the first
+        ``momentum`` months dropped from the estimation span; unchanged without momentum."""
+        m = self.momentum
+        if not m:
+            return endog, design, None
+        if len(endog) < m + 36:
+            raise FitError(
+                f"momentum={m} leaves {len(endog) - m} months to estimate on; "
+                f"give at least {m + 37} months or a shorter momentum"
+            )
+        regressor = endog.rolling(m).mean().shift(1).to_numpy()[m:]
+        return endog.iloc[m:], design.iloc[m:], regressor
+
     def _variance_floor(self, y: pd.Series) -> float:
         if self.scale is None:
             return 0.0
@@ -209,8 +251,19 @@ class MarkovSwitching:
         slope = 1.0 / (1.0 - min(u * u, 0.99))
         return rounding * slope**2
 
-    def _model(self, endog: np.ndarray, design: pd.DataFrame, floor: float):
-        exog = design.to_numpy() if design.shape[1] else None
+    def _model(
+        self,
+        endog: np.ndarray,
+        design: pd.DataFrame,
+        floor: float,
+        momentum: np.ndarray | None = None,
+    ):
+        columns = [design.to_numpy()] if design.shape[1] else []
+        switching_exog: bool | list[bool] = self.switching_exog
+        if momentum is not None:
+            columns.append(momentum[:, None])
+            switching_exog = [self.switching_exog] * design.shape[1] + [True]
+        exog = np.column_stack(columns) if columns else None
         common = dict(
             k_regimes=self.k_regimes,
             trend="c",
@@ -219,7 +272,7 @@ class MarkovSwitching:
         )
         if self.order == 0:
             cls = _FlooredRegression if floor > 0 else MarkovRegression
-            model = cls(endog, switching_exog=self.switching_exog, **common)
+            model = cls(endog, switching_exog=switching_exog, **common)
         else:
             cls = _FlooredAutoregression if floor > 0 else MarkovAutoregression
             model = cls(
@@ -325,6 +378,7 @@ class MarkovResult(LikelihoodResult, PathSimulator):
     perm: np.ndarray = field(repr=False)
     variance_floor: float = 0.0
     diagnostics: list[str] = field(default_factory=list)
+    momentum_coef: np.ndarray | None = field(default=None, repr=False)
     _covariance: np.ndarray | None = field(default=None, repr=False)
 
     @classmethod
@@ -339,9 +393,12 @@ class MarkovResult(LikelihoodResult, PathSimulator):
         beta = np.zeros((k, m))
         sigma2 = np.empty(k)
         ar = np.zeros((k, p))
+        gamma = np.zeros(k)
         for i in range(k):
             ex = params[pars[i, "exog"]]
-            mean[i], beta[i] = ex[0], ex[1:]
+            mean[i], beta[i] = ex[0], ex[1 : 1 + m]
+            if spec.momentum:
+                gamma[i] = ex[1 + m]
             sigma2[i] = np.atleast_1d(params[pars[i, "variance"]])[0]
             if p:
                 ar[i] = params[pars[i, "autoregressive"]]
@@ -384,6 +441,7 @@ class MarkovResult(LikelihoodResult, PathSimulator):
             perm=perm,
             variance_floor=floor,
             diagnostics=diagnostics,
+            momentum_coef=gamma[perm],
         )
 
     # ------------------------------------------------------------------ results
@@ -409,6 +467,8 @@ class MarkovResult(LikelihoodResult, PathSimulator):
         put("sigma2", spec.switching_variance, self.sigma2)
         for i in range(spec.order):
             put(f"ar.L{i + 1}", spec.switching_ar, self.ar[:, i])
+        if spec.momentum:
+            put("momentum", True, self.momentum_coef)
         for c, col in enumerate(self.design_columns):
             put(col, spec.switching_exog, self.beta[:, c])
         for i, a in enumerate(self.regime_names):
@@ -541,6 +601,9 @@ class MarkovResult(LikelihoodResult, PathSimulator):
         sd = np.sqrt(self.sigma2)
         shocks = gen.standard_normal((n, h))
         uniforms = gen.random((n, h))
+        m = self.spec.momentum
+        # the last m changes of each path (momentum regressor = their mean); a ring buffer
+        recent = np.tile(w_hist[-m:], (n, 1)) if m else None
         for t in range(h):
             state = (uniforms[:, t, None] > cum[state]).sum(axis=1)
             state = np.minimum(state, k - 1)
@@ -548,6 +611,9 @@ class MarkovResult(LikelihoodResult, PathSimulator):
             ar_part = (self.ar[state] * resid).sum(axis=1) if p else 0.0
             r_t = ar_part + sd[state] * shocks[:, t]
             values[:, t] = self.mean[state] + (self.beta[state] * x_future[t]).sum(axis=1) + r_t
+            if m:
+                values[:, t] += self.momentum_coef[state] * recent.mean(axis=1)
+                recent[:, t % m] = values[:, t]
             if p:
                 resid = np.column_stack([r_t, resid[:, :-1]])
         z = self.z.iloc[-1] + np.cumsum(values, axis=1) if self.spec.form == "diff" else values
@@ -560,7 +626,8 @@ class MarkovResult(LikelihoodResult, PathSimulator):
         y = prepare_series(series, spec.scale, window=spec.window, what=spec.name)
         z, endog, design = spec._prepare(y, self.calendar)
         design = design[self.design_columns]
-        model = spec._model(endog.to_numpy(), design, self.variance_floor)
+        endog, design, momentum = spec._with_momentum(endog, design)
+        model = spec._model(endog.to_numpy(), design, self.variance_floor, momentum)
         local: list[str] = []
         with capture_warnings(local):
             res = model.smooth(np.asarray(self.result.params))
@@ -595,7 +662,7 @@ class MarkovResult(LikelihoodResult, PathSimulator):
         design = self.calendar.design(self.series.index, by=self.spec.shocks_by)
         if self.spec.form == "diff":
             design = design.diff().iloc[1:]
-        return design[self.design_columns].to_numpy()
+        return design[self.design_columns].to_numpy()[-len(self.endog) :]
 
     def _future_design(self, index: pd.PeriodIndex) -> np.ndarray:
         if not self.design_columns:

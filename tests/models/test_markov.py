@@ -197,3 +197,74 @@ def test_level_form_on_a_wandering_score_warns_nothing_and_says_why(scores_csv):
         warnings.simplefilter("error")
         with pytest.raises(rf.FitError, match=r"unit-root bound.*form='diff'"):
             rf.MarkovSwitching(order=1, form="level", window=240).fit(series)
+
+
+def simulate_momentum(n, mean, sd, gamma, stay, m, rng):
+    """Changes of a 2-regime model whose change follows the mean of the previous m changes
+    with a regime-specific coefficient (written out month by month, independently of the
+    library's vectorised simulator)."""
+    changes = list(rng.normal(0, sd[1], m))
+    state = 0
+    for _ in range(n):
+        state = state if rng.random() < stay[state] else 1 - state
+        drift = gamma[state] * np.mean(changes[-m:])
+        changes.append(mean[state] + drift + sd[state] * rng.normal())
+    return np.array(changes)
+
+
+MOMENTUM_TRUTH = dict(mean=(0.0, 0.0), sd=(0.05, 0.5), gamma=(0.0, 1.5), stay=(0.9, 0.6), m=6)
+
+
+def test_momentum_coefficients_are_recovered():
+    changes = simulate_momentum(3000, rng=np.random.default_rng(11), **MOMENTUM_TRUTH)
+    fit = rf.MarkovSwitching(momentum=6, scale=None).fit(monthly(np.cumsum(changes)))
+    p = fit.params
+    assert fit.name == "MS(2)-diff-momentum(6)"
+    # standard errors at n = 3000 are ~0.15 for the turbulent coefficient, ~0.03 for the calm
+    assert p["momentum[turbulent]"] == pytest.approx(1.5, abs=0.45)
+    assert p["momentum[calm]"] == pytest.approx(0.0, abs=0.1)
+    assert np.sqrt(p["sigma2[turbulent]"]) == pytest.approx(0.5, rel=0.1)
+    assert p["p[calm->calm]"] == pytest.approx(0.9, abs=0.05)
+    assert len(fit.endog) == 3000 + 6 - 1 - 6  # the first m changes only start the regressor
+
+
+def test_momentum_paths_match_a_month_by_month_simulation():
+    changes = simulate_momentum(600, rng=np.random.default_rng(12), **MOMENTUM_TRUTH)
+    y = monthly(np.cumsum(changes))
+    fit = rf.MarkovSwitching(momentum=6, scale=None).fit(y)
+    lib = fit.forecast(12, n_paths=20_000, rng=3).paths[:, -1]
+    # the same fitted model, simulated month by month with its own regime draws
+    rng, n = np.random.default_rng(4), 20_000
+    last = np.asarray(fit.last_regimes).ravel()
+    state = rng.choice(2, size=n, p=last / last.sum())
+    history = np.tile(fit.endog.to_numpy()[-6:], (n, 1))
+    for _ in range(12):
+        state = np.where(rng.random(n) < fit.transition[state, 0], 0, 1)
+        drift = fit.mean[state] + fit.momentum_coef[state] * history[:, -6:].mean(axis=1)
+        step = drift + np.sqrt(fit.sigma2[state]) * rng.standard_normal(n)
+        history = np.column_stack([history, step])
+    ends = y.iloc[-1] + history[:, 6:].sum(axis=1)
+    # heavy tails (kurtosis ~15), so compare quantiles; their MC error here is below 0.02
+    probs = [10, 25, 50, 75, 90]
+    np.testing.assert_allclose(np.percentile(lib, probs), np.percentile(ends, probs), atol=0.05)
+    # momentum matters here: runs of turbulence feed on themselves, so the outer fan is wider
+    # than that of the same model without momentum
+    plain = rf.MarkovSwitching(scale=None).fit(y).forecast(12, n_paths=20_000, rng=3)
+    outer = np.subtract(*np.percentile(lib, [97.5, 2.5]))
+    assert outer > 1.2 * np.subtract(*np.percentile(plain.paths[:, -1], [97.5, 2.5]))
+
+
+def test_momentum_update_draws_and_errors():
+    y = sticky_series(seed=3)
+    fit = rf.MarkovSwitching(momentum=12).fit(y)
+    assert {"momentum[calm]", "momentum[turbulent]"} <= set(fit.params.index)
+    moved = fit.update(sticky_series(n=252, seed=3))
+    np.testing.assert_allclose(moved.momentum_coef, fit.momentum_coef)
+    drawn = rf.MarkovSwitching(momentum=12, parameter_draws=4).fit(y)
+    assert drawn.forecast(12, n_paths=400, rng=0).paths.shape == (400, 12)
+    with pytest.raises(rf.FitError, match="form='diff' and order=0"):
+        rf.MarkovSwitching(momentum=12, form="level")
+    with pytest.raises(rf.FitError, match="momentum=-1"):
+        rf.MarkovSwitching(momentum=-1)
+    with pytest.raises(rf.FitError, match="momentum=30 leaves"):
+        rf.MarkovSwitching(momentum=30).fit(y.iloc[:60])
