@@ -6,9 +6,12 @@ each model fitted only on data up to the origin:
 
 * ``MS(2)-diff``: ``rf.MarkovSwitching(k_regimes=2, form="diff", window=240)`` (plug-in);
 * ``MS(2)-diff draws``: the same with ``parameter_draws=40`` (estimation uncertainty);
+* ``MS(2)-diff momentum(12)``: ``momentum=12``, the past year's mean change as a regressor with
+  a regime-specific coefficient;
 * ``MS(2)-AR(1)-diff``: regime-switching with an AR(1) term in the changes;
 * not run by default: ``MS(2)-AR(2)-diff``, ``MS(2)-AR(1)-diff switching AR`` (regime-specific
-  AR coefficient);
+  AR coefficient), the level forms, mean-only switching, momentum with parameter draws or
+  three regimes;
 * ``MS(2)-diff cal`` (not run by default): ``rf.Calibrated`` around the plug-in model
   (spread factors learnt from replayed forecasts inside the fitting window);
 * ``ARIMA``: ``rf.ARIMA(order="auto", window=240)``;
@@ -36,6 +39,9 @@ import relforecast as rf
 from relforecast.evaluation import randomized_pit_coverage
 
 HORIZONS = (1, 12)
+DEFAULT_MODELS = (
+    "MS(2)-diff,MS(2)-diff momentum(12),MS(2)-diff draws,MS(2)-AR(1)-diff,ARIMA,RW-gauss"
+)
 MODELS = {
     "MS(2)-diff": lambda: rf.MarkovSwitching(k_regimes=2, form="diff", window=240),
     "MS(2)-diff draws": lambda: rf.MarkovSwitching(window=240, parameter_draws=40),
@@ -47,6 +53,10 @@ MODELS = {
     "MS(2)-AR(1)-level": lambda: rf.MarkovSwitching(order=1, form="level", window=240),
     "MS(2)-AR(2)-level": lambda: rf.MarkovSwitching(order=2, form="level", window=240),
     "MS(2)-diff momentum(12)": lambda: rf.MarkovSwitching(momentum=12, window=240),
+    "MS(2)-diff momentum(12) draws": lambda: rf.MarkovSwitching(
+        momentum=12, window=240, parameter_draws=40
+    ),
+    "MS(3)-diff momentum(12)": lambda: rf.MarkovSwitching(k_regimes=3, momentum=12, window=240),
     "MS(2)-diff switching mean only": lambda: rf.MarkovSwitching(
         switching_variance=False, window=240
     ),
@@ -108,7 +118,7 @@ def main() -> None:
     parser.add_argument("--out", default=None, help="write the per-origin scores to this CSV")
     parser.add_argument(
         "--models",
-        default="MS(2)-diff,MS(2)-diff draws,MS(2)-AR(1)-diff,ARIMA,RW-gauss",
+        default=DEFAULT_MODELS,
         help=f"comma-separated, from {', '.join(MODELS)}",
     )
     parser.add_argument("--k-regimes", type=int, default=2, help="regimes of the MS models")
