@@ -35,6 +35,8 @@ COMPONENTS = {
     "MS": lambda: rf.MarkovSwitching(k_regimes=2, form="diff", window=240),
     "block": lambda: rf.BlockBootstrap(window=240, block=12),
     "block centred": lambda: rf.BlockBootstrap(window=240, block=12, drift=False),
+    "MS momentum": lambda: rf.MarkovSwitching(momentum=12, window=240),
+    "MS mean only": lambda: rf.MarkovSwitching(switching_variance=False, window=240),
 }
 POOLS = {
     "ARIMA(auto) + MS": ("ARIMA(auto)", "MS"),
@@ -44,13 +46,27 @@ POOLS = {
     "ARIMA(1,1,0) + block": ("ARIMA(1,1,0)", "block"),
     "ARIMA(auto) + ARIMA(1,1,0) + MS + block": ("ARIMA(auto)", "ARIMA(1,1,0)", "MS", "block"),
     "ARIMA(1,1,1) + MS + block": ("ARIMA(1,1,1)", "MS", "block"),
-    "auto: ARIMA(1,1,1) + ARIMA(1,1,0) + MS + block": (
+    "session-2 auto: ARIMA(1,1,1) + ARIMA(1,1,0) + MS + block": (
         "ARIMA(1,1,1)",
         "ARIMA(1,1,0)",
         "MS",
         "block",
     ),
-    "auto with the centred block": ("ARIMA(1,1,1)", "ARIMA(1,1,0)", "MS", "block centred"),
+    "session-2 auto with the centred block": (
+        "ARIMA(1,1,1)",
+        "ARIMA(1,1,0)",
+        "MS",
+        "block centred",
+    ),
+    "auto: ARIMA(1,1,1) + ARIMA(1,1,0) + MS momentum + block": (
+        "ARIMA(1,1,1)",
+        "ARIMA(1,1,0)",
+        "MS momentum",
+        "block",
+    ),
+    "ARIMA(1,1,1) + MS momentum + block": ("ARIMA(1,1,1)", "MS momentum", "block"),
+    "ARIMA(1,1,1) + MS momentum": ("ARIMA(1,1,1)", "MS momentum"),
+    "auto with MS mean only instead": ("ARIMA(1,1,1)", "ARIMA(1,1,0)", "MS mean only", "block"),
     **{f"{name} alone": (name,) for name in COMPONENTS},
 }
 BASELINES = ("rw-gauss", "rw-boot", "arima110")
@@ -99,7 +115,12 @@ def main() -> None:
         for order in MORE_ORDERS:
             name = f"ARIMA{order}".replace(" ", "")
             COMPONENTS[name] = lambda order=order: rf.ARIMA(order=order, window=240)
-            POOLS[f"{name} instead of ARIMA(1,1,0)"] = ("ARIMA(1,1,1)", name, "MS", "block")
+            POOLS[f"{name} for ARIMA(1,1,0) in the session-2 auto"] = (
+                "ARIMA(1,1,1)",
+                name,
+                "MS",
+                "block",
+            )
             POOLS[f"{name} alone"] = (name,)
     panel = rf.load_panel(require_shared_data() / "tsinghua_relations_long.csv")
     t0 = time.perf_counter()

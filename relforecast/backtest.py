@@ -36,8 +36,8 @@ QUANTILE_COLUMNS = tuple(f"q{round(100 * q)}" for q in QUANTILE_LEVELS)
 def make_model(name: str) -> Any:
     """A model specification from its command-line name.
 
-    ``arima`` (automatic order, last 240 months), ``markov`` (2 regimes, changes, last 240
-    months), ``block`` (block bootstrap of the last 240 months' changes), ``auto`` (their
+    ``arima`` (automatic order, last 240 months), ``markov`` (2 regimes, changes with the past
+    year's momentum, last 240 months), ``block`` (block bootstrap of the last 240 months' changes), ``auto`` (their
     combination, see :mod:`relforecast.models.auto`),
     and the baselines ``rw-gauss`` (Gaussian random walk, sigma of the last 120 changes),
     ``rw-boot`` (bootstrap random walk, last 240 changes), ``arima110`` (ARIMA(1,1,0) on the
@@ -48,7 +48,7 @@ def make_model(name: str) -> Any:
 
     makers: dict[str, Callable[[], Any]] = {
         "arima": lambda: ARIMA(order="auto", window=240),
-        "markov": lambda: MarkovSwitching(k_regimes=2, form="diff", window=240),
+        "markov": lambda: MarkovSwitching(k_regimes=2, form="diff", momentum=12, window=240),
         "block": lambda: BlockBootstrap(window=240),
         "auto": Auto,
         "rw-gauss": lambda: RandomWalk("gaussian", window=120),

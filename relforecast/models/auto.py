@@ -4,7 +4,9 @@ The families err differently. ARIMA(1,1,1) carries damped momentum over many mon
 AR coefficient near 1 and an MA coefficient near -1 it reproduces the long, weak
 autocorrelation of monthly changes that these series show (the variance of a 12-month change is
 1.2-2.7 times twelve monthly variances on the shared dyads). ARIMA(1,1,0) keeps one month of
-momentum; the regime-switching model captures calm and turbulent spells; the block bootstrap
+momentum; the regime-switching model captures calm and turbulent spells and, through its
+momentum term, that a relation on the move keeps moving the way it has over the past year; the
+block bootstrap
 replays past episodes — long runs of deterioration and the jumps that Gaussian models make too
 rare. A mixture of their paths (a *linear pool*) is wider where they disagree and is typically
 better calibrated than any of them. ``Auto`` fits all on the same data (the last 240 months)
@@ -42,7 +44,7 @@ def _default_components() -> tuple:
     return (
         ARIMA(order=(1, 1, 1), window=240),
         ARIMA(order=(1, 1, 0), window=240),
-        MarkovSwitching(k_regimes=2, form="diff", window=240),
+        MarkovSwitching(k_regimes=2, form="diff", momentum=12, window=240),
         BlockBootstrap(window=240, block=12),
     )
 
@@ -55,7 +57,7 @@ class Auto:
     ----------
     components : sequence of model specifications
         Default: ``ARIMA(order=(1, 1, 1), window=240)``, ``ARIMA(order=(1, 1, 0), window=240)``,
-        ``MarkovSwitching(k_regimes=2, form="diff", window=240)`` and
+        ``MarkovSwitching(k_regimes=2, form="diff", momentum=12, window=240)`` and
         ``BlockBootstrap(window=240, block=12)``.
     weights : sequence of float, optional
         Share of the paths drawn from each component (default equal).

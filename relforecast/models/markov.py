@@ -530,7 +530,22 @@ class MarkovResult(LikelihoodResult, PathSimulator):
             return self._covariance
         model = self.result.model
         theta = model.untransform_params(np.asarray(self.result.params))
-        hess = approx_hess2(theta, lambda u: model.loglike(u, transformed=False))
+
+        def loglike(u: np.ndarray) -> float:
+            try:
+                return model.loglike(u, transformed=False)
+            except RuntimeError:  # no steady state for a perturbed transition matrix
+                return np.nan
+
+        with capture_warnings([]):
+            hess = approx_hess2(theta, loglike)
+        if not np.all(np.isfinite(hess)):
+            self.diagnostics.append(
+                "the log-likelihood cannot be evaluated next to the estimate (a transition "
+                "probability at 0 or 1); parameter draws fall back to the estimates"
+            )
+            self._covariance = np.zeros((theta.size, theta.size))
+            return self._covariance
         try:
             cov = np.linalg.inv(-hess)
         except np.linalg.LinAlgError:
@@ -557,9 +572,13 @@ class MarkovResult(LikelihoodResult, PathSimulator):
             self._history_design(), index=self.endog.index, columns=self.design_columns
         )
         out = []
+        replaced = 0
         for u in theta + rng.standard_normal((m, theta.size)) @ root.T:
             with capture_warnings([]):
-                res = model.filter(model.transform_params(u))
+                try:
+                    res = model.filter(model.transform_params(u))
+                except RuntimeError:  # a drawn transition matrix without a steady state
+                    res, replaced = self.result, replaced + 1
             draw = MarkovResult.from_statsmodels(
                 self.spec,
                 self.series,
@@ -573,6 +592,13 @@ class MarkovResult(LikelihoodResult, PathSimulator):
                 [],
             )
             out.append(draw)
+        if replaced:
+            note = (
+                f"{replaced} of {m} parameter draws had no steady state and were replaced "
+                "by the estimates"
+            )
+            if note not in self.diagnostics:
+                self.diagnostics.append(note)
         return out
 
     def _simulate_plugin(
