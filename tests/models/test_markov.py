@@ -217,7 +217,8 @@ MOMENTUM_TRUTH = dict(mean=(0.0, 0.0), sd=(0.05, 0.5), gamma=(0.0, 1.5), stay=(0
 
 def test_momentum_coefficients_are_recovered():
     changes = simulate_momentum(3000, rng=np.random.default_rng(11), **MOMENTUM_TRUTH)
-    fit = rf.MarkovSwitching(momentum=6, scale=None).fit(monthly(np.cumsum(changes)))
+    spec = rf.MarkovSwitching(momentum=6, scale=None, n_starts=2)
+    fit = spec.fit(monthly(np.cumsum(changes)))
     p = fit.params
     assert fit.name == "MS(2)-diff-momentum(6)"
     # standard errors at n = 3000 are ~0.15 for the turbulent coefficient, ~0.03 for the calm
