@@ -28,7 +28,7 @@ def main(argv: list[str]) -> None:
     else:
         series, shocks = rf.datasets.demo(), rf.datasets.demo_shocks()
     scenarios = rf.load_scenarios(HERE / "scenarios_japan.yaml")
-    for model in (rf.ARIMA(order="auto"), rf.MarkovSwitching(k_regimes=2)):
+    for model in (rf.ARIMA(order="auto"), rf.MarkovSwitching(k_regimes=2, momentum=12)):
         fit = model.fit(series, shocks=shocks)
         table = rf.compare_scenarios(
             fit, scenarios, window="2025-07:2026-06", n_paths=10_000, rng=0

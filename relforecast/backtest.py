@@ -37,8 +37,8 @@ def make_model(name: str) -> Any:
     """A model specification from its command-line name.
 
     ``arima`` (automatic order, last 240 months), ``markov`` (2 regimes, changes with the past
-    year's momentum, last 240 months), ``block`` (block bootstrap of the last 240 months' changes), ``auto`` (their
-    combination, see :mod:`relforecast.models.auto`),
+    year's momentum, last 240 months), ``block`` (block bootstrap of the last 240 months'
+    changes), ``auto`` (their combination, see :mod:`relforecast.models.auto`),
     and the baselines ``rw-gauss`` (Gaussian random walk, sigma of the last 120 changes),
     ``rw-boot`` (bootstrap random walk, last 240 changes), ``arima110`` (ARIMA(1,1,0) on the
     last 240 months).

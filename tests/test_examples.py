@@ -1,0 +1,62 @@
+"""The runnable examples, run as a user runs them (demo data, fresh working directory)."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+
+
+def run_example(name: str, cwd: Path) -> str:
+    done = subprocess.run(
+        [sys.executable, str(EXAMPLES / name)], cwd=cwd, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stdout
+
+
+def scenario_tables(stdout: str) -> dict[str, pd.DataFrame]:
+    """The per-model tables the scenario comparison prints, keyed by the model's name."""
+    tables: dict[str, pd.DataFrame] = {}
+    for block in stdout.split("\n\n"):
+        lines = [line for line in block.strip().splitlines() if line]
+        if not lines or " — " not in lines[0]:
+            continue
+        model = lines[0].split(" — ")[1].split(",")[0]
+        rows = {}
+        for line in lines[3:]:
+            cells = line.split()
+            # scenario names have spaces: the 8 columns are the last 8 cells
+            rows[" ".join(cells[:-8])] = [float(c) for c in cells[-8:-1]]
+        columns = ["median_end", "q10_end", "q90_end", "p_cross", "se", "d_p_cross", "d_se"]
+        tables[model] = pd.DataFrame.from_dict(rows, orient="index", columns=columns)
+    return tables
+
+
+@pytest.mark.slow
+def test_scenario_comparison_orders_the_scenarios(tmp_path):
+    tables = scenario_tables(run_example("scenario_comparison.py", tmp_path))
+    assert len(tables) == 2 and any(name.startswith("MS(2)-diff-momentum") for name in tables)
+    for name, t in tables.items():
+        base = t.loc["baseline", "p_cross"]
+        # the demo's calendar: a hostile successor and tariffs raise the risk, détente lowers it,
+        # "PM stays" adds no shock and is the baseline itself
+        assert t.loc["right-wing successor", "p_cross"] > base + 5 * t.loc["baseline", "se"], name
+        assert t.loc["US tariff escalation", "d_p_cross"] > 0, name
+        assert t.loc["US détente", "d_p_cross"] < 0, name
+        assert t.loc["PM stays", "p_cross"] == base, name
+        assert (t["q10_end"] <= t["median_end"]).all() and (t["median_end"] <= t["q90_end"]).all()
+
+
+@pytest.mark.slow
+def test_outlook_and_forecast_examples_write_their_outputs(tmp_path):
+    out = run_example("china_japan_outlook.py", tmp_path)
+    report = tmp_path / "outlook_demo" / "report.html"
+    assert report.is_file() and "synthetic" in report.read_text(encoding="utf-8").lower()
+    assert "right-wing successor" in out
+    out = run_example("forecast_japan.py", tmp_path)
+    assert (tmp_path / "forecast_japan.png").stat().st_size > 10_000
+    assert "2026-06" in out
