@@ -207,9 +207,9 @@ class MarkovSwitching:
         calendar = shocks if shocks is not None else ShockCalendar()
         z, endog, design = self._prepare(y, calendar)
         diagnostics: list[str] = []
+        endog, design, momentum = self._with_momentum(endog, design)
         design, notes = clean_design(design)
         diagnostics.extend(notes)
-        endog, design, momentum = self._with_momentum(endog, design)
         floor = self._variance_floor(y)
         model = self._model(endog.to_numpy(), design, floor, momentum)
         result = self._estimate(model, diagnostics)
