@@ -170,7 +170,6 @@ class MarkovSwitching:
                 f"parameter_draws={self.parameter_draws!r}: use 0 (plug-in) or a whole number "
                 "of parameter vectors such as 50"
             )
-
         if int(self.momentum) != self.momentum or not 0 <= self.momentum <= 60:
             raise FitError(
                 f"momentum={self.momentum!r}: use 0 (none) or a number of months such as 12"
@@ -205,9 +204,8 @@ class MarkovSwitching:
         """
         y = prepare_series(series, self.scale, window=self.window, what=self.name)
         calendar = shocks if shocks is not None else ShockCalendar()
-        z, endog, design = self._prepare(y, calendar)
+        z, endog, design, momentum = self._prepare(y, calendar)
         diagnostics: list[str] = []
-        endog, design, momentum = self._with_momentum(endog, design)
         design, notes = clean_design(design)
         diagnostics.extend(notes)
         floor = self._variance_floor(y)
@@ -219,13 +217,14 @@ class MarkovSwitching:
 
     def _prepare(
         self, y: pd.Series, calendar: ShockCalendar
-    ) -> tuple[pd.Series, pd.Series, pd.DataFrame]:
-        """Transformed series, the modelled series (changes or levels) and its dummies."""
+    ) -> tuple[pd.Series, pd.Series, pd.DataFrame, np.ndarray | None]:
+        """Transformed series, the modelled series (changes or levels), its dummies and the
+        momentum regressor (``None`` without momentum)."""
         z = self.scale.to_unbounded(y) if self.scale is not None else y.copy()
         design = calendar.design(y.index, by=self.shocks_by)
         if self.form == "diff":
-            return z, z.diff().iloc[1:], design.diff().iloc[1:]
-        return z, z, design
+            return z, *self._with_momentum(z.diff().iloc[1:], design.diff().iloc[1:])
+        return z, z, design, None
 
     def _with_momentum(
         self, endog: pd.Series, design: pd.DataFrame
@@ -650,9 +649,8 @@ class MarkovResult(LikelihoodResult, PathSimulator):
         through the new observations. Used between refits in rolling backtests."""
         spec = self.spec
         y = prepare_series(series, spec.scale, window=spec.window, what=spec.name)
-        z, endog, design = spec._prepare(y, self.calendar)
+        z, endog, design, momentum = spec._prepare(y, self.calendar)
         design = design[self.design_columns]
-        endog, design, momentum = spec._with_momentum(endog, design)
         model = spec._model(endog.to_numpy(), design, self.variance_floor, momentum)
         local: list[str] = []
         with capture_warnings(local):
