@@ -30,10 +30,10 @@ import pandas as pd
 
 from relforecast.analogues import analogues
 from relforecast.forecast import Forecast
+from relforecast.report.fonts import cjk_font, figure_style
 from relforecast.report.labels import labels
 from relforecast.report.plots import (
     analogue_chart,
-    cjk_font,
     crossing_chart,
     fan_chart,
     history_chart,
@@ -208,10 +208,8 @@ def _figures(series, fit, base, table, t, shocks, events, anchors, text, lang, o
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    font = cjk_font() if lang == "zh" else None
-    rc = {"font.sans-serif": [font, "DejaVu Sans"], "font.family": "sans-serif"} if font else {}
     files: dict[str, Path] = {}
-    with matplotlib.rc_context(rc):
+    with figure_style(lang):
         drawings = {
             "history": lambda ax: history_chart(
                 series, fit.spec.scale, shocks=shocks, events=events, text=text, lang=lang, ax=ax

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from relforecast.report.fonts import cjk_font
 from relforecast.scale import Scale
 
 if TYPE_CHECKING:
@@ -122,25 +123,6 @@ def fan_chart(
     ax.set_title(title or f"{forecast.model}: forecast from {forecast.index[0]}")
     ax.legend(loc="best", fontsize=8, framealpha=0.9)
     return ax
-
-
-def cjk_font() -> str | None:
-    """Name of an installed font that can draw Chinese, or ``None``."""
-    from matplotlib import font_manager
-
-    hints = ("cjk", "wenquanyi", "wqy", "source han", "simhei", "droid sans fallback", "heiti")
-    for font in font_manager.fontManager.ttflist:
-        if any(h in font.name.lower() for h in hints):
-            return font.name
-    # matplotlib's font cache may predate the font's installation: look on disk too
-    for path in font_manager.findSystemFonts():
-        if any(h.replace(" ", "") in path.lower().replace(" ", "") for h in hints):
-            try:
-                font_manager.fontManager.addfont(path)
-            except (OSError, RuntimeError, ValueError):
-                continue
-            return font_manager.FontProperties(fname=path).get_name()
-    return None
 
 
 def history_chart(

@@ -1,0 +1,135 @@
+"""One font choice for every figure: a deterministic CJK font for Chinese text.
+
+matplotlib's font list is built from a cache whose order depends on the machine and on when
+fonts were installed, so "the first CJK font found" can differ between processes (regular,
+bold or a Japanese-glyph variant). Here the candidates are ranked by a fixed preference —
+simplified-Chinese faces first, sans before serif, regular weight before bold — and ties are
+broken by family name and file path, so the same machine always gives the same font.
+
+Use :func:`figure_style` as a context manager around any drawing::
+
+    with figure_style("zh") as font:
+        fig, ax = plt.subplots()
+        ...
+    font.name     # e.g. "Noto Sans CJK SC" (None for English: matplotlib's default)
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = ["FontChoice", "cjk_font", "figure_style"]
+
+# Family-name preferences, most preferred first (lower-case substrings).
+_PREFERENCE = (
+    "noto sans cjk sc",
+    "source han sans sc",
+    "source han sans cn",
+    "noto sans sc",
+    "wenquanyi zen hei",
+    "wenquanyi micro hei",
+    "noto sans cjk",
+    "source han sans",
+    "simhei",
+    "microsoft yahei",
+    "pingfang sc",
+    "heiti",
+    "droid sans fallback",
+    "noto serif cjk sc",
+    "noto serif cjk",
+    "source han serif",
+    "ar pl",
+)
+_HINTS = ("cjk", "wenquanyi", "wqy", "source han", "simhei", "yahei", "pingfang", "heiti",
+          "droid sans fallback", "noto sans sc", "ar pl")
+
+
+@dataclass(frozen=True)
+class FontChoice:
+    """The font used for a figure's text.
+
+    Attributes
+    ----------
+    name : str or None
+        Family name given to matplotlib; ``None`` means matplotlib's default (DejaVu Sans).
+    path : str or None
+        The font file, when a CJK font was chosen.
+    """
+
+    name: str | None
+    path: str | None = None
+
+    def to_dict(self) -> dict[str, str | None]:
+        """Plain form for ``summary.json``."""
+        return {"name": self.name, "path": self.path}
+
+
+def _rank(name: str, path: str, weight: object) -> tuple:
+    lower = name.lower()
+    preference = next((i for i, p in enumerate(_PREFERENCE) if p in lower), len(_PREFERENCE))
+    mono = "mono" in lower
+    try:
+        heaviness = abs(int(weight) - 400)
+    except (TypeError, ValueError):
+        heaviness = 0 if str(weight).lower() in ("normal", "regular", "book") else 300
+    bold_file = any(w in Path(path).name.lower() for w in ("bold", "black", "heavy", "light"))
+    return (preference, mono, heaviness, bold_file, name, path)
+
+
+def _register_disk_fonts() -> None:
+    """Add CJK font files on disk that matplotlib's cache does not know yet."""
+    from matplotlib import font_manager
+
+    known = {f.fname for f in font_manager.fontManager.ttflist}
+    for path in sorted(font_manager.findSystemFonts()):
+        squashed = path.lower().replace(" ", "")
+        if path in known or not any(h.replace(" ", "") in squashed for h in _HINTS):
+            continue
+        with contextlib.suppress(OSError, RuntimeError, ValueError):
+            font_manager.fontManager.addfont(path)
+
+
+def cjk_font() -> FontChoice | None:
+    """The preferred installed font that can draw Chinese, or ``None`` when there is none.
+
+    The same machine always gives the same answer (see the module docstring for the order).
+    """
+    from matplotlib import font_manager
+
+    _register_disk_fonts()
+    candidates = [
+        f
+        for f in font_manager.fontManager.ttflist
+        if any(h in f.name.lower() for h in _HINTS) and f.style == "normal"
+    ]
+    if not candidates:
+        return None
+    best = min(candidates, key=lambda f: _rank(f.name, f.fname, f.weight))
+    return FontChoice(best.name, best.fname)
+
+
+@contextlib.contextmanager
+def figure_style(lang: str = "en") -> Iterator[FontChoice]:
+    """Context in which figures draw their text in the font chosen for ``lang``.
+
+    For ``lang="zh"`` the CJK font of :func:`cjk_font` (DejaVu Sans as fallback for Latin
+    glyphs); when none is installed the font is matplotlib's default and the yielded choice
+    has ``name=None`` — callers decide whether to warn or fall back to English labels.
+    """
+    import matplotlib
+
+    font = cjk_font() if lang == "zh" else None
+    if font is None:
+        with matplotlib.rc_context({"font.family": "sans-serif"}):
+            yield FontChoice(None)
+        return
+    rc = {
+        "font.family": "sans-serif",
+        "font.sans-serif": [font.name, "DejaVu Sans"],
+        "axes.unicode_minus": False,
+    }
+    with matplotlib.rc_context(rc):
+        yield font
