@@ -23,13 +23,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
 
 from relforecast._typing import RNGLike, as_generator
-from relforecast.exceptions import FitError
+from relforecast.exceptions import FitError, RelforecastError
 from relforecast.forecast import Forecast
+from relforecast.models.adaptive import Adaptation, ReplayRecord, learned_weights
 from relforecast.models.arima import ARIMA
 from relforecast.models.base import ScenarioForecaster, check_n_paths
 from relforecast.models.bootstrap import BlockBootstrap
@@ -51,7 +53,7 @@ def _default_components() -> tuple:
 
 @dataclass(frozen=True)
 class Auto:
-    """Linear pool of model specifications.
+    """Linear pool of model specifications, weighted by their replayed skill on the series.
 
     Parameters
     ----------
@@ -60,11 +62,16 @@ class Auto:
         ``MarkovSwitching(k_regimes=2, form="diff", momentum=12, window=240)`` and
         ``BlockBootstrap(window=240, block=12)``.
     weights : sequence of float, optional
-        Share of the paths drawn from each component (default equal).
+        Prior share of the paths drawn from each component (default equal). Without
+        adaptation these are the weights used.
+    adapt : Adaptation or None, default Adaptation()
+        How the weights are learned from the series' own replayed forecasts
+        (:mod:`relforecast.models.adaptive`); ``None`` keeps the prior weights.
     """
 
     components: Sequence = field(default_factory=_default_components)
     weights: Sequence[float] | None = None
+    adapt: Adaptation | None = field(default_factory=Adaptation)
 
     def __post_init__(self) -> None:
         k = len(self.components)
@@ -76,6 +83,10 @@ class Auto:
                 f"weights {self.weights!r} must be {k} non-negative numbers summing to 1"
             )
         object.__setattr__(self, "weights", tuple(float(v) for v in w))
+        if self.adapt is not None and not isinstance(self.adapt, Adaptation):
+            raise FitError(
+                f"adapt={self.adapt!r} must be an rf.Adaptation or None (fixed weights)"
+            )
 
     @property
     def name(self) -> str:
@@ -88,23 +99,59 @@ class Auto:
         return getattr(self.components[0], "scale", TSINGHUA_SCALE)
 
     def fit(self, series: pd.Series, shocks: ShockCalendar | None = None) -> AutoResult:
-        """Fit every component on the same data."""
-        pool = AutoResult(self, [c.fit(series, shocks=shocks) for c in self.components])
+        """Fit every component on the same data, then replay them to learn the weights."""
+        fits = [c.fit(series, shocks=shocks) for c in self.components]
         # components that estimate no shock effects (the block bootstrap) use the first
         # estimated ones, so that scenarios move every part of the pool
-        donor = pool.shock_effects()
-        if not len(donor):
-            return pool
-        lend = [f.with_effects(donor) if hasattr(f, "with_effects") else f for f in pool.fits]
-        return AutoResult(self, lend)
+        donor = AutoResult(self, fits).shock_effects()
+        if len(donor):
+            fits = [f.with_effects(donor) if hasattr(f, "with_effects") else f for f in fits]
+        record = replay(fits, series, self.adapt) if self.adapt is not None else None
+        return AutoResult(self, fits, record)
+
+
+def _replay_one(fit: object, history: pd.Series, adapt: Adaptation, seed: list[int]) -> np.ndarray:
+    """Mid-quantiles (m, horizon) of one component replayed on ``history``; NaN on failure."""
+    try:
+        paths = fit.update(history).forecast(
+            adapt.horizon, n_paths=adapt.n_paths, rng=np.random.default_rng(seed)
+        ).paths
+    except RelforecastError:
+        return np.full((adapt.quantiles, adapt.horizon), np.nan)
+    return np.quantile(paths, adapt.levels, axis=0)
+
+
+def replay(
+    fits: Sequence, series: pd.Series, adapt: Adaptation, record: ReplayRecord | None = None
+) -> ReplayRecord:
+    """The replay record of fitted components on ``series`` (see
+    :mod:`relforecast.models.adaptive`), reusing the origins already in ``record``."""
+    last = series.index[-1]
+    wanted = adapt.origins(last)
+    have = set(record.origins) if record is not None else set()
+    new = [o for o in wanted if o not in have and o in series.index]
+    blocks = [
+        np.stack(
+            [
+                _replay_one(f, series.loc[:origin], adapt, [int(origin.ordinal), i, 2718])
+                for i, f in enumerate(fits)
+            ]
+        )
+        for origin in new
+    ]
+    out = record if record is not None else ReplayRecord()
+    if blocks:
+        out = out.extend(new, np.stack(blocks))
+    return out.keep_after(wanted[0]) if wanted else out
 
 
 @dataclass
 class AutoResult(ScenarioForecaster):
-    """Fitted components of an :class:`Auto` pool."""
+    """Fitted components of an :class:`Auto` pool, their replay record and weights."""
 
     spec: Auto
     fits: list
+    record: ReplayRecord | None = None
 
     @property
     def series(self) -> pd.Series:
@@ -116,13 +163,33 @@ class AutoResult(ScenarioForecaster):
         """``auto[<component names>]``."""
         return "auto[" + " + ".join(f.name for f in self.fits) + "]"
 
+    @cached_property
+    def _weighting(self) -> tuple[tuple[float, ...], int]:
+        prior = np.asarray(self.spec.weights)
+        adapt = self.spec.adapt
+        if adapt is None or self.record is None:
+            return tuple(prior), 0
+        a, b, n = self.record.criterion(self._observed)
+        w = learned_weights(a, b, n, prior, adapt.shrink)
+        return tuple(float(v) for v in w), n
+
+    @property
+    def _observed(self) -> pd.Series:
+        # the longest data any component kept: replay outcomes are looked up here
+        return max((f.series for f in self.fits), key=len)
+
+    @property
+    def weights(self) -> tuple[float, ...]:
+        """Share of the paths drawn from each component (learned, or the prior)."""
+        return self._weighting[0]
+
     @property
     def params(self) -> pd.Series:
-        """Parameters of every component, prefixed with its number and name."""
+        """Weights, then the parameters of every component, prefixed with its number and name."""
         labels = self._labels()
         parts = [f.params.add_prefix(f"{a}: ") for f, a in zip(self.fits, labels, strict=True)]
         weights = pd.Series(
-            {f"weight[{a}]": w for a, w in zip(labels, self.spec.weights, strict=True)}
+            {f"weight[{a}]": w for a, w in zip(labels, self.weights, strict=True)}
         )
         return pd.concat([weights, *parts])
 
@@ -132,12 +199,24 @@ class AutoResult(ScenarioForecaster):
 
     @property
     def diagnostics(self) -> list[str]:
-        """Diagnostics of every component, prefixed with its name."""
-        return [f"{f.name}: {d}" for f in self.fits for d in f.diagnostics]
+        """How the weights were set, then the diagnostics of every component."""
+        notes = []
+        if self.spec.adapt is not None:
+            scored = self._weighting[1]
+            notes.append(
+                f"weights learned from {scored} replayed forecast months"
+                if scored
+                else "no replayed forecast could be scored: prior weights used"
+            )
+        return notes + [f"{f.name}: {d}" for f in self.fits for d in f.diagnostics]
 
     def update(self, series: pd.Series) -> AutoResult:
-        """Apply every component's estimates to new data."""
-        return AutoResult(self.spec, [f.update(series) for f in self.fits])
+        """Apply every component's estimates to new data; replay the new origins."""
+        fits = [f.update(series) for f in self.fits]
+        record = self.record
+        if self.spec.adapt is not None:
+            record = replay(self.fits, series, self.spec.adapt, record)
+        return AutoResult(self.spec, fits, record)
 
     @property
     def calendar(self) -> ShockCalendar:
@@ -150,8 +229,8 @@ class AutoResult(ScenarioForecaster):
         return next((t for t in tables if len(t)), tables[0])
 
     def _counts(self, n: int) -> list[int]:
-        counts = np.floor(np.asarray(self.spec.weights) * n).astype(int)
-        counts[0] += n - counts.sum()
+        counts = np.floor(np.asarray(self.weights) * n).astype(int)
+        counts[int(np.argmax(self.weights))] += n - counts.sum()
         return [int(c) for c in counts]
 
     def forecast_scenarios(
@@ -162,12 +241,12 @@ class AutoResult(ScenarioForecaster):
         counts = self._counts(n)
         streams = as_generator(rng).spawn(len(self.fits))
         parts = [
-            f.forecast_scenarios(horizon, scenarios, n_paths=max(c, 1), rng=g)
+            f.forecast_scenarios(horizon, scenarios, n_paths=c, rng=g) if c > 0 else None
             for f, c, g in zip(self.fits, counts, streams, strict=True)
         ]
         out = []
         for j, scenario in enumerate(scenarios):
-            chosen = [p[j] for p, c in zip(parts, counts, strict=True) if c > 0]
+            chosen = [p[j] for p in parts if p is not None]
             paths = np.vstack([fc.paths for fc in chosen])
             first = chosen[0]
             model = self.name + (f" | {scenario.name}" if scenario is not None else "")
@@ -180,7 +259,7 @@ class AutoResult(ScenarioForecaster):
                     model=model,
                     meta={
                         "components": [f.name for f in self.fits],
-                        "weights": list(self.spec.weights),
+                        "weights": list(self.weights),
                     },
                 )
             )

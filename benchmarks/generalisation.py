@@ -1,0 +1,403 @@
+"""Does `auto` generalise to dyads it was not built on?  Leave-one-dyad-out, end to end.
+
+Protocol (issue "Crossing probabilities that hold on dyads the model was not built on"): the
+seven dyads of ../shared/data, quarterly origins 1995-03 … 2024-06 (118 per dyad), horizon 12,
+thresholds -6, -3, 0, 3, components refitted every 12 origins and applied to the new data in
+between (``fit.update``), as ``relforecast backtest --every 3 --refit-every 12`` does.
+
+Stage 1 (``components``, slow, cached in --cache): at every origin, every candidate component
+is fitted (or updated) inside one ``rf.Auto`` whose replay record keeps the longest lookback
+tried; the record's scoring kernels and each component's forecast paths (--paths per
+component) are stored. The baselines (rw-gauss, rw-boot, arima110) are run by
+``rf.backtest`` with the same origins, refit policy and number of paths.
+
+Stage 2 (``lodo``, fast): every candidate configuration of the adaptive pool (component set,
+replay lookback, shrinkage toward equal weights) is scored on the stored paths — the weights
+are computed from the stored replay kernels exactly as ``AutoResult`` computes them. For each
+held-out dyad the configuration with the best criterion on the *other six* is chosen and
+scored on the held-out dyad. Criterion: the mean over the six dyads and the 12 horizons of
+CRPS / (best baseline's CRPS for that dyad and horizon). The table reports per dyad and
+pooled: CRPS@1, CRPS@12, mean CRPS, 50/80 % coverage (quantile intervals and randomised PIT),
+Brier over all thresholds at h = 12, and the reliability bins with counts; against the three
+baselines and the equal-weight pool of the landed `auto`.
+
+Stage 3 (``check``): ``rf.backtest`` of the library's default `auto` on the same protocol, to
+confirm that the library reproduces the chosen configuration's scores.
+
+Run:  python benchmarks/generalisation.py [--stage all|components|lodo|check] [--workers 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import itertools
+import pickle
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import scoringrules as sr
+from _common import require_shared_data
+
+import relforecast as rf
+from relforecast.backtest import QUANTILE_LEVELS, backtest
+from relforecast.evaluation import randomized_pit_coverage
+from relforecast.models.adaptive import Adaptation, criterion, learned_weights
+
+ORIGINS = pd.period_range("1995-03", "2024-06", freq="M")[::3]
+HORIZON = 12
+THRESHOLDS = (-6.0, -3.0, 0.0, 3.0)
+REFIT_EVERY = 12
+MAX_LOOKBACK = 120
+STEP = 3
+CANDIDATES = {
+    "ARIMA(1,1,1)": lambda: rf.ARIMA(order=(1, 1, 1), window=240),
+    "ARIMA(1,1,0)": lambda: rf.ARIMA(order=(1, 1, 0), window=240),
+    "MS momentum": lambda: rf.MarkovSwitching(k_regimes=2, form="diff", momentum=12, window=240),
+    "block(12)": lambda: rf.BlockBootstrap(window=240, block=12),
+    "iid(240)": lambda: rf.BlockBootstrap(window=240, block=1),
+    "block(12) 120": lambda: rf.BlockBootstrap(window=120, block=12),
+    "iid(120)": lambda: rf.BlockBootstrap(window=120, block=1),
+}
+LANDED = ("ARIMA(1,1,1)", "ARIMA(1,1,0)", "MS momentum", "block(12)")
+SETS = {
+    "landed four": LANDED,
+    "landed four + iid(240)": (*LANDED, "iid(240)"),
+    "all seven": tuple(CANDIDATES),
+    "ARIMA(1,1,1) + MS + block + iid": ("ARIMA(1,1,1)", "MS momentum", "block(12)", "iid(240)"),
+    "landed four + 120-month bootstraps": (*LANDED, "block(12) 120", "iid(120)"),
+}
+LOOKBACKS = (36, 60, 120)
+SHRINKS = (0.0, 0.25, 0.5, 0.75, 1.0)
+BASELINES = ("rw-gauss", "rw-boot", "arima110")
+
+
+def dyad_seed(dyad: str) -> int:
+    """A stable integer from the dyad's name (not its position in the file)."""
+    return int.from_bytes(hashlib.sha256(dyad.encode()).digest()[:4], "little")
+
+
+def run_components(task: tuple[str, pd.Series, int]) -> dict:
+    """Stage 1 for one dyad: replay kernels and component paths at every origin."""
+    dyad, series, n_paths = task
+    spec = rf.Auto(
+        components=[make() for make in CANDIDATES.values()],
+        adapt=Adaptation(lookback=MAX_LOOKBACK, step=STEP),
+    )
+    fit = None
+    out = {"origins": [], "paths": [], "kernels": []}
+    for i, origin in enumerate(ORIGINS):
+        history = series.loc[:origin]
+        fit = spec.fit(history) if fit is None or i % REFIT_EVERY == 0 else fit.update(history)
+        A, B, observed = fit.record.kernels(history)
+        record_origins = np.array([o.ordinal for o in fit.record.origins])
+        paths = np.stack(
+            [
+                f.forecast(
+                    HORIZON,
+                    n_paths=n_paths,
+                    rng=np.random.default_rng([dyad_seed(dyad), int(origin.ordinal), c]),
+                ).paths.astype(np.float32)
+                for c, f in enumerate(fit.fits)
+            ]
+        )
+        out["origins"].append(origin)
+        out["paths"].append(paths)
+        out["kernels"].append((record_origins, A, B, observed))
+    out["paths"] = np.stack(out["paths"])  # (origins, components, n_paths, horizon)
+    return out
+
+
+def stage_components(panel: pd.DataFrame, cache: Path, workers: int, n_paths: int) -> None:
+    todo = [d for d in panel.columns if not (cache / f"components_{d}.pkl").is_file()]
+    tasks = [(d, panel[d].dropna(), n_paths) for d in todo]
+    t0 = time.perf_counter()
+    with ProcessPoolExecutor(workers) as pool:
+        for dyad, result in zip(todo, pool.map(run_components, tasks), strict=True):
+            (cache / f"components_{dyad}.pkl").write_bytes(pickle.dumps(result))
+            print(f"components {dyad}: {time.perf_counter() - t0:.0f} s", flush=True)
+    base = cache / "baselines.csv"
+    if not base.is_file():
+        frames = [
+            backtest(
+                panel,
+                name,
+                list(ORIGINS),
+                n_paths=4000,
+                refit_every=REFIT_EVERY,
+                rng=0,
+                workers=workers,
+            )
+            for name in BASELINES
+        ]
+        pd.concat(frames, ignore_index=True).to_csv(base, index=False)
+
+
+# ---------------------------------------------------------------- stage 2: pools from the store
+
+
+def pool_weights(
+    kernels: tuple, members: list[int], lookback: int, shrink: float, origin: pd.Period
+) -> np.ndarray:
+    """The weights ``AutoResult`` would use (same criterion and stacking)."""
+    record_origins, A, B, observed = kernels
+    keep = record_origins >= (origin - lookback).ordinal
+    a, b, scored = criterion(
+        A[keep][:, :, members], B[keep][:, :, members][:, :, :, members], observed[keep]
+    )
+    return learned_weights(a, b, scored, np.full(len(members), 1.0 / len(members)), shrink)
+
+
+def pooled_paths(paths: np.ndarray, members: list[int], weights: np.ndarray) -> np.ndarray:
+    n = paths.shape[1]
+    counts = np.floor(weights * n).astype(int)
+    counts[int(np.argmax(weights))] += n - counts.sum()
+    return np.vstack([paths[m, :c] for m, c in zip(members, counts, strict=True) if c > 0])
+
+
+def forecast_rows(dyad: str, model: str, origin: pd.Period, paths: np.ndarray) -> dict:
+    """Contract quantities of one forecast (arrays over h) plus the published ensemble."""
+    fc = rf.Forecast(paths, pd.period_range(origin + 1, periods=HORIZON, freq="M"))
+    return {
+        "dyad": dyad,
+        "model": model,
+        "origin": origin,
+        "q": np.quantile(paths, QUANTILE_LEVELS, axis=0).T,  # (h, 19)
+        "cross": np.stack([fc.prob_cross_curve(t).to_numpy() for t in THRESHOLDS], axis=1),
+        "rpit50": None,
+        "published": fc.values,
+    }
+
+
+def score_block(store: dict, series: pd.Series, dyad: str, model: str, config) -> pd.DataFrame:
+    """Per (origin, h) scores of one pool configuration on one dyad."""
+    members, lookback, shrink = config
+    rows = []
+    values = series
+    for i, origin in enumerate(store["origins"]):
+        w = pool_weights(store["kernels"][i], members, lookback, shrink, origin)
+        rows.append(forecast_rows(dyad, model, origin, pooled_paths(store["paths"][i], members, w)))
+    return score_rows(rows, values)
+
+
+def score_rows(rows: list[dict], series: pd.Series) -> pd.DataFrame:
+    alpha = np.asarray(QUANTILE_LEVELS)
+    out = []
+    for r in rows:
+        origin = r["origin"]
+        targets = pd.period_range(origin + 1, periods=HORIZON, freq="M")
+        obs = series.reindex(targets).to_numpy(dtype=float)
+        ok = ~np.isnan(obs)
+        if not ok.any():
+            continue
+        q = r["q"]
+        start = float(series.loc[origin])
+        running_min = np.fmin.accumulate(np.where(ok, obs, np.inf))
+        crps = np.asarray(sr.crps_quantile(np.where(ok, obs, 0.0), q, alpha))
+        pub = r["published"]
+        for h in np.flatnonzero(ok):
+            row = {
+                "dyad": r["dyad"],
+                "model": r["model"],
+                "origin": str(origin),
+                "h": h + 1,
+                "crps": crps[h],
+                "in50": q[h, 4] <= obs[h] <= q[h, 14],
+                "in80": q[h, 1] <= obs[h] <= q[h, 17],
+            }
+            if pub is not None:
+                row["rpit50"] = randomized_pit_coverage(pub[:, h], obs[h], 0.5)
+                row["rpit80"] = randomized_pit_coverage(pub[:, h], obs[h], 0.8)
+            for j, t in enumerate(THRESHOLDS):
+                row[f"p_{t:g}"] = r["cross"][h, j] if start >= t else np.nan
+                row[f"e_{t:g}"] = float(running_min[h] < t) if start >= t else np.nan
+            out.append(row)
+    return pd.DataFrame(out)
+
+
+def baseline_rows(frame: pd.DataFrame, dyad: str, model: str) -> list[dict]:
+    part = frame[(frame["dyad"] == dyad) & (frame["model"] == model)]
+    qcols = [f"q{round(100 * q)}" for q in QUANTILE_LEVELS]
+    rows = []
+    for origin, g in part.groupby("origin", sort=True):
+        g = g.sort_values("h")
+        rows.append(
+            {
+                "dyad": dyad,
+                "model": model,
+                "origin": pd.Period(origin, freq="M"),
+                "q": g[qcols].to_numpy(float),
+                "cross": g[[f"cross_{t:g}" for t in THRESHOLDS]].to_numpy(float),
+                "published": None,
+            }
+        )
+    return rows
+
+
+def summarise(scores: pd.DataFrame) -> pd.DataFrame:
+    """CRPS@1, CRPS@12, mean CRPS, coverages at h = 12, Brier over all thresholds at h = 12."""
+    g = scores.groupby("model")
+    at12 = scores[scores["h"] == HORIZON].groupby("model")
+    at1 = scores[scores["h"] == 1].groupby("model")
+    cases = brier_cases(scores[scores["h"] == HORIZON])
+    out = pd.DataFrame(
+        {
+            "crps@1": at1["crps"].mean(),
+            "crps@12": at12["crps"].mean(),
+            "crps_mean": g["crps"].mean(),
+            "cov50@12": at12["in50"].mean(),
+            "cov80@12": at12["in80"].mean(),
+            "rpit50@12": at12["rpit50"].mean() if "rpit50" in scores else np.nan,
+            "rpit80@12": at12["rpit80"].mean() if "rpit80" in scores else np.nan,
+            "brier@12": cases.groupby("model")["sq"].mean(),
+            "events": cases.groupby("model")["event"].sum(),
+            "cases": cases.groupby("model").size(),
+        }
+    )
+    return out
+
+
+def brier_cases(scores: pd.DataFrame) -> pd.DataFrame:
+    parts = []
+    for t in THRESHOLDS:
+        p, e = scores[f"p_{t:g}"], scores[f"e_{t:g}"]
+        live = p.notna()
+        parts.append(
+            pd.DataFrame(
+                {
+                    "model": scores.loc[live, "model"],
+                    "forecast": p[live],
+                    "event": e[live],
+                    "sq": (p[live] - e[live]) ** 2,
+                }
+            )
+        )
+    return pd.concat(parts, ignore_index=True)
+
+
+def reliability(scores: pd.DataFrame) -> pd.DataFrame:
+    cases = brier_cases(scores[scores["h"] == HORIZON])
+    edges = np.array([0.0, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0001])
+    cases["bin"] = pd.cut(cases["forecast"], edges, right=False)
+    return cases.groupby(["model", "bin"], observed=True).agg(
+        forecast=("forecast", "mean"), observed=("event", "mean"), cases=("event", "size")
+    )
+
+
+def relative_crps(scores: pd.DataFrame, best: pd.DataFrame) -> float:
+    """Mean over dyads and horizons of CRPS / best-baseline CRPS."""
+    per = scores.groupby(["dyad", "h"])["crps"].mean()
+    ratio = per / best.reindex(per.index)
+    return float(ratio.groupby(level="dyad").mean().mean())
+
+
+def stage_lodo(panel: pd.DataFrame, cache: Path, out: Path | None) -> None:
+    names = list(CANDIDATES)
+    baselines = pd.read_csv(cache / "baselines.csv", dtype={"origin": str, "target": str})
+    dyads = list(panel.columns)
+    stores = {d: pickle.loads((cache / f"components_{d}.pkl").read_bytes()) for d in dyads}
+    t0 = time.perf_counter()
+    base_scores = pd.concat(
+        [
+            score_rows(baseline_rows(baselines, d, m), panel[d].dropna())
+            for d in dyads
+            for m in BASELINES
+        ],
+        ignore_index=True,
+    )
+    best = base_scores.groupby(["dyad", "h", "model"])["crps"].mean().groupby(["dyad", "h"]).min()
+    configs = {
+        f"{s} | lookback {lb} | shrink {sh:g}": ([names.index(m) for m in SETS[s]], lb, sh)
+        for s, lb, sh in itertools.product(SETS, LOOKBACKS, SHRINKS)
+        if not (sh == 1.0 and lb != LOOKBACKS[0])
+    }
+    scored = {}
+    for label, config in configs.items():
+        scored[label] = pd.concat(
+            [score_block(stores[d], panel[d].dropna(), d, label, config) for d in dyads],
+            ignore_index=True,
+        )
+    print(f"{len(configs)} configurations scored in {time.perf_counter() - t0:.0f} s", flush=True)
+    # leave one dyad out: choose on six, score on the seventh
+    chosen, held = {}, []
+    for d in dyads:
+        train = [x for x in dyads if x != d]
+        crit = {
+            label: relative_crps(s[s["dyad"].isin(train)], best) for label, s in scored.items()
+        }
+        chosen[d] = min(crit, key=crit.get)
+        part = scored[chosen[d]]
+        held.append(part[part["dyad"] == d].assign(model="auto (LODO)"))
+    landed = f"landed four | lookback {LOOKBACKS[0]} | shrink 1"
+    in_sample = {label: relative_crps(s, best) for label, s in scored.items()}
+    overall = min(in_sample, key=in_sample.get)
+    table = pd.concat(
+        [
+            *held,
+            scored[landed].assign(model="landed auto (equal)"),
+            scored[overall].assign(model="auto (chosen on all 7)"),
+            base_scores,
+        ],
+        ignore_index=True,
+    )
+    print("\nchosen configuration per held-out dyad:")
+    for d, label in chosen.items():
+        print(f"  {d:8s} {label}")
+    print(f"chosen on all seven: {overall}")
+    print("\ncriterion (mean CRPS ratio to the best baseline), in-sample over all seven, top 12:")
+    for label in sorted(in_sample, key=in_sample.get)[:12]:
+        print(f"  {in_sample[label]:.4f}  {label}")
+    print(f"  {in_sample[landed]:.4f}  {landed}")
+    print("\npooled (7 dyads):")
+    print(summarise(table).round(4).to_string())
+    print("\nper held-out dyad:")
+    per = table.groupby("dyad").apply(summarise, include_groups=False)
+    print(per.round(4).to_string())
+    print("\nreliability of P(cross) at h = 12, all thresholds:")
+    print(reliability(table).round(3).to_string())
+    if out is not None:
+        table.to_csv(out, index=False)
+
+
+def stage_check(panel: pd.DataFrame, workers: int) -> None:
+    t0 = time.perf_counter()
+    frame = backtest(
+        panel, "auto", list(ORIGINS), n_paths=4000, refit_every=REFIT_EVERY, rng=0,
+        workers=workers, progress=True,
+    )
+    print(f"library auto: {time.perf_counter() - t0:.0f} s")
+    rows = [
+        r
+        for d in panel.columns
+        for r in baseline_rows(frame, d, "auto")
+    ]
+    scores = pd.concat(
+        [score_rows([r for r in rows if r["dyad"] == d], panel[d].dropna()) for d in panel.columns]
+    )
+    print(summarise(scores).round(4).to_string())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--stage", default="all", choices=["all", "components", "lodo", "check"])
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--paths", type=int, default=1000, help="paths per component")
+    parser.add_argument("--cache", default="bt_cache/generalisation")
+    parser.add_argument("--out", default=None, help="write the held-out scores to this CSV")
+    args = parser.parse_args()
+    panel = rf.load_panel(require_shared_data() / "tsinghua_relations_long.csv")
+    cache = Path(args.cache)
+    cache.mkdir(parents=True, exist_ok=True)
+    if args.stage in ("all", "components"):
+        stage_components(panel, cache, args.workers, args.paths)
+    if args.stage in ("all", "lodo"):
+        stage_lodo(panel, cache, Path(args.out) if args.out else None)
+    if args.stage in ("all", "check"):
+        stage_check(panel, args.workers)
+
+
+if __name__ == "__main__":
+    main()
