@@ -401,6 +401,20 @@ def shares_chart(
             )
             ax.set_ylim(0, 1.1 if counts is not None else 1)
             ax.set_ylabel(event_words(lang)["share"])
+        none_cols = [c for c in shares.columns if str(c) in _NONE_WORDS]
+        if none_cols and len(labels) <= 40:  # write "none" in the empty periods' bars
+            empty = shares[none_cols[0]].to_numpy(dtype=float) >= 1.0
+            for p in pos[empty]:
+                xy = (0.5, p) if horizontal else (p, 0.5)
+                ax.text(
+                    *xy,
+                    str(none_cols[0]),
+                    ha="center",
+                    va="center",
+                    fontsize=8,
+                    color="#666666",
+                    rotation=0 if horizontal else 90,
+                )
         if counts is not None:
             n = counts.reindex(shares.index).fillna(0).astype(int).to_numpy()
             for p, k in zip(pos, n, strict=True):

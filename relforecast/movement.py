@@ -27,6 +27,7 @@ _TEXT = {
     "en": {
         "head": "Last {n} months ({first} to {last}): the score went from {a} to {b} ({d}).",
         "flat": "Last {n} months ({first} to {last}): the score stayed at {a}.",
+        "same": "Last {n} months ({first} to {last}): the score started and ended at {a}.",
         "low_high": " Low {low} in {low_when}; high {high} in {high_when}.",
         "turns": " Turning points: {items}.",
         "no_turns": " No turning point: the score moved one way.",
@@ -39,6 +40,7 @@ _TEXT = {
     "zh": {
         "head": "近{n}个月（{first}至{last}），分值由{a}变为{b}（{d}）。",
         "flat": "近{n}个月（{first}至{last}），分值保持在{a}。",
+        "same": "近{n}个月（{first}至{last}），分值起止均为{a}。",
         "low_high": "最低{low}（{low_when}），最高{high}（{high_when}）。",
         "turns": "转折点：{items}。",
         "no_turns": "无转折点：分值单向变动。",
@@ -239,9 +241,12 @@ def _paragraph(lang, n, first, last, values, low, low_spans, high, high_spans, t
     if low == high:
         return w["flat"].format(n=n, first=first, last=last, a=num(values[0]))
     d = values[-1] - values[0]
-    text = w["head"].format(
-        n=n, first=first, last=last, a=num(values[0]), b=num(values[-1]), d=f"{d:+.{decimals}f}"
-    )
+    if num(values[-1]) == num(values[0]):
+        text = w["same"].format(n=n, first=first, last=last, a=num(values[0]))
+    else:
+        text = w["head"].format(
+            n=n, first=first, last=last, a=num(values[0]), b=num(values[-1]), d=f"{d:+.{decimals}f}"
+        )
     text += w["low_high"].format(
         low=num(low), low_when=when(low_spans), high=num(high), high_when=when(high_spans)
     )
