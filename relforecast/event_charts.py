@@ -54,6 +54,11 @@ def guess_lang(texts: Iterable[object]) -> str:
     return "zh" if any(_CJK.search(str(t)) for t in texts) else "en"
 
 
+def _font_lang(lang: str, texts: Iterable[object]) -> str:
+    """The font to draw with: the CJK one for Chinese words or any Chinese label."""
+    return "zh" if lang == "zh" else guess_lang(texts)
+
+
 # ---------------------------------------------------------------------------- window chart
 def window_months(
     index: pd.PeriodIndex,
@@ -195,7 +200,7 @@ def window_chart(
     t = threshold if threshold is not None else (scale.critical if scale is not None else None)
     x = np.arange(len(shown))
     labels = [str(m) for m in shown]
-    with figure_style(lang) as font:
+    with figure_style(_font_lang(lang, [series.name, title])) as font:
         event_ax = None
         if ax is None:
             if events is not None:
@@ -354,15 +359,16 @@ def shares_chart(
     """
     import matplotlib.pyplot as plt
 
+    texts = [*map(str, shares.columns), *map(str, shares.index), title]
     if lang is None:
-        lang = guess_lang([*map(str, shares.columns), *map(str, shares.index), title])
+        lang = guess_lang(texts)
     if horizontal is None:
         horizontal = shares.index.name == "term" or max(len(str(i)) for i in shares.index) > 10
     columns = [str(c) for c in shares.columns]
     grey = _UNCLASSIFIED_WORDS | ({unclassified} if unclassified else set())
     colours = _colours(columns, _NONE_WORDS, grey)
     labels = [str(i) for i in shares.index]
-    with figure_style(lang) as font:
+    with figure_style(_font_lang(lang, texts)) as font:
         if ax is None:
             size = (
                 (9, 0.45 * len(labels) + 1.6) if horizontal else (max(6, 0.3 * len(labels) + 3), 4)
@@ -446,13 +452,13 @@ def terms_chart(
 
     if not panels:
         raise DataError("terms_chart needs at least one table of shares by term")
+    texts = [title, *panels]
+    for table in panels.values():
+        texts += [*map(str, table.columns), *map(str, table.index)]
     if lang is None:
-        texts = [title, *panels]
-        for table in panels.values():
-            texts += [*map(str, table.columns), *map(str, table.index)]
         lang = guess_lang(texts)
     n_terms = max(len(t) for t in panels.values())
-    with figure_style(lang) as font:
+    with figure_style(_font_lang(lang, texts)) as font:
         fig, axes = plt.subplots(
             len(panels),
             1,
@@ -487,7 +493,7 @@ def monthly_chart(
     import matplotlib.pyplot as plt
 
     words = event_words(lang)
-    with figure_style(lang) as font:
+    with figure_style(_font_lang(lang, [title])) as font:
         if ax is None:
             _, ax = plt.subplots(figsize=(10, 3.5))
         x = _parse_months(monthly.index, "event months").to_timestamp()

@@ -4,7 +4,8 @@
 
     relforecast events EVENTS.csv --dyad NAME --by month|year|term [--leaders FILE] --out DIR
         [--terms NAME=START:END,...] [--office NAME] [--venues FILE] [--venue-col COL]
-        [--topic-col COL] [--topic-zh-col COL] [--lang en|zh] [--until YYYY-MM]
+        [--score-col COL] [--topic-col COL] [--topic-zh-col COL] [--lang en|zh]
+        [--since YYYY-MM] [--until YYYY-MM]
         [--chart monthly|shares|window ...] [--scores SCORES.csv] [--window START:END]
         [--months 12]
 
@@ -116,6 +117,12 @@ def _percent(table: pd.DataFrame) -> str:
 )
 @click.option("--venue-col", help="A column of venues to use as they are (without --venues).")
 @click.option(
+    "--score-col",
+    help="Numeric event-score column; without it the impact column (positive/neutral/negative) "
+    "gives +1/0/-1.",
+)
+@click.option("--impact-col", default="impact", show_default=True, help="Impact sign column.")
+@click.option(
     "--topic-col",
     default="event_category_en",
     show_default=True,
@@ -128,6 +135,7 @@ def _percent(table: pd.DataFrame) -> str:
     help="Chinese topic column, used with --lang zh (ignored when the file lacks the default).",
 )
 @click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True)
+@click.option("--since", help="First month of the tables (default: the dyad's first event).")
 @click.option("--until", help="As-of month: no event (or score) after it is used, e.g. 2025-06.")
 @click.option(
     "--chart",
@@ -160,9 +168,12 @@ def events(
     spans: str | None,
     venues_file: str | None,
     venue_col: str | None,
+    score_col: str | None,
+    impact_col: str,
     topic_col: str,
     topic_zh_col: str,
     lang: str,
+    since: str | None,
     until: str | None,
     charts: tuple[str, ...],
     scores_file: str | None,
@@ -194,7 +205,14 @@ def events(
             err=True,
         )
     words = event_words(lang)
-    log = load_events(data, topic_col=topic_col, topic_zh_col=topic_zh_col, venue_col=venue_col)
+    log = load_events(
+        data,
+        score_col=score_col,
+        impact_col=impact_col,
+        topic_col=topic_col,
+        topic_zh_col=topic_zh_col,
+        venue_col=venue_col,
+    )
     first_event = log.for_dyad(dyad)["month"].min()  # also checks the dyad
     if until is not None:
         if to_month(until, "--until") < first_event:
@@ -205,10 +223,12 @@ def events(
     name = log.dyad_label(dyad, lang)
     terms = _terms(log, dyad, leaders_file, spans, office, until) if by == "term" else None
     venues = VenueClasses.from_yaml(venues_file) if venues_file else None
-    options = {"terms": terms, "lang": lang, "until": until}
+    options = {"terms": terms, "lang": lang, "start": since, "until": until}
     writers: dict[str, Callable[[Path], None]] = {}
 
     monthly = log.monthly_scores(dyad)
+    if since is not None:
+        monthly = monthly.loc[to_month(since, "--since") :]
     writers["monthly_scores.csv"] = lambda p: monthly.to_csv(p)
     counts = log.period_counts(dyad, by, **options)
     writers[f"counts_by_{by}.csv"] = lambda p: counts.to_csv(p)
