@@ -264,7 +264,7 @@ def _draw_scores(ax, x, y, scale, t, words, lang, annotate) -> None:
                 fontsize=7,
             )
     ax.set_ylabel(words["score"])
-    ax.legend(loc="upper left", fontsize=8, framealpha=0.9)
+    ax.legend(loc="best", fontsize=8, framealpha=0.9)
 
 
 def _draw_events(ax, x, table: pd.DataFrame, words: dict[str, str]) -> None:
