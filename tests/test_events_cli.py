@@ -201,7 +201,7 @@ def test_japan_counts_per_term_agree_with_a_hand_count(capsys, shared_data, tmp_
     code, _, err = run(
         capsys, "events", events_csv, "--dyad", "Japan", "--by", "term",
         "--leaders", leaders_csv, "--venues", EXAMPLES / "venues_japan.yaml",
-        "--chart", "shares", "--out", tmp_path / "jp",
+        "--chart", "monthly", "--out", tmp_path / "jp",
     )  # fmt: skip
     assert code == 0, err
     counts = pd.read_csv(tmp_path / "jp" / "counts_by_term.csv", index_col=0)
