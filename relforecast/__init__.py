@@ -16,6 +16,7 @@ from relforecast.analogues import analogues
 from relforecast.backtest import backtest
 from relforecast.data import load_panel, load_scores
 from relforecast.evaluation import Evaluation, evaluate
+from relforecast.event_charts import window_chart
 from relforecast.events import EventLog, damped_update, fit_update_rule, load_events
 from relforecast.exceptions import (
     DataError,
@@ -36,10 +37,13 @@ from relforecast.models import (
     MarkovSwitching,
     RandomWalk,
 )
+from relforecast.movement import RecentMovement, recent_movement
 from relforecast.report.outlook import Outlook, RelforecastWarning, outlook
 from relforecast.scale import TSINGHUA_SCALE, Level, Scale
 from relforecast.scenarios import Scenario, compare_scenarios, load_scenarios
 from relforecast.shocks import Shock, ShockCalendar
+from relforecast.terms import Terms
+from relforecast.venues import VenueClasses, load_venue_classes
 
 try:
     __version__ = version("relforecast")
@@ -64,6 +68,7 @@ __all__ = [
     "MarkovSwitching",
     "Outlook",
     "RandomWalk",
+    "RecentMovement",
     "RelforecastError",
     "RelforecastWarning",
     "Scale",
@@ -72,6 +77,8 @@ __all__ = [
     "Shock",
     "ShockCalendar",
     "ShockError",
+    "Terms",
+    "VenueClasses",
     "__version__",
     "analogues",
     "backtest",
@@ -84,5 +91,8 @@ __all__ = [
     "load_panel",
     "load_scenarios",
     "load_scores",
+    "load_venue_classes",
     "outlook",
+    "recent_movement",
+    "window_chart",
 ]

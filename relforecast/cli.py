@@ -19,10 +19,11 @@ import pandas as pd
 from relforecast import __version__
 from relforecast.backtest import backtest as run_backtest
 from relforecast.backtest import make_model
+from relforecast.commands.events import events as events_command
 from relforecast.data import load_panel, load_scores
 from relforecast.datasets import demo, demo_scenarios, demo_shocks
 from relforecast.evaluation import evaluate as run_evaluate
-from relforecast.events import load_events, plot_shares
+from relforecast.events import load_events
 from relforecast.exceptions import RelforecastError
 from relforecast.forecast import Forecast
 from relforecast.report.outlook import RelforecastWarning
@@ -380,48 +381,7 @@ def evaluate(backtest_csv: str, data: str, out: str | None) -> None:
         click.echo(f"wrote tables and figures to {folder}")
 
 
-@cli.command()
-@click.argument("data", type=click.Path(dir_okay=False))
-@click.option("--dyad", required=True, help="Dyad (partner country), e.g. Japan.")
-@click.option("--by", type=click.Choice(["year", "month"]), default="year", show_default=True)
-@click.option("--venue-col", help="Column naming where events happen (for venue shares).")
-@click.option("--out", required=True, type=click.Path(file_okay=False), help="Output folder.")
-def events(data: str, dyad: str, by: str, venue_col: str | None, out: str) -> None:
-    """Event tables and figures for one dyad: monthly scores, topic (and venue) shares."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    log = load_events(data, venue_col=venue_col)
-    folder = Path(out)
-    folder.mkdir(parents=True, exist_ok=True)
-    monthly = log.monthly_scores(dyad)
-    monthly.to_csv(folder / "monthly_scores.csv")
-    written = ["monthly_scores.csv"]
-    fig, ax = plt.subplots(figsize=(10, 3.5))
-    x = monthly.index.to_timestamp()
-    ax.bar(x, monthly["positive"], width=25, color="#1a9850", label="positive")
-    ax.bar(x, monthly["negative"], width=25, color="#d73027", label="negative")
-    ax.set_title(f"{dyad}: monthly event scores")
-    ax.legend(fontsize=8)
-    fig.savefig(folder / "monthly_scores.png", dpi=110, bbox_inches="tight")
-    plt.close(fig)
-    written.append("monthly_scores.png")
-    kinds = [("topic", log.topic_shares)] + ([("venue", log.venue_shares)] if venue_col else [])
-    for what, shares_of in kinds:
-        for sign in ("positive", "negative"):
-            table = shares_of(dyad, sign=sign, by=by)
-            name = f"{what}_shares_{sign}"
-            table.to_csv(folder / f"{name}.csv", float_format="%.4f")
-            ax = plot_shares(table, title=f"{dyad}: {what} shares of {sign} events by {by}")
-            ax.figure.savefig(folder / f"{name}.png", dpi=110, bbox_inches="tight")
-            plt.close(ax.figure)
-            written += [f"{name}.csv", f"{name}.png"]
-    click.echo(
-        f"{dyad}: {int(monthly['count'].sum())} events, {len(monthly)} months; wrote "
-        f"{', '.join(written)} to {folder}"
-    )
+cli.add_command(events_command)
 
 
 def _one_line(exc: BaseException) -> str:

@@ -34,11 +34,16 @@ import pandas as pd
 from scipy.optimize import least_squares
 
 from relforecast.data import _parse_months, dyad_key
+from relforecast.event_shares import category_table, period_counts, shares_from_weights
 from relforecast.exceptions import DataError, FitError
-from relforecast.shocks import ShockCalendar
+from relforecast.shocks import ShockCalendar, to_month
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
+
+    from relforecast._typing import PeriodLike
+    from relforecast.terms import Terms
+    from relforecast.venues import VenueClasses
 
 __all__ = [
     "DEFAULT_IMPACT_SCORES",
@@ -51,11 +56,17 @@ __all__ = [
 ]
 
 DEFAULT_IMPACT_SCORES: dict[str, float] = {"positive": 1.0, "neutral": 0.0, "negative": -1.0}
+_DEFAULT_TOPIC_ZH = "event_category"
+
+
+def _has_values(rows: pd.DataFrame, column: str) -> bool:
+    return column in rows.columns and bool(rows[column].notna().any())
 
 
 @dataclass
 class EventLog:
-    """Events with month, dyad, score, topic, venue and description (``frame`` columns)."""
+    """Events: ``frame`` has columns month, dyad, score, topic, venue and description
+    (``topic_zh`` and the file's other columns when :func:`load_events` read them)."""
 
     frame: pd.DataFrame
 
@@ -113,37 +124,163 @@ class EventLog:
         out["count"] = out["count"].astype(int)
         return out
 
-    def _shares(self, dyad: str, column: str, sign: str, by: str) -> pd.DataFrame:
-        if sign not in ("positive", "negative"):
-            raise DataError(f"sign={sign!r} is not known; use 'positive' or 'negative'")
-        if by not in ("month", "year"):
-            raise DataError(f"by={by!r} is not known; use 'month' or 'year'")
-        rows = self.for_dyad(dyad)
-        if rows[column].isna().all():
-            raise DataError(
-                f"the event log has no {column} values; name the column with "
-                f"{column}_col=... in rf.load_events"
+    def until(self, month: PeriodLike) -> EventLog:
+        """The log as known at ``month`` (the as-of month): later events dropped."""
+        last = to_month(month, "until")
+        return EventLog(self.frame[self.frame["month"] <= last].reset_index(drop=True))
+
+    def dyad_label(self, dyad: str, lang: str = "en") -> str:
+        """The dyad's name for titles: the log's Chinese name (column ``country_cn``) for zh."""
+        if lang == "zh" and "country_cn" in self.frame.columns:
+            names = self.for_dyad(dyad)["country_cn"].dropna()
+            if len(names):
+                return str(names.iloc[0])
+        return dyad
+
+    def _categories(
+        self, rows: pd.DataFrame, what: str, lang: str, venues: VenueClasses | None
+    ) -> tuple[pd.Series, list[str] | None, str | None]:
+        """Category of each row, a fixed column order (venue classes) and the unclassified label."""
+        if what == "topic":
+            column = "topic_zh" if lang == "zh" and _has_values(rows, "topic_zh") else "topic"
+            if not _has_values(rows, column):
+                raise DataError(
+                    "the event log has no topic values; name the column with topic_col=... in "
+                    "rf.load_events (--topic-col on the command line)"
+                )
+            return rows[column], None, None
+        if what != "venue":
+            raise DataError(f"what={what!r} is not known; use 'topic' or 'venue'")
+        if venues is not None:
+            names = venues.label_map(lang)
+            return (
+                venues.classify(rows).map(names),
+                venues.names(lang),
+                venues.unclassified_label(lang),
             )
-        rows = rows[rows["score"] > 0] if sign == "positive" else rows[rows["score"] < 0]
-        period = rows["month"] if by == "month" else rows["month"].dt.year
-        weights = rows["score"].abs()
-        table = (
-            weights.groupby([period, rows[column].fillna("unknown")]).sum().unstack(fill_value=0.0)
-        )
-        table.index.name = by
-        return table.div(table.sum(axis=1), axis=0)
+        if not _has_values(rows, "venue"):
+            raise DataError(
+                "the event log has no venue values; give venues= (a venue-class mapping file, "
+                "see docs/events.md) or name a venue column with venue_col=... in rf.load_events"
+            )
+        return rows["venue"], None, None
 
-    def topic_shares(self, dyad: str, sign: str = "negative", by: str = "year") -> pd.DataFrame:
-        """Share of each topic in the positive or negative events, per month or year.
+    def counts(
+        self,
+        dyad: str,
+        what: str = "topic",
+        sign: str = "negative",
+        by: str = "year",
+        *,
+        terms: Terms | None = None,
+        venues: VenueClasses | None = None,
+        lang: str = "en",
+        start: PeriodLike | None = None,
+        until: PeriodLike | None = None,
+    ) -> pd.DataFrame:
+        """Numbers of events of each topic (``what="topic"``) or venue per period.
 
-        Shares are weighted by |score| and sum to 1 in every period that has such events;
-        periods without any are left out.
+        Same periods and columns as :meth:`shares` without the ``none`` column.
         """
-        return self._shares(dyad, "topic", sign, by)
+        rows = self.for_dyad(dyad)
+        cats, order, unclassified = self._categories(rows, what, lang, venues)
+        return category_table(
+            rows,
+            cats,
+            sign,
+            by,
+            terms=terms,
+            lang=lang,
+            start=start,
+            until=until,
+            order=order,
+            unclassified=unclassified,
+        )[1]
 
-    def venue_shares(self, dyad: str, sign: str = "negative", by: str = "year") -> pd.DataFrame:
-        """Share of each venue (where events originate), as :meth:`topic_shares`."""
-        return self._shares(dyad, "venue", sign, by)
+    def shares(
+        self,
+        dyad: str,
+        what: str = "topic",
+        sign: str = "negative",
+        by: str = "year",
+        *,
+        terms: Terms | None = None,
+        venues: VenueClasses | None = None,
+        lang: str = "en",
+        start: PeriodLike | None = None,
+        until: PeriodLike | None = None,
+    ) -> pd.DataFrame:
+        """Share of each topic or venue in the positive or negative events, per period.
+
+        Parameters
+        ----------
+        dyad : str
+        what : {"topic", "venue"}
+            Topics: the log's topic column (its Chinese column ``topic_zh`` for
+            ``lang="zh"`` when the log has one). Venues: the classes of ``venues`` (a
+            :class:`~relforecast.venues.VenueClasses`), else the log's venue column.
+        sign : {"positive", "negative"}
+        by : {"month", "year", "term"}
+            ``term`` needs ``terms`` (:class:`~relforecast.terms.Terms`).
+        lang : {"en", "zh"}
+            Language of the ``none`` / ``unclassified`` labels, of term and venue names.
+        start, until : str or Period, optional
+            Ends of the span (default: the dyad's first and last event month); ``until`` is the
+            as-of month, no later event is used.
+
+        Returns
+        -------
+        pd.DataFrame
+            Every period of the span (rows) x categories, then ``unclassified`` (when any
+            event has no category, or always for venue classes) and ``none`` (1 for a period
+            without such events). Shares are weighted by ``|score|``; each row sums to 1.
+        """
+        rows = self.for_dyad(dyad)
+        cats, order, unclassified = self._categories(rows, what, lang, venues)
+        weights, _ = category_table(
+            rows,
+            cats,
+            sign,
+            by,
+            terms=terms,
+            lang=lang,
+            start=start,
+            until=until,
+            order=order,
+            unclassified=unclassified,
+        )
+        return shares_from_weights(weights, lang)
+
+    def topic_shares(
+        self, dyad: str, sign: str = "negative", by: str = "year", **options
+    ) -> pd.DataFrame:
+        """Topic shares: :meth:`shares` with ``what="topic"``."""
+        return self.shares(dyad, "topic", sign, by, **options)
+
+    def venue_shares(
+        self, dyad: str, sign: str = "negative", by: str = "year", **options
+    ) -> pd.DataFrame:
+        """Venue shares: :meth:`shares` with ``what="venue"`` (pass ``venues=`` for classes)."""
+        return self.shares(dyad, "venue", sign, by, **options)
+
+    def period_counts(
+        self,
+        dyad: str,
+        by: str = "year",
+        *,
+        terms: Terms | None = None,
+        lang: str = "en",
+        start: PeriodLike | None = None,
+        until: PeriodLike | None = None,
+    ) -> pd.DataFrame:
+        """Numbers of positive, neutral and negative events (and their total) per period.
+
+        Every period of the span is a row; ``attrs["outside"]`` counts the events of the span
+        that fall in no period (between or beside the terms).
+        """
+        return period_counts(
+            self.for_dyad(dyad), by, terms=terms, lang=lang, start=start, until=until
+        )
 
     def regressor(self, dyad: str, index: pd.PeriodIndex, kind: str = "cumulative") -> pd.DataFrame:
         """Event regressors over ``index``.
@@ -195,24 +332,17 @@ class EventLog:
         return cal if shocks is None else shocks + cal
 
 
-def plot_shares(shares: pd.DataFrame, title: str = "", ax: Axes | None = None) -> Axes:
-    """Stacked bars of shares per period (rows) and category (columns)."""
-    import matplotlib.pyplot as plt
+def plot_shares(
+    shares: pd.DataFrame, title: str = "", ax: Axes | None = None, lang: str | None = None
+) -> Axes:
+    """Stacked bars of shares per period; see :func:`relforecast.event_charts.shares_chart`.
 
-    if ax is None:
-        _, ax = plt.subplots(figsize=(9, 4))
-    bottom = np.zeros(len(shares))
-    labels = [str(i) for i in shares.index]
-    cmap = plt.get_cmap("tab20")
-    for j, col in enumerate(shares.columns):
-        ax.bar(labels, shares[col], bottom=bottom, label=str(col), color=cmap(j % 20))
-        bottom += shares[col].to_numpy()
-    ax.set_ylim(0, 1)
-    ax.set_ylabel("share")
-    ax.set_title(title)
-    ax.tick_params(axis="x", rotation=60)
-    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=7)
-    return ax
+    Chinese labels are drawn with the CJK font of ``relforecast.report.fonts`` (``lang=None``
+    chooses it when any label is Chinese).
+    """
+    from relforecast.event_charts import shares_chart
+
+    return shares_chart(shares, title=title, ax=ax, lang=lang)
 
 
 def load_events(
@@ -223,6 +353,7 @@ def load_events(
     score_col: str | None = None,
     impact_col: str | None = "impact",
     topic_col: str | None = "event_category_en",
+    topic_zh_col: str | None = "event_category",
     venue_col: str | None = None,
     description_col: str | None = "event_name",
     impact_scores: Mapping[str, float] = DEFAULT_IMPACT_SCORES,
@@ -230,7 +361,9 @@ def load_events(
     """Read an event log.
 
     The defaults read ``../shared/data/events_712.csv`` as it is (``country_en``,
-    ``event_date``, ``impact``, ``event_category_en``, ``event_name``).
+    ``event_date``, ``impact``, ``event_category_en`` and its Chinese twin ``event_category``,
+    ``event_name``). Every other column of the file is kept in ``EventLog.frame`` under its own
+    name, so venue-class rules can match on ``location``, ``host``, ``visitor``...
 
     Parameters
     ----------
@@ -243,6 +376,10 @@ def load_events(
         Impact sign column (positive / neutral / negative by default).
     topic_col, venue_col, description_col : str, optional
         Optional descriptive columns.
+    topic_zh_col : str, optional
+        Chinese names of the topics, used for ``lang="zh"`` tables and figures. The default
+        ``"event_category"`` is used when the file has it and ignored otherwise; a column named
+        explicitly must exist.
     impact_scores : mapping
         Score of each impact value (case-insensitive).
 
@@ -274,6 +411,13 @@ def load_events(
                 f"{option}={col!r} is not a column of the event log; it has "
                 f"{', '.join(map(str, raw.columns))}"
             )
+    if topic_zh_col == _DEFAULT_TOPIC_ZH and topic_zh_col not in raw.columns:
+        topic_zh_col = None  # the default twin column of events_712.csv; other logs lack it
+    elif topic_zh_col is not None and topic_zh_col not in raw.columns:
+        raise DataError(
+            f"topic_zh_col={topic_zh_col!r} is not a column of the event log; it has "
+            f"{', '.join(map(str, raw.columns))}"
+        )
     if score_col is None and impact_col is None:
         raise DataError("give score_col= (numeric scores) or impact_col= (impact signs)")
     if score_col is not None:
@@ -304,10 +448,14 @@ def load_events(
             "dyad": raw[dyad_col].astype(str).str.strip().to_numpy(),
             "score": score.to_numpy(dtype=float),
             "topic": optional(topic_col).to_numpy(),
+            "topic_zh": optional(topic_zh_col).to_numpy(),
             "venue": optional(venue_col).to_numpy(),
             "description": optional(description_col).to_numpy(),
         }
     )
+    for col in raw.columns:  # the file's other fields, for venue-class rules
+        if str(col) not in frame.columns:
+            frame[str(col)] = optional(col).to_numpy()
     return EventLog(frame.sort_values("month", kind="stable").reset_index(drop=True))
 
 

@@ -32,7 +32,7 @@ from relforecast._typing import SHOCK_KINDS, SHOCK_SHAPES, PathOrFrame, PeriodLi
 from relforecast.data import dyad_key
 from relforecast.exceptions import ShockError
 
-__all__ = ["Shock", "ShockCalendar", "to_month"]
+__all__ = ["Shock", "ShockCalendar", "read_leaders", "to_month"]
 
 
 def to_month(value: PeriodLike | Any, what: str = "date") -> pd.Period:
@@ -193,6 +193,71 @@ def _shock_from_record(record: Mapping[str, Any], where: str) -> Shock:
     return Shock(**clean)
 
 
+_LEADER_COLUMNS = {
+    "国家英文名": "country",
+    "实权职位英文": "office",
+    "领导人姓名英文": "leader",
+    "领导人姓名中文": "leader_zh",
+    "任期开始": "start",
+    "任期结束": "end",
+}
+
+
+def read_leaders(
+    source: PathOrFrame, country: str, *, office: str | None = None
+) -> pd.DataFrame:
+    """The leaders of one country from a leaders table, sorted by the start of their terms.
+
+    Parameters
+    ----------
+    source : path or DataFrame
+        A leaders table such as ``../shared/data/leaders.csv``. Its Chinese headers
+        (国家英文名, 实权职位英文, 领导人姓名英文, 领导人姓名中文, 任期开始, 任期结束) or
+        English ones (country, office, leader, leader_zh, start, end) are recognised.
+    country : str
+        Partner country ("Japan", "US" or "United States"...).
+    office : str, optional
+        Keep only terms of this office (e.g. "Prime Minister"); default all.
+
+    Returns
+    -------
+    pd.DataFrame
+        The table's rows for ``country`` with English column names, plus ``term_start``
+        (the monthly Period the term began), sorted by it.
+    """
+    if isinstance(source, pd.DataFrame):
+        frame = source
+    else:
+        path = Path(source)
+        if not path.is_file():
+            raise ShockError(f"leaders file {str(path)!r} does not exist; check the path")
+        frame = pd.read_csv(path, encoding="utf-8-sig")
+    frame = frame.rename(columns=_LEADER_COLUMNS)
+    need = {"country", "leader", "start"}
+    if not need <= set(frame.columns):
+        raise ShockError(
+            f"leaders table lacks columns {sorted(need - set(frame.columns))}; "
+            f"it has {list(frame.columns)}"
+        )
+    key = dyad_key(country)
+    rows = frame[frame["country"].map(dyad_key) == key]
+    if rows.empty:
+        known = ", ".join(sorted(frame["country"].astype(str).unique()))
+        raise ShockError(f"no leaders for country {country!r}; the table has: {known}")
+    if office is not None:
+        if "office" not in rows.columns:
+            raise ShockError("the leaders table has no office column; drop office=")
+        offices = rows["office"].astype(str)
+        rows = rows[offices.str.lower() == office.lower()]
+        if rows.empty:
+            raise ShockError(
+                f"no {office!r} terms for {country!r}; offices present: "
+                f"{', '.join(sorted(offices.unique()))}"
+            )
+    rows = rows.assign(term_start=[to_month(v, "term start") for v in rows["start"]])
+    return rows.sort_values("term_start", kind="stable")
+
+
 class ShockCalendar:
     """An ordered collection of shocks that builds dummy matrices.
 
@@ -302,42 +367,7 @@ class ShockCalendar:
         include_first : bool, default True
             Keep the first listed term (whose start may be the table's horizon, not a change).
         """
-        frame = (
-            source
-            if isinstance(source, pd.DataFrame)
-            else pd.read_csv(source, encoding="utf-8-sig")
-        )
-        rename = {
-            "国家英文名": "country",
-            "实权职位英文": "office",
-            "领导人姓名英文": "leader",
-            "任期开始": "start",
-            "任期结束": "end",
-        }
-        frame = frame.rename(columns=rename)
-        need = {"country", "leader", "start"}
-        if not need <= set(frame.columns):
-            raise ShockError(
-                f"leaders table lacks columns {sorted(need - set(frame.columns))}; "
-                f"it has {list(frame.columns)}"
-            )
-        key = dyad_key(country)
-        rows = frame[frame["country"].map(dyad_key) == key]
-        if rows.empty:
-            known = ", ".join(sorted(frame["country"].astype(str).unique()))
-            raise ShockError(f"no leaders for country {country!r}; the table has: {known}")
-        if office is not None:
-            if "office" not in rows.columns:
-                raise ShockError("the leaders table has no office column; drop office=")
-            offices = rows["office"].astype(str)
-            rows = rows[offices.str.lower() == office.lower()]
-            if rows.empty:
-                raise ShockError(
-                    f"no {office!r} terms for {country!r}; offices present: "
-                    f"{', '.join(sorted(offices.unique()))}"
-                )
-        rows = rows.assign(term_start=[to_month(v, "term start") for v in rows["start"]])
-        rows = rows.sort_values("term_start")
+        rows = read_leaders(source, country, office=office)
         if not include_first:
             rows = rows.iloc[1:]
         if since is not None:

@@ -39,11 +39,22 @@ def test_shares_sum_to_one(events_csv, sign, by):
         assert len(shares) > 0
         np.testing.assert_allclose(shares.sum(axis=1), 1.0)
     raw = pd.read_csv(events_csv, encoding="utf-8-sig")
-    japan = raw[(raw["country_en"] == "Japan") & (raw["impact"] == sign)]
-    period = japan["event_date"].str[:4].astype(int) if by == "year" else japan["event_date"]
-    direct = pd.crosstab(period, japan["event_category_en"], normalize="index")
+    japan = raw[raw["country_en"] == "Japan"]
+    signed = japan[japan["impact"] == sign]
+    period = signed["event_date"].str[:4].astype(int) if by == "year" else signed["event_date"]
+    direct = pd.crosstab(period, signed["event_category_en"], normalize="index")
     topic = log.topic_shares("Japan", sign, by)
-    np.testing.assert_allclose(topic.to_numpy(), direct.to_numpy())
+    # every period from the first to the last Japan event is a row
+    first, last = japan["event_date"].min(), japan["event_date"].max()
+    if by == "year":
+        assert list(topic.index) == list(range(int(first[:4]), int(last[:4]) + 1))
+    else:
+        assert len(topic) == len(pd.period_range(first, last, freq="M"))
+    keys = topic.index.astype(str) if by == "month" else topic.index
+    with_events = topic[keys.isin(direct.index.astype(str) if by == "month" else direct.index)]
+    np.testing.assert_allclose(with_events[direct.columns].to_numpy(), direct.to_numpy())
+    assert (with_events["none"] == 0).all()
+    assert (topic.drop(with_events.index)["none"] == 1).all()  # periods without such events
 
 
 def test_bad_event_inputs(events_csv, tmp_path):

@@ -11,7 +11,14 @@ Use :func:`figure_style` as a context manager around any drawing::
     with figure_style("zh") as font:
         fig, ax = plt.subplots()
         ...
+        pin_fonts(fig, font)   # when the figure may be saved after the context ends
     font.name     # e.g. "Noto Sans CJK SC" (None for English: matplotlib's default)
+
+matplotlib resolves a text's generic family ("sans-serif") when the figure is *drawn*, with the
+rcParams of that moment: a figure built inside the context but saved outside it would draw its
+Chinese text with the default font (boxes). :func:`pin_fonts` writes the chosen family into
+every text object of the figure (and into the tick-label settings), so the figure keeps its font
+wherever it is saved.
 """
 
 from __future__ import annotations
@@ -21,7 +28,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["FontChoice", "cjk_font", "figure_style"]
+__all__ = ["FontChoice", "cjk_font", "figure_style", "pin_fonts"]
 
 # Family-name preferences, most preferred first (lower-case substrings).
 _PREFERENCE = (
@@ -133,3 +140,21 @@ def figure_style(lang: str = "en") -> Iterator[FontChoice]:
     }
     with matplotlib.rc_context(rc):
         yield font
+
+
+def pin_fonts(artist: object, font: FontChoice) -> None:
+    """Give every text of ``artist`` (a Figure or an Axes) the family of ``font`` explicitly.
+
+    See the module docstring for why. Does nothing for ``font.name is None`` (matplotlib's
+    default font).
+    """
+    from matplotlib.axes import Axes
+    from matplotlib.text import Text
+
+    if font.name is None:
+        return
+    family = [font.name, "DejaVu Sans"]
+    for text in artist.findobj(Text):
+        text.set_fontfamily(family)
+    for ax in [artist] if isinstance(artist, Axes) else artist.get_axes():
+        ax.tick_params(which="both", labelfontfamily=family)

@@ -1,0 +1,260 @@
+"""The "recent movement" paragraph of an outlook: the last months' low, high and turning points.
+
+The score is sticky (most months repeat the previous value), so turning points are found on
+*plateaus*: runs of consecutive months with the same published value (compared at
+``decimals`` places, 0.1 on the Tsinghua scale). A plateau higher than the plateaus on both
+sides is a peak, lower than both a trough; the window's first and last plateaus are not turning
+points (their other side is not in view). The low and the high are reported with every month
+they were reached, consecutive months written as one span ("2025-03 to 2025-04").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from relforecast.data import _parse_months
+from relforecast.event_labels import event_words
+from relforecast.exceptions import DataError
+from relforecast.shocks import to_month
+
+__all__ = ["RecentMovement", "TurningPoint", "recent_movement"]
+
+_TEXT = {
+    "en": {
+        "head": "Last {n} months ({first} to {last}): the score went from {a} to {b} ({d}).",
+        "flat": "Last {n} months ({first} to {last}): the score stayed at {a}.",
+        "same": "Last {n} months ({first} to {last}): the score started and ended at {a}.",
+        "low_high": " Low {low} in {low_when}; high {high} in {high_when}.",
+        "turns": " Turning points: {items}.",
+        "no_turns": " No turning point: the score moved one way.",
+        "peak": "peak {v} in {when}",
+        "trough": "trough {v} in {when}",
+        "span": "{a} to {b}",
+        "and": " and ",
+        "sep": ", ",
+    },
+    "zh": {
+        "head": "近{n}个月（{first}至{last}），分值由{a}变为{b}（{d}）。",
+        "flat": "近{n}个月（{first}至{last}），分值保持在{a}。",
+        "same": "近{n}个月（{first}至{last}），分值起止均为{a}。",
+        "low_high": "最低{low}（{low_when}），最高{high}（{high_when}）。",
+        "turns": "转折点：{items}。",
+        "no_turns": "无转折点：分值单向变动。",
+        "peak": "{when}高点{v}",
+        "trough": "{when}低点{v}",
+        "span": "{a}至{b}",
+        "and": "、",
+        "sep": "，",
+    },
+}
+
+
+@dataclass(frozen=True)
+class TurningPoint:
+    """A peak or trough plateau: its value and its first and last month."""
+
+    kind: str
+    value: float
+    start: pd.Period
+    end: pd.Period
+
+
+@dataclass(frozen=True)
+class RecentMovement:
+    """The last months' movement of a score, with its paragraph in ``text``.
+
+    Attributes
+    ----------
+    first, last : Period
+        The months covered.
+    start_value, end_value, change : float
+        Score in the first and last month, and their difference.
+    low, high : float
+        Lowest and highest score.
+    low_months, high_months : tuple of (Period, Period)
+        Every span of consecutive months at the low (high).
+    turning_points : tuple of TurningPoint
+        Peaks and troughs in time order.
+    text : str
+        The paragraph, in ``lang``.
+    lang : str
+    """
+
+    first: pd.Period
+    last: pd.Period
+    start_value: float
+    end_value: float
+    change: float
+    low: float
+    low_months: tuple[tuple[pd.Period, pd.Period], ...]
+    high: float
+    high_months: tuple[tuple[pd.Period, pd.Period], ...]
+    turning_points: tuple[TurningPoint, ...]
+    text: str
+    lang: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain form (months as ``YYYY-MM``) for JSON."""
+
+        def spans(items):
+            return [[str(a), str(b)] for a, b in items]
+
+        return {
+            "first": str(self.first),
+            "last": str(self.last),
+            "start_value": self.start_value,
+            "end_value": self.end_value,
+            "change": self.change,
+            "low": self.low,
+            "low_months": spans(self.low_months),
+            "high": self.high,
+            "high_months": spans(self.high_months),
+            "turning_points": [
+                {"kind": t.kind, "value": t.value, "start": str(t.start), "end": str(t.end)}
+                for t in self.turning_points
+            ],
+            "text": self.text,
+            "lang": self.lang,
+        }
+
+
+def _plateaus(values: np.ndarray) -> list[tuple[int, int]]:
+    """(first, last) positions of the runs of equal values."""
+    runs, begin = [], 0
+    for i in range(1, len(values) + 1):
+        if i == len(values) or values[i] != values[begin]:
+            runs.append((begin, i - 1))
+            begin = i
+    return runs
+
+
+def _spans(months: pd.PeriodIndex, mask: np.ndarray) -> tuple[tuple[pd.Period, pd.Period], ...]:
+    out, i = [], 0
+    while i < len(mask):
+        if mask[i]:
+            j = i
+            while j + 1 < len(mask) and mask[j + 1]:
+                j += 1
+            out.append((months[i], months[j]))
+            i = j + 1
+        else:
+            i += 1
+    return tuple(out)
+
+
+def recent_movement(
+    series: pd.Series,
+    months: int = 12,
+    lang: str = "en",
+    *,
+    until: str | pd.Period | None = None,
+    decimals: int = 1,
+) -> RecentMovement:
+    """The last ``months`` months of ``series``: low, high and turning points, with a paragraph.
+
+    Parameters
+    ----------
+    series : pd.Series
+        Monthly scores on a PeriodIndex, without gaps.
+    months : int, default 12
+    lang : {"en", "zh"}
+    until : str or Period, optional
+        As-of month: the window ends there and nothing later is used.
+    decimals : int, default 1
+        Places at which values are compared and written (0.1 on the Tsinghua scale).
+
+    Returns
+    -------
+    RecentMovement
+        ``.text`` is the paragraph; the other fields hold the same facts as data.
+
+    Examples
+    --------
+    >>> import relforecast as rf
+    >>> rf.recent_movement(rf.datasets.demo(), 12).text      # doctest: +SKIP
+    """
+    event_words(lang)  # checks lang
+    if months < 2:
+        raise DataError(f"months={months}: a movement needs at least 2 months")
+    index = _parse_months(series.index, "score months")
+    scores = pd.Series(series.to_numpy(dtype=float), index=index).sort_index()
+    if until is not None:
+        scores = scores.loc[: to_month(until, "until")]
+    window = scores.iloc[-months:]
+    if len(window) < 2:
+        raise DataError(f"the series has {len(window)} month(s) up to the as-of month; need 2")
+    if window.isna().any():
+        gaps = ", ".join(str(m) for m in window.index[window.isna()])
+        raise DataError(f"no score for {gaps}; fill the series (load_scores fill=...) first")
+    expected = pd.period_range(window.index[0], window.index[-1], freq="M")
+    if len(expected) != len(window):
+        raise DataError(
+            f"months are missing between {window.index[0]} and {window.index[-1]}; "
+            "the series must be monthly without gaps"
+        )
+    values = np.round(window.to_numpy(), decimals)
+    mi = window.index
+    runs = _plateaus(values)
+    turns = []
+    for k in range(1, len(runs) - 1):
+        v = values[runs[k][0]]
+        before, after = values[runs[k - 1][0]], values[runs[k + 1][0]]
+        kind = (
+            "peak" if v > before and v > after else "trough" if v < before and v < after else None
+        )
+        if kind:
+            turns.append(TurningPoint(kind, float(v), mi[runs[k][0]], mi[runs[k][1]]))
+    low, high = float(values.min()), float(values.max())
+    low_spans, high_spans = _spans(mi, values == low), _spans(mi, values == high)
+    text = _paragraph(
+        lang, len(window), mi[0], mi[-1], values, low, low_spans, high, high_spans, turns, decimals
+    )
+    return RecentMovement(
+        first=mi[0],
+        last=mi[-1],
+        start_value=float(values[0]),
+        end_value=float(values[-1]),
+        change=float(np.round(values[-1] - values[0], decimals)),
+        low=low,
+        low_months=low_spans,
+        high=high,
+        high_months=high_spans,
+        turning_points=tuple(turns),
+        text=text,
+        lang=lang,
+    )
+
+
+def _paragraph(lang, n, first, last, values, low, low_spans, high, high_spans, turns, decimals):
+    w = _TEXT[lang]
+
+    def num(v: float) -> str:
+        return f"{v:.{decimals}f}"
+
+    def when(spans) -> str:
+        return w["and"].join(str(a) if a == b else w["span"].format(a=a, b=b) for a, b in spans)
+
+    if low == high:
+        return w["flat"].format(n=n, first=first, last=last, a=num(values[0]))
+    d = values[-1] - values[0]
+    if num(values[-1]) == num(values[0]):
+        text = w["same"].format(n=n, first=first, last=last, a=num(values[0]))
+    else:
+        text = w["head"].format(
+            n=n, first=first, last=last, a=num(values[0]), b=num(values[-1]), d=f"{d:+.{decimals}f}"
+        )
+    text += w["low_high"].format(
+        low=num(low), low_when=when(low_spans), high=num(high), high_when=when(high_spans)
+    )
+    if turns:
+        items = w["sep"].join(
+            w[t.kind].format(v=num(t.value), when=when([(t.start, t.end)])) for t in turns
+        )
+        text += w["turns"].format(items=items)
+    else:
+        text += w["no_turns"]
+    return text

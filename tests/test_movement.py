@@ -1,0 +1,75 @@
+"""The recent-movement paragraph: low, high, turning points on series with known answers."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import relforecast as rf
+
+from .conftest import monthly
+
+# 2024-01 .. 2024-12. Plateaus: -5.0 (Jan-Feb), -5.2 (Mar-Apr), -5.6 (May) trough,
+# -5.3 (Jun-Jul) peak, -5.4 (Aug) trough, -4.9 (Sep-Oct) peak, -5.1 (Nov-Dec).
+VALUES = [-5.0, -5.0, -5.2, -5.2, -5.6, -5.3, -5.3, -5.4, -4.9, -4.9, -5.1, -5.1]
+
+
+def p(month: str) -> pd.Period:
+    return pd.Period(month, "M")
+
+
+def test_known_low_high_and_turning_points():
+    m = rf.recent_movement(monthly(VALUES, start="2024-01"), 12)
+    assert (m.first, m.last) == (p("2024-01"), p("2024-12"))
+    assert m.start_value == -5.0 and m.end_value == -5.1 and m.change == pytest.approx(-0.1)
+    assert m.low == -5.6 and m.low_months == ((p("2024-05"), p("2024-05")),)
+    assert m.high == -4.9 and m.high_months == ((p("2024-09"), p("2024-10")),)
+    turns = [(t.kind, t.value, str(t.start), str(t.end)) for t in m.turning_points]
+    assert turns == [
+        ("trough", -5.6, "2024-05", "2024-05"),
+        ("peak", -5.3, "2024-06", "2024-07"),
+        ("trough", -5.4, "2024-08", "2024-08"),
+        ("peak", -4.9, "2024-09", "2024-10"),
+    ]
+    assert m.text == (
+        "Last 12 months (2024-01 to 2024-12): the score went from -5.0 to -5.1 (-0.1). "
+        "Low -5.6 in 2024-05; high -4.9 in 2024-09 to 2024-10. Turning points: trough -5.6 "
+        "in 2024-05, peak -5.3 in 2024-06 to 2024-07, trough -5.4 in 2024-08, peak -4.9 in "
+        "2024-09 to 2024-10."
+    )
+    zh = rf.recent_movement(monthly(VALUES, start="2024-01"), 12, lang="zh")
+    assert zh.text.startswith("近12个月（2024-01至2024-12），分值由-5.0变为-5.1（-0.1）。")
+    assert "最低-5.6（2024-05）" in zh.text and "2024-09至2024-10高点-4.9" in zh.text
+    assert zh.to_dict()["turning_points"] == m.to_dict()["turning_points"]
+
+
+def test_as_of_month_hides_later_months():
+    later = [*VALUES, -6.5, -7.0]  # a new low after the as-of month
+    s = monthly(later, start="2024-01")
+    cut = rf.recent_movement(s, 12, until="2024-12")
+    assert cut.to_dict() == rf.recent_movement(monthly(VALUES, start="2024-01"), 12).to_dict()
+    assert "-6.5" not in cut.text and "2025" not in cut.text
+    full = rf.recent_movement(s, 12)
+    assert full.low == -7.0 and full.last == p("2025-02")
+
+
+def test_flat_and_monotone_windows():
+    flat = rf.recent_movement(monthly([-5.5] * 12), 12)
+    assert flat.turning_points == () and "stayed at -5.5" in flat.text
+    assert flat.low_months == ((flat.first, flat.last),)
+    down = rf.recent_movement(monthly(np.round(np.linspace(-3, -5, 12), 1)), 12)
+    assert down.turning_points == () and "No turning point" in down.text
+    same = rf.recent_movement(monthly([-6.0, -5.8, -6.0]), 3)
+    assert "started and ended at -6.0" in same.text
+    assert [t.kind for t in same.turning_points] == ["peak"]
+
+
+def test_bad_inputs():
+    s = monthly(VALUES)
+    with pytest.raises(rf.DataError, match="at least 2 months"):
+        rf.recent_movement(s, 1)
+    gap = s.copy()
+    gap.iloc[5] = np.nan
+    with pytest.raises(rf.DataError, match="no score for"):
+        rf.recent_movement(gap, 12)
+    with pytest.raises(rf.DataError, match="lang='fr'"):
+        rf.recent_movement(s, 12, lang="fr")
