@@ -51,7 +51,7 @@ class Adaptation:
 
     Parameters
     ----------
-    lookback : int, default 60
+    lookback : int, default 24
         Months before the end of the data in which replay origins lie.
     step : int, default 3
         Months between replay origins.
@@ -61,17 +61,17 @@ class Adaptation:
         Paths per replayed forecast.
     quantiles : int, default 40
         Mid-quantiles kept per replayed month (the forecast's representation in the scores).
-    shrink : float, default 0.5
+    shrink : float, default 0.25
         Weight of the prior weights in the final weights (0: stacking weights alone, 1: the
         prior alone).
     """
 
-    lookback: int = 60
+    lookback: int = 24
     step: int = 3
     horizon: int = 12
     n_paths: int = 200
     quantiles: int = 40
-    shrink: float = 0.5
+    shrink: float = 0.25
 
     def __post_init__(self) -> None:
         for name in ("lookback", "step", "horizon", "n_paths", "quantiles"):

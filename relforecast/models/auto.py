@@ -1,22 +1,24 @@
-"""``auto``: an equal-weight linear pool of four model families.
+"""``auto``: a linear pool of six models whose weights follow their skill on the series.
 
-The families err differently. ARIMA(1,1,1) carries damped momentum over many months: with an
-AR coefficient near 1 and an MA coefficient near -1 it reproduces the long, weak
-autocorrelation of monthly changes that these series show (the variance of a 12-month change is
-1.2-2.7 times twelve monthly variances on the shared dyads). ARIMA(1,1,0) keeps one month of
-momentum; the regime-switching model captures calm and turbulent spells and, through its
-momentum term, that a relation on the move keeps moving the way it has over the past year; the
-block bootstrap
-replays past episodes — long runs of deterioration and the jumps that Gaussian models make too
-rare. A mixture of their paths (a *linear pool*) is wider where they disagree and is typically
-better calibrated than any of them. ``Auto`` fits all on the same data (the last 240 months)
-and draws ``weights[i] * n_paths`` of its paths from component ``i``; the weights are equal by
-default — no weight is tuned to the data.
+The families err differently. ARIMA(1,1,1) carries damped momentum over many months (an AR
+coefficient near 1 with an MA coefficient near -1 reproduces the long, weak autocorrelation
+of monthly changes); ARIMA(1,1,0) keeps one month of momentum; the regime-switching model
+captures calm and turbulent spells and, through its momentum term, that a relation on the
+move keeps moving the way it has over the past year; the block bootstraps replay past
+episodes — runs of deterioration, jumps, and the long unchanged spells of a sticky series —
+from the last 240 or the last 120 months; the bootstrap of single months of the last 120
+months keeps the point mass at "unchanged" that a sticky series shows a month ahead.
 
-The ARIMA member has a fixed order rather than ``order="auto"``: AICc chooses orders for
-one-step fit, and on the evaluation protocol the automatic choice forecast a year ahead worse
-than ARIMA(1,1,1) — the order it picks most often (docs/evaluation.md). Measured results are in
-docs/validation.md.
+A mixture of their paths (a *linear pool*) is wider where they disagree. How much each
+contributes is learned from the series itself (:mod:`relforecast.models.adaptive`): every
+component is replayed at origins over the last two years of the data, and the weights are
+those whose pooled replayed forecasts have the lowest CRPS, shrunk a quarter of the way
+toward equal weights. A calm series thus gets most of its paths from the components that
+forecast it well when calm; a volatile one from those that kept up with its moves. Nothing
+after the end of the data is used.
+
+The components, the replay lookback and the shrinkage were chosen by leave-one-dyad-out
+evaluation on the shared dyads (``benchmarks/generalisation.py``; docs/evaluation.md).
 """
 
 from __future__ import annotations
@@ -48,7 +50,10 @@ def _default_components() -> tuple:
         ARIMA(order=(1, 1, 0), window=240),
         MarkovSwitching(k_regimes=2, form="diff", momentum=12, window=240),
         BlockBootstrap(window=240, block=12),
+        BlockBootstrap(window=120, block=12),
+        BlockBootstrap(window=120, block=1),
     )
+
 
 
 @dataclass(frozen=True)
@@ -59,8 +64,9 @@ class Auto:
     ----------
     components : sequence of model specifications
         Default: ``ARIMA(order=(1, 1, 1), window=240)``, ``ARIMA(order=(1, 1, 0), window=240)``,
-        ``MarkovSwitching(k_regimes=2, form="diff", momentum=12, window=240)`` and
-        ``BlockBootstrap(window=240, block=12)``.
+        ``MarkovSwitching(k_regimes=2, form="diff", momentum=12, window=240)``,
+        ``BlockBootstrap(window=240, block=12)``, ``BlockBootstrap(window=120, block=12)`` and
+        ``BlockBootstrap(window=120, block=1)``.
     weights : sequence of float, optional
         Prior share of the paths drawn from each component (default equal). Without
         adaptation these are the weights used.

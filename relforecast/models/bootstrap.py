@@ -68,7 +68,8 @@ class BlockBootstrap:
     @property
     def name(self) -> str:
         """Short label."""
-        return f"block-bootstrap({self.block:g}{'' if self.drift else ', centred'})"
+        window = "" if self.window == 240 else f", {self.window} months"
+        return f"block-bootstrap({self.block:g}{window}{'' if self.drift else ', centred'})"
 
     def fit(self, series: pd.Series, shocks: ShockCalendar | None = None) -> BlockBootstrapResult:
         """Keep the last ``window`` monthly changes of the transformed score."""
