@@ -12,7 +12,8 @@ component) are stored. The baselines (rw-gauss, rw-boot, arima110) are run by
 ``rf.backtest`` with the same origins, refit policy and number of paths.
 
 Stage 2 (``lodo``, fast): every candidate configuration of the adaptive pool (component set,
-replay lookback, shrinkage toward equal weights) is scored on the stored paths — the weights
+replay lookback, shrinkage toward equal weights; with --spreads also spread factors ramping
+over the horizon, chosen second) is scored on the stored paths — the weights
 are computed from the stored replay kernels exactly as ``AutoResult`` computes them. For each
 held-out dyad the configuration with the best criterion on the *other six* is chosen and
 scored on the held-out dyad. Criterion: the mean over the six dyads and the 12 horizons of
@@ -337,7 +338,7 @@ def relative_crps(crps: dict[str, np.ndarray], best: pd.Series) -> float:
     return float(np.mean(ratios))
 
 
-def stage_lodo(panel: pd.DataFrame, cache: Path, out: Path | None) -> None:
+def stage_lodo(panel: pd.DataFrame, cache: Path, out: Path | None, spreads: bool) -> None:
     names = list(CANDIDATES)
     baselines = pd.read_csv(cache / "baselines.csv", dtype={"origin": str, "target": str})
     dyads = [d for d in panel.columns if (cache / f"components_{d}.pkl").is_file()]
@@ -395,10 +396,12 @@ def stage_lodo(panel: pd.DataFrame, cache: Path, out: Path | None) -> None:
     for d in dyads:
         train = [x for x in dyads if x != d]
         base_label = choose(crps, train)
-        label = choose(spread_variants(base_label), train)
+        label = choose(spread_variants(base_label), train) if spreads else base_label
         chosen[d] = label
         members, lookback, shrink, _ = configs[base_label]
-        spread = tuple(float(v) for v in label.rsplit("spread ", 1)[1].split("-"))
+        spread = (1.0, 1.0)
+        if spreads:
+            spread = tuple(float(v) for v in label.rsplit("spread ", 1)[1].split("-"))
         config = (members, lookback, shrink, spread)
         held.append(score_block(stores[d], panel[d].dropna(), d, "auto (LODO)", config))
     in_sample = {label: relative_crps(c, best) for label, c in crps.items()}
@@ -427,10 +430,10 @@ def stage_lodo(panel: pd.DataFrame, cache: Path, out: Path | None) -> None:
     for label in sorted(in_sample, key=in_sample.get)[:12]:
         print(f"  {in_sample[label]:.4f}  {label}")
     print(f"  {in_sample[landed]:.4f}  {landed}")
-    spreads = spread_variants(overall)
-    print("\nspread factors on top of the configuration chosen on all (in-sample criterion):")
-    for label, c in spreads.items():
-        print(f"  {relative_crps(c, best):.4f}  {label}")
+    if spreads:
+        print("\nspread factors on top of the configuration chosen on all (in-sample criterion):")
+        for label, c in spread_variants(overall).items():
+            print(f"  {relative_crps(c, best):.4f}  {label}")
     print("\npooled:")
     print(summarise(full).round(4).to_string())
     print("\nper held-out dyad:")
@@ -467,6 +470,11 @@ def main() -> None:
     parser.add_argument("--paths", type=int, default=1000, help="paths per component")
     parser.add_argument("--cache", default="bt_cache/generalisation")
     parser.add_argument("--out", default=None, help="write the held-out scores to this CSV")
+    parser.add_argument(
+        "--spreads",
+        action="store_true",
+        help="also choose spread factors (ramping over the horizon) by leave-one-dyad-out",
+    )
     args = parser.parse_args()
     panel = rf.load_panel(require_shared_data() / "tsinghua_relations_long.csv")
     cache = Path(args.cache)
@@ -474,7 +482,7 @@ def main() -> None:
     if args.stage in ("all", "components"):
         stage_components(panel, cache, args.workers, args.paths)
     if args.stage in ("all", "lodo"):
-        stage_lodo(panel, cache, Path(args.out) if args.out else None)
+        stage_lodo(panel, cache, Path(args.out) if args.out else None, args.spreads)
     if args.stage in ("all", "check"):
         stage_check(panel, args.workers)
 
