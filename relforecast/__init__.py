@@ -29,6 +29,7 @@ from relforecast.exceptions import (
 from relforecast.forecast import Forecast
 from relforecast.models import (
     ARIMA,
+    Adaptation,
     ARIMAResult,
     Auto,
     BlockBootstrap,
@@ -54,6 +55,7 @@ __all__ = [
     "ARIMA",
     "TSINGHUA_SCALE",
     "ARIMAResult",
+    "Adaptation",
     "Auto",
     "BlockBootstrap",
     "Calibrated",

@@ -1,5 +1,6 @@
 """Model families: one module each. ``base`` holds the shared protocol and plumbing."""
 
+from relforecast.models.adaptive import Adaptation
 from relforecast.models.arima import ARIMA, ARIMAResult
 from relforecast.models.auto import Auto, AutoResult
 from relforecast.models.base import FittedModel, Model
@@ -11,6 +12,7 @@ from relforecast.models.naive import RandomWalk, RandomWalkResult
 __all__ = [
     "ARIMA",
     "ARIMAResult",
+    "Adaptation",
     "Auto",
     "AutoResult",
     "BlockBootstrap",
