@@ -165,7 +165,9 @@ def backfill(
     BackfillResult
     """
     if isinstance(rng, np.random.Generator) or not isinstance(rng, int | np.integer):
-        raise RelforecastError("backfill needs an int seed (rng=0) so each origin's seed is recorded")
+        raise RelforecastError(
+            "backfill needs an int seed (rng=0) so each origin's seed is recorded"
+        )
     panel = data.to_frame() if isinstance(data, pd.Series) else data
     result = BackfillResult()
     done = _recorded(record, [str(d) for d in panel.columns], model, n_paths)
@@ -186,8 +188,16 @@ def backfill(
                 result.existing.append(found)
                 continue
             tasks.append(
-                _Task(name, origin, cut.rename(name), cal, model, n_paths, seed,
-                      tuple(float(t) for t in thresholds))
+                _Task(
+                    name,
+                    origin,
+                    cut.rename(name),
+                    cal,
+                    model,
+                    n_paths,
+                    seed,
+                    tuple(float(t) for t in thresholds),
+                )
             )
     _execute(record, tasks, workers, progress, result)
     return result
@@ -203,8 +213,9 @@ def _recorded(record: Record, dyads: list[str], model: str, n_paths: int) -> dic
     return {tuple(row): int(i) for i, row in zip(frame.index, rows, strict=True)}
 
 
-def _execute(record: Record, tasks: list[_Task], workers: int, progress: Any,
-             result: BackfillResult) -> None:
+def _execute(
+    record: Record, tasks: list[_Task], workers: int, progress: Any, result: BackfillResult
+) -> None:
     bar = None
     tick: Callable[[int, int], None] | None = progress if callable(progress) else None
     if progress is True:

@@ -251,10 +251,12 @@ def make_entry(
         "n_paths": n_paths,
         "data_sha256": str(fingerprint),
         "data_first": str(cut.index[0]) if cut is not None and not cut.empty else None,
-        "data_months": int(len(cut)) if cut is not None else None,
+        "data_months": len(cut) if cut is not None else None,
         "last_value": last_value,
         "synthetic": bool(
-            facts.get("synthetic", history.attrs.get("synthetic", False) if history is not None else False)
+            facts.get(
+                "synthetic", history.attrs.get("synthetic", False) if history is not None else False
+            )
         ),
         "threshold": threshold,
         "scenarios": _json(scenarios if scenarios is not None else facts.get("scenarios", [])),
@@ -289,7 +291,10 @@ def _month_rows(fc: Forecast, as_of: str) -> list[dict[str, Any]]:
         row = {"month": str(month), "h": int(h), "mean": float(mean[j])}
         row.update({c: float(qs[i, j]) for i, c in enumerate(QUANTILE_COLUMNS)})
         row.update(
-            {c: (float(levels[j, i]) if levels is not None else None) for i, c in enumerate(LEVEL_COLUMNS)}
+            {
+                c: (float(levels[j, i]) if levels is not None else None)
+                for i, c in enumerate(LEVEL_COLUMNS)
+            }
         )
         rows.append(row)
     return rows

@@ -185,11 +185,15 @@ def check_sqlite_file(path: Path, *, create: bool) -> None:
     database or fails SQLite's ``quick_check`` raises :class:`RecordError`.
     """
     if path.is_dir():
-        raise RecordError(f"record path {path} is a folder; give a file such as {path}/record.sqlite")
+        raise RecordError(
+            f"record path {path} is a folder; give a file such as {path}/record.sqlite"
+        )
     if not path.exists():
         if create:
             if not path.parent.is_dir():
-                raise RecordError(f"cannot create the record {path}: folder {path.parent} is missing")
+                raise RecordError(
+                    f"cannot create the record {path}: folder {path.parent} is missing"
+                )
             return
         raise RecordError(
             f"no forecast record at {path}; record a forecast first "
@@ -209,7 +213,9 @@ def check_sqlite_file(path: Path, *, create: bool) -> None:
         conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S)
         verdict = conn.execute("PRAGMA quick_check").fetchall()
     except sqlite3.DatabaseError as exc:
-        raise RecordError(f"{path} is a corrupt SQLite file ({exc}); restore it from a backup") from exc
+        raise RecordError(
+            f"{path} is a corrupt SQLite file ({exc}); restore it from a backup"
+        ) from exc
     finally:
         if conn is not None:
             conn.close()
@@ -229,7 +235,9 @@ def make_engine(location: str) -> Engine:
         try:
             url = sa.make_url(location)
         except sa.exc.ArgumentError as exc:
-            raise RecordError(f"--record {display(location)!r} is not a database URL: {exc}") from exc
+            raise RecordError(
+                f"--record {display(location)!r} is not a database URL: {exc}"
+            ) from exc
     else:
         url = sa.URL.create("sqlite", database=str(Path(location)))
     try:
@@ -243,7 +251,9 @@ def make_engine(location: str) -> Engine:
             if url.get_backend_name() == "postgresql"
             else ""
         )
-        raise RecordError(f"cannot use the record database {display(location)}: {exc}{hint}") from exc
+        raise RecordError(
+            f"cannot use the record database {display(location)}: {exc}{hint}"
+        ) from exc
     if engine.dialect.name == "sqlite":
         _sqlite_events(engine)
     return engine
@@ -396,7 +406,9 @@ def _sqlite_wal(engine: Engine, where: str) -> None:
                 return
             except sqlite3.OperationalError as exc:
                 if "locked" not in str(exc) or time.monotonic() > deadline:
-                    raise RecordError(f"{where}: cannot switch the record to WAL mode: {exc}") from exc
+                    raise RecordError(
+                        f"{where}: cannot switch the record to WAL mode: {exc}"
+                    ) from exc
                 time.sleep(0.05)
     finally:
         raw.close()

@@ -135,8 +135,14 @@ class RecordScores:
         q = self.questions[self.questions["resolved"]]
         edges = np.linspace(0, 1, bins + 1)
         b = np.clip(np.digitize(q["probability"], edges[1:-1]), 0, bins - 1)
-        table = q.assign(bin=b).groupby("bin").agg(
-            forecast=("probability", "mean"), observed=("outcome", "mean"), cases=("outcome", "size")
+        table = (
+            q.assign(bin=b)
+            .groupby("bin")
+            .agg(
+                forecast=("probability", "mean"),
+                observed=("outcome", "mean"),
+                cases=("outcome", "size"),
+            )
         )
         table.insert(0, "range", [f"{edges[i]:.1f}-{edges[i + 1]:.1f}" for i in table.index])
         return table
@@ -193,9 +199,10 @@ def score_record(
     panel = _panel(data)
     meta = record.forecasts(dyad=dyad, model=model)
     if meta.empty:
-        raise DataError(f"no recorded forecasts to score in {record.where}" + (
-            " for the dyad/model asked" if dyad is not None or model is not None else ""
-        ))
+        raise DataError(
+            f"no recorded forecasts to score in {record.where}"
+            + (" for the dyad/model asked" if dyad is not None or model is not None else "")
+        )
     ids = list(meta.index)
     month_rows = record.table("months", ids)
     question_rows = record.table("questions", ids)
@@ -280,14 +287,31 @@ def _score_questions(meta: pd.DataFrame, rows: pd.DataFrame, panel: pd.DataFrame
     brier = np.where(resolved, (p - np.nan_to_num(outcomes)) ** 2, np.nan)
     logs = np.where(resolved, log_score(p, np.nan_to_num(outcomes), rows["n_paths"]), np.nan)
     rows = rows.assign(brier=brier, log=logs)
-    cols = ["forecast_id", "dyad", "model", "as_of", "name", "kind", "threshold", "level",
-            "first", "last", "probability", "mc_se", "outcome", "resolved", "brier", "log"]
+    cols = [
+        "forecast_id",
+        "dyad",
+        "model",
+        "as_of",
+        "name",
+        "kind",
+        "threshold",
+        "level",
+        "first",
+        "last",
+        "probability",
+        "mc_se",
+        "outcome",
+        "resolved",
+        "brier",
+        "log",
+    ]
     return rows[cols].sort_values(["forecast_id", "name"]).reset_index(drop=True)
 
 
 def _per_forecast(meta: pd.DataFrame, months: pd.DataFrame, panel: pd.DataFrame) -> pd.DataFrame:
-    out = meta[["dyad", "model", "as_of", "window_first", "window_last", "seed", "n_paths",
-                "source"]].copy()
+    out = meta[
+        ["dyad", "model", "as_of", "window_first", "window_last", "seed", "n_paths", "source"]
+    ].copy()
     status, observed, length = [], [], []
     for row in out.itertuples():
         n = len(pd.period_range(row.window_first, row.window_last, freq="M"))
@@ -296,8 +320,9 @@ def _per_forecast(meta: pd.DataFrame, months: pd.DataFrame, panel: pd.DataFrame)
             status.append("no data")
             observed.append(0)
             continue
-        values, complete = _window_values(panel[row.dyad].dropna(), row.window_first,
-                                          row.window_last)
+        values, complete = _window_values(
+            panel[row.dyad].dropna(), row.window_first, row.window_last
+        )
         observed.append(len(values))
         status.append("resolved" if complete else ("open" if len(values) else "pending"))
     out["status"] = status
