@@ -24,7 +24,9 @@ def postgres_admin_url() -> str:
     url = os.environ.get(PG_ENV)
     if not url:
         pytest.skip(f"no PostgreSQL server for the record tests: set {PG_ENV} (.ci/run starts one)")
-    pytest.importorskip("psycopg", reason="the PostgreSQL driver (relforecast[postgres]) is missing")
+    pytest.importorskip(
+        "psycopg", reason="the PostgreSQL driver (relforecast[postgres]) is missing"
+    )
     return url
 
 
@@ -67,8 +69,14 @@ def history(values=None, start: str = "2000-01", name: str = "Testland") -> pd.S
     return pd.Series(np.asarray(values, dtype=float), index=index, name=name)
 
 
-def make_forecast(seed: int = 0, n_paths: int = 400, horizon: int = 12, hist=None,
-                  drift: float = -0.05, sd: float = 0.25) -> Forecast:
+def make_forecast(
+    seed: int = 0,
+    n_paths: int = 400,
+    horizon: int = 12,
+    hist=None,
+    drift: float = -0.05,
+    sd: float = 0.25,
+) -> Forecast:
     """A random-walk forecast after ``hist`` (default :func:`history`), paths inside the scale."""
     hist = history() if hist is None else hist
     rng = np.random.default_rng(seed)

@@ -44,9 +44,18 @@ def test_probabilities_count_published_paths():
         ]
     )
     fc = Forecast(paths, pd.period_range("2025-07", periods=3, freq="M"))
-    p = {n: parse_question(n).probability(fc) for n in
-         ["cross_-6", "back_above_-6", "below_end_-6", "cross_above_3", "above_end_3",
-          "level_end_confrontation", "level_end_good"]}
+    p = {
+        n: parse_question(n).probability(fc)
+        for n in [
+            "cross_-6",
+            "back_above_-6",
+            "below_end_-6",
+            "cross_above_3",
+            "above_end_3",
+            "level_end_confrontation",
+            "level_end_good",
+        ]
+    }
     assert p["cross_-6"] == 3 / 8
     assert p["back_above_-6"] == 7 / 8  # every path but the one below throughout
     assert p["below_end_-6"] == 2 / 8

@@ -19,7 +19,10 @@ def test_a_forecast_is_kept_whole(record_location):
         doc = rec.show(added.id)
     f = doc["forecast"]
     assert (f["dyad"], f["as_of"], f["window_first"], f["window_last"]) == (
-        "Testland", "2004-12", "2005-01", "2005-12"
+        "Testland",
+        "2004-12",
+        "2005-01",
+        "2005-12",
     )
     assert f["seed"] == "3" and f["n_paths"] == 400 and f["model"] == "rw"
     assert f["last_value"] == fc.history.iloc[-1]
