@@ -21,6 +21,7 @@ from relforecast.exceptions import (
     DataError,
     FitError,
     ForecastError,
+    RecordError,
     RelforecastError,
     ScaleError,
     ShockError,
@@ -36,6 +37,7 @@ from relforecast.models import (
     MarkovSwitching,
     RandomWalk,
 )
+from relforecast.record import Record
 from relforecast.report.outlook import Outlook, RelforecastWarning, outlook
 from relforecast.scale import TSINGHUA_SCALE, Level, Scale
 from relforecast.scenarios import Scenario, compare_scenarios, load_scenarios
@@ -64,6 +66,8 @@ __all__ = [
     "MarkovSwitching",
     "Outlook",
     "RandomWalk",
+    "Record",
+    "RecordError",
     "RelforecastError",
     "RelforecastWarning",
     "Scale",

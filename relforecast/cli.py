@@ -167,8 +167,16 @@ def forecast(
     fit = _model(model).fit(series, shocks=calendar)
     fc = fit.forecast(horizon, n_paths=paths, rng=seed)
     click.echo(_render(fc, fit.name, threshold, seed, fmt))
-    record_forecast(rec, fc, series, model=model, model_name=fit.name, model_params=fit.params,
-                    seed=seed, threshold=threshold)
+    record_forecast(
+        rec,
+        fc,
+        series,
+        model=model,
+        model_name=fit.name,
+        model_params=fit.params,
+        seed=seed,
+        threshold=threshold,
+    )
 
 
 def _render(fc: Forecast, model: str, threshold: float, seed: int, fmt: str) -> str:
