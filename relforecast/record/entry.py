@@ -96,27 +96,36 @@ def _params(params: Any) -> dict[str, Any]:
     return out
 
 
+def _dig(doc: Mapping[str, Any], *keys: str) -> Any:
+    for key in keys:
+        if not isinstance(doc, Mapping) or key not in doc:
+            return None
+        doc = doc[key]
+    return doc
+
+
 def _from_outlook(outlook: Any) -> tuple[Forecast, dict[str, Any]]:
-    """The baseline forecast and the facts its ``summary.json`` holds."""
-    s = outlook.summary
-    first, last = (p.strip() for p in str(s["window"]).split(":"))
+    """The baseline forecast and the facts its ``summary.json`` holds (those it lacks are
+    taken from the forecast or must be given)."""
+    s = outlook.summary if isinstance(outlook.summary, Mapping) else {}
+    window = s.get("window")
     facts = {
-        "dyad": s["dyad"],
-        "as_of": s["data"]["last"],
-        "window": (first, last),
-        "model_name": s["model"]["name"],
-        "model_params": s["model"]["params"],
+        "dyad": s.get("dyad"),
+        "as_of": _dig(s, "data", "last"),
+        "window": tuple(p.strip() for p in str(window).split(":")) if window else None,
+        "model_name": _dig(s, "model", "name"),
+        "model_params": _dig(s, "model", "params"),
         "seed": s.get("seed"),
         "n_paths": s.get("n_paths"),
-        "fingerprint": s["data"]["sha256"],
-        "data_first": s["data"]["first"],
-        "data_months": s["data"]["months"],
-        "synthetic": bool(s["data"].get("synthetic", False)),
+        "fingerprint": _dig(s, "data", "sha256"),
+        "data_first": _dig(s, "data", "first"),
+        "data_months": _dig(s, "data", "months"),
+        "synthetic": bool(_dig(s, "data", "synthetic") or False),
         "threshold": s.get("threshold"),
         "scenarios": {"definitions": s.get("scenarios", []), "results": s.get("results", {})},
-        "notes": list(s["model"].get("diagnostics", [])),
+        "notes": list(_dig(s, "model", "diagnostics") or []),
     }
-    return outlook.forecast, facts
+    return outlook.forecast, {k: v for k, v in facts.items() if v is not None}
 
 
 def make_entry(
@@ -265,7 +274,7 @@ def make_entry(
         "relforecast_version": __version__,
         "notes": _json([*facts.get("notes", []), *notes]),
     }
-    if facts.get("data_first"):
+    if facts.get("data_first") and facts.get("data_months"):
         row["data_first"], row["data_months"] = facts["data_first"], int(facts["data_months"])
     row["key"] = identity_key(row)
     return Entry(
