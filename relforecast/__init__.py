@@ -22,6 +22,7 @@ from relforecast.exceptions import (
     DataError,
     FitError,
     ForecastError,
+    RecordError,
     RelforecastError,
     ScaleError,
     ShockError,
@@ -39,6 +40,7 @@ from relforecast.models import (
     RandomWalk,
 )
 from relforecast.movement import RecentMovement, recent_movement
+from relforecast.record import Record
 from relforecast.report.outlook import Outlook, RelforecastWarning, outlook
 from relforecast.scale import TSINGHUA_SCALE, Level, Scale
 from relforecast.scenarios import Scenario, compare_scenarios, load_scenarios
@@ -71,6 +73,8 @@ __all__ = [
     "Outlook",
     "RandomWalk",
     "RecentMovement",
+    "Record",
+    "RecordError",
     "RelforecastError",
     "RelforecastWarning",
     "Scale",

@@ -20,6 +20,14 @@ from relforecast import __version__
 from relforecast.backtest import backtest as run_backtest
 from relforecast.backtest import make_model
 from relforecast.commands.events import events as events_command
+from relforecast.commands.record import (
+    open_record,
+    outlook_csv_hint,
+    record,
+    record_forecast,
+    record_option,
+    record_outlook,
+)
 from relforecast.data import load_panel, load_scores
 from relforecast.datasets import demo, demo_scenarios, demo_shocks
 from relforecast.evaluation import evaluate as run_evaluate
@@ -142,6 +150,7 @@ def cli() -> None:
     default="table",
     show_default=True,
 )
+@record_option
 def forecast(
     data: str | None,
     model: str,
@@ -150,13 +159,25 @@ def forecast(
     seed: int,
     threshold: float,
     fmt: str,
+    record_location: str | None,
     **source: str | None,
 ) -> None:
     """Simulate HORIZON months ahead of DATA (default: the synthetic demo)."""
     series, calendar = _load(data, **source)
+    rec = open_record(record_location)
     fit = _model(model).fit(series, shocks=calendar)
     fc = fit.forecast(horizon, n_paths=paths, rng=seed)
     click.echo(_render(fc, fit.name, threshold, seed, fmt))
+    record_forecast(
+        rec,
+        fc,
+        series,
+        model=model,
+        model_name=fit.name,
+        model_params=fit.params,
+        seed=seed,
+        threshold=threshold,
+    )
 
 
 def _render(fc: Forecast, model: str, threshold: float, seed: int, fmt: str) -> str:
@@ -228,6 +249,7 @@ def _render(fc: Forecast, model: str, threshold: float, seed: int, fmt: str) -> 
     help="Event log (like events_712.csv): monthly event scores under the history.",
 )
 @click.option("--out", required=True, type=click.Path(file_okay=False), help="Output folder.")
+@record_option
 def outlook(
     data: str | None,
     window: str | None,
@@ -240,10 +262,12 @@ def outlook(
     anchors: str | None,
     events_file: str | None,
     out: str,
+    record_location: str | None,
     **source: str | None,
 ) -> None:
     """Write the outlook report (HTML, Markdown, PNG, CSV, JSON) for one dyad to --out."""
     series, calendar = _load(data, **source)
+    rec = open_record(record_location)
     events = None
     if events_file is not None:
         log = load_events(events_file)
@@ -277,6 +301,7 @@ def outlook(
         f"{result.summary['threshold']:g}) = {base['p_cross']:.3f} ± "
         f"{base['p_cross_se']:.3f} (baseline); report: {result.files['report.html']}"
     )
+    record_outlook(rec, result, model=model)
 
 
 def _floats(text: str, option: str) -> list[float]:
@@ -362,6 +387,9 @@ def backtest(
 def evaluate(backtest_csv: str, data: str, out: str | None) -> None:
     """Score a backtest CSV against the observed DATA (CRPS, coverage, Brier, PIT)."""
     table = pd.read_csv(backtest_csv, dtype={"origin": str, "target": str})
+    hint = outlook_csv_hint(backtest_csv, set(table.columns))
+    if hint is not None:
+        raise click.UsageError(hint)
     dyads = sorted(table["dyad"].astype(str).unique())
     ev = run_evaluate(table, load_panel(Path(data), dyads))
     click.echo(ev.summary().round(4).to_string())
@@ -382,6 +410,9 @@ def evaluate(backtest_csv: str, data: str, out: str | None) -> None:
 
 
 cli.add_command(events_command)
+
+
+cli.add_command(record)
 
 
 def _one_line(exc: BaseException) -> str:

@@ -10,6 +10,7 @@ __all__ = [
     "DataError",
     "FitError",
     "ForecastError",
+    "RecordError",
     "RelforecastError",
     "ScaleError",
     "ShockError",
@@ -38,3 +39,8 @@ class FitError(RelforecastError, RuntimeError):
 
 class ForecastError(RelforecastError, ValueError):
     """A forecast was asked for with impossible arguments (horizon, paths, thresholds...)."""
+
+
+class RecordError(RelforecastError):
+    """The forecast record cannot be used: missing, corrupt, not a record, or from a newer
+    schema. Nothing is written to a record that raised this on opening."""

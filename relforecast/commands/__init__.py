@@ -1,0 +1,1 @@
+"""Command groups of the ``relforecast`` CLI, one module each (registered in ``cli.py``)."""

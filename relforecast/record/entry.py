@@ -1,0 +1,356 @@
+"""What a record keeps of one published forecast: the rows of its tables, made from paths.
+
+:func:`make_entry` turns a :class:`~relforecast.forecast.Forecast` (or the ``Outlook`` that
+``rf.outlook`` returns) and the facts about how it was made into an :class:`Entry` — the
+``forecasts`` row and its child rows — without touching any database, so that the expensive
+part (fitting, simulating, summarising the paths) can run in worker processes and only the
+small rows travel to the one process that writes.
+
+The identity ``key`` of an entry is a SHA-256 of the dyad, as-of month, window, model
+description, seed, number of paths and data fingerprint: recording the same forecast twice is
+recognised by it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from relforecast.backtest import QUANTILE_COLUMNS, QUANTILE_LEVELS
+from relforecast.exceptions import RecordError
+from relforecast.forecast import Forecast
+from relforecast.record.questions import Question, default_questions, parse_question
+from relforecast.record.schema import LEVEL_COLUMNS
+from relforecast.scale import TSINGHUA_SCALE
+from relforecast.shocks import to_month
+
+__all__ = ["DEFAULT_THRESHOLDS", "Entry", "make_entry"]
+
+DEFAULT_THRESHOLDS: tuple[float, ...] = (-6.0, -3.0, 0.0, 3.0)
+SOURCES = ("python", "forecast", "outlook", "backfill")
+
+
+def data_fingerprint(series: pd.Series) -> str:
+    """SHA-256 of the series' months and values (as in an outlook's ``summary.json``)."""
+    from relforecast.report.outlook import fingerprint
+
+    return fingerprint(series)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One published forecast as table rows (see :mod:`relforecast.record.schema`)."""
+
+    forecast: dict[str, Any]
+    months: list[dict[str, Any]] = field(repr=False)
+    crossings: list[dict[str, Any]] = field(repr=False)
+    questions: list[dict[str, Any]] = field(repr=False)
+
+    @property
+    def key(self) -> str:
+        """Identity of the forecast (duplicates share it)."""
+        return self.forecast["key"]
+
+
+def identity_key(fields: Mapping[str, Any]) -> str:
+    """SHA-256 over the fields that make two recorded forecasts the same forecast."""
+    names = ("dyad", "as_of", "window_first", "window_last", "model_name", "seed", "n_paths")
+    doc = {k: fields[k] for k in names} | {"data": fields["data_sha256"]}
+    return hashlib.sha256(json.dumps(doc, sort_keys=True).encode()).hexdigest()
+
+
+def _month_text(value: Any, what: str) -> str:
+    try:
+        return str(to_month(value, what))
+    except Exception as exc:  # to_month raises the library's own error with the value
+        raise RecordError(f"{what} {value!r} is not a month such as 2025-06") from exc
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=_jsonable)
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, np.integer | np.floating):
+        return value.item()
+    if hasattr(value, "to_dict"):
+        return value.to_dict()
+    return str(value)
+
+
+def _params(params: Any) -> dict[str, Any]:
+    if params is None:
+        return {}
+    items = params.items() if hasattr(params, "items") else dict(params).items()
+    out = {}
+    for k, v in items:
+        out[str(k)] = float(v) if isinstance(v, int | float | np.number) else v
+    return out
+
+
+def _dig(doc: Mapping[str, Any], *keys: str) -> Any:
+    for key in keys:
+        if not isinstance(doc, Mapping) or key not in doc:
+            return None
+        doc = doc[key]
+    return doc
+
+
+def _from_outlook(outlook: Any) -> tuple[Forecast, dict[str, Any]]:
+    """The baseline forecast and the facts its ``summary.json`` holds (those it lacks are
+    taken from the forecast or must be given)."""
+    s = outlook.summary if isinstance(outlook.summary, Mapping) else {}
+    window = s.get("window")
+    facts = {
+        "dyad": s.get("dyad"),
+        "as_of": _dig(s, "data", "last"),
+        "window": tuple(p.strip() for p in str(window).split(":")) if window else None,
+        "model_name": _dig(s, "model", "name"),
+        "model_params": _dig(s, "model", "params"),
+        "seed": s.get("seed"),
+        "n_paths": s.get("n_paths"),
+        "fingerprint": _dig(s, "data", "sha256"),
+        "data_first": _dig(s, "data", "first"),
+        "data_months": _dig(s, "data", "months"),
+        "synthetic": bool(_dig(s, "data", "synthetic") or False),
+        "threshold": s.get("threshold"),
+        "scenarios": {"definitions": s.get("scenarios", []), "results": s.get("results", {})},
+        "notes": list(_dig(s, "model", "diagnostics") or []),
+    }
+    return outlook.forecast, {k: v for k, v in facts.items() if v is not None}
+
+
+def make_entry(
+    published: Forecast | Any,
+    *,
+    history: pd.Series | None = None,
+    dyad: str | None = None,
+    as_of: Any = None,
+    window: str | tuple[Any, Any] | None = None,
+    model: str | None = None,
+    model_name: str | None = None,
+    model_params: Mapping[str, Any] | pd.Series | None = None,
+    seed: int | str | None = None,
+    n_paths: int | None = None,
+    fingerprint: str | None = None,
+    last_value: float | None = None,
+    scenarios: Any = None,
+    questions: Mapping[str, float] | None = None,
+    thresholds: Sequence[float] = DEFAULT_THRESHOLDS,
+    threshold: float | None = None,
+    source: str = "python",
+    notes: Sequence[str] = (),
+    created: str | None = None,
+) -> Entry:
+    """Summarise a published forecast into the rows a record keeps.
+
+    Parameters
+    ----------
+    published : Forecast or Outlook
+        The forecast (its paths are summarised; they are not stored), or the object
+        ``rf.outlook`` returns (its baseline forecast and ``summary`` are used).
+    history : pd.Series, optional
+        The data the forecast was made from (all of it: a model may keep only its last
+        months as ``forecast.history``). Default ``forecast.history``.
+    dyad, as_of, fingerprint, last_value : optional
+        Default: from ``history`` (its name, last month, SHA-256 of its months and values,
+        last value) or the outlook's summary.
+    window : "YYYY-MM:YYYY-MM" or (first, last), optional
+        The months the questions are about; default all the forecast's months.
+    model : str, optional
+        Short label to group by (``auto``, ``arima`` …); default ``model_name``.
+    model_name, model_params : optional
+        Full description and estimated parameters; default the forecast's ``model`` and
+        ``meta["params"]``, or the outlook's.
+    seed, n_paths : optional
+        Random seed and number of paths (default ``forecast.meta["seed"]``, its path count).
+    scenarios : any JSON-able value, optional
+        The scenarios published alongside (an outlook's definitions and results by default).
+    questions : mapping name -> probability, optional
+        Published answers (names as in :mod:`relforecast.record.questions`). They are
+        recorded as given; the default questions for ``thresholds`` are added from the paths
+        where not given.
+    thresholds : sequence of float
+        Thresholds of the crossing curves and of the default questions.
+    threshold : float, optional
+        The headline threshold (default the scale's −6).
+    source : {"python", "forecast", "outlook", "backfill"}
+        What published the forecast.
+    notes : sequence of str
+        Diagnostics worth keeping.
+
+    Returns
+    -------
+    Entry
+    """
+    facts: dict[str, Any] = {}
+    if isinstance(published, Forecast):
+        fc = published
+    elif hasattr(published, "forecast") and hasattr(published, "summary"):
+        fc, facts = _from_outlook(published)
+    else:
+        raise RecordError(
+            f"a record stores a Forecast or an Outlook, got {type(published).__name__}"
+        )
+    if source not in SOURCES:
+        raise RecordError(f"source {source!r} is not one of {SOURCES}")
+    history = history if history is not None else fc.history
+    dyad = dyad or facts.get("dyad") or (history.name if history is not None else None)
+    if not dyad:
+        raise RecordError("give dyad=: the forecast has no named history to take it from")
+    as_of = as_of or facts.get("as_of") or (history.index[-1] if history is not None else None)
+    if as_of is None:
+        raise RecordError("give as_of= (the last month of data the forecast saw)")
+    as_of = _month_text(as_of, "as_of")
+    cut = history.loc[: pd.Period(as_of, "M")] if history is not None else None
+    fingerprint = fingerprint or facts.get("fingerprint")
+    if fingerprint is None:
+        if cut is None or cut.empty:
+            raise RecordError("give fingerprint=: the forecast has no history to fingerprint")
+        fingerprint = data_fingerprint(cut)
+    if last_value is None and cut is not None and not cut.empty:
+        last_value = float(cut.iloc[-1])
+    if window is None:
+        window = facts.get("window") or (fc.index[0], fc.index[-1])
+    if isinstance(window, str):
+        parts = window.split(":")
+        if len(parts) != 2:
+            raise RecordError(f"window {window!r} must look like '2025-07:2026-06'")
+        window = tuple(parts)
+    first, last = (_month_text(w, "window month") for w in window)
+    if pd.Period(last, "M") < pd.Period(first, "M"):
+        raise RecordError(f"window {first}:{last} ends before it starts")
+    if pd.Period(first, "M") < fc.index[0] or pd.Period(last, "M") > fc.index[-1]:
+        if questions is None:
+            raise RecordError(
+                f"window {first}:{last} is not inside the forecast months "
+                f"{fc.index[0]}..{fc.index[-1]}; pass the published questions= for it"
+            )
+    model_name = model_name or facts.get("model_name") or fc.model or "model"
+    params = _params(model_params if model_params is not None else facts.get("model_params"))
+    if not params:
+        params = _params(fc.meta.get("params"))
+    seed = seed if seed is not None else facts.get("seed", fc.meta.get("seed"))
+    n_paths = int(n_paths or facts.get("n_paths") or fc.n_paths)
+    if threshold is None:
+        threshold = facts.get("threshold")
+    threshold = float(TSINGHUA_SCALE.critical if threshold is None else threshold)
+    thresholds = tuple(sorted({float(t) for t in (*thresholds, threshold)}))
+    created = created or datetime.now(UTC).isoformat(timespec="seconds")
+
+    from relforecast import __version__
+
+    row: dict[str, Any] = {
+        "dyad": str(dyad),
+        "as_of": as_of,
+        "window_first": first,
+        "window_last": last,
+        "model": str(model or model_name),
+        "model_name": str(model_name),
+        "model_params": _json(params),
+        "seed": None if seed is None else str(seed),
+        "n_paths": n_paths,
+        "data_sha256": str(fingerprint),
+        "data_first": str(cut.index[0]) if cut is not None and not cut.empty else None,
+        "data_months": len(cut) if cut is not None else None,
+        "last_value": last_value,
+        "synthetic": bool(
+            facts.get(
+                "synthetic", history.attrs.get("synthetic", False) if history is not None else False
+            )
+        ),
+        "threshold": threshold,
+        "scenarios": _json(scenarios if scenarios is not None else facts.get("scenarios", [])),
+        "source": source,
+        "created": created,
+        "relforecast_version": __version__,
+        "notes": _json([*facts.get("notes", []), *notes]),
+    }
+    if facts.get("data_first") and facts.get("data_months"):
+        row["data_first"], row["data_months"] = facts["data_first"], int(facts["data_months"])
+    row["key"] = identity_key(row)
+    return Entry(
+        forecast=row,
+        months=_month_rows(fc, as_of),
+        crossings=_crossing_rows(fc, thresholds),
+        questions=_question_rows(fc, first, last, last_value, thresholds, questions, n_paths),
+    )
+
+
+def _month_rows(fc: Forecast, as_of: str) -> list[dict[str, Any]]:
+    origin = pd.Period(as_of, "M")
+    qs = np.quantile(fc.paths, QUANTILE_LEVELS, axis=0)  # (19, horizon), as rf.backtest
+    mean = fc.paths.mean(axis=0)
+    levels = None
+    if fc.scale is not None and len(fc.scale.levels) == len(LEVEL_COLUMNS):
+        levels = fc.level_probabilities().to_numpy()
+    rows = []
+    for j, month in enumerate(fc.index):
+        h = (month - origin).n
+        if h < 1:
+            raise RecordError(f"forecast month {month} is not after the as-of month {as_of}")
+        row = {"month": str(month), "h": int(h), "mean": float(mean[j])}
+        row.update({c: float(qs[i, j]) for i, c in enumerate(QUANTILE_COLUMNS)})
+        row.update(
+            {
+                c: (float(levels[j, i]) if levels is not None else None)
+                for i, c in enumerate(LEVEL_COLUMNS)
+            }
+        )
+        rows.append(row)
+    return rows
+
+
+def _crossing_rows(fc: Forecast, thresholds: Sequence[float]) -> list[dict[str, Any]]:
+    rows = []
+    for t in thresholds:
+        curve = fc.prob_cross_curve(t)
+        rows.extend(
+            {"threshold": float(t), "month": str(m), "p": float(p)} for m, p in curve.items()
+        )
+    return rows
+
+
+def _question_rows(
+    fc: Forecast,
+    first: str,
+    last: str,
+    last_value: float | None,
+    thresholds: Sequence[float],
+    given: Mapping[str, float] | None,
+    n_paths: int,
+) -> list[dict[str, Any]]:
+    asked: dict[str, tuple[Question, float]] = {}
+    inside = pd.Period(first, "M") >= fc.index[0] and pd.Period(last, "M") <= fc.index[-1]
+    if inside:
+        window = fc.window(first, last)
+        if last_value is not None and math.isfinite(last_value):
+            for q in default_questions(last_value, tuple(thresholds)):
+                asked[q.name] = (q, q.probability(window))
+    for name, p in (given or {}).items():
+        q = parse_question(name)
+        p = float(p)
+        if not 0.0 <= p <= 1.0:
+            raise RecordError(f"question {name!r}: probability {p!r} must lie in [0, 1]")
+        asked[q.name] = (q, p)
+    return [
+        {
+            "name": q.name,
+            "kind": q.kind,
+            "threshold": q.threshold,
+            "level": q.level,
+            "first": first,
+            "last": last,
+            "probability": p,
+            "mc_se": math.sqrt(p * (1 - p) / n_paths),
+        }
+        for q, p in asked.values()
+    ]

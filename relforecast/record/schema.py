@@ -1,0 +1,414 @@
+"""The forecast record's database: its tables, schema version, opening checks and migrations.
+
+A record lives in any database SQLAlchemy Core reaches: by default an embedded SQLite file (the
+standard library, no server), or a shared PostgreSQL server given by URL
+(``postgresql+psycopg://user@host/dbname``, with the ``postgres`` extra installed).
+
+Tables
+------
+``relforecast_meta``
+    key / value pairs: ``application`` (always ``relforecast-record``, which tells a record
+    from any other database) and ``schema_version``.
+``forecasts``
+    one row per published forecast: dyad, as-of month, window, model label and description,
+    parameters (JSON), seed, number of paths, data fingerprint, scenarios (JSON), threshold,
+    source, creation time and an identity ``key`` (unique).
+``forecast_months``
+    one row per forecast month: ``h`` (months after the as-of month), the mean, the 19
+    quantiles ``q5 … q95`` and the six level probabilities.
+``forecast_crossings``
+    the crossing curve P(min of the path over the first forecast month … this month < T), per
+    threshold and month (the ``cross_T`` columns of the backtest contract).
+``forecast_questions``
+    one row per question asked of the forecast (``cross_-6``, ``back_above_-6`` …, see
+    :mod:`relforecast.record.questions`): its window and probability.
+
+Writing
+-------
+Every forecast is written in one transaction (the parent row and all its child rows, or
+nothing). On SQLite the journal is in WAL mode (readers never block the writer), connections
+wait up to :data:`BUSY_TIMEOUT_S` seconds for a lock instead of failing, and every write
+transaction starts with ``BEGIN IMMEDIATE`` so that two writers queue at the start rather than
+deadlock half-way. On PostgreSQL the server's own locking does this.
+
+Opening
+-------
+Before anything is written, :func:`check_database` makes sure the target is an empty database
+or a record of a schema version this code understands; a corrupt file, a database holding
+other tables, or a record written by a newer relforecast raises
+:class:`~relforecast.exceptions.RecordError` and is left untouched.
+
+Migrations
+----------
+:data:`MIGRATIONS` maps a schema version ``n`` to the function that upgrades a record from
+``n`` to ``n + 1``. Opening an older record runs every pending step and the version bump in
+one transaction: the upgrade happens whole or not at all.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from relforecast.backtest import QUANTILE_COLUMNS
+from relforecast.exceptions import RecordError
+from relforecast.scale import TSINGHUA_SCALE
+
+__all__ = [
+    "APPLICATION",
+    "BUSY_TIMEOUT_S",
+    "LEVEL_COLUMNS",
+    "MIGRATIONS",
+    "SCHEMA_VERSION",
+    "check_database",
+    "crossings",
+    "ensure_schema",
+    "forecasts",
+    "make_engine",
+    "metadata",
+    "months",
+    "questions",
+    "record_meta",
+    "write_transaction",
+]
+
+APPLICATION = "relforecast-record"
+SCHEMA_VERSION = 1
+BUSY_TIMEOUT_S = 60.0
+LEVEL_COLUMNS = tuple(f"p_{name}" for name in TSINGHUA_SCALE.level_names("en"))
+_SQLITE_HEADER = b"SQLite format 3\x00"
+
+metadata = sa.MetaData()
+
+record_meta = sa.Table(
+    "relforecast_meta",
+    metadata,
+    sa.Column("key", sa.String(64), primary_key=True),
+    sa.Column("value", sa.Text, nullable=False),
+)
+
+forecasts = sa.Table(
+    "forecasts",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("key", sa.String(64), nullable=False, unique=True),
+    sa.Column("dyad", sa.String(200), nullable=False, index=True),
+    sa.Column("as_of", sa.String(7), nullable=False),
+    sa.Column("window_first", sa.String(7), nullable=False),
+    sa.Column("window_last", sa.String(7), nullable=False),
+    sa.Column("model", sa.String(200), nullable=False),
+    sa.Column("model_name", sa.Text, nullable=False),
+    sa.Column("model_params", sa.Text, nullable=False),
+    sa.Column("seed", sa.String(64)),
+    sa.Column("n_paths", sa.Integer, nullable=False),
+    sa.Column("data_sha256", sa.String(64), nullable=False),
+    sa.Column("data_first", sa.String(7)),
+    sa.Column("data_months", sa.Integer),
+    sa.Column("last_value", sa.Double),
+    sa.Column("synthetic", sa.Boolean, nullable=False),
+    sa.Column("threshold", sa.Double, nullable=False),
+    sa.Column("scenarios", sa.Text, nullable=False),
+    sa.Column("source", sa.String(32), nullable=False),
+    sa.Column("created", sa.String(32), nullable=False),
+    sa.Column("relforecast_version", sa.String(64), nullable=False),
+    sa.Column("notes", sa.Text, nullable=False),
+)
+
+_child = {"ondelete": "CASCADE"}
+
+months = sa.Table(
+    "forecast_months",
+    metadata,
+    sa.Column("forecast_id", sa.ForeignKey("forecasts.id", **_child), primary_key=True),
+    sa.Column("month", sa.String(7), primary_key=True),
+    sa.Column("h", sa.Integer, nullable=False),
+    sa.Column("mean", sa.Double, nullable=False),
+    *(sa.Column(c, sa.Double, nullable=False) for c in QUANTILE_COLUMNS),
+    *(sa.Column(c, sa.Double) for c in LEVEL_COLUMNS),
+)
+
+crossings = sa.Table(
+    "forecast_crossings",
+    metadata,
+    sa.Column("forecast_id", sa.ForeignKey("forecasts.id", **_child), primary_key=True),
+    sa.Column("threshold", sa.Double, primary_key=True),
+    sa.Column("month", sa.String(7), primary_key=True),
+    sa.Column("p", sa.Double, nullable=False),
+)
+
+questions = sa.Table(
+    "forecast_questions",
+    metadata,
+    sa.Column("forecast_id", sa.ForeignKey("forecasts.id", **_child), primary_key=True),
+    sa.Column("name", sa.String(64), primary_key=True),
+    sa.Column("kind", sa.String(32), nullable=False),
+    sa.Column("threshold", sa.Double),
+    sa.Column("level", sa.String(32)),
+    sa.Column("first", sa.String(7), nullable=False),
+    sa.Column("last", sa.String(7), nullable=False),
+    sa.Column("probability", sa.Double, nullable=False),
+    sa.Column("mc_se", sa.Double),
+)
+
+TABLES = tuple(metadata.tables)
+
+#: ``MIGRATIONS[n](connection)`` upgrades a record from schema version ``n`` to ``n + 1``.
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {}
+
+_WRITE = "relforecast_write"
+
+
+def is_url(location: str) -> bool:
+    """True for a database URL (``dialect[+driver]://…``), False for a file path."""
+    return "://" in location
+
+
+def display(location: str) -> str:
+    """The location as it may be printed (a URL's password hidden)."""
+    if not is_url(location):
+        return location
+    try:
+        return sa.make_url(location).render_as_string(hide_password=True)
+    except sa.exc.ArgumentError:
+        return location
+
+
+def check_sqlite_file(path: Path, *, create: bool) -> None:
+    """Refuse, without writing to it, a path that is not a usable SQLite file.
+
+    A missing file is created later when ``create`` is true; a file that is not an SQLite
+    database or fails SQLite's ``quick_check`` raises :class:`RecordError`.
+    """
+    if path.is_dir():
+        raise RecordError(
+            f"record path {path} is a folder; give a file such as {path}/record.sqlite"
+        )
+    if not path.exists():
+        if create:
+            if not path.parent.is_dir():
+                raise RecordError(
+                    f"cannot create the record {path}: folder {path.parent} is missing"
+                )
+            return
+        raise RecordError(
+            f"no forecast record at {path}; record a forecast first "
+            f"(relforecast forecast … --record {path}) or give --record PATH|URL"
+        )
+    if path.stat().st_size == 0:
+        return
+    with path.open("rb") as handle:
+        head = handle.read(len(_SQLITE_HEADER))
+    if head != _SQLITE_HEADER:
+        raise RecordError(
+            f"{path} is not a forecast record: it is not an SQLite database (corrupt, or another "
+            "kind of file); give a new file name"
+        )
+    conn = None
+    try:
+        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S)
+        verdict = conn.execute("PRAGMA quick_check").fetchall()
+    except sqlite3.DatabaseError as exc:
+        raise RecordError(
+            f"{path} is a corrupt SQLite file ({exc}); restore it from a backup"
+        ) from exc
+    finally:
+        if conn is not None:
+            conn.close()
+    if verdict != [("ok",)]:
+        first = verdict[0][0] if verdict else "no answer"
+        raise RecordError(f"{path} is a corrupt SQLite file ({first}); restore it from a backup")
+
+
+def make_engine(location: str) -> Engine:
+    """An engine for a file path (SQLite) or a database URL.
+
+    SQLite connections get a busy timeout, foreign keys on, and transactions that
+    SQLAlchemy begins itself (``BEGIN`` for reads, ``BEGIN IMMEDIATE`` for writes, see
+    :func:`write_transaction`).
+    """
+    if is_url(location):
+        try:
+            url = sa.make_url(location)
+        except sa.exc.ArgumentError as exc:
+            raise RecordError(
+                f"--record {display(location)!r} is not a database URL: {exc}"
+            ) from exc
+    else:
+        url = sa.URL.create("sqlite", database=str(Path(location)))
+    try:
+        engine = sa.create_engine(
+            url,
+            connect_args={"timeout": BUSY_TIMEOUT_S} if url.get_backend_name() == "sqlite" else {},
+        )
+    except (ImportError, sa.exc.NoSuchModuleError) as exc:
+        hint = (
+            " (install the driver: pip install 'relforecast[postgres]')"
+            if url.get_backend_name() == "postgresql"
+            else ""
+        )
+        raise RecordError(
+            f"cannot use the record database {display(location)}: {exc}{hint}"
+        ) from exc
+    if engine.dialect.name == "sqlite":
+        _sqlite_events(engine)
+    return engine
+
+
+def _sqlite_events(engine: Engine) -> None:
+    @sa.event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record) -> None:
+        # SQLAlchemy emits BEGIN itself (below), so the driver must not
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.close()
+
+    @sa.event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        write = conn.get_execution_options().get(_WRITE, False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
+def write_transaction(engine: Engine):
+    """A connection whose transaction takes the write lock at once (context manager).
+
+    SQLite: ``BEGIN IMMEDIATE`` (the busy timeout queues a second writer). PostgreSQL: an
+    ordinary transaction; :func:`ensure_schema` adds an advisory lock where it needs one.
+    """
+    conn = engine.connect().execution_options(**{_WRITE: True})
+    return _Transaction(conn)
+
+
+class _Transaction:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def __enter__(self) -> Connection:
+        self._tx = self.conn.begin()
+        return self.conn
+
+    def __exit__(self, kind, value, traceback) -> None:
+        try:
+            if kind is None:
+                self._tx.commit()
+            else:
+                self._tx.rollback()
+        finally:
+            self.conn.close()
+
+
+def check_database(conn: Connection, where: str) -> int | None:
+    """The record's schema version, or ``None`` for an empty database.
+
+    Raises
+    ------
+    RecordError
+        The database holds other tables, is a record of a newer schema, or is damaged.
+    """
+    names = set(sa.inspect(conn).get_table_names())
+    if record_meta.name not in names:
+        if names:
+            shown = ", ".join(sorted(names)[:5]) + (" …" if len(names) > 5 else "")
+            raise RecordError(
+                f"{where} is not a forecast record: it holds other tables ({shown}); give a new "
+                "file or an empty database"
+            )
+        return None
+    meta = dict(conn.execute(sa.select(record_meta.c.key, record_meta.c.value)).all())
+    if meta.get("application") != APPLICATION:
+        raise RecordError(
+            f"{where} is not a forecast record (its {record_meta.name} table does not name "
+            f"{APPLICATION!r}); give a new file or an empty database"
+        )
+    try:
+        version = int(meta["schema_version"])
+    except (KeyError, ValueError) as exc:
+        raise RecordError(f"{where}: the record's schema version is missing or unreadable") from exc
+    if version > SCHEMA_VERSION:
+        raise RecordError(
+            f"{where} is a record of schema version {version}, newer than this relforecast "
+            f"understands ({SCHEMA_VERSION}); upgrade relforecast (pip install -U relforecast)"
+        )
+    if version < 1:
+        raise RecordError(f"{where}: record schema version {version} is not valid")
+    missing = sorted(set(TABLES) - names)
+    if version == SCHEMA_VERSION and missing:
+        raise RecordError(f"{where} is a damaged record: tables {missing} are missing")
+    return version
+
+
+def ensure_schema(engine: Engine, where: str, *, create: bool) -> int:
+    """Create the tables of an empty database or migrate an older record; return the version.
+
+    Runs in one write transaction, re-checking the database inside it, so two processes
+    opening a new record at once create it once.
+    """
+    with engine.connect() as conn:
+        version = check_database(conn, where)
+    if version == SCHEMA_VERSION:
+        return version
+    if version is None and not create:
+        raise RecordError(
+            f"{where} holds no forecast record yet; record a forecast first "
+            "(relforecast forecast … --record PATH|URL)"
+        )
+    if engine.dialect.name == "sqlite":
+        _sqlite_wal(engine, where)
+    with write_transaction(engine) as conn:
+        if engine.dialect.name == "postgresql":
+            conn.execute(sa.text("SELECT pg_advisory_xact_lock(20250701)"))
+        version = check_database(conn, where)
+        if version is None:
+            metadata.create_all(conn)
+            conn.execute(
+                record_meta.insert(),
+                [
+                    {"key": "application", "value": APPLICATION},
+                    {"key": "schema_version", "value": str(SCHEMA_VERSION)},
+                ],
+            )
+            return SCHEMA_VERSION
+        for step in range(version, SCHEMA_VERSION):
+            if step not in MIGRATIONS:
+                raise RecordError(
+                    f"{where}: no migration from record schema version {step} to {step + 1}"
+                )
+            MIGRATIONS[step](conn)
+        conn.execute(
+            record_meta.update()
+            .where(record_meta.c.key == "schema_version")
+            .values(value=str(SCHEMA_VERSION))
+        )
+    return SCHEMA_VERSION
+
+
+def ensure_wal(engine: Engine, where: str) -> None:
+    """Put an SQLite record in WAL mode (persistent in the file; a no-op when it already is)."""
+    if engine.dialect.name == "sqlite":
+        _sqlite_wal(engine, where)
+
+
+def _sqlite_wal(engine: Engine, where: str) -> None:
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    raw = engine.raw_connection()
+    try:
+        while True:
+            try:
+                mode = raw.driver_connection.execute("PRAGMA journal_mode").fetchone()[0]
+                if str(mode).lower() != "wal":
+                    raw.driver_connection.execute("PRAGMA journal_mode = WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise RecordError(
+                        f"{where}: cannot switch the record to WAL mode: {exc}"
+                    ) from exc
+                time.sleep(0.05)
+    finally:
+        raw.close()

@@ -1,0 +1,156 @@
+"""``relforecast record …``, ``--record`` on forecast and outlook, and evaluate's message."""
+
+import json
+import sqlite3
+
+import pandas as pd
+import pytest
+
+from relforecast.cli import main
+from relforecast.record import Record
+
+
+def run(capsys, *argv):
+    code = main([str(a) for a in argv])
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_forecast_record_and_list_show(capsys, tmp_path):
+    path = tmp_path / "rec.sqlite"
+    args = ["forecast", "--paths", "300", "--model", "block", "--format", "json"]
+    code, out, err = run(capsys, *args, "--record", path)
+    assert code == 0, err
+    printed = json.loads(out)
+    assert err.strip() == f"relforecast: recorded as forecast #1 in {path}"
+    code, _, err = run(capsys, *args, "--record", path)
+    assert code == 0 and "already recorded" in err and "#1" in err
+    code, out, _ = run(capsys, "record", "list", "--record", path, "--format", "json")
+    rows = json.loads(out)
+    assert len(rows) == 1 and rows[0]["source"] == "forecast" and rows[0]["question"] == "cross_-6"
+    # the recorded answer is the one printed
+    assert rows[0]["probability"] == pytest.approx(printed["prob_cross"])
+    code, out, _ = run(capsys, "record", "show", "1", "--record", path, "--format", "json")
+    doc = json.loads(out)
+    assert [m["mean"] for m in doc["months"]] == pytest.approx(
+        [m["mean"] for m in printed["months"]]
+    )
+    code, _, err = run(capsys, "record", "show", "7", "--record", path)
+    assert code == 1 and "no forecast #7" in err
+
+
+def test_default_record_location(capsys, tmp_path, monkeypatch):
+    monkeypatch.setenv("RELFORECAST_RECORD", str(tmp_path / "team.sqlite"))
+    code, _, err = run(capsys, "forecast", "--paths", "200", "--model", "block", "--record")
+    assert code == 0, err
+    assert "team.sqlite" in err and len(Record(tmp_path / "team.sqlite")) == 1
+
+
+def test_outlook_records_what_it_published(capsys, tmp_path, scores_csv):
+    path = tmp_path / "rec.sqlite"
+    code, _, err = run(
+        capsys,
+        "outlook",
+        "--paths",
+        "400",
+        "--model",
+        "arima",
+        "--out",
+        tmp_path / "o",
+        "--record",
+        path,
+    )
+    assert code == 0, err
+    summary = json.loads((tmp_path / "o" / "summary.json").read_text())
+    with Record(path) as rec:
+        doc = rec.show(1)
+    f = doc["forecast"]
+    assert f["source"] == "outlook" and f["model"] == "arima"
+    assert f["data_sha256"] == summary["data"]["sha256"] and f["synthetic"]
+    assert f"{f['window_first']}:{f['window_last']}" == summary["window"]
+    q = doc["questions"].set_index("name")["probability"]
+    assert q["cross_-6"] == pytest.approx(summary["results"]["baseline"]["p_cross"])
+    assert {d["name"] for d in f["scenarios"]["definitions"]} == {
+        s["name"] for s in summary["scenarios"]
+    }
+    published = pd.read_csv(tmp_path / "o" / "forecast.csv")
+    base = published[published["scenario"] == "baseline"]
+    assert doc["months"]["q50"].round(4).tolist() == pytest.approx(base["q50"].tolist(), abs=1e-4)
+    # evaluate, given this forecast.csv, says which file it wants instead of failing inside
+    code, _, err = run(capsys, "evaluate", tmp_path / "o" / "forecast.csv", scores_csv)
+    assert code == 2 and err.count("\n") == 1
+    assert "outlook's forecast.csv" in err and "relforecast record score" in err
+    assert "internal error" not in err
+
+
+def test_a_bad_record_fails_before_the_work(capsys, tmp_path):
+    path = tmp_path / "other.sqlite"
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TABLE t (x)")
+    code, out, err = run(
+        capsys, "outlook", "--paths", "400", "--out", tmp_path / "o", "--record", path
+    )
+    assert code == 1 and out == "" and err.count("\n") == 1 and "not a forecast record" in err
+    assert not (tmp_path / "o").exists()
+
+
+def test_backfill_score_export_on_real_data(capsys, tmp_path, scores_csv, leaders_csv):
+    path = tmp_path / "rec.sqlite"
+    code, out, err = run(
+        capsys,
+        "record",
+        "backfill",
+        scores_csv,
+        "--dyad",
+        "Japan,US",
+        "--origins",
+        "2021-06:2023-06",
+        "--model",
+        "block",
+        "--paths",
+        "500",
+        "--leaders",
+        leaders_csv,
+        "--workers",
+        "1",
+        "--record",
+        path,
+    )
+    assert code == 0, err
+    assert "recorded 6 forecasts" in out
+    code, out, _ = run(
+        capsys,
+        "record",
+        "backfill",
+        scores_csv,
+        "--dyad",
+        "Japan,US",
+        "--origins",
+        "2021-06:2023-06",
+        "--model",
+        "block",
+        "--paths",
+        "500",
+        "--leaders",
+        leaders_csv,
+        "--record",
+        path,
+    )
+    assert "recorded 0 forecasts" in out and "6 already there" in out
+    code, out, err = run(
+        capsys, "record", "score", scores_csv, "--record", path, "--out", tmp_path / "scores"
+    )
+    assert code == 0, err
+    assert "Japan" in out and "US" in out
+    summary = pd.read_csv(tmp_path / "scores" / "summary.csv").set_index("dyad")
+    assert summary.loc["Japan", "forecasts"] == 3 and summary.loc["Japan", "resolved"] == 3
+    assert (tmp_path / "scores" / "reliability.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    code, out, _ = run(capsys, "record", "export", "--record", path, "--out", tmp_path / "x")
+    back = pd.read_csv(tmp_path / "x" / "backtest.csv")
+    assert code == 0 and len(back) == 6 * 12 and {"cross_-6", "q95"} <= set(back.columns)
+
+
+def test_record_commands_refuse_a_missing_record(capsys, tmp_path):
+    code, _, err = run(capsys, "record", "list", "--record", tmp_path / "none.sqlite")
+    assert code == 1 and "no forecast record" in err
+    assert not (tmp_path / "none.sqlite").exists()

@@ -1,0 +1,161 @@
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+import sqlalchemy as sa
+
+from relforecast.backtest import QUANTILE_COLUMNS, QUANTILE_LEVELS, _rows
+from relforecast.exceptions import RecordError
+from relforecast.record import Record, make_entry, schema
+
+from .conftest import history, make_forecast
+
+
+def test_a_forecast_is_kept_whole(record_location):
+    fc = make_forecast(seed=3)
+    with Record(record_location) as rec:
+        added = rec.add(fc, model="rw", seed=3)
+        doc = rec.show(added.id)
+    f = doc["forecast"]
+    assert (f["dyad"], f["as_of"], f["window_first"], f["window_last"]) == (
+        "Testland",
+        "2004-12",
+        "2005-01",
+        "2005-12",
+    )
+    assert f["seed"] == "3" and f["n_paths"] == 400 and f["model"] == "rw"
+    assert f["last_value"] == fc.history.iloc[-1]
+    months = doc["months"].set_index("month")
+    assert list(months["h"]) == list(range(1, 13))
+    np.testing.assert_allclose(months["mean"], fc.paths.mean(axis=0))
+    expected = np.quantile(fc.paths, QUANTILE_LEVELS, axis=0).T
+    np.testing.assert_allclose(months[list(QUANTILE_COLUMNS)], expected)
+    levels = fc.level_probabilities().to_numpy()
+    np.testing.assert_allclose(months[list(schema.LEVEL_COLUMNS)], levels)
+    cross = doc["crossings"]
+    curve = cross[cross["threshold"] == -6.0].set_index("month")["p"]
+    np.testing.assert_allclose(curve, fc.prob_cross_curve(-6).to_numpy())
+    q = doc["questions"].set_index("name")["probability"]
+    # the history ends at about -4.3: cross -6 is asked, -3 and above are "back above"
+    assert q["cross_-6"] == fc.prob_cross(-6, within=12)
+    assert {"back_above_-3", "below_end_-3", "back_above_0"} <= set(q.index)
+
+
+def test_the_same_forecast_twice_is_recognised(record_location):
+    fc = make_forecast(seed=1)
+    with Record(record_location) as rec:
+        first = rec.add(fc, model="rw", seed=1)
+        again = rec.add(fc, model="rw", seed=1)
+        other = rec.add(make_forecast(seed=2), model="rw", seed=2)
+        assert first.new and not again.new and first.id == again.id
+        assert other.new and len(rec) == 2
+        assert len(rec.table("months")) == 24
+
+
+def test_published_questions_are_recorded_as_given(record_location):
+    fc = make_forecast()
+    with Record(record_location) as rec:
+        added = rec.add(fc, questions={"cross_-6": 0.25, "level_end_tension": 0.6})
+        q = rec.show(added.id)["questions"].set_index("name")["probability"]
+    assert q["cross_-6"] == 0.25 and q["level_end_tension"] == 0.6
+    with pytest.raises(RecordError, match="probability"):
+        make_entry(fc, questions={"cross_-6": 1.5})
+    with pytest.raises(RecordError, match="not a recordable question"):
+        make_entry(fc, questions={"P(cross)": 0.5})
+
+
+def test_backtest_table_is_the_backtest_contract(record_location):
+    fc = make_forecast(seed=5)
+    expected = pd.DataFrame(_rows("Testland", "rw", fc.history.index[-1], fc, [-6, -3, 0, 3]))
+    with Record(record_location) as rec:
+        rec.add(fc, model="rw", seed=5)
+        table = rec.backtest_table()
+    assert list(table.columns) == list(expected.columns)
+    pd.testing.assert_frame_equal(table, expected, check_dtype=False)
+
+
+def test_track_record_sees_no_outcome_after_until(record_location):
+    hist = history()
+    with Record(record_location) as rec:
+        rec.add(make_forecast(seed=0, hist=hist), model="rw")
+        later = history(np.r_[hist.to_numpy(), np.full(6, -4.2)])
+        rec.add(make_forecast(seed=1, hist=later), model="rw")
+        observed = history(np.r_[hist.to_numpy(), np.full(30, -4.5)])
+        table = rec.track_record("Testland", observed, until="2005-06")
+        assert table["target"].max() == "2005-06"
+        assert sorted(table["origin"].unique()) == ["2004-12"]
+        assert len(table) == 6
+        everything = rec.track_record("Testland", observed)
+        assert len(everything) == 24
+
+
+def test_export_round_trip(record_location, tmp_path):
+    pytest.importorskip("pyarrow")
+    with Record(record_location) as rec:
+        rec.add(make_forecast(seed=0), model="rw")
+        rec.add(make_forecast(seed=1), model="rw", seed=1)
+        files = rec.export(tmp_path / "csv")
+        pq = rec.export(tmp_path / "pq", "parquet")
+    months = pd.read_csv(files["months"])
+    assert len(months) == 24 and months["forecast_id"].nunique() == 2
+    back = pd.read_parquet(pq["backtest"])
+    assert len(back) == 12  # both forecasts share dyad, model and origin: the first is kept
+    np.testing.assert_allclose(
+        back["q50"].to_numpy(), pd.read_csv(files["backtest"])["q50"].to_numpy()
+    )
+
+
+def test_missing_record_is_not_created_for_reading(tmp_path):
+    path = tmp_path / "none.sqlite"
+    with pytest.raises(RecordError, match="no forecast record"):
+        Record(path, create=False)
+    assert not path.exists()
+
+
+def _version(location: str) -> int:
+    engine = schema.make_engine(location)
+    with engine.connect() as conn:
+        query = sa.select(schema.record_meta.c.key, schema.record_meta.c.value)
+        meta = dict(conn.execute(query).all())
+    engine.dispose()
+    return int(meta["schema_version"])
+
+
+def test_migration_path_runs_every_step_in_one_transaction(record_location, monkeypatch):
+    with Record(record_location) as rec:
+        rec.add(make_forecast(), model="rw")
+
+    def add_review_column(conn):
+        conn.execute(sa.text("ALTER TABLE forecasts ADD COLUMN reviewed_by VARCHAR(40)"))
+
+    def broken(conn):
+        add_review_column(conn)
+        raise RuntimeError("migration bug")
+
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", 2)
+    monkeypatch.setattr(schema, "MIGRATIONS", {1: broken})
+    with pytest.raises(RuntimeError, match="migration bug"):
+        Record(record_location)
+    # nothing of the failed upgrade remains: still version 1, no new column, data intact
+    assert _version(record_location) == 1
+    engine = schema.make_engine(record_location)
+    with engine.connect() as conn:
+        cols = {c["name"] for c in sa.inspect(conn).get_columns("forecasts")}
+    engine.dispose()
+    assert "reviewed_by" not in cols
+
+    monkeypatch.setattr(schema, "MIGRATIONS", {1: add_review_column})
+    with Record(record_location) as rec:
+        assert rec.schema_version == 2 and len(rec) == 1
+    assert _version(record_location) == 2
+
+
+def test_json_fields_hold_params_and_scenarios(record_location):
+    fc = make_forecast()
+    scen = {"definitions": [{"name": "successor", "effect": -0.5}], "results": {}}
+    with Record(record_location) as rec:
+        added = rec.add(fc, model_params=pd.Series({"ar.L1": 0.3}), scenarios=scen)
+        f = rec.show(added.id)["forecast"]
+    assert f["model_params"] == {"ar.L1": 0.3} and f["scenarios"] == scen
+    assert json.loads(json.dumps(f["notes"])) == []
