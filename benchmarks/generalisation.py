@@ -5,6 +5,10 @@ seven dyads of ../shared/data, quarterly origins 1995-03 … 2024-06 (118 per dy
 thresholds -6, -3, 0, 3, components refitted every 12 origins and applied to the new data in
 between (``fit.update``), as ``relforecast backtest --every 3 --refit-every 12`` does.
 
+The continuous candidates (ARIMA, regime switching) are published in whole steps of 0.1
+(``rf.Sticky``), as in the library's `auto`; ``--continuous`` runs them without (the session-4
+first pass, kept for comparison in its own cache folder).
+
 Stage 1 (``components``, slow, cached in --cache): at every origin, every candidate component
 is fitted (or updated) inside one ``rf.Auto`` whose replay record keeps the longest lookback
 tried; the record's scoring kernels and each component's forecast paths (--paths per
@@ -55,9 +59,11 @@ REFIT_EVERY = 12
 MAX_LOOKBACK = 120
 STEP = 3
 CANDIDATES = {
-    "ARIMA(1,1,1)": lambda: rf.ARIMA(order=(1, 1, 1), window=240),
-    "ARIMA(1,1,0)": lambda: rf.ARIMA(order=(1, 1, 0), window=240),
-    "MS momentum": lambda: rf.MarkovSwitching(k_regimes=2, form="diff", momentum=12, window=240),
+    "ARIMA(1,1,1)": lambda: rf.Sticky(rf.ARIMA(order=(1, 1, 1), window=240)),
+    "ARIMA(1,1,0)": lambda: rf.Sticky(rf.ARIMA(order=(1, 1, 0), window=240)),
+    "MS momentum": lambda: rf.Sticky(
+        rf.MarkovSwitching(k_regimes=2, form="diff", momentum=12, window=240)
+    ),
     "block(12)": lambda: rf.BlockBootstrap(window=240, block=12),
     "iid(240)": lambda: rf.BlockBootstrap(window=240, block=1),
     "block(12) 120": lambda: rf.BlockBootstrap(window=120, block=12),
@@ -475,7 +481,16 @@ def main() -> None:
         action="store_true",
         help="also choose spread factors (ramping over the horizon) by leave-one-dyad-out",
     )
+    parser.add_argument(
+        "--continuous",
+        action="store_true",
+        help="continuous ARIMA and regime-switching candidates (not published in steps)",
+    )
     args = parser.parse_args()
+    if args.continuous:
+        for name in ("ARIMA(1,1,1)", "ARIMA(1,1,0)", "MS momentum"):
+            sticky = CANDIDATES[name]
+            CANDIDATES[name] = lambda sticky=sticky: sticky().model
     panel = rf.load_panel(require_shared_data() / "tsinghua_relations_long.csv")
     cache = Path(args.cache)
     cache.mkdir(parents=True, exist_ok=True)

@@ -38,6 +38,7 @@ from relforecast.models import (
     MarkovResult,
     MarkovSwitching,
     RandomWalk,
+    Sticky,
 )
 from relforecast.movement import RecentMovement, recent_movement
 from relforecast.record import Record
@@ -83,6 +84,7 @@ __all__ = [
     "Shock",
     "ShockCalendar",
     "ShockError",
+    "Sticky",
     "Terms",
     "VenueClasses",
     "__version__",

@@ -8,6 +8,7 @@ from relforecast.models.bootstrap import BlockBootstrap, BlockBootstrapResult
 from relforecast.models.calibrated import Calibrated, CalibratedResult
 from relforecast.models.markov import MarkovResult, MarkovSwitching
 from relforecast.models.naive import RandomWalk, RandomWalkResult
+from relforecast.models.sticky import Sticky, StickyResult
 
 __all__ = [
     "ARIMA",
@@ -25,4 +26,6 @@ __all__ = [
     "Model",
     "RandomWalk",
     "RandomWalkResult",
+    "Sticky",
+    "StickyResult",
 ]

@@ -4,7 +4,10 @@ The families err differently. ARIMA(1,1,1) carries damped momentum over many mon
 coefficient near 1 with an MA coefficient near -1 reproduces the long, weak autocorrelation
 of monthly changes); ARIMA(1,1,0) keeps one month of momentum; the regime-switching model
 captures calm and turbulent spells and, through its momentum term, that a relation on the
-move keeps moving the way it has over the past year; the block bootstraps replay past
+move keeps moving the way it has over the past year. These three simulate a continuous
+score, which is then published the way the group publishes it, in whole steps of 0.1
+(:mod:`relforecast.models.sticky`): a path holds its value until the latent score has moved a
+step, so a sticky series keeps its point mass at "unchanged". The block bootstraps replay past
 episodes — runs of deterioration, jumps, and the long unchanged spells of a sticky series —
 from the last 240 or the last 120 months; the bootstrap of single months of the last 120
 months keeps the point mass at "unchanged" that a sticky series shows a month ahead.
@@ -38,6 +41,7 @@ from relforecast.models.arima import ARIMA
 from relforecast.models.base import ScenarioForecaster, check_n_paths
 from relforecast.models.bootstrap import BlockBootstrap
 from relforecast.models.markov import MarkovSwitching
+from relforecast.models.sticky import Sticky
 from relforecast.scale import TSINGHUA_SCALE, Scale
 from relforecast.shocks import ShockCalendar
 
@@ -46,9 +50,9 @@ __all__ = ["Auto", "AutoResult"]
 
 def _default_components() -> tuple:
     return (
-        ARIMA(order=(1, 1, 1), window=240),
-        ARIMA(order=(1, 1, 0), window=240),
-        MarkovSwitching(k_regimes=2, form="diff", momentum=12, window=240),
+        Sticky(ARIMA(order=(1, 1, 1), window=240)),
+        Sticky(ARIMA(order=(1, 1, 0), window=240)),
+        Sticky(MarkovSwitching(k_regimes=2, form="diff", momentum=12, window=240)),
         BlockBootstrap(window=240, block=12),
         BlockBootstrap(window=120, block=12),
         BlockBootstrap(window=120, block=1),
@@ -63,8 +67,9 @@ class Auto:
     Parameters
     ----------
     components : sequence of model specifications
-        Default: ``ARIMA(order=(1, 1, 1), window=240)``, ``ARIMA(order=(1, 1, 0), window=240)``,
-        ``MarkovSwitching(k_regimes=2, form="diff", momentum=12, window=240)``,
+        Default: ``ARIMA(order=(1, 1, 1), window=240)``, ``ARIMA(order=(1, 1, 0), window=240)``
+        and ``MarkovSwitching(k_regimes=2, form="diff", momentum=12, window=240)``, each
+        published in whole steps (:class:`~relforecast.models.sticky.Sticky`),
         ``BlockBootstrap(window=240, block=12)``, ``BlockBootstrap(window=120, block=12)`` and
         ``BlockBootstrap(window=120, block=1)``.
     weights : sequence of float, optional

@@ -1,0 +1,186 @@
+"""Published in whole steps: a score moves only when the latent change reaches one step.
+
+The published scores are sticky: on calm dyads 80–95 % of months are unchanged, and a change,
+when it comes, is at least one step of the scale's resolution (0.1). A model with continuous
+innovations (ARIMA, regime switching) moves every path a little every month, so a month ahead
+it spreads its probability over a narrow band *around* the last value where the published
+score puts most of it *on* the last value.
+
+``Sticky(model)`` keeps the model's paths as the latent score and publishes them the way the
+group does: a path holds its last published value until the latent score has moved at least
+``step`` away from it, then takes the latent value,
+
+    p_0 = y_T,   p_h = x_h  if |x_h - p_{h-1}| >= step,   else p_{h-1}.
+
+Small drifts accumulate in the latent path and are published when they add up to a step, so a
+year ahead the published path stays within one step of the latent one; a month ahead it has a
+point mass at "unchanged" of ``P(|x_1 - y_T| < step)``. The filter is applied after scenario
+effects, path by path, so scenarios keep their common random numbers; paths stay inside the
+scale (every published value is a latent value or the last observation).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+import pandas as pd
+
+from relforecast._typing import RNGLike
+from relforecast.exceptions import FitError
+from relforecast.forecast import Forecast
+from relforecast.models.base import ScenarioForecaster
+from relforecast.scale import Scale
+from relforecast.shocks import ShockCalendar
+
+__all__ = ["Sticky", "StickyResult", "hold_steps"]
+
+
+def hold_steps(paths: np.ndarray, start: float, step: float) -> np.ndarray:
+    """Published paths: each holds its last value until the latent path moves ``step`` away.
+
+    Parameters
+    ----------
+    paths : ndarray, shape (n_paths, horizon)
+        Latent paths.
+    start : float
+        The last published value (before month 1).
+    step : float
+        Smallest published move.
+
+    Returns
+    -------
+    ndarray, shape (n_paths, horizon)
+    """
+    latent = np.asarray(paths, dtype=float)
+    out = np.empty_like(latent)
+    last = np.full(latent.shape[0], float(start))
+    for h in range(latent.shape[1]):
+        moved = np.abs(latent[:, h] - last) >= step
+        last = np.where(moved, latent[:, h], last)
+        out[:, h] = last
+    return out
+
+
+@dataclass(frozen=True)
+class Sticky:
+    """Wrap a model so that its paths are published in whole steps (see the module docstring).
+
+    Parameters
+    ----------
+    model : model specification
+        Any model; its fitted result must have ``forecast_scenarios``.
+    step : float, optional
+        Smallest published move; default the scale's resolution (0.1 on the Tsinghua scale).
+
+    Examples
+    --------
+    >>> fit = rf.Sticky(rf.ARIMA(order=(1, 1, 1))).fit(rf.datasets.demo())
+    >>> fit.forecast(1, n_paths=1000, rng=0).prob_below(fit.series.iloc[-1])  # doctest: +SKIP
+    """
+
+    model: object
+    step: float | None = None
+
+    def __post_init__(self) -> None:
+        if not hasattr(self.model, "fit"):
+            raise FitError(f"Sticky needs a model specification with fit, got {self.model!r}")
+        if self.step is not None and not (np.isfinite(self.step) and self.step > 0):
+            raise FitError(f"step={self.step!r} must be a positive number of score points")
+
+    @property
+    def scale(self) -> Scale | None:
+        """The wrapped model's scale."""
+        return getattr(self.model, "scale", None)
+
+    @property
+    def name(self) -> str:
+        """The wrapped model's name, marked as published in steps."""
+        return f"{getattr(self.model, 'name', type(self.model).__name__)} in steps"
+
+    def fit(self, series: pd.Series, shocks: ShockCalendar | None = None) -> StickyResult:
+        """Fit the wrapped model."""
+        return StickyResult(self, self.model.fit(series, shocks=shocks))
+
+
+@dataclass
+class StickyResult(ScenarioForecaster):
+    """A fitted model whose forecasts are published in whole steps."""
+
+    spec: Sticky
+    inner: object
+
+    @property
+    def step(self) -> float:
+        """The smallest published move used."""
+        if self.spec.step is not None:
+            return float(self.spec.step)
+        scale = getattr(self.inner, "scale", None) or self.spec.scale
+        if scale is None:
+            raise FitError("Sticky on an unbounded series needs an explicit step=")
+        return float(scale.resolution)
+
+    @property
+    def name(self) -> str:
+        """The wrapped fit's name, marked as published in steps."""
+        return f"{self.inner.name} in steps"
+
+    @property
+    def series(self) -> pd.Series:
+        """The data the wrapped model was fitted to."""
+        return self.inner.series
+
+    @property
+    def calendar(self) -> ShockCalendar:
+        """The wrapped fit's shock calendar."""
+        return self.inner.calendar
+
+    @property
+    def params(self) -> pd.Series:
+        """The wrapped fit's parameters and the step."""
+        return pd.concat([self.inner.params, pd.Series({"step": self.step})])
+
+    @property
+    def diagnostics(self) -> list[str]:
+        """The wrapped fit's diagnostics."""
+        return list(self.inner.diagnostics)
+
+    def shock_effects(self) -> pd.DataFrame:
+        """The wrapped fit's shock effects."""
+        return self.inner.shock_effects()
+
+    def with_effects(self, table: pd.DataFrame | None) -> StickyResult:
+        """The same, with borrowed shock effects when the wrapped fit takes them."""
+        if hasattr(self.inner, "with_effects"):
+            return replace(self, inner=self.inner.with_effects(table))
+        return self
+
+    def update(self, series: pd.Series) -> StickyResult:
+        """The wrapped fit applied to new data."""
+        return StickyResult(self.spec, self.inner.update(series))
+
+    def forecast_scenarios(
+        self,
+        horizon: int,
+        scenarios: Sequence,
+        n_paths: int = 10_000,
+        rng: RNGLike = None,
+    ) -> list[Forecast]:
+        """The wrapped model's forecasts, published in steps from the last observation."""
+        start = float(self.series.iloc[-1])
+        out = []
+        for fc in self.inner.forecast_scenarios(horizon, scenarios, n_paths=n_paths, rng=rng):
+            out.append(
+                Forecast(
+                    hold_steps(fc.paths, start, self.step),
+                    fc.index,
+                    fc.scale,
+                    history=fc.history,
+                    model=fc.model.replace(self.inner.name, self.name, 1),
+                    regimes=fc.regimes,
+                    regime_names=fc.regime_names,
+                    meta={**fc.meta, "step": self.step},
+                )
+            )
+        return out
