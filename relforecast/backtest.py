@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from relforecast.asof import cut_calendar
 from relforecast.exceptions import ForecastError, RelforecastError
 from relforecast.shocks import ShockCalendar, to_month
 
@@ -123,11 +124,11 @@ def _run_dyad(task: tuple) -> tuple[list[dict[str, Any]], list[str]]:
     notes: list[str] = []
     fit = None
     for i, origin in enumerate(origins):
-        history = series.loc[:origin]
+        history = series.loc[series.index <= origin]
         if history.empty or history.index[-1] != origin:
             notes.append(f"{dyad} {origin}: no data at the origin, skipped")
             continue
-        calendar = shocks.between(None, origin) if shocks is not None else None
+        calendar = cut_calendar(shocks, origin)  # the one as-of cut (relforecast.asof)
         try:
             if fit is None or i % refit_every == 0 or not hasattr(fit, "update"):
                 fit = spec.fit(history, shocks=calendar)

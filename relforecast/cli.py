@@ -17,6 +17,7 @@ import click
 import pandas as pd
 
 from relforecast import __version__
+from relforecast.asof import as_of
 from relforecast.backtest import backtest as run_backtest
 from relforecast.backtest import make_model
 from relforecast.data import load_panel, load_scores
@@ -54,17 +55,18 @@ def _load(
     else:
         columns = {"country_col": country_col, "date_col": date_col, "score_col": score_col}
         series, calendar = load_scores(Path(data), dyad, fill=fill, **columns), None
-    if until is not None:
-        last = to_month(until, "--until")
-        series = series.loc[:last]
-        if series.empty:
-            raise click.UsageError(f"--until {until} is before the first month of the data")
+    if until is not None and to_month(until, "--until") < series.index[0]:
+        raise click.UsageError(f"--until {until} is before the first month of the data")
     if shocks_file is not None:
         calendar = ShockCalendar.from_yaml(shocks_file)
     if leaders_file is not None:
         leaders = ShockCalendar.from_leaders(leaders_file, str(dyad or series.name))
         calendar = leaders if shocks_file is None else calendar + leaders
-    return series, calendar
+    # one as-of cut for every dated input (default: the data's last month)
+    cut = as_of(until, series=series, calendar=calendar)
+    if any(cut.dropped.values()):
+        click.echo(f"relforecast: {cut.describe()}", err=True)
+    return cut.series, cut.calendar
 
 
 def _model(name: str) -> object:
