@@ -504,8 +504,9 @@ def check_threshold(threshold: float, scale: Scale | None = None) -> float:
     if not np.isfinite(t):
         raise ForecastError(f"threshold {threshold!r} is not finite; give a number such as -6")
     if scale is not None and not scale.lower < t < scale.upper:
+        example = scale.critical if scale.critical is not None else scale.centre
         raise ForecastError(
             f"threshold {t:g} is outside the scale [{scale.lower:g}, {scale.upper:g}]; give a "
-            f"value strictly inside it, e.g. {scale.critical if scale.critical is not None else 0:g}"
+            f"value strictly inside it, e.g. {example:g}"
         )
     return t
