@@ -15,8 +15,9 @@ INDEX = pd.period_range("2025-07", periods=12, freq="M")
 def lattice_walk(start: float, n_paths: int, horizon: int, seed: int) -> np.ndarray:
     """A random walk on the 0.1 grid: each month -0.1, 0 or +0.1 with probabilities 1/4, 1/2,
     1/4."""
-    steps = np.random.default_rng(seed).choice([-0.1, 0.0, 0.1], p=[0.25, 0.5, 0.25],
-                                                size=(n_paths, horizon))
+    steps = np.random.default_rng(seed).choice(
+        [-0.1, 0.0, 0.1], p=[0.25, 0.5, 0.25], size=(n_paths, horizon)
+    )
     return np.round(start + np.cumsum(steps, axis=1), 1)
 
 

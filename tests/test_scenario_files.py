@@ -40,8 +40,10 @@ def test_the_baseline_row_is_always_the_forecast_without_shocks(fit):
 def test_scenario_shocks_inside_the_history_are_refused(fit, start):
     """Before issue 12 a step shock of 2020-10 was applied in full to every future month."""
     past = rf.Scenario("past", [rf.Shock("custom", start, shape="step", effect=(-2, 0))])
-    with pytest.raises(rf.ShockError, match=f"starts {start}, at or before the last observed "
-                       "month 2025-06.*from 2025-07"):
+    with pytest.raises(
+        rf.ShockError,
+        match=f"starts {start}, at or before the last observed month 2025-06.*from 2025-07",
+    ):
         rf.compare_scenarios(fit, [past], n_paths=100)
     with pytest.raises(rf.ShockError, match="at or before the last observed month"):
         fit.forecast(12, scenario=past, n_paths=100)
@@ -67,7 +69,9 @@ def test_unknown_keys_are_refused(tmp_path):
     path.write_text("scenarios:\n  - {name: a}\nshocks:\n  - {kind: tariff, start: 2025-09}\n")
     with pytest.raises(rf.ShockError, match=r"unknown top-level key\(s\) \['shocks'\]"):
         rf.load_scenarios(path)
-    path.write_text("scenarios:\n  - {name: a, shocks: [{kind: tariff, start: 2025-09, size: 2}]}\n")
+    path.write_text(
+        "scenarios:\n  - {name: a, shocks: [{kind: tariff, start: 2025-09, size: 2}]}\n"
+    )
     with pytest.raises(rf.ShockError, match=r"unknown field\(s\) \['size'\]"):
         rf.load_scenarios(path)
     path.write_text("scenarios:\n  - {name: a}\n  - {name: A}\n")
