@@ -36,7 +36,9 @@ from relforecast.models import (
     MarkovSwitching,
     RandomWalk,
 )
+from relforecast.questions import Question, default_questions
 from relforecast.report.outlook import Outlook, RelforecastWarning, outlook
+from relforecast.report.track_record import TrackRecordConfig
 from relforecast.scale import TSINGHUA_SCALE, Level, Scale
 from relforecast.scenarios import Scenario, compare_scenarios, load_scenarios
 from relforecast.shocks import Shock, ShockCalendar
@@ -63,6 +65,7 @@ __all__ = [
     "MarkovResult",
     "MarkovSwitching",
     "Outlook",
+    "Question",
     "RandomWalk",
     "RelforecastError",
     "RelforecastWarning",
@@ -72,12 +75,14 @@ __all__ = [
     "Shock",
     "ShockCalendar",
     "ShockError",
+    "TrackRecordConfig",
     "__version__",
     "analogues",
     "backtest",
     "compare_scenarios",
     "damped_update",
     "datasets",
+    "default_questions",
     "evaluate",
     "fit_update_rule",
     "load_events",

@@ -292,7 +292,7 @@ def _track_record_blocks(inp: ReportInputs, words: dict[str, str], lang: str) ->
         return [*blocks, Paragraph(words["tr_none"])]
     first, last = fmt_month(tr.origins[0], lang), fmt_month(tr.origins[1], lang)
     n_origins = int(tr.table.loc[tr.table["h"] == tr.horizon, "origin"].nunique())
-    model = model_label(inp.fit.name, lang) if tr.model == "auto" else tr.model
+    model = model_label(inp.fit.name, lang)
     if tr.source == "computed":
         cfg = inp.track_record_config
         text = words["tr_computed"].format(

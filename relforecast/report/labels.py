@@ -23,6 +23,7 @@ __all__ = [
     "fmt_pct",
     "fmt_pct_se",
     "labels",
+    "latin_words",
     "model_label",
 ]
 
@@ -397,7 +398,8 @@ SHOCK_SHAPES: dict[str, dict[str, str]] = {
     },
 }
 
-#: Latin words a Chinese report may hold: proper names of methods, software and fonts.
+#: Latin words (runs of letters) a Chinese report may hold: proper names of methods,
+#: software and fonts, the file and option it points to.
 LATIN_ALLOWED: frozenset[str] = frozenset(
     {
         "ARIMA",
@@ -409,11 +411,12 @@ LATIN_ALLOWED: frozenset[str] = frozenset(
         "SciPy",
         "statsmodels",
         "matplotlib",
+        "python",
         "docx",
-        "python-docx",
+        "summary",
         "json",
-        "summary.json",
-        "track-record",
+        "track",
+        "record",
         "DejaVu",
         "Sans",
         "Noto",
@@ -423,10 +426,15 @@ LATIN_ALLOWED: frozenset[str] = frozenset(
         "Han",
         "WenQuanYi",
         "Zen",
-        "Hei",
         "Micro",
+        "Hei",
     }
 )
+
+
+def latin_words(text: str) -> set[str]:
+    """The runs of Latin letters in ``text`` (hexadecimal fingerprints left out)."""
+    return set(re.findall(r"[A-Za-z]+", re.sub(r"\b[0-9a-f]{16,}\b", "", text)))
 
 
 def labels(lang: str) -> dict[str, str]:
