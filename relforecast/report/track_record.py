@@ -53,28 +53,28 @@ class TrackRecordConfig:
 
     Attributes
     ----------
-    n_origins : int, default 10
+    n_origins : int, default 8
         Origins per dyad, ``every`` months apart; the last is ``horizon`` months before the
         as-of month (its outcome is known).
     every : int, default 12
     horizon : int, default 12
-    refit_every : int, default 10
+    refit_every : int, default 8
         The model is estimated at a dyad's first origin and its estimates are applied to the
         longer data at the later ones (the state or regime filter runs through the new months,
         nothing is re-estimated): one estimation per dyad keeps the report-time backtest
         within the outlook's time budget. A supplied table can come from a backtest that
         refits more often.
-    n_paths : int, default 400
+    n_paths : int, default 300
     workers : int, default 2
     thresholds : tuple of float
         The ``cross_T`` columns.
     """
 
-    n_origins: int = 10
+    n_origins: int = 8
     every: int = 12
     horizon: int = 12
-    refit_every: int = 10
-    n_paths: int = 400
+    refit_every: int = 8
+    n_paths: int = 300
     workers: int = 2
     thresholds: tuple[float, ...] = (-6.0, -3.0, 0.0, 3.0)
 
