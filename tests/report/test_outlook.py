@@ -178,3 +178,28 @@ def test_analogues_align_on_anchors():
     np.testing.assert_allclose(rel["2013-09"], a["2013-09"] - s.loc["2013-09"])
     with pytest.raises(rf.DataError, match="outside the data"):
         rf.analogues(s, ["1900-01"])
+
+
+def test_update_during_the_window(tmp_path, demo_series):
+    """Before issue 12: 'window starts at or before the last observed month'."""
+    series = demo_series.loc[:"2025-03"].copy()
+    series.loc["2025-02"] = -6.2  # crossed in an observed month of the window
+    result = rf.outlook(
+        series,
+        window="2025-01:2025-12",
+        out=tmp_path / "o",
+        n_paths=500,
+        model="arima110",
+        track_record=None,
+    )
+    fc = result.forecast
+    assert fc.observed == 3 and list(fc.index.astype(str))[:3] == ["2025-01", "2025-02", "2025-03"]
+    head = result.questions.iloc[0]
+    assert head["question"] == "ever-below:-6" and head["p"] == 1 and head["se"] == 0
+    assert head["observed"] == "2025-02"
+    md = (tmp_path / "o" / "report.md").read_text()
+    assert "Observed so far in the window: 2025-01" in md
+    assert "= 1 — observed: the score was below −6 in 2025-02" in md
+    assert md.count("| observed |") == 3 and md.count("| forecast |") == 9
+    summary = json.loads((tmp_path / "o" / "summary.json").read_text())
+    assert summary["observed_months"] == ["2025-01", "2025-02", "2025-03"]
