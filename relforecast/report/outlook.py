@@ -28,6 +28,7 @@ import os
 import platform
 import warnings
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -309,7 +310,28 @@ def outlook(
     table_in = _track_record_input(track_record)
     stamp = _created(created)
 
-    with OutputFolder(out) as folder:
+    config = track_record_config or TrackRecordConfig()
+    observed = cut.panel if cut.panel is not None else data.to_frame()
+    if str(data.name) not in observed.columns:
+        observed = observed.join(data.rename(str(data.name)), how="outer")
+
+    with ThreadPoolExecutor(1) as side, OutputFolder(out) as folder:
+        pending = None
+        if isinstance(table_in, str) and table_in == "compute":
+            # the report-time backtest runs in its worker processes while this process fits
+            # and simulates the outlook itself
+            say(
+                f"track record: backtest of {model_key} over {config.n_origins} origins on "
+                f"{observed.shape[1]} dyad(s), in the background"
+            )
+            pending = side.submit(
+                compute_backtest,
+                observed,
+                model_key if isinstance(model, str) else spec,
+                month,
+                config=config,
+                rng=rng,
+            )
         say(f"fitting {getattr(spec, 'name', type(spec).__name__)} to {data.name} (as of {month})")
         fit = spec.fit(data, shocks=calendar)
         say(f"simulating {n_paths} paths for {len(scenarios) + 1} scenarios")
@@ -326,24 +348,11 @@ def outlook(
         spread = model_spread(
             fit, base, data, (first, end), asked[0], shocks=calendar, n_paths=2000, rng=rng
         )
-        record, config = None, track_record_config or TrackRecordConfig()
+        record = None
         if table_in is not None:
-            observed = cut.panel if cut.panel is not None else data.to_frame()
-            if str(data.name) not in observed.columns:
-                observed = observed.join(data.rename(str(data.name)), how="outer")
-            if isinstance(table_in, str) and table_in == "compute":
-                say(
-                    f"track record: backtest of {model_key} over {config.n_origins} origins on "
-                    f"{observed.shape[1]} dyad(s)"
-                )
-                rows = compute_backtest(
-                    observed,
-                    model_key if isinstance(model, str) else spec,
-                    month,
-                    config=config,
-                    rng=rng,
-                )
-                source = "computed"
+            if pending is not None:
+                say("track record: waiting for the backtest")
+                rows, source = pending.result(), "computed"
             else:
                 rows, source = table_in
             record = score_track_record(
