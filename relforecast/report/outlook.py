@@ -179,7 +179,7 @@ def _parse_anchors(anchors: Sequence[Any]) -> list[tuple[pd.Period, str | None]]
 
 def _shock_label(shock: Any, lang: str) -> str:
     if lang == "zh":
-        return f"{shock_kind(shock.kind, 'zh')} {shock.start}"
+        return f"{shock_kind(shock.kind, 'zh')} {fmt_month(shock.start, 'zh')}"
     return shock.label if str(shock.start) in shock.label else f"{shock.label} ({shock.start})"
 
 
