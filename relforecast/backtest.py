@@ -26,6 +26,7 @@ import pandas as pd
 
 from relforecast.asof import cut_calendar
 from relforecast.exceptions import ForecastError, RelforecastError
+from relforecast.forecast import check_threshold
 from relforecast.shocks import ShockCalendar, to_month
 
 __all__ = ["QUANTILE_LEVELS", "backtest", "make_model", "parse_origins"]
@@ -195,16 +196,18 @@ def backtest(
     """
     panel = data.to_frame() if isinstance(data, pd.Series) else data
     origin_list = parse_origins(origins, every)
-    thresholds = [float(t) for t in thresholds]
+    models = model if isinstance(model, list | tuple) else [model]
+    specs = [make_model(m) if isinstance(m, str) else m for m in models]
+    # a bad threshold fails here, not silently at every origin
+    scale = getattr(specs[0], "scale", None)
+    thresholds = [check_threshold(t, scale) for t in thresholds]
     if refit_every < 1:
         raise ForecastError(f"refit_every={refit_every!r} must be at least 1")
-    models = model if isinstance(model, list | tuple) else [model]
     # blocks of consecutive origins, each a whole number of refit cycles: the refit schedule
     # is the same as running every origin of a dyad in one go, and the work spreads evenly
     block = refit_every * max(1, -(-24 // refit_every))
     tasks = []
-    for m in models:
-        spec = make_model(m) if isinstance(m, str) else m
+    for m, spec in zip(models, specs, strict=True):
         label = m if isinstance(m, str) else getattr(spec, "name", type(spec).__name__)
         for j, dyad in enumerate(panel.columns):
             series = panel[dyad].dropna()

@@ -87,3 +87,8 @@ def test_thresholds_must_be_finite_and_inside_the_scale(value, capsys, tmp_path)
     code = main(["outlook", "--paths", "200", "--threshold", value, "--out", str(tmp_path / "o")])
     err = capsys.readouterr().err
     assert code == 1 and "threshold" in err and not (tmp_path / "o").exists()
+
+
+def test_backtest_refuses_a_threshold_outside_the_scale():
+    with pytest.raises(rf.ForecastError, match="threshold 12 is outside the scale"):
+        rf.backtest(rf.datasets.demo(), "rw-gauss", ["2020-06"], thresholds=(-6, 12))
