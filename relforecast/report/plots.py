@@ -129,9 +129,15 @@ def fan_chart(
     ax.plot(x_future, future.median(), color="#1f4e9c", lw=1.8, label=words["median"])
     t = threshold if threshold is not None else (scale.critical if scale is not None else None)
     if t is not None:
-        ax.axhline(
-            t, color="#b2182b", ls="--", lw=1.2, label=words["threshold"].format(t=fmt_threshold(t))
+        # P(cross) says something only while the series is not already below the threshold
+        above = history is None or float(history.iloc[-1]) >= t
+        p = f"{100 * forecast.prob_cross(t):.1f}%"
+        label = (
+            words["threshold_p"].format(t=fmt_threshold(t), p=p)
+            if above
+            else words["threshold"].format(t=fmt_threshold(t))
         )
+        ax.axhline(t, color="#b2182b", ls="--", lw=1.2, label=label)
     values = future.paths
     lo = np.nanmin(np.quantile(values, 0.01, axis=0))
     hi = np.nanmax(np.quantile(values, 0.99, axis=0))
