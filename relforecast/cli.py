@@ -267,7 +267,7 @@ def outlook(
     """Write the outlook report (HTML, Markdown, Word, PNG, CSV, JSON) for one dyad to --out."""
     series, calendar = _load(data, **source)
     panel = None
-    if data is not None and track_record == "compute":
+    if data is not None and track_record.lower() != "none":  # pooled over DATA's dyads
         columns = {k: source[k] for k in ("country_col", "date_col", "score_col", "fill")}
         panel = load_panel(Path(data), **columns)
     events = load_events(events_file) if events_file is not None else None

@@ -139,3 +139,37 @@ def test_a_supplied_csv_gives_the_same_report_numbers(demo_report, tmp_path, dem
     bad.write_text("dyad,model\nJapan,auto\n")
     with pytest.raises(rf.DataError, match="is not a backtest table: it lacks the column"):
         read_backtest(bad)
+
+
+def test_cli_reads_a_track_record_csv_pooled_over_the_data(tmp_path, capsys, demo_series):
+    """A supplied table is scored against every dyad of DATA, not only the report's."""
+    from relforecast.cli import main
+
+    panel = pd.DataFrame({"A": demo_series, "B": (demo_series * 0.5).round(1)})
+    long = panel.stack().rename("score").reset_index()
+    long.columns = ["month", "country", "score"]
+    long["ym"] = long["month"].astype(str)
+    data = tmp_path / "panel.csv"
+    long[["country", "ym", "score"]].to_csv(data, index=False)
+    origins = [f"{y}-06" for y in range(2012, 2025)]
+    fake_backtest(panel, "arima", origins).to_csv(tmp_path / "bt.csv", index=False)
+    code = main(
+        [
+            "outlook",
+            str(data),
+            "--dyad",
+            "A",
+            "--model",
+            "arima",
+            "--paths",
+            "300",
+            "--track-record",
+            str(tmp_path / "bt.csv"),
+            "--out",
+            str(tmp_path / "o"),
+        ]
+    )
+    assert code == 0, capsys.readouterr().err
+    summary = pd.read_json(tmp_path / "o" / "summary.json", typ="series")
+    assert summary["track_record"]["dyads"] == ["A", "B"]
+    assert summary["track_record"]["source"] == "bt.csv"
