@@ -187,7 +187,8 @@ def _default_anchors(
     series: pd.Series, shocks: ShockCalendar | None, count: int, lang: str
 ) -> list[tuple[pd.Period, str]]:
     if shocks is None or not len(shocks):
-        return [(series.index[-1] - 12 * k, str(series.index[-1] - 12 * k)) for k in (10, 5)]
+        months = [series.index[-1] - 12 * k for k in (10, 5)]
+        return [(m, fmt_month(m, lang)) for m in months]
     inside = {}
     for s in shocks:
         if series.index[0] + 12 <= s.start <= series.index[-1]:
@@ -482,12 +483,15 @@ def _figures(
     )
     shocks = [(s.start, _shock_label(s, fig_lang)) for s in calendar] if calendar else []
     chosen = (
-        [(m, n or str(m)) for m, n in _parse_anchors(anchors)]
+        [
+            (m, f"{n} ({fmt_month(m, fig_lang)})" if n else fmt_month(m, fig_lang))
+            for m, n in _parse_anchors(anchors)
+        ]
         if anchors
         else _default_anchors(data, calendar, 3, fig_lang)
     )
     frame = analogues(data, [m for m, _ in chosen], before=12, after=24)
-    frame.columns = [n if n == str(m) else f"{n}" for m, n in chosen]
+    frame.columns = [name for _, name in chosen]
     event_values = _events_series(events, str(data.name), data.index)
 
     def draw(name: str, size: tuple[float, float], paint) -> None:
