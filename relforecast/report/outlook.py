@@ -291,10 +291,12 @@ def outlook(
     -------
     Outlook
     """
-    words = labels(lang)
+    labels(lang)  # an unknown language fails before the slow steps
     say = progress or (lambda _msg: None)
     spec, model_key = _model_spec(model)
     scale = getattr(spec, "scale", None)
+    if threshold is None and (scale is None or scale.critical is None):
+        raise DataError("give a threshold: the model's scale has no critical point")
     t = check_threshold(threshold if threshold is not None else scale.critical, scale)
     extra = [q if isinstance(q, Question) else parse_question(q) for q in questions]
     for q in extra:
@@ -374,7 +376,6 @@ def outlook(
             record,
             t,
             lang,
-            words,
         )
         for name, png in images.items():
             folder.write(name, png)
@@ -448,9 +449,7 @@ def _track_record_input(value: Any) -> Any:
     return read_backtest(path), path.name
 
 
-def _figures(
-    data, fit, base, table, answers, asked, calendar, events, anchors, record, t, lang, words
-):
+def _figures(data, fit, base, table, answers, asked, calendar, events, anchors, record, t, lang):
     """Draw every figure (PNG bytes by file name) in the report's language and font."""
     import matplotlib
 
