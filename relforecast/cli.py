@@ -25,7 +25,7 @@ from relforecast.datasets import demo, demo_scenarios, demo_shocks
 from relforecast.evaluation import evaluate as run_evaluate
 from relforecast.events import load_events, plot_shares
 from relforecast.exceptions import RelforecastError
-from relforecast.forecast import Forecast
+from relforecast.forecast import Forecast, check_threshold
 from relforecast.report.outlook import RelforecastWarning
 from relforecast.report.outlook import outlook as make_outlook
 from relforecast.scenarios import load_scenarios
@@ -154,8 +154,10 @@ def forecast(
     **source: str | None,
 ) -> None:
     """Simulate HORIZON months ahead of DATA (default: the synthetic demo)."""
+    spec = _model(model)
+    check_threshold(threshold, getattr(spec, "scale", None))  # before the slow fit
     series, calendar = _load(data, **source)
-    fit = _model(model).fit(series, shocks=calendar)
+    fit = spec.fit(series, shocks=calendar)
     fc = fit.forecast(horizon, n_paths=paths, rng=seed)
     click.echo(_render(fc, fit.name, threshold, seed, fmt))
 
