@@ -310,6 +310,15 @@ def outlook(
         )
     window = window or default_window(month)
     first, end, _ = window_horizon(month, window)
+    if lang == "zh":
+        for sc in scenarios:
+            if not sc.name_zh:
+                warnings.warn(
+                    f"scenario {sc.name!r} has no name_zh: the Chinese report shows its name "
+                    "as written (add name_zh and description_zh to the scenario file)",
+                    RelforecastWarning,
+                    stacklevel=2,
+                )
     table_in = _track_record_input(track_record)
     stamp = _created(created)
 
