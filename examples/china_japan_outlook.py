@@ -1,7 +1,12 @@
-"""The China–Japan outlook report for July 2025 – June 2026.
+"""The China–Japan outlook report for July 2025 – June 2026, as of June 2025.
 
 python examples/china_japan_outlook.py                 # synthetic demo -> outlook_demo/
-python examples/china_japan_outlook.py ../shared/data  # real data, up to 2025-06 -> outlook_japan/
+python examples/china_japan_outlook.py ../shared/data  # real data as of 2025-06 -> outlook_japan/
+
+The report (HTML, Word, Markdown) answers the window's questions for the baseline, a
+right-wing successor and US containment, and says how far to trust the answers: the model's
+track record (a backtest over past origins, pooled over the data's dyads), the spread between
+models, the scenarios' assumptions.
 """
 
 from __future__ import annotations
@@ -17,25 +22,32 @@ HERE = Path(__file__).resolve().parent
 def main(argv: list[str]) -> None:
     if argv:
         data = Path(argv[0])
-        series = rf.load_scores(data / "tsinghua_relations_long.csv", dyad="Japan")
-        series = series.loc[:"2025-06"]
+        scores = data / "tsinghua_relations_long.csv"
+        series = rf.load_scores(scores, dyad="Japan")
         shocks = rf.ShockCalendar.from_leaders(data / "leaders.csv", "Japan")
-        out = "outlook_japan"
+        panel, out = rf.load_panel(scores), "outlook_japan"
     else:
-        series, shocks, out = rf.datasets.demo(), rf.datasets.demo_shocks(), "outlook_demo"
+        series, shocks, panel = rf.datasets.demo(), rf.datasets.demo_shocks(), None
+        out = "outlook_demo"
     result = rf.outlook(
         series,
         window="2025-07:2026-06",
-        scenarios=rf.load_scenarios(HERE / "scenarios_japan.yaml"),
+        as_of="2025-06",  # everything dated later is cut: data, leaders, shocks
+        scenarios=rf.load_scenarios(HERE / "scenarios_japan_2025.yaml"),
         shocks=shocks,
+        panel=panel,
         out=out,
         n_paths=10_000,
         rng=0,
-        anchors=["2012-09", "2019-06"],
+        anchors=["2012-09=Diaoyu purchase", "2019-06"],
         progress=lambda msg: print("...", msg),
     )
+    answers = result.questions.pivot(index="question", columns="scenario", values="p")
+    print(answers.round(3))
     print(result.comparison[["p_cross", "p_cross_se", "d_p_cross", "median_end"]].round(3))
-    print(f"open {result.files['report.html']}")
+    if result.track_record is not None:
+        print(result.track_record.summary.round(3))
+    print(f"open {result.files['report.html']} or {result.files['report.docx']}")
 
 
 if __name__ == "__main__":

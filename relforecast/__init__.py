@@ -41,8 +41,10 @@ from relforecast.models import (
     Sticky,
 )
 from relforecast.movement import RecentMovement, recent_movement
+from relforecast.questions import Question, default_questions
 from relforecast.record import Record
 from relforecast.report.outlook import Outlook, RelforecastWarning, outlook
+from relforecast.report.track_record import TrackRecordConfig
 from relforecast.scale import TSINGHUA_SCALE, Level, Scale
 from relforecast.scenarios import Scenario, compare_scenarios, load_scenarios
 from relforecast.shocks import Shock, ShockCalendar
@@ -72,6 +74,7 @@ __all__ = [
     "MarkovResult",
     "MarkovSwitching",
     "Outlook",
+    "Question",
     "RandomWalk",
     "RecentMovement",
     "Record",
@@ -86,6 +89,7 @@ __all__ = [
     "ShockError",
     "Sticky",
     "Terms",
+    "TrackRecordConfig",
     "VenueClasses",
     "__version__",
     "analogues",
@@ -93,6 +97,7 @@ __all__ = [
     "compare_scenarios",
     "damped_update",
     "datasets",
+    "default_questions",
     "evaluate",
     "fit_update_rule",
     "load_events",

@@ -24,7 +24,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from relforecast.asof import cut_calendar
 from relforecast.exceptions import ForecastError, RelforecastError
+from relforecast.forecast import check_threshold
 from relforecast.shocks import ShockCalendar, to_month
 
 __all__ = ["QUANTILE_LEVELS", "backtest", "make_model", "parse_origins"]
@@ -123,11 +125,11 @@ def _run_dyad(task: tuple) -> tuple[list[dict[str, Any]], list[str]]:
     notes: list[str] = []
     fit = None
     for i, origin in enumerate(origins):
-        history = series.loc[:origin]
+        history = series.loc[series.index <= origin]
         if history.empty or history.index[-1] != origin:
             notes.append(f"{dyad} {origin}: no data at the origin, skipped")
             continue
-        calendar = shocks.between(None, origin) if shocks is not None else None
+        calendar = cut_calendar(shocks, origin)  # the one as-of cut (relforecast.asof)
         try:
             if fit is None or i % refit_every == 0 or not hasattr(fit, "update"):
                 fit = spec.fit(history, shocks=calendar)
@@ -194,16 +196,18 @@ def backtest(
     """
     panel = data.to_frame() if isinstance(data, pd.Series) else data
     origin_list = parse_origins(origins, every)
-    thresholds = [float(t) for t in thresholds]
+    models = model if isinstance(model, list | tuple) else [model]
+    specs = [make_model(m) if isinstance(m, str) else m for m in models]
+    # a bad threshold fails here, not silently at every origin
+    scale = getattr(specs[0], "scale", None)
+    thresholds = [check_threshold(t, scale) for t in thresholds]
     if refit_every < 1:
         raise ForecastError(f"refit_every={refit_every!r} must be at least 1")
-    models = model if isinstance(model, list | tuple) else [model]
     # blocks of consecutive origins, each a whole number of refit cycles: the refit schedule
     # is the same as running every origin of a dyad in one go, and the work spreads evenly
     block = refit_every * max(1, -(-24 // refit_every))
     tasks = []
-    for m in models:
-        spec = make_model(m) if isinstance(m, str) else m
+    for m, spec in zip(models, specs, strict=True):
         label = m if isinstance(m, str) else getattr(spec, "name", type(spec).__name__)
         for j, dyad in enumerate(panel.columns):
             series = panel[dyad].dropna()

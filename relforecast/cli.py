@@ -17,6 +17,7 @@ import click
 import pandas as pd
 
 from relforecast import __version__
+from relforecast.asof import as_of
 from relforecast.backtest import backtest as run_backtest
 from relforecast.backtest import make_model
 from relforecast.commands.events import events as events_command
@@ -33,7 +34,7 @@ from relforecast.datasets import demo, demo_scenarios, demo_shocks
 from relforecast.evaluation import evaluate as run_evaluate
 from relforecast.events import load_events
 from relforecast.exceptions import RelforecastError
-from relforecast.forecast import Forecast
+from relforecast.forecast import Forecast, check_threshold
 from relforecast.report.outlook import RelforecastWarning
 from relforecast.report.outlook import outlook as make_outlook
 from relforecast.scenarios import load_scenarios
@@ -63,17 +64,18 @@ def _load(
     else:
         columns = {"country_col": country_col, "date_col": date_col, "score_col": score_col}
         series, calendar = load_scores(Path(data), dyad, fill=fill, **columns), None
-    if until is not None:
-        last = to_month(until, "--until")
-        series = series.loc[:last]
-        if series.empty:
-            raise click.UsageError(f"--until {until} is before the first month of the data")
+    if until is not None and to_month(until, "--until") < series.index[0]:
+        raise click.UsageError(f"--until {until} is before the first month of the data")
     if shocks_file is not None:
         calendar = ShockCalendar.from_yaml(shocks_file)
     if leaders_file is not None:
         leaders = ShockCalendar.from_leaders(leaders_file, str(dyad or series.name))
         calendar = leaders if shocks_file is None else calendar + leaders
-    return series, calendar
+    # one as-of cut for every dated input (default: the data's last month)
+    cut = as_of(until, series=series, calendar=calendar)
+    if any(cut.dropped.values()):
+        click.echo(f"relforecast: {cut.describe()}", err=True)
+    return cut.series, cut.calendar
 
 
 def _model(name: str) -> object:
@@ -163,9 +165,11 @@ def forecast(
     **source: str | None,
 ) -> None:
     """Simulate HORIZON months ahead of DATA (default: the synthetic demo)."""
+    spec = _model(model)
+    check_threshold(threshold, getattr(spec, "scale", None))  # before the slow fit
     series, calendar = _load(data, **source)
     rec = open_record(record_location)
-    fit = _model(model).fit(series, shocks=calendar)
+    fit = spec.fit(series, shocks=calendar)
     fc = fit.forecast(horizon, n_paths=paths, rng=seed)
     click.echo(_render(fc, fit.name, threshold, seed, fmt))
     record_forecast(
@@ -228,7 +232,8 @@ def _render(fc: Forecast, model: str, threshold: float, seed: int, fmt: str) -> 
 @_data_options
 @click.option(
     "--window",
-    help="Outlook window, e.g. 2025-07:2026-06 (default: the next July-June after the data).",
+    help="Outlook window, e.g. 2025-07:2026-06 (default: the next July-June after the data); "
+    "it may have begun (months already observed are counted).",
 )
 @click.option(
     "--scenarios",
@@ -241,7 +246,25 @@ def _render(fc: Forecast, model: str, threshold: float, seed: int, fmt: str) -> 
 @click.option("--paths", type=click.IntRange(100, 1_000_000), default=10_000, show_default=True)
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--threshold", type=float, default=None, help="Default: the scale's -6.")
-@click.option("--anchors", help="Analogue anchor months, comma-separated (e.g. 2017-01,2025-01).")
+@click.option(
+    "--question",
+    "questions",
+    multiple=True,
+    help="Ask another question, KIND:THRESHOLD (repeatable): ever-below, ever-at-or-above, "
+    "end-below, end-above, first-below, first-at-or-above; e.g. --question end-above:0.",
+)
+@click.option(
+    "--track-record",
+    "track_record",
+    default="compute",
+    show_default=True,
+    help="Backtest CSV for the trust section (e.g. an earlier report's track_record.csv), "
+    "'compute' (at report time, pooled over DATA's dyads) or 'none'.",
+)
+@click.option(
+    "--anchors",
+    help="Analogue anchors, comma-separated MONTH[=NAME] (e.g. 2012-09=Diaoyu,2019-06).",
+)
 @click.option(
     "--events",
     "events_file",
@@ -259,19 +282,22 @@ def outlook(
     paths: int,
     seed: int,
     threshold: float | None,
+    questions: tuple[str, ...],
+    track_record: str,
     anchors: str | None,
     events_file: str | None,
     out: str,
     record_location: str | None,
     **source: str | None,
 ) -> None:
-    """Write the outlook report (HTML, Markdown, PNG, CSV, JSON) for one dyad to --out."""
+    """Write the outlook report (HTML, Markdown, Word, PNG, CSV, JSON) for one dyad to --out."""
     series, calendar = _load(data, **source)
     rec = open_record(record_location)
-    events = None
-    if events_file is not None:
-        log = load_events(events_file)
-        events = log.monthly_scores(str(source.get("dyad") or series.name), series.index)["net"]
+    panel = None
+    if data is not None and track_record.lower() != "none":  # pooled over DATA's dyads
+        columns = {k: source[k] for k in ("country_col", "date_col", "score_col", "fill")}
+        panel = load_panel(Path(data), **columns)
+    events = load_events(events_file) if events_file is not None else None
     scenarios = demo_scenarios() if data is None else []
     if scenarios_file is not None:
         scenarios = load_scenarios(scenarios_file)
@@ -282,7 +308,7 @@ def outlook(
             window,
             scenarios,
             out,
-            model=_model(model),
+            model=model,
             shocks=calendar,
             threshold=threshold,
             n_paths=paths,
@@ -290,18 +316,31 @@ def outlook(
             lang=lang,
             anchors=anchors.split(",") if anchors else None,
             events=events,
+            questions=questions,
+            track_record=track_record,
+            panel=panel,
             progress=lambda msg: click.echo(f"relforecast: {msg}", err=True),
         )
     for w in caught:
         if issubclass(w.category, RelforecastWarning):
             click.echo(f"relforecast: warning: {_one_line(w.message)}", err=True)
-    base = result.comparison.loc["baseline"]
+    head = result.questions.iloc[0]
+    p_text = f"{head['p']:.3f} ± {head['se']:.3f}"
+    if head["observed"]:
+        p_text = f"1 (observed {head['observed']})"
     click.echo(
-        f"{series.name}, window {result.summary['window']}: P(cross "
-        f"{result.summary['threshold']:g}) = {base['p_cross']:.3f} ± "
-        f"{base['p_cross_se']:.3f} (baseline); report: {result.files['report.html']}"
+        f"{series.name}, window {result.summary['window']}: P({_question_words(head['question'])})"
+        f" = {p_text} (baseline); report: {result.files['report.html']}"
     )
     record_outlook(rec, result, model=model)
+
+
+def _question_words(code: str) -> str:
+    kind, _, t = code.partition(":")
+    return {
+        "ever-below": f"cross {t}",
+        "ever-at-or-above": f"back at {t} or above",
+    }.get(kind, code)
 
 
 def _floats(text: str, option: str) -> list[float]:

@@ -3,13 +3,24 @@
 A forecast keeps its whole simulated paths (``n_paths x horizon``) so that any functional of
 the path — the minimum over a window, the first month below a threshold, the level at the
 end — is answered from the same draws, with its Monte Carlo error.
+
+Two directions of passage are asked about a threshold ``T``: going **below** it (a published
+score strictly below ``T``: "crossing −6" into confrontation) and coming back **at or above**
+it (a published score of ``T`` or more: out of the level below ``T``, e.g. back to −6.0 or
+higher after a spell below −6). They are complements month by month, so "still below ``T`` at
+the end" is ``1 − P(at or above T at the end)``.
+
+A forecast may begin with *observed* months (:meth:`Forecast.with_observed`): an outlook
+updated during its window holds the months already published as paths that all equal the
+data, followed by the simulated months. Every question then counts the observed months too —
+a window in which −6 was already crossed has P(cross) = 1, with no Monte Carlo error.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -20,7 +31,10 @@ from relforecast.scale import TSINGHUA_SCALE, Scale
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-__all__ = ["Forecast"]
+__all__ = ["DIRECTIONS", "Direction", "Forecast"]
+
+Direction = Literal["below", "at_or_above"]
+DIRECTIONS: tuple[str, ...] = ("below", "at_or_above")
 
 
 class Forecast:
@@ -51,6 +65,9 @@ class Forecast:
         resolution (a simulated -6.04 is published as -6.0, which is not below -6). ``False``
         answers from the raw draws. Quantiles, intervals and the mean always describe the
         continuous score (``paths``). Ignored without a scale.
+    observed : int, default 0
+        Number of leading months that are observed data, equal on every path (see
+        :meth:`with_observed`).
 
     Notes
     -----
@@ -75,6 +92,7 @@ class Forecast:
         regime_names: Sequence[str] | None = None,
         meta: dict[str, Any] | None = None,
         published: bool = True,
+        observed: int = 0,
     ) -> None:
         paths = np.asarray(paths, dtype=float)
         if paths.ndim != 2 or paths.shape[1] != len(index):
@@ -97,6 +115,11 @@ class Forecast:
         self.regime_names = list(regime_names) if regime_names is not None else None
         self.meta = dict(meta or {})
         self.published = bool(published) and scale is not None
+        if int(observed) != observed or not 0 <= observed <= len(index):
+            raise ForecastError(
+                f"observed={observed!r} must be a whole number of months from 0 to {len(index)}"
+            )
+        self.observed = int(observed)
 
     # ---------------------------------------------------------------------- basics
     @property
@@ -121,11 +144,26 @@ class Forecast:
         return f"Forecast({self.model or 'model'}, {span}, {self.n_paths} paths)"
 
     def _threshold(self, threshold: float | None) -> float:
-        if threshold is not None:
-            return float(threshold)
-        if self.scale is not None and self.scale.critical is not None:
-            return self.scale.critical
-        raise ForecastError("give a threshold: this forecast's scale has no critical point")
+        if threshold is None:
+            if self.scale is not None and self.scale.critical is not None:
+                return self.scale.critical
+            raise ForecastError("give a threshold: this forecast's scale has no critical point")
+        return check_threshold(threshold, self.scale)
+
+    @staticmethod
+    def _direction(direction: str) -> str:
+        if direction not in DIRECTIONS:
+            raise ForecastError(
+                f"direction={direction!r} is not known; use 'below' (strictly below the "
+                "threshold) or 'at_or_above' (the threshold or higher)"
+            )
+        return direction
+
+    def _events(self, t: float, direction: str) -> np.ndarray:
+        """Boolean (n_paths, horizon): is the published score on the asked side of ``t``?"""
+        if self._direction(direction) == "below":
+            return self.values < t
+        return self.values >= t
 
     def _within(self, within: int | None) -> int:
         if within is None:
@@ -157,7 +195,70 @@ class Forecast:
             regime_names=self.regime_names,
             meta=self.meta,
             published=self.published,
+            observed=int(mask[: self.observed].sum()),
         )
+
+    def with_observed(self, observed: pd.Series) -> Forecast:
+        """The forecast preceded by observed months (an outlook updated during its window).
+
+        Parameters
+        ----------
+        observed : pd.Series
+            Scores of the months just before the first forecast month, on a monthly
+            ``PeriodIndex`` without gaps (e.g. ``series.loc["2025-07":"2025-08"]``).
+
+        Returns
+        -------
+        Forecast
+            Paths over the observed and forecast months; every path holds the observed values
+            in the observed months (``observed`` counts them). Questions such as
+            :meth:`prob_cross` then count what already happened: P = 1 when the observed
+            months already crossed.
+        """
+        if len(observed) == 0:
+            return self
+        months = observed.index.asfreq("M")
+        expected = pd.period_range(end=self.index[0] - 1, periods=len(observed), freq="M")
+        if not months.equals(expected):
+            raise ForecastError(
+                f"observed months {months[0]}..{months[-1]} must run without gaps up to the "
+                f"month before the forecast ({self.index[0] - 1})"
+            )
+        values = observed.to_numpy(dtype=float)
+        if self.scale is not None:
+            self.scale.check(values)
+        prefix = np.broadcast_to(values, (self.n_paths, len(values)))
+        regimes = None
+        if self.regimes is not None:
+            regimes = np.hstack([np.full((self.n_paths, len(values)), -1), self.regimes])
+        return Forecast(
+            np.hstack([prefix, self.paths]),
+            months.append(self.index),
+            self.scale,
+            history=self.history,
+            model=self.model,
+            regimes=regimes,
+            regime_names=self.regime_names,
+            meta=self.meta,
+            published=self.published,
+            observed=len(values) + self.observed,
+        )
+
+    @property
+    def observed_index(self) -> pd.PeriodIndex:
+        """The observed months at the start of the forecast (empty for a pure forecast)."""
+        return self.index[: self.observed]
+
+    @property
+    def future_index(self) -> pd.PeriodIndex:
+        """The simulated months."""
+        return self.index[self.observed :]
+
+    def future(self) -> Forecast:
+        """The simulated months only (drops the observed ones)."""
+        if self.observed == 0:
+            return self
+        return self.window(self.future_index[0], self.future_index[-1])
 
     # --------------------------------------------------------------- distribution
     def mean(self) -> pd.Series:
@@ -203,16 +304,34 @@ class Forecast:
         return pd.Series((self.values < t).mean(axis=0), index=self.index, name=f"P(<{t:g})")
 
     def prob_above(self, threshold: float) -> pd.Series:
-        """P(score strictly above ``threshold``) in each month."""
-        t = float(threshold)
+        """P(published score strictly above ``threshold``) in each month.
+
+        Examples
+        --------
+        ``fc.prob_above(0).iloc[-1]``: the probability that the relation is better than
+        0 ("ordinary" or above, 0.1 at least) in the last month.
+        """
+        t = check_threshold(threshold, self.scale)
         return pd.Series((self.values > t).mean(axis=0), index=self.index, name=f"P(>{t:g})")
 
-    def crossed(self, threshold: float | None = None, within: int | None = None) -> np.ndarray:
-        """Boolean per path: does it go strictly below ``threshold`` in months 1..``within``?"""
+    def crossed(
+        self,
+        threshold: float | None = None,
+        within: int | None = None,
+        direction: Direction = "below",
+    ) -> np.ndarray:
+        """Boolean per path: does it reach the asked side of ``threshold`` in months
+        1..``within``? ``direction="below"``: strictly below; ``"at_or_above"``: the threshold
+        or higher."""
         t, w = self._threshold(threshold), self._within(within)
-        return (self.values[:, :w] < t).any(axis=1)
+        return self._events(t, direction)[:, :w].any(axis=1)
 
-    def prob_cross(self, threshold: float | None = None, within: int | None = None) -> float:
+    def prob_cross(
+        self,
+        threshold: float | None = None,
+        within: int | None = None,
+        direction: Direction = "below",
+    ) -> float:
         """P(the path goes strictly below ``threshold`` in forecast months 1..``within``).
 
         Parameters
@@ -221,46 +340,83 @@ class Forecast:
             Default: the scale's critical point (-6 on the Tsinghua scale).
         within : int, optional
             Months counted from the first forecast month; default the whole horizon.
+        direction : {"below", "at_or_above"}, default "below"
+            ``"at_or_above"`` asks instead whether the path reaches ``threshold`` or higher at
+            least once (:meth:`prob_back_above`).
         """
-        return float(self.crossed(threshold, within).mean())
+        return float(self.crossed(threshold, within, direction).mean())
 
-    def prob_cross_curve(self, threshold: float | None = None) -> pd.Series:
-        """P(strictly below ``threshold`` at least once in months 1..m), for every month m."""
+    def prob_back_above(self, threshold: float | None = None, within: int | None = None) -> float:
+        """P(the published score is at ``threshold`` or higher at least once in months
+        1..``within``): for a series now below −6, the chance it comes back to −6.0 or above
+        (out of confrontation) within the window."""
+        return self.prob_cross(threshold, within, "at_or_above")
+
+    def prob_still_below(self, threshold: float | None = None) -> float:
+        """P(the published score is strictly below ``threshold`` in the last month)."""
         t = self._threshold(threshold)
-        running_min = np.minimum.accumulate(self.values, axis=1)
-        return pd.Series((running_min < t).mean(axis=0), index=self.index, name=f"P(cross {t:g})")
+        return float((self.values[:, -1] < t).mean())
 
-    def mc_se(self, threshold: float | None = None, within: int | None = None) -> float:
+    def prob_cross_curve(
+        self, threshold: float | None = None, direction: Direction = "below"
+    ) -> pd.Series:
+        """P(on the asked side of ``threshold`` at least once in months 1..m), every month m."""
+        t = self._threshold(threshold)
+        hit = np.logical_or.accumulate(self._events(t, direction), axis=1)
+        name = f"P(cross {t:g})" if direction == "below" else f"P(reach {t:g})"
+        return pd.Series(hit.mean(axis=0), index=self.index, name=name)
+
+    def mc_se(
+        self,
+        threshold: float | None = None,
+        within: int | None = None,
+        direction: Direction = "below",
+    ) -> float:
         """Monte Carlo standard error of :meth:`prob_cross`: ``sqrt(p (1 - p) / n_paths)``.
 
         When no path (or every path) crosses, the binomial formula gives 0; the error is then
-        at most about ``1 / n_paths`` and the result reads "below 1 in ``n_paths``".
+        at most about ``1 / n_paths`` and the result reads "below 1 in ``n_paths``". It is
+        exactly 0 when observed months already settled the question.
         """
-        p = self.prob_cross(threshold, within)
+        p = self.prob_cross(threshold, within, direction)
         return float(np.sqrt(p * (1 - p) / self.n_paths))
 
-    def first_passage(self, threshold: float | None = None) -> pd.Series:
-        """Distribution of the first month strictly below ``threshold``.
+    def first_passage(
+        self, threshold: float | None = None, direction: Direction = "below"
+    ) -> pd.Series:
+        """Distribution of the first month strictly below ``threshold`` (or, with
+        ``direction="at_or_above"``, the first month at ``threshold`` or higher).
 
         Returns
         -------
         pd.Series
-            P(first crossing happens in each month); sums to ``prob_cross(threshold)``.
-            ``attrs["never"]`` holds P(no crossing within the horizon).
+            P(first passage happens in each month); sums to ``prob_cross(threshold)``.
+            ``attrs["never"]`` holds P(no passage within the horizon).
         """
-        below = self.values < self._threshold(threshold)
-        anyb = below.any(axis=1)
-        first = np.where(anyb, below.argmax(axis=1), -1)
+        hits = self._events(self._threshold(threshold), direction)
+        anyb = hits.any(axis=1)
+        first = np.where(anyb, hits.argmax(axis=1), -1)
         counts = np.bincount(first[anyb], minlength=self.horizon)[: self.horizon]
         out = pd.Series(counts / self.n_paths, index=self.index, name="first_passage")
         out.attrs["never"] = float(1 - anyb.mean())
         return out
 
-    def median_first_passage(self, threshold: float | None = None) -> pd.Period | None:
+    def median_first_passage(
+        self, threshold: float | None = None, direction: Direction = "below"
+    ) -> pd.Period | None:
         """Month by which half of the paths have crossed, or ``None`` if fewer than half do."""
-        cum = self.first_passage(threshold).cumsum()
-        hit = cum[cum >= 0.5]
+        cum = self.first_passage(threshold, direction).cumsum()
+        hit = cum[cum >= 0.5 - 1e-12]
         return hit.index[0] if len(hit) else None
+
+    def observed_passage(
+        self, threshold: float | None = None, direction: Direction = "below"
+    ) -> pd.Period | None:
+        """The first *observed* month on the asked side of ``threshold``, or ``None``."""
+        if self.observed == 0:
+            return None
+        hits = self._events(self._threshold(threshold), direction)[0, : self.observed]
+        return self.index[int(hits.argmax())] if hits.any() else None
 
     # -------------------------------------------------------------------- levels
     def level_probabilities(self, lang: str = "en") -> pd.DataFrame:
@@ -311,6 +467,8 @@ class Forecast:
             out[f"p_cross_{t:g}"] = self.prob_cross_curve(t)
         if self.scale is not None:
             out["level"] = self.most_likely_level()
+        if self.observed:
+            out["observed"] = np.arange(self.horizon) < self.observed
         out.index.name = "month"
         return out
 
@@ -329,3 +487,26 @@ class Forecast:
         from relforecast.report.plots import fan_chart
 
         return fan_chart(self, ax=ax, history_months=history_months, threshold=threshold, lang=lang)
+
+
+def check_threshold(threshold: float, scale: Scale | None = None) -> float:
+    """A threshold as a float: finite and, with a scale, strictly inside its bounds.
+
+    Raises
+    ------
+    ForecastError
+        Naming the bad value and the scale's range.
+    """
+    try:
+        t = float(threshold)
+    except (TypeError, ValueError) as exc:
+        raise ForecastError(f"threshold {threshold!r} is not a number; e.g. -6") from exc
+    if not np.isfinite(t):
+        raise ForecastError(f"threshold {threshold!r} is not finite; give a number such as -6")
+    if scale is not None and not scale.lower < t < scale.upper:
+        example = scale.critical if scale.critical is not None else scale.centre
+        raise ForecastError(
+            f"threshold {t:g} is outside the scale [{scale.lower:g}, {scale.upper:g}]; give a "
+            f"value strictly inside it, e.g. {example:g}"
+        )
+    return t

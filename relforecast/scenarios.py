@@ -12,6 +12,12 @@ A :class:`Scenario` adds the effects of its shocks to every simulated path of a 
 With ``probability < 1`` the whole scenario happens on each path with that probability (a
 mixture of paths with and without it).
 
+A scenario describes the future: its shocks must start after the last observed month (the
+as-of month) and its regressor values must lie after it — a shock dated inside the history
+would otherwise be applied in full to every future month. Such inputs are refused, naming the
+month (:meth:`Scenario.check_future`). The name ``baseline`` (and its Chinese forms) is
+reserved for the forecast without extra shocks.
+
 :func:`compare_scenarios` forecasts every scenario from the same seed, so all scenarios share
 their base paths and effect draws (common random numbers): differences to the baseline are
 computed path by path, with paired Monte Carlo errors, and two identical scenarios differ by
@@ -33,7 +39,18 @@ from relforecast.exceptions import ForecastError, ShockError
 from relforecast.forecast import Forecast
 from relforecast.shocks import Shock, _shock_from_record, read_yaml_list
 
-__all__ = ["Scenario", "compare_scenarios", "load_scenarios", "window_horizon"]
+__all__ = [
+    "RESERVED_NAMES",
+    "Scenario",
+    "compare_scenarios",
+    "load_scenarios",
+    "window_horizon",
+]
+
+#: Scenario names that mean the forecast without extra shocks; a user scenario may not use them.
+RESERVED_NAMES: tuple[str, ...] = ("baseline", "基准", "基准情景")
+
+_SCENARIO_KEYS = ("name", "description", "probability", "shocks", "name_zh", "description_zh")
 
 
 @dataclass(frozen=True)
@@ -55,6 +72,8 @@ class Scenario:
         (e.g. net event scores under the column ``events_cumulative``: for a cumulative
         regressor give the month's *new* scores, they are accumulated); they add
         ``coefficient × value`` to the paths.
+    name_zh, description_zh : str, optional
+        The name and description as the Chinese report shows them.
 
     Examples
     --------
@@ -68,10 +87,19 @@ class Scenario:
     description: str = ""
     probability: float = 1.0
     regressors: pd.DataFrame | None = None
+    name_zh: str = ""
+    description_zh: str = ""
 
     def __post_init__(self) -> None:
         if not str(self.name).strip():
             raise ShockError("a scenario needs a non-empty name")
+        for name in (self.name, self.name_zh):
+            if str(name).strip().lower() in RESERVED_NAMES:
+                raise ShockError(
+                    f"scenario name {name!r} is reserved for the forecast without extra "
+                    "shocks, which every comparison includes; rename the scenario (e.g. "
+                    "'no change')"
+                )
         shocks = tuple(
             s if isinstance(s, Shock) else _shock_from_record(s, f"scenario {self.name!r}")
             for s in self.shocks
@@ -83,6 +111,78 @@ class Scenario:
                 f"{self.probability!r}"
             )
         object.__setattr__(self, "probability", float(self.probability))
+
+    def display_name(self, lang: str = "en") -> str:
+        """The name in ``lang`` (the Chinese one when given, else the name)."""
+        return self.name_zh if lang == "zh" and self.name_zh else self.name
+
+    def display_description(self, lang: str = "en") -> str:
+        """The description in ``lang`` (the Chinese one when given, else the description)."""
+        return self.description_zh if lang == "zh" and self.description_zh else self.description
+
+    def check_future(self, last: pd.Period) -> None:
+        """Refuse inputs dated at or before ``last``, the last observed (as-of) month.
+
+        A scenario's shocks describe the future; one dated inside the history (or before the
+        data) would be applied in full to the forecast months — a step shock of 2024-10 moves
+        every month of a 2025 forecast — although the data already show what it did.
+
+        Raises
+        ------
+        ShockError
+            Naming the shock, its month and the first month it may start.
+        """
+        last = pd.Period(last, "M")
+        for shock in self.shocks:
+            if shock.start <= last:
+                raise ShockError(
+                    f"scenario {self.name!r}: shock {shock.label!r} starts {shock.start}, at or "
+                    f"before the last observed month {last}; a scenario shock must start in "
+                    f"the future (from {last + 1}); past shocks belong in the calendar the "
+                    "model is fitted with (--shocks or --leaders)"
+                )
+        if self.regressors is not None and len(self.regressors):
+            first = self.regressors.index.min()
+            if first <= last:
+                raise ShockError(
+                    f"scenario {self.name!r}: regressor values start {first}, at or before the "
+                    f"last observed month {last}; give values from {last + 1} on"
+                )
+
+    def effect_summary(self, fit: Any) -> list[dict[str, Any]]:
+        """Each shock's assumed effect in score points and where it comes from.
+
+        Returns
+        -------
+        list of dict
+            One per shock: ``label``, ``kind``, ``start``, ``shape``, ``mean``, ``sd`` (score
+            points; an estimated effect is converted from the model's scale with the
+            transform's slope at the last observed score) and ``source`` — ``"judgmental"``
+            or ``"estimated"`` (then ``n_past`` counts the past shocks of the kind).
+        """
+        scale = fit.spec.scale
+        slope = scale.slope(float(fit.series.iloc[-1])) if scale is not None else 1.0
+        rows = []
+        for shock in self.shocks:
+            row: dict[str, Any] = {
+                "label": shock.label,
+                "kind": shock.kind,
+                "start": str(shock.start),
+                "shape": shock.shape,
+            }
+            if shock.effect is not None:
+                row.update(mean=shock.effect[0], sd=shock.effect[1], source="judgmental")
+            else:
+                mean, sd = self._effect(shock, fit, slope)
+                past = fit.shock_effects()
+                row.update(
+                    mean=mean / slope,
+                    sd=sd / slope,
+                    source="estimated",
+                    n_past=int((past["kind"] == shock.kind).sum()),
+                )
+            rows.append(row)
+        return rows
 
     def unbounded_effects(
         self, fit: Any, index: pd.PeriodIndex, n_paths: int, gen: np.random.Generator
@@ -100,6 +200,7 @@ class Scenario:
         gen : Generator
             Random source of the effect draws.
         """
+        self.check_future(fit.series.index[-1])
         total = np.zeros((n_paths, len(index)))
         scale = fit.spec.scale
         slope = scale.slope(float(fit.series.iloc[-1])) if scale is not None else 1.0
@@ -139,12 +240,16 @@ class Scenario:
 
     def to_dict(self) -> dict[str, Any]:
         """YAML record of the scenario."""
-        return {
+        out: dict[str, Any] = {
             "name": self.name,
             "description": self.description,
             "probability": self.probability,
             "shocks": [s.to_dict() for s in self.shocks],
         }
+        for key in ("name_zh", "description_zh"):
+            if getattr(self, key):
+                out[key] = getattr(self, key)
+        return out
 
 
 def load_scenarios(source: str | PathLike | Iterable[Mapping[str, Any]]) -> list[Scenario]:
@@ -154,6 +259,7 @@ def load_scenarios(source: str | PathLike | Iterable[Mapping[str, Any]]) -> list
 
         scenarios:
           - name: successor
+            name_zh: 右翼继任者                 # optional: the Chinese report's wording
             description: A right-wing successor takes office in Oct 2025
             probability: 0.6
             shocks:
@@ -161,7 +267,10 @@ def load_scenarios(source: str | PathLike | Iterable[Mapping[str, Any]]) -> list
           - name: tariff escalation
             shocks:
               - {kind: tariff, start: 2025-09, shape: decay, rate: 0.7}   # effect estimated
+
+    Unknown keys, reserved names (``baseline``) and duplicated names are refused.
     """
+    where = f"{str(source)!r}: " if isinstance(source, str | PathLike) else ""
     if isinstance(source, str | PathLike):
         records = read_yaml_list(source, "scenarios")
     else:
@@ -169,21 +278,32 @@ def load_scenarios(source: str | PathLike | Iterable[Mapping[str, Any]]) -> list
     out = []
     for i, rec in enumerate(records):
         if not isinstance(rec, Mapping) or "name" not in rec:
-            raise ShockError(f"scenario #{i + 1} needs at least a name, got {rec!r}")
-        unknown = set(rec) - {"name", "description", "probability", "shocks"}
+            raise ShockError(f"{where}scenario #{i + 1} needs at least a name, got {rec!r}")
+        unknown = set(rec) - set(_SCENARIO_KEYS)
         if unknown:
-            raise ShockError(f"scenario {rec['name']!r}: unknown field(s) {sorted(unknown)}")
-        out.append(
-            Scenario(
-                str(rec["name"]),
-                rec.get("shocks") or (),
-                str(rec.get("description") or ""),
-                rec.get("probability", 1.0),
+            raise ShockError(
+                f"{where}scenario {rec['name']!r}: unknown field(s) {sorted(unknown)}; "
+                f"allowed: {', '.join(_SCENARIO_KEYS)}"
             )
-        )
-    names = [s.name for s in out]
+        shocks = rec.get("shocks") or ()
+        if not isinstance(shocks, list | tuple):
+            raise ShockError(f"{where}scenario {rec['name']!r}: 'shocks' must be a list")
+        try:
+            out.append(
+                Scenario(
+                    str(rec["name"]),
+                    shocks,
+                    str(rec.get("description") or ""),
+                    rec.get("probability", 1.0),
+                    name_zh=str(rec.get("name_zh") or ""),
+                    description_zh=str(rec.get("description_zh") or ""),
+                )
+            )
+        except ShockError as exc:
+            raise ShockError(f"{where}{exc}") from exc
+    names = [s.name.strip().lower() for s in out]
     if len(set(names)) != len(names):
-        raise ShockError(f"scenario names must be unique, got {names}")
+        raise ShockError(f"{where}scenario names must be unique, got {[s.name for s in out]}")
     return out
 
 
@@ -192,8 +312,10 @@ def window_horizon(
 ) -> tuple[pd.Period, pd.Period, int]:
     """Parse a window ``"2025-07:2026-06"``; return its first and last month and the horizon.
 
-    The window must start after the last observed month ``last``; the horizon runs from the
-    month after ``last`` to the window's end (forecasting through any gap).
+    The horizon runs from the month after ``last`` (the last observed month) to the window's
+    end: through any gap when the window starts later, and over the remaining months when the
+    window has already begun (an update during the window: its first months are observed).
+    The window must end after ``last``.
     """
     if isinstance(window, str):
         parts = window.split(":")
@@ -207,10 +329,10 @@ def window_horizon(
         raise ForecastError(f"window {window!r} must look like '2025-07:2026-06'") from exc
     if end < first:
         raise ForecastError(f"window {window!r} ends before it starts")
-    if first <= last:
+    if end <= last:
         raise ForecastError(
-            f"window {window!r} starts at or before the last observed month {last}; "
-            "choose a later window or cut the data before it"
+            f"window {window!r} ends at or before the last observed month {last}: nothing is "
+            "left to forecast; choose a later window or an earlier --until"
         )
     return first, end, (end - last).n
 
@@ -233,12 +355,14 @@ def compare_scenarios(
     fit : fitted model
         ``rf.ARIMA(...).fit(...)`` or ``rf.MarkovSwitching(...).fit(...)``.
     scenarios : sequence of Scenario
-        Compared with the baseline (no extra shocks), which is added as the first row unless a
-        scenario is named ``"baseline"``.
+        Compared with the baseline (no extra shocks), which is always the first row, named
+        ``"baseline"`` (a reserved name).
     horizon : int, default 12
         Months ahead, when no window is given.
     window : str, optional
-        ``"2025-07:2026-06"``: statistics over these months (forecast through any gap).
+        ``"2025-07:2026-06"``: statistics over these months (forecast through any gap). A
+        window that has already begun holds its observed months first: they count in every
+        statistic (a crossing already observed gives P = 1).
     threshold : float, optional
         Crossing threshold; default the scale's critical point (-6).
     n_paths : int, default 10_000
@@ -254,7 +378,8 @@ def compare_scenarios(
         the window with its Monte Carlo error, its difference to the baseline with the paired
         Monte Carlo error, the mean end value's difference with its error, level
         probabilities at the end, the most likely level and the median first-passage month.
-        ``attrs["forecasts"]`` holds the windowed :class:`Forecast` of every scenario.
+        ``attrs["forecasts"]`` holds the windowed :class:`Forecast` of every scenario and
+        ``attrs["scenarios"]`` the scenarios by row name (``None`` for the baseline).
     """
     seed = int(rng.integers(2**32)) if isinstance(rng, np.random.Generator) else rng
     if not hasattr(fit, "forecast_scenarios"):
@@ -265,28 +390,30 @@ def compare_scenarios(
     names = [s.name for s in scenarios]
     if len(set(names)) != len(names):
         raise ForecastError(f"scenario names must be unique, got {names}")
-    todo = list(scenarios)
-    if "baseline" not in names:
-        todo.insert(0, Scenario("baseline", description="no extra shocks"))
+    for sc in scenarios:
+        if not isinstance(sc, Scenario):
+            raise ForecastError(f"scenarios must be rf.Scenario objects, got {sc!r}")
+        sc.check_future(last)
+    todo: list[Scenario | None] = [None, *scenarios]
+    keys = ["baseline", *names]
     forecasts: dict[str, Forecast] = {}
-    for sc, fc in zip(
-        todo, fit.forecast_scenarios(horizon, todo, n_paths=n_paths, rng=seed), strict=True
-    ):
-        forecasts[sc.name] = fc.window(first, end) if window is not None else fc
+    simulated = fit.forecast_scenarios(horizon, todo, n_paths=n_paths, rng=seed)
+    for key, fc in zip(keys, simulated, strict=True):
+        forecasts[key] = _in_window(fc, fit.series, first, end) if window is not None else fc
     base = forecasts["baseline"]
     t = base._threshold(threshold)
     rows = []
-    for sc in todo:
-        fc = forecasts[sc.name]
+    for key, sc in zip(keys, todo, strict=True):
+        fc = forecasts[key]
         crossed = fc.crossed(t).astype(float)
         d_cross = crossed - base.crossed(t)
         end_values = fc.paths[:, -1]
         d_end = end_values - base.paths[:, -1]
         q = np.quantile(end_values, [0.1, 0.5, 0.9])
         row: dict[str, Any] = {
-            "scenario": sc.name,
-            "description": sc.description,
-            "probability": sc.probability,
+            "scenario": key,
+            "description": sc.description if sc is not None else "",
+            "probability": sc.probability if sc is not None else 1.0,
             "median_end": q[1],
             "q10_end": q[0],
             "q90_end": q[2],
@@ -306,5 +433,14 @@ def compare_scenarios(
         rows.append(row)
     table = pd.DataFrame(rows).set_index("scenario")
     table.attrs["forecasts"] = forecasts
+    table.attrs["scenarios"] = dict(zip(keys, todo, strict=True))
     table.attrs["threshold"] = t
     return table
+
+
+def _in_window(fc: Forecast, series: pd.Series, first: pd.Period, end: pd.Period) -> Forecast:
+    """The forecast over the window ``first..end``, its months already observed included."""
+    last = series.index[-1]
+    if first > last:
+        return fc.window(first, end)
+    return fc.window(last + 1, end).with_observed(series.loc[first:last])

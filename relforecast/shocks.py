@@ -164,6 +164,11 @@ def read_yaml_list(path: str | PathLike, key: str) -> list:
     records = doc.get(key) if isinstance(doc, Mapping) else None
     if not isinstance(records, list):
         raise ShockError(f"{str(p)!r} must hold a list under the key '{key}:'")
+    others = sorted(str(k) for k in doc if k != key)
+    if others:
+        raise ShockError(
+            f"{str(p)!r}: unknown top-level key(s) {others}; a {key} file holds only '{key}:'"
+        )
     return records
 
 
@@ -290,6 +295,13 @@ class ShockCalendar:
         for s in items:
             if not isinstance(s, Shock):
                 raise ShockError(f"a ShockCalendar holds Shock objects, got {s!r}")
+            if s.effect is not None:
+                raise ShockError(
+                    f"shock {s.label!r} has effect={list(s.effect)}, but the effects of a "
+                    "calendar's shocks are estimated from the data, so it would be ignored; "
+                    "drop 'effect' here, or put the shock in a scenario (--scenarios) to give "
+                    "it a judgmental effect"
+                )
         self._shocks: tuple[Shock, ...] = tuple(sorted(items, key=lambda s: s.start))
         if regressors is not None:
             if not isinstance(regressors, pd.DataFrame) or not isinstance(
@@ -334,7 +346,11 @@ class ShockCalendar:
               - {kind: leader_change, start: 2024-10, shape: step, name: Ishiba}
               - {kind: tariff, start: 2025-04, shape: decay, rate: 0.6}
         """
-        return cls.from_records(read_yaml_list(path, "shocks"))
+        records = read_yaml_list(path, "shocks")
+        try:
+            return cls.from_records(records)
+        except ShockError as exc:
+            raise ShockError(f"{str(path)!r}: {exc}") from exc
 
     @classmethod
     def from_leaders(

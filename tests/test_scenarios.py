@@ -93,8 +93,8 @@ def test_window_through_a_gap(unbounded_fit):
     table = rf.compare_scenarios(unbounded_fit, [], window=window, threshold=0, n_paths=500)
     fc = table.attrs["forecasts"]["baseline"]
     assert list(fc.index) == list(pd.period_range(last + 4, last + 9, freq="M"))
-    with pytest.raises(rf.ForecastError, match="starts at or before the last observed month"):
-        rf.compare_scenarios(unbounded_fit, [], window=f"{last}:{last + 6}")
+    with pytest.raises(rf.ForecastError, match="ends at or before the last observed month"):
+        rf.compare_scenarios(unbounded_fit, [], window=f"{last - 6}:{last}", threshold=0)
     with pytest.raises(rf.ForecastError, match="must look like"):
         rf.compare_scenarios(unbounded_fit, [], window="July to June")
 

@@ -19,25 +19,33 @@ __all__ = ["demo", "demo_scenarios", "demo_shocks"]
 _DEMO_SCENARIOS = [
     {
         "name": "right-wing successor",
+        "name_zh": "右翼继任者",
         "description": "A right-wing successor takes office in Oct 2025 (judgmental -0.5 ± 0.3)",
+        "description_zh": "2025年10月右翼继任者上台（主观设定 −0.5 ± 0.3）",
         "shocks": [
             {"kind": "leader_change", "start": "2025-10", "shape": "step", "effect": [-0.5, 0.3]}
         ],
     },
     {
         "name": "early election",
+        "name_zh": "提前选举",
         "description": "An early election in Feb 2026 (effect estimated from past elections)",
+        "description_zh": "2026年2月提前选举（效应据以往选举估计）",
         "shocks": [{"kind": "election", "start": "2026-02", "shape": "pulse"}],
     },
     {
         "name": "tariff escalation",
+        "name_zh": "关税升级",
         "description": "A new tariff shock in Sep 2025 fading by 30 % a month (estimated effect)",
+        "description_zh": "2025年9月新一轮关税冲击，每月减弱 30%（效应据历史估计）",
         "probability": 0.5,
         "shocks": [{"kind": "tariff", "start": "2025-09", "shape": "decay", "rate": 0.7}],
     },
     {
         "name": "détente",
+        "name_zh": "缓和",
         "description": "A gradual thaw over six months from Sep 2025 (judgmental +0.4 ± 0.2)",
+        "description_zh": "自2025年9月起六个月内逐步缓和（主观设定 +0.4 ± 0.2）",
         "shocks": [
             {
                 "kind": "custom",

@@ -50,8 +50,19 @@ _PREFERENCE = (
     "source han serif",
     "ar pl",
 )
-_HINTS = ("cjk", "wenquanyi", "wqy", "source han", "simhei", "yahei", "pingfang", "heiti",
-          "droid sans fallback", "noto sans sc", "ar pl")
+_HINTS = (
+    "cjk",
+    "wenquanyi",
+    "wqy",
+    "source han",
+    "simhei",
+    "yahei",
+    "pingfang",
+    "heiti",
+    "droid sans fallback",
+    "noto sans sc",
+    "ar pl",
+)
 
 
 @dataclass(frozen=True)
@@ -64,14 +75,20 @@ class FontChoice:
         Family name given to matplotlib; ``None`` means matplotlib's default (DejaVu Sans).
     path : str or None
         The font file, when a CJK font was chosen.
+    index : int
+        The face inside a font collection (``.ttc``): Noto Sans CJK holds the Japanese,
+        Korean, simplified and traditional Chinese faces in one file, and matplotlib (3.10+)
+        draws with the face of the chosen family (e.g. 2 for "Noto Sans CJK SC"), not the
+        file's first face.
     """
 
     name: str | None
     path: str | None = None
+    index: int = 0
 
-    def to_dict(self) -> dict[str, str | None]:
-        """Plain form for ``summary.json``."""
-        return {"name": self.name, "path": self.path}
+    def to_dict(self) -> dict[str, str | int | None]:
+        """Plain form for ``summary.json``: family, file and face index inside the file."""
+        return {"name": self.name, "path": self.path, "face_index": self.index}
 
 
 def _rank(name: str, path: str, weight: object) -> tuple:
@@ -115,7 +132,7 @@ def cjk_font() -> FontChoice | None:
     if not candidates:
         return None
     best = min(candidates, key=lambda f: _rank(f.name, f.fname, f.weight))
-    return FontChoice(best.name, best.fname)
+    return FontChoice(best.name, best.fname, int(getattr(best, "index", 0) or 0))
 
 
 @contextlib.contextmanager

@@ -1,73 +1,561 @@
-"""Report and figure labels in English and Chinese."""
+"""Every word of the report and its figures, in English and Chinese.
+
+The report is written only from these tables: headings, column headers, question wording,
+legends, axis labels, notes, dyad names as the group writes them (中日关系), shock kinds and
+shapes, model names. :data:`LATIN_ALLOWED` lists the Latin words a Chinese report may still
+hold (proper names such as ARIMA or Python); the browser test checks the Chinese report
+against it and against the English labels.
+"""
 
 from __future__ import annotations
 
+import re
+
+from relforecast.data import dyad_key
+from relforecast.exceptions import ForecastError
+
+__all__ = [
+    "LABELS",
+    "LATIN_ALLOWED",
+    "dyad_label",
+    "fmt_month",
+    "fmt_num",
+    "fmt_pct",
+    "fmt_pct_se",
+    "labels",
+    "latin_words",
+    "model_label",
+]
+
 LABELS: dict[str, dict[str, str]] = {
     "en": {
-        "title": "Outlook",
-        "window": "Window",
-        "model": "Model",
-        "data_to": "Data to",
+        # title and meta
+        "title": "{dyad}: outlook for {first} to {last}",
+        "meta": (
+            "As of {as_of} (the last month of data used) · model: {model} · {n_paths} "
+            "simulated paths, seed {seed} · created {created}"
+        ),
+        "synthetic": "The data are the package's synthetic demo series, not real scores.",
+        # sections
         "summary": "Summary",
-        "history": "History with the six levels",
-        "fan": "Forecast for the window",
-        "crossing": "P(crossing {t:g}) by scenario",
-        "levels": "Level probabilities per month",
-        "analogues": "Historical analogues",
+        "questions": "Questions for the window",
+        "figures_history": "History with the six levels",
+        "figures_fan": "Forecast for the window",
+        "figures_crossing": "{question}, by scenario",
+        "figures_levels": "Level probabilities per month (baseline)",
+        "figures_analogues": "Historical analogues",
+        "figures_reliability": "Reliability of past crossing probabilities",
         "scenarios": "Scenario comparison",
+        "levels_end": "Level probabilities at the window's end",
         "forecast_table": "Baseline forecast by month",
+        "trust": "How far to trust this",
+        "trust_intro": (
+            "Three checks: how forecasts of this kind have scored in the past, how much the "
+            "answer depends on the model, and which assumptions the scenarios add. The "
+            "Monte Carlo errors (±) only measure the simulation noise, not these."
+        ),
+        "track_record": "Track record",
+        "model_spread": "Model spread",
+        "assumptions": "Scenario assumptions",
         "notes": "Notes",
         "reproduce": "Reproducibility",
+        # summary sentences
+        "observed_so_far": "Observed so far in the window: {values}.",
+        "median_sentence": (
+            "Median score in {last}: {med} (80 % interval {lo} to {hi}); most likely level "
+            "then: {level} ({p_level})."
+        ),
+        "headline": "Baseline: {question} = {p} (Monte Carlo s.e. {se}).",
+        "headline_observed": "Baseline: {question} = 1 — observed: {event} in {month}.",
+        "scenario_sentence": "{name}: {p} ({diff} percentage points against the baseline).",
+        "pp": "{diff} points",
+        # questions
+        "q_ever-below": "P(below {t} at least once in the window)",
+        "q_ever-at-or-above": "P(back at {t} or above at least once in the window)",
+        "q_end-below": "P(below {t} at the window's end, {last})",
+        "q_end-below_still": "P(still below {t} at the window's end, {last})",
+        "q_end-above": "P(above {t} at the window's end, {last})",
+        "q_first-below": "First month below {t} (half of the paths by then)",
+        "q_first-at-or-above": "First month back at {t} or above (half of the paths by then)",
+        "event_below": "the score was below {t}",
+        "event_at_or_above": "the score was at {t} or above",
+        "first_none": "after the window for most paths (P in window {p})",
+        "first_month": "{month} (P in window {p})",
+        "observed_mark": "observed",
+        "question": "Question",
+        # tables
+        "col_scenario": "Scenario",
+        "col_happens": "Chance it happens",
+        "col_median_end": "Median at end",
+        "col_interval_end": "80 % interval at end",
+        "col_p": "{question}",
+        "col_diff": "Difference to baseline",
+        "col_level_end": "Most likely level at end",
+        "col_first": "Half the paths crossed by",
+        "col_month": "Month",
+        "col_median": "Median",
+        "col_interval": "80 % interval",
+        "col_p_below": "P(below {t})",
+        "col_p_crossed": "P(below {t} by then)",
+        "col_level": "Most likely level",
+        "col_status": "Status",
+        "status_observed": "observed",
+        "status_forecast": "forecast",
+        "baseline": "Baseline",
+        "baseline_description": "No extra shocks: the model's forecast from the data.",
+        "none": "—",
+        "after_window": "after the window",
+        # trust: track record
+        "tr_computed": (
+            "Computed for this report: a rolling-origin backtest of {model} — {n_origins} "
+            "origins from {first} to {last} (every {every} months), each fitted only on the "
+            "data up to it, forecasts {horizon} months ahead scored against what followed; "
+            "{n_dyads} dyads pooled."
+        ),
+        "tr_file": (
+            "From the backtest table {source}: {model}, {n_origins} origins from {first} to "
+            "{last}, {n_dyads} dyads; only rows whose outcome was known by {as_of} are scored."
+        ),
+        "tr_none": "No track record was computed or supplied (option --track-record).",
+        "tr_scope": "Scope",
+        "tr_this": "This dyad",
+        "tr_pooled": "All {n} dyads pooled",
+        "tr_origins": "Origins scored",
+        "tr_cov80": "80 % interval coverage ({h} months ahead)",
+        "tr_cov50": "50 % interval coverage ({h} months ahead)",
+        "tr_brier": "Brier score, P(crossing) within {h} months",
+        "tr_cases": "Crossing cases",
+        "tr_reading": (
+            "Read: a calibrated forecast covers the outcome with its 80 % interval in about "
+            "80 % of cases and its 50 % interval in about 50 %; in the reliability table the "
+            "observed frequency should match the mean forecast probability in every bin with "
+            "enough cases."
+        ),
+        "rel_bin": "Forecast probability",
+        "rel_forecast": "Mean forecast",
+        "rel_observed": "Observed frequency",
+        "rel_cases": "Cases",
+        # trust: model spread
+        "spread_intro": (
+            "The same question asked of each part of the model and of simple reference "
+            "models, all fitted on the same data: when they disagree, the answer depends on "
+            "the model more than the Monte Carlo error suggests."
+        ),
+        "col_model": "Model",
+        "col_role": "Role",
+        "role_model": "the report's model",
+        "role_component": "part of the pool",
+        "role_baseline": "reference model",
+        "spread_range": "Across these models the headline probability ranges from {lo} to {hi}.",
+        # trust: assumptions
+        "assumptions_intro": (
+            "Each scenario adds its shocks to every simulated path of the baseline. A "
+            "judgmental effect is the analyst's assumption; an estimated one is the mean ± sd "
+            "of the model's fitted effects of past shocks of the same kind."
+        ),
+        "col_description": "Description",
+        "col_probability": "Probability",
+        "col_shock": "Shock",
+        "col_start": "Starts",
+        "col_shape": "Shape",
+        "col_effect": "Effect (points, mean ± sd)",
+        "col_source": "Source",
+        "source_judgmental": "judgmental",
+        "source_estimated": "estimated from {n} past shocks",
+        "no_scenarios": "No scenarios were given.",
+        "no_shocks": "no extra shock",
+        # notes
+        "diagnostics": "Model diagnostics: {text}",
+        "diagnostics_count": "{n} model diagnostics (in summary.json).",
+        "mc_note": (
+            "Probabilities are shares of {n_paths} simulated paths, counted on the published "
+            "score (rounded to 0.1): a simulated −6.04 is published as −6.0, not below −6."
+        ),
+        "gap_note": "The data end {as_of}; the months before the window are forecast too.",
+        # reproducibility
+        "rep_item": "Item",
+        "rep_value": "Value",
+        "rep_data": "Data",
+        "rep_data_value": "{first} to {last}, {months} months",
+        "rep_fingerprint": "Data fingerprint (SHA-256)",
+        "rep_window": "Window",
+        "rep_model": "Model",
+        "rep_paths": "Simulated paths",
+        "rep_seed": "Seed",
+        "rep_font": "Figure font",
+        "rep_versions": "Software",
+        # figures
         "score": "score",
         "probability": "probability",
         "months_from_anchor": "months from anchor",
         "observed": "observed",
         "median": "median",
-        "shock": "shock",
-        "synthetic": "The data are the package's synthetic demo series, not real scores.",
-        "headline": (
-            "Baseline: P(score strictly below {t:g} at least once in {first}..{last}) = "
-            "{p:.1%} (Monte Carlo s.e. {se:.1%}); median at {last}: {med:.1f} "
-            "(80 % interval {lo:.1f} to {hi:.1f}), most likely level: {level}."
-        ),
-        "scenario": "scenario",
+        "interval": "{c} % interval",
+        "threshold": "threshold {t}",
+        "threshold_p": "threshold {t}: P(cross) = {p}",
+        "window_span": "window",
+        "events_axis": "net event score",
+        "events_title": "Events per month (net score)",
+        "fan_title": "{dyad}: forecast {first} to {last}",
+        "history_title": "{dyad}: {first} to {last}",
+        "diagonal": "perfect calibration",
+        "default_font": "DejaVu Sans (matplotlib default)",
     },
     "zh": {
-        "title": "形势展望",
-        "window": "展望期",
-        "model": "模型",
-        "data_to": "数据截至",
+        "title": "{dyad}形势展望（{first}至{last}）",
+        "meta": (
+            "数据截至 {as_of}（所用最后一个月）· 模型：{model} · 模拟路径 {n_paths} 条，"
+            "随机种子 {seed} · 生成于 {created}"
+        ),
+        "synthetic": "数据为本软件包的合成演示序列，并非真实分值。",
         "summary": "摘要",
-        "history": "历史分值与六个等级",
-        "fan": "展望期预测",
-        "crossing": "各情景跌破 {t:g} 的概率",
-        "levels": "各月等级概率",
-        "analogues": "历史类比",
+        "questions": "展望期问题",
+        "figures_history": "历史分值与六个等级",
+        "figures_fan": "展望期预测",
+        "figures_crossing": "各情景：{question}",
+        "figures_levels": "各月等级概率（基准情景）",
+        "figures_analogues": "历史类比",
+        "figures_reliability": "以往跌破概率的可靠性",
         "scenarios": "情景比较",
+        "levels_end": "展望期末等级概率",
         "forecast_table": "基准预测（按月）",
+        "trust": "可信程度",
+        "trust_intro": (
+            "三项检验：此类预测以往的表现、结论对模型选择的依赖程度、各情景所加的假设。"
+            "“±”所示蒙特卡洛误差只反映模拟噪声，不包括上述不确定性。"
+        ),
+        "track_record": "历史表现",
+        "model_spread": "模型差异",
+        "assumptions": "情景假设",
         "notes": "说明",
         "reproduce": "可重复性",
+        "observed_so_far": "展望期内已观测：{values}。",
+        "median_sentence": (
+            "{last}分值中位数 {med}（80% 区间 {lo} 至 {hi}）；"
+            "届时最可能等级：{level}（{p_level}）。"
+        ),
+        "headline": "基准情景：{question}为 {p}（蒙特卡洛标准误 {se}）。",
+        "headline_observed": "基准情景：{question}为 1——已观测：{month}{event}。",
+        "scenario_sentence": "{name}：{p}（较基准情景 {diff} 个百分点）。",
+        "pp": "{diff} 个百分点",
+        "q_ever-below": "展望期内至少一次低于 {t} 的概率",
+        "q_ever-at-or-above": "展望期内至少一次回升至 {t} 或以上的概率",
+        "q_end-below": "展望期末（{last}）低于 {t} 的概率",
+        "q_end-below_still": "展望期末（{last}）仍低于 {t} 的概率",
+        "q_end-above": "展望期末（{last}）高于 {t} 的概率",
+        "q_first-below": "首次低于 {t} 的月份（半数路径届时已跌破）",
+        "q_first-at-or-above": "首次回升至 {t} 或以上的月份（半数路径届时已回升）",
+        "event_below": "分值低于 {t}",
+        "event_at_or_above": "分值达到 {t} 或以上",
+        "first_none": "多数路径在展望期内未发生（期内概率 {p}）",
+        "first_month": "{month}（期内概率 {p}）",
+        "observed_mark": "已观测",
+        "question": "问题",
+        "col_scenario": "情景",
+        "col_happens": "发生概率",
+        "col_median_end": "期末中位数",
+        "col_interval_end": "期末 80% 区间",
+        "col_p": "{question}",
+        "col_diff": "与基准之差",
+        "col_level_end": "期末最可能等级",
+        "col_first": "半数路径跌破的月份",
+        "col_month": "月份",
+        "col_median": "中位数",
+        "col_interval": "80% 区间",
+        "col_p_below": "低于 {t} 的概率",
+        "col_p_crossed": "截至当月曾低于 {t} 的概率",
+        "col_level": "最可能等级",
+        "col_status": "状态",
+        "status_observed": "已观测",
+        "status_forecast": "预测",
+        "baseline": "基准情景",
+        "baseline_description": "不加额外冲击：模型依据数据所作的预测。",
+        "none": "—",
+        "after_window": "展望期之后",
+        "tr_computed": (
+            "本报告即时计算：对{model}作滚动起点回测——{first}至{last}共 {n_origins} "
+            "个起点（每 {every} 个月一个），每个起点只用截至该月的数据拟合，"
+            "预测其后 {horizon} 个月并与实际结果比较；合并 {n_dyads} 组双边关系。"
+        ),
+        "tr_file": (
+            "取自回测表 {source}：{model}，{first}至{last}共 {n_origins} 个起点，"
+            "{n_dyads} 组双边关系；只评分结果在 {as_of} 前已知的记录。"
+        ),
+        "tr_none": "未计算也未提供历史表现（选项 --track-record）。",
+        "tr_scope": "范围",
+        "tr_this": "本组双边关系",
+        "tr_pooled": "全部 {n} 组双边关系合并",
+        "tr_origins": "评分起点数",
+        "tr_cov80": "80% 区间覆盖率（提前 {h} 个月）",
+        "tr_cov50": "50% 区间覆盖率（提前 {h} 个月）",
+        "tr_brier": "{h} 个月内跌破概率的布赖尔分数",
+        "tr_cases": "跌破问题个案数",
+        "tr_reading": (
+            "读法：校准良好的预测，其 80% 区间约在 80% 的情形中覆盖实际结果，50% 区间约在 "
+            "50% 的情形中覆盖；可靠性表中每个个案足够多的区间，实际频率应与平均预测概率相符。"
+        ),
+        "rel_bin": "预测概率区间",
+        "rel_forecast": "平均预测概率",
+        "rel_observed": "实际频率",
+        "rel_cases": "个案数",
+        "spread_intro": (
+            "以同一问题询问组合模型的各组成部分和几个简单参照模型（均用相同数据拟合）："
+            "它们分歧越大，结论对模型的依赖就越超出蒙特卡洛误差所示。"
+        ),
+        "col_model": "模型",
+        "col_role": "角色",
+        "role_model": "本报告所用模型",
+        "role_component": "组合模型的组成部分",
+        "role_baseline": "参照模型",
+        "spread_range": "各模型给出的首要问题概率介于 {lo} 与 {hi} 之间。",
+        "assumptions_intro": (
+            "每个情景把其冲击加到基准情景的每条模拟路径上。主观设定的效应是分析者的假设；"
+            "估计的效应是模型对同类历史冲击拟合效应的均值 ± 标准差。"
+        ),
+        "col_description": "说明",
+        "col_probability": "发生概率",
+        "col_shock": "冲击",
+        "col_start": "开始月份",
+        "col_shape": "形态",
+        "col_effect": "效应（分，均值 ± 标准差）",
+        "col_source": "来源",
+        "source_judgmental": "主观设定",
+        "source_estimated": "据 {n} 次历史冲击估计",
+        "no_scenarios": "未设定情景。",
+        "no_shocks": "无额外冲击",
+        "diagnostics": "模型诊断：{text}",
+        "diagnostics_count": "模型诊断信息 {n} 条（见 summary.json）。",
+        "mc_note": (
+            "概率为 {n_paths} 条模拟路径中的比例，按公布分值（精确到 0.1）计算："
+            "模拟值 −6.04 公布为 −6.0，不算低于 −6。"
+        ),
+        "gap_note": "数据截至 {as_of}；展望期之前的月份同样为预测。",
+        "rep_item": "项目",
+        "rep_value": "取值",
+        "rep_data": "数据",
+        "rep_data_value": "{first}至{last}，共 {months} 个月",
+        "rep_fingerprint": "数据指纹（SHA-256）",
+        "rep_window": "展望期",
+        "rep_model": "模型",
+        "rep_paths": "模拟路径数",
+        "rep_seed": "随机种子",
+        "rep_font": "图表字体",
+        "rep_versions": "软件版本",
         "score": "分值",
         "probability": "概率",
         "months_from_anchor": "距锚定月的月数",
         "observed": "观测值",
         "median": "中位数",
-        "shock": "冲击",
-        "synthetic": "数据为本软件包的合成演示序列，并非真实分值。",
-        "headline": (
-            "基准情景：{first} 至 {last} 期间分值至少一次低于 {t:g} 的概率为 {p:.1%}"
-            "（蒙特卡洛标准误 {se:.1%}）；{last} 中位数 {med:.1f}"
-            "（80% 区间 {lo:.1f} 至 {hi:.1f}），最可能等级：{level}。"
-        ),
-        "scenario": "情景",
+        "interval": "{c}% 区间",
+        "threshold": "临界值 {t}",
+        "threshold_p": "临界值 {t}：跌破概率 {p}",
+        "window_span": "展望期",
+        "events_axis": "事件净分值",
+        "events_title": "每月事件（净分值）",
+        "fan_title": "{dyad}：{first}至{last}预测",
+        "history_title": "{dyad}：{first}至{last}",
+        "diagonal": "完全校准",
+        "default_font": "DejaVu Sans（matplotlib 默认字体）",
     },
 }
+
+#: Dyad names as the group writes them: (English, Chinese, short English, short Chinese).
+DYAD_NAMES: dict[str, tuple[str, str, str, str]] = {
+    "japan": ("China–Japan relations", "中日关系", "China–Japan", "中日"),
+    "us": ("China–US relations", "中美关系", "China–US", "中美"),
+    "russia": ("China–Russia relations", "中俄关系", "China–Russia", "中俄"),
+    "uk": ("China–UK relations", "中英关系", "China–UK", "中英"),
+    "france": ("China–France relations", "中法关系", "China–France", "中法"),
+    "india": ("China–India relations", "中印关系", "China–India", "中印"),
+    "germany": ("China–Germany relations", "中德关系", "China–Germany", "中德"),
+    "demo (synthetic)": ("Demo series (synthetic)", "演示序列（合成数据）", "Demo", "演示序列"),
+}
+
+SHOCK_KINDS: dict[str, dict[str, str]] = {
+    "en": {
+        "leader_change": "leader change",
+        "tariff": "tariff shock",
+        "election": "election",
+        "custom": "other shock",
+    },
+    "zh": {
+        "leader_change": "领导人更替",
+        "tariff": "关税冲击",
+        "election": "选举",
+        "custom": "其他冲击",
+    },
+}
+SHOCK_SHAPES: dict[str, dict[str, str]] = {
+    "en": {
+        "pulse": "one month",
+        "step": "permanent",
+        "decay": "fading ({rate:.0%} kept each month)",
+        "ramp": "building up over {length} months",
+    },
+    "zh": {
+        "pulse": "仅一个月",
+        "step": "永久",
+        "decay": "逐月衰减（每月保留 {rate:.0%}）",
+        "ramp": "{length} 个月内逐步形成",
+    },
+}
+
+#: Latin words (runs of letters) a Chinese report may hold: proper names of methods,
+#: software and fonts, the file and option it points to.
+LATIN_ALLOWED: frozenset[str] = frozenset(
+    {
+        "ARIMA",
+        "SHA",
+        "relforecast",
+        "Python",
+        "NumPy",
+        "pandas",
+        "SciPy",
+        "statsmodels",
+        "matplotlib",
+        "python",
+        "docx",
+        "summary",
+        "json",
+        "track",
+        "record",
+        "DejaVu",
+        "Sans",
+        "Noto",
+        "CJK",
+        "SC",
+        "Source",
+        "Han",
+        "WenQuanYi",
+        "Zen",
+        "Micro",
+        "Hei",
+    }
+)
+
+
+def latin_words(text: str) -> set[str]:
+    """The runs of Latin letters in ``text`` (hexadecimal fingerprints left out)."""
+    return set(re.findall(r"[A-Za-z]+", re.sub(r"\b[0-9a-f]{16,}\b", "", text)))
 
 
 def labels(lang: str) -> dict[str, str]:
     """Labels for ``lang`` ("en" or "zh")."""
     if lang not in LABELS:
-        from relforecast.exceptions import ForecastError
-
         raise ForecastError(f"lang={lang!r} is not known; use 'en' or 'zh'")
     return LABELS[lang]
+
+
+def dyad_label(name: object, lang: str = "en", short: bool = False) -> str:
+    """The dyad as the group writes it: "China–Japan relations" / "中日关系" (``short``:
+    "China–Japan" / "中日"). Unknown dyads: "China–<name>" and "中国—<name>"."""
+    entry = DYAD_NAMES.get(dyad_key(str(name)))
+    if entry is None:
+        en = f"China–{name}"
+        entry = (f"{en} relations", f"中国—{name}关系", en, f"中国—{name}")
+    index = (2 if short else 0) + (1 if lang == "zh" else 0)
+    return entry[index]
+
+
+def fmt_month(month: object, lang: str = "en") -> str:
+    """``2025-07`` (English) or ``2025年7月`` (Chinese)."""
+    text = str(month)
+    m = re.fullmatch(r"(\d{4})-(\d{2})", text)
+    if lang != "zh" or m is None:
+        return text
+    return f"{m.group(1)}年{int(m.group(2))}月"
+
+
+def fmt_num(value: float, digits: int = 1) -> str:
+    """A score with a true minus sign: ``−6.0``."""
+    text = f"{value:.{digits}f}"
+    if text.startswith("-") and float(text) == 0:
+        text = text[1:]
+    return text.replace("-", "−")
+
+
+def fmt_threshold(value: float) -> str:
+    """A threshold without trailing zeros, with a true minus sign: ``−6``."""
+    return f"{value:g}".replace("-", "−")
+
+
+def fmt_pct(p: float, digits: int = 1) -> str:
+    """``16.6%``."""
+    return f"{100 * p:.{digits}f}%"
+
+
+def fmt_pct_se(p: float, se: float) -> str:
+    """``16.6% ± 0.4%``; a settled answer (se 0 and p 0 or 1) shows no error."""
+    if se == 0 and p in (0.0, 1.0):
+        return fmt_pct(p)
+    return f"{fmt_pct(p)} ± {fmt_pct(se)}"
+
+
+def fmt_diff(d: float, se: float) -> str:
+    """A signed difference of probabilities with its error: ``+19.0 ± 0.4 points``-like."""
+    sign = "+" if d >= 0 else "−"
+    return f"{sign}{100 * abs(d):.1f} ± {100 * se:.1f}"
+
+
+_MS = re.compile(r"MS\((\d+)\)(?:-AR\((\d+)\))?-(diff|level)(?:-momentum\((\d+)\))?")
+_BLOCK = re.compile(r"block-bootstrap\(([\d.]+)(, centred)?\)")
+_ARIMA = re.compile(r"ARIMA\((\d+),(\d+),(\d+)\)(\+drift)?")
+
+
+def _component_label(name: str, lang: str) -> str:
+    zh = lang == "zh"
+    if m := _ARIMA.fullmatch(name):
+        base = f"ARIMA({m.group(1)},{m.group(2)},{m.group(3)})"
+        if m.group(4):
+            base += "（含漂移项）" if zh else " with drift"
+        return base
+    if m := _MS.fullmatch(name):
+        k, ar, form, momentum = m.groups()
+        if zh:
+            parts = ["差分形式" if form == "diff" else "水平形式"]
+            if ar:
+                parts.append(f"{ar} 阶自回归")
+            if momentum:
+                parts.append(f"{momentum} 个月动量")
+            return f"{k} 状态马尔可夫转换模型（{'，'.join(parts)}）"
+        parts = ["monthly changes" if form == "diff" else "levels"]
+        if ar:
+            parts.append(f"AR({ar})")
+        if momentum:
+            parts.append(f"{momentum}-month momentum")
+        return f"{k}-regime switching model ({', '.join(parts)})"
+    if m := _BLOCK.fullmatch(name):
+        block = m.group(1)
+        if zh:
+            return f"区块自助法（平均区块 {block} 个月{'，去均值' if m.group(2) else ''}）"
+        return f"block bootstrap ({block}-month blocks{', centred' if m.group(2) else ''})"
+    if name == "RW-gauss":
+        return "高斯随机游走" if zh else "Gaussian random walk"
+    if name == "RW-boot":
+        return "自助随机游走" if zh else "bootstrap random walk"
+    return name
+
+
+def model_label(name: str, lang: str = "en") -> str:
+    """A model's name for readers: ``auto[ARIMA(1,1,1) + MS(2)-diff]`` becomes
+    "equal-weight pool of ARIMA(1,1,1) and the 2-regime switching model (...)" and its
+    Chinese form. Names it does not know are returned unchanged."""
+    if name.startswith("auto[") and name.endswith("]"):
+        parts = [_component_label(p.strip(), lang) for p in name[5:-1].split(" + ")]
+        if lang == "zh":
+            return f"等权组合模型（{'、'.join(parts)}）"
+        return "equal-weight pool of " + ", ".join(parts)
+    return _component_label(name, lang)
+
+
+def shock_kind(kind: str, lang: str = "en") -> str:
+    """A shock kind in words."""
+    return SHOCK_KINDS[lang if lang in SHOCK_KINDS else "en"].get(kind, kind)
+
+
+def shock_shape(
+    shape: str, lang: str = "en", rate: float | None = None, length: int | None = None
+) -> str:
+    """A shock shape in words (with its rate or length)."""
+    table = SHOCK_SHAPES[lang if lang in SHOCK_SHAPES else "en"]
+    return table.get(shape, shape).format(rate=rate or 0.0, length=length or 0)

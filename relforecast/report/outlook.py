@@ -1,25 +1,34 @@
-"""The July–June outlook: forecast, scenarios, figures and tables written to one folder.
+"""The July–June outlook: forecast, questions, scenarios, trust section, figures, tables.
 
-``rf.outlook(series, window="2025-07:2026-06", scenarios=[...], out="outlook/")`` writes
+``rf.outlook(series, window="2025-07:2026-06", scenarios=[...], out="outlook/")`` writes one
+folder, whole or not at all (:mod:`relforecast.report.writer`):
 
-* ``report.html`` — self-contained (figures embedded), opens offline;
-* ``report.md`` — the same text, figures linked;
-* ``history.png``, ``fan.png``, ``crossing.png``, ``levels.png``, ``analogues.png``;
-* ``forecast.csv`` — every scenario's forecast by month (long layout);
-* ``scenarios.csv`` — the scenario comparison;
-* ``summary.json`` — window, model and parameters, data fingerprint, seed, versions: enough
-  to reproduce every number.
+* ``report.html`` (self-contained), ``report.md`` (pipe tables, figures linked) and
+  ``report.docx`` (Word) — the same document (:mod:`relforecast.report.content`);
+* ``fan.png``, ``crossing.png``, ``levels.png``, ``history.png``, ``analogues.png`` and, with a
+  track record, ``reliability.png``;
+* ``forecast.csv`` (every scenario by month), ``scenarios.csv`` (the comparison),
+  ``questions.csv`` (every question for every scenario), ``spread.csv`` (model spread),
+  ``track_record.csv`` (the backtest rows scored; reusable with ``track_record=``);
+* ``summary.json`` — as-of month, window, model and parameters, data fingerprint, seed, the
+  figure font, every answer, versions: enough to reproduce every number.
+
+As of: every dated input is cut at the as-of month (:mod:`relforecast.asof`); the default is
+the data's last month. Nothing in the folder depends on the input files beyond what the cut
+keeps, so an as-of outlook equals the outlook run on files truncated by hand at that month
+(with ``SOURCE_DATE_EPOCH`` fixing the creation time, byte for byte).
 """
 
 from __future__ import annotations
 
-import base64
 import hashlib
-import html
+import io
 import json
+import os
 import platform
 import warnings
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,22 +38,47 @@ import numpy as np
 import pandas as pd
 
 from relforecast.analogues import analogues
-from relforecast.forecast import Forecast
-from relforecast.report.fonts import cjk_font, figure_style
-from relforecast.report.labels import labels
+from relforecast.asof import as_of as cut_inputs
+from relforecast.asof import cut_events
+from relforecast.events import EventLog
+from relforecast.exceptions import DataError
+from relforecast.forecast import Forecast, check_threshold
+from relforecast.questions import Answer, Question, default_questions, parse_question
+from relforecast.report.content import FIGURE_FILES, ReportInputs, build_document
+from relforecast.report.document import Document
+from relforecast.report.fonts import FontChoice, cjk_font, figure_style
+from relforecast.report.labels import (
+    dyad_label,
+    fmt_month,
+    labels,
+    shock_kind,
+)
 from relforecast.report.plots import (
     analogue_chart,
     crossing_chart,
     fan_chart,
-    history_chart,
+    history_figure,
     level_chart,
+    reliability_chart,
 )
+from relforecast.report.render_html import to_html
+from relforecast.report.render_markdown import to_markdown
+from relforecast.report.render_word import to_docx
+from relforecast.report.spread import model_spread
+from relforecast.report.track_record import (
+    TrackRecord,
+    TrackRecordConfig,
+    compute_backtest,
+    read_backtest,
+)
+from relforecast.report.track_record import (
+    track_record as score_track_record,
+)
+from relforecast.report.writer import OutputFolder
 from relforecast.scenarios import Scenario, compare_scenarios, window_horizon
-from relforecast.shocks import ShockCalendar
+from relforecast.shocks import ShockCalendar, to_month
 
 __all__ = ["Outlook", "RelforecastWarning", "default_window", "outlook"]
-
-FIGURES = ("history", "fan", "crossing", "levels", "analogues")
 
 
 class RelforecastWarning(UserWarning):
@@ -53,7 +87,29 @@ class RelforecastWarning(UserWarning):
 
 @dataclass
 class Outlook:
-    """What :func:`outlook` produced: the folder, its files and the key tables."""
+    """What :func:`outlook` produced.
+
+    Attributes
+    ----------
+    out : Path
+        The report folder.
+    files : dict of str to Path
+        Every file written, by name.
+    comparison : pd.DataFrame
+        The scenario comparison (``rf.compare_scenarios``).
+    forecast : Forecast
+        The baseline forecast over the window (observed months first, when any).
+    fit : fitted model
+    summary : dict
+        The content of ``summary.json``.
+    questions : pd.DataFrame
+        One row per (scenario, question): ``p``, ``se``, ``observed``, ``median_month``.
+    spread : pd.DataFrame
+        Model spread (:func:`relforecast.report.spread.model_spread`).
+    track_record : TrackRecord or None
+    document : Document
+        The report's content (render it again with the renderers of ``relforecast.report``).
+    """
 
     out: Path
     files: dict[str, Path]
@@ -61,6 +117,10 @@ class Outlook:
     forecast: Forecast
     fit: Any
     summary: dict[str, Any] = field(repr=False)
+    questions: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+    spread: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+    track_record: TrackRecord | None = field(default=None, repr=False)
+    document: Document | None = field(default=None, repr=False)
 
 
 def default_window(last: pd.Period) -> str:
@@ -75,19 +135,83 @@ def fingerprint(series: pd.Series) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _model_spec(model: Any) -> Any:
+def _calendar_fingerprint(calendar: ShockCalendar | None) -> str | None:
+    if calendar is None:
+        return None
+    text = "\n".join(json.dumps(s.to_dict(), sort_keys=True) for s in calendar)
+    if calendar.regressors is not None:
+        text += "\n" + calendar.regressors.to_csv()
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _created(created: datetime | None) -> datetime:
+    """The creation time: given, else ``SOURCE_DATE_EPOCH`` (reproducible builds), else now."""
+    if created is not None:
+        return created.astimezone(UTC) if created.tzinfo else created.replace(tzinfo=UTC)
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        try:
+            return datetime.fromtimestamp(int(epoch), UTC)
+        except ValueError as exc:
+            raise DataError(f"SOURCE_DATE_EPOCH={epoch!r} is not a number of seconds") from exc
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+def _model_spec(model: Any) -> tuple[Any, str]:
+    """The specification and the name its backtest rows carry."""
     if not isinstance(model, str):
-        return model
+        return model, str(getattr(model, "name", type(model).__name__))
     from relforecast.backtest import make_model
 
-    return make_model(model)
+    return make_model(model), model
 
 
-def _default_anchors(series: pd.Series, shocks: ShockCalendar | None, window: int) -> list[str]:
-    if shocks is None:
-        return [str(series.index[-1] - 12 * k) for k in (10, 5)]
-    inside = [s.start for s in shocks if series.index[0] + 12 <= s.start <= series.index[-1]]
-    return [str(m) for m in sorted(set(inside))[-window:]]
+def _parse_anchors(anchors: Sequence[Any]) -> list[tuple[pd.Period, str | None]]:
+    out = []
+    for item in anchors:
+        if isinstance(item, tuple):
+            month, name = item
+        else:
+            month, _, name = str(item).partition("=")
+        out.append((to_month(str(month).strip(), "anchor"), (name or "").strip() or None))
+    return out
+
+
+def _shock_label(shock: Any, lang: str) -> str:
+    if lang == "zh":
+        return f"{shock_kind(shock.kind, 'zh')} {fmt_month(shock.start, 'zh')}"
+    return shock.label if str(shock.start) in shock.label else f"{shock.label} ({shock.start})"
+
+
+def _default_anchors(
+    series: pd.Series, shocks: ShockCalendar | None, count: int, lang: str
+) -> list[tuple[pd.Period, str]]:
+    if shocks is None or not len(shocks):
+        months = [series.index[-1] - 12 * k for k in (10, 5)]
+        return [(m, fmt_month(m, lang)) for m in months]
+    inside = {}
+    for s in shocks:
+        if series.index[0] + 12 <= s.start <= series.index[-1]:
+            inside[s.start] = _shock_label(s, lang)
+    months = sorted(inside)[-count:]
+    return [(m, inside[m]) for m in months]
+
+
+def _events_series(
+    events: pd.Series | EventLog | None, dyad: str, index: pd.PeriodIndex
+) -> pd.Series | None:
+    if events is None:
+        return None
+    if isinstance(events, EventLog):
+        events = cut_events(events, index[-1])
+        if not len(events):
+            return None
+        return events.monthly_scores(dyad, index)["net"]
+    return events.loc[events.index <= index[-1]]
+
+
+def _answers(questions: list[Question], forecasts: dict[str, Forecast]) -> dict[str, list[Answer]]:
+    return {key: [q.answer(fc) for q in questions] for key, fc in forecasts.items()}
 
 
 def outlook(
@@ -102,9 +226,15 @@ def outlook(
     n_paths: int = 10_000,
     rng: int = 0,
     lang: str = "en",
-    anchors: Sequence[str] | None = None,
-    events: pd.Series | None = None,
+    anchors: Sequence[Any] | None = None,
+    events: pd.Series | EventLog | None = None,
     progress: Callable[[str], None] | None = None,
+    as_of: str | pd.Period | None = None,
+    questions: Sequence[str | Question] = (),
+    track_record: str | Path | pd.DataFrame | None = "compute",
+    panel: pd.DataFrame | None = None,
+    track_record_config: TrackRecordConfig | None = None,
+    created: datetime | None = None,
 ) -> Outlook:
     """Produce the outlook report for one dyad.
 
@@ -113,338 +243,422 @@ def outlook(
     series : pd.Series
         Monthly scores (``rf.load_scores``).
     window : str, optional
-        ``"2025-07:2026-06"``; default the first July–June window after the data. It may
-        start after the last observed month: the forecast runs through the gap.
+        ``"2025-07:2026-06"``; default the first July–June window after the as-of month. It
+        may start after the as-of month (the forecast runs through the gap) or before it (an
+        update during the window: the months already observed are drawn and counted).
     scenarios : sequence of Scenario
-        Compared with the baseline.
+        Compared with the baseline; their shocks must start after the as-of month.
     out : str or Path
-        Output folder (created).
-    model : {"auto", "arima", "markov"} or a model specification
+        Output folder, replaced whole when the report is complete (see
+        :mod:`relforecast.report.writer`); it must be new, empty or an earlier report.
+    model : str or model specification
+        ``"auto"`` (default), ``"arima"``, ``"markov"``, ``"block"`` or a specification.
     shocks : ShockCalendar, optional
-        Shocks the model is fitted with (and whose kinds scenarios can reuse).
+        Shocks the model is fitted with (leader changes, ...), cut at the as-of month.
     threshold : float, optional
-        Default: the scale's critical point (-6).
+        Default: the scale's critical point (-6). Finite and strictly inside the scale.
     n_paths : int, default 10_000
     rng : int, default 0
         Seed (recorded in ``summary.json``).
     lang : {"en", "zh"}
-        Language of the report; figures are in Chinese when a CJK font is installed,
-        otherwise in English with a warning.
-    anchors : sequence of str, optional
-        Anchor months of the analogue figure; default the last three shocks (or fixed lags).
-    events : pd.Series, optional
-        Monthly event scores drawn as bars under the history.
+        Language of the report and its figures (Chinese figures need a CJK font; without
+        one they stay English, with a warning).
+    anchors : sequence, optional
+        Analogue anchors: ``"2012-09"``, ``"2012-09=Diaoyu purchase"`` or ``(month, name)``;
+        default the last three shocks of the calendar, named after them.
+    events : pd.Series or EventLog, optional
+        Monthly net event scores (or an event log) drawn in a panel under the history.
     progress : callable, optional
         Called with a short message before each step.
+    as_of : str or Period, optional
+        The as-of month; every dated input is cut there. Default: the last month of
+        ``series``.
+    questions : sequence of str or Question
+        Questions asked besides those chosen by the series' state
+        (:func:`relforecast.questions.default_questions`), e.g. ``"end-above:0"``.
+    track_record : "compute", path, DataFrame or None
+        The track record's backtest table: computed at report time over past origins
+        (``"compute"``, see :class:`TrackRecordConfig`), read from a CSV, given as rows in
+        the backtest contract, or ``None`` for none.
+    panel : pd.DataFrame, optional
+        Scores of all dyads (months x dyads) for a pooled track record; default this dyad.
+    track_record_config : TrackRecordConfig, optional
+        Schedule of the report-time backtest.
+    created : datetime, optional
+        Creation time written into the report; default ``SOURCE_DATE_EPOCH`` or now.
 
     Returns
     -------
     Outlook
     """
-    text = labels(lang)
+    labels(lang)  # an unknown language fails before the slow steps
     say = progress or (lambda _msg: None)
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
-    window = window or default_window(series.index[-1])
-    window_horizon(series.index[-1], window)  # a bad window fails before the slow steps
-    spec = _model_spec(model)
-
-    say(f"fitting {getattr(spec, 'name', type(spec).__name__)} to {series.name}")
-    fit = spec.fit(series, shocks=shocks)
-    say(f"simulating {n_paths} paths for {len(scenarios) + 1} scenarios")
-    table = compare_scenarios(
-        fit, scenarios, window=window, threshold=threshold, n_paths=n_paths, rng=rng, lang=lang
-    )
-    t = table.attrs["threshold"]
-    forecasts: dict[str, Forecast] = table.attrs["forecasts"]
-    base = forecasts["baseline"]
-
-    say("drawing figures")
-    fig_lang, fig_text = lang, text
+    spec, model_key = _model_spec(model)
+    scale = getattr(spec, "scale", None)
+    if threshold is None and (scale is None or scale.critical is None):
+        raise DataError("give a threshold: the model's scale has no critical point")
+    t = check_threshold(threshold if threshold is not None else scale.critical, scale)
+    extra = [q if isinstance(q, Question) else parse_question(q) for q in questions]
+    for q in extra:
+        q.check(scale)
+    cut = cut_inputs(as_of, series=series, panel=panel, calendar=shocks, scenarios=scenarios)
+    data, calendar, month = cut.series, cut.calendar, cut.month
+    if data.index[-1] != month:
+        raise DataError(
+            f"{series.name!r} has no score for the as-of month {month} (its data end "
+            f"{series.index[-1]}); give an as-of month with data"
+        )
+    window = window or default_window(month)
+    first, end, _ = window_horizon(month, window)
     if lang == "zh":
-        font = cjk_font()
-        if font is None:
-            warnings.warn(
-                "no CJK font installed: figure labels stay in English (install one, e.g. "
-                "Debian's fonts-noto-cjk, for Chinese figures)",
-                RelforecastWarning,
-                stacklevel=2,
+        for sc in scenarios:
+            if not sc.name_zh:
+                warnings.warn(
+                    f"scenario {sc.name!r} has no name_zh: the Chinese report shows its name "
+                    "as written (add name_zh and description_zh to the scenario file)",
+                    RelforecastWarning,
+                    stacklevel=2,
+                )
+    table_in = _track_record_input(track_record)
+    stamp = _created(created)
+
+    config = track_record_config or TrackRecordConfig()
+    observed = cut.panel if cut.panel is not None else data.to_frame()
+    if str(data.name) not in observed.columns:
+        observed = observed.join(data.rename(str(data.name)), how="outer")
+
+    with ThreadPoolExecutor(1) as side, OutputFolder(out) as folder:
+        pending = None
+        if isinstance(table_in, str) and table_in == "compute":
+            # the report-time backtest runs in its worker processes while this process fits
+            # and simulates the outlook itself
+            say(
+                f"track record: backtest of {model_key} over {config.n_origins} origins on "
+                f"{observed.shape[1]} dyad(s), in the background"
             )
-            fig_lang, fig_text = "en", labels("en")
-    anchor_list = list(anchors) if anchors else _default_anchors(series, shocks, 3)
-    files = _figures(
-        series, fit, base, table, t, shocks, events, anchor_list, fig_text, fig_lang, out
-    )
+            pending = side.submit(
+                compute_backtest,
+                observed,
+                model_key if isinstance(model, str) else spec,
+                month,
+                config=config,
+                rng=rng,
+            )
+        say(f"fitting {getattr(spec, 'name', type(spec).__name__)} to {data.name} (as of {month})")
+        fit = spec.fit(data, shocks=calendar)
+        say(f"simulating {n_paths} paths for {len(scenarios) + 1} scenarios")
+        table = compare_scenarios(
+            fit, scenarios, window=window, threshold=t, n_paths=n_paths, rng=rng, lang=lang
+        )
+        forecasts: dict[str, Forecast] = table.attrs["forecasts"]
+        base = forecasts["baseline"]
+        asked = default_questions(float(data.iloc[-1]), t)
+        asked += [q for q in extra if q not in asked]
+        answers = _answers(asked, forecasts)
 
-    say("writing tables and report")
-    long = pd.concat(
-        {name: fc.to_frame(threshold=t) for name, fc in forecasts.items()}, names=["scenario"]
-    ).reset_index()
-    long["month"] = long["month"].astype(str)
-    files["forecast.csv"] = out / "forecast.csv"
-    long.to_csv(files["forecast.csv"], index=False, float_format="%.4f")
-    files["scenarios.csv"] = out / "scenarios.csv"
-    table.to_csv(files["scenarios.csv"], float_format="%.4f")
-    summary = _summary(series, fit, window, t, n_paths, rng, lang, table, scenarios)
-    files["summary.json"] = out / "summary.json"
-    files["summary.json"].write_text(json.dumps(summary, indent=2, ensure_ascii=False))
-    headline = _headline(base, t, text, lang)
-    files["report.md"] = out / "report.md"
-    files["report.md"].write_text(
-        _markdown(series, fit, window, headline, table, base, text, summary), encoding="utf-8"
-    )
-    files["report.html"] = out / "report.html"
-    files["report.html"].write_text(
-        _html(series, fit, window, headline, table, base, text, summary, files, lang),
-        encoding="utf-8",
-    )
+        say("model spread: components and baselines")
+        spread = model_spread(
+            fit, base, data, (first, end), asked[0], shocks=calendar, n_paths=2000, rng=rng
+        )
+        record = None
+        if table_in is not None:
+            if pending is not None:
+                say("track record: waiting for the backtest")
+                rows, source = pending.result(), "computed"
+            else:
+                rows, source = table_in
+            record = score_track_record(
+                rows, observed, str(data.name), model_key, month, source=source
+            )
+
+        say("drawing figures")
+        font, images = _figures(
+            data,
+            fit,
+            base,
+            table,
+            answers,
+            asked,
+            calendar,
+            events,
+            anchors,
+            record,
+            t,
+            lang,
+        )
+        for name, png in images.items():
+            folder.write(name, png)
+
+        say("writing tables and reports")
+        assumptions = {
+            key: sc.effect_summary(fit)
+            for key, sc in table.attrs["scenarios"].items()
+            if sc is not None
+        }
+        inputs = ReportInputs(
+            series=data,
+            as_of=month,
+            window=(first, end),
+            threshold=t,
+            fit=fit,
+            forecasts=forecasts,
+            scenarios=table.attrs["scenarios"],
+            questions=asked,
+            answers=answers,
+            spread=spread,
+            track_record=record,
+            track_record_config=config,
+            assumptions=assumptions,
+            n_paths=n_paths,
+            seed=rng,
+            created=stamp.isoformat(),
+            font=font.name,
+            versions=_versions(),
+            fingerprint=fingerprint(data),
+            diagnostics=list(fit.diagnostics) + list(spread.attrs.get("notes", [])),
+            figures=tuple(images),
+            synthetic=bool(data.attrs.get("synthetic", False)),
+        )
+        document = build_document(inputs, lang)
+        folder.write("report.md", to_markdown(document))
+        folder.write("report.html", to_html(document, images))
+        folder.write("report.docx", to_docx(document, images, stamp))
+        q_table = _questions_frame(answers, asked)
+        tables = _csv_tables(forecasts, table, q_table, spread, record, t)
+        for name, text in tables.items():
+            folder.write(name, text)
+        summary = _summary(inputs, table, window, lang, font, calendar, scenarios, model_key)
+        folder.write("summary.json", json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
+        folder.commit()
+        files = dict(sorted(folder.files.items()))
     say(f"wrote {len(files)} files to {out}")
-    return Outlook(out=out, files=files, comparison=table, forecast=base, fit=fit, summary=summary)
+    return Outlook(
+        out=Path(out),
+        files=files,
+        comparison=table,
+        forecast=base,
+        fit=fit,
+        summary=summary,
+        questions=q_table,
+        spread=spread,
+        track_record=record,
+        document=document,
+    )
 
 
-def _figures(series, fit, base, table, t, shocks, events, anchors, text, lang, out):
+def _track_record_input(value: Any) -> Any:
+    """Validate the track-record option before the slow steps."""
+    if value is None or (isinstance(value, str) and value.lower() == "none"):
+        return None
+    if isinstance(value, str) and value == "compute":
+        return "compute"
+    if isinstance(value, pd.DataFrame):
+        return value, "given"
+    path = Path(value)
+    return read_backtest(path), path.name
+
+
+def _figures(data, fit, base, table, answers, asked, calendar, events, anchors, record, t, lang):
+    """Draw every figure (PNG bytes by file name) in the report's language and font."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    files: dict[str, Path] = {}
-    with figure_style(lang):
-        drawings = {
-            "history": lambda ax: history_chart(
-                series, fit.spec.scale, shocks=shocks, events=events, text=text, lang=lang, ax=ax
-            ),
-            "fan": lambda ax: fan_chart(
+    fig_lang = lang
+    if lang == "zh" and cjk_font() is None:
+        warnings.warn(
+            "no CJK font installed: figure labels stay in English (install one, e.g. "
+            "Debian's fonts-noto-cjk, for Chinese figures)",
+            RelforecastWarning,
+            stacklevel=3,
+        )
+        fig_lang = "en"
+    text = labels(fig_lang)
+    first, last = fmt_month(base.index[0], fig_lang), fmt_month(base.index[-1], fig_lang)
+    dyad = dyad_label(data.name, fig_lang, short=True)
+    names = {
+        key: (text["baseline"] if sc is None else sc.display_name(fig_lang))
+        for key, sc in table.attrs["scenarios"].items()
+    }
+    below_now = float(data.iloc[-1]) < t
+    from relforecast.report.content import question_text
+
+    head = question_text(asked[0], text, last, below_now)
+    crossing = pd.DataFrame(
+        {"p": [answers[k][0].p for k in names], "se": [answers[k][0].se for k in names]},
+        index=[names[k] for k in names],
+    )
+    shocks = [(s.start, _shock_label(s, fig_lang)) for s in calendar] if calendar else []
+    chosen = (
+        [
+            (m, f"{n} ({fmt_month(m, fig_lang)})" if n else fmt_month(m, fig_lang))
+            for m, n in _parse_anchors(anchors)
+        ]
+        if anchors
+        else _default_anchors(data, calendar, 3, fig_lang)
+    )
+    frame = analogues(data, [m for m, _ in chosen], before=12, after=24)
+    frame.columns = [name for _, name in chosen]
+    event_values = _events_series(events, str(data.name), data.index)
+
+    def draw(name: str, size: tuple[float, float], paint) -> None:
+        fig, ax = plt.subplots(figsize=size)
+        paint(ax)
+        save(name, fig)
+
+    images: dict[str, bytes] = {}
+
+    def save(name: str, fig) -> None:
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png", dpi=110, bbox_inches="tight")
+        plt.close(fig)
+        images[name] = buffer.getvalue()
+
+    with figure_style(fig_lang) as font:
+        draw(
+            "fan.png",
+            (9, 4.5),
+            lambda ax: fan_chart(
                 base,
                 ax=ax,
                 history_months=36,
                 threshold=t,
-                lang=lang,
+                lang=fig_lang,
                 text=text,
-                title=f"{series.name}: {text['fan']} {base.index[0]}..{base.index[-1]}",
+                title=text["fan_title"].format(dyad=dyad, first=first, last=last),
             ),
-            "crossing": lambda ax: crossing_chart(table, t, text=text, ax=ax),
-            "levels": lambda ax: level_chart(base, text=text, lang=lang, ax=ax),
-            "analogues": lambda ax: analogue_chart(
-                analogues(series, anchors, before=12, after=24), text=text, ax=ax
+        )
+        draw(
+            "crossing.png",
+            (8, 0.6 * len(crossing) + 1.8),
+            lambda ax: crossing_chart(crossing, title=head, text=text, ax=ax),
+        )
+        draw("levels.png", (9, 4), lambda ax: level_chart(base, text=text, lang=fig_lang, ax=ax))
+        save(
+            "history.png",
+            history_figure(
+                data,
+                fit.spec.scale if hasattr(fit, "spec") else None,
+                shocks=shocks,
+                events=event_values,
+                text=text,
+                lang=fig_lang,
+                title=text["history_title"].format(
+                    dyad=dyad,
+                    first=fmt_month(data.index[0], fig_lang),
+                    last=fmt_month(data.index[-1], fig_lang),
+                ),
             ),
-        }
-        sizes = {
-            "history": (10, 4.2),
-            "fan": (9, 4.5),
-            "crossing": (8, 0.6 * len(table) + 1.8),
-            "levels": (9, 4),
-            "analogues": (8, 4),
-        }
-        for name in FIGURES:
-            fig, ax = plt.subplots(figsize=sizes[name])
-            drawings[name](ax)
-            path = out / f"{name}.png"
-            fig.savefig(path, dpi=110, bbox_inches="tight")
-            plt.close(fig)
-            files[f"{name}.png"] = path
-    return files
+        )
+        draw("analogues.png", (8, 4), lambda ax: analogue_chart(frame, text=text, ax=ax))
+        if record is not None:
+            rel = record.reliability.copy()
+            rel["scope"] = [
+                text["tr_this"] if s == "dyad" else text["tr_pooled"].format(n=record.n_dyads)
+                for s in rel["scope"]
+            ]
+            draw("reliability.png", (5.5, 5), lambda ax: reliability_chart(rel, text=text, ax=ax))
+    if font.name is None:
+        font = FontChoice(None)
+    ordered = [f for f in FIGURE_FILES if f in images]
+    return font, {name: images[name] for name in ordered}
 
 
-def _headline(base: Forecast, t: float, text: dict[str, str], lang: str) -> str:
-    end = base.paths[:, -1]
-    lo, med, hi = np.quantile(end, [0.1, 0.5, 0.9])
-    level = base.level_probabilities(lang).iloc[-1].idxmax() if base.scale is not None else "-"
-    return text["headline"].format(
-        t=t,
-        first=base.index[0],
-        last=base.index[-1],
-        p=base.prob_cross(t),
-        se=base.mc_se(t),
-        med=med,
-        lo=lo,
-        hi=hi,
-        level=level,
-    )
+def _questions_frame(answers: dict[str, list[Answer]], asked: list[Question]) -> pd.DataFrame:
+    rows = []
+    for key, items in answers.items():
+        for a in items:
+            rows.append({"scenario": key, **a.to_dict()})
+    return pd.DataFrame(rows)
 
 
-def _summary(series, fit, window, t, n_paths, rng, lang, table, scenarios):
+def _csv_tables(forecasts, table, q_table, spread, record, t) -> dict[str, str]:
+    long = pd.concat(
+        {name: fc.to_frame(threshold=t) for name, fc in forecasts.items()}, names=["scenario"]
+    ).reset_index()
+    long["month"] = long["month"].astype(str)
+    out = {
+        "forecast.csv": long.to_csv(index=False, float_format="%.4f"),
+        "scenarios.csv": table.to_csv(float_format="%.4f"),
+        "questions.csv": q_table.to_csv(index=False, float_format="%.4f"),
+        "spread.csv": spread.to_csv(float_format="%.4f"),
+    }
+    if record is not None:
+        out["track_record.csv"] = record.table.to_csv(index=False, float_format="%.5g")
+    return out
+
+
+def _versions() -> dict[str, str]:
+    import docx  # noqa: F401  (python-docx)
+    import matplotlib
     import scipy
     import statsmodels
 
     from relforecast import __version__
 
+    try:
+        from importlib.metadata import version
+
+        docx_version = version("python-docx")
+    except Exception:  # pragma: no cover - metadata missing
+        docx_version = "unknown"
     return {
-        "created": datetime.now(UTC).isoformat(timespec="seconds"),
+        "relforecast": __version__,
+        "Python": platform.python_version(),
+        "NumPy": np.__version__,
+        "pandas": pd.__version__,
+        "SciPy": scipy.__version__,
+        "statsmodels": statsmodels.__version__,
+        "matplotlib": matplotlib.__version__,
+        "python-docx": docx_version,
+    }
+
+
+def _summary(inp: ReportInputs, table, window, lang, font, calendar, scenarios, model_key):
+    series = inp.series
+    results = {}
+    for key in table.index:
+        row = table.loc[key]
+        results[key] = {
+            "p_cross": float(row["p_cross"]),
+            "p_cross_se": float(row["p_cross_se"]),
+            "median_end": float(row["median_end"]),
+            "questions": [a.to_dict() for a in inp.answers[key]],
+        }
+    return {
+        "generator": "relforecast outlook",
+        "created": inp.created,
         "dyad": str(series.name),
+        "as_of": str(inp.as_of),
         "data": {
             "first": str(series.index[0]),
             "last": str(series.index[-1]),
             "months": len(series),
-            "sha256": fingerprint(series),
-            "synthetic": bool(series.attrs.get("synthetic", False)),
+            "sha256": inp.fingerprint,
+            "synthetic": inp.synthetic,
         },
+        "shocks_sha256": _calendar_fingerprint(calendar),
         "window": window,
-        "threshold": t,
+        "observed_months": [str(m) for m in inp.forecasts["baseline"].observed_index],
+        "threshold": inp.threshold,
+        "questions": [q.code for q in inp.questions],
         "model": {
-            "name": fit.name,
-            "params": {k: float(v) for k, v in fit.params.items()},
-            "diagnostics": list(fit.diagnostics),
+            "name": inp.fit.name,
+            "key": model_key,
+            "params": {k: float(v) for k, v in inp.fit.params.items()},
+            "diagnostics": list(inp.fit.diagnostics),
         },
-        "n_paths": n_paths,
-        "seed": rng,
+        "n_paths": inp.n_paths,
+        "seed": inp.seed,
         "lang": lang,
+        "font": font.to_dict(),
         "scenarios": [s.to_dict() for s in scenarios],
-        "results": {
-            name: {
-                "p_cross": float(row["p_cross"]),
-                "p_cross_se": float(row["p_cross_se"]),
-                "median_end": float(row["median_end"]),
-            }
-            for name, row in table.iterrows()
+        "results": results,
+        "spread": {
+            str(k): {c: (v if isinstance(v, str) else float(v)) for c, v in row.items()}
+            for k, row in inp.spread.iterrows()
         },
-        "versions": {
-            "relforecast": __version__,
-            "python": platform.python_version(),
-            "numpy": np.__version__,
-            "pandas": pd.__version__,
-            "scipy": scipy.__version__,
-            "statsmodels": statsmodels.__version__,
-        },
+        "track_record": inp.track_record.to_dict() if inp.track_record is not None else None,
+        "versions": inp.versions,
     }
-
-
-def _tables(table: pd.DataFrame, base: Forecast, t: float) -> tuple[pd.DataFrame, pd.DataFrame]:
-    cols = [
-        "probability",
-        "median_end",
-        "q10_end",
-        "q90_end",
-        "p_cross",
-        "p_cross_se",
-        "d_p_cross",
-        "d_p_cross_se",
-        "level_end",
-        "median_first_passage",
-    ]
-    scen = table[[c for c in cols if c in table.columns]]
-    month = base.to_frame(quantiles=(0.1, 0.5, 0.9), threshold=t)
-    month.index = month.index.astype(str)
-    return scen, month
-
-
-def _notes(series: pd.Series, fit: Any, text: dict[str, str]) -> list[str]:
-    notes = [text["synthetic"]] if series.attrs.get("synthetic") else []
-    return notes + list(fit.diagnostics)
-
-
-def _markdown(series, fit, window, headline, table, base, text, summary) -> str:
-    scen, month = _tables(table, base, summary["threshold"])
-    lines = [
-        f"# {series.name}: {text['title']} {window}",
-        "",
-        f"{text['model']}: {fit.name} · {text['data_to']}: {series.index[-1]} · "
-        f"{summary['n_paths']} paths, seed {summary['seed']}",
-        "",
-        f"## {text['summary']}",
-        "",
-        headline,
-        "",
-    ]
-    titles = _figure_titles(text, summary["threshold"])
-    for name in FIGURES:
-        lines += [f"![{titles[name]}]({name}.png)", ""]
-    lines += [
-        f"## {text['scenarios']}",
-        "",
-        scen.to_markdown(floatfmt=".3f") if _has_tabulate() else scen.round(3).to_string(),
-        "",
-    ]
-    lines += [
-        f"## {text['forecast_table']}",
-        "",
-        month.to_markdown(floatfmt=".2f") if _has_tabulate() else month.round(2).to_string(),
-        "",
-    ]
-    lines += [f"## {text['notes']}", ""] + [f"- {n}" for n in _notes(series, fit, text)] + [""]
-    lines += [
-        f"## {text['reproduce']}",
-        "",
-        "```json",
-        json.dumps(
-            {k: summary[k] for k in ("data", "window", "seed", "n_paths", "versions")}, indent=2
-        ),
-        "```",
-        "",
-    ]
-    return "\n".join(lines)
-
-
-def _figure_titles(text: dict[str, str], threshold: float) -> dict[str, str]:
-    """Section title of each figure, in the report's language."""
-    titles = {name: text[name] for name in FIGURES}
-    titles["crossing"] = text["crossing"].format(t=threshold)
-    return titles
-
-
-def _has_tabulate() -> bool:
-    try:
-        import tabulate  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
-_CSS = """
-body{font-family:-apple-system,'Segoe UI','Noto Sans','Noto Sans CJK SC',sans-serif;
-max-width:980px;margin:2em auto;padding:0 1em;color:#222}
-h1{font-size:1.6em}h2{font-size:1.2em;margin-top:1.6em;border-bottom:1px solid #ddd}
-img{max-width:100%;display:block;margin:0.5em 0}
-table{border-collapse:collapse;font-size:0.85em}td,th{border:1px solid #ccc;padding:3px 6px;
-text-align:right}th{background:#f4f4f4}.headline{font-size:1.1em;background:#fdf1c7;
-padding:0.6em;border-left:4px solid #b2182b}.meta{color:#666}
-"""
-_LOADED_SCRIPT = """
-window.addEventListener('load', function () {
-  var imgs = Array.prototype.slice.call(document.images);
-  var ok = imgs.filter(function (i) { return i.complete && i.naturalWidth > 0; }).length;
-  document.body.setAttribute('data-images-loaded', ok + '/' + imgs.length);
-});
-"""
-
-
-def _html(series, fit, window, headline, table, base, text, summary, files, lang) -> str:
-    esc = html.escape
-    scen, month = _tables(table, base, summary["threshold"])
-    titles = _figure_titles(text, summary["threshold"])
-    parts = [
-        "<!DOCTYPE html>",
-        f'<html lang="{"zh-CN" if lang == "zh" else "en"}"><head>',
-        '<meta charset="utf-8">',
-        f"<title>{esc(str(series.name))}: {esc(text['title'])} {esc(window)}</title>",
-        f"<style>{_CSS}</style>",
-        f"<script>{_LOADED_SCRIPT}</script>",
-        "</head><body>",
-        f"<h1>{esc(str(series.name))}: {esc(text['title'])} {esc(window)}</h1>",
-        f'<p class="meta">{esc(text["model"])}: {esc(fit.name)} · {esc(text["data_to"])}: '
-        f"{series.index[-1]} · {summary['n_paths']} paths, seed {summary['seed']}</p>",
-        f"<h2>{esc(text['summary'])}</h2>",
-        f'<p class="headline">{esc(headline)}</p>',
-    ]
-    for name in FIGURES:
-        data = base64.b64encode(files[f"{name}.png"].read_bytes()).decode("ascii")
-        parts += [
-            f"<h2>{esc(titles[name])}</h2>",
-            f'<img alt="{esc(titles[name])}" src="data:image/png;base64,{data}">',
-        ]
-    parts += [
-        f"<h2>{esc(text['scenarios'])}</h2>",
-        scen.to_html(float_format=lambda v: f"{v:.3f}", border=0),
-        f"<h2>{esc(text['forecast_table'])}</h2>",
-        month.to_html(float_format=lambda v: f"{v:.2f}", border=0),
-        f"<h2>{esc(text['notes'])}</h2><ul>",
-    ]
-    parts += [f"<li>{esc(n)}</li>" for n in _notes(series, fit, text)]
-    repro = {k: summary[k] for k in ("data", "window", "seed", "n_paths", "versions")}
-    parts += [
-        "</ul>",
-        f"<h2>{esc(text['reproduce'])}</h2>",
-        f"<pre>{esc(json.dumps(repro, indent=2))}</pre>",
-        "</body></html>",
-    ]
-    return "\n".join(parts)

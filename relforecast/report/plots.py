@@ -1,20 +1,31 @@
-"""Figures: level bands, fan charts."""
+"""Figures of the outlook: history, fan chart, question by scenario, levels, analogues,
+reliability.
+
+Every word comes from the label tables (:mod:`relforecast.report.labels`) of the report's
+language; draw inside :func:`relforecast.report.fonts.figure_style` so that Chinese text uses
+the one chosen CJK font. Level names sit outside the right edge of the axes, so nothing else
+may use the right axis: event scores get their own panel under the history
+(:func:`history_figure`, which takes further panels — e.g. a zoom on recent years — as
+extra drawing functions).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from relforecast.report.fonts import cjk_font
+from relforecast.report.labels import fmt_threshold, labels
 from relforecast.scale import Scale
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
     from relforecast.forecast import Forecast
-    from relforecast.shocks import ShockCalendar
 
 __all__ = [
     "LEVEL_COLOURS",
@@ -22,20 +33,25 @@ __all__ = [
     "cjk_font",
     "crossing_chart",
     "draw_level_bands",
+    "events_chart",
     "fan_chart",
     "history_chart",
+    "history_figure",
     "level_chart",
+    "reliability_chart",
 ]
 
 # Red (confrontation) to green (friendly); light so that data stay readable on top.
 LEVEL_COLOURS = ("#f4c7c3", "#fbe0c4", "#fdf1c7", "#e8f0d6", "#d4ead3", "#c3e3d9")
+SHOCK_COLOUR = "#7b3294"
 
 
 def draw_level_bands(ax: Axes, scale: Scale, lang: str = "en", labels: bool = True) -> None:
     """Shade each level of ``scale`` as a horizontal band, with its name on the right.
 
     Call it after the y-limits are final: names are written only for the visible bands, at
-    the middle of their visible part.
+    the middle of their visible part, just outside the right edge of the axes (keep the right
+    axis free of ticks).
     """
     colours = LEVEL_COLOURS if len(scale.levels) == len(LEVEL_COLOURS) else None
     bottom, top = ax.get_ylim()
@@ -43,9 +59,9 @@ def draw_level_bands(ax: Axes, scale: Scale, lang: str = "en", labels: bool = Tr
         colour = colours[i] if colours else ("#f2f2f2" if i % 2 else "#ffffff")
         ax.axhspan(level.lower, level.upper, color=colour, zorder=0, lw=0)
         lo, hi = max(level.lower, bottom), min(level.upper, top)
-        if labels and hi - lo > 0.02 * (top - bottom):
+        if labels and hi - lo > 0.04 * (top - bottom):
             ax.text(
-                1.005,
+                1.008,
                 (lo + hi) / 2,
                 level.label(lang),
                 transform=ax.get_yaxis_transform(),
@@ -54,6 +70,7 @@ def draw_level_bands(ax: Axes, scale: Scale, lang: str = "en", labels: bool = Tr
                 color="#555555",
             )
     ax.set_ylim(bottom, top)
+    ax.tick_params(axis="y", right=False, labelright=False)
 
 
 def fan_chart(
@@ -68,17 +85,20 @@ def fan_chart(
 ) -> Axes:
     """Fan chart of a forecast: recent history, median, 50/80/95 % bands, threshold line.
 
-    ``text`` overrides the words "observed", "median", "score" (keys of the same names).
+    Observed months at the start of the forecast (an update during the window) are drawn as
+    history; the window is shaded when it begins before the first simulated month.
     """
-    words = {"observed": "observed", "median": "median", "score": "score", **(text or {})}
+    words = {**labels(lang), **(text or {})}
     import matplotlib.pyplot as plt
 
     if ax is None:
         _, ax = plt.subplots(figsize=(9, 4.5))
     scale = forecast.scale
-    x_future = forecast.index.to_timestamp()
-    if forecast.history is not None and history_months > 0:
-        hist = forecast.history.iloc[-history_months:]
+    future = forecast.future()
+    x_future = future.index.to_timestamp()
+    history = forecast.history
+    if history is not None and history_months > 0:
+        hist = history.iloc[-(history_months + forecast.observed) :]
         ax.plot(
             hist.index.to_timestamp(),
             hist.to_numpy(),
@@ -86,8 +106,17 @@ def fan_chart(
             lw=1.4,
             label=words["observed"],
         )
+    if forecast.observed:
+        ax.axvspan(
+            forecast.index[0].to_timestamp(),
+            forecast.index[-1].to_timestamp(),
+            color="#888888",
+            alpha=0.08,
+            lw=0,
+            label=words["window_span"],
+        )
     for coverage, alpha in ((0.95, 0.18), (0.8, 0.28), (0.5, 0.4)):
-        band = forecast.interval(coverage)
+        band = future.interval(coverage)
         ax.fill_between(
             x_future,
             band["lower"],
@@ -95,23 +124,25 @@ def fan_chart(
             color="#1f4e9c",
             alpha=alpha,
             lw=0,
-            label=f"{round(coverage * 100)} % interval",
+            label=words["interval"].format(c=round(coverage * 100)),
         )
-    ax.plot(x_future, forecast.median(), color="#1f4e9c", lw=1.8, label=words["median"])
+    ax.plot(x_future, future.median(), color="#1f4e9c", lw=1.8, label=words["median"])
     t = threshold if threshold is not None else (scale.critical if scale is not None else None)
     if t is not None:
-        ax.axhline(
-            t,
-            color="#b2182b",
-            ls="--",
-            lw=1.2,
-            label=f"threshold {t:g}: P(cross) = {forecast.prob_cross(t):.1%}",
+        # P(cross) says something only while the series is not already below the threshold
+        above = history is None or float(history.iloc[-1]) >= t
+        p = f"{100 * forecast.prob_cross(t):.1f}%"
+        label = (
+            words["threshold_p"].format(t=fmt_threshold(t), p=p)
+            if above
+            else words["threshold"].format(t=fmt_threshold(t))
         )
-    values = forecast.paths
+        ax.axhline(t, color="#b2182b", ls="--", lw=1.2, label=label)
+    values = future.paths
     lo = np.nanmin(np.quantile(values, 0.01, axis=0))
     hi = np.nanmax(np.quantile(values, 0.99, axis=0))
-    if forecast.history is not None:
-        recent = forecast.history.iloc[-history_months:]
+    if history is not None:
+        recent = history.iloc[-(history_months + forecast.observed) :]
         lo, hi = min(lo, recent.min()), max(hi, recent.max())
     if t is not None:
         lo, hi = min(lo, t), max(hi, t)
@@ -120,22 +151,43 @@ def fan_chart(
         ax.set_ylim(max(scale.lower, lo - pad), min(scale.upper, hi + pad))
         draw_level_bands(ax, scale, lang=lang)
     ax.set_ylabel(words["score"])
-    ax.set_title(title or f"{forecast.model}: forecast from {forecast.index[0]}")
+    ax.set_title(title or f"{forecast.model}: {future.index[0]}..{future.index[-1]}")
     ax.legend(loc="best", fontsize=8, framealpha=0.9)
     return ax
+
+
+def _spread_positions(x: np.ndarray, min_gap: float) -> np.ndarray:
+    """Positions (sorted input, axes fractions) moved right just enough to be ``min_gap``
+    apart, then shifted back left if the last one left the axes."""
+    out = np.array(x, dtype=float)
+    for i in range(1, len(out)):
+        out[i] = max(out[i], out[i - 1] + min_gap)
+    overflow = out[-1] - 0.995 if len(out) else 0.0
+    if overflow > 0:
+        out -= overflow
+        for i in range(len(out) - 2, -1, -1):
+            out[i] = min(out[i], out[i + 1] - min_gap)
+    return out
 
 
 def history_chart(
     series: pd.Series,
     scale: Scale | None,
     *,
-    shocks: ShockCalendar | None = None,
-    events: pd.Series | None = None,
+    shocks: Sequence[tuple[pd.Period, str]] = (),
     text: dict[str, str],
     lang: str = "en",
     ax: Axes | None = None,
 ) -> Axes:
-    """The whole history with the level bands, shocks marked, event scores as bars."""
+    """The whole history with the level bands and labelled shock lines.
+
+    Parameters
+    ----------
+    shocks : sequence of (month, label)
+        Shocks to mark (e.g. leader changes); each gets a vertical line and its label,
+        written vertically at the top and nudged apart so that labels do not overlap.
+    """
+    import matplotlib.dates as mdates
     import matplotlib.pyplot as plt
 
     if ax is None:
@@ -145,46 +197,106 @@ def history_chart(
     if scale is not None:
         ax.set_ylim(scale.lower, scale.upper)
         draw_level_bands(ax, scale, lang=lang)
-    if shocks is not None:
-        first, last = series.index[0], series.index[-1]
-        for shock in shocks:
-            if first <= shock.start <= last:
-                ax.axvline(shock.start.to_timestamp(), color="#7b3294", lw=0.7, alpha=0.6)
-    if events is not None and len(events):
-        twin = ax.twinx()
-        values = events.to_numpy(dtype=float)
-        colours = np.where(values >= 0, "#1a9850", "#d73027")
-        twin.bar(events.index.to_timestamp(), values, width=60, color=colours, alpha=0.8)
-        top = max(1.0, float(np.abs(values).max()))
-        twin.set_ylim(-4 * top, 4 * top)  # bars stay small, centred on the right axis' zero
-        twin.set_ylabel("net event score (bars)")
+    ax.set_xlim(x[0], x[-1])
+    first, last = series.index[0], series.index[-1]
+    marks = sorted((m, lab) for m, lab in shocks if first <= m <= last)
+    if marks:
+        lo, hi = mdates.date2num(x[0]), mdates.date2num(x[-1])
+        where = np.array([(mdates.date2num(m.to_timestamp()) - lo) / (hi - lo) for m, _ in marks])
+        width_pt = ax.figure.get_size_inches()[0] * 72 * ax.get_position().width
+        spots = _spread_positions(where, 8.5 / width_pt)
+        for (month, label), spot in zip(marks, spots, strict=True):
+            ax.axvline(month.to_timestamp(), color=SHOCK_COLOUR, lw=0.7, alpha=0.6)
+            ax.text(
+                spot,
+                0.985,
+                label,
+                transform=ax.transAxes,
+                rotation=90,
+                va="top",
+                ha="center",
+                fontsize=6.5,
+                color=SHOCK_COLOUR,
+                bbox={"facecolor": "white", "alpha": 0.6, "lw": 0, "pad": 0.5},
+            )
     ax.set_ylabel(text["score"])
-    ax.set_title(f"{series.name}: {text['history']}")
     return ax
 
 
+def events_chart(events: pd.Series, *, text: dict[str, str], ax: Axes) -> Axes:
+    """Monthly net event scores as bars (green positive, red negative), on their own axes."""
+    values = events.to_numpy(dtype=float)
+    colours = np.where(values >= 0, "#1a9850", "#d73027")
+    ax.bar(events.index.to_timestamp(), values, width=25, color=colours)
+    ax.axhline(0, color="#555555", lw=0.6)
+    ax.set_ylabel(text["events_axis"], fontsize=8)
+    ax.set_title(text["events_title"], fontsize=9, loc="left")
+    return ax
+
+
+def history_figure(
+    series: pd.Series,
+    scale: Scale | None,
+    *,
+    shocks: Sequence[tuple[pd.Period, str]] = (),
+    events: pd.Series | None = None,
+    text: dict[str, str],
+    lang: str = "en",
+    title: str = "",
+    panels: Sequence[Callable[[Axes], object]] = (),
+) -> Figure:
+    """The history figure: the main panel, the events panel when events are given, then one
+    panel per function of ``panels`` (each draws on the axes it is given)."""
+    import matplotlib.pyplot as plt
+
+    extra = list(panels)
+    has_events = events is not None and len(events) > 0
+    if has_events:
+        extra.insert(0, lambda ax: events_chart(events, text=text, ax=ax))
+    ratios = [3.0] + [1.2] * len(extra)
+    fig, axes = plt.subplots(
+        len(ratios),
+        1,
+        figsize=(10, 4.2 + 1.6 * len(extra)),
+        gridspec_kw={"height_ratios": ratios},
+        squeeze=False,
+    )
+    main = axes[0, 0]
+    history_chart(series, scale, shocks=shocks, text=text, lang=lang, ax=main)
+    main.set_title(title)
+    for draw, ax in zip(extra, axes[1:, 0], strict=True):
+        draw(ax)
+    if has_events:
+        axes[1, 0].set_xlim(main.get_xlim())  # the events share the history's months
+    fig.tight_layout()
+    return fig
+
+
 def crossing_chart(
-    table: pd.DataFrame, threshold: float, *, text: dict[str, str], ax: Axes | None = None
+    table: pd.DataFrame,
+    *,
+    title: str,
+    text: dict[str, str],
+    ax: Axes | None = None,
 ) -> Axes:
-    """P(crossing) per scenario with 95 % Monte Carlo error bars."""
+    """A probability per scenario with 95 % Monte Carlo error bars.
+
+    ``table`` has one row per scenario (index = the names shown) and columns ``p``, ``se``.
+    """
     import matplotlib.pyplot as plt
 
     if ax is None:
         _, ax = plt.subplots(figsize=(8, 0.6 * len(table) + 1.6))
     y = np.arange(len(table))
-    ax.barh(
-        y, table["p_cross"], xerr=1.96 * table["p_cross_se"], color="#b2182b", alpha=0.75, capsize=4
-    )
+    ax.barh(y, table["p"], xerr=1.96 * table["se"], color="#b2182b", alpha=0.75, capsize=4)
     ax.set_yticks(y, [str(i) for i in table.index])
     ax.invert_yaxis()
-    ax.set_xlim(
-        0, min(1.0, max(0.05, 1.15 * float((table["p_cross"] + 3 * table["p_cross_se"]).max())))
-    )
-    ends = table["p_cross"] + 1.96 * table["p_cross_se"]
-    for yi, p, end in zip(y, table["p_cross"], ends, strict=True):
-        ax.text(end, yi, f"  {p:.1%}", va="center", fontsize=9)
+    top = float((table["p"] + 3 * table["se"]).max())
+    ax.set_xlim(0, min(1.12, max(0.05, 1.2 * top)))
+    for yi, p, end in zip(y, table["p"], table["p"] + 1.96 * table["se"], strict=True):
+        ax.text(end, yi, f"  {100 * p:.1f}%", va="center", fontsize=9)
     ax.set_xlabel(text["probability"])
-    ax.set_title(text["crossing"].format(t=threshold))
+    ax.set_title(title)
     return ax
 
 
@@ -198,23 +310,24 @@ def level_chart(
         _, ax = plt.subplots(figsize=(9, 4))
     probs = forecast.level_probabilities(lang)
     bottom = np.zeros(len(probs))
-    labels = [str(m) for m in probs.index]
+    months = [str(m) for m in probs.index]
     for j, col in enumerate(probs.columns):
         colour = LEVEL_COLOURS[j] if len(probs.columns) == len(LEVEL_COLOURS) else None
         ax.bar(
-            labels, probs[col], bottom=bottom, label=col, color=colour, edgecolor="#777777", lw=0.4
+            months, probs[col], bottom=bottom, label=col, color=colour, edgecolor="#777777", lw=0.4
         )
         bottom += probs[col].to_numpy()
     ax.set_ylim(0, 1)
     ax.set_ylabel(text["probability"])
-    ax.set_title(text["levels"])
+    ax.set_title(text["figures_levels"])
     ax.tick_params(axis="x", rotation=45)
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8)
     return ax
 
 
 def analogue_chart(frame: pd.DataFrame, *, text: dict[str, str], ax: Axes | None = None) -> Axes:
-    """Trajectories aligned on their anchor months."""
+    """Trajectories aligned on their anchor months; the legend names each anchor (the column
+    names)."""
     import matplotlib.pyplot as plt
 
     if ax is None:
@@ -224,6 +337,34 @@ def analogue_chart(frame: pd.DataFrame, *, text: dict[str, str], ax: Axes | None
     ax.axvline(0, color="#444444", lw=0.8, ls=":")
     ax.set_xlabel(text["months_from_anchor"])
     ax.set_ylabel(text["score"])
-    ax.set_title(text["analogues"])
+    ax.set_title(text["figures_analogues"])
     ax.legend(fontsize=8)
+    return ax
+
+
+def reliability_chart(table: pd.DataFrame, *, text: dict[str, str], ax: Axes | None = None) -> Axes:
+    """Mean forecast probability against observed frequency per bin, one series per scope,
+    each point labelled with its number of cases (bins without cases are left out).
+
+    ``table`` has columns ``scope``, ``forecast``, ``observed``, ``cases``.
+    """
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=(5.5, 5))
+    ax.plot([0, 1], [0, 1], color="#888888", ls=":", label=text["diagonal"])
+    markers = ("o", "s", "^", "D")
+    for i, (scope, part) in enumerate(table.groupby("scope", sort=False)):
+        part = part[part["cases"] > 0]
+        ax.plot(part["forecast"], part["observed"], marker=markers[i % 4], label=str(scope))
+        for fx, oy, n in zip(part["forecast"], part["observed"], part["cases"], strict=True):
+            ax.annotate(
+                f"{int(n)}", (fx, oy), textcoords="offset points", xytext=(4, 4), fontsize=7
+            )
+    ax.set_xlim(-0.02, 1.02)
+    ax.set_ylim(-0.02, 1.02)
+    ax.set_xlabel(text["rel_forecast"])
+    ax.set_ylabel(text["rel_observed"])
+    ax.set_title(text["figures_reliability"])
+    ax.legend(fontsize=8, loc="upper left")
     return ax

@@ -1,9 +1,6 @@
-"""The outlook report: files, content, reproducibility, the CLI, and a headless browser."""
+"""The outlook report: files, content, reproducibility, the CLI."""
 
 import json
-import shutil
-import subprocess
-import tempfile
 
 import numpy as np
 import pandas as pd
@@ -11,145 +8,164 @@ import pytest
 
 import relforecast as rf
 from relforecast.cli import main
+from tests.report.conftest import small_pool
 
 EXPECTED = {
     "report.html",
     "report.md",
-    "history.png",
+    "report.docx",
     "fan.png",
     "crossing.png",
     "levels.png",
+    "history.png",
     "analogues.png",
+    "reliability.png",
     "forecast.csv",
     "scenarios.csv",
+    "questions.csv",
+    "spread.csv",
+    "track_record.csv",
     "summary.json",
 }
 
 
-@pytest.fixture(scope="module")
-def demo_outlook(tmp_path_factory):
-    out = tmp_path_factory.mktemp("outlook")
-    result = rf.outlook(
-        rf.datasets.demo(),
-        scenarios=rf.datasets.demo_scenarios(),
-        shocks=rf.datasets.demo_shocks(),
-        out=out,
-        n_paths=2000,
-        rng=3,
-    )
-    return out, result
-
-
-def test_every_file_is_written(demo_outlook):
-    out, result = demo_outlook
+def test_every_file_is_written(demo_report):
+    out, result, _ = demo_report
     assert {p.name for p in out.iterdir()} == EXPECTED
     assert set(result.files) == EXPECTED
     for name in EXPECTED:
         if name.endswith(".png"):
             assert (out / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert (out / "report.docx").read_bytes()[:2] == b"PK"
 
 
-def test_tables_and_summary_agree(demo_outlook):
-    out, result = demo_outlook
+def test_tables_and_summary_agree(demo_report):
+    out, result, _ = demo_report
     scen = pd.read_csv(out / "scenarios.csv", index_col="scenario")
     assert scen.index[0] == "baseline" and "right-wing successor" in scen.index
     summary = json.loads((out / "summary.json").read_text())
     assert summary["window"] == "2025-07:2026-06" and summary["seed"] == 3
+    assert summary["as_of"] == "2025-06" and summary["generator"] == "relforecast outlook"
     assert summary["data"]["synthetic"] is True and len(summary["data"]["sha256"]) == 64
     assert summary["results"]["baseline"]["p_cross"] == pytest.approx(
         scen.loc["baseline", "p_cross"], abs=1e-4
     )
+    assert summary["questions"] == ["ever-below:-6", "end-below:-6", "first-below:-6"]
     fc = pd.read_csv(out / "forecast.csv")
     assert set(fc["scenario"]) == set(scen.index)
     assert (fc.groupby("scenario").size() == 12).all()
     base = result.forecast
     assert base.prob_cross(-6) == pytest.approx(scen.loc["baseline", "p_cross"], abs=1e-4)
+    q = pd.read_csv(out / "questions.csv")
+    first = q[(q["scenario"] == "baseline") & (q["question"] == "ever-below:-6")]
+    assert first["p"].iloc[0] == pytest.approx(base.prob_cross(-6), abs=1e-4)
+    still = q[(q["scenario"] == "baseline") & (q["question"] == "end-below:-6")]
+    assert still["p"].iloc[0] == pytest.approx(base.prob_still_below(-6), abs=1e-4)
     md = (out / "report.md").read_text()
-    assert "![" in md and "synthetic" in md and "2025-07:2026-06" in md
+    assert "![" in md and "synthetic" in md and "2025-07" in md
 
 
-def test_same_seed_same_numbers(demo_outlook, tmp_path):
-    _, first = demo_outlook
+def test_same_seed_same_numbers(demo_report, tmp_path, demo_series):
+    _, first, table = demo_report
     again = rf.outlook(
-        rf.datasets.demo(),
+        demo_series,
         scenarios=rf.datasets.demo_scenarios(),
         shocks=rf.datasets.demo_shocks(),
-        out=tmp_path,
-        n_paths=2000,
+        out=tmp_path / "again",
+        model=small_pool(),
+        n_paths=1000,
         rng=3,
+        track_record=table.assign(model=small_pool().name),
     )
     pd.testing.assert_frame_equal(first.comparison, again.comparison)
+    pd.testing.assert_frame_equal(first.questions, again.questions)
+    pd.testing.assert_frame_equal(first.spread, again.spread)
 
 
-def test_window_through_a_gap_and_chinese(tmp_path):
-    series = rf.datasets.demo().loc[:"2025-03"]
+def test_window_through_a_gap(tmp_path, demo_series):
+    series = demo_series.loc[:"2025-03"]
     result = rf.outlook(
-        series, window="2025-07:2026-06", out=tmp_path, n_paths=500, lang="zh", model="arima"
+        series,
+        window="2025-07:2026-06",
+        out=tmp_path / "o",
+        n_paths=500,
+        model="arima110",
+        track_record=None,
     )
     assert result.forecast.index[0] == pd.Period("2025-07", "M")
-    html = (tmp_path / "report.html").read_text(encoding="utf-8")
-    assert "形势展望" in html and "紧张" in html
+    md = (tmp_path / "o" / "report.md").read_text(encoding="utf-8")
+    assert "the months before the window are forecast too" in md
+    assert "No track record was computed or supplied" in md
 
 
-def test_html_is_self_contained(demo_outlook):
-    out, _ = demo_outlook
+def test_html_is_self_contained(demo_report):
+    out, _, _ = demo_report
     html = (out / "report.html").read_text(encoding="utf-8")
-    assert html.count('<img alt="') == 5 and html.count("data:image/png;base64,") == 5
+    assert html.count('<img alt="') == 6 and html.count("data:image/png;base64,") == 6
     assert "http://" not in html and "https://" not in html
 
 
-def chromium() -> str | None:
-    return shutil.which("chromium") or shutil.which("chromium-browser")
-
-
-@pytest.mark.skipif(
-    chromium() is None,
-    reason="headless Chromium not installed (apt-get install chromium); .ci/run installs it",
-)
-def test_report_opens_in_headless_chromium_with_every_figure(demo_outlook):
-    out, _ = demo_outlook
-    with tempfile.TemporaryDirectory() as profile:
-        proc = subprocess.run(
-            [
-                chromium(),
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                f"--user-data-dir={profile}",
-                "--virtual-time-budget=5000",
-                "--dump-dom",
-                (out / "report.html").resolve().as_uri(),
-            ],
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
-    assert 'data-images-loaded="5/5"' in proc.stdout, proc.stderr[-500:]
+def test_extra_questions_are_answered(tmp_path, demo_series):
+    result = rf.outlook(
+        demo_series,
+        out=tmp_path / "o",
+        n_paths=500,
+        model="arima110",
+        track_record=None,
+        questions=["end-above:-5", "ever-below:-5.5"],
+    )
+    codes = list(result.questions.loc[result.questions["scenario"] == "baseline", "question"])
+    assert codes == [
+        "ever-below:-6",
+        "end-below:-6",
+        "first-below:-6",
+        "end-above:-5",
+        "ever-below:-5.5",
+    ]
+    fc = result.forecast
+    row = result.questions.set_index(["scenario", "question"]).loc[("baseline", "end-above:-5")]
+    assert row["p"] == pytest.approx(fc.prob_above(-5).iloc[-1])
+    md = (tmp_path / "o" / "report.md").read_text()
+    assert "P(above −5 at the window's end, 2026-06)" in md
 
 
 def test_cli_outlook_writes_the_report(tmp_path, capsys):
-    code = main(["outlook", "--out", str(tmp_path), "--paths", "500"])
+    code = main(
+        [
+            "outlook",
+            "--out",
+            str(tmp_path / "o"),
+            "--paths",
+            "500",
+            "--model",
+            "arima",
+            "--track-record",
+            "none",
+        ]
+    )
     captured = capsys.readouterr()
     assert code == 0, captured.err
-    assert {p.name for p in tmp_path.iterdir()} == EXPECTED
+    assert {p.name for p in (tmp_path / "o").iterdir()} == EXPECTED - {
+        "reliability.png",
+        "track_record.csv",
+    }
     assert "P(cross -6)" in captured.out and "drawing figures" in captured.err
 
 
 def test_cli_outlook_errors(tmp_path, capsys):
-    code = main(["outlook", "--out", str(tmp_path), "--window", "2020-07:2021-06"])
+    code = main(["outlook", "--out", str(tmp_path / "x"), "--window", "2020-07:2021-06"])
     err = capsys.readouterr().err
-    assert code == 1 and "starts at or before the last observed month" in err
+    assert code == 1 and "ends at or before the last observed month" in err
     assert err.strip().splitlines()[-1].startswith("relforecast: error:")
     bad = tmp_path / "sc.yaml"
     bad.write_text("scenarios:\n  - {name: x, shocks: [{kind: coup, start: 2025-10}]}\n")
     code = main(["outlook", "--out", str(tmp_path / "o"), "--scenarios", str(bad)])
     assert code == 1 and "unknown shock kind 'coup'" in capsys.readouterr().err
+    code = main(["outlook", "--out", str(tmp_path / "o"), "--question", "sometimes:-3"])
+    assert code == 1 and "unknown question kind" in capsys.readouterr().err
+    code = main(["outlook", "--out", str(tmp_path / "o"), "--track-record", "nope.csv"])
+    assert code == 1 and "track-record file 'nope.csv' does not exist" in capsys.readouterr().err
+    assert not any(tmp_path.glob("o*")) and not any(tmp_path.glob(".o*"))
 
 
 def test_analogues_align_on_anchors():
@@ -162,3 +178,28 @@ def test_analogues_align_on_anchors():
     np.testing.assert_allclose(rel["2013-09"], a["2013-09"] - s.loc["2013-09"])
     with pytest.raises(rf.DataError, match="outside the data"):
         rf.analogues(s, ["1900-01"])
+
+
+def test_update_during_the_window(tmp_path, demo_series):
+    """Before issue 12: 'window starts at or before the last observed month'."""
+    series = demo_series.loc[:"2025-03"].copy()
+    series.loc["2025-02"] = -6.2  # crossed in an observed month of the window
+    result = rf.outlook(
+        series,
+        window="2025-01:2025-12",
+        out=tmp_path / "o",
+        n_paths=500,
+        model="arima110",
+        track_record=None,
+    )
+    fc = result.forecast
+    assert fc.observed == 3 and list(fc.index.astype(str))[:3] == ["2025-01", "2025-02", "2025-03"]
+    head = result.questions.iloc[0]
+    assert head["question"] == "ever-below:-6" and head["p"] == 1 and head["se"] == 0
+    assert head["observed"] == "2025-02"
+    md = (tmp_path / "o" / "report.md").read_text()
+    assert "Observed so far in the window: 2025-01" in md
+    assert "= 1 — observed: the score was below −6 in 2025-02" in md
+    assert md.count("| observed |") == 3 and md.count("| forecast |") == 9
+    summary = json.loads((tmp_path / "o" / "summary.json").read_text())
+    assert summary["observed_months"] == ["2025-01", "2025-02", "2025-03"]

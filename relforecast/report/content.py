@@ -1,0 +1,550 @@
+"""The report's content: one template source for ``report.html``, ``report.md`` and
+``report.docx``.
+
+:func:`build_document` turns the outlook's results (:class:`ReportInputs`) into a
+:class:`~relforecast.report.document.Document`; every word comes from the label tables of
+the report's language. The sections, in order:
+
+1. summary — the headline question's answer, the median at the window's end, each scenario;
+2. questions for the window — every question for the baseline and each scenario;
+3. the figures — fan chart, the headline question by scenario, level probabilities;
+4. scenario comparison, level probabilities at the window's end, the baseline by month;
+5. **how far to trust this** — track record, model spread, scenario assumptions;
+6. history and analogues; notes; reproducibility.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from relforecast.forecast import Forecast
+from relforecast.questions import Answer, Question
+from relforecast.report.document import Bullets, Document, Figure, Heading, Paragraph, Table
+from relforecast.report.labels import (
+    dyad_label,
+    fmt_diff,
+    fmt_month,
+    fmt_num,
+    fmt_pct,
+    fmt_pct_se,
+    fmt_threshold,
+    labels,
+    model_label,
+    shock_kind,
+    shock_shape,
+)
+from relforecast.report.track_record import TrackRecord
+from relforecast.scenarios import Scenario
+
+__all__ = ["FIGURE_FILES", "ReportInputs", "build_document", "question_text", "window_text"]
+
+FIGURE_FILES = (
+    "fan.png",
+    "crossing.png",
+    "levels.png",
+    "history.png",
+    "analogues.png",
+    "reliability.png",
+)
+
+
+@dataclass
+class ReportInputs:
+    """Everything a report shows (results of :func:`relforecast.outlook`)."""
+
+    series: pd.Series
+    as_of: pd.Period
+    window: tuple[pd.Period, pd.Period]
+    threshold: float
+    fit: Any
+    forecasts: dict[str, Forecast]
+    scenarios: dict[str, Scenario | None]
+    questions: list[Question]
+    answers: dict[str, list[Answer]]
+    spread: pd.DataFrame
+    track_record: TrackRecord | None
+    track_record_config: Any
+    assumptions: dict[str, list[dict[str, Any]]]
+    n_paths: int
+    seed: int
+    created: str
+    font: str | None
+    versions: dict[str, str]
+    fingerprint: str
+    diagnostics: list[str] = field(default_factory=list)
+    figures: tuple[str, ...] = FIGURE_FILES
+    synthetic: bool = False
+
+
+def window_text(window: tuple[pd.Period, pd.Period], lang: str) -> tuple[str, str]:
+    """The window's first and last month as the report writes them."""
+    return fmt_month(window[0], lang), fmt_month(window[1], lang)
+
+
+def question_text(q: Question, words: dict[str, str], window_end: str, below_now: bool) -> str:
+    """The question in words ("P(below −6 at least once in the window)")."""
+    key = f"q_{q.kind}"
+    if q.kind == "end-below" and below_now:
+        key = "q_end-below_still"
+    return words[key].format(t=fmt_threshold(q.threshold), last=window_end)
+
+
+def _scenario_name(key: str, sc: Scenario | None, words: dict[str, str], lang: str) -> str:
+    return words["baseline"] if sc is None else sc.display_name(lang)
+
+
+def _answer_text(a: Answer, words: dict[str, str], lang: str) -> str:
+    mark = f"（{words['observed_mark']}）" if lang == "zh" else f" ({words['observed_mark']})"
+    if a.question.kind.startswith("first"):
+        if a.observed is not None:
+            return fmt_month(a.observed, lang) + mark
+        if a.median_month is None:
+            return words["first_none"].format(p=fmt_pct(a.p))
+        return words["first_month"].format(month=fmt_month(a.median_month, lang), p=fmt_pct(a.p))
+    text = fmt_pct_se(a.p, a.se)
+    return text + mark if a.observed is not None else text
+
+
+def _level_words(fc: Forecast, lang: str) -> tuple[str, float]:
+    probs = fc.level_probabilities(lang).iloc[-1]
+    return str(probs.idxmax()), float(probs.max())
+
+
+def _summary(inp: ReportInputs, words: dict[str, str], lang: str, below_now: bool) -> list:
+    _, last = window_text(inp.window, lang)
+    base = inp.forecasts["baseline"]
+    head_q = inp.questions[0]
+    head = inp.answers["baseline"][0]
+    qtext = question_text(head_q, words, last, below_now)
+    blocks: list = []
+    if base.observed:
+        values = [
+            f"{fmt_month(m, lang)} {fmt_num(v)}"
+            for m, v in zip(base.observed_index, base.paths[0, : base.observed], strict=True)
+        ]
+        blocks.append(
+            Paragraph(
+                words["observed_so_far"].format(
+                    values="，".join(values) if lang == "zh" else ", ".join(values)
+                )
+            )
+        )
+    if head.observed is not None:
+        event = words["event_below" if head_q.direction == "below" else "event_at_or_above"]
+        blocks.append(
+            Paragraph(
+                words["headline_observed"].format(
+                    question=qtext,
+                    event=event.format(t=fmt_threshold(head_q.threshold)),
+                    month=fmt_month(head.observed, lang),
+                ),
+                "headline",
+            )
+        )
+    else:
+        blocks.append(
+            Paragraph(
+                words["headline"].format(question=qtext, p=fmt_pct(head.p), se=fmt_pct(head.se)),
+                "headline",
+            )
+        )
+    q10, med, q90 = np.quantile(base.paths[:, -1], [0.1, 0.5, 0.9])
+    level, p_level = _level_words(base, lang)
+    blocks.append(
+        Paragraph(
+            words["median_sentence"].format(
+                last=last,
+                med=fmt_num(med),
+                lo=fmt_num(q10),
+                hi=fmt_num(q90),
+                level=level,
+                p_level=fmt_pct(p_level),
+            )
+        )
+    )
+    sentences = []
+    for key, sc in inp.scenarios.items():
+        if sc is None:
+            continue
+        d, dse = head_q.difference(inp.forecasts[key], base)
+        a = inp.answers[key][0]
+        sentences.append(
+            words["scenario_sentence"].format(
+                name=sc.display_name(lang), p=fmt_pct_se(a.p, a.se), diff=fmt_diff(d, dse)
+            )
+        )
+    if sentences:
+        blocks.append(Bullets(tuple(sentences)))
+    return blocks
+
+
+def _questions_table(inp: ReportInputs, words: dict[str, str], lang: str, below_now: bool):
+    _, last = window_text(inp.window, lang)
+    names = [_scenario_name(k, sc, words, lang) for k, sc in inp.scenarios.items()]
+    rows = []
+    for i, q in enumerate(inp.questions):
+        cells = [question_text(q, words, last, below_now)]
+        cells += [_answer_text(inp.answers[k][i], words, lang) for k in inp.scenarios]
+        rows.append(tuple(cells))
+    return Table((words["question"], *names), tuple(rows))
+
+
+def _comparison_tables(inp: ReportInputs, words: dict[str, str], lang: str, below_now: bool):
+    _, last = window_text(inp.window, lang)
+    head_q = inp.questions[0]
+    base = inp.forecasts["baseline"]
+    qtext = question_text(head_q, words, last, below_now)
+    columns = (
+        words["col_scenario"],
+        words["col_happens"],
+        qtext,
+        words["col_diff"],
+        words["col_median_end"],
+        words["col_interval_end"],
+        words["col_level_end"],
+    )
+    rows, level_rows = [], []
+    for key, sc in inp.scenarios.items():
+        fc = inp.forecasts[key]
+        a = inp.answers[key][0]
+        d, dse = head_q.difference(fc, base)
+        q10, med, q90 = np.quantile(fc.paths[:, -1], [0.1, 0.5, 0.9])
+        level, p_level = _level_words(fc, lang)
+        rows.append(
+            (
+                _scenario_name(key, sc, words, lang),
+                fmt_pct(sc.probability, 0) if sc is not None else fmt_pct(1.0, 0),
+                _answer_text(a, words, lang),
+                words["none"] if sc is None else words["pp"].format(diff=fmt_diff(d, dse)),
+                fmt_num(med),
+                f"{fmt_num(q10)} … {fmt_num(q90)}",
+                f"{level} ({fmt_pct(p_level, 0)})"
+                if lang != "zh"
+                else f"{level}（{fmt_pct(p_level, 0)}）",
+            )
+        )
+        probs = fc.level_probabilities(lang).iloc[-1]
+        level_rows.append((_scenario_name(key, sc, words, lang), *(fmt_pct(v) for v in probs)))
+    align = ("left", "right", "right", "right", "right", "right", "left")
+    level_names = tuple(base.level_probabilities(lang).columns)
+    return (
+        Table(columns, tuple(rows), align=align),
+        Table((words["col_scenario"], *level_names), tuple(level_rows)),
+    )
+
+
+def _monthly_table(inp: ReportInputs, words: dict[str, str], lang: str) -> Table:
+    base = inp.forecasts["baseline"]
+    t = fmt_threshold(inp.threshold)
+    q = base.quantiles([0.1, 0.5, 0.9])
+    below = base.prob_below(inp.threshold)
+    crossed = base.prob_cross_curve(inp.threshold)
+    level = base.most_likely_level(lang)
+    rows = []
+    for i, month in enumerate(base.index):
+        observed = i < base.observed
+        rows.append(
+            (
+                fmt_month(month, lang),
+                words["status_observed" if observed else "status_forecast"],
+                fmt_num(q.iloc[i, 1]),
+                words["none"] if observed else f"{fmt_num(q.iloc[i, 0])} … {fmt_num(q.iloc[i, 2])}",
+                fmt_pct(below.iloc[i]),
+                fmt_pct(crossed.iloc[i]),
+                str(level.iloc[i]),
+            )
+        )
+    columns = (
+        words["col_month"],
+        words["col_status"],
+        words["col_median"],
+        words["col_interval"],
+        words["col_p_below"].format(t=t),
+        words["col_p_crossed"].format(t=t),
+        words["col_level"],
+    )
+    align = ("left", "left", "right", "right", "right", "right", "left")
+    return Table(columns, tuple(rows), align=align)
+
+
+def condense(diagnostics: list[str]) -> list[str]:
+    """Diagnostics with repeats merged: messages that differ only in a quoted name (one per
+    shock) become one line with the count."""
+    groups: dict[str, list[str]] = {}
+    for d in diagnostics:
+        key = re.sub(r"'[^']*'", "'…'", d)
+        groups.setdefault(key, []).append(d)
+    out = []
+    for key, items in groups.items():
+        out.append(items[0] if len(items) == 1 else f"{key} (×{len(items)})")
+    return out
+
+
+def _track_record_blocks(inp: ReportInputs, words: dict[str, str], lang: str) -> list:
+    tr = inp.track_record
+    blocks: list = [Heading(words["track_record"], 3)]
+    if tr is None:
+        return [*blocks, Paragraph(words["tr_none"])]
+    first, last = fmt_month(tr.origins[0], lang), fmt_month(tr.origins[1], lang)
+    n_origins = int(tr.table.loc[tr.table["h"] == tr.horizon, "origin"].nunique())
+    model = model_label(inp.fit.name, lang)
+    if tr.source == "computed":
+        cfg = inp.track_record_config
+        text = words["tr_computed"].format(
+            model=model,
+            n_origins=n_origins,
+            first=first,
+            last=last,
+            every=cfg.every,
+            horizon=cfg.horizon,
+            n_dyads=tr.n_dyads,
+        )
+    else:
+        text = words["tr_file"].format(
+            source=tr.source,
+            model=model,
+            n_origins=n_origins,
+            first=first,
+            last=last,
+            n_dyads=tr.n_dyads,
+            as_of=fmt_month(inp.as_of, lang),
+        )
+    blocks.append(Paragraph(text))
+    h = tr.horizon
+    rows = []
+    for scope, row in tr.summary.iterrows():
+        name = (
+            words["tr_this"] if scope == "dyad" else words["tr_pooled"].format(n=int(row["dyads"]))
+        )
+        rows.append(
+            (
+                name,
+                f"{int(row['origins'])}",
+                fmt_pct(row["cov80"], 0) if pd.notna(row["cov80"]) else words["none"],
+                fmt_pct(row["cov50"], 0) if pd.notna(row["cov50"]) else words["none"],
+                f"{row['brier']:.3f}" if pd.notna(row["brier"]) else words["none"],
+                f"{int(row['cases'])}",
+            )
+        )
+    blocks.append(
+        Table(
+            (
+                words["tr_scope"],
+                words["tr_origins"],
+                words["tr_cov80"].format(h=h),
+                words["tr_cov50"].format(h=h),
+                words["tr_brier"].format(h=h),
+                words["tr_cases"],
+            ),
+            tuple(rows),
+        )
+    )
+    rel_rows = []
+    for _, row in tr.reliability.iterrows():
+        if row["cases"] == 0:
+            continue
+        scope = (
+            words["tr_this"] if row["scope"] == "dyad" else words["tr_pooled"].format(n=tr.n_dyads)
+        )
+        rel_rows.append(
+            (
+                scope,
+                f"{fmt_pct(row['lower'], 0)}–{fmt_pct(row['upper'], 0)}",
+                fmt_pct(row["forecast"]),
+                fmt_pct(row["observed"]),
+                f"{int(row['cases'])}",
+            )
+        )
+    blocks.append(
+        Table(
+            (
+                words["tr_scope"],
+                words["rel_bin"],
+                words["rel_forecast"],
+                words["rel_observed"],
+                words["rel_cases"],
+            ),
+            tuple(rel_rows),
+            align=("left", "left", "right", "right", "right"),
+        )
+    )
+    if "reliability.png" in inp.figures:
+        blocks.append(Figure("reliability.png", words["figures_reliability"]))
+    blocks.append(Paragraph(words["tr_reading"], "note"))
+    return blocks
+
+
+def _spread_blocks(inp: ReportInputs, words: dict[str, str], lang: str, below_now: bool):
+    _, last = window_text(inp.window, lang)
+    qtext = question_text(inp.questions[0], words, last, below_now)
+    roles = {"model": "role_model", "component": "role_component", "baseline": "role_baseline"}
+    rows = []
+    for name, row in inp.spread.iterrows():
+        base_name = str(name).split(" (")[0]
+        rows.append(
+            (
+                model_label(base_name, lang),
+                words[roles[row["role"]]],
+                fmt_pct_se(row["p"], row["se"]),
+                fmt_num(row["median_end"]),
+                f"{fmt_num(row['q10_end'])} … {fmt_num(row['q90_end'])}",
+            )
+        )
+    table = Table(
+        (
+            words["col_model"],
+            words["col_role"],
+            qtext,
+            words["col_median_end"],
+            words["col_interval_end"],
+        ),
+        tuple(rows),
+        align=("left", "left", "right", "right", "right"),
+    )
+    lo, hi = inp.spread["p"].min(), inp.spread["p"].max()
+    return [
+        Heading(words["model_spread"], 3),
+        Paragraph(words["spread_intro"]),
+        table,
+        Paragraph(words["spread_range"].format(lo=fmt_pct(lo), hi=fmt_pct(hi))),
+    ]
+
+
+def _assumption_blocks(inp: ReportInputs, words: dict[str, str], lang: str):
+    blocks: list = [Heading(words["assumptions"], 3), Paragraph(words["assumptions_intro"])]
+    rows = []
+    for key, sc in inp.scenarios.items():
+        if sc is None:
+            continue
+        effects = inp.assumptions.get(key, [])
+        shocks = {s.label: s for s in sc.shocks}
+        if not effects:
+            rows.append(
+                (
+                    sc.display_name(lang),
+                    sc.display_description(lang),
+                    fmt_pct(sc.probability, 0),
+                    words["no_shocks"],
+                    words["none"],
+                    words["none"],
+                    words["none"],
+                    words["none"],
+                )
+            )
+        for e in effects:
+            shock = shocks[e["label"]]
+            kind = shock_kind(e["kind"], lang)
+            name = kind if lang == "zh" or shock.name is None else f"{kind}: {shock.name}"
+            source = (
+                words["source_judgmental"]
+                if e["source"] == "judgmental"
+                else words["source_estimated"].format(n=e.get("n_past", 0))
+            )
+            rows.append(
+                (
+                    sc.display_name(lang),
+                    sc.display_description(lang),
+                    fmt_pct(sc.probability, 0),
+                    name,
+                    fmt_month(e["start"], lang),
+                    shock_shape(shock.shape, lang, shock.rate, shock.length),
+                    f"{fmt_num(e['mean'], 2)} ± {e['sd']:.2f}",
+                    source,
+                )
+            )
+    if not rows:
+        return [*blocks, Paragraph(words["no_scenarios"])]
+    columns = (
+        words["col_scenario"],
+        words["col_description"],
+        words["col_probability"],
+        words["col_shock"],
+        words["col_start"],
+        words["col_shape"],
+        words["col_effect"],
+        words["col_source"],
+    )
+    align = ("left", "left", "right", "left", "left", "left", "right", "left")
+    return [*blocks, Table(columns, tuple(rows), align=align)]
+
+
+def build_document(inp: ReportInputs, lang: str) -> Document:
+    """The report of ``inp`` in ``lang`` ("en" or "zh")."""
+    words = labels(lang)
+    first, last = window_text(inp.window, lang)
+    below_now = float(inp.series.iloc[-1]) < inp.threshold
+    dyad = dyad_label(inp.series.name, lang)
+    doc = Document(words["title"].format(dyad=dyad, first=first, last=last), lang, font=inp.font)
+    doc.add(
+        Paragraph(
+            words["meta"].format(
+                as_of=fmt_month(inp.as_of, lang),
+                model=model_label(inp.fit.name, lang),
+                n_paths=f"{inp.n_paths:,}",
+                seed=inp.seed,
+                created=inp.created[:10],
+            ),
+            "meta",
+        )
+    )
+    if inp.synthetic:
+        doc.add(Paragraph(words["synthetic"], "note"))
+    doc.add(Heading(words["summary"]), *_summary(inp, words, lang, below_now))
+    doc.add(Heading(words["questions"]), _questions_table(inp, words, lang, below_now))
+    qtext = question_text(inp.questions[0], words, last, below_now)
+    doc.add(
+        Figure("fan.png", words["figures_fan"]),
+        Figure("crossing.png", words["figures_crossing"].format(question=qtext)),
+        Figure("levels.png", words["figures_levels"]),
+    )
+    comparison, levels_end = _comparison_tables(inp, words, lang, below_now)
+    doc.add(Heading(words["scenarios"]), comparison)
+    doc.add(Heading(words["levels_end"]), levels_end)
+    doc.add(Heading(words["forecast_table"]), _monthly_table(inp, words, lang))
+    doc.add(Heading(words["trust"]), Paragraph(words["trust_intro"]))
+    doc.add(*_track_record_blocks(inp, words, lang))
+    doc.add(*_spread_blocks(inp, words, lang, below_now))
+    doc.add(*_assumption_blocks(inp, words, lang))
+    doc.add(
+        Heading(words["figures_history"]),
+        Figure("history.png", words["figures_history"]),
+        Heading(words["figures_analogues"]),
+        Figure("analogues.png", words["figures_analogues"]),
+    )
+    notes = [words["mc_note"].format(n_paths=f"{inp.n_paths:,}")]
+    if inp.window[0] > inp.as_of + 1:
+        notes.append(words["gap_note"].format(as_of=fmt_month(inp.as_of, lang)))
+    if inp.diagnostics:
+        if lang == "zh":
+            notes.append(words["diagnostics_count"].format(n=len(inp.diagnostics)))
+        else:
+            notes += [words["diagnostics"].format(text=d) for d in condense(inp.diagnostics)]
+    doc.add(Heading(words["notes"]), Bullets(tuple(notes)))
+    versions = ", ".join(f"{k} {v}" for k, v in inp.versions.items())
+    rows = (
+        (
+            words["rep_data"],
+            words["rep_data_value"].format(
+                first=fmt_month(inp.series.index[0], lang),
+                last=fmt_month(inp.series.index[-1], lang),
+                months=len(inp.series),
+            ),
+        ),
+        (words["rep_fingerprint"], inp.fingerprint),
+        (words["rep_window"], f"{first} … {last}"),
+        (words["rep_model"], model_label(inp.fit.name, lang)),
+        (words["rep_paths"], f"{inp.n_paths:,}"),
+        (words["rep_seed"], str(inp.seed)),
+        (words["rep_font"], inp.font or words["default_font"]),
+        (words["rep_versions"], versions),
+    )
+    doc.add(
+        Heading(words["reproduce"]),
+        Table((words["rep_item"], words["rep_value"]), rows, align=("left", "left")),
+    )
+    return doc

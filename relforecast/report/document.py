@@ -1,0 +1,110 @@
+"""The report as one structured document, rendered to HTML, Markdown and Word.
+
+The text, tables and figures of a report are built once, as a :class:`Document` — a title
+and a list of blocks (headings, paragraphs, tables, figures, bullet lists) — by
+:mod:`relforecast.report.content`. Three small renderers turn it into ``report.html``,
+``report.md`` and ``report.docx`` (:mod:`~relforecast.report.render_html`,
+:mod:`~relforecast.report.render_markdown`, :mod:`~relforecast.report.render_word`), so the
+three files cannot say different things. Tables hold display strings (numbers already
+formatted in the report's language) and human column headers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+__all__ = ["Bullets", "Document", "Figure", "Heading", "Paragraph", "Table"]
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A section heading (``level`` 2 or 3; the title is level 1)."""
+
+    text: str
+    level: int = 2
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A paragraph; ``role`` is ``"text"``, ``"headline"`` (highlighted), ``"meta"`` or
+    ``"note"`` (smaller)."""
+
+    text: str
+    role: str = "text"
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table of display strings: ``columns`` (headers) and ``rows``; ``caption`` optional.
+
+    The first column is left-aligned (row labels), the others right-aligned unless
+    ``align`` says otherwise (one of ``"left"``, ``"right"`` per column).
+    """
+
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    caption: str = ""
+    align: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        columns = tuple(str(c) for c in self.columns)
+        rows = tuple(tuple(str(v) for v in row) for row in self.rows)
+        for row in rows:
+            if len(row) != len(columns):
+                raise ValueError(f"table row {row!r} has {len(row)} cells, not {len(columns)}")
+        align = tuple(self.align) or ("left",) + ("right",) * (len(columns) - 1)
+        object.__setattr__(self, "columns", columns)
+        object.__setattr__(self, "rows", rows)
+        object.__setattr__(self, "align", align)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A figure: the PNG file name in the report folder, its title and alternative text."""
+
+    file: str
+    title: str
+    alt: str = ""
+
+
+@dataclass(frozen=True)
+class Bullets:
+    """A bullet list."""
+
+    items: tuple[str, ...]
+
+
+Block = Heading | Paragraph | Table | Figure | Bullets
+
+
+@dataclass
+class Document:
+    """A report: title, language (``"en"`` or ``"zh"``) and blocks in reading order."""
+
+    title: str
+    lang: str
+    blocks: list[Block] = field(default_factory=list)
+    font: str | None = None
+
+    def add(self, *blocks: Block) -> Document:
+        """Append blocks; returns the document."""
+        self.blocks.extend(blocks)
+        return self
+
+    def figures(self) -> list[Figure]:
+        """The figures, in order."""
+        return [b for b in self.blocks if isinstance(b, Figure)]
+
+    def text(self) -> str:
+        """All words of the document (title, headings, paragraphs, cells, captions, lists)."""
+        parts = [self.title]
+        for b in self.blocks:
+            if isinstance(b, Heading | Paragraph):
+                parts.append(b.text)
+            elif isinstance(b, Table):
+                parts += [b.caption, *b.columns, *(c for row in b.rows for c in row)]
+            elif isinstance(b, Figure):
+                parts += [b.title, b.alt]
+            elif isinstance(b, Bullets):
+                parts += list(b.items)
+        return "\n".join(p for p in parts if p)

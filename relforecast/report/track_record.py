@@ -1,0 +1,317 @@
+"""The track record of the report's model: how its past forecasts scored.
+
+One input type: a **backtest table** in the CSV contract of ``relforecast backtest`` (``dyad,
+model, origin, h, target, mean, q5 … q95, cross_T``). It comes from
+
+* :func:`compute_backtest` — a rolling-origin backtest run at report time over past origins
+  (cheap by design: few origins, estimates refitted every few origins, few paths, two
+  processes; see :class:`TrackRecordConfig`);
+* :func:`read_backtest` — a CSV the user supplies (``--track-record FILE.csv``), e.g. the
+  ``track_record.csv`` of last month's report or a full backtest;
+* any other source of rows in the same contract (a forecast record).
+
+:func:`track_record` scores the rows against the observed data known at the as-of month
+(``rf.evaluate``): interval coverage and the Brier score of P(crossing) at the longest
+horizon, and the reliability of P(crossing) per probability bin with the number of cases —
+for the report's dyad and pooled over every dyad of the table. Rows whose origin lies after the
+as-of month are dropped and rows whose outcome is not yet known are not scored, so a track
+record never uses hindsight.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from os import PathLike
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from relforecast.asof import cut_panel
+from relforecast.backtest import QUANTILE_COLUMNS, backtest
+from relforecast.evaluation import evaluate
+from relforecast.exceptions import DataError
+
+__all__ = [
+    "TrackRecord",
+    "TrackRecordConfig",
+    "compute_backtest",
+    "read_backtest",
+    "report_origins",
+    "track_record",
+]
+
+REQUIRED = ("dyad", "model", "origin", "h", "target", "mean", *QUANTILE_COLUMNS)
+BINS = np.linspace(0.0, 1.0, 11)
+
+
+@dataclass(frozen=True)
+class TrackRecordConfig:
+    """The report-time backtest schedule (chosen to keep the whole outlook under 30 s).
+
+    Attributes
+    ----------
+    n_origins : int, default 8
+        Origins per dyad, ``every`` months apart; the last is ``horizon`` months before the
+        as-of month (its outcome is known).
+    every : int, default 12
+    horizon : int, default 12
+    refit_every : int, default 8
+        The model is estimated at a dyad's first origin and its estimates are applied to the
+        longer data at the later ones (the state or regime filter runs through the new months,
+        nothing is re-estimated): one estimation per dyad keeps the report-time backtest
+        within the outlook's time budget. A supplied table can come from a backtest that
+        refits more often.
+    n_paths : int, default 300
+    workers : int, default 2
+    thresholds : tuple of float
+        The ``cross_T`` columns.
+    """
+
+    n_origins: int = 8
+    every: int = 12
+    horizon: int = 12
+    refit_every: int = 8
+    n_paths: int = 300
+    workers: int = 2
+    thresholds: tuple[float, ...] = (-6.0, -3.0, 0.0, 3.0)
+
+
+def report_origins(as_of: pd.Period, config: TrackRecordConfig) -> list[pd.Period]:
+    """The origins of a report-time backtest: the last ``horizon`` months before ``as_of``,
+    then every ``every`` months back, ``n_origins`` in all (oldest first)."""
+    last = as_of - config.horizon
+    return [last - config.every * k for k in range(config.n_origins - 1, -1, -1)]
+
+
+def compute_backtest(
+    panel: pd.DataFrame,
+    model: Any,
+    as_of: pd.Period,
+    *,
+    config: TrackRecordConfig | None = None,
+    shocks: Any = None,
+    rng: int = 0,
+) -> pd.DataFrame:
+    """A backtest table of ``model`` on every dyad of ``panel``, origins before ``as_of``.
+
+    The panel is cut at ``as_of`` first (nothing later is seen); origins a dyad has no data
+    for are skipped (listed in ``attrs["notes"]``).
+    """
+    config = config or TrackRecordConfig()
+    data = cut_panel(panel, as_of)
+    origins = [o for o in report_origins(as_of, config) if o >= data.index[0] + 60]
+    if not origins:
+        raise DataError(
+            f"the data before {as_of} are too short for a track record; pass "
+            "--track-record none or a backtest CSV"
+        )
+    return backtest(
+        data,
+        model,
+        origins,
+        config.horizon,
+        thresholds=config.thresholds,
+        n_paths=config.n_paths,
+        rng=rng,
+        shocks=shocks,
+        refit_every=config.refit_every,
+        workers=config.workers,
+    )
+
+
+def read_backtest(path: str | PathLike) -> pd.DataFrame:
+    """A backtest table from a CSV in the contract of ``relforecast backtest``."""
+    p = Path(path)
+    if not p.is_file():
+        raise DataError(f"track-record file {str(p)!r} does not exist")
+    try:
+        table = pd.read_csv(p, dtype={"origin": str, "target": str, "dyad": str, "model": str})
+    except (ValueError, pd.errors.ParserError) as exc:
+        raise DataError(f"cannot read {str(p)!r} as a backtest CSV: {exc}") from exc
+    missing = [c for c in REQUIRED if c not in table.columns]
+    if missing:
+        raise DataError(
+            f"{str(p)!r} is not a backtest table: it lacks the column(s) {', '.join(missing)} "
+            "(write one with `relforecast backtest ... --out FILE.csv`)"
+        )
+    return table
+
+
+@dataclass
+class TrackRecord:
+    """Scores of past forecasts of the report's model.
+
+    Attributes
+    ----------
+    model : str
+        The ``model`` value of the scored rows.
+    dyad : str
+        The report's dyad.
+    source : str
+        ``"computed"`` or the file it was read from.
+    horizon : int
+        The horizon scored (the longest in the table).
+    summary : pd.DataFrame
+        One row per scope (``"dyad"``, ``"pooled"``): ``origins``, ``cov80``, ``cov50``,
+        ``brier``, ``cases`` (crossing cases), ``dyads``.
+    reliability : pd.DataFrame
+        Columns ``scope``, ``bin`` (0 … 9), ``lower``, ``upper``, ``forecast`` (mean forecast
+        probability), ``observed`` (observed frequency), ``cases``.
+    origins : tuple of str
+        First and last origin scored.
+    every : int or None
+        Months between origins (when regular).
+    table : pd.DataFrame
+        The backtest rows used.
+    """
+
+    model: str
+    dyad: str
+    source: str
+    horizon: int
+    summary: pd.DataFrame
+    reliability: pd.DataFrame
+    origins: tuple[str, str]
+    every: int | None
+    table: pd.DataFrame = field(repr=False)
+
+    @property
+    def n_dyads(self) -> int:
+        """Number of dyads pooled."""
+        return int(self.table["dyad"].nunique())
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain form for ``summary.json``."""
+        return {
+            "model": self.model,
+            "source": self.source,
+            "horizon": self.horizon,
+            "origins": list(self.origins),
+            "every": self.every,
+            "dyads": sorted(self.table["dyad"].astype(str).unique()),
+            "summary": {
+                scope: {k: (None if pd.isna(v) else float(v)) for k, v in row.items()}
+                for scope, row in self.summary.iterrows()
+            },
+            "reliability": [
+                {k: (v if isinstance(v, str) else float(v)) for k, v in row.items()}
+                for row in self.reliability.to_dict(orient="records")
+            ],
+        }
+
+
+def _scores(table: pd.DataFrame, observed: pd.DataFrame, horizon: int) -> tuple[dict, pd.DataFrame]:
+    ev = evaluate(table, observed)
+    at = ev.scores[ev.scores["h"] == horizon]
+    cases = ev.brier_cases[ev.brier_cases["h"] == horizon]
+    row = {
+        "origins": float(len(at)),
+        "cov80": float(at["in80"].mean()) if len(at) else np.nan,
+        "cov50": float(at["in50"].mean()) if len(at) else np.nan,
+        "brier": float(cases["sq_error"].mean()) if len(cases) else np.nan,
+        "cases": float(len(cases)),
+        "dyads": float(at["dyad"].nunique()),
+    }
+    return row, cases
+
+
+def _reliability(cases: pd.DataFrame, scope: str) -> pd.DataFrame:
+    index = np.clip(np.digitize(cases["forecast"], BINS[1:-1]), 0, len(BINS) - 2)
+    rows = []
+    for b in range(len(BINS) - 1):
+        inside = cases[index == b]
+        rows.append(
+            {
+                "scope": scope,
+                "bin": b,
+                "lower": BINS[b],
+                "upper": BINS[b + 1],
+                "forecast": float(inside["forecast"].mean()) if len(inside) else np.nan,
+                "observed": float(inside["event"].mean()) if len(inside) else np.nan,
+                "cases": float(len(inside)),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def track_record(
+    table: pd.DataFrame,
+    observed: pd.DataFrame,
+    dyad: str,
+    model: str,
+    as_of: pd.Period,
+    *,
+    source: str = "computed",
+) -> TrackRecord:
+    """Score a backtest table for the report.
+
+    Parameters
+    ----------
+    table : pd.DataFrame
+        Rows in the backtest CSV contract (several models and dyads allowed).
+    observed : pd.DataFrame
+        The observed scores, months x dyads (cut at the as-of month here).
+    dyad : str
+        The report's dyad (its rows give the "this dyad" scope).
+    model : str
+        The ``model`` value to score (e.g. ``"auto"``).
+    as_of : pd.Period
+        Rows with an origin after it are dropped; outcomes after it are unknown.
+    source : str
+        Where the table came from (shown in the report).
+
+    Raises
+    ------
+    DataError
+        When the table has no rows of ``model`` or none can be scored.
+    """
+    missing = [c for c in REQUIRED if c not in table.columns]
+    if missing:
+        raise DataError(f"the track-record table lacks the column(s) {', '.join(missing)}")
+    models = sorted(table["model"].astype(str).unique())
+    if model not in models:
+        raise DataError(
+            f"the track-record table has no rows of model {model!r} (it has "
+            f"{', '.join(models)}); backtest the report's model, e.g. --model {model}"
+        )
+    rows = table[table["model"].astype(str) == model].copy()
+    rows["origin"] = rows["origin"].astype(str)
+    rows["target"] = rows["target"].astype(str)
+    origin = pd.PeriodIndex(rows["origin"], freq="M")
+    target = pd.PeriodIndex(rows["target"], freq="M")
+    rows = rows[(origin <= as_of) & (target <= as_of)]
+    known = [d for d in rows["dyad"].astype(str).unique() if d in observed.columns]
+    rows = rows[rows["dyad"].astype(str).isin(known)]
+    if rows.empty:
+        raise DataError(
+            f"no row of the track-record table for {model!r} has an outcome known by {as_of} "
+            "for a dyad of the data"
+        )
+    data = cut_panel(observed[known], as_of)
+    horizon = int(rows["h"].max())
+    pooled, pooled_cases = _scores(rows, data, horizon)
+    mine = rows[rows["dyad"].astype(str) == str(dyad)]
+    summary, reliability = {}, []
+    if len(mine):
+        summary["dyad"], dyad_cases = _scores(mine, data, horizon)
+        reliability.append(_reliability(dyad_cases, "dyad"))
+    if len(known) > 1 or not len(mine):
+        summary["pooled"] = pooled
+        reliability.append(_reliability(pooled_cases, "pooled"))
+    first = rows[rows["h"] == horizon]["origin"]
+    months = sorted(pd.PeriodIndex(first.unique(), freq="M"))
+    steps = {(b - a).n for a, b in itertools.pairwise(months)}
+    return TrackRecord(
+        model=model,
+        dyad=str(dyad),
+        source=source,
+        horizon=horizon,
+        summary=pd.DataFrame(summary).T.reindex([k for k in ("dyad", "pooled") if k in summary]),
+        reliability=pd.concat(reliability, ignore_index=True),
+        origins=(str(months[0]), str(months[-1])),
+        every=steps.pop() if len(steps) == 1 else None,
+        table=rows,
+    )

@@ -1,0 +1,132 @@
+"""Finished bilingual output and one deterministic CJK font (finding 5)."""
+
+import io
+import json
+import re
+import subprocess
+import sys
+import zipfile
+
+import pytest
+
+from relforecast.report.fonts import cjk_font
+from relforecast.report.labels import (
+    LABELS,
+    LATIN_ALLOWED,
+    dyad_label,
+    fmt_month,
+    latin_words,
+    model_label,
+)
+
+needs_cjk = pytest.mark.skipif(
+    cjk_font() is None, reason="no CJK font installed (apt-get install fonts-noto-cjk)"
+)
+
+
+def test_label_tables_have_the_same_keys():
+    assert set(LABELS["en"]) == set(LABELS["zh"])
+    for key, text in LABELS["zh"].items():
+        assert latin_words(re.sub(r"{[^}]*}", "", text)) <= LATIN_ALLOWED, key
+        fields = set(re.findall(r"{(\w+)", LABELS["en"][key]))
+        assert fields == set(re.findall(r"{(\w+)", text)), key
+
+
+def test_dyads_months_and_models_as_the_group_writes_them():
+    assert (
+        dyad_label("Japan", "zh") == "中日关系" and dyad_label("United States", "zh") == "中美关系"
+    )
+    assert dyad_label("Japan") == "China–Japan relations"
+    assert fmt_month("2025-07", "zh") == "2025年7月" and fmt_month("2025-07") == "2025-07"
+    name = "auto[ARIMA(1,1,1) + ARIMA(1,1,0) + MS(2)-diff-momentum(12) + block-bootstrap(12)]"
+    zh = model_label(name, "zh")
+    assert latin_words(zh) == {"ARIMA"} and "马尔可夫" in zh and "区块自助法" in zh
+    assert "2-regime switching model" in model_label(name, "en")
+
+
+def test_chinese_report_holds_no_english_words(demo_report_zh):
+    """Before issue 12: 'Japan: 形势展望', p_cross, d_p_cross_se, baseline, none in zh."""
+    out, result = demo_report_zh
+    text = result.document.text()
+    assert latin_words(text) <= LATIN_ALLOWED, latin_words(text) - LATIN_ALLOWED
+    assert result.document.title.startswith("演示序列（合成数据）形势展望")
+    md = (out / "report.md").read_text(encoding="utf-8")
+    for leftover in ("p_cross", "d_p_cross_se", "baseline", "none", "level_end", "median_end"):
+        assert leftover not in md
+
+
+@needs_cjk
+def test_figures_use_the_recorded_simplified_chinese_face(demo_report_zh):
+    out, _ = demo_report_zh
+    font = json.loads((out / "summary.json").read_text(encoding="utf-8"))["font"]
+    chosen = cjk_font()
+    assert font == {"name": chosen.name, "path": chosen.path, "face_index": chosen.index}
+    if chosen.name.startswith("Noto Sans CJK"):
+        assert chosen.name == "Noto Sans CJK SC"
+
+
+@needs_cjk
+def test_the_glyphs_drawn_come_from_the_chosen_face():
+    """matplotlib draws with the chosen face of a .ttc collection, not its first (JP) face:
+    the font embedded in a PDF of a figure names the face."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from relforecast.report.fonts import figure_style
+
+    with figure_style("zh") as font, matplotlib.rc_context({"pdf.fonttype": 42}):
+        fig, ax = plt.subplots()
+        ax.set_title("中日关系 对抗 紧张", fontweight="bold")
+        ax.set_xlabel("分值")
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="pdf")
+        plt.close(fig)
+    embedded = {
+        m.split(b"+")[-1].decode()
+        for m in re.findall(rb"/BaseFont\s*/([A-Za-z0-9+\-]+)", buffer.getvalue())
+    }
+    from matplotlib import font_manager
+
+    face = font_manager.get_font(font_manager.findfont(font.name)).postscript_name
+    assert face in embedded
+    if font.name == "Noto Sans CJK SC":
+        assert all("sc" in name.lower() for name in embedded if "CJK" in name)
+
+
+@needs_cjk
+def test_the_font_choice_is_the_same_in_fresh_processes():
+    """Before: three fresh processes drew in Serif, Sans and Sans Bold (a JP variant)."""
+    code = "from relforecast.report.fonts import cjk_font; print(cjk_font())"
+    seen = {
+        subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        ).stdout
+        for _ in range(3)
+    }
+    assert len(seen) == 1 and "Bold" not in seen.pop()
+
+
+def test_word_file_of_the_chinese_report_sets_the_east_asian_font(demo_report_zh):
+    out, result = demo_report_zh
+    xml = zipfile.ZipFile(out / "report.docx").read("word/document.xml").decode("utf-8")
+    if result.summary["font"]["name"]:
+        assert f'w:eastAsia="{result.summary["font"]["name"]}"' in xml
+    assert "基准情景" in xml and "可信程度" in xml
+
+
+def test_a_scenario_without_a_chinese_name_is_flagged(tmp_path):
+    import relforecast as rf
+
+    plain = rf.Scenario("calm", [rf.Shock("custom", "2025-09", effect=(0.2, 0.1))])
+    with pytest.warns(rf.RelforecastWarning, match="scenario 'calm' has no name_zh"):
+        rf.outlook(
+            rf.datasets.demo(),
+            scenarios=[plain],
+            out=tmp_path / "o",
+            lang="zh",
+            model="arima110",
+            n_paths=200,
+            track_record=None,
+        )
