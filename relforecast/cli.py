@@ -259,7 +259,8 @@ def _render(fc: Forecast, model: str, threshold: float, seed: int, fmt: str) -> 
     default="compute",
     show_default=True,
     help="Backtest CSV for the trust section (e.g. an earlier report's track_record.csv), "
-    "'compute' (at report time, pooled over DATA's dyads) or 'none'.",
+    "'compute' (from the --record when it holds this model's forecasts, else a backtest at "
+    "report time, pooled over DATA's dyads) or 'none'.",
 )
 @click.option(
     "--anchors",
@@ -298,6 +299,9 @@ def outlook(
         columns = {k: source[k] for k in ("country_col", "date_col", "score_col", "fill")}
         panel = load_panel(Path(data), **columns)
     events = load_events(events_file) if events_file is not None else None
+    if rec is not None and track_record.lower() == "compute":
+        from_record = _record_track(rec, model, series, panel)
+        track_record = from_record if from_record is not None else track_record
     scenarios = demo_scenarios() if data is None else []
     if scenarios_file is not None:
         scenarios = load_scenarios(scenarios_file)
@@ -333,6 +337,15 @@ def outlook(
         f" = {p_text} (baseline); report: {result.files['report.html']}"
     )
     record_outlook(rec, result, model=model)
+
+
+def _record_track(rec, model: str, series: pd.Series, panel: pd.DataFrame | None):
+    """The record's scored forecasts of this model up to the as-of month, pooled over the
+    dyads of DATA (``None`` when the record holds none: the track record is then computed)."""
+    table = rec.backtest_table(
+        model=model, until=series.index[-1], data=panel if panel is not None else series
+    )
+    return table if len(table) else None
 
 
 def _question_words(code: str) -> str:

@@ -31,6 +31,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from relforecast.asof import as_of
 from relforecast.backtest import make_model, parse_origins
 from relforecast.events import EventLog
 from relforecast.exceptions import RelforecastError
@@ -54,13 +55,8 @@ def as_of_cut(
     Returns the data up to ``origin``, the shocks (and leader changes) starting by
     ``origin`` with regressor values after it dropped, and the events dated by ``origin``.
     """
-    origin = pd.Period(origin, "M")
-    cut_series = series.loc[:origin]
-    cut_shocks = shocks.between(None, origin) if shocks is not None else None
-    cut_events = None
-    if events is not None:
-        cut_events = EventLog(events.frame[events.frame["month"] <= origin].copy())
-    return cut_series, cut_shocks, cut_events
+    cut = as_of(pd.Period(origin, "M"), series=series, calendar=shocks, events=events)
+    return cut.series, cut.calendar, cut.events
 
 
 def origin_seed(seed: int, dyad: str, origin: pd.Period) -> int:

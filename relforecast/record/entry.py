@@ -104,6 +104,28 @@ def _dig(doc: Mapping[str, Any], *keys: str) -> Any:
     return doc
 
 
+# the outlook's question codes (relforecast.questions) -> the record's names
+_OUTLOOK_QUESTIONS = {
+    "ever-below": "cross",
+    "ever-at-or-above": "back_above",
+    "end-below": "below_end",
+    "end-above": "above_end",
+}
+
+
+def _outlook_answers(summary: Mapping[str, Any]) -> dict[str, float] | None:
+    """The baseline's published answers, under the record's question names."""
+    asked = _dig(summary, "results", "baseline", "questions")
+    if not isinstance(asked, list):
+        return None
+    out = {}
+    for item in asked:
+        kind, _, t = str(item.get("question", "")).partition(":")
+        if kind in _OUTLOOK_QUESTIONS and item.get("p") is not None:
+            out[f"{_OUTLOOK_QUESTIONS[kind]}_{float(t):g}"] = float(item["p"])
+    return out or None
+
+
 def _from_outlook(outlook: Any) -> tuple[Forecast, dict[str, Any]]:
     """The baseline forecast and the facts its ``summary.json`` holds (those it lacks are
     taken from the forecast or must be given)."""
@@ -124,6 +146,7 @@ def _from_outlook(outlook: Any) -> tuple[Forecast, dict[str, Any]]:
         "threshold": s.get("threshold"),
         "scenarios": {"definitions": s.get("scenarios", []), "results": s.get("results", {})},
         "notes": list(_dig(s, "model", "diagnostics") or []),
+        "questions": _outlook_answers(s),
     }
     return outlook.forecast, {k: v for k, v in facts.items() if v is not None}
 
@@ -203,6 +226,8 @@ def make_entry(
     if source not in SOURCES:
         raise RecordError(f"source {source!r} is not one of {SOURCES}")
     history = history if history is not None else fc.history
+    if questions is None:
+        questions = facts.get("questions")
     dyad = dyad or facts.get("dyad") or (history.name if history is not None else None)
     if not dyad:
         raise RecordError("give dyad=: the forecast has no named history to take it from")

@@ -154,3 +154,75 @@ def test_record_commands_refuse_a_missing_record(capsys, tmp_path):
     code, _, err = run(capsys, "record", "list", "--record", tmp_path / "none.sqlite")
     assert code == 1 and "no forecast record" in err
     assert not (tmp_path / "none.sqlite").exists()
+
+
+def test_the_outlook_trust_section_reads_the_record(capsys, tmp_path):
+    """With --record holding this model's past forecasts, the trust section scores those
+    (only the ones whose outcomes are known by the as-of month) instead of a new backtest."""
+    path = tmp_path / "rec.sqlite"
+    scenarios = tmp_path / "scenarios.yaml"
+    scenarios.write_text(
+        "scenarios:\n  - name: thaw\n    shocks:\n"
+        "      - {kind: custom, start: 2025-09, shape: step, effect: [0.5, 0.1]}\n"
+    )
+    for until in ("2021-06", "2022-06", "2023-06"):
+        code, _, err = run(
+            capsys,
+            "forecast",
+            "--paths",
+            "300",
+            "--model",
+            "block",
+            "--until",
+            until,
+            "--record",
+            path,
+        )
+        assert code == 0, err
+    code, _, err = run(
+        capsys,
+        "outlook",
+        "--paths",
+        "300",
+        "--model",
+        "block",
+        "--until",
+        "2024-09",
+        "--window",
+        "2024-10:2025-09",
+        "--scenarios",
+        scenarios,
+        "--out",
+        tmp_path / "o",
+        "--record",
+        path,
+    )
+    assert code == 0, err
+    summary = json.loads((tmp_path / "o" / "summary.json").read_text())
+    # all three recorded years are over by 2024-09 (first and last origin, and the count)
+    record = summary["track_record"]
+    assert record["origins"] == ["2021-06", "2023-06"]
+    assert record["summary"]["dyad"]["origins"] == 3
+    code, _, err = run(
+        capsys,
+        "outlook",
+        "--paths",
+        "300",
+        "--model",
+        "block",
+        "--until",
+        "2023-03",
+        "--window",
+        "2023-04:2024-03",
+        "--scenarios",
+        scenarios,
+        "--out",
+        tmp_path / "early",
+        "--record",
+        path,
+    )
+    assert code == 0, err
+    early = json.loads((tmp_path / "early" / "summary.json").read_text())
+    # as of 2023-03 the 2023-06 forecast did not exist and 2022-06's year was not over
+    assert early["track_record"]["origins"] == ["2021-06", "2021-06"]
+    assert early["track_record"]["summary"]["dyad"]["origins"] == 1
