@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from relforecast.forecast import Forecast
+from relforecast.movement import recent_movement
 from relforecast.questions import Answer, Question
 from relforecast.report.document import Bullets, Document, Figure, Heading, Paragraph, Table
 from relforecast.report.labels import (
@@ -495,6 +496,7 @@ def build_document(inp: ReportInputs, lang: str) -> Document:
     if inp.synthetic:
         doc.add(Paragraph(words["synthetic"], "note"))
     doc.add(Heading(words["summary"]), *_summary(inp, words, lang, below_now))
+    doc.add(Heading(words["recent"]), Paragraph(recent_movement(inp.series, 12, lang).text))
     doc.add(Heading(words["questions"]), _questions_table(inp, words, lang, below_now))
     qtext = question_text(inp.questions[0], words, last, below_now)
     doc.add(

@@ -38,6 +38,7 @@ LABELS: dict[str, dict[str, str]] = {
         "synthetic": "The data are the package's synthetic demo series, not real scores.",
         # sections
         "summary": "Summary",
+        "recent": "Recent movement",
         "questions": "Questions for the window",
         "figures_history": "History with the six levels",
         "figures_fan": "Forecast for the window",
@@ -209,6 +210,7 @@ LABELS: dict[str, dict[str, str]] = {
         ),
         "synthetic": "数据为本软件包的合成演示序列，并非真实分值。",
         "summary": "摘要",
+        "recent": "近期走势",
         "questions": "展望期问题",
         "figures_history": "历史分值与六个等级",
         "figures_fan": "展望期预测",

@@ -40,9 +40,11 @@ import pandas as pd
 from relforecast.analogues import analogues
 from relforecast.asof import as_of as cut_inputs
 from relforecast.asof import cut_events
+from relforecast.event_charts import window_chart
 from relforecast.events import EventLog
 from relforecast.exceptions import DataError
 from relforecast.forecast import Forecast, check_threshold
+from relforecast.movement import recent_movement
 from relforecast.questions import Answer, Question, default_questions, parse_question
 from relforecast.report.content import FIGURE_FILES, ReportInputs, build_document
 from relforecast.report.document import Document
@@ -197,16 +199,18 @@ def _default_anchors(
     return [(m, inside[m]) for m in months]
 
 
-def _events_series(
+def _events_table(
     events: pd.Series | EventLog | None, dyad: str, index: pd.PeriodIndex
-) -> pd.Series | None:
+) -> pd.DataFrame | pd.Series | None:
+    """The month's event scores up to the as-of month (positive, negative and count from an
+    event log, so that months without events are marked; a given Series of net scores)."""
     if events is None:
         return None
     if isinstance(events, EventLog):
         events = cut_events(events, index[-1])
         if not len(events):
             return None
-        return events.monthly_scores(dyad, index)["net"]
+        return events.monthly_scores(dyad, index)
     return events.loc[events.index <= index[-1]]
 
 
@@ -500,7 +504,7 @@ def _figures(data, fit, base, table, answers, asked, calendar, events, anchors, 
     )
     frame = analogues(data, [m for m, _ in chosen], before=12, after=24)
     frame.columns = [name for _, name in chosen]
-    event_values = _events_series(events, str(data.name), data.index)
+    event_table = _events_table(events, str(data.name), data.index)
 
     def draw(name: str, size: tuple[float, float], paint) -> None:
         fig, ax = plt.subplots(figsize=size)
@@ -515,6 +519,7 @@ def _figures(data, fit, base, table, answers, asked, calendar, events, anchors, 
         plt.close(fig)
         images[name] = buffer.getvalue()
 
+    scale = fit.spec.scale if hasattr(fit, "spec") else None
     with figure_style(fig_lang) as font:
         draw(
             "fan.png",
@@ -539,9 +544,20 @@ def _figures(data, fit, base, table, answers, asked, calendar, events, anchors, 
             "history.png",
             history_figure(
                 data,
-                fit.spec.scale if hasattr(fit, "spec") else None,
+                scale,
                 shocks=shocks,
-                events=event_values,
+                panels=[
+                    lambda ax: window_chart(
+                        data,
+                        event_table,
+                        months=24,
+                        ax=ax,
+                        lang=fig_lang,
+                        scale=scale,
+                        threshold=t,
+                        annotate=False,
+                    )
+                ],
                 text=text,
                 lang=fig_lang,
                 title=text["history_title"].format(
@@ -660,5 +676,6 @@ def _summary(inp: ReportInputs, table, window, lang, font, calendar, scenarios, 
             for k, row in inp.spread.iterrows()
         },
         "track_record": inp.track_record.to_dict() if inp.track_record is not None else None,
+        "recent_movement": recent_movement(inp.series, 12, "en").to_dict(),
         "versions": inp.versions,
     }

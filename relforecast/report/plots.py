@@ -253,11 +253,11 @@ def history_figure(
     has_events = events is not None and len(events) > 0
     if has_events:
         extra.insert(0, lambda ax: events_chart(events, text=text, ax=ax))
-    ratios = [3.0] + [1.2] * len(extra)
+    ratios = [3.0] + [2.2] * len(extra)
     fig, axes = plt.subplots(
         len(ratios),
         1,
-        figsize=(10, 4.2 + 1.6 * len(extra)),
+        figsize=(10, 4.2 + 2.8 * len(extra)),
         gridspec_kw={"height_ratios": ratios},
         squeeze=False,
     )
