@@ -5,8 +5,9 @@ One row per (dyad, model, origin, h) — the CSV contract of ``relforecast backt
 ``q5 … q95`` (19 quantiles) and ``cross_T`` = P(min of the path over months 1…h < T) per
 threshold. Nothing after an origin can influence its rows: each fit sees
 ``series.loc[:origin]`` only (window, shocks and order choice included), and every origin's
-random stream is derived from ``(seed, dyad, origin)`` alone, so results do not depend on the
-order in which origins or workers run.
+random stream is derived from ``(seed, dyad name, model, origin)`` alone
+(:func:`origin_stream`), so a row does not depend on the order, subset or split of the dyads, on
+the order in which origins run, or on the number of workers or the engine.
 
 Refit policy (``refit_every=k``): the model is estimated from scratch at every k-th origin of a
 dyad; at the origins in between, the last estimates are applied to the longer data (the
@@ -16,6 +17,7 @@ refitting at every origin.
 
 from __future__ import annotations
 
+import hashlib
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -27,7 +29,7 @@ import pandas as pd
 from relforecast.exceptions import ForecastError, RelforecastError
 from relforecast.shocks import ShockCalendar, to_month
 
-__all__ = ["QUANTILE_LEVELS", "backtest", "make_model", "parse_origins"]
+__all__ = ["QUANTILE_LEVELS", "backtest", "make_model", "origin_stream", "parse_origins"]
 
 QUANTILE_LEVELS = tuple(round(0.05 * i, 2) for i in range(1, 20))
 QUANTILE_COLUMNS = tuple(f"q{round(100 * q)}" for q in QUANTILE_LEVELS)
@@ -77,8 +79,36 @@ def parse_origins(spec: str | Sequence[Any], every: int = 12) -> list[pd.Period]
     return [to_month(o, "origin") for o in spec]
 
 
-def _stream(seed: int, dyad_index: int, origin: pd.Period) -> np.random.Generator:
-    return np.random.default_rng([seed, dyad_index, int(origin.ordinal) + 10_000])
+def origin_stream(seed: int, dyad: object, model: object, origin: object) -> np.random.Generator:
+    """The random stream of one (dyad, model, origin): a function of these and the seed alone.
+
+    The dyad's name, the model's label and the origin month (``YYYY-MM``) are hashed
+    (BLAKE2b, 128 bits) into four 32-bit words that join the seed in the stream's
+    :class:`numpy.random.SeedSequence`. Nothing about the run enters — not the position of the
+    dyad in the input, the other dyads, the number of workers or the engine — so every
+    (dyad, model, origin) draws the same numbers however a run is ordered, subset or split.
+
+    Parameters
+    ----------
+    seed : int
+        The run's seed (``rng`` of :func:`backtest`), a non-negative integer.
+    dyad : object
+        Dyad name, as it appears in the data (``str(dyad)`` is hashed).
+    model : object
+        Model label (``"auto"``, ``"rw-gauss"``, or a specification's ``name``).
+    origin : Period or str
+        Last month the model saw.
+
+    Returns
+    -------
+    numpy.random.Generator
+    """
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
+        raise ForecastError(f"seed {seed!r} must be a non-negative integer; pass e.g. rng=0")
+    month = str(to_month(origin, "origin"))
+    text = "\x1f".join((str(dyad), str(model), month)).encode("utf-8")
+    words = np.frombuffer(hashlib.blake2b(text, digest_size=16).digest(), dtype="<u4")
+    return np.random.default_rng([int(seed), *(int(w) for w in words)])
 
 
 def _rows(
@@ -107,7 +137,6 @@ def _run_dyad(task: tuple) -> tuple[list[dict[str, Any]], list[str]]:
     """Run one block of consecutive origins of one dyad (the block starts with a refit)."""
     (
         dyad,
-        dyad_index,
         series,
         spec,
         label,
@@ -133,7 +162,9 @@ def _run_dyad(task: tuple) -> tuple[list[dict[str, Any]], list[str]]:
                 fit = spec.fit(history, shocks=calendar)
             else:
                 fit = fit.update(history)
-            fc = fit.forecast(horizon, n_paths=n_paths, rng=_stream(seed, dyad_index, origin))
+            fc = fit.forecast(
+                horizon, n_paths=n_paths, rng=origin_stream(seed, dyad, label, origin)
+            )
         except RelforecastError as exc:
             notes.append(f"{dyad} {origin}: {exc}")
             fit = None
@@ -176,7 +207,8 @@ def backtest(
         One ``cross_T`` column each.
     n_paths : int, default 2000
     rng : int, default 0
-        Seed; each (dyad, origin) gets its own stream derived from it.
+        Seed; each (dyad, model, origin) gets its own stream derived from it and from the
+        dyad's name, the model's label and the origin (:func:`origin_stream`).
     shocks : ShockCalendar or dict of them (by dyad), optional
         Shocks the models are fitted with; only those starting by the origin are used.
     refit_every : int, default 1
@@ -205,14 +237,13 @@ def backtest(
     for m in models:
         spec = make_model(m) if isinstance(m, str) else m
         label = m if isinstance(m, str) else getattr(spec, "name", type(spec).__name__)
-        for j, dyad in enumerate(panel.columns):
+        for dyad in panel.columns:
             series = panel[dyad].dropna()
             cal = shocks.get(dyad) if isinstance(shocks, dict) else shocks
             for start in range(0, len(origin_list), block):
                 tasks.append(
                     (
                         str(dyad),
-                        j,
                         series,
                         spec,
                         label,
@@ -248,7 +279,7 @@ def _execute(tasks: list[tuple], workers: int, progress: bool) -> list[tuple]:
     if progress:
         from tqdm import tqdm
 
-        origins = sum(len(t[5]) for t in tasks)
+        origins = sum(len(t[4]) for t in tasks)
         bar = tqdm(total=origins, desc="backtest", unit="origin", file=sys.stderr)
     out = []
     if workers > 1 and len(tasks) > 1:
@@ -256,12 +287,12 @@ def _execute(tasks: list[tuple], workers: int, progress: bool) -> list[tuple]:
             for task, result in zip(tasks, pool.map(_run_dyad, tasks), strict=True):
                 out.append(result)
                 if bar is not None:
-                    bar.update(len(task[5]))
+                    bar.update(len(task[4]))
     else:
         for task in tasks:
             out.append(_run_dyad(task))
             if bar is not None:
-                bar.update(len(task[5]))
+                bar.update(len(task[4]))
     if bar is not None:
         bar.close()
     return out
