@@ -19,6 +19,7 @@ from relforecast.evaluation import Evaluation, evaluate
 from relforecast.events import EventLog, damped_update, fit_update_rule, load_events
 from relforecast.exceptions import (
     DataError,
+    EngineError,
     FitError,
     ForecastError,
     RelforecastError,
@@ -54,6 +55,7 @@ __all__ = [
     "BlockBootstrap",
     "Calibrated",
     "DataError",
+    "EngineError",
     "Evaluation",
     "EventLog",
     "FitError",

@@ -19,20 +19,35 @@ from __future__ import annotations
 
 import hashlib
 import sys
-from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from relforecast.exceptions import ForecastError, RelforecastError
+from relforecast.parallel import Engine, run_tasks
+from relforecast.rowblock import (
+    QUANTILE_COLUMNS,
+    QUANTILE_LEVELS,
+    RowBlock,
+    frame_from_blocks,
+    summarise_paths,
+)
 from relforecast.shocks import ShockCalendar, to_month
 
-__all__ = ["QUANTILE_LEVELS", "backtest", "make_model", "origin_stream", "parse_origins"]
-
-QUANTILE_LEVELS = tuple(round(0.05 * i, 2) for i in range(1, 20))
-QUANTILE_COLUMNS = tuple(f"q{round(100 * q)}" for q in QUANTILE_LEVELS)
+__all__ = [
+    "QUANTILE_COLUMNS",
+    "QUANTILE_LEVELS",
+    "BacktestBlock",
+    "backtest",
+    "make_model",
+    "origin_stream",
+    "parse_origins",
+    "plan_blocks",
+    "run_block",
+]
 
 
 def make_model(name: str) -> Any:
@@ -111,66 +126,107 @@ def origin_stream(seed: int, dyad: object, model: object, origin: object) -> np.
     return np.random.default_rng([int(seed), *(int(w) for w in words)])
 
 
-def _rows(
-    dyad: str, model: str, origin: pd.Period, fc: Any, thresholds: Sequence[float]
-) -> list[dict[str, Any]]:
-    qs = np.quantile(fc.paths, QUANTILE_LEVELS, axis=0)  # (19, horizon)
-    cross = {t: fc.prob_cross_curve(t).to_numpy() for t in thresholds}
-    mean = fc.paths.mean(axis=0)
-    rows = []
-    for h in range(fc.horizon):
-        row = {
-            "dyad": dyad,
-            "model": model,
-            "origin": str(origin),
-            "h": h + 1,
-            "target": str(fc.index[h]),
-            "mean": mean[h],
-        }
-        row.update({c: qs[j, h] for j, c in enumerate(QUANTILE_COLUMNS)})
-        row.update({f"cross_{t:g}": cross[t][h] for t in thresholds})
-        rows.append(row)
-    return rows
+@dataclass(frozen=True)
+class BacktestBlock:
+    """One task: consecutive origins of one dyad and model, starting with a refit."""
+
+    dyad: str
+    series: pd.Series
+    spec: Any
+    label: str
+    origins: tuple[pd.Period, ...]
+    horizon: int
+    thresholds: tuple[float, ...]
+    n_paths: int
+    seed: int
+    refit_every: int
+    shocks: ShockCalendar | None
+
+    @property
+    def n_rows(self) -> int:
+        """Rows the block yields when no origin is skipped."""
+        return len(self.origins) * self.horizon
 
 
-def _run_dyad(task: tuple) -> tuple[list[dict[str, Any]], list[str]]:
-    """Run one block of consecutive origins of one dyad (the block starts with a refit)."""
-    (
-        dyad,
-        series,
-        spec,
-        label,
-        origins,
-        horizon,
-        thresholds,
-        n_paths,
-        seed,
-        refit_every,
-        shocks,
-    ) = task
-    rows: list[dict[str, Any]] = []
+def run_block(block: BacktestBlock) -> RowBlock:
+    """Fit, forecast and summarise every origin of a block (the block starts with a refit)."""
+    done: list[int] = []
+    values: list[np.ndarray] = []
     notes: list[str] = []
     fit = None
-    for i, origin in enumerate(origins):
+    dyad, series = block.dyad, block.series
+    for i, origin in enumerate(block.origins):
         history = series.loc[:origin]
         if history.empty or history.index[-1] != origin:
             notes.append(f"{dyad} {origin}: no data at the origin, skipped")
             continue
-        calendar = shocks.between(None, origin) if shocks is not None else None
+        calendar = block.shocks.between(None, origin) if block.shocks is not None else None
         try:
-            if fit is None or i % refit_every == 0 or not hasattr(fit, "update"):
-                fit = spec.fit(history, shocks=calendar)
+            if fit is None or i % block.refit_every == 0 or not hasattr(fit, "update"):
+                fit = block.spec.fit(history, shocks=calendar)
             else:
                 fit = fit.update(history)
-            fc = fit.forecast(
-                horizon, n_paths=n_paths, rng=origin_stream(seed, dyad, label, origin)
-            )
+            rng = origin_stream(block.seed, dyad, block.label, origin)
+            fc = fit.forecast(block.horizon, n_paths=block.n_paths, rng=rng)
         except RelforecastError as exc:
             notes.append(f"{dyad} {origin}: {exc}")
             fit = None
             continue
-        rows.extend(_rows(dyad, label, origin, fc, thresholds))
-    return rows, notes
+        done.append(int(origin.ordinal))
+        values.append(summarise_paths(fc.paths, fc.values, block.thresholds))
+    width = 20 + len(block.thresholds)
+    return RowBlock(
+        dyad,
+        block.label,
+        np.asarray(done, dtype=np.int64),
+        block.horizon,
+        np.vstack(values) if values else np.empty((0, width)),
+        notes,
+    )
+
+
+def plan_blocks(
+    panel: pd.DataFrame,
+    models: Sequence[Any],
+    origins: Sequence[pd.Period],
+    horizon: int,
+    *,
+    thresholds: Sequence[float],
+    n_paths: int,
+    seed: int,
+    refit_every: int,
+    shocks: dict[str, ShockCalendar] | ShockCalendar | None,
+) -> list[BacktestBlock]:
+    """The tasks of a backtest: per model and dyad, blocks of whole refit cycles of origins.
+
+    A block holds whole refit cycles, so the refit schedule is the one of running every
+    origin of a dyad in one go, and the work spreads evenly over the workers.
+    """
+    size = refit_every * max(1, -(-24 // refit_every))
+    blocks = []
+    for m in models:
+        spec = make_model(m) if isinstance(m, str) else m
+        label = m if isinstance(m, str) else getattr(spec, "name", type(spec).__name__)
+        for dyad in panel.columns:
+            series = panel[dyad].dropna()
+            cal = shocks.get(dyad) if isinstance(shocks, dict) else shocks
+            for start in range(0, len(origins), size):
+                blocks.append(
+                    BacktestBlock(
+                        str(dyad),
+                        series,
+                        spec,
+                        str(label),
+                        tuple(origins[start : start + size]),
+                        int(horizon),
+                        tuple(float(t) for t in thresholds),
+                        int(n_paths),
+                        int(seed),
+                        int(refit_every),
+                        cal,
+                    )
+                )
+    return blocks
 
 
 def backtest(
@@ -185,7 +241,9 @@ def backtest(
     rng: int = 0,
     shocks: dict[str, ShockCalendar] | ShockCalendar | None = None,
     refit_every: int = 1,
-    workers: int = 1,
+    workers: int | None = None,
+    engine: Engine | None = None,
+    scheduler: str | None = None,
     progress: bool = False,
 ) -> pd.DataFrame:
     """Rolling-origin backtest of one or several models on one or several dyads.
@@ -214,15 +272,22 @@ def backtest(
     refit_every : int, default 1
         Re-estimate every this many origins; in between, apply the last estimates to the
         longer data (see the module docstring).
-    workers : int, default 1
-        Parallel processes (dyads are spread over them).
+    workers : int, optional
+        Worker processes (blocks of origins are spread over them); ``None``: the ``n_jobs`` of
+        an active ``joblib.parallel_config``, else 1. See :func:`relforecast.parallel.run_tasks`.
+    engine : {"loky", "dask"}, optional
+        ``None`` follows ``joblib.parallel_config`` (loky when nothing is configured).
+    scheduler : str, optional
+        Address of a Dask scheduler (implies ``engine="dask"``).
     progress : bool, default False
         Show a progress bar on stderr.
 
     Returns
     -------
     pd.DataFrame
-        The contract columns; ``attrs["notes"]`` lists skipped origins and failures.
+        The contract columns; ``attrs["notes"]`` lists skipped origins and failures. The rows
+        are the same whatever the engine, the number of workers, or the order, subset or
+        split of the dyads.
     """
     panel = data.to_frame() if isinstance(data, pd.Series) else data
     origin_list = parse_origins(origins, every)
@@ -230,69 +295,30 @@ def backtest(
     if refit_every < 1:
         raise ForecastError(f"refit_every={refit_every!r} must be at least 1")
     models = model if isinstance(model, list | tuple) else [model]
-    # blocks of consecutive origins, each a whole number of refit cycles: the refit schedule
-    # is the same as running every origin of a dyad in one go, and the work spreads evenly
-    block = refit_every * max(1, -(-24 // refit_every))
-    tasks = []
-    for m in models:
-        spec = make_model(m) if isinstance(m, str) else m
-        label = m if isinstance(m, str) else getattr(spec, "name", type(spec).__name__)
-        for dyad in panel.columns:
-            series = panel[dyad].dropna()
-            cal = shocks.get(dyad) if isinstance(shocks, dict) else shocks
-            for start in range(0, len(origin_list), block):
-                tasks.append(
-                    (
-                        str(dyad),
-                        series,
-                        spec,
-                        label,
-                        origin_list[start : start + block],
-                        horizon,
-                        thresholds,
-                        n_paths,
-                        rng,
-                        refit_every,
-                        cal,
-                    )
-                )
-    results = _execute(tasks, workers, progress)
-    rows = [r for chunk, _ in results for r in chunk]
-    notes = [n for _, chunk in results for n in chunk]
-    columns = [
-        "dyad",
-        "model",
-        "origin",
-        "h",
-        "target",
-        "mean",
-        *QUANTILE_COLUMNS,
-        *(f"cross_{t:g}" for t in thresholds),
-    ]
-    frame = pd.DataFrame(rows, columns=columns)
-    frame.attrs["notes"] = notes
-    return frame
-
-
-def _execute(tasks: list[tuple], workers: int, progress: bool) -> list[tuple]:
-    bar = None
+    blocks = plan_blocks(
+        panel,
+        models,
+        origin_list,
+        horizon,
+        thresholds=thresholds,
+        n_paths=n_paths,
+        seed=rng,
+        refit_every=refit_every,
+        shocks=shocks,
+    )
+    results = run_tasks(run_block, blocks, workers=workers, engine=engine, scheduler=scheduler)
     if progress:
-        from tqdm import tqdm
+        results = _with_progress(results, blocks)
+    return frame_from_blocks(results, thresholds, sum(b.n_rows for b in blocks))
 
-        origins = sum(len(t[4]) for t in tasks)
-        bar = tqdm(total=origins, desc="backtest", unit="origin", file=sys.stderr)
-    out = []
-    if workers > 1 and len(tasks) > 1:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            for task, result in zip(tasks, pool.map(_run_dyad, tasks), strict=True):
-                out.append(result)
-                if bar is not None:
-                    bar.update(len(task[4]))
-    else:
-        for task in tasks:
-            out.append(_run_dyad(task))
-            if bar is not None:
-                bar.update(len(task[4]))
-    if bar is not None:
-        bar.close()
-    return out
+
+def _with_progress(
+    results: Iterable[RowBlock], blocks: Sequence[BacktestBlock]
+) -> Iterator[RowBlock]:
+    from tqdm import tqdm
+
+    total = sum(len(b.origins) for b in blocks)
+    with tqdm(total=total, desc="backtest", unit="origin", file=sys.stderr) as bar:
+        for block, result in zip(blocks, results, strict=True):
+            bar.update(len(block.origins))
+            yield result

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 __all__ = [
     "DataError",
+    "EngineError",
     "FitError",
     "ForecastError",
     "RelforecastError",
@@ -38,3 +39,7 @@ class FitError(RelforecastError, RuntimeError):
 
 class ForecastError(RelforecastError, ValueError):
     """A forecast was asked for with impossible arguments (horizon, paths, thresholds...)."""
+
+
+class EngineError(RelforecastError, RuntimeError):
+    """Parallel work could not be set up: bad worker options, Dask missing or unreachable."""
