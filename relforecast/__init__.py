@@ -25,6 +25,7 @@ from relforecast.exceptions import (
     RelforecastError,
     ScaleError,
     ShockError,
+    StoreError,
 )
 from relforecast.forecast import Forecast
 from relforecast.models import (
@@ -74,6 +75,7 @@ __all__ = [
     "Shock",
     "ShockCalendar",
     "ShockError",
+    "StoreError",
     "__version__",
     "analogues",
     "backtest",

@@ -21,6 +21,7 @@ import hashlib
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from os import PathLike
 from typing import Any
 
 import numpy as np
@@ -36,6 +37,7 @@ from relforecast.rowblock import (
     summarise_paths,
 )
 from relforecast.shocks import ShockCalendar, to_month
+from relforecast.store import BacktestStore, block_key
 
 __all__ = [
     "QUANTILE_COLUMNS",
@@ -244,6 +246,7 @@ def backtest(
     workers: int | None = None,
     engine: Engine | None = None,
     scheduler: str | None = None,
+    store: str | PathLike | None = None,
     progress: bool = False,
 ) -> pd.DataFrame:
     """Rolling-origin backtest of one or several models on one or several dyads.
@@ -279,6 +282,11 @@ def backtest(
         ``None`` follows ``joblib.parallel_config`` (loky when nothing is configured).
     scheduler : str, optional
         Address of a Dask scheduler (implies ``engine="dask"``).
+    store : str or PathLike, optional
+        A Parquet folder (needs pyarrow): each block of origins is written there as soon as it
+        is done, partitioned by model and dyad, and blocks the folder already holds from the
+        same inputs are not recomputed — an interrupted run resumes where it stopped
+        (:mod:`relforecast.store`). The table returned is read back from the folder.
     progress : bool, default False
         Show a progress bar on stderr.
 
@@ -306,10 +314,53 @@ def backtest(
         refit_every=refit_every,
         shocks=shocks,
     )
-    results = run_tasks(run_block, blocks, workers=workers, engine=engine, scheduler=scheduler)
+    engine_options = {"workers": workers, "engine": engine, "scheduler": scheduler}
+    if store is None:
+        results = run_tasks(run_block, blocks, **engine_options)
+        if progress:
+            results = _with_progress(results, blocks)
+        return frame_from_blocks(results, thresholds, sum(b.n_rows for b in blocks))
+    bt_store = BacktestStore(store)
+    bt_store.open(store_settings(horizon, thresholds, n_paths, rng))
+    run_into_store(bt_store, blocks, progress=progress, **engine_options)
+    return bt_store.read(blocks)
+
+
+def store_settings(
+    horizon: int, thresholds: Sequence[float], n_paths: int, seed: int
+) -> dict[str, Any]:
+    """The settings one store's blocks must share (they shape its table)."""
+    return {
+        "horizon": int(horizon),
+        "thresholds": [float(t) for t in thresholds],
+        "n_paths": int(n_paths),
+        "seed": int(seed),
+    }
+
+
+def run_into_store(
+    store: BacktestStore,
+    blocks: Sequence[BacktestBlock],
+    *,
+    workers: int | None = None,
+    engine: Engine | None = None,
+    scheduler: str | None = None,
+    progress: bool = False,
+) -> int:
+    """Compute the blocks the store does not hold yet, writing each as it arrives.
+
+    Returns the number of blocks computed (the others were already in the store).
+    """
+    keys = [block_key(b) for b in blocks]
+    todo = [(b, k) for b, k in zip(blocks, keys, strict=True) if not store.is_done(b, k)]
+    results = run_tasks(
+        run_block, [b for b, _ in todo], workers=workers, engine=engine, scheduler=scheduler
+    )
     if progress:
-        results = _with_progress(results, blocks)
-    return frame_from_blocks(results, thresholds, sum(b.n_rows for b in blocks))
+        results = _with_progress(results, [b for b, _ in todo])
+    for (block, key), rows in zip(todo, results, strict=True):
+        store.write(block, key, rows)
+    return len(todo)
 
 
 def _with_progress(

@@ -17,6 +17,7 @@ import click
 import pandas as pd
 
 from relforecast import __version__
+from relforecast._files import replacing
 from relforecast.backtest import backtest as run_backtest
 from relforecast.backtest import make_model
 from relforecast.data import load_panel, load_scores
@@ -25,6 +26,7 @@ from relforecast.evaluation import evaluate as run_evaluate
 from relforecast.events import load_events, plot_shares
 from relforecast.exceptions import RelforecastError
 from relforecast.forecast import Forecast
+from relforecast.parallel import ENGINES
 from relforecast.report.outlook import RelforecastWarning
 from relforecast.report.outlook import outlook as make_outlook
 from relforecast.scenarios import load_scenarios
@@ -70,6 +72,24 @@ def _load(
 def _model(name: str) -> object:
     """The model behind a --model name (see ``relforecast.backtest.make_model``)."""
     return make_model(name)
+
+
+def _engine_options(func):
+    """--engine and --scheduler: where the work of several dyads runs (docs/panel.md)."""
+    options = [
+        click.option(
+            "--engine",
+            type=click.Choice(ENGINES),
+            help="loky processes on this machine (default) or a Dask cluster.",
+        ),
+        click.option(
+            "--scheduler",
+            help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (implies --engine dask).",
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
 
 
 def _data_options(func):
@@ -314,6 +334,12 @@ def _floats(text: str, option: str) -> list[float]:
     help="Re-estimate every this many origins; apply the estimates in between.",
 )
 @click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True)
+@_engine_options
+@click.option(
+    "--store",
+    type=click.Path(file_okay=False),
+    help="Parquet folder: blocks are written as they finish; a rerun resumes (docs/panel.md).",
+)
 @click.option("--out", required=True, type=click.Path(dir_okay=False), help="Output CSV.")
 def backtest(
     data: str,
@@ -327,6 +353,9 @@ def backtest(
     seed: int,
     refit_every: int,
     workers: int,
+    engine: str | None,
+    scheduler: str | None,
+    store: str | None,
     out: str,
 ) -> None:
     """Rolling-origin backtest of DATA; one CSV row per (dyad, model, origin, h)."""
@@ -342,9 +371,13 @@ def backtest(
         rng=seed,
         refit_every=refit_every,
         workers=workers,
+        engine=engine,
+        scheduler=scheduler,
+        store=store,
         progress=True,
     )
-    table.to_csv(out, index=False, float_format="%.5g")
+    with replacing(out) as tmp:
+        table.to_csv(tmp, index=False, float_format="%.5g")
     for note in table.attrs.get("notes", []):
         click.echo(f"relforecast: note: {note}", err=True)
     click.echo(f"wrote {len(table)} rows to {out}")

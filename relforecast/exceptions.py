@@ -14,6 +14,7 @@ __all__ = [
     "RelforecastError",
     "ScaleError",
     "ShockError",
+    "StoreError",
 ]
 
 
@@ -43,3 +44,7 @@ class ForecastError(RelforecastError, ValueError):
 
 class EngineError(RelforecastError, RuntimeError):
     """Parallel work could not be set up: bad worker options, Dask missing or unreachable."""
+
+
+class StoreError(RelforecastError, RuntimeError):
+    """A result store cannot be used: pyarrow missing, settings that differ from the store's."""

@@ -1,5 +1,7 @@
 """Backtests: the CSV contract, no look-ahead, calibration on a known model, the refit policy."""
 
+import tracemalloc
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -7,8 +9,15 @@ import scoringrules as sr
 from scipy import stats
 
 import relforecast as rf
-from relforecast.backtest import QUANTILE_COLUMNS, backtest, origin_stream, parse_origins
+from relforecast.backtest import (
+    QUANTILE_COLUMNS,
+    backtest,
+    origin_stream,
+    parse_origins,
+    plan_blocks,
+)
 from relforecast.evaluation import evaluate
+from relforecast.rowblock import RowBlock, frame_from_blocks
 
 
 def random_walk_panel(n_series=8, months=420, sd=0.15, seed=0):
@@ -220,3 +229,47 @@ def test_origin_stream_is_a_function_of_its_key_alone():
     assert not np.allclose(draw(0, "ab", "c", "2010-06"), draw(0, "a", "bc", "2010-06"))
     with pytest.raises(rf.ForecastError, match="non-negative integer"):
         origin_stream(-1, "Japan", "auto", "2010-06")
+
+
+def test_rows_are_held_in_under_half_a_kilobyte():
+    rng = np.random.default_rng(0)
+    horizon, thresholds = 12, (-6.0, -3.0, 0.0, 3.0)
+    origins = np.arange(300, 660, dtype=np.int64)  # 360 monthly origins
+    blocks = [
+        RowBlock(f"dyad {d}", "auto", origins[i : i + 24], horizon, rng.random((24 * horizon, 24)))
+        for d in range(12)
+        for i in range(0, 360, 24)
+    ]
+    rows = sum(b.n_rows for b in blocks)
+    tracemalloc.start()
+    base = tracemalloc.get_traced_memory()[0]
+    frame = frame_from_blocks(iter(blocks), thresholds, rows)
+    peak = tracemalloc.get_traced_memory()[1] - base
+    tracemalloc.stop()
+    assert len(frame) == rows == 12 * 360 * 12
+    held = frame.memory_usage(deep=True).sum() / rows
+    print(f"held {held:.0f} B/row, assembly peak {peak / rows:.0f} B/row")
+    assert held <= 512, f"{held:.0f} bytes a row held"
+    assert peak / rows <= 512, f"{peak / rows:.0f} bytes a row at the peak of assembly"
+    # and the dict-per-row layout this replaces would not fit
+    assert frame.iloc[:1000].to_dict("records") and held < 1800
+
+
+def test_plan_blocks_cover_every_origin_once(panel):
+    origins = list(pd.period_range("2000-01", "2003-12", freq="M"))
+    blocks = plan_blocks(
+        panel,
+        ["rw-gauss"],
+        origins,
+        12,
+        thresholds=(-6,),
+        n_paths=10,
+        seed=0,
+        refit_every=5,
+        shocks=None,
+    )
+    for dyad in panel.columns:
+        mine = [b for b in blocks if b.dyad == dyad]
+        assert [o for b in mine for o in b.origins] == origins
+        # whole refit cycles, so the refit schedule does not depend on the blocks
+        assert [len(b.origins) for b in mine] == [25, 23]
