@@ -38,6 +38,7 @@ from relforecast.models import (
     MarkovSwitching,
     RandomWalk,
 )
+from relforecast.panel import forecast_panel, panel_overview
 from relforecast.report.outlook import Outlook, RelforecastWarning, outlook
 from relforecast.scale import TSINGHUA_SCALE, Level, Scale
 from relforecast.scenarios import Scenario, compare_scenarios, load_scenarios
@@ -84,9 +85,11 @@ __all__ = [
     "datasets",
     "evaluate",
     "fit_update_rule",
+    "forecast_panel",
     "load_events",
     "load_panel",
     "load_scenarios",
     "load_scores",
     "outlook",
+    "panel_overview",
 ]

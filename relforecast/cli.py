@@ -20,6 +20,7 @@ from relforecast import __version__
 from relforecast._files import replacing
 from relforecast.backtest import backtest as run_backtest
 from relforecast.backtest import make_model
+from relforecast.commands.panel_forecast import is_panel_request, panel_forecast_command
 from relforecast.data import load_panel, load_scores
 from relforecast.datasets import demo, demo_scenarios, demo_shocks
 from relforecast.evaluation import evaluate as run_evaluate
@@ -161,6 +162,14 @@ def cli() -> None:
     default="table",
     show_default=True,
 )
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 256),
+    default=1,
+    show_default=True,
+    help="Processes for --dyad all / A,B,C.",
+)
+@_engine_options
 def forecast(
     data: str | None,
     model: str,
@@ -169,9 +178,29 @@ def forecast(
     seed: int,
     threshold: float,
     fmt: str,
+    workers: int,
+    engine: str | None,
+    scheduler: str | None,
     **source: str | None,
 ) -> None:
-    """Simulate HORIZON months ahead of DATA (default: the synthetic demo)."""
+    """Simulate HORIZON months ahead of DATA (default: the synthetic demo).
+
+    With --dyad all or --dyad A,B,C every dyad is forecast (docs/panel.md)."""
+    if is_panel_request(source["dyad"]):
+        options = {"model": model, "horizon": horizon, "paths": paths, "seed": seed}
+        click.echo(
+            panel_forecast_command(
+                data,
+                **options,
+                threshold=threshold,
+                fmt=fmt,
+                workers=workers,
+                engine=engine,
+                scheduler=scheduler,
+                source=source,
+            )
+        )
+        return
     series, calendar = _load(data, **source)
     fit = _model(model).fit(series, shocks=calendar)
     fc = fit.forecast(horizon, n_paths=paths, rng=seed)

@@ -12,7 +12,7 @@ import relforecast as rf
 from relforecast.backtest import backtest
 from relforecast.cli import main
 from relforecast.store import BacktestStore
-from tests.test_backtest import random_walk_panel
+from tests.panels import random_walk_panel, write_long_csv
 
 pa = pytest.importorskip("pyarrow", reason="pyarrow is not installed")
 # the module (``relforecast.backtest`` the attribute is the function re-exported by the package)
@@ -115,14 +115,7 @@ def test_a_store_keeps_its_settings(panel, uninterrupted):
 
 
 def test_cli_csv_is_the_same_with_and_without_a_store(tmp_path, panel):
-    long = (
-        panel.rename_axis("month")
-        .reset_index()
-        .melt(id_vars="month", var_name="country", value_name="score")
-    )
-    long["ym"] = long["month"].astype(str)
-    data = tmp_path / "scores.csv"
-    long[["country", "ym", "score"]].to_csv(data, index=False)
+    data = write_long_csv(panel, tmp_path / "scores.csv")
     common = [
         "backtest",
         str(data),

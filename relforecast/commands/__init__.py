@@ -1,0 +1,1 @@
+"""Command implementations kept out of ``relforecast/cli.py`` (one module a command or group)."""
