@@ -28,6 +28,7 @@ from relforecast.exceptions import (
     StoreError,
 )
 from relforecast.forecast import Forecast
+from relforecast.joint import JointPaths, joint_crossing, joint_paths
 from relforecast.models import (
     ARIMA,
     ARIMAResult,
@@ -63,6 +64,7 @@ __all__ = [
     "FitError",
     "Forecast",
     "ForecastError",
+    "JointPaths",
     "Level",
     "MarkovResult",
     "MarkovSwitching",
@@ -86,6 +88,8 @@ __all__ = [
     "evaluate",
     "fit_update_rule",
     "forecast_panel",
+    "joint_crossing",
+    "joint_paths",
     "load_events",
     "load_panel",
     "load_scenarios",

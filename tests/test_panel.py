@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -137,6 +139,21 @@ def test_cli_forecasts_several_dyads(tmp_path, capsys, panel):
     assert main([*common, "--dyad", "all", "--until", "2013-06"]) == 0
     out = capsys.readouterr().out
     assert "4 dyads" in out and all(f"d{i} " in out for i in range(4))
-    assert out.count("2013-06") == 4  # every dyad cut at --until
+    rows = [ln for ln in out.splitlines() if ln[:2] in {"d0", "d1", "d2", "d3"}]
+    assert len(rows) == 4 and all(" 2013-06 " in ln for ln in rows)  # cut at --until
+    assert "P(at least one of the 4 dyads now at or above -6 goes below it) = " in out
+    # a threshold under every dyad's last value: all four are asked "cross"
+    lowest = min(panel[d].dropna().iloc[-1] for d in panel.columns)
+    threshold = f"{np.floor(lowest) - 0.5:g}"
+    assert main([*common, "--dyad", "all", "--threshold", threshold, "--format", "json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert [d["question"] for d in doc["dyads"]] == ["cross"] * 4
+    joint = doc["joint"]
+    # d1 ends five months before the others: the joint window is the months all four cover
+    assert joint["dyads"] == ["d0", "d1", "d2", "d3"] and 0 <= joint["p_dependent"] <= 1
+    assert joint["window"] == "2015-01:2015-07"  # the others end 2014-12, d1 2014-07
+    # every dyad's paths are used once in the joint draws: P(at least one) >= each marginal
+    assert joint["p_dependent"] >= max(joint["marginal"].values())
+    assert joint["p_product"] >= max(joint["marginal"].values())
     assert main(["forecast", "--dyad", "all"]) == 2
     assert "needs a DATA file" in capsys.readouterr().err

@@ -2,7 +2,10 @@
 
 Every dyad is cut at ``--until`` (its scores and its leader/shock calendar alike), fitted and
 simulated by :func:`relforecast.forecast_panel`; the output is one overview row a dyad
-(``table``), the tidy per-month table (``csv``), or both (``json``).
+(``table``), the tidy per-month table (``csv``), or both (``json``). With two or more dyads
+at or above the threshold, ``table`` and ``json`` add the joint question P(at least one of
+them goes below it in the window), with and without the dependence of their history
+(:mod:`relforecast.joint`).
 """
 
 from __future__ import annotations
@@ -15,6 +18,8 @@ import click
 import pandas as pd
 
 from relforecast.data import load_panel
+from relforecast.exceptions import ForecastError
+from relforecast.joint import joint_crossing
 from relforecast.panel import forecast_panel, panel_overview
 from relforecast.shocks import ShockCalendar, to_month
 
@@ -124,6 +129,7 @@ def panel_forecast_command(
     if fmt == "csv":
         return table.to_csv(index=False, float_format="%.4f").rstrip("\n")
     overview = panel_overview(forecasts, threshold=threshold)
+    joint, joint_note = _joint(forecasts, overview, threshold, seed)
     if fmt == "json":
         doc = {
             "model": model,
@@ -132,10 +138,41 @@ def panel_forecast_command(
             "seed": seed,
             "threshold": threshold,
             "dyads": overview.reset_index().to_dict(orient="records"),
+            "joint": joint,
             "months": table.to_dict(orient="records"),
         }
         return json.dumps(doc, indent=2, ensure_ascii=False, default=float)
-    return _table_text(overview, model, horizon, paths, seed, threshold)
+    text = _table_text(overview, model, horizon, paths, seed, threshold)
+    return text + "\n" + joint_note if joint_note else text
+
+
+def _joint(
+    forecasts: dict, overview: pd.DataFrame, threshold: float, seed: int
+) -> tuple[dict[str, Any] | None, str]:
+    """P(at least one dyad now at or above T goes below it), with and without dependence."""
+    above = [d for d in overview.index if overview.loc[d, "question"] == "cross"]
+    if len(above) < 2:
+        return None, ""
+    try:
+        table = joint_crossing({d: forecasts[d] for d in above}, threshold=threshold, k=1, rng=seed)
+    except ForecastError as exc:
+        return None, f"joint question not answered: {exc}"
+    row = table.loc[1]
+    doc = {
+        "dyads": above,
+        "question": f"P(at least one of these dyads goes below {threshold:g} in the window)",
+        **{c: float(row[c]) for c in table.columns},
+        "marginal": table.attrs["marginal"],
+        "window": table.attrs["window"],
+        "history": table.attrs["history_span"],
+    }
+    text = (
+        f"P(at least one of the {len(above)} dyads now at or above {threshold:g} goes below it) "
+        f"= {row['p_dependent']:.3f} ± {row['se_dependent']:.3f} with the co-movement of "
+        f"{table.attrs['history_span']}; {row['p_independent']:.3f} ± "
+        f"{row['se_independent']:.3f} if independent (product rule {row['p_product']:.3f})"
+    )
+    return doc, text
 
 
 def _table_text(
