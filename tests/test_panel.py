@@ -157,3 +157,21 @@ def test_cli_forecasts_several_dyads(tmp_path, capsys, panel):
     assert joint["p_product"] >= max(joint["marginal"].values())
     assert main(["forecast", "--dyad", "all"]) == 2
     assert "needs a DATA file" in capsys.readouterr().err
+
+
+def test_demo_panel_is_synthetic_deterministic_and_co_moving():
+    a = rf.datasets.demo_panel(12, 240)
+    b = rf.datasets.demo_panel(5, 240)
+    assert a.shape == (240, 12) and str(a.index[-1]) == "2025-06"
+    # one stream a dyad: the first five dyads do not depend on how many are made
+    pd.testing.assert_frame_equal(a.iloc[:, :5], b, check_freq=False)
+    assert a.attrs["synthetic"] is True
+    values = a.to_numpy()
+    assert (values >= -9).all() and (values <= 9).all()
+    np.testing.assert_allclose(values * 10, np.round(values * 10), atol=1e-9)  # 0.1 steps
+    changes = a.diff().iloc[1:]
+    assert 0.4 < (changes == 0).to_numpy().mean() < 0.9  # sticky, like the real scores
+    corr = np.corrcoef(changes.to_numpy().T)[np.triu_indices(12, 1)]
+    assert corr.mean() > 0.1  # the shared world series makes them co-move
+    other = rf.datasets.demo_panel(5, 240, seed=1)
+    assert not np.allclose(other.to_numpy(), b.to_numpy())
