@@ -336,7 +336,7 @@ def _floats(text: str, option: str) -> list[float]:
 
 @cli.command()
 @click.argument("data", type=click.Path(dir_okay=False))
-@click.option("--dyad", required=True, help="Dyad(s), comma-separated: Japan,US.")
+@click.option("--dyad", required=True, help="Dyad(s), comma-separated (Japan,US), or all.")
 @click.option("--origins", required=True, help="Span of origins, e.g. 1995-06:2024-06.")
 @click.option(
     "--every",
@@ -388,7 +388,8 @@ def backtest(
     out: str,
 ) -> None:
     """Rolling-origin backtest of DATA; one CSV row per (dyad, model, origin, h)."""
-    panel = load_panel(Path(data), [d.strip() for d in dyad.split(",")])
+    names = None if dyad.strip().lower() == "all" else [d.strip() for d in dyad.split(",")]
+    panel = load_panel(Path(data), names)
     table = run_backtest(
         panel,
         [m.strip() for m in model.split(",")],
