@@ -13,6 +13,12 @@ Refit policy (``refit_every=k``): the model is estimated from scratch at every k
 dyad; at the origins in between, the last estimates are applied to the longer data (the
 state or regime filter runs through the new months, nothing is re-estimated). ``k=1`` is
 refitting at every origin.
+
+Execution: the work is cut into blocks — consecutive origins of one dyad and model, whole refit
+cycles (:func:`plan_blocks`) — run by :func:`relforecast.parallel.run_tasks` (this process,
+loky workers or a Dask cluster). Each block comes back as a compact
+:class:`~relforecast.rowblock.RowBlock`; with ``store=`` it is written to a Parquet folder as it
+arrives and a rerun skips the blocks already there (:mod:`relforecast.store`).
 """
 
 from __future__ import annotations

@@ -19,7 +19,9 @@ thresholds, paths, seed, refit policy, the data up to its last origin and the sh
 then — and the block's notes (skipped origins). A run over an existing store skips every
 block whose file holds the same key, and recomputes the others (new origins, revised data,
 another model version). Data appended after a block's last origin does not invalidate it: no
-row can depend on it. Files are written to a hidden temporary name and renamed into place,
+row can depend on it. A model given as an object is keyed by its ``repr``: the package's
+models are dataclasses whose ``repr`` lists every setting; an object whose ``repr`` changes
+from run to run (the default ``<... at 0x...>``) is simply recomputed. Files are written to a hidden temporary name and renamed into place,
 so a file exists whole or not at all; an interrupted run leaves only finished blocks, and the
 resumed run gives the same rows as an uninterrupted one.
 """
