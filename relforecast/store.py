@@ -21,9 +21,10 @@ block whose file holds the same key, and recomputes the others (new origins, rev
 another model version). Data appended after a block's last origin does not invalidate it: no
 row can depend on it. A model given as an object is keyed by its ``repr``: the package's
 models are dataclasses whose ``repr`` lists every setting; an object whose ``repr`` changes
-from run to run (the default ``<... at 0x...>``) is simply recomputed. Files are written to a hidden temporary name and renamed into place,
-so a file exists whole or not at all; an interrupted run leaves only finished blocks, and the
-resumed run gives the same rows as an uninterrupted one.
+from run to run (the default ``<... at 0x...>``) is simply recomputed. Files are written to a
+hidden temporary name and renamed into place, so a file exists whole or not at all; an
+interrupted run leaves only finished blocks, and the resumed run gives the same rows as an
+uninterrupted one.
 """
 
 from __future__ import annotations
