@@ -134,7 +134,7 @@ def dask(panel, workers: int, paths: int, repeats: int) -> dict[str, float]:
 
     t_start, cluster = timed(
         lambda: LocalCluster(
-            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0"
         )
     )
     with cluster:

@@ -25,6 +25,7 @@ output. Randomness never depends on the engine: each task carries its own seed m
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
@@ -180,7 +181,8 @@ def dask_client(
             n_workers=n,
             threads_per_worker=int(threads),
             processes=True,
-            dashboard_address=None,
+            dashboard_address=":0",
+            silence_logs=logging.ERROR,  # its start/stop chatter is not for the user
         ) as cluster,
         distributed.Client(cluster, set_as_default=False) as client,
     ):

@@ -105,7 +105,7 @@ def distributed():
 @pytest.fixture(scope="module")
 def cluster(distributed):
     with distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
     ) as local:
         yield local
 
@@ -128,3 +128,21 @@ def test_unreachable_scheduler_is_a_clear_error(monkeypatch, distributed):
     monkeypatch.setattr(parallel, "SCHEDULER_TIMEOUT", "1s")
     with pytest.raises(rf.EngineError, match="cannot reach the Dask scheduler"):
         list(parallel.run_tasks(_square, [1], scheduler="tcp://127.0.0.1:9"))
+
+
+def test_cli_engine_dask_starts_a_local_cluster_with_the_same_rows(
+    small_panel, tmp_path, capsys, distributed
+):
+    from relforecast.cli import main
+    from tests.panels import write_long_csv
+
+    data = write_long_csv(small_panel, tmp_path / "scores.csv")
+    common = ["backtest", str(data), "--dyad", "all", "--origins", "2010-01:2011-12"]
+    common += ["--every", "3", "--model", "rw-boot", "--paths", "300", "--refit-every", "4"]
+    assert main([*common, "--workers", "1", "--out", str(tmp_path / "one.csv")]) == 0
+    with pytest.raises(ValueError):
+        distributed.default_client()  # no client open: the command starts its own cluster
+    assert main([*common, "--engine", "dask", "--out", str(tmp_path / "dask.csv")]) == 0
+    err = capsys.readouterr().err
+    assert "distributed" not in err  # the cluster's log chatter is silenced
+    assert (tmp_path / "one.csv").read_bytes() == (tmp_path / "dask.csv").read_bytes()
