@@ -69,6 +69,13 @@ def _history_changes(
 ) -> pd.DataFrame:
     """Monthly changes of the transformed scores over the last ``months`` shared months."""
     last = min(fc.history.index[-1] for fc in forecasts.values())
+    if history is not None:
+        missing = [d for d in forecasts if d not in history.columns]
+        if missing:
+            raise ForecastError(
+                f"history has no column for {', '.join(missing)}; pass the panel the forecasts "
+                "were made from (rf.load_panel)"
+            )
     columns = {}
     for dyad, fc in forecasts.items():
         series = history[dyad] if history is not None else fc.history

@@ -151,3 +151,8 @@ def test_errors_name_the_problem():
     with pytest.raises(rf.ForecastError, match="share only 19 consecutive months"):
         joint_paths(short)
     assert joint_paths(short, dependence="none").n_draws == 200
+    with pytest.raises(rf.ForecastError, match="history has no column for d1"):
+        joint_paths(fcs, history=panel[["d0"]])
+    # the panel itself gives the same pairing as the histories the forecasts keep
+    same = joint_paths(fcs, history=panel, rng=3).pairing
+    np.testing.assert_array_equal(same, joint_paths(fcs, rng=3).pairing)
