@@ -17,14 +17,14 @@ from __future__ import annotations
 
 import argparse
 import time
-from concurrent.futures import ProcessPoolExecutor
 
 import numpy as np
 import pandas as pd
 from _common import require_shared_data
 
 import relforecast as rf
-from relforecast.backtest import _rows
+from relforecast.parallel import run_tasks
+from relforecast.rowblock import RowBlock, frame_from_blocks, summarise_paths
 
 THRESHOLDS = (-6.0, -3.0, 0.0, 3.0)
 N_PATHS = 1200
@@ -78,11 +78,11 @@ def origins() -> pd.PeriodIndex:
     return pd.period_range("1995-01", "2024-08", freq="M")[::3]
 
 
-def score_dyad(task: tuple[str, pd.Series]) -> list[dict]:
-    """Backtest rows of every pool for one dyad."""
+def score_dyad(task: tuple[str, pd.Series]) -> list[RowBlock]:
+    """Backtest rows of every pool for one dyad (one block of rows a pool)."""
     dyad, series = task
     fits: dict[str, object] = {}
-    rows: list[dict] = []
+    rows: dict[str, list[np.ndarray]] = {pool: [] for pool in POOLS}
     for i, origin in enumerate(origins()):
         history = series.loc[:origin]
         for name, make in COMPONENTS.items():
@@ -97,8 +97,9 @@ def score_dyad(task: tuple[str, pd.Series]) -> list[dict]:
             share = round(N_PATHS / len(members))
             mixed = np.vstack([paths[m][:share] for m in members])
             fc = rf.Forecast(mixed, index, rf.TSINGHUA_SCALE)
-            rows.extend(_rows(dyad, pool, origin, fc, THRESHOLDS))
-    return rows
+            rows[pool].append(summarise_paths(fc.paths, fc.values, THRESHOLDS))
+    ordinals = np.array([o.ordinal for o in origins()], dtype=np.int64)
+    return [RowBlock(dyad, pool, ordinals, 12, np.vstack(v)) for pool, v in rows.items()]
 
 
 def main() -> None:
@@ -125,12 +126,19 @@ def main() -> None:
     panel = rf.load_panel(require_shared_data() / "tsinghua_relations_long.csv")
     t0 = time.perf_counter()
     tasks = [(d, panel[d].dropna()) for d in panel.columns]
-    with ProcessPoolExecutor(args.workers) as pool:
-        rows = [r for chunk in pool.map(score_dyad, tasks) for r in chunk]
-    frames = [pd.DataFrame(rows)]
+    per_dyad = run_tasks(score_dyad, tasks, workers=args.workers)
+    frames = [frame_from_blocks((b for blocks in per_dyad for b in blocks), THRESHOLDS)]
     for name in BASELINES:
         frames.append(
-            rf.backtest(panel, name, list(origins()), n_paths=N_PATHS, refit_every=4, rng=0)
+            rf.backtest(
+                panel,
+                name,
+                list(origins()),
+                n_paths=N_PATHS,
+                refit_every=4,
+                rng=0,
+                workers=args.workers,
+            )
         )
     bt = pd.concat(frames, ignore_index=True)
     if args.out:

@@ -28,7 +28,6 @@ Run:  python benchmarks/skill.py [--paths 2000] [--workers 2] [--out skill.csv]
 from __future__ import annotations
 
 import argparse
-from concurrent.futures import ProcessPoolExecutor
 
 import numpy as np
 import pandas as pd
@@ -37,6 +36,7 @@ from _common import require_shared_data
 
 import relforecast as rf
 from relforecast.evaluation import randomized_pit_coverage
+from relforecast.parallel import run_tasks
 
 HORIZONS = (1, 12)
 DEFAULT_MODELS = (
@@ -138,8 +138,7 @@ def main() -> None:
         for d in panel.columns
         for i, o in enumerate(origins)
     ]
-    with ProcessPoolExecutor(args.workers) as pool:
-        rows = [r for chunk in pool.map(score_origin, tasks, chunksize=4) for r in chunk]
+    rows = [r for chunk in run_tasks(score_origin, tasks, workers=args.workers) for r in chunk]
     scores = pd.DataFrame(rows)
     if args.out:
         scores.to_csv(args.out, index=False)

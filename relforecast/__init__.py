@@ -20,14 +20,17 @@ from relforecast.event_charts import window_chart
 from relforecast.events import EventLog, damped_update, fit_update_rule, load_events
 from relforecast.exceptions import (
     DataError,
+    EngineError,
     FitError,
     ForecastError,
     RecordError,
     RelforecastError,
     ScaleError,
     ShockError,
+    StoreError,
 )
 from relforecast.forecast import Forecast
+from relforecast.joint import JointPaths, joint_crossing, joint_paths
 from relforecast.models import (
     ARIMA,
     Adaptation,
@@ -41,6 +44,7 @@ from relforecast.models import (
     Sticky,
 )
 from relforecast.movement import RecentMovement, recent_movement
+from relforecast.panel import forecast_panel, panel_overview
 from relforecast.questions import Question, default_questions
 from relforecast.record import Record
 from relforecast.report.outlook import Outlook, RelforecastWarning, outlook
@@ -65,11 +69,13 @@ __all__ = [
     "BlockBootstrap",
     "Calibrated",
     "DataError",
+    "EngineError",
     "Evaluation",
     "EventLog",
     "FitError",
     "Forecast",
     "ForecastError",
+    "JointPaths",
     "Level",
     "MarkovResult",
     "MarkovSwitching",
@@ -88,6 +94,7 @@ __all__ = [
     "ShockCalendar",
     "ShockError",
     "Sticky",
+    "StoreError",
     "Terms",
     "TrackRecordConfig",
     "VenueClasses",
@@ -100,12 +107,16 @@ __all__ = [
     "default_questions",
     "evaluate",
     "fit_update_rule",
+    "forecast_panel",
+    "joint_crossing",
+    "joint_paths",
     "load_events",
     "load_panel",
     "load_scenarios",
     "load_scores",
     "load_venue_classes",
     "outlook",
+    "panel_overview",
     "recent_movement",
     "window_chart",
 ]

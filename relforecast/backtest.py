@@ -5,20 +5,29 @@ One row per (dyad, model, origin, h) — the CSV contract of ``relforecast backt
 ``q5 … q95`` (19 quantiles) and ``cross_T`` = P(min of the path over months 1…h < T) per
 threshold. Nothing after an origin can influence its rows: each fit sees
 ``series.loc[:origin]`` only (window, shocks and order choice included), and every origin's
-random stream is derived from ``(seed, dyad, origin)`` alone, so results do not depend on the
-order in which origins or workers run.
+random stream is derived from ``(seed, dyad name, model, origin)`` alone
+(:func:`origin_stream`), so a row does not depend on the order, subset or split of the dyads, on
+the order in which origins run, or on the number of workers or the engine.
 
 Refit policy (``refit_every=k``): the model is estimated from scratch at every k-th origin of a
 dyad; at the origins in between, the last estimates are applied to the longer data (the
 state or regime filter runs through the new months, nothing is re-estimated). ``k=1`` is
 refitting at every origin.
+
+Execution: the work is cut into blocks — consecutive origins of one dyad and model, whole refit
+cycles (:func:`plan_blocks`) — run by :func:`relforecast.parallel.run_tasks` (this process,
+loky workers or a Dask cluster). Each block comes back as a compact
+:class:`~relforecast.rowblock.RowBlock`; with ``store=`` it is written to a Parquet folder as it
+arrives and a rerun skips the blocks already there (:mod:`relforecast.store`).
 """
 
 from __future__ import annotations
 
+import hashlib
 import sys
-from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from os import PathLike
 from typing import Any
 
 import numpy as np
@@ -27,12 +36,28 @@ import pandas as pd
 from relforecast.asof import cut_calendar
 from relforecast.exceptions import ForecastError, RelforecastError
 from relforecast.forecast import check_threshold
+from relforecast.parallel import Engine, run_tasks
+from relforecast.rowblock import (
+    QUANTILE_COLUMNS,
+    QUANTILE_LEVELS,
+    RowBlock,
+    frame_from_blocks,
+    summarise_paths,
+)
 from relforecast.shocks import ShockCalendar, to_month
+from relforecast.store import BacktestStore, block_key
 
-__all__ = ["QUANTILE_LEVELS", "backtest", "make_model", "parse_origins"]
-
-QUANTILE_LEVELS = tuple(round(0.05 * i, 2) for i in range(1, 20))
-QUANTILE_COLUMNS = tuple(f"q{round(100 * q)}" for q in QUANTILE_LEVELS)
+__all__ = [
+    "QUANTILE_COLUMNS",
+    "QUANTILE_LEVELS",
+    "BacktestBlock",
+    "backtest",
+    "make_model",
+    "origin_stream",
+    "parse_origins",
+    "plan_blocks",
+    "run_block",
+]
 
 
 def make_model(name: str) -> Any:
@@ -79,69 +104,139 @@ def parse_origins(spec: str | Sequence[Any], every: int = 12) -> list[pd.Period]
     return [to_month(o, "origin") for o in spec]
 
 
-def _stream(seed: int, dyad_index: int, origin: pd.Period) -> np.random.Generator:
-    return np.random.default_rng([seed, dyad_index, int(origin.ordinal) + 10_000])
+def origin_stream(seed: int, dyad: object, model: object, origin: object) -> np.random.Generator:
+    """The random stream of one (dyad, model, origin): a function of these and the seed alone.
+
+    The dyad's name, the model's label and the origin month (``YYYY-MM``) are hashed
+    (BLAKE2b, 128 bits) into four 32-bit words that join the seed in the stream's
+    :class:`numpy.random.SeedSequence`. Nothing about the run enters — not the position of the
+    dyad in the input, the other dyads, the number of workers or the engine — so every
+    (dyad, model, origin) draws the same numbers however a run is ordered, subset or split.
+
+    Parameters
+    ----------
+    seed : int
+        The run's seed (``rng`` of :func:`backtest`), a non-negative integer.
+    dyad : object
+        Dyad name, as it appears in the data (``str(dyad)`` is hashed).
+    model : object
+        Model label (``"auto"``, ``"rw-gauss"``, or a specification's ``name``).
+    origin : Period or str
+        Last month the model saw.
+
+    Returns
+    -------
+    numpy.random.Generator
+    """
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
+        raise ForecastError(f"seed {seed!r} must be a non-negative integer; pass e.g. rng=0")
+    month = str(to_month(origin, "origin"))
+    text = "\x1f".join((str(dyad), str(model), month)).encode("utf-8")
+    words = np.frombuffer(hashlib.blake2b(text, digest_size=16).digest(), dtype="<u4")
+    return np.random.default_rng([int(seed), *(int(w) for w in words)])
 
 
-def _rows(
-    dyad: str, model: str, origin: pd.Period, fc: Any, thresholds: Sequence[float]
-) -> list[dict[str, Any]]:
-    qs = np.quantile(fc.paths, QUANTILE_LEVELS, axis=0)  # (19, horizon)
-    cross = {t: fc.prob_cross_curve(t).to_numpy() for t in thresholds}
-    mean = fc.paths.mean(axis=0)
-    rows = []
-    for h in range(fc.horizon):
-        row = {
-            "dyad": dyad,
-            "model": model,
-            "origin": str(origin),
-            "h": h + 1,
-            "target": str(fc.index[h]),
-            "mean": mean[h],
-        }
-        row.update({c: qs[j, h] for j, c in enumerate(QUANTILE_COLUMNS)})
-        row.update({f"cross_{t:g}": cross[t][h] for t in thresholds})
-        rows.append(row)
-    return rows
+@dataclass(frozen=True)
+class BacktestBlock:
+    """One task: consecutive origins of one dyad and model, starting with a refit."""
+
+    dyad: str
+    series: pd.Series
+    spec: Any
+    label: str
+    origins: tuple[pd.Period, ...]
+    horizon: int
+    thresholds: tuple[float, ...]
+    n_paths: int
+    seed: int
+    refit_every: int
+    shocks: ShockCalendar | None
+
+    @property
+    def n_rows(self) -> int:
+        """Rows the block yields when no origin is skipped."""
+        return len(self.origins) * self.horizon
 
 
-def _run_dyad(task: tuple) -> tuple[list[dict[str, Any]], list[str]]:
-    """Run one block of consecutive origins of one dyad (the block starts with a refit)."""
-    (
-        dyad,
-        dyad_index,
-        series,
-        spec,
-        label,
-        origins,
-        horizon,
-        thresholds,
-        n_paths,
-        seed,
-        refit_every,
-        shocks,
-    ) = task
-    rows: list[dict[str, Any]] = []
+def run_block(block: BacktestBlock) -> RowBlock:
+    """Fit, forecast and summarise every origin of a block (the block starts with a refit)."""
+    done: list[int] = []
+    values: list[np.ndarray] = []
     notes: list[str] = []
     fit = None
-    for i, origin in enumerate(origins):
+    dyad, series = block.dyad, block.series
+    for i, origin in enumerate(block.origins):
         history = series.loc[series.index <= origin]
         if history.empty or history.index[-1] != origin:
             notes.append(f"{dyad} {origin}: no data at the origin, skipped")
             continue
-        calendar = cut_calendar(shocks, origin)  # the one as-of cut (relforecast.asof)
+        calendar = cut_calendar(block.shocks, origin)  # the one as-of cut (relforecast.asof)
         try:
-            if fit is None or i % refit_every == 0 or not hasattr(fit, "update"):
-                fit = spec.fit(history, shocks=calendar)
+            if fit is None or i % block.refit_every == 0 or not hasattr(fit, "update"):
+                fit = block.spec.fit(history, shocks=calendar)
             else:
                 fit = fit.update(history)
-            fc = fit.forecast(horizon, n_paths=n_paths, rng=_stream(seed, dyad_index, origin))
+            rng = origin_stream(block.seed, dyad, block.label, origin)
+            fc = fit.forecast(block.horizon, n_paths=block.n_paths, rng=rng)
         except RelforecastError as exc:
             notes.append(f"{dyad} {origin}: {exc}")
             fit = None
             continue
-        rows.extend(_rows(dyad, label, origin, fc, thresholds))
-    return rows, notes
+        done.append(int(origin.ordinal))
+        values.append(summarise_paths(fc.paths, fc.values, block.thresholds))
+    width = 20 + len(block.thresholds)
+    return RowBlock(
+        dyad,
+        block.label,
+        np.asarray(done, dtype=np.int64),
+        block.horizon,
+        np.vstack(values) if values else np.empty((0, width)),
+        notes,
+    )
+
+
+def plan_blocks(
+    panel: pd.DataFrame,
+    models: Sequence[Any],
+    origins: Sequence[pd.Period],
+    horizon: int,
+    *,
+    thresholds: Sequence[float],
+    n_paths: int,
+    seed: int,
+    refit_every: int,
+    shocks: dict[str, ShockCalendar] | ShockCalendar | None,
+) -> list[BacktestBlock]:
+    """The tasks of a backtest: per model and dyad, blocks of whole refit cycles of origins.
+
+    A block holds whole refit cycles, so the refit schedule is the one of running every
+    origin of a dyad in one go, and the work spreads evenly over the workers.
+    """
+    size = refit_every * max(1, -(-24 // refit_every))
+    blocks = []
+    for m in models:
+        spec = make_model(m) if isinstance(m, str) else m
+        label = m if isinstance(m, str) else getattr(spec, "name", type(spec).__name__)
+        for dyad in panel.columns:
+            series = panel[dyad].dropna()
+            cal = shocks.get(dyad) if isinstance(shocks, dict) else shocks
+            for start in range(0, len(origins), size):
+                blocks.append(
+                    BacktestBlock(
+                        str(dyad),
+                        series,
+                        spec,
+                        str(label),
+                        tuple(origins[start : start + size]),
+                        int(horizon),
+                        tuple(float(t) for t in thresholds),
+                        int(n_paths),
+                        int(seed),
+                        int(refit_every),
+                        cal,
+                    )
+                )
+    return blocks
 
 
 def backtest(
@@ -156,7 +251,10 @@ def backtest(
     rng: int = 0,
     shocks: dict[str, ShockCalendar] | ShockCalendar | None = None,
     refit_every: int = 1,
-    workers: int = 1,
+    workers: int | None = None,
+    engine: Engine | None = None,
+    scheduler: str | None = None,
+    store: str | PathLike | None = None,
     progress: bool = False,
 ) -> pd.DataFrame:
     """Rolling-origin backtest of one or several models on one or several dyads.
@@ -178,21 +276,34 @@ def backtest(
         One ``cross_T`` column each.
     n_paths : int, default 2000
     rng : int, default 0
-        Seed; each (dyad, origin) gets its own stream derived from it.
+        Seed; each (dyad, model, origin) gets its own stream derived from it and from the
+        dyad's name, the model's label and the origin (:func:`origin_stream`).
     shocks : ShockCalendar or dict of them (by dyad), optional
         Shocks the models are fitted with; only those starting by the origin are used.
     refit_every : int, default 1
         Re-estimate every this many origins; in between, apply the last estimates to the
         longer data (see the module docstring).
-    workers : int, default 1
-        Parallel processes (dyads are spread over them).
+    workers : int, optional
+        Worker processes (blocks of origins are spread over them); ``None``: the ``n_jobs`` of
+        an active ``joblib.parallel_config``, else 1. See :func:`relforecast.parallel.run_tasks`.
+    engine : {"loky", "dask"}, optional
+        ``None`` follows ``joblib.parallel_config`` (loky when nothing is configured).
+    scheduler : str, optional
+        Address of a Dask scheduler (implies ``engine="dask"``).
+    store : str or PathLike, optional
+        A Parquet folder (needs pyarrow): each block of origins is written there as soon as it
+        is done, partitioned by model and dyad, and blocks the folder already holds from the
+        same inputs are not recomputed — an interrupted run resumes where it stopped
+        (:mod:`relforecast.store`). The table returned is read back from the folder.
     progress : bool, default False
         Show a progress bar on stderr.
 
     Returns
     -------
     pd.DataFrame
-        The contract columns; ``attrs["notes"]`` lists skipped origins and failures.
+        The contract columns; ``attrs["notes"]`` lists skipped origins and failures. The rows
+        are the same whatever the engine, the number of workers, or the order, subset or
+        split of the dyads.
     """
     panel = data.to_frame() if isinstance(data, pd.Series) else data
     origin_list = parse_origins(origins, every)
@@ -203,69 +314,73 @@ def backtest(
     thresholds = [check_threshold(t, scale) for t in thresholds]
     if refit_every < 1:
         raise ForecastError(f"refit_every={refit_every!r} must be at least 1")
-    # blocks of consecutive origins, each a whole number of refit cycles: the refit schedule
-    # is the same as running every origin of a dyad in one go, and the work spreads evenly
-    block = refit_every * max(1, -(-24 // refit_every))
-    tasks = []
-    for m, spec in zip(models, specs, strict=True):
-        label = m if isinstance(m, str) else getattr(spec, "name", type(spec).__name__)
-        for j, dyad in enumerate(panel.columns):
-            series = panel[dyad].dropna()
-            cal = shocks.get(dyad) if isinstance(shocks, dict) else shocks
-            for start in range(0, len(origin_list), block):
-                tasks.append(
-                    (
-                        str(dyad),
-                        j,
-                        series,
-                        spec,
-                        label,
-                        origin_list[start : start + block],
-                        horizon,
-                        thresholds,
-                        n_paths,
-                        rng,
-                        refit_every,
-                        cal,
-                    )
-                )
-    results = _execute(tasks, workers, progress)
-    rows = [r for chunk, _ in results for r in chunk]
-    notes = [n for _, chunk in results for n in chunk]
-    columns = [
-        "dyad",
-        "model",
-        "origin",
-        "h",
-        "target",
-        "mean",
-        *QUANTILE_COLUMNS,
-        *(f"cross_{t:g}" for t in thresholds),
-    ]
-    frame = pd.DataFrame(rows, columns=columns)
-    frame.attrs["notes"] = notes
-    return frame
+    blocks = plan_blocks(
+        panel,
+        models,
+        origin_list,
+        horizon,
+        thresholds=thresholds,
+        n_paths=n_paths,
+        seed=rng,
+        refit_every=refit_every,
+        shocks=shocks,
+    )
+    engine_options = {"workers": workers, "engine": engine, "scheduler": scheduler}
+    if store is None:
+        results = run_tasks(run_block, blocks, **engine_options)
+        if progress:
+            results = _with_progress(results, blocks)
+        return frame_from_blocks(results, thresholds, sum(b.n_rows for b in blocks))
+    bt_store = BacktestStore(store)
+    bt_store.open(store_settings(horizon, thresholds, n_paths, rng))
+    run_into_store(bt_store, blocks, progress=progress, **engine_options)
+    return bt_store.read(blocks)
 
 
-def _execute(tasks: list[tuple], workers: int, progress: bool) -> list[tuple]:
-    bar = None
+def store_settings(
+    horizon: int, thresholds: Sequence[float], n_paths: int, seed: int
+) -> dict[str, Any]:
+    """The settings one store's blocks must share (they shape its table)."""
+    return {
+        "horizon": int(horizon),
+        "thresholds": [float(t) for t in thresholds],
+        "n_paths": int(n_paths),
+        "seed": int(seed),
+    }
+
+
+def run_into_store(
+    store: BacktestStore,
+    blocks: Sequence[BacktestBlock],
+    *,
+    workers: int | None = None,
+    engine: Engine | None = None,
+    scheduler: str | None = None,
+    progress: bool = False,
+) -> int:
+    """Compute the blocks the store does not hold yet, writing each as it arrives.
+
+    Returns the number of blocks computed (the others were already in the store).
+    """
+    keys = [block_key(b) for b in blocks]
+    todo = [(b, k) for b, k in zip(blocks, keys, strict=True) if not store.is_done(b, k)]
+    results = run_tasks(
+        run_block, [b for b, _ in todo], workers=workers, engine=engine, scheduler=scheduler
+    )
     if progress:
-        from tqdm import tqdm
+        results = _with_progress(results, [b for b, _ in todo])
+    for (block, key), rows in zip(todo, results, strict=True):
+        store.write(block, key, rows)
+    return len(todo)
 
-        origins = sum(len(t[5]) for t in tasks)
-        bar = tqdm(total=origins, desc="backtest", unit="origin", file=sys.stderr)
-    out = []
-    if workers > 1 and len(tasks) > 1:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            for task, result in zip(tasks, pool.map(_run_dyad, tasks), strict=True):
-                out.append(result)
-                if bar is not None:
-                    bar.update(len(task[5]))
-    else:
-        for task in tasks:
-            out.append(_run_dyad(task))
-            if bar is not None:
-                bar.update(len(task[5]))
-    if bar is not None:
-        bar.close()
-    return out
+
+def _with_progress(
+    results: Iterable[RowBlock], blocks: Sequence[BacktestBlock]
+) -> Iterator[RowBlock]:
+    from tqdm import tqdm
+
+    total = sum(len(b.origins) for b in blocks)
+    with tqdm(total=total, desc="backtest", unit="origin", file=sys.stderr) as bar:
+        for block, result in zip(blocks, results, strict=True):
+            bar.update(len(block.origins))
+            yield result

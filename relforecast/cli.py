@@ -17,10 +17,12 @@ import click
 import pandas as pd
 
 from relforecast import __version__
+from relforecast._files import replacing
 from relforecast.asof import as_of
 from relforecast.backtest import backtest as run_backtest
 from relforecast.backtest import make_model
 from relforecast.commands.events import events as events_command
+from relforecast.commands.panel_forecast import is_panel_request, panel_forecast_command
 from relforecast.commands.record import (
     open_record,
     outlook_csv_hint,
@@ -35,6 +37,7 @@ from relforecast.evaluation import evaluate as run_evaluate
 from relforecast.events import load_events
 from relforecast.exceptions import RelforecastError
 from relforecast.forecast import Forecast, check_threshold
+from relforecast.parallel import ENGINES
 from relforecast.report.outlook import RelforecastWarning
 from relforecast.report.outlook import outlook as make_outlook
 from relforecast.scenarios import load_scenarios
@@ -81,6 +84,24 @@ def _load(
 def _model(name: str) -> object:
     """The model behind a --model name (see ``relforecast.backtest.make_model``)."""
     return make_model(name)
+
+
+def _engine_options(func):
+    """--engine and --scheduler: where the work of several dyads runs (docs/panel.md)."""
+    options = [
+        click.option(
+            "--engine",
+            type=click.Choice(ENGINES),
+            help="loky processes on this machine (default) or a Dask cluster.",
+        ),
+        click.option(
+            "--scheduler",
+            help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (implies --engine dask).",
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
 
 
 def _data_options(func):
@@ -153,6 +174,14 @@ def cli() -> None:
     show_default=True,
 )
 @record_option
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 256),
+    default=1,
+    show_default=True,
+    help="Processes for --dyad all / A,B,C.",
+)
+@_engine_options
 def forecast(
     data: str | None,
     model: str,
@@ -162,11 +191,35 @@ def forecast(
     threshold: float,
     fmt: str,
     record_location: str | None,
+    workers: int,
+    engine: str | None,
+    scheduler: str | None,
     **source: str | None,
 ) -> None:
-    """Simulate HORIZON months ahead of DATA (default: the synthetic demo)."""
+    """Simulate HORIZON months ahead of DATA (default: the synthetic demo).
+
+    With --dyad all or --dyad A,B,C every dyad is forecast (docs/panel.md)."""
     spec = _model(model)
     check_threshold(threshold, getattr(spec, "scale", None))  # before the slow fit
+    if is_panel_request(source["dyad"]):
+        if record_location is not None:
+            raise click.UsageError(
+                "--record keeps one dyad's forecast; record the dyads one at a time"
+            )
+        options = {"model": model, "horizon": horizon, "paths": paths, "seed": seed}
+        click.echo(
+            panel_forecast_command(
+                data,
+                **options,
+                threshold=threshold,
+                fmt=fmt,
+                workers=workers,
+                engine=engine,
+                scheduler=scheduler,
+                source=source,
+            )
+        )
+        return
     series, calendar = _load(data, **source)
     rec = open_record(record_location)
     fit = spec.fit(series, shocks=calendar)
@@ -365,7 +418,7 @@ def _floats(text: str, option: str) -> list[float]:
 
 @cli.command()
 @click.argument("data", type=click.Path(dir_okay=False))
-@click.option("--dyad", required=True, help="Dyad(s), comma-separated: Japan,US.")
+@click.option("--dyad", required=True, help="Dyad(s), comma-separated (Japan,US), or all.")
 @click.option("--origins", required=True, help="Span of origins, e.g. 1995-06:2024-06.")
 @click.option(
     "--every",
@@ -392,6 +445,12 @@ def _floats(text: str, option: str) -> list[float]:
     help="Re-estimate every this many origins; apply the estimates in between.",
 )
 @click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True)
+@_engine_options
+@click.option(
+    "--store",
+    type=click.Path(file_okay=False),
+    help="Parquet folder: blocks are written as they finish; a rerun resumes (docs/panel.md).",
+)
 @click.option("--out", required=True, type=click.Path(dir_okay=False), help="Output CSV.")
 def backtest(
     data: str,
@@ -405,10 +464,14 @@ def backtest(
     seed: int,
     refit_every: int,
     workers: int,
+    engine: str | None,
+    scheduler: str | None,
+    store: str | None,
     out: str,
 ) -> None:
     """Rolling-origin backtest of DATA; one CSV row per (dyad, model, origin, h)."""
-    panel = load_panel(Path(data), [d.strip() for d in dyad.split(",")])
+    names = None if dyad.strip().lower() == "all" else [d.strip() for d in dyad.split(",")]
+    panel = load_panel(Path(data), names)
     table = run_backtest(
         panel,
         [m.strip() for m in model.split(",")],
@@ -420,9 +483,13 @@ def backtest(
         rng=seed,
         refit_every=refit_every,
         workers=workers,
+        engine=engine,
+        scheduler=scheduler,
+        store=store,
         progress=True,
     )
-    table.to_csv(out, index=False, float_format="%.5g")
+    with replacing(out) as tmp:
+        table.to_csv(tmp, index=False, float_format="%.5g")
     for note in table.attrs.get("notes", []):
         click.echo(f"relforecast: note: {note}", err=True)
     click.echo(f"wrote {len(table)} rows to {out}")

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 __all__ = [
     "DataError",
+    "EngineError",
     "FitError",
     "ForecastError",
     "RecordError",
     "RelforecastError",
     "ScaleError",
     "ShockError",
+    "StoreError",
 ]
 
 
@@ -44,3 +46,11 @@ class ForecastError(RelforecastError, ValueError):
 class RecordError(RelforecastError):
     """The forecast record cannot be used: missing, corrupt, not a record, or from a newer
     schema. Nothing is written to a record that raised this on opening."""
+
+
+class EngineError(RelforecastError, RuntimeError):
+    """Parallel work could not be set up: bad worker options, Dask missing or unreachable."""
+
+
+class StoreError(RelforecastError, RuntimeError):
+    """A result store cannot be used: pyarrow missing, settings that differ from the store's."""

@@ -1,5 +1,7 @@
 """Backtests: the CSV contract, no look-ahead, calibration on a known model, the refit policy."""
 
+import tracemalloc
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -7,8 +9,15 @@ import scoringrules as sr
 from scipy import stats
 
 import relforecast as rf
-from relforecast.backtest import QUANTILE_COLUMNS, backtest, parse_origins
+from relforecast.backtest import (
+    QUANTILE_COLUMNS,
+    backtest,
+    origin_stream,
+    parse_origins,
+    plan_blocks,
+)
 from relforecast.evaluation import evaluate
+from relforecast.rowblock import RowBlock, frame_from_blocks
 
 
 def random_walk_panel(n_series=8, months=420, sd=0.15, seed=0):
@@ -104,7 +113,7 @@ def test_refit_policy(panel):
     spec = rf.ARIMA(order=(1, 1, 0), window=240)
     origin = pd.Period("2005-05", "M")
     fc = spec.fit(one["d1"].loc[:origin]).forecast(
-        12, n_paths=400, rng=np.random.default_rng([0, 0, int(origin.ordinal) + 10_000])
+        12, n_paths=400, rng=origin_stream(0, "d1", "arima110", origin)
     )
     row = every_month[every_month["origin"] == "2005-05"]
     np.testing.assert_allclose(row["q50"], np.quantile(fc.paths, 0.5, axis=0))
@@ -164,3 +173,103 @@ def test_parse_origins_and_errors():
         parse_origins("2000-01:1999-01")
     with pytest.raises(rf.ForecastError, match="model 'prophet' is not known"):
         backtest(random_walk_panel(1, 100), "prophet", "1995-01")
+
+
+def _csv_rows(frame):
+    """Each row as the CSV contract writes it, in a canonical order."""
+    text = frame.to_csv(index=False, float_format="%.17g").splitlines()
+    return text[0], sorted(text[1:])
+
+
+def test_rows_do_not_depend_on_order_subset_or_split_of_dyads(panel):
+    kwargs = {"every": 6, "n_paths": 300, "rng": 3, "thresholds": (-3, 0)}
+    whole = backtest(
+        panel[["d0", "d1", "d2"]], ["rw-boot", "arima110"], "2012-01:2013-01", **kwargs
+    )
+    reordered = backtest(
+        panel[["d2", "d0", "d1"]], ["arima110", "rw-boot"], "2012-01:2013-01", **kwargs
+    )
+    split = pd.concat(
+        [
+            backtest(panel[["d1"]], ["rw-boot", "arima110"], "2012-01:2013-01", **kwargs),
+            backtest(panel[["d2", "d0"]], ["rw-boot", "arima110"], "2012-01:2013-01", **kwargs),
+        ]
+    )
+    # a dyad's rows do not change when another dyad sits in its former place
+    renamed = panel[["d3", "d1"]].rename(columns={"d3": "d0", "d1": "dx"})
+    moved = backtest(renamed, "rw-boot", "2012-01:2013-01", **kwargs)
+    assert len(whole) == 3 * 2 * 3 * 12
+    assert _csv_rows(whole) == _csv_rows(reordered) == _csv_rows(split)
+    # subsetting: the rows of d1 alone are the rows of d1 in the whole run
+    d1 = whole[whole["dyad"] == "d1"]
+    assert _csv_rows(d1) == _csv_rows(split[split["dyad"] == "d1"])
+    # streams follow names: d0's rows in `moved` come from another series, dx's from d1's
+    assert not np.allclose(
+        moved.loc[moved["dyad"] == "d0", "q50"].to_numpy(),
+        whole.loc[(whole["dyad"] == "d0") & (whole["model"] == "rw-boot"), "q50"].to_numpy(),
+    )
+    dx = moved[moved["dyad"] == "dx"]
+    d1_boot = whole[(whole["dyad"] == "d1") & (whole["model"] == "rw-boot")]
+    # the same series under another name draws other numbers: the name keys the stream
+    assert not np.allclose(dx["q5"].to_numpy(), d1_boot["q5"].to_numpy())
+
+
+def test_origin_stream_is_a_function_of_its_key_alone():
+    draw = lambda *key: origin_stream(*key).standard_normal(4)  # noqa: E731
+    base = draw(0, "Japan", "auto", "2010-06")
+    np.testing.assert_array_equal(base, draw(0, "Japan", "auto", pd.Period("2010-06", "M")))
+    for other in [
+        (1, "Japan", "auto", "2010-06"),
+        (0, "US", "auto", "2010-06"),
+        (0, "Japan", "arima", "2010-06"),
+        (0, "Japan", "auto", "2010-07"),
+    ]:
+        assert not np.allclose(base, draw(*other))
+    # the parts are separated: ("ab", "c") and ("a", "bc") are different keys
+    assert not np.allclose(draw(0, "ab", "c", "2010-06"), draw(0, "a", "bc", "2010-06"))
+    with pytest.raises(rf.ForecastError, match="non-negative integer"):
+        origin_stream(-1, "Japan", "auto", "2010-06")
+
+
+def test_rows_are_held_in_under_half_a_kilobyte():
+    rng = np.random.default_rng(0)
+    horizon, thresholds = 12, (-6.0, -3.0, 0.0, 3.0)
+    origins = np.arange(300, 660, dtype=np.int64)  # 360 monthly origins
+    blocks = [
+        RowBlock(f"dyad {d}", "auto", origins[i : i + 24], horizon, rng.random((24 * horizon, 24)))
+        for d in range(12)
+        for i in range(0, 360, 24)
+    ]
+    rows = sum(b.n_rows for b in blocks)
+    tracemalloc.start()
+    base = tracemalloc.get_traced_memory()[0]
+    frame = frame_from_blocks(iter(blocks), thresholds, rows)
+    peak = tracemalloc.get_traced_memory()[1] - base
+    tracemalloc.stop()
+    assert len(frame) == rows == 12 * 360 * 12
+    held = frame.memory_usage(deep=True).sum() / rows
+    print(f"held {held:.0f} B/row, assembly peak {peak / rows:.0f} B/row")
+    assert held <= 512, f"{held:.0f} bytes a row held"
+    assert peak / rows <= 512, f"{peak / rows:.0f} bytes a row at the peak of assembly"
+    # and the dict-per-row layout this replaces would not fit
+    assert frame.iloc[:1000].to_dict("records") and held < 1800
+
+
+def test_plan_blocks_cover_every_origin_once(panel):
+    origins = list(pd.period_range("2000-01", "2003-12", freq="M"))
+    blocks = plan_blocks(
+        panel,
+        ["rw-gauss"],
+        origins,
+        12,
+        thresholds=(-6,),
+        n_paths=10,
+        seed=0,
+        refit_every=5,
+        shocks=None,
+    )
+    for dyad in panel.columns:
+        mine = [b for b in blocks if b.dyad == dyad]
+        assert [o for b in mine for o in b.origins] == origins
+        # whole refit cycles, so the refit schedule does not depend on the blocks
+        assert [len(b.origins) for b in mine] == [25, 23]

@@ -1,1 +1,2 @@
-"""Command groups of the ``relforecast`` CLI, one module each (registered in ``cli.py``)."""
+"""Command groups and commands of the ``relforecast`` CLI, one module each (registered in
+``cli.py``)."""

@@ -1,0 +1,373 @@
+"""Forecasts of many dyads in one run, and the per-dyad overview of an outlook window.
+
+:func:`forecast_panel` fits one model to every dyad of a panel and simulates its paths, each
+dyad as one task of the execution layer (:mod:`relforecast.parallel`: this process, loky
+workers or a Dask cluster). Each dyad's random stream is
+:func:`~relforecast.backtest.origin_stream` of ``(seed, dyad name, model, last month)``, so a
+dyad's forecast does not depend on the other dyads, their order, the number of workers or the
+engine — and equals the backtest row of the same model at that origin.
+
+:func:`panel_overview` reduces the per-dyad forecasts to one row a dyad over an outlook window:
+the question that fits the dyad's state (P(crossing the threshold) for a dyad above it, P(back
+at or above it) for one already below), P(below at the window's end), the median and central
+band at the window's end, and the most likely level there. Joint questions across dyads are in
+:mod:`relforecast.joint`.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from relforecast._typing import RNGLike
+from relforecast.backtest import make_model, origin_stream
+from relforecast.exceptions import ForecastError, RelforecastError
+from relforecast.forecast import Forecast
+from relforecast.parallel import Engine, run_tasks
+from relforecast.shocks import ShockCalendar, to_month
+
+__all__ = ["forecast_panel", "panel_overview", "parse_window", "root_seed"]
+
+DEFAULT_QUANTILES = (0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95)
+
+
+def root_seed(rng: RNGLike) -> int:
+    """The integer seed behind ``rng``: the seed itself, one drawn from a Generator (same
+    Generator state, same seed), or fresh OS entropy for ``None``."""
+    if isinstance(rng, np.random.Generator):
+        return int(rng.integers(0, 2**63))
+    if rng is None:
+        return int(np.random.SeedSequence().entropy)
+    if isinstance(rng, bool) or not isinstance(rng, int | np.integer) or rng < 0:
+        raise ForecastError(
+            f"rng={rng!r} must be a non-negative int seed, a numpy Generator or None"
+        )
+    return int(rng)
+
+
+def _panel_series(panel: pd.DataFrame | Mapping[str, pd.Series]) -> dict[str, pd.Series]:
+    if isinstance(panel, pd.Series):
+        panel = panel.to_frame()
+    if isinstance(panel, pd.DataFrame):
+        items = {str(c): panel[c].dropna() for c in panel.columns}
+    elif isinstance(panel, Mapping):
+        items = {str(k): pd.Series(v).dropna() for k, v in panel.items()}
+    else:
+        raise ForecastError(
+            f"panel must be a DataFrame (one column a dyad, e.g. rf.load_panel) or a mapping "
+            f"of dyad -> Series, got {type(panel).__name__}"
+        )
+    if not items:
+        raise ForecastError("the panel has no dyads; load some with rf.load_panel")
+    if len(items) != (len(panel.columns) if isinstance(panel, pd.DataFrame) else len(panel)):
+        raise ForecastError("dyad names must be distinct once written as text")
+    empty = [d for d, s in items.items() if s.empty]
+    if empty:
+        raise ForecastError(f"dyad(s) {', '.join(empty)} have no data; drop them from the panel")
+    return {d: s.rename(d) for d, s in items.items()}
+
+
+@dataclass(frozen=True)
+class _DyadTask:
+    dyad: str
+    series: pd.Series
+    spec: Any
+    label: str
+    horizon: int
+    n_paths: int
+    seed: int
+    shocks: ShockCalendar | None
+    thresholds: tuple[float, ...]
+    quantiles: tuple[float, ...]
+    keep: bool
+
+
+@dataclass
+class _DyadResult:
+    dyad: str
+    origin: int
+    months: np.ndarray
+    values: np.ndarray
+    level_names: list[str]
+    note: str | None
+    forecast: Forecast | None
+
+
+def _summary(fc: Forecast, thresholds: Sequence[float], quantiles: Sequence[float]) -> np.ndarray:
+    """(horizon, columns): mean, quantiles, P(cross T within 1..h), level probabilities."""
+    parts = [fc.paths.mean(axis=0)[:, None], np.quantile(fc.paths, quantiles, axis=0).T]
+    parts += [fc.prob_cross_curve(t).to_numpy()[:, None] for t in thresholds]
+    if fc.scale is not None:
+        parts.append(fc.level_probabilities().to_numpy())
+    return np.hstack(parts)
+
+
+def _forecast_dyad(task: _DyadTask) -> _DyadResult:
+    series = task.series
+    origin = series.index[-1]
+    try:
+        fit = task.spec.fit(series, shocks=task.shocks)
+        rng = origin_stream(task.seed, task.dyad, task.label, origin)
+        fc = fit.forecast(task.horizon, n_paths=task.n_paths, rng=rng)
+    except RelforecastError as exc:
+        empty = np.empty((0, 0))
+        return _DyadResult(task.dyad, origin.ordinal, empty, empty, [], f"{task.dyad}: {exc}", None)
+    levels = list(fc.scale.level_names("en")) if fc.scale is not None else []
+    return _DyadResult(
+        task.dyad,
+        int(origin.ordinal),
+        np.asarray(fc.index.asi8, dtype=np.int64),
+        _summary(fc, task.thresholds, task.quantiles),
+        levels,
+        None,
+        fc if task.keep else None,
+    )
+
+
+def forecast_panel(
+    panel: pd.DataFrame | Mapping[str, pd.Series],
+    model: str | Any = "auto",
+    horizon: int = 12,
+    n_paths: int = 2000,
+    *,
+    rng: RNGLike = None,
+    thresholds: Iterable[float] = (-6.0,),
+    quantiles: Sequence[float] = DEFAULT_QUANTILES,
+    shocks: ShockCalendar | Mapping[str, ShockCalendar] | None = None,
+    return_forecasts: bool = False,
+    workers: int | None = None,
+    engine: Engine | None = None,
+    scheduler: str | None = None,
+    progress: bool = False,
+) -> pd.DataFrame | tuple[pd.DataFrame, dict[str, Forecast]]:
+    """Forecast every dyad of a panel: one tidy table, and the per-dyad forecasts on request.
+
+    Parameters
+    ----------
+    panel : DataFrame or mapping of dyad -> Series
+        One column a dyad (``rf.load_panel``); each dyad is forecast from its own last month.
+    model : str or model specification, default "auto"
+        A name of :func:`relforecast.backtest.make_model` or an object with ``fit``.
+    horizon : int, default 12
+    n_paths : int, default 2000
+    rng : int, Generator or None
+        Seed of the run; each dyad draws from :func:`~relforecast.backtest.origin_stream` of
+        (seed, dyad, model, last month). A Generator contributes one seed drawn from it.
+    thresholds : iterable of float, default (-6,)
+        One ``p_cross_T`` column each: P(the published score goes strictly below T in months
+        1..h).
+    quantiles : sequence of float
+        Quantile levels (columns ``q5``, ``q10``...).
+    shocks : ShockCalendar or mapping of dyad -> ShockCalendar, optional
+        Shocks the model is fitted with (one calendar for every dyad, or one a dyad).
+    return_forecasts : bool, default False
+        Also return the :class:`~relforecast.forecast.Forecast` of every dyad (their paths
+        take ``n_paths x horizon x 8`` bytes each).
+    workers, engine, scheduler
+        Where the dyads run: see :func:`relforecast.parallel.run_tasks`.
+    progress : bool, default False
+        Progress bar on stderr.
+
+    Returns
+    -------
+    pd.DataFrame, or (DataFrame, dict of Forecast)
+        One row per (dyad, month): ``dyad, model, origin, month, h, mean, q…, p_cross_T…`` and
+        ``p_<level>`` for each level of the scale. ``attrs``: ``seed``, ``notes`` (dyads whose
+        fit failed, with the reason; they have no rows).
+    """
+    series = _panel_series(panel)
+    spec = make_model(model) if isinstance(model, str) else model
+    label = model if isinstance(model, str) else str(getattr(spec, "name", type(spec).__name__))
+    if int(horizon) != horizon or horizon < 1:
+        raise ForecastError(f"horizon={horizon!r} must be a whole number of months >= 1")
+    if int(n_paths) != n_paths or n_paths < 1:
+        raise ForecastError(f"n_paths={n_paths!r} must be a whole number >= 1")
+    thresholds = tuple(float(t) for t in thresholds)
+    quantiles = tuple(float(q) for q in quantiles)
+    if any(not 0 < q < 1 for q in quantiles):
+        raise ForecastError(f"quantile levels {list(quantiles)} must lie strictly in (0, 1)")
+    seed = root_seed(rng)
+    tasks = [
+        _DyadTask(
+            dyad,
+            s,
+            spec,
+            label,
+            int(horizon),
+            int(n_paths),
+            seed,
+            shocks.get(dyad) if isinstance(shocks, Mapping) else shocks,
+            thresholds,
+            quantiles,
+            bool(return_forecasts),
+        )
+        for dyad, s in series.items()
+    ]
+    results = run_tasks(_forecast_dyad, tasks, workers=workers, engine=engine, scheduler=scheduler)
+    if progress:
+        results = _with_progress(results, len(tasks))
+    table, forecasts = _assemble(results, label, thresholds, quantiles)
+    table.attrs["seed"] = seed
+    return (table, forecasts) if return_forecasts else table
+
+
+def _with_progress(results: Iterator[_DyadResult], total: int) -> Iterator[_DyadResult]:
+    from tqdm import tqdm
+
+    with tqdm(total=total, desc="forecast", unit="dyad", file=sys.stderr) as bar:
+        for result in results:
+            bar.update(1)
+            yield result
+
+
+def _assemble(
+    results: Iterable[_DyadResult],
+    label: str,
+    thresholds: Sequence[float],
+    quantiles: Sequence[float],
+) -> tuple[pd.DataFrame, dict[str, Forecast]]:
+    frames, notes, forecasts = [], [], {}
+    levels: list[str] = []
+    for r in results:
+        if r.note is not None:
+            notes.append(r.note)
+            continue
+        levels = levels or r.level_names
+        months = pd.PeriodIndex.from_ordinals(r.months, freq="M")
+        columns = [
+            "mean",
+            *(f"q{round(100 * q):d}" for q in quantiles),
+            *(f"p_cross_{t:g}" for t in thresholds),
+            *(f"p_{name}" for name in r.level_names),
+        ]
+        part = pd.DataFrame(r.values, columns=columns)
+        part.insert(0, "h", np.arange(1, len(months) + 1))
+        part.insert(0, "month", months.astype(str))
+        part.insert(0, "origin", str(pd.Period(ordinal=r.origin, freq="M")))
+        part.insert(0, "model", label)
+        part.insert(0, "dyad", r.dyad)
+        frames.append(part)
+        if r.forecast is not None:
+            forecasts[r.dyad] = r.forecast
+    if not frames:
+        raise ForecastError(
+            "no dyad could be forecast: "
+            + "; ".join(notes[:5])
+            + (" ..." if len(notes) > 5 else "")
+        )
+    table = pd.concat(frames, ignore_index=True)
+    table.attrs["notes"] = notes
+    return table, forecasts
+
+
+# ----------------------------------------------------------------------------- overview
+def parse_window(
+    window: str | tuple[Any, Any] | None, forecast: Forecast
+) -> tuple[pd.Period, pd.Period]:
+    """``"2025-07:2026-06"`` or ``(first, last)`` as months; ``None``: the forecast months."""
+    if window is None:
+        return forecast.index[0], forecast.index[-1]
+    if isinstance(window, str):
+        parts = window.split(":")
+        if len(parts) != 2:
+            raise ForecastError(f"window {window!r} must look like '2025-07:2026-06'")
+        first, last = (to_month(p, "window") for p in parts)
+    else:
+        first, last = (to_month(p, "window") for p in window)
+    if last < first:
+        raise ForecastError(f"window {first}..{last} ends before it starts")
+    return first, last
+
+
+def window_forecast(fc: Forecast, window: str | tuple[Any, Any] | None, dyad: str) -> Forecast:
+    """The forecast restricted to the window, which must lie inside the forecast months."""
+    first, last = parse_window(window, fc)
+    if first < fc.index[0] or last > fc.index[-1]:
+        raise ForecastError(
+            f"{dyad}: the window {first}..{last} is not inside the forecast months "
+            f"{fc.index[0]}..{fc.index[-1]}; forecast further ahead, or start the window after "
+            "the dyad's last observed month"
+        )
+    return fc.window(first, last)
+
+
+def panel_overview(
+    forecasts: Mapping[str, Forecast],
+    window: str | tuple[Any, Any] | None = None,
+    *,
+    threshold: float | None = None,
+    coverage: float = 0.8,
+    lang: str = "en",
+) -> pd.DataFrame:
+    """One row a dyad: the question that fits it, and where it stands at the window's end.
+
+    Parameters
+    ----------
+    forecasts : mapping of dyad -> Forecast
+        E.g. the second value of ``forecast_panel(..., return_forecasts=True)``; each must
+        keep its history (its last observed value decides the question).
+    window : str or (first, last), optional
+        ``"2025-07:2026-06"``; default each forecast's own months.
+    threshold : float, optional
+        Default: the scale's critical point (-6).
+    coverage : float, default 0.8
+        Central band at the window's end.
+    lang : {"en", "zh"}
+        Language of the level names.
+
+    Returns
+    -------
+    pd.DataFrame
+        Index dyad; columns ``last_month``, ``last`` (observed), ``question`` (``"cross"``: P(the
+        published score goes strictly below T in the window), for a dyad at or above T;
+        ``"recover"``: P(it is at or above T in some month of the window), for a dyad already
+        below), ``p`` and ``p_se`` (its Monte Carlo error), ``p_below_end`` (P(below T in the
+        window's last month)), ``median_end``, ``lower_end``, ``upper_end`` (the central
+        ``coverage`` band there), ``level_end`` and ``p_level_end`` (the most likely level
+        there, and its probability).
+    """
+    if not forecasts:
+        raise ForecastError(
+            "no forecasts given; pass forecast_panel(..., return_forecasts=True)[1]"
+        )
+    rows = {}
+    for dyad, fc in forecasts.items():
+        if fc.history is None or fc.history.empty:
+            raise ForecastError(f"{dyad}: the forecast keeps no history; its state is unknown")
+        if fc.scale is None:
+            raise ForecastError(f"{dyad}: the forecast has no scale, so no levels or threshold")
+        w = window_forecast(fc, window, dyad)
+        t = float(threshold) if threshold is not None else float(fc.scale.critical)
+        last = float(fc.history.iloc[-1])
+        if float(fc.scale.round(last)) < t:
+            hits = (w.values >= t).any(axis=1)
+            question = "recover"
+        else:
+            hits = w.crossed(t)
+            question = "cross"
+        p = float(hits.mean())
+        band = w.interval(coverage).iloc[-1]
+        levels = w.level_probabilities(lang).iloc[-1]
+        rows[dyad] = {
+            "last_month": str(fc.history.index[-1]),
+            "last": last,
+            "question": question,
+            "threshold": t,
+            "window": f"{w.index[0]}:{w.index[-1]}",
+            "p": p,
+            "p_se": float(np.sqrt(p * (1 - p) / w.n_paths)),
+            "p_below_end": float((w.values[:, -1] < t).mean()),
+            "median_end": float(np.median(w.paths[:, -1])),
+            "lower_end": float(band["lower"]),
+            "upper_end": float(band["upper"]),
+            "level_end": str(levels.idxmax()),
+            "p_level_end": float(levels.max()),
+        }
+    out = pd.DataFrame.from_dict(rows, orient="index")
+    out.index.name = "dyad"
+    return out

@@ -1,0 +1,189 @@
+"""One execution layer for work spread over dyads: joblib (loky by default) or Dask.
+
+Backtests and panel forecasts cut their work into independent tasks (a block of origins of one
+dyad, or one dyad's forecast) and hand them to :func:`run_tasks`, which runs them
+
+* in this process when one worker is asked for (no start-up cost, ordinary tracebacks);
+* on **loky** processes (joblib's default backend) with ``workers > 1``; each worker's BLAS and
+  OpenMP pools are capped at ``threads`` threads (default 1), because the models do many small
+  matrix operations that gain nothing from threads and several processes each spawning a
+  thread per core would fight over the cores;
+* on a **Dask distributed** cluster with ``engine="dask"``: the scheduler at ``scheduler``
+  (an address such as ``tcp://10.0.0.5:8786``), else the Dask client already open in the
+  session, else a ``LocalCluster`` of ``workers`` single-threaded processes started for the
+  call and closed after it. Dask is imported only then (``pip install "relforecast[dask]"``).
+  Dask's worker processes already cap BLAS/OpenMP at one thread (its ``pre-spawn-environ``);
+* on whatever backend the caller configured with ``joblib.parallel_config(backend=...)``
+  (``"dask"`` with an open client, ``"ray"`` after ``ray.util.joblib.register_ray()``,
+  ``"threading"``...) when ``engine`` is left at ``None``.
+
+Results come back **in task order**, as a generator, whatever the engine and whichever task
+finished first, so a caller can write them out as they arrive and still produce the same
+output. Randomness never depends on the engine: each task carries its own seed material
+(see :func:`relforecast.backtest.origin_stream`).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import ExitStack, contextmanager
+from typing import Any, Literal, TypeVar
+
+from relforecast.exceptions import EngineError
+
+__all__ = ["ENGINES", "Engine", "run_tasks"]
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+Engine = Literal["loky", "dask"]
+ENGINES: tuple[str, ...] = ("loky", "dask")
+SCHEDULER_TIMEOUT = "20s"
+"""How long to try reaching a Dask scheduler before giving up."""
+
+
+def _check(workers: int | None, engine: str | None, scheduler: str | None, threads: int) -> None:
+    if workers is not None and (
+        isinstance(workers, bool) or int(workers) != workers or workers < 1
+    ):
+        raise EngineError(f"workers={workers!r} must be a whole number >= 1 (or None)")
+    if engine is not None and engine not in ENGINES:
+        raise EngineError(f"engine {engine!r} is not known; use one of {', '.join(ENGINES)}")
+    if scheduler is not None and engine not in (None, "dask"):
+        raise EngineError(
+            f"scheduler={scheduler!r} is a Dask scheduler address; it needs engine='dask' "
+            f"(got engine={engine!r})"
+        )
+    if int(threads) != threads or threads < 1:
+        raise EngineError(f"threads={threads!r} must be a whole number >= 1")
+
+
+def run_tasks(
+    func: Callable[[T], R],
+    tasks: Sequence[T],
+    *,
+    workers: int | None = None,
+    engine: Engine | None = None,
+    scheduler: str | None = None,
+    threads: int = 1,
+) -> Iterator[R]:
+    """Run ``func`` on every task; yield the results in task order.
+
+    Parameters
+    ----------
+    func : callable
+        A module-level function (it is pickled by reference to reach other processes).
+    tasks : sequence
+        Its arguments, one per call; each must be picklable.
+    workers : int, optional
+        Processes to use. ``None``: the ``n_jobs`` of an active ``joblib.parallel_config``,
+        else 1 (this process); with ``engine="dask"`` the size of the ``LocalCluster`` started
+        when there is no scheduler or open client (default: the machine's cores), and the
+        cluster's every worker otherwise.
+    engine : {"loky", "dask"}, optional
+        ``None`` follows ``joblib.parallel_config`` (loky when nothing is configured).
+    scheduler : str, optional
+        Address of a Dask scheduler (implies ``engine="dask"``).
+    threads : int, default 1
+        BLAS/OpenMP threads per loky worker (and per worker of a ``LocalCluster`` started here).
+
+    Yields
+    ------
+    The results, in the order of ``tasks``.
+
+    Raises
+    ------
+    EngineError
+        Bad options, Dask not installed, or a scheduler that cannot be reached.
+    """
+    _check(workers, engine, scheduler, threads)
+    if scheduler is not None:
+        engine = "dask"
+    tasks = list(tasks)
+    if engine == "dask":
+        yield from _run_dask(func, tasks, workers, scheduler, threads)
+        return
+    import joblib
+    from joblib._parallel_backends import LokyBackend
+
+    backend, configured_jobs = joblib.parallel.get_active_backend()
+    plain_loky = type(backend) is LokyBackend and backend.inner_max_num_threads is None
+    if engine == "loky" or plain_loky:
+        n_jobs = workers if workers is not None else (configured_jobs or 1)
+        if n_jobs == 1 or len(tasks) <= 1:
+            yield from map(func, tasks)
+            return
+        with joblib.parallel_config(backend="loky", inner_max_num_threads=int(threads)):
+            yield from _joblib_map(func, tasks, n_jobs)
+        return
+    # a backend the caller configured with joblib.parallel_config: honour it as it is
+    yield from _joblib_map(func, tasks, workers)
+
+
+def _joblib_map(func: Callable[[T], R], tasks: Iterable[T], n_jobs: int | None) -> Iterator[R]:
+    import joblib
+
+    parallel = joblib.Parallel(n_jobs=n_jobs, return_as="generator")
+    yield from parallel(joblib.delayed(func)(task) for task in tasks)
+
+
+def _run_dask(
+    func: Callable[[T], R],
+    tasks: list[T],
+    workers: int | None,
+    scheduler: str | None,
+    threads: int,
+) -> Iterator[R]:
+    import joblib
+
+    with ExitStack() as stack:
+        client = stack.enter_context(dask_client(scheduler, workers, threads))
+        stack.enter_context(joblib.parallel_config(backend="dask", client=client))
+        yield from _joblib_map(func, tasks, -1)
+
+
+@contextmanager
+def dask_client(
+    scheduler: str | None = None, workers: int | None = None, threads: int = 1
+) -> Iterator[Any]:
+    """A Dask ``Client``: connected to ``scheduler``, the session's open one, or a new
+    ``LocalCluster`` of ``workers`` processes; the ones opened here are closed on exit."""
+    try:
+        import distributed
+    except ImportError as exc:
+        raise EngineError(
+            'engine="dask" needs Dask distributed; install it with '
+            "pip install 'relforecast[dask]'"
+        ) from exc
+    if scheduler is not None:
+        try:
+            client = distributed.Client(scheduler, set_as_default=False, timeout=SCHEDULER_TIMEOUT)
+        except (OSError, TimeoutError) as exc:
+            raise EngineError(
+                f"cannot reach the Dask scheduler at {scheduler!r} ({exc}); check the address "
+                "and that `dask scheduler` is running there"
+            ) from exc
+        with client:
+            yield client
+        return
+    try:
+        existing = distributed.default_client()
+    except ValueError:  # no client open in this session: start a local cluster for the call
+        existing = None
+    if existing is not None:
+        yield existing
+        return
+    n = int(workers) if workers is not None else (os.cpu_count() or 1)
+    with (
+        distributed.LocalCluster(
+            n_workers=n,
+            threads_per_worker=int(threads),
+            processes=True,
+            dashboard_address=":0",
+            silence_logs=logging.ERROR,  # its start/stop chatter is not for the user
+        ) as cluster,
+        distributed.Client(cluster, set_as_default=False) as client,
+    ):
+        yield client

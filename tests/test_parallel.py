@@ -1,0 +1,148 @@
+"""The execution layer: same rows on every engine and worker count, config honoured, errors."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import joblib
+import pandas as pd
+import pytest
+
+import relforecast as rf
+from relforecast import parallel
+from relforecast.backtest import backtest
+from tests.test_backtest import random_walk_panel
+
+
+def _pid_and_threads(i: int) -> tuple[int, int, str | None]:
+    return i, os.getpid(), os.environ.get("OPENBLAS_NUM_THREADS")
+
+
+def _square(i: int) -> int:
+    return i * i
+
+
+@pytest.fixture(scope="module")
+def small_panel():
+    return random_walk_panel(n_series=3, months=300, seed=4)
+
+
+def _run(panel, **engine):
+    return backtest(
+        panel,
+        ["rw-boot", "arima110"],
+        "2010-01:2011-12",
+        every=3,
+        n_paths=300,
+        rng=11,
+        refit_every=4,
+        thresholds=(-3, 0),
+        **engine,
+    )
+
+
+@pytest.fixture(scope="module")
+def sequential(small_panel):
+    return _run(small_panel, workers=1)
+
+
+def test_results_come_back_in_task_order_on_loky():
+    out = list(parallel.run_tasks(_pid_and_threads, range(12), workers=2))
+    assert [i for i, _, _ in out] == list(range(12))
+    pids = {pid for _, pid, _ in out}
+    assert os.getpid() not in pids  # ran in worker processes
+    # BLAS pools capped at one thread per worker
+    assert {threads for _, _, threads in out} == {"1"}
+    out3 = list(parallel.run_tasks(_pid_and_threads, range(4), workers=2, threads=3))
+    assert {threads for _, _, threads in out3} == {"3"}
+
+
+def test_one_worker_runs_in_this_process():
+    out = list(parallel.run_tasks(_pid_and_threads, range(3), workers=1))
+    assert {pid for _, pid, _ in out} == {os.getpid()}
+
+
+def test_joblib_parallel_config_is_honoured():
+    with joblib.parallel_config(backend="threading", n_jobs=2):
+        out = list(parallel.run_tasks(_pid_and_threads, range(6)))
+    # threads of this process, not loky processes
+    assert [i for i, _, _ in out] == list(range(6))
+    assert {pid for _, pid, _ in out} == {os.getpid()}
+    with joblib.parallel_config(backend="loky", n_jobs=2):
+        out = list(parallel.run_tasks(_pid_and_threads, range(6)))
+    assert os.getpid() not in {pid for _, pid, _ in out}
+
+
+def test_loky_one_and_two_workers_give_identical_rows(small_panel, sequential):
+    two = _run(small_panel, workers=2)
+    explicit = _run(small_panel, workers=2, engine="loky")
+    assert len(sequential) == 3 * 2 * 8 * 12
+    pd.testing.assert_frame_equal(sequential, two)
+    assert sequential.to_csv(index=False) == explicit.to_csv(index=False)
+
+
+def test_errors_name_the_bad_option():
+    with pytest.raises(rf.EngineError, match="engine 'spark' is not known"):
+        list(parallel.run_tasks(_square, [1], engine="spark"))
+    with pytest.raises(rf.EngineError, match="needs engine='dask'"):
+        list(parallel.run_tasks(_square, [1], engine="loky", scheduler="tcp://x:1"))
+    with pytest.raises(rf.EngineError, match="workers=0"):
+        list(parallel.run_tasks(_square, [1], workers=0))
+
+
+def test_missing_dask_is_a_clear_error(monkeypatch):
+    monkeypatch.setitem(sys.modules, "distributed", None)
+    with pytest.raises(rf.EngineError, match=r"relforecast\[dask\]"):
+        list(parallel.run_tasks(_square, [1, 2], engine="dask"))
+
+
+@pytest.fixture(scope="module")
+def distributed():
+    return pytest.importorskip("distributed", reason="Dask distributed is not installed")
+
+
+@pytest.fixture(scope="module")
+def cluster(distributed):
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
+    ) as local:
+        yield local
+
+
+def test_dask_local_cluster_gives_identical_rows(small_panel, sequential, cluster, distributed):
+    by_address = _run(small_panel, engine="dask", scheduler=cluster.scheduler_address)
+    pd.testing.assert_frame_equal(sequential, by_address)
+    # the session's open client, and joblib's own dask backend, reach the same cluster
+    with distributed.Client(cluster) as client:
+        workers = set(client.scheduler_info()["workers"])
+        assert len(workers) == 2
+        by_client = _run(small_panel, engine="dask")
+        with joblib.parallel_config(backend="dask"):
+            by_config = _run(small_panel)
+    assert sequential.to_csv(index=False) == by_client.to_csv(index=False)
+    assert sequential.to_csv(index=False) == by_config.to_csv(index=False)
+
+
+def test_unreachable_scheduler_is_a_clear_error(monkeypatch, distributed):
+    monkeypatch.setattr(parallel, "SCHEDULER_TIMEOUT", "1s")
+    with pytest.raises(rf.EngineError, match="cannot reach the Dask scheduler"):
+        list(parallel.run_tasks(_square, [1], scheduler="tcp://127.0.0.1:9"))
+
+
+def test_cli_engine_dask_starts_a_local_cluster_with_the_same_rows(
+    small_panel, tmp_path, capsys, distributed
+):
+    from relforecast.cli import main
+    from tests.panels import write_long_csv
+
+    data = write_long_csv(small_panel, tmp_path / "scores.csv")
+    common = ["backtest", str(data), "--dyad", "all", "--origins", "2010-01:2011-12"]
+    common += ["--every", "3", "--model", "rw-boot", "--paths", "300", "--refit-every", "4"]
+    assert main([*common, "--workers", "1", "--out", str(tmp_path / "one.csv")]) == 0
+    with pytest.raises(ValueError):
+        distributed.default_client()  # no client open: the command starts its own cluster
+    assert main([*common, "--engine", "dask", "--out", str(tmp_path / "dask.csv")]) == 0
+    err = capsys.readouterr().err
+    assert "distributed" not in err  # the cluster's log chatter is silenced
+    assert (tmp_path / "one.csv").read_bytes() == (tmp_path / "dask.csv").read_bytes()
