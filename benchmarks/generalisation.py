@@ -39,7 +39,6 @@ import hashlib
 import itertools
 import pickle
 import time
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -51,6 +50,7 @@ import relforecast as rf
 from relforecast.backtest import QUANTILE_LEVELS, backtest
 from relforecast.evaluation import randomized_pit_coverage
 from relforecast.models.adaptive import Adaptation, criterion, learned_weights
+from relforecast.parallel import run_tasks
 
 ORIGINS = pd.period_range("1995-03", "2024-06", freq="M")[::3]
 HORIZON = 12
@@ -125,10 +125,9 @@ def stage_components(panel: pd.DataFrame, cache: Path, workers: int, n_paths: in
     todo = [d for d in panel.columns if not (cache / f"components_{d}.pkl").is_file()]
     tasks = [(d, panel[d].dropna(), n_paths) for d in todo]
     t0 = time.perf_counter()
-    with ProcessPoolExecutor(workers) as pool:
-        for dyad, result in zip(todo, pool.map(run_components, tasks), strict=True):
-            (cache / f"components_{dyad}.pkl").write_bytes(pickle.dumps(result))
-            print(f"components {dyad}: {time.perf_counter() - t0:.0f} s", flush=True)
+    for dyad, result in zip(todo, run_tasks(run_components, tasks, workers=workers), strict=True):
+        (cache / f"components_{dyad}.pkl").write_bytes(pickle.dumps(result))
+        print(f"components {dyad}: {time.perf_counter() - t0:.0f} s", flush=True)
     base = cache / "baselines.csv"
     if not base.is_file():
         frames = [

@@ -24,7 +24,6 @@ from __future__ import annotations
 import sys
 import zlib
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,6 +34,7 @@ from relforecast.asof import as_of
 from relforecast.backtest import make_model, parse_origins
 from relforecast.events import EventLog
 from relforecast.exceptions import RelforecastError
+from relforecast.parallel import run_tasks
 from relforecast.record.entry import DEFAULT_THRESHOLDS, Entry, data_fingerprint, make_entry
 from relforecast.record.store import Record
 from relforecast.report.outlook import default_window
@@ -230,12 +230,8 @@ def _execute(
         if tick is not None:
             tick(done, len(tasks))
 
-    if workers > 1 and len(tasks) > 1:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            for i, (task, outcome) in enumerate(zip(tasks, pool.map(_run, tasks), strict=True)):
-                take(task, outcome, i + 1)
-    else:
-        for i, task in enumerate(tasks):
-            take(task, _run(task), i + 1)
+    outcomes = run_tasks(_run, tasks, workers=workers)  # the one execution layer
+    for i, (task, outcome) in enumerate(zip(tasks, outcomes, strict=True)):
+        take(task, outcome, i + 1)
     if bar is not None:
         bar.close()
