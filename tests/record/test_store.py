@@ -5,9 +5,15 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from relforecast.backtest import QUANTILE_COLUMNS, QUANTILE_LEVELS, _rows
 from relforecast.exceptions import RecordError
 from relforecast.record import Record, make_entry, schema
+from relforecast.rowblock import (
+    QUANTILE_COLUMNS,
+    QUANTILE_LEVELS,
+    RowBlock,
+    frame_from_blocks,
+    summarise_paths,
+)
 
 from .conftest import history, make_forecast
 
@@ -67,7 +73,15 @@ def test_published_questions_are_recorded_as_given(record_location):
 
 def test_backtest_table_is_the_backtest_contract(record_location):
     fc = make_forecast(seed=5)
-    expected = pd.DataFrame(_rows("Testland", "rw", fc.history.index[-1], fc, [-6, -3, 0, 3]))
+    thresholds = [-6, -3, 0, 3]
+    block = RowBlock(
+        "Testland",
+        "rw",
+        np.array([fc.history.index[-1].ordinal], dtype=np.int64),
+        fc.paths.shape[1],
+        summarise_paths(fc.paths, fc.values, thresholds),
+    )
+    expected = frame_from_blocks([block], thresholds)
     with Record(record_location) as rec:
         rec.add(fc, model="rw", seed=5)
         table = rec.backtest_table()
