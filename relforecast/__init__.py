@@ -25,6 +25,7 @@ from relforecast.exceptions import (
     RelforecastError,
     ScaleError,
     ShockError,
+    SpecError,
 )
 from relforecast.forecast import Forecast
 from relforecast.models import (
@@ -77,6 +78,7 @@ __all__ = [
     "Shock",
     "ShockCalendar",
     "ShockError",
+    "SpecError",
     "Terms",
     "VenueClasses",
     "__version__",

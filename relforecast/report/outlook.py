@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from relforecast.analogues import analogues
+from relforecast.exceptions import RelforecastWarning
 from relforecast.forecast import Forecast
 from relforecast.report.fonts import cjk_font, figure_style
 from relforecast.report.labels import labels
@@ -45,10 +46,6 @@ from relforecast.shocks import ShockCalendar
 __all__ = ["Outlook", "RelforecastWarning", "default_window", "outlook"]
 
 FIGURES = ("history", "fan", "crossing", "levels", "analogues")
-
-
-class RelforecastWarning(UserWarning):
-    """Something the user should know that does not stop the work."""
 
 
 @dataclass
