@@ -28,9 +28,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from relforecast._typing import RNGLike
+from relforecast._typing import RNGLike, as_number
 from relforecast.exceptions import ForecastError, ShockError
 from relforecast.forecast import Forecast
+from relforecast.periods import window_horizon  # its home is relforecast.periods; kept here
 from relforecast.shocks import Shock, _shock_from_record, read_yaml_list
 
 __all__ = ["Scenario", "compare_scenarios", "load_scenarios", "window_horizon"]
@@ -70,6 +71,13 @@ class Scenario:
     regressors: pd.DataFrame | None = None
 
     def __post_init__(self) -> None:
+        if isinstance(self.shocks, str | bytes | Shock | Mapping) or not isinstance(
+            self.shocks, Iterable
+        ):
+            raise ShockError(
+                f"the shocks of scenario {self.name!r} must be a list of shocks, got "
+                f"{self.shocks!r}"
+            )
         if not str(self.name).strip():
             raise ShockError("a scenario needs a non-empty name")
         shocks = tuple(
@@ -77,12 +85,13 @@ class Scenario:
             for s in self.shocks
         )
         object.__setattr__(self, "shocks", shocks)
-        if not 0.0 <= float(self.probability) <= 1.0:
+        p = as_number(self.probability)
+        if p is None or not 0.0 <= p <= 1.0:
             raise ShockError(
                 f"probability of scenario {self.name!r} must lie in [0, 1], got "
-                f"{self.probability!r}"
+                f"{self.probability!r}; give a number such as 0.5 (not text such as '50%')"
             )
-        object.__setattr__(self, "probability", float(self.probability))
+        object.__setattr__(self, "probability", p)
 
     def unbounded_effects(
         self, fit: Any, index: pd.PeriodIndex, n_paths: int, gen: np.random.Generator
@@ -185,34 +194,6 @@ def load_scenarios(source: str | PathLike | Iterable[Mapping[str, Any]]) -> list
     if len(set(names)) != len(names):
         raise ShockError(f"scenario names must be unique, got {names}")
     return out
-
-
-def window_horizon(
-    last: pd.Period, window: str | tuple[str, str]
-) -> tuple[pd.Period, pd.Period, int]:
-    """Parse a window ``"2025-07:2026-06"``; return its first and last month and the horizon.
-
-    The window must start after the last observed month ``last``; the horizon runs from the
-    month after ``last`` to the window's end (forecasting through any gap).
-    """
-    if isinstance(window, str):
-        parts = window.split(":")
-        if len(parts) != 2:
-            raise ForecastError(f"window {window!r} must look like '2025-07:2026-06'")
-    else:
-        parts = list(window)
-    try:
-        first, end = (pd.Period(p.strip(), "M") for p in parts)
-    except ValueError as exc:
-        raise ForecastError(f"window {window!r} must look like '2025-07:2026-06'") from exc
-    if end < first:
-        raise ForecastError(f"window {window!r} ends before it starts")
-    if first <= last:
-        raise ForecastError(
-            f"window {window!r} starts at or before the last observed month {last}; "
-            "choose a later window or cut the data before it"
-        )
-    return first, end, (end - last).n
 
 
 def compare_scenarios(

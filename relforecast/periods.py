@@ -1,0 +1,219 @@
+"""Months, windows and origin lists: every reading of a date given by the user, in one place.
+
+Scores are monthly, so every date the library is given — a shock's start, a backtest origin, an
+outlook window, an as-of month, the labels of a data file — is read as a monthly
+:class:`pandas.Period`. The readers here are strict: an empty value, ``NaN``/``NaT`` or a label
+that is not a month is an error that names the value, never a missing month returned in its
+place. Each reader raises the error type of the place it serves: the caller says which
+(``error=``), so a bad backtest origin is a :class:`~relforecast.exceptions.ForecastError` and a
+bad shock date a :class:`~relforecast.exceptions.ShockError`.
+
+Time-zone-aware timestamps are read in their own zone: ``2000-01-01 00:00+09:00`` is January
+2000, not December 1999 as it would be after a conversion to UTC.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from relforecast._typing import PeriodLike
+from relforecast.exceptions import DataError, ForecastError, RelforecastError, SpecError
+
+__all__ = [
+    "parse_months",
+    "parse_origins",
+    "parse_window",
+    "to_month",
+    "window_horizon",
+]
+
+_EXAMPLE = "use a year-month such as '2024-10'"
+
+
+def _is_missing(value: object) -> bool:
+    if value is None or value is pd.NaT:
+        return True
+    if isinstance(value, float | np.floating):
+        return math.isnan(value)
+    return isinstance(value, str) and not value.strip()
+
+
+def _timestamp(value: object) -> pd.Timestamp:
+    """A timezone-naive Timestamp (wall-clock time of an aware one); NaT when unparseable."""
+    if isinstance(value, bool | np.bool_) or _is_missing(value):
+        return pd.NaT
+    if isinstance(value, pd.Timestamp | datetime | date | np.datetime64):
+        stamp = pd.Timestamp(value)
+    elif isinstance(value, str):
+        try:
+            stamp = pd.Timestamp(value.strip())
+        except (ValueError, TypeError, OverflowError):
+            return pd.NaT
+    else:
+        return pd.NaT
+    if stamp is pd.NaT:
+        return pd.NaT
+    return stamp.tz_localize(None) if stamp.tzinfo is not None else stamp
+
+
+def to_month(
+    value: PeriodLike | Any, what: str = "month", *, error: type[RelforecastError] = SpecError
+) -> pd.Period:
+    """Read ``value`` ('2024-10', '2024-10-15', a Timestamp, a date or a Period) as a month.
+
+    Parameters
+    ----------
+    value : str, Period, Timestamp, datetime or date
+        The month. Numbers, booleans, empty strings, ``None`` and ``NaN``/``NaT`` are refused.
+    what : str
+        What the value is, for the message ("origin", "start of shock 'Ishiba'"...).
+    error : RelforecastError subclass, default SpecError
+        The error raised for a bad value.
+
+    Returns
+    -------
+    pd.Period
+        Monthly period.
+    """
+    if isinstance(value, pd.Period):
+        return value.asfreq("M")
+    if _is_missing(value):
+        raise error(f"missing {what} ({value!r}); {_EXAMPLE}")
+    stamp = _timestamp(value)
+    if stamp is pd.NaT:
+        raise error(f"bad {what} {value!r}; {_EXAMPLE}")
+    try:
+        return pd.Period(stamp, "M")
+    except (ValueError, OverflowError) as exc:  # outside the span pandas can represent
+        raise error(f"bad {what} {value!r}; {_EXAMPLE}") from exc
+
+
+def parse_months(values: pd.Series | pd.Index | Sequence[Any], what: str) -> pd.PeriodIndex:
+    """Read month labels ('2025-08', '2025-08-01', Timestamps, Periods) as a monthly index.
+
+    Time-zone-aware values (one zone or several) are read in their own zone.
+
+    Raises
+    ------
+    DataError
+        Naming the labels that are not months (the first few of them).
+    """
+    if isinstance(values, pd.PeriodIndex):
+        return values.asfreq("M")
+    if isinstance(values, pd.DatetimeIndex):
+        stamps = values.tz_localize(None) if values.tz is not None else values
+        return pd.PeriodIndex(stamps, freq="M")
+    raw = pd.Series(np.asarray(values, dtype=object))
+    if len(raw) and all(isinstance(v, pd.Period) for v in raw):
+        return pd.PeriodIndex(list(raw)).asfreq("M")
+    parsed = _parse_stamps(raw)
+    bad = raw[parsed.isna()]
+    if len(bad):
+        shown = [repr(v) for v in bad.tolist()[:6]]
+        more = f", ... ({len(bad)} in all)" if len(bad) > 6 else ""
+        raise DataError(f"unparseable {what}: {', '.join(shown)}{more}; {_EXAMPLE}")
+    return pd.PeriodIndex(parsed, freq="M")
+
+
+def _parse_stamps(raw: pd.Series) -> pd.Series:
+    """Naive timestamps of ``raw`` (NaT where a value is not a date), vectorised when the
+    values share one time zone, label by label otherwise."""
+    import warnings
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            parsed = pd.to_datetime(raw.astype(str), errors="coerce", format="mixed")
+    except (ValueError, TypeError, OverflowError):  # several time zones, or out of range
+        parsed = None
+    if parsed is None or not pd.api.types.is_datetime64_any_dtype(parsed):
+        labels = pd.unique(raw.astype(str))
+        lookup = {label: _timestamp(label) for label in labels}
+        return pd.Series(
+            pd.DatetimeIndex([lookup[label] for label in raw.astype(str)]), index=raw.index
+        )
+    if getattr(parsed.dt, "tz", None) is not None:
+        parsed = parsed.dt.tz_localize(None)
+    return parsed
+
+
+def parse_window(
+    window: str | Sequence[PeriodLike], *, what: str = "window", error: type = ForecastError
+) -> tuple[pd.Period, pd.Period]:
+    """Read a window ``"2025-07:2026-06"`` (or a pair of months) as its first and last month.
+
+    Raises
+    ------
+    ForecastError (or ``error``)
+        When a side is missing or is not a month, or the window ends before it starts.
+    """
+    example = "must look like '2025-07:2026-06'"
+    if isinstance(window, str):
+        parts = window.split(":")
+    elif isinstance(window, Sequence) and not isinstance(window, bytes):
+        parts = list(window)
+    else:
+        raise error(f"{what} {window!r} {example}")
+    if len(parts) != 2 or any(_is_missing(p) for p in parts):
+        raise error(f"{what} {window!r} {example}")
+    first = to_month(parts[0], f"start of {what} {window!r}", error=error)
+    last = to_month(parts[1], f"end of {what} {window!r}", error=error)
+    if last < first:
+        raise error(f"{what} {window!r} ends before it starts")
+    return first, last
+
+
+def window_horizon(
+    last: pd.Period, window: str | Sequence[PeriodLike]
+) -> tuple[pd.Period, pd.Period, int]:
+    """Parse a window ``"2025-07:2026-06"``; return its first and last month and the horizon.
+
+    The window must start after the last observed month ``last``; the horizon runs from the
+    month after ``last`` to the window's end (forecasting through any gap).
+    """
+    first, end = parse_window(window)
+    if first <= last:
+        raise ForecastError(
+            f"window {window!r} starts at or before the last observed month {last}; "
+            "choose a later window or cut the data before it"
+        )
+    return first, end, (end - last).n
+
+
+def parse_origins(spec: str | PeriodLike | Sequence[Any], every: int = 12) -> list[pd.Period]:
+    """Backtest origins from ``"1995-06:2024-06"`` (every ``every`` months), one month, or an
+    explicit list of months.
+
+    Raises
+    ------
+    ForecastError
+        Naming the bad origin, span or step.
+    """
+    if isinstance(every, bool) or not isinstance(every, int | np.integer) or every < 1:
+        raise ForecastError(f"every={every!r} must be a whole number of months >= 1")
+    if isinstance(spec, str):
+        parts = spec.split(":")
+        if len(parts) == 1:
+            return [to_month(parts[0], "origin", error=ForecastError)]
+        if len(parts) != 2:
+            raise ForecastError(f"origins {spec!r} must look like '1995-06:2024-06'")
+        first, last = (to_month(p, "origin", error=ForecastError) for p in parts)
+        if last < first:
+            raise ForecastError(f"origins {spec!r} end before they start")
+        return list(pd.period_range(first, last, freq="M"))[:: int(every)]
+    if isinstance(spec, pd.Period | pd.Timestamp | datetime | date):
+        return [to_month(spec, "origin", error=ForecastError)]
+    if not isinstance(spec, Sequence | pd.Index | np.ndarray) or isinstance(spec, bytes):
+        raise ForecastError(
+            f"origins {spec!r} must be a span such as '1995-06:2024-06' or a list of months"
+        )
+    origins = [to_month(o, "origin", error=ForecastError) for o in spec]
+    if not origins:
+        raise ForecastError("no origins given; pass a span such as '1995-06:2024-06'")
+    return origins
