@@ -17,64 +17,23 @@ refitting at every origin.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from relforecast._typing import RNGLike, as_seed
 from relforecast.exceptions import ForecastError, RelforecastError
-from relforecast.shocks import ShockCalendar, to_month
+from relforecast.models.registry import make_model  # the model names live in the registry
+from relforecast.periods import parse_origins  # origin lists live in relforecast.periods
+from relforecast.shocks import ShockCalendar
 
 __all__ = ["QUANTILE_LEVELS", "backtest", "make_model", "parse_origins"]
 
 QUANTILE_LEVELS = tuple(round(0.05 * i, 2) for i in range(1, 20))
 QUANTILE_COLUMNS = tuple(f"q{round(100 * q)}" for q in QUANTILE_LEVELS)
-
-
-def make_model(name: str) -> Any:
-    """A model specification from its command-line name.
-
-    ``arima`` (automatic order, last 240 months), ``markov`` (2 regimes, changes with the past
-    year's momentum, last 240 months), ``block`` (block bootstrap of the last 240 months'
-    changes), ``auto`` (their combination, see :mod:`relforecast.models.auto`),
-    and the baselines ``rw-gauss`` (Gaussian random walk, sigma of the last 120 changes),
-    ``rw-boot`` (bootstrap random walk, last 240 changes), ``arima110`` (ARIMA(1,1,0) on the
-    last 240 months).
-    """
-    from relforecast.models import ARIMA, BlockBootstrap, MarkovSwitching, RandomWalk
-    from relforecast.models.auto import Auto
-
-    makers: dict[str, Callable[[], Any]] = {
-        "arima": lambda: ARIMA(order="auto", window=240),
-        "markov": lambda: MarkovSwitching(k_regimes=2, form="diff", momentum=12, window=240),
-        "block": lambda: BlockBootstrap(window=240),
-        "auto": Auto,
-        "rw-gauss": lambda: RandomWalk("gaussian", window=120),
-        "rw-boot": lambda: RandomWalk("bootstrap", window=240),
-        "arima110": lambda: ARIMA(order=(1, 1, 0), window=240),
-    }
-    if name not in makers:
-        raise ForecastError(f"model {name!r} is not known; use one of {', '.join(makers)}")
-    return makers[name]()
-
-
-def parse_origins(spec: str | Sequence[Any], every: int = 12) -> list[pd.Period]:
-    """Origins from ``"1995-06:2024-06"`` (every ``every`` months) or an explicit list."""
-    if isinstance(spec, str):
-        parts = spec.split(":")
-        if len(parts) == 1:
-            return [to_month(parts[0], "origin")]
-        if len(parts) != 2:
-            raise ForecastError(f"origins {spec!r} must look like '1995-06:2024-06'")
-        first, last = (to_month(p, "origin") for p in parts)
-        if last < first:
-            raise ForecastError(f"origins {spec!r} end before they start")
-        if every < 1:
-            raise ForecastError(f"every={every!r} must be at least 1 month")
-        return list(pd.period_range(first, last, freq="M"))[::every]
-    return [to_month(o, "origin") for o in spec]
 
 
 def _stream(seed: int, dyad_index: int, origin: pd.Period) -> np.random.Generator:
@@ -151,7 +110,7 @@ def backtest(
     every: int = 12,
     thresholds: Iterable[float] = (-6, -3, 0, 3),
     n_paths: int = 2000,
-    rng: int = 0,
+    rng: RNGLike = 0,
     shocks: dict[str, ShockCalendar] | ShockCalendar | None = None,
     refit_every: int = 1,
     workers: int = 1,
@@ -164,8 +123,9 @@ def backtest(
     data : Series or DataFrame
         One dyad (a series) or a panel (``rf.load_panel``: one column per dyad).
     model : str, model specification, or a list of them
-        Names as in :func:`make_model` (``"auto"``, ``"arima"``, ``"markov"``, ``"rw-gauss"``,
-        ``"rw-boot"``, ``"arima110"``) or objects with ``fit``.
+        Names of :mod:`relforecast.models.registry` (``"auto"``, ``"arima"``, ``"markov"``,
+        ``"block"``, ``"rw-gauss"``, ``"rw-boot"``, ``"arima110"``, ``"arima111"``) or
+        specifications.
     origins : str or sequence
         ``"1995-06:2024-06"`` (with ``every``) or a list of months: the last month each fit
         sees.
@@ -175,8 +135,9 @@ def backtest(
     thresholds : iterable of float
         One ``cross_T`` column each.
     n_paths : int, default 2000
-    rng : int, default 0
-        Seed; each (dyad, origin) gets its own stream derived from it.
+    rng : int, Generator or None, default 0
+        Seed; each (dyad, origin) gets its own stream derived from it (a Generator gives one
+        seed; ``None`` draws one from fresh entropy).
     shocks : ShockCalendar or dict of them (by dyad), optional
         Shocks the models are fitted with; only those starting by the origin are used.
     refit_every : int, default 1
@@ -194,6 +155,7 @@ def backtest(
     """
     panel = data.to_frame() if isinstance(data, pd.Series) else data
     origin_list = parse_origins(origins, every)
+    rng = as_seed(rng)
     thresholds = [float(t) for t in thresholds]
     if refit_every < 1:
         raise ForecastError(f"refit_every={refit_every!r} must be at least 1")

@@ -26,6 +26,7 @@ from relforecast.evaluation import evaluate as run_evaluate
 from relforecast.events import load_events
 from relforecast.exceptions import RelforecastError
 from relforecast.forecast import Forecast
+from relforecast.models.registry import model_help, model_names
 from relforecast.report.outlook import RelforecastWarning
 from relforecast.report.outlook import outlook as make_outlook
 from relforecast.scenarios import load_scenarios
@@ -33,7 +34,7 @@ from relforecast.shocks import ShockCalendar, to_month
 
 __all__ = ["cli", "main", "run"]
 
-MODELS = ("auto", "arima", "markov", "block")
+MODELS = model_names(published=True)  # the registry's names offered by forecast and outlook
 
 
 def _load(
@@ -118,7 +119,13 @@ def cli() -> None:
 @cli.command()
 @click.argument("data", required=False, type=click.Path(dir_okay=False))
 @_data_options
-@click.option("--model", type=click.Choice(MODELS), default="auto", show_default=True)
+@click.option(
+    "--model",
+    type=click.Choice(MODELS),
+    default="auto",
+    show_default=True,
+    help=model_help(published=True),
+)
 @click.option("--horizon", type=click.IntRange(1, 120), default=12, show_default=True)
 @click.option(
     "--paths",
@@ -127,7 +134,7 @@ def cli() -> None:
     show_default=True,
     help="Number of simulated paths.",
 )
-@click.option("--seed", type=int, default=0, show_default=True, help="Random seed.")
+@click.option("--seed", type=click.IntRange(0), default=0, show_default=True, help="Random seed.")
 @click.option(
     "--threshold",
     type=float,
@@ -215,10 +222,16 @@ def _render(fc: Forecast, model: str, threshold: float, seed: int, fmt: str) -> 
     type=click.Path(dir_okay=False),
     help="YAML scenario file (see docs/outlook.md).",
 )
-@click.option("--model", type=click.Choice(MODELS), default="auto", show_default=True)
+@click.option(
+    "--model",
+    type=click.Choice(MODELS),
+    default="auto",
+    show_default=True,
+    help=model_help(published=True),
+)
 @click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True)
 @click.option("--paths", type=click.IntRange(100, 1_000_000), default=10_000, show_default=True)
-@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--seed", type=click.IntRange(0), default=0, show_default=True)
 @click.option("--threshold", type=float, default=None, help="Default: the scale's -6.")
 @click.option("--anchors", help="Analogue anchor months, comma-separated (e.g. 2017-01,2025-01).")
 @click.option(
@@ -302,11 +315,11 @@ def _floats(text: str, option: str) -> list[float]:
     "--model",
     default="auto",
     show_default=True,
-    help="auto, arima, markov, block, rw-gauss, rw-boot or arima110; several comma-separated.",
+    help=f"Model name(s), comma-separated. {model_help()}.",
 )
 @click.option("--thresholds", default="-6,-3,0,3", show_default=True)
 @click.option("--paths", type=click.IntRange(100, 1_000_000), default=2000, show_default=True)
-@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--seed", type=click.IntRange(0), default=0, show_default=True)
 @click.option(
     "--refit-every",
     type=click.IntRange(1, 120),

@@ -144,9 +144,9 @@ def test_statsmodels_warnings_are_captured(random_walk):
 @pytest.mark.parametrize(
     ("kwargs", "error", "message"),
     [
-        ({"order": "best"}, rf.FitError, "'auto' or"),
-        ({"order": (1, 3, 0)}, rf.FitError, "d <= 2"),
-        ({"trend": "x"}, rf.FitError, "trend='x'"),
+        ({"order": "best"}, rf.SpecError, "'auto' or"),
+        ({"order": (1, 3, 0)}, rf.SpecError, "d <= 2"),
+        ({"trend": "x"}, rf.SpecError, "trend='x'"),
     ],
 )
 def test_bad_specifications(kwargs, error, message):
