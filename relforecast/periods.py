@@ -8,13 +8,16 @@ place. Each reader raises the error type of the place it serves: the caller says
 (``error=``), so a bad backtest origin is a :class:`~relforecast.exceptions.ForecastError` and a
 bad shock date a :class:`~relforecast.exceptions.ShockError`.
 
-Time-zone-aware timestamps are read in their own zone: ``2000-01-01 00:00+09:00`` is January
-2000, not December 1999 as it would be after a conversion to UTC.
+A month label must hold its year: ``'May'`` or ``'5/6'`` would otherwise be read as a month of
+the current year. Time-zone-aware timestamps are read in their own zone:
+``2000-01-01 00:00+09:00`` is January 2000, not December 1999 as it would be after a
+conversion to UTC.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
@@ -34,6 +37,7 @@ __all__ = [
 ]
 
 _EXAMPLE = "use a year-month such as '2024-10'"
+_HAS_YEAR = re.compile(r"\d{4}")
 
 
 def _is_missing(value: object) -> bool:
@@ -51,6 +55,8 @@ def _timestamp(value: object) -> pd.Timestamp:
     if isinstance(value, pd.Timestamp | datetime | date | np.datetime64):
         stamp = pd.Timestamp(value)
     elif isinstance(value, str):
+        if not _HAS_YEAR.search(value):  # 'May' would silently mean May of this year
+            return pd.NaT
         try:
             stamp = pd.Timestamp(value.strip())
         except (ValueError, TypeError, OverflowError):
@@ -132,15 +138,14 @@ def _parse_stamps(raw: pd.Series) -> pd.Series:
             parsed = pd.to_datetime(raw.astype(str), errors="coerce", format="mixed")
     except (ValueError, TypeError, OverflowError):  # several time zones, or out of range
         parsed = None
+    text = raw.astype(str)
     if parsed is None or not pd.api.types.is_datetime64_any_dtype(parsed):
-        labels = pd.unique(raw.astype(str))
-        lookup = {label: _timestamp(label) for label in labels}
-        return pd.Series(
-            pd.DatetimeIndex([lookup[label] for label in raw.astype(str)]), index=raw.index
-        )
+        lookup = {label: _timestamp(label) for label in pd.unique(text)}
+        return pd.Series(pd.DatetimeIndex([lookup[label] for label in text]), index=raw.index)
     if getattr(parsed.dt, "tz", None) is not None:
         parsed = parsed.dt.tz_localize(None)
-    return parsed
+    # a label without a year ('May') would silently mean that month of the current year
+    return parsed.where(text.str.contains(_HAS_YEAR).to_numpy(), pd.NaT)
 
 
 def parse_window(
