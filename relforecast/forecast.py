@@ -357,7 +357,7 @@ def check_threshold(threshold: float, scale: Scale | None = None) -> float:
         raise ForecastError(f"threshold {threshold!r} is not a finite number; give e.g. -6")
     if scale is not None and not scale.lower < t < scale.upper:
         raise ForecastError(
-            f"threshold {t:g} is outside the scale [{scale.lower:g}, {scale.upper:g}]; give a "
-            "value strictly inside it, e.g. -6"
+            f"threshold {threshold!r} is outside the scale [{scale.lower:g}, {scale.upper:g}]; "
+            "give a value strictly inside it, e.g. -6"
         )
     return t

@@ -121,7 +121,7 @@ def parse_months(values: pd.Series | pd.Index | Sequence[Any], what: str) -> pd.
     parsed = _parse_stamps(raw)
     bad = raw[parsed.isna()]
     if len(bad):
-        shown = [repr(v) for v in bad.tolist()[:6]]
+        shown = ["(empty)" if _is_missing(v) else repr(v) for v in bad.tolist()[:6]]
         more = f", ... ({len(bad)} in all)" if len(bad) > 6 else ""
         raise DataError(f"unparseable {what}: {', '.join(shown)}{more}; {_EXAMPLE}")
     return pd.PeriodIndex(parsed, freq="M")
