@@ -31,6 +31,7 @@ import pandas as pd
 from relforecast._typing import RNGLike, as_number
 from relforecast.exceptions import ForecastError, ShockError
 from relforecast.forecast import Forecast
+from relforecast.models.base import FittedModel
 from relforecast.periods import window_horizon  # its home is relforecast.periods; kept here
 from relforecast.shocks import Shock, _shock_from_record, read_yaml_list
 
@@ -94,7 +95,7 @@ class Scenario:
         object.__setattr__(self, "probability", p)
 
     def unbounded_effects(
-        self, fit: Any, index: pd.PeriodIndex, n_paths: int, gen: np.random.Generator
+        self, fit: FittedModel, index: pd.PeriodIndex, n_paths: int, gen: np.random.Generator
     ) -> np.ndarray:
         """Effects of the scenario on the transformed scale, one row per path.
 
@@ -133,7 +134,7 @@ class Scenario:
         happens = gen.random(n_paths) < self.probability
         return total * happens[:, None]
 
-    def _effect(self, shock: Shock, fit: Any, slope: float) -> tuple[float, float]:
+    def _effect(self, shock: Shock, fit: FittedModel, slope: float) -> tuple[float, float]:
         if shock.effect is not None:
             return shock.effect[0] * slope, shock.effect[1] * slope
         table = fit.shock_effects()
@@ -197,7 +198,7 @@ def load_scenarios(source: str | PathLike | Iterable[Mapping[str, Any]]) -> list
 
 
 def compare_scenarios(
-    fit: Any,
+    fit: FittedModel,
     scenarios: Sequence[Scenario],
     horizon: int = 12,
     *,
@@ -238,8 +239,10 @@ def compare_scenarios(
         ``attrs["forecasts"]`` holds the windowed :class:`Forecast` of every scenario.
     """
     seed = int(rng.integers(2**32)) if isinstance(rng, np.random.Generator) else rng
-    if not hasattr(fit, "forecast_scenarios"):
-        raise ForecastError(f"{getattr(fit, 'name', fit)!r} does not support scenarios")
+    if not isinstance(fit, FittedModel):
+        raise ForecastError(
+            f"{fit!r} is not a fitted model; pass e.g. rf.ARIMA().fit(series) to compare scenarios"
+        )
     last = fit.series.index[-1]
     if window is not None:
         first, end, horizon = window_horizon(last, window)
