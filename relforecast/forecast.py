@@ -132,7 +132,7 @@ class Forecast:
     def _within(self, within: int | None) -> int:
         if within is None:
             return self.horizon
-        if not _is_number(within) or int(within) != within or not 1 <= within <= self.horizon:
+        if not _is_number(within) or not 1 <= within <= self.horizon or int(within) != within:
             raise ForecastError(
                 f"within={within!r} must be a whole number of months from 1 to the horizon "
                 f"({self.horizon})"

@@ -109,7 +109,7 @@ def test_bad_window_months(fc, first, last):
         fc.window(first, last)
 
 
-@pytest.mark.parametrize("within", ["a", np.nan, 0.5])
+@pytest.mark.parametrize("within", ["a", np.nan, 0.5, np.inf])
 def test_bad_within(fc, within):
     with pytest.raises(rf.ForecastError, match="within="):
         fc.prob_cross(-6, within=within)
