@@ -145,6 +145,8 @@ def validate_series(
     pd.Series
         ``float`` values on a sorted, gap-free monthly ``PeriodIndex``.
     """
+    if fill not in (None, "ffill", "interpolate"):
+        raise DataError(f"fill={fill!r} is not known; use 'ffill', 'interpolate' or None")
     if len(values) == 0:
         raise DataError(f"no observations for {name!r}")
     raw = pd.Series(np.asarray(values, dtype=object), index=months)
@@ -195,12 +197,10 @@ def validate_series(
             )
         if fill == "ffill":
             series = series.ffill()
-        elif fill == "interpolate":
+        else:  # "interpolate"
             series = series.interpolate()
             if scale is not None:
                 series = pd.Series(scale.round(series.to_numpy()), index=series.index)
-        else:
-            raise DataError(f"fill={fill!r} is not known; use 'ffill', 'interpolate' or None")
     series.name = name
     series.index.name = "month"
     series.attrs["filled_months"] = [str(m) for m in missing]

@@ -44,6 +44,11 @@ def test_empty_scores_at_the_end_are_refused_not_dropped(tmp_path):
         rf.ARIMA(order=(0, 1, 0)).fit(series)  # a model never moves the origin either
 
 
+def test_an_unknown_fill_is_refused_even_without_missing_months(tmp_path):
+    with pytest.raises(rf.DataError, match="fill='mean' is not known"):
+        rf.load_scores(long_csv(tmp_path / "ok.csv"), "Japan", fill="mean")
+
+
 def test_empty_scores_before_the_first_score_only_mark_the_start(tmp_path):
     path = tmp_path / "lead.csv"
     long_csv(path)
