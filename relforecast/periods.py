@@ -167,8 +167,15 @@ def parse_window(
         raise error(f"{what} {window!r} {example}")
     if len(parts) != 2 or any(_is_missing(p) for p in parts):
         raise error(f"{what} {window!r} {example}")
-    first = to_month(parts[0], f"start of {what} {window!r}", error=error)
-    last = to_month(parts[1], f"end of {what} {window!r}", error=error)
+    months = []
+    for side, part in (("start", parts[0]), ("end", parts[1])):
+        try:
+            months.append(to_month(part, side, error=error))
+        except error:
+            raise error(
+                f"the {side} of {what} {window!r}, {part!r}, is not a month; a {what} {example}"
+            ) from None
+    first, last = months
     if last < first:
         raise error(f"{what} {window!r} ends before it starts")
     return first, last
