@@ -40,10 +40,15 @@ __all__ = [
     "Model",
     "PathSimulator",
     "capture_warnings",
+    "check_n_paths",
+    "check_scenarios",
     "check_whole",
     "clean_design",
     "future_index",
     "prepare_series",
+    "scenario_stream",
+    "shock_effect_table",
+    "sqrt_psd",
 ]
 
 
