@@ -52,16 +52,15 @@ def _timestamp(value: object) -> pd.Timestamp:
     """A timezone-naive Timestamp (wall-clock time of an aware one); NaT when unparseable."""
     if isinstance(value, bool | np.bool_) or _is_missing(value):
         return pd.NaT
-    if isinstance(value, pd.Timestamp | datetime | date | np.datetime64):
-        stamp = pd.Timestamp(value)
-    elif isinstance(value, str):
+    if isinstance(value, str):
         if not _HAS_YEAR.search(value):  # 'May' would silently mean May of this year
             return pd.NaT
-        try:
-            stamp = pd.Timestamp(value.strip())
-        except (ValueError, TypeError, OverflowError):
-            return pd.NaT
-    else:
+        value = value.strip()
+    elif not isinstance(value, pd.Timestamp | datetime | date | np.datetime64):
+        return pd.NaT
+    try:
+        stamp = pd.Timestamp(value)
+    except (ValueError, TypeError, OverflowError):  # not a date, or out of pandas' range
         return pd.NaT
     if stamp is pd.NaT:
         return pd.NaT
