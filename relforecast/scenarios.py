@@ -182,7 +182,9 @@ def load_scenarios(source: str | PathLike | Iterable[Mapping[str, Any]]) -> list
             raise ShockError(f"scenario #{i + 1} needs at least a name, got {rec!r}")
         unknown = set(rec) - {"name", "description", "probability", "shocks"}
         if unknown:
-            raise ShockError(f"scenario {rec['name']!r}: unknown field(s) {sorted(unknown)}")
+            raise ShockError(
+                f"scenario {rec['name']!r}: unknown field(s) {sorted(map(str, unknown))}"
+            )
         out.append(
             Scenario(
                 str(rec["name"]),

@@ -164,6 +164,13 @@ def test_bad_shock_records(record, message):
         rf.ShockCalendar.from_records([record])
 
 
+def test_scenario_record_with_a_number_as_a_key(tmp_path):
+    path = tmp_path / "sc.yaml"
+    path.write_text("scenarios:\n  - {name: a, 3: x, colour: red}\n")
+    with pytest.raises(rf.ShockError, match=r"unknown field\(s\) \['3', 'colour'\]"):
+        rf.load_scenarios(path)
+
+
 def test_scenario_shocks_must_be_a_list():
     with pytest.raises(rf.ShockError, match="must be a list of shocks"):
         rf.Scenario("a", shocks=5)

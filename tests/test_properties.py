@@ -332,6 +332,8 @@ def scenario_record(draw):
         record["shocks"] = draw(st.one_of(st.lists(shock_record(), max_size=2), VALUES))
     if draw(st.booleans()):
         record["description"] = draw(VALUES)
+    if not draw(st.integers(0, 5)):  # now and then a field that does not exist
+        record[draw(st.sampled_from(["colour", 3, "prob"]))] = draw(VALUES)
     return record
 
 
