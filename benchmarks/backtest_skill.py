@@ -11,6 +11,7 @@ rw-gauss, rw-boot, arima110, and the two components on their own. Refit every 12
 Speed: the same backtest of `auto` on one dyad, refitting at every origin vs every 12.
 
 Run:  python benchmarks/backtest_skill.py [--workers 2] [--paths 2000] [--models auto,rw-gauss]
+      [--dyads Japan,US] [--speed-dyad ""]
 Each model's backtest is kept in --cache (default bt_cache/) and reused by later runs.
 """
 
@@ -37,7 +38,10 @@ def main() -> None:
     parser.add_argument("--origins", default="1995-01:2024-08")
     parser.add_argument("--models", default="auto,arima,markov,rw-gauss,rw-boot,arima110")
     parser.add_argument("--refit-every", type=int, default=12)
-    parser.add_argument("--speed-dyad", default="Japan")
+    parser.add_argument(
+        "--dyads", default="", help="comma-separated dyads to backtest (default: all seven)"
+    )
+    parser.add_argument("--speed-dyad", default="Japan", help="'' skips the speed comparison")
     parser.add_argument("--speed-origins", default="2010-01:2014-12")
     parser.add_argument(
         "--cache",
@@ -46,13 +50,16 @@ def main() -> None:
     )
     args = parser.parse_args()
     panel = rf.load_panel(require_shared_data() / "tsinghua_relations_long.csv")
+    if args.dyads:
+        panel = panel[[d.strip() for d in args.dyads.split(",")]]
     models = args.models.split(",")
     timings = {}
     frames = []
     cache = Path(args.cache)
     cache.mkdir(exist_ok=True)
     for model in models:
-        path = cache / f"{model}_{args.origins.replace(':', '_')}_{args.paths}.csv"
+        dyads = f"_{args.dyads.replace(',', '-')}" if args.dyads else ""
+        path = cache / f"{model}_{args.origins.replace(':', '_')}_{args.paths}{dyads}.csv"
         if path.is_file():
             frames.append(pd.read_csv(path, dtype={"origin": str, "target": str}))
             timings[model] = float("nan")

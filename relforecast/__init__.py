@@ -25,8 +25,10 @@ from relforecast.exceptions import (
     ForecastError,
     RecordError,
     RelforecastError,
+    RelforecastWarning,
     ScaleError,
     ShockError,
+    SpecError,
     StoreError,
 )
 from relforecast.forecast import Forecast
@@ -47,7 +49,7 @@ from relforecast.movement import RecentMovement, recent_movement
 from relforecast.panel import forecast_panel, panel_overview
 from relforecast.questions import Question, default_questions
 from relforecast.record import Record
-from relforecast.report.outlook import Outlook, RelforecastWarning, outlook
+from relforecast.report.outlook import Outlook, outlook
 from relforecast.report.track_record import TrackRecordConfig
 from relforecast.scale import TSINGHUA_SCALE, Level, Scale
 from relforecast.scenarios import Scenario, compare_scenarios, load_scenarios
@@ -93,6 +95,7 @@ __all__ = [
     "Shock",
     "ShockCalendar",
     "ShockError",
+    "SpecError",
     "Sticky",
     "StoreError",
     "Terms",

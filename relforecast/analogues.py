@@ -8,7 +8,7 @@ import pandas as pd
 
 from relforecast._typing import PeriodLike
 from relforecast.exceptions import DataError
-from relforecast.shocks import to_month
+from relforecast.periods import to_month
 
 __all__ = ["analogues"]
 
@@ -52,7 +52,7 @@ def analogues(
     offsets = pd.RangeIndex(-before, after + 1, name="months from anchor")
     columns = {}
     for anchor in anchors:
-        month = to_month(anchor, "anchor")
+        month = to_month(anchor, "anchor", error=DataError)
         if month not in series.index:
             raise DataError(
                 f"anchor {month} is outside the data ({series.index[0]}..{series.index[-1]})"

@@ -27,7 +27,8 @@ import pandas as pd
 
 from relforecast._typing import PeriodLike
 from relforecast.exceptions import DataError
-from relforecast.shocks import ShockCalendar, to_month
+from relforecast.periods import to_month
+from relforecast.shocks import ShockCalendar
 
 if TYPE_CHECKING:
     from relforecast.events import EventLog

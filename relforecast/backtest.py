@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import sys
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from os import PathLike
 from typing import Any
@@ -33,10 +33,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from relforecast._typing import RNGLike, as_seed
 from relforecast.asof import cut_calendar
 from relforecast.exceptions import ForecastError, RelforecastError
 from relforecast.forecast import check_threshold
+from relforecast.models.base import FittedModel, Model
+from relforecast.models.registry import make_model  # the model names live in the registry
 from relforecast.parallel import Engine, run_tasks
+from relforecast.periods import parse_origins, to_month  # origin lists live in relforecast.periods
 from relforecast.rowblock import (
     QUANTILE_COLUMNS,
     QUANTILE_LEVELS,
@@ -44,7 +48,7 @@ from relforecast.rowblock import (
     frame_from_blocks,
     summarise_paths,
 )
-from relforecast.shocks import ShockCalendar, to_month
+from relforecast.shocks import ShockCalendar
 from relforecast.store import BacktestStore, block_key
 
 __all__ = [
@@ -58,50 +62,6 @@ __all__ = [
     "plan_blocks",
     "run_block",
 ]
-
-
-def make_model(name: str) -> Any:
-    """A model specification from its command-line name.
-
-    ``arima`` (automatic order, last 240 months), ``markov`` (2 regimes, changes with the past
-    year's momentum, last 240 months), ``block`` (block bootstrap of the last 240 months'
-    changes), ``auto`` (their combination, see :mod:`relforecast.models.auto`),
-    and the baselines ``rw-gauss`` (Gaussian random walk, sigma of the last 120 changes),
-    ``rw-boot`` (bootstrap random walk, last 240 changes), ``arima110`` (ARIMA(1,1,0) on the
-    last 240 months).
-    """
-    from relforecast.models import ARIMA, BlockBootstrap, MarkovSwitching, RandomWalk
-    from relforecast.models.auto import Auto
-
-    makers: dict[str, Callable[[], Any]] = {
-        "arima": lambda: ARIMA(order="auto", window=240),
-        "markov": lambda: MarkovSwitching(k_regimes=2, form="diff", momentum=12, window=240),
-        "block": lambda: BlockBootstrap(window=240),
-        "auto": Auto,
-        "rw-gauss": lambda: RandomWalk("gaussian", window=120),
-        "rw-boot": lambda: RandomWalk("bootstrap", window=240),
-        "arima110": lambda: ARIMA(order=(1, 1, 0), window=240),
-    }
-    if name not in makers:
-        raise ForecastError(f"model {name!r} is not known; use one of {', '.join(makers)}")
-    return makers[name]()
-
-
-def parse_origins(spec: str | Sequence[Any], every: int = 12) -> list[pd.Period]:
-    """Origins from ``"1995-06:2024-06"`` (every ``every`` months) or an explicit list."""
-    if isinstance(spec, str):
-        parts = spec.split(":")
-        if len(parts) == 1:
-            return [to_month(parts[0], "origin")]
-        if len(parts) != 2:
-            raise ForecastError(f"origins {spec!r} must look like '1995-06:2024-06'")
-        first, last = (to_month(p, "origin") for p in parts)
-        if last < first:
-            raise ForecastError(f"origins {spec!r} end before they start")
-        if every < 1:
-            raise ForecastError(f"every={every!r} must be at least 1 month")
-        return list(pd.period_range(first, last, freq="M"))[::every]
-    return [to_month(o, "origin") for o in spec]
 
 
 def origin_stream(seed: int, dyad: object, model: object, origin: object) -> np.random.Generator:
@@ -130,7 +90,7 @@ def origin_stream(seed: int, dyad: object, model: object, origin: object) -> np.
     """
     if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
         raise ForecastError(f"seed {seed!r} must be a non-negative integer; pass e.g. rng=0")
-    month = str(to_month(origin, "origin"))
+    month = str(to_month(origin, "origin", error=ForecastError))
     text = "\x1f".join((str(dyad), str(model), month)).encode("utf-8")
     words = np.frombuffer(hashlib.blake2b(text, digest_size=16).digest(), dtype="<u4")
     return np.random.default_rng([int(seed), *(int(w) for w in words)])
@@ -142,7 +102,7 @@ class BacktestBlock:
 
     dyad: str
     series: pd.Series
-    spec: Any
+    spec: Model
     label: str
     origins: tuple[pd.Period, ...]
     horizon: int
@@ -163,7 +123,7 @@ def run_block(block: BacktestBlock) -> RowBlock:
     done: list[int] = []
     values: list[np.ndarray] = []
     notes: list[str] = []
-    fit = None
+    fit: FittedModel | None = None
     dyad, series = block.dyad, block.series
     for i, origin in enumerate(block.origins):
         history = series.loc[series.index <= origin]
@@ -197,7 +157,7 @@ def run_block(block: BacktestBlock) -> RowBlock:
 
 def plan_blocks(
     panel: pd.DataFrame,
-    models: Sequence[Any],
+    models: Sequence[str | Model],
     origins: Sequence[pd.Period],
     horizon: int,
     *,
@@ -241,14 +201,14 @@ def plan_blocks(
 
 def backtest(
     data: pd.Series | pd.DataFrame,
-    model: Any = "auto",
+    model: str | Model | Sequence[str | Model] = "auto",
     origins: str | Sequence[Any] = "1995-06:2024-06",
     horizon: int = 12,
     *,
     every: int = 12,
     thresholds: Iterable[float] = (-6, -3, 0, 3),
     n_paths: int = 2000,
-    rng: int = 0,
+    rng: RNGLike = 0,
     shocks: dict[str, ShockCalendar] | ShockCalendar | None = None,
     refit_every: int = 1,
     workers: int | None = None,
@@ -264,8 +224,9 @@ def backtest(
     data : Series or DataFrame
         One dyad (a series) or a panel (``rf.load_panel``: one column per dyad).
     model : str, model specification, or a list of them
-        Names as in :func:`make_model` (``"auto"``, ``"arima"``, ``"markov"``, ``"rw-gauss"``,
-        ``"rw-boot"``, ``"arima110"``) or objects with ``fit``.
+        Names of :mod:`relforecast.models.registry` (``"auto"``, ``"arima"``, ``"markov"``,
+        ``"block"``, the baselines ``"rw-gauss"``, ``"rw-boot"``, ``"arima110"``, and the pool
+        members ``"arima111"``, ``"block120"``, ``"iid120"``) or specifications.
     origins : str or sequence
         ``"1995-06:2024-06"`` (with ``every``) or a list of months: the last month each fit
         sees.
@@ -275,9 +236,10 @@ def backtest(
     thresholds : iterable of float
         One ``cross_T`` column each.
     n_paths : int, default 2000
-    rng : int, default 0
+    rng : int, Generator or None, default 0
         Seed; each (dyad, model, origin) gets its own stream derived from it and from the
-        dyad's name, the model's label and the origin (:func:`origin_stream`).
+        dyad's name, the model's label and the origin (:func:`origin_stream`). A Generator
+        gives one seed; ``None`` draws one from fresh entropy.
     shocks : ShockCalendar or dict of them (by dyad), optional
         Shocks the models are fitted with; only those starting by the origin are used.
     refit_every : int, default 1
@@ -307,6 +269,7 @@ def backtest(
     """
     panel = data.to_frame() if isinstance(data, pd.Series) else data
     origin_list = parse_origins(origins, every)
+    rng = as_seed(rng)
     models = model if isinstance(model, list | tuple) else [model]
     specs = [make_model(m) if isinstance(m, str) else m for m in models]
     # a bad threshold fails here, not silently at every origin

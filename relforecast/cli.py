@@ -20,8 +20,8 @@ from relforecast import __version__
 from relforecast._files import replacing
 from relforecast.asof import as_of
 from relforecast.backtest import backtest as run_backtest
-from relforecast.backtest import make_model
 from relforecast.commands.events import events as events_command
+from relforecast.commands.options import published_model_option
 from relforecast.commands.panel_forecast import is_panel_request, panel_forecast_command
 from relforecast.commands.record import (
     open_record,
@@ -35,17 +35,16 @@ from relforecast.data import load_panel, load_scores
 from relforecast.datasets import demo, demo_scenarios, demo_shocks
 from relforecast.evaluation import evaluate as run_evaluate
 from relforecast.events import load_events
-from relforecast.exceptions import RelforecastError
+from relforecast.exceptions import RelforecastError, RelforecastWarning
 from relforecast.forecast import Forecast, check_threshold
+from relforecast.models.registry import make_model, model_help
 from relforecast.parallel import ENGINES
-from relforecast.report.outlook import RelforecastWarning
+from relforecast.periods import to_month
 from relforecast.report.outlook import outlook as make_outlook
 from relforecast.scenarios import load_scenarios
-from relforecast.shocks import ShockCalendar, to_month
+from relforecast.shocks import ShockCalendar
 
 __all__ = ["cli", "main", "run"]
-
-MODELS = ("auto", "arima", "markov", "block")
 
 
 def _load(
@@ -82,7 +81,7 @@ def _load(
 
 
 def _model(name: str) -> object:
-    """The model behind a --model name (see ``relforecast.backtest.make_model``)."""
+    """The model behind a --model name (see :mod:`relforecast.models.registry`)."""
     return make_model(name)
 
 
@@ -149,7 +148,7 @@ def cli() -> None:
 @cli.command()
 @click.argument("data", required=False, type=click.Path(dir_okay=False))
 @_data_options
-@click.option("--model", type=click.Choice(MODELS), default="auto", show_default=True)
+@published_model_option
 @click.option("--horizon", type=click.IntRange(1, 120), default=12, show_default=True)
 @click.option(
     "--paths",
@@ -158,7 +157,7 @@ def cli() -> None:
     show_default=True,
     help="Number of simulated paths.",
 )
-@click.option("--seed", type=int, default=0, show_default=True, help="Random seed.")
+@click.option("--seed", type=click.IntRange(0), default=0, show_default=True, help="Random seed.")
 @click.option(
     "--threshold",
     type=float,
@@ -294,10 +293,10 @@ def _render(fc: Forecast, model: str, threshold: float, seed: int, fmt: str) -> 
     type=click.Path(dir_okay=False),
     help="YAML scenario file (see docs/outlook.md).",
 )
-@click.option("--model", type=click.Choice(MODELS), default="auto", show_default=True)
+@published_model_option
 @click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True)
 @click.option("--paths", type=click.IntRange(100, 1_000_000), default=10_000, show_default=True)
-@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--seed", type=click.IntRange(0), default=0, show_default=True)
 @click.option("--threshold", type=float, default=None, help="Default: the scale's -6.")
 @click.option(
     "--question",
@@ -432,11 +431,11 @@ def _floats(text: str, option: str) -> list[float]:
     "--model",
     default="auto",
     show_default=True,
-    help="auto, arima, markov, block, rw-gauss, rw-boot or arima110; several comma-separated.",
+    help=f"Model name(s), comma-separated. {model_help()}.",
 )
 @click.option("--thresholds", default="-6,-3,0,3", show_default=True)
 @click.option("--paths", type=click.IntRange(100, 1_000_000), default=2000, show_default=True)
-@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--seed", type=click.IntRange(0), default=0, show_default=True)
 @click.option(
     "--refit-every",
     type=click.IntRange(1, 120),

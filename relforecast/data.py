@@ -10,6 +10,13 @@ Accepted inputs
 
 Every series comes back as ``float`` values on a monthly :class:`pandas.PeriodIndex`, sorted,
 named after its dyad, with no gaps and every value inside the scale.
+
+Empty scores are never dropped without a word: an empty cell inside a series is a missing month
+(an error naming it, unless ``fill=`` says how to fill it), and empty cells after a series' last
+score are refused, because dropping them would move the forecast origin silently. Empty cells
+before the first score only mark where the series starts (and, in a wide table, months outside a
+dyad's span). Only an empty cell is empty: text such as ``n/a`` or ``NA`` in a score column is a
+non-numeric score, named in the error, and ``NA`` in a country column is a country (Namibia).
 """
 
 from __future__ import annotations
@@ -22,6 +29,7 @@ import pandas as pd
 
 from relforecast._typing import FillMethod, PathOrFrame
 from relforecast.exceptions import DataError
+from relforecast.periods import parse_months
 from relforecast.scale import TSINGHUA_SCALE, Scale
 
 __all__ = [
@@ -70,7 +78,8 @@ def _read_table(source: str | PathLike) -> pd.DataFrame:
     if path.stat().st_size == 0:
         raise DataError(f"data file {str(path)!r} is empty; expected a CSV with a header row")
     try:
-        frame = pd.read_csv(path, encoding="utf-8-sig")
+        # only an empty cell is missing: 'n/a', 'NA', 'null'... stay text (named if a score)
+        frame = pd.read_csv(path, encoding="utf-8-sig", keep_default_na=False, na_values=[""])
     except pd.errors.EmptyDataError as exc:
         raise DataError(f"data file {str(path)!r} has no columns; expected a CSV header") from exc
     except (pd.errors.ParserError, UnicodeDecodeError) as exc:
@@ -80,28 +89,14 @@ def _read_table(source: str | PathLike) -> pd.DataFrame:
     return frame
 
 
-def _parse_months(values: pd.Series | pd.Index, what: str) -> pd.PeriodIndex:
-    """Parse month labels ('2025-08', '2025-08-01', Timestamps, Periods) to a monthly index."""
-    if isinstance(values, pd.PeriodIndex):
-        return values.asfreq("M")
-    raw = pd.Series(np.asarray(values, dtype=object))
-    if len(raw) and all(isinstance(v, pd.Period) for v in raw):
-        return pd.PeriodIndex(list(raw)).asfreq("M")
-    parsed = pd.to_datetime(raw.astype(str), errors="coerce", format="mixed")
-    bad = raw[parsed.isna()]
-    if len(bad):
-        raise DataError(
-            f"unparseable {what}: {_preview([repr(v) for v in bad.tolist()])}; "
-            "use year-month labels such as '2025-08'"
-        )
-    return pd.PeriodIndex(parsed, freq="M")
+_parse_months = parse_months  # the former private name (relforecast.periods is its home)
 
 
 def _months_from_columns(
     frame: pd.DataFrame, date_col: str, year_col: str, month_col: str
 ) -> pd.PeriodIndex:
     if date_col in frame.columns:
-        return _parse_months(frame[date_col], f"dates in column {date_col!r}")
+        return parse_months(frame[date_col], f"dates in column {date_col!r}")
     if year_col in frame.columns and month_col in frame.columns:
         year = pd.to_numeric(frame[year_col], errors="coerce")
         month = pd.to_numeric(frame[month_col], errors="coerce")
@@ -150,6 +145,8 @@ def validate_series(
     pd.Series
         ``float`` values on a sorted, gap-free monthly ``PeriodIndex``.
     """
+    if fill not in (None, "ffill", "interpolate"):
+        raise DataError(f"fill={fill!r} is not known; use 'ffill', 'interpolate' or None")
     if len(values) == 0:
         raise DataError(f"no observations for {name!r}")
     raw = pd.Series(np.asarray(values, dtype=object), index=months)
@@ -167,9 +164,20 @@ def validate_series(
             "keep one score per month"
         )
     series = numeric.sort_index().astype(float)
-    series = series[series.notna()] if series.isna().any() else series
-    if series.empty:
-        raise DataError(f"no numeric scores for {name!r}")
+    if series.isna().any():
+        scored = series.index[series.notna()]
+        if scored.empty:
+            raise DataError(f"no numeric scores for {name!r}")
+        after = series.index[series.index > scored[-1]]
+        if len(after):
+            raise DataError(
+                f"no score for {name!r} in its last {len(after)} month(s) "
+                f"({_preview([str(m) for m in after])}): the series would end at {scored[-1]} "
+                "without saying so; give those scores, remove the empty rows, or cut the "
+                f"series before them (series.loc[:'{scored[-1]}'], or panel[dyad].dropna() for "
+                "one dyad of a panel)"
+            )
+        series = series[series.notna()]
     full = pd.period_range(series.index[0], series.index[-1], freq="M")
     missing = full.difference(series.index)
     if scale is not None:
@@ -189,12 +197,10 @@ def validate_series(
             )
         if fill == "ffill":
             series = series.ffill()
-        elif fill == "interpolate":
+        else:  # "interpolate"
             series = series.interpolate()
             if scale is not None:
                 series = pd.Series(scale.round(series.to_numpy()), index=series.index)
-        else:
-            raise DataError(f"fill={fill!r} is not known; use 'ffill', 'interpolate' or None")
     series.name = name
     series.index.name = "month"
     series.attrs["filled_months"] = [str(m) for m in missing]
@@ -234,15 +240,50 @@ def _split_long(
     return out
 
 
-def _split_wide(frame: pd.DataFrame, date_col: str) -> dict[str, tuple[pd.Series, pd.PeriodIndex]]:
+def _layout_error(frame: pd.DataFrame, country_col: str, date_col: str, score_col: str) -> str:
+    """Why a table is in no known layout, and how to name its columns."""
+    columns = [str(c) for c in frame.columns]
+    if len(columns) == 1 and any(sep in columns[0] for sep in (";", "\t", "|")):
+        return (
+            f"the header {columns[0]!r} is a single column: is the file separated by ';', tabs "
+            "or '|'? relforecast reads comma-separated CSV files; save it with commas"
+        )
+    return (
+        f"no date column {date_col!r} among {columns}: the data is neither the long layout "
+        f"(columns {country_col!r}, {date_col!r} or year + month, and {score_col!r}) nor a wide "
+        f"table (a {date_col!r} column and one score column per dyad); name your columns with "
+        "country_col=, date_col=, score_col= (CLI: --country-col, --date-col, --score-col)"
+    )
+
+
+def _split_wide(
+    frame: pd.DataFrame, date_col: str, country_col: str, score_col: str
+) -> dict[str, tuple[pd.Series, pd.PeriodIndex]]:
+    """One series per column; each column's span ends at its last score (load_panel's own
+    layout), but rows after the table's last score in any column are refused downstream."""
     if date_col in frame.columns:
-        months = _parse_months(frame[date_col], f"dates in column {date_col!r}")
+        months = parse_months(frame[date_col], f"dates in column {date_col!r}")
         frame = frame.drop(columns=[date_col])
+    elif isinstance(frame.index, pd.RangeIndex):  # a CSV without a date column
+        raise DataError(_layout_error(frame, country_col, date_col, score_col))
     else:
-        months = _parse_months(frame.index, "dates in the index")
+        months = parse_months(frame.index, "dates in the index")
     if frame.shape[1] == 0:
         raise DataError("the table has no score columns besides the dates")
-    return {str(col): (frame[col].reset_index(drop=True), months) for col in frame.columns}
+    filled = frame.notna()
+    for col in frame.columns:
+        if not pd.api.types.is_numeric_dtype(frame[col]):  # a blank text cell is empty too
+            filled[col] &= frame[col].astype(str).str.strip() != ""
+    rows_with_scores = np.flatnonzero(filled.any(axis=1).to_numpy())
+    table_end = rows_with_scores[-1] + 1 if len(rows_with_scores) else len(frame)
+    out = {}
+    for j, col in enumerate(frame.columns):
+        column = frame[col].reset_index(drop=True)
+        scored = np.flatnonzero(filled.iloc[:, j].to_numpy())
+        # months after this dyad's last score but scored for another dyad: outside its span
+        end = scored[-1] + 1 if len(scored) and scored[-1] + 1 < table_end else len(frame)
+        out[str(col)] = (column.iloc[:end], months[:end])
+    return out
 
 
 def _collect(
@@ -255,7 +296,7 @@ def _collect(
 ) -> dict[str, tuple[pd.Series, pd.PeriodIndex]]:
     if isinstance(source, pd.Series):
         name = str(source.name) if source.name is not None else "series"
-        return {name: (source.reset_index(drop=True), _parse_months(source.index, "dates"))}
+        return {name: (source.reset_index(drop=True), parse_months(source.index, "dates"))}
     if isinstance(source, str | PathLike):
         frame = _read_table(source)
     elif isinstance(source, pd.DataFrame):
@@ -269,10 +310,29 @@ def _collect(
         )
     if _is_long(frame, country_col, score_col):
         return _split_long(frame, country_col, date_col, score_col, year_col, month_col)
-    if score_col in frame.columns and country_col not in frame.columns:
+    if country_col in frame.columns:
+        raise DataError(
+            f"no score column {score_col!r} among {[str(c) for c in frame.columns]}; name "
+            "yours with score_col=... (CLI: --score-col)"
+        )
+    if score_col in frame.columns:
         months = _months_from_columns(frame, date_col, year_col, month_col)
         return {score_col: (frame[score_col].reset_index(drop=True), months)}
-    return _split_wide(frame, date_col)
+    return _split_wide(frame, date_col, country_col, score_col)
+
+
+def _layout(source: PathOrFrame, country_col: str, score_col: str) -> str:
+    """Which layout ``_collect`` read: "series", "long", "single" (one score column) or
+    "wide" (one column per dyad); used to explain an unknown dyad."""
+    if isinstance(source, pd.Series):
+        return "series"
+    if isinstance(source, pd.DataFrame):
+        columns = set(source.columns)
+    else:
+        columns = set(pd.read_csv(source, encoding="utf-8-sig", nrows=0).columns)
+    if country_col in columns:
+        return "long"
+    return "single" if score_col in columns else "wide"
 
 
 def _match(requested: str, available: list[str]) -> str:
@@ -281,6 +341,27 @@ def _match(requested: str, available: list[str]) -> str:
         if dyad_key(name) == key:
             return name
     raise DataError(f"unknown dyad {requested!r}; the data has: {', '.join(available)}")
+
+
+def _unknown_dyad_message(
+    requested: str, available: list[str], source: PathOrFrame, country_col: str, score_col: str
+) -> str:
+    """Why a requested dyad is not among the names read; the layout often explains it."""
+    layout = _layout(source, country_col, score_col)
+    if layout == "single":
+        return (
+            f"cannot pick dyad {requested!r}: the data has a score column {score_col!r} but "
+            f"no country column {country_col!r}, so it holds one series; name the country "
+            "column with country_col=... (CLI: --country-col), or leave out the dyad"
+        )
+    hint = ""
+    if layout == "wide":
+        hint = (
+            f" (read as a wide table, one column per dyad, because there are no columns "
+            f"{country_col!r} and {score_col!r}; for a long table name them with country_col=, "
+            "score_col= (CLI: --country-col, --score-col))"
+        )
+    return f"unknown dyad {requested!r}; the data has: {', '.join(available)}{hint}"
 
 
 def load_scores(
@@ -341,7 +422,7 @@ def load_scores(
             )
         name = names[0]
     else:
-        name = _match(dyad, names)
+        name = _match_or_explain(dyad, names, source, country_col, score_col)
     values, months = parts[name]
     return validate_series(values, months, name, scale=scale, fill=fill)
 
@@ -380,8 +461,24 @@ def load_panel(
     """
     parts = _collect(source, country_col, date_col, score_col, year_col, month_col)
     available = list(parts)
-    chosen = available if dyads is None else [_match(d, available) for d in dyads]
+    chosen = (
+        available
+        if dyads is None
+        else [_match_or_explain(d, available, source, country_col, score_col) for d in dyads]
+    )
     series = [validate_series(*parts[n], n, scale=scale, fill=fill) for n in chosen]
     panel = pd.concat(series, axis=1)
     panel.index.name = "month"
     return panel
+
+
+def _match_or_explain(
+    requested: str, available: list[str], source: PathOrFrame, country_col: str, score_col: str
+) -> str:
+    """The dyad named ``requested``; an unknown one is refused with the names present and,
+    when the layout explains it, why (a misnamed country or score column)."""
+    try:
+        return _match(requested, available)
+    except DataError:
+        message = _unknown_dyad_message(requested, available, source, country_col, score_col)
+        raise DataError(message) from None

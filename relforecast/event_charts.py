@@ -20,13 +20,12 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from relforecast.data import _parse_months
 from relforecast.event_labels import EVENT_WORDS, event_words
 from relforecast.exceptions import DataError
+from relforecast.periods import parse_months, to_month
 from relforecast.report.fonts import figure_style, pin_fonts
 from relforecast.report.plots import draw_level_bands
 from relforecast.scale import TSINGHUA_SCALE, Scale
-from relforecast.shocks import to_month
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -76,9 +75,12 @@ def window_months(
             first_text, sep, last_text = window.partition(":")
             if not sep:
                 raise DataError(f"window {window!r} is not START:END, e.g. 2024-09:2025-08")
-            first, last = to_month(first_text, "window start"), to_month(last_text, "window end")
+            first, last = (
+                to_month(first_text, "window start", error=DataError),
+                to_month(last_text, "window end", error=DataError),
+            )
         else:
-            first, last = (to_month(w, "window") for w in window)
+            first, last = (to_month(w, "window", error=DataError) for w in window)
         if last < first:
             raise DataError(f"window {first}..{last} ends before it starts")
     else:
@@ -111,7 +113,7 @@ def _event_frame(events: pd.DataFrame | pd.Series | None, months: pd.PeriodIndex
             )
         frame = events[["positive", "negative"]].astype(float)
         frame["count"] = events["count"] if "count" in events.columns else np.nan
-    frame.index = _parse_months(frame.index, "event months")
+    frame.index = parse_months(frame.index, "event months")
     frame = frame.groupby(level=0).sum(min_count=1).reindex(months)
     frame[["positive", "negative"]] = frame[["positive", "negative"]].fillna(0.0)
     has_count = isinstance(events, pd.DataFrame) and "count" in events.columns
@@ -188,7 +190,7 @@ def window_chart(
     import matplotlib.pyplot as plt
 
     words = event_words(lang)
-    index = _parse_months(series.index, "score months")
+    index = parse_months(series.index, "score months")
     scores = pd.Series(series.to_numpy(dtype=float), index=index, name=series.name)
     shown = window_months(index, window, months, until)
     table = pd.DataFrame({"score": scores.reindex(shown)})
@@ -496,7 +498,7 @@ def monthly_chart(
     with figure_style(_font_lang(lang, [title])) as font:
         if ax is None:
             _, ax = plt.subplots(figsize=(10, 3.5))
-        x = _parse_months(monthly.index, "event months").to_timestamp()
+        x = parse_months(monthly.index, "event months").to_timestamp()
         ax.bar(x, monthly["positive"], width=25, color=POSITIVE_COLOUR, label=words["positive"])
         ax.bar(x, monthly["negative"], width=25, color=NEGATIVE_COLOUR, label=words["negative"])
         ax.axhline(0, color="#444444", lw=0.6)

@@ -22,7 +22,7 @@ import pandas as pd
 
 from relforecast.event_labels import event_words
 from relforecast.exceptions import DataError
-from relforecast.shocks import to_month
+from relforecast.periods import to_month
 
 if TYPE_CHECKING:
     from relforecast._typing import PeriodLike

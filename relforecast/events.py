@@ -33,10 +33,11 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import least_squares
 
-from relforecast.data import _parse_months, dyad_key
+from relforecast.data import dyad_key
 from relforecast.event_shares import category_table, period_counts, shares_from_weights
 from relforecast.exceptions import DataError, FitError
-from relforecast.shocks import ShockCalendar, to_month
+from relforecast.periods import parse_months, to_month
+from relforecast.shocks import ShockCalendar
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -435,7 +436,7 @@ def load_events(
                 f"{sorted(mapping)} (pass impact_scores= to map others)"
             )
         score = impact.map(mapping)
-    months = _parse_months(raw[month_col], f"event months in column {month_col!r}")
+    months = parse_months(raw[month_col], f"event months in column {month_col!r}")
 
     def optional(col: str | None) -> pd.Series:
         if col is None:

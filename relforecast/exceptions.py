@@ -1,7 +1,12 @@
-"""The library's own exception hierarchy.
+"""The library's own exceptions and warning categories, in one place.
 
 Every error raised on purpose by relforecast derives from :class:`RelforecastError`, so a
 script can catch them all in one place. The messages name the bad value and say how to fix it.
+Errors about a bad *value* (data, an option, a question) are also ``ValueError``; errors about
+a computation that failed on valid input (an estimation) are ``RuntimeError``.
+
+Warnings (:class:`RelforecastWarning` and its subclasses) say something the user should know
+that does not stop the work.
 """
 
 from __future__ import annotations
@@ -13,14 +18,20 @@ __all__ = [
     "ForecastError",
     "RecordError",
     "RelforecastError",
+    "RelforecastWarning",
     "ScaleError",
     "ShockError",
+    "SpecError",
     "StoreError",
 ]
 
 
 class RelforecastError(Exception):
     """Base class of every error relforecast raises on purpose."""
+
+
+class RelforecastWarning(UserWarning):
+    """Something the user should know that does not stop the work."""
 
 
 class DataError(RelforecastError, ValueError):
@@ -33,6 +44,11 @@ class ScaleError(RelforecastError, ValueError):
 
 class ShockError(RelforecastError, ValueError):
     """A shock or shock calendar is malformed (unknown kind or shape, bad date or rate)."""
+
+
+class SpecError(RelforecastError, ValueError):
+    """A model specification or an option has an impossible value: an unknown model name or
+    order, a negative window, a seed that is not a seed, a month option that is not a month."""
 
 
 class FitError(RelforecastError, RuntimeError):

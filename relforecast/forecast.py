@@ -25,7 +25,9 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import pandas as pd
 
+from relforecast._typing import as_number
 from relforecast.exceptions import ForecastError
+from relforecast.periods import to_month
 from relforecast.scale import TSINGHUA_SCALE, Scale
 
 if TYPE_CHECKING:
@@ -168,7 +170,7 @@ class Forecast:
     def _within(self, within: int | None) -> int:
         if within is None:
             return self.horizon
-        if int(within) != within or not 1 <= within <= self.horizon:
+        if not _is_number(within) or not 1 <= within <= self.horizon or int(within) != within:
             raise ForecastError(
                 f"within={within!r} must be a whole number of months from 1 to the horizon "
                 f"({self.horizon})"
@@ -177,7 +179,8 @@ class Forecast:
 
     def window(self, first: str | pd.Period, last: str | pd.Period) -> Forecast:
         """The same paths restricted to the months ``first`` ... ``last`` (inclusive)."""
-        lo, hi = pd.Period(first, "M"), pd.Period(last, "M")
+        lo = to_month(first, "first month of the window", error=ForecastError)
+        hi = to_month(last, "last month of the window", error=ForecastError)
         mask = (self.index >= lo) & (self.index <= hi)
         if not mask.any():
             raise ForecastError(
@@ -278,9 +281,12 @@ class Forecast:
         pd.DataFrame
             Rows = forecast months, columns = the probabilities.
         """
-        qs = np.atleast_1d(np.asarray(q, dtype=float))
-        if np.any((qs < 0) | (qs > 1)):
-            raise ForecastError(f"quantile levels must lie in [0, 1], got {list(qs)}")
+        levels = [q] if isinstance(q, str | bytes) or np.ndim(q) == 0 else list(np.ravel(q))
+        if not levels or not all(_is_number(v) and 0 <= v <= 1 for v in levels):
+            raise ForecastError(
+                f"quantile levels must be numbers in [0, 1], e.g. [0.1, 0.5, 0.9]; got {q!r}"
+            )
+        qs = np.asarray(levels, dtype=float)
         values = np.quantile(self.paths, qs, axis=0).T
         return pd.DataFrame(values, index=self.index, columns=list(qs))
 
@@ -290,7 +296,7 @@ class Forecast:
 
     def interval(self, coverage: float = 0.8) -> pd.DataFrame:
         """Central interval holding ``coverage`` of the paths each month (columns lower, upper)."""
-        if not 0 < coverage < 1:
+        if not _is_number(coverage) or not 0 < coverage < 1:
             raise ForecastError(f"coverage must lie strictly between 0 and 1, got {coverage!r}")
         a = (1 - coverage) / 2
         qs = self.quantiles([a, 1 - a])
@@ -489,18 +495,24 @@ class Forecast:
         return fan_chart(self, ax=ax, history_months=history_months, threshold=threshold, lang=lang)
 
 
+def _is_number(value: object) -> bool:
+    """A real number (not a bool, not NaN)."""
+    if isinstance(value, bool | np.bool_) or not isinstance(value, int | float | np.number):
+        return False
+    return not np.isnan(value)
+
+
 def check_threshold(threshold: float, scale: Scale | None = None) -> float:
-    """A threshold as a float: finite and, with a scale, strictly inside its bounds.
+    """A threshold as a float: a finite number and, with a scale, strictly inside its bounds.
 
     Raises
     ------
     ForecastError
-        Naming the bad value and the scale's range.
+        Naming the bad value (and the scale's range).
     """
-    try:
-        t = float(threshold)
-    except (TypeError, ValueError) as exc:
-        raise ForecastError(f"threshold {threshold!r} is not a number; e.g. -6") from exc
+    t = as_number(threshold)
+    if t is None:
+        raise ForecastError(f"threshold {threshold!r} is not a number; give e.g. -6")
     if not np.isfinite(t):
         raise ForecastError(f"threshold {threshold!r} is not finite; give a number such as -6")
     if scale is not None and not scale.lower < t < scale.upper:

@@ -39,10 +39,10 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from relforecast._typing import RNGLike
+from relforecast._typing import RNGLike, as_seed
 from relforecast.exceptions import ForecastError
 from relforecast.forecast import Forecast
-from relforecast.panel import parse_window, root_seed, window_forecast
+from relforecast.panel import parse_window, window_forecast
 
 __all__ = ["JointPaths", "joint_crossing", "joint_paths", "poisson_binomial_tail"]
 
@@ -237,7 +237,7 @@ def joint_paths(
         first, last = parse_window(window, next(iter(fcs.values())))
     windowed = {d: window_forecast(fc, (first, last), d) for d, fc in fcs.items()}
     n = sizes.pop()
-    seed = root_seed(rng)
+    seed = as_seed(rng)
     pairing = np.empty((n, len(dyads)), dtype=np.int64)
     info: dict[str, Any] = {"window": f"{first}:{last}", "seed": seed, "dependence": dependence}
     if dependence == "none":

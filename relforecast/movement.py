@@ -16,10 +16,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from relforecast.data import _parse_months
 from relforecast.event_labels import event_words
 from relforecast.exceptions import DataError
-from relforecast.shocks import to_month
+from relforecast.periods import parse_months, to_month
 
 __all__ = ["RecentMovement", "TurningPoint", "recent_movement"]
 
@@ -180,7 +179,7 @@ def recent_movement(
     event_words(lang)  # checks lang
     if months < 2:
         raise DataError(f"months={months}: a movement needs at least 2 months")
-    index = _parse_months(series.index, "score months")
+    index = parse_months(series.index, "score months")
     scores = pd.Series(series.to_numpy(dtype=float), index=index).sort_index()
     if until is not None:
         scores = scores.loc[: to_month(until, "until")]

@@ -24,30 +24,19 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from relforecast._typing import RNGLike
-from relforecast.backtest import make_model, origin_stream
+from relforecast._typing import RNGLike, as_seed
+from relforecast.backtest import origin_stream
 from relforecast.exceptions import ForecastError, RelforecastError
 from relforecast.forecast import Forecast
+from relforecast.models.base import Model
+from relforecast.models.registry import make_model
 from relforecast.parallel import Engine, run_tasks
-from relforecast.shocks import ShockCalendar, to_month
+from relforecast.periods import parse_window as parse_window_text
+from relforecast.shocks import ShockCalendar
 
-__all__ = ["forecast_panel", "panel_overview", "parse_window", "root_seed"]
+__all__ = ["forecast_panel", "panel_overview", "parse_window"]
 
 DEFAULT_QUANTILES = (0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95)
-
-
-def root_seed(rng: RNGLike) -> int:
-    """The integer seed behind ``rng``: the seed itself, one drawn from a Generator (same
-    Generator state, same seed), or fresh OS entropy for ``None``."""
-    if isinstance(rng, np.random.Generator):
-        return int(rng.integers(0, 2**63))
-    if rng is None:
-        return int(np.random.SeedSequence().entropy)
-    if isinstance(rng, bool) or not isinstance(rng, int | np.integer) or rng < 0:
-        raise ForecastError(
-            f"rng={rng!r} must be a non-negative int seed, a numpy Generator or None"
-        )
-    return int(rng)
 
 
 def _panel_series(panel: pd.DataFrame | Mapping[str, pd.Series]) -> dict[str, pd.Series]:
@@ -76,7 +65,7 @@ def _panel_series(panel: pd.DataFrame | Mapping[str, pd.Series]) -> dict[str, pd
 class _DyadTask:
     dyad: str
     series: pd.Series
-    spec: Any
+    spec: Model
     label: str
     horizon: int
     n_paths: int
@@ -131,7 +120,7 @@ def _forecast_dyad(task: _DyadTask) -> _DyadResult:
 
 def forecast_panel(
     panel: pd.DataFrame | Mapping[str, pd.Series],
-    model: str | Any = "auto",
+    model: str | Model = "auto",
     horizon: int = 12,
     n_paths: int = 2000,
     *,
@@ -152,7 +141,7 @@ def forecast_panel(
     panel : DataFrame or mapping of dyad -> Series
         One column a dyad (``rf.load_panel``); each dyad is forecast from its own last month.
     model : str or model specification, default "auto"
-        A name of :func:`relforecast.backtest.make_model` or an object with ``fit``.
+        A name of :mod:`relforecast.models.registry` or a model specification.
     horizon : int, default 12
     n_paths : int, default 2000
     rng : int, Generator or None
@@ -191,7 +180,7 @@ def forecast_panel(
     quantiles = tuple(float(q) for q in quantiles)
     if any(not 0 < q < 1 for q in quantiles):
         raise ForecastError(f"quantile levels {list(quantiles)} must lie strictly in (0, 1)")
-    seed = root_seed(rng)
+    seed = as_seed(rng)  # a Generator gives one seed drawn from it; None fresh entropy
     tasks = [
         _DyadTask(
             dyad,
@@ -269,19 +258,11 @@ def _assemble(
 def parse_window(
     window: str | tuple[Any, Any] | None, forecast: Forecast
 ) -> tuple[pd.Period, pd.Period]:
-    """``"2025-07:2026-06"`` or ``(first, last)`` as months; ``None``: the forecast months."""
+    """``"2025-07:2026-06"`` or ``(first, last)`` as months (read by
+    :func:`relforecast.periods.parse_window`); ``None``: the forecast months."""
     if window is None:
         return forecast.index[0], forecast.index[-1]
-    if isinstance(window, str):
-        parts = window.split(":")
-        if len(parts) != 2:
-            raise ForecastError(f"window {window!r} must look like '2025-07:2026-06'")
-        first, last = (to_month(p, "window") for p in parts)
-    else:
-        first, last = (to_month(p, "window") for p in window)
-    if last < first:
-        raise ForecastError(f"window {first}..{last} ends before it starts")
-    return first, last
+    return parse_window_text(window)
 
 
 def window_forecast(fc: Forecast, window: str | tuple[Any, Any] | None, dyad: str) -> Forecast:

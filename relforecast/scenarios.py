@@ -34,9 +34,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from relforecast._typing import RNGLike
+from relforecast._typing import RNGLike, as_number
 from relforecast.exceptions import ForecastError, ShockError
 from relforecast.forecast import Forecast
+from relforecast.models.base import FittedModel
+from relforecast.periods import window_horizon  # its home is relforecast.periods; kept here
 from relforecast.shocks import Shock, _shock_from_record, read_yaml_list
 
 __all__ = [
@@ -91,6 +93,13 @@ class Scenario:
     description_zh: str = ""
 
     def __post_init__(self) -> None:
+        if isinstance(self.shocks, str | bytes | Shock | Mapping) or not isinstance(
+            self.shocks, Iterable
+        ):
+            raise ShockError(
+                f"the shocks of scenario {self.name!r} must be a list of shocks, got "
+                f"{self.shocks!r}"
+            )
         if not str(self.name).strip():
             raise ShockError("a scenario needs a non-empty name")
         for name in (self.name, self.name_zh):
@@ -105,12 +114,13 @@ class Scenario:
             for s in self.shocks
         )
         object.__setattr__(self, "shocks", shocks)
-        if not 0.0 <= float(self.probability) <= 1.0:
+        p = as_number(self.probability)
+        if p is None or not 0.0 <= p <= 1.0:
             raise ShockError(
                 f"probability of scenario {self.name!r} must lie in [0, 1], got "
-                f"{self.probability!r}"
+                f"{self.probability!r}; give a number such as 0.5 (not text such as '50%')"
             )
-        object.__setattr__(self, "probability", float(self.probability))
+        object.__setattr__(self, "probability", p)
 
     def display_name(self, lang: str = "en") -> str:
         """The name in ``lang`` (the Chinese one when given, else the name)."""
@@ -149,7 +159,7 @@ class Scenario:
                     f"last observed month {last}; give values from {last + 1} on"
                 )
 
-    def effect_summary(self, fit: Any) -> list[dict[str, Any]]:
+    def effect_summary(self, fit: FittedModel) -> list[dict[str, Any]]:
         """Each shock's assumed effect in score points and where it comes from.
 
         Returns
@@ -185,7 +195,7 @@ class Scenario:
         return rows
 
     def unbounded_effects(
-        self, fit: Any, index: pd.PeriodIndex, n_paths: int, gen: np.random.Generator
+        self, fit: FittedModel, index: pd.PeriodIndex, n_paths: int, gen: np.random.Generator
     ) -> np.ndarray:
         """Effects of the scenario on the transformed scale, one row per path.
 
@@ -225,7 +235,7 @@ class Scenario:
         happens = gen.random(n_paths) < self.probability
         return total * happens[:, None]
 
-    def _effect(self, shock: Shock, fit: Any, slope: float) -> tuple[float, float]:
+    def _effect(self, shock: Shock, fit: FittedModel, slope: float) -> tuple[float, float]:
         if shock.effect is not None:
             return shock.effect[0] * slope, shock.effect[1] * slope
         table = fit.shock_effects()
@@ -282,7 +292,7 @@ def load_scenarios(source: str | PathLike | Iterable[Mapping[str, Any]]) -> list
         unknown = set(rec) - set(_SCENARIO_KEYS)
         if unknown:
             raise ShockError(
-                f"{where}scenario {rec['name']!r}: unknown field(s) {sorted(unknown)}; "
+                f"{where}scenario {rec['name']!r}: unknown field(s) {sorted(map(str, unknown))}; "
                 f"allowed: {', '.join(_SCENARIO_KEYS)}"
             )
         shocks = rec.get("shocks") or ()
@@ -307,38 +317,8 @@ def load_scenarios(source: str | PathLike | Iterable[Mapping[str, Any]]) -> list
     return out
 
 
-def window_horizon(
-    last: pd.Period, window: str | tuple[str, str]
-) -> tuple[pd.Period, pd.Period, int]:
-    """Parse a window ``"2025-07:2026-06"``; return its first and last month and the horizon.
-
-    The horizon runs from the month after ``last`` (the last observed month) to the window's
-    end: through any gap when the window starts later, and over the remaining months when the
-    window has already begun (an update during the window: its first months are observed).
-    The window must end after ``last``.
-    """
-    if isinstance(window, str):
-        parts = window.split(":")
-        if len(parts) != 2:
-            raise ForecastError(f"window {window!r} must look like '2025-07:2026-06'")
-    else:
-        parts = list(window)
-    try:
-        first, end = (pd.Period(p.strip(), "M") for p in parts)
-    except ValueError as exc:
-        raise ForecastError(f"window {window!r} must look like '2025-07:2026-06'") from exc
-    if end < first:
-        raise ForecastError(f"window {window!r} ends before it starts")
-    if end <= last:
-        raise ForecastError(
-            f"window {window!r} ends at or before the last observed month {last}: nothing is "
-            "left to forecast; choose a later window or an earlier --until"
-        )
-    return first, end, (end - last).n
-
-
 def compare_scenarios(
-    fit: Any,
+    fit: FittedModel,
     scenarios: Sequence[Scenario],
     horizon: int = 12,
     *,
@@ -382,8 +362,10 @@ def compare_scenarios(
         ``attrs["scenarios"]`` the scenarios by row name (``None`` for the baseline).
     """
     seed = int(rng.integers(2**32)) if isinstance(rng, np.random.Generator) else rng
-    if not hasattr(fit, "forecast_scenarios"):
-        raise ForecastError(f"{getattr(fit, 'name', fit)!r} does not support scenarios")
+    if not isinstance(fit, FittedModel):
+        raise ForecastError(
+            f"{fit!r} is not a fitted model; pass e.g. rf.ARIMA().fit(series) to compare scenarios"
+        )
     last = fit.series.index[-1]
     if window is not None:
         first, end, horizon = window_horizon(last, window)

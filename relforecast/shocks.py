@@ -28,21 +28,20 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from relforecast._typing import SHOCK_KINDS, SHOCK_SHAPES, PathOrFrame, PeriodLike
+from relforecast._typing import (
+    SHOCK_KINDS,
+    SHOCK_SHAPES,
+    PathOrFrame,
+    PeriodLike,
+    ShockKind,
+    ShockShape,
+    as_number,
+)
 from relforecast.data import dyad_key
 from relforecast.exceptions import ShockError
+from relforecast.periods import to_month  # its home is relforecast.periods; kept importable
 
-__all__ = ["Shock", "ShockCalendar", "read_leaders", "to_month"]
-
-
-def to_month(value: PeriodLike | Any, what: str = "date") -> pd.Period:
-    """Parse ``value`` ('2024-10', a Timestamp, a date or a Period) to a monthly Period."""
-    if isinstance(value, pd.Period):
-        return value.asfreq("M")
-    try:
-        return pd.Period(pd.Timestamp(str(value) if not hasattr(value, "year") else value), "M")
-    except (ValueError, TypeError) as exc:
-        raise ShockError(f"bad {what} {value!r}; use a year-month such as '2024-10'") from exc
+__all__ = ["Shock", "ShockCalendar", "read_leaders", "shock_from_record", "to_month"]
 
 
 @dataclass(frozen=True)
@@ -74,9 +73,9 @@ class Shock:
     'Ishiba'
     """
 
-    kind: str
+    kind: ShockKind
     start: PeriodLike
-    shape: str = "pulse"
+    shape: ShockShape = "pulse"
     name: str | None = None
     rate: float | None = None
     length: int | None = None
@@ -91,28 +90,38 @@ class Shock:
             raise ShockError(
                 f"unknown shock shape {self.shape!r}; use one of {', '.join(SHOCK_SHAPES)}"
             )
-        object.__setattr__(self, "start", to_month(self.start, f"start of shock {self.name!r}"))
+        if self.name is not None and not isinstance(self.name, str):
+            object.__setattr__(self, "name", str(self.name))  # e.g. a YAML name: 2012
+        start = to_month(self.start, f"start of shock {self.name!r}", error=ShockError)
+        object.__setattr__(self, "start", start)
         if self.shape == "decay":
-            if self.rate is None or not 0.0 < float(self.rate) < 1.0:
+            rate = as_number(self.rate)
+            if rate is None or not 0.0 < rate < 1.0:
                 raise ShockError(
                     f"decay shock {self.label!r} needs rate strictly between 0 and 1, got "
                     f"{self.rate!r}; e.g. rate=0.5 halves the effect each month"
                 )
-            object.__setattr__(self, "rate", float(self.rate))
+            object.__setattr__(self, "rate", rate)
         elif self.rate is not None:
             raise ShockError(f"rate is only used by decay shocks, not {self.shape!r} ones")
         if self.shape == "ramp":
-            if self.length is None or int(self.length) != self.length or self.length < 1:
+            length = as_number(self.length)
+            if length is None or not length.is_integer() or length < 1:
                 raise ShockError(
                     f"ramp shock {self.label!r} needs a whole number of months length >= 1, "
                     f"got {self.length!r}"
                 )
-            object.__setattr__(self, "length", int(self.length))
+            object.__setattr__(self, "length", int(length))
         elif self.length is not None:
             raise ShockError(f"length is only used by ramp shocks, not {self.shape!r} ones")
         if self.effect is not None:
-            effect = tuple(self.effect) if np.ndim(self.effect) else (self.effect, 0.0)
-            if len(effect) != 2 or not all(np.isfinite(float(v)) for v in effect):
+            pair = self.effect
+            if isinstance(pair, np.ndarray):
+                pair = pair.tolist()
+            if not isinstance(pair, list | tuple):
+                pair = (pair, 0.0)  # a bare mean: no uncertainty
+            effect = tuple(as_number(v) for v in pair)
+            if len(effect) != 2 or any(v is None or not np.isfinite(v) for v in effect):
                 raise ShockError(
                     f"effect of shock {self.label!r} must be (mean, sd), e.g. (-0.5, 0.3); "
                     f"got {self.effect!r}"
@@ -161,6 +170,11 @@ def read_yaml_list(path: str | PathLike, key: str) -> list:
         doc = yaml.safe_load(p.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise ShockError(f"cannot parse {str(p)!r} as YAML: {exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise ShockError(
+            f"{str(p)!r} is not UTF-8 text (byte {exc.object[exc.start]:#04x} at position "
+            f"{exc.start}); a {key} file is YAML text — save it as UTF-8"
+        ) from exc
     records = doc.get(key) if isinstance(doc, Mapping) else None
     if not isinstance(records, list):
         raise ShockError(f"{str(p)!r} must hold a list under the key '{key}:'")
@@ -179,23 +193,25 @@ def _is_missing(value: object) -> bool:
 _RECORD_KEYS = {"kind", "start", "shape", "name", "rate", "length", "effect"}
 
 
-def _shock_from_record(record: Mapping[str, Any], where: str) -> Shock:
+def shock_from_record(record: Mapping[str, Any], where: str) -> Shock:
+    """A :class:`Shock` from a YAML/table record (keys kind, start, shape, name, rate, length,
+    effect); ``where`` says which record, for the messages."""
     if not isinstance(record, Mapping):
         raise ShockError(f"{where}: expected a mapping with kind and start, got {record!r}")
     clean = {k: v for k, v in record.items() if not _is_missing(v)}
     unknown = set(clean) - _RECORD_KEYS
     if unknown:
         raise ShockError(
-            f"{where}: unknown field(s) {sorted(unknown)}; allowed: {sorted(_RECORD_KEYS)}"
+            f"{where}: unknown field(s) {sorted(map(str, unknown))}; "
+            f"allowed: {sorted(_RECORD_KEYS)}"
         )
     for key in ("kind", "start"):
         if key not in clean:
             raise ShockError(f"{where}: missing field {key!r}")
-    if "length" in clean and clean["length"] is not None:
-        clean["length"] = float(clean["length"])
-        if clean["length"].is_integer():
-            clean["length"] = int(clean["length"])
     return Shock(**clean)
+
+
+_shock_from_record = shock_from_record  # the former private name, still imported elsewhere
 
 
 _LEADER_COLUMNS = {
@@ -259,7 +275,8 @@ def read_leaders(
                 f"no {office!r} terms for {country!r}; offices present: "
                 f"{', '.join(sorted(offices.unique()))}"
             )
-    rows = rows.assign(term_start=[to_month(v, "term start") for v in rows["start"]])
+    starts = [to_month(v, "term start", error=ShockError) for v in rows["start"]]
+    rows = rows.assign(term_start=starts)
     return rows.sort_values("term_start", kind="stable")
 
 
@@ -327,7 +344,7 @@ class ShockCalendar:
     @classmethod
     def from_records(cls, records: Iterable[Mapping[str, Any]]) -> ShockCalendar:
         """Build from dicts with keys kind, start, shape, name, rate, length."""
-        return cls(_shock_from_record(r, f"shock #{i + 1}") for i, r in enumerate(records))
+        return cls(shock_from_record(r, f"shock #{i + 1}") for i, r in enumerate(records))
 
     @classmethod
     def from_frame(cls, frame: pd.DataFrame) -> ShockCalendar:
@@ -387,7 +404,7 @@ class ShockCalendar:
         if not include_first:
             rows = rows.iloc[1:]
         if since is not None:
-            rows = rows[rows["term_start"] >= to_month(since, "since")]
+            rows = rows[rows["term_start"] >= to_month(since, "since", error=ShockError)]
         shocks = [
             Shock(
                 "leader_change",
@@ -444,8 +461,8 @@ class ShockCalendar:
         Regressor values after ``last`` are dropped too (in a backtest nothing after the
         origin is known; in the design they become 0).
         """
-        lo = to_month(first) if first is not None else None
-        hi = to_month(last) if last is not None else None
+        lo = to_month(first, "first month", error=ShockError) if first is not None else None
+        hi = to_month(last, "last month", error=ShockError) if last is not None else None
         regressors = self.regressors
         if regressors is not None and hi is not None:
             regressors = regressors.loc[regressors.index <= hi]

@@ -22,7 +22,8 @@ import pandas as pd
 
 from relforecast._typing import PathOrFrame, PeriodLike
 from relforecast.exceptions import ShockError
-from relforecast.shocks import read_leaders, to_month
+from relforecast.periods import to_month
+from relforecast.shocks import read_leaders
 
 __all__ = ["Term", "Terms", "leader_terms"]
 
@@ -49,9 +50,10 @@ class Term:
     name_zh: str | None = None
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "start", to_month(self.start, f"start of term {self.name!r}"))
+        start = to_month(self.start, f"start of term {self.name!r}", error=ShockError)
+        object.__setattr__(self, "start", start)
         if self.end is not None:
-            end = to_month(self.end, f"end of term {self.name!r}")
+            end = to_month(self.end, f"end of term {self.name!r}", error=ShockError)
             if end < self.start:
                 raise ShockError(
                     f"term {self.name!r} ends ({end}) before it starts ({self.start}); "
@@ -137,7 +139,8 @@ class Terms(Sequence[Term]):
         for i, (name, name_zh, start, end) in enumerate(
             zip(rows["leader"], names_zh, starts, ends, strict=True)
         ):
-            last = None if _missing(end) else to_month(end, f"end of {name}'s term")
+            what = f"end of {name}'s term"
+            last = None if _missing(end) else to_month(end, what, error=ShockError)
             if i + 1 < len(starts):
                 before_next = starts[i + 1] - 1
                 last = before_next if last is None else min(last, before_next)

@@ -171,7 +171,7 @@ def test_parse_origins_and_errors():
     assert len(parse_origins(["2000-01", "2000-02"])) == 2
     with pytest.raises(rf.ForecastError, match="end before they start"):
         parse_origins("2000-01:1999-01")
-    with pytest.raises(rf.ForecastError, match="model 'prophet' is not known"):
+    with pytest.raises(rf.SpecError, match="model 'prophet' is not known"):
         backtest(random_walk_panel(1, 100), "prophet", "1995-01")
 
 

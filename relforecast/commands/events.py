@@ -31,8 +31,8 @@ from relforecast.event_labels import event_words
 from relforecast.event_shares import SIGNS
 from relforecast.events import EventLog, load_events
 from relforecast.movement import recent_movement
+from relforecast.periods import to_month
 from relforecast.report.fonts import cjk_font
-from relforecast.shocks import to_month
 from relforecast.terms import Terms
 from relforecast.venues import VenueClasses
 

@@ -21,7 +21,8 @@ from relforecast.data import load_panel
 from relforecast.exceptions import ForecastError
 from relforecast.joint import joint_crossing
 from relforecast.panel import forecast_panel, panel_overview
-from relforecast.shocks import ShockCalendar, to_month
+from relforecast.periods import to_month
+from relforecast.shocks import ShockCalendar
 
 __all__ = ["is_panel_request", "panel_forecast_command"]
 

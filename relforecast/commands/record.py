@@ -17,6 +17,7 @@ from typing import Any
 import click
 import pandas as pd
 
+from relforecast.commands.options import published_model_option
 from relforecast.data import load_panel
 from relforecast.forecast import Forecast
 from relforecast.record.backfill import backfill as run_backfill
@@ -323,16 +324,11 @@ def score(
     help="As-of months, e.g. 1995-06:2024-06.",
 )
 @click.option("--every", type=click.IntRange(1, 120), default=12, show_default=True)
-@click.option(
-    "--model",
-    type=click.Choice(["auto", "arima", "markov", "block"]),
-    default="auto",
-    show_default=True,
-)
+@published_model_option
 @click.option("--paths", type=click.IntRange(100, 1_000_000), default=10_000, show_default=True)
 @click.option(
     "--seed",
-    type=int,
+    type=click.IntRange(0),
     default=0,
     show_default=True,
     help="Base seed; each (dyad, origin) records its own seed derived from it.",

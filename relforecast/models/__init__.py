@@ -1,4 +1,5 @@
-"""Model families: one module each. ``base`` holds the shared protocol and plumbing."""
+"""Model families: one module each. ``base`` holds the fitted-model contract and the shared
+plumbing; ``registry`` the model names the commands and the ``auto`` pool use."""
 
 from relforecast.models.adaptive import Adaptation
 from relforecast.models.arima import ARIMA, ARIMAResult

@@ -40,7 +40,8 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import minimize
 
-from relforecast.exceptions import FitError, RelforecastError
+from relforecast._typing import as_number
+from relforecast.exceptions import RelforecastError, SpecError
 
 __all__ = ["Adaptation", "ReplayRecord", "criterion", "learned_weights", "stack_weights"]
 
@@ -76,15 +77,17 @@ class Adaptation:
     def __post_init__(self) -> None:
         for name in ("lookback", "step", "horizon", "n_paths", "quantiles"):
             value = getattr(self, name)
-            if isinstance(value, bool) or int(value) != value or value < 1:
-                raise FitError(f"Adaptation {name}={value!r} must be a whole number >= 1")
+            number = as_number(value) if not isinstance(value, str) else None
+            if number is None or not np.isfinite(number) or number != int(number) or number < 1:
+                raise SpecError(f"Adaptation {name}={value!r} must be a whole number >= 1")
         if self.step > self.lookback:
-            raise FitError(
+            raise SpecError(
                 f"Adaptation step={self.step} is longer than lookback={self.lookback}: "
                 "no replay origin; shorten the step or lengthen the lookback"
             )
-        if not 0.0 <= float(self.shrink) <= 1.0:
-            raise FitError(f"Adaptation shrink={self.shrink!r} must lie in [0, 1]")
+        shrink = as_number(self.shrink) if not isinstance(self.shrink, str) else None
+        if shrink is None or not 0.0 <= shrink <= 1.0:
+            raise SpecError(f"Adaptation shrink={self.shrink!r} must lie in [0, 1]")
 
     @property
     def levels(self) -> np.ndarray:

@@ -38,11 +38,14 @@ from statsmodels.tsa.statespace.mlemodel import MLEResults
 from statsmodels.tsa.statespace.sarimax import SARIMAX
 from statsmodels.tsa.stattools import kpss
 
-from relforecast.exceptions import FitError
+from relforecast._typing import as_number
+from relforecast.data import MIN_MONTHS
+from relforecast.exceptions import FitError, SpecError
 from relforecast.models.base import (
     LikelihoodResult,
     PathSimulator,
     capture_warnings,
+    check_whole,
     clean_design,
     prepare_series,
     shock_effect_table,
@@ -102,16 +105,26 @@ class ARIMA:
     def __post_init__(self) -> None:
         if isinstance(self.order, str):
             if self.order != "auto":
-                raise FitError(f"order={self.order!r} is not known; use 'auto' or (p, d, q)")
+                raise SpecError(f"order={self.order!r} is not known; use 'auto' or (p, d, q)")
         else:
-            order = tuple(self.order)
-            if len(order) != 3 or any(int(v) != v or v < 0 for v in order) or order[1] > 2:
-                raise FitError(
+            order = _whole_numbers(self.order)
+            if order is None or len(order) != 3 or min(order) < 0 or order[1] > 2:
+                raise SpecError(
                     f"order={self.order!r} must be three whole numbers (p, d, q) >= 0, d <= 2"
                 )
-            object.__setattr__(self, "order", tuple(int(v) for v in order))
+            object.__setattr__(self, "order", order)
         if self.trend not in (None, "n", "c", "t"):
-            raise FitError(f"trend={self.trend!r} is not known; use 'n', 'c' or 't'")
+            raise SpecError(f"trend={self.trend!r} is not known; use 'n', 'c' or 't'")
+        for option in ("max_p", "max_q"):
+            value = check_whole(getattr(self, option), option, "ARIMA", minimum=0, maximum=6)
+            object.__setattr__(self, option, value)
+        if self.window is not None:
+            window = check_whole(self.window, "window", "ARIMA", minimum=MIN_MONTHS)
+            object.__setattr__(self, "window", window)
+        if self.shocks_by not in ("shock", "kind"):
+            raise SpecError(f"shocks_by={self.shocks_by!r} is not known; use 'shock' or 'kind'")
+        if self.drift not in (None, True, False):
+            raise SpecError(f"drift={self.drift!r} must be True, False or None (the default)")
 
     @property
     def name(self) -> str:
@@ -133,6 +146,12 @@ class ARIMA:
         ARIMAResult
         """
         y = prepare_series(series, self.scale, window=self.window, what=self.name)
+        if np.ptp(y.to_numpy()) == 0:
+            raise FitError(
+                f"{y.name!r} is constant at {y.iloc[0]:g} over its {len(y)} months: an ARIMA "
+                "has no variance to estimate; forecast it with a model that resamples its "
+                "changes (rf.BlockBootstrap, --model block) or use a span in which it moves"
+            )
         z = self.scale.to_unbounded(y) if self.scale is not None else y.copy()
         diagnostics: list[str] = []
         calendar = shocks if shocks is not None else ShockCalendar()
@@ -167,6 +186,19 @@ class ARIMA:
             candidates=table,
             diagnostics=diagnostics,
         )
+
+
+def _whole_numbers(values: object) -> tuple[int, ...] | None:
+    """``values`` as a tuple of ints, or ``None`` when any is not a whole number."""
+    if isinstance(values, str | bytes) or not isinstance(values, tuple | list | np.ndarray):
+        return None
+    out = []
+    for v in values:
+        number = as_number(v) if not isinstance(v, str) else None
+        if number is None or not np.isfinite(number) or not number.is_integer():
+            return None
+        out.append(int(number))
+    return tuple(out)
 
 
 def _fit_sarimax(

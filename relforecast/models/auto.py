@@ -29,35 +29,30 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from relforecast._typing import RNGLike, as_generator
-from relforecast.exceptions import FitError, RelforecastError
+from relforecast.exceptions import RelforecastError, SpecError
 from relforecast.forecast import Forecast
 from relforecast.models.adaptive import Adaptation, ReplayRecord, learned_weights
-from relforecast.models.arima import ARIMA
-from relforecast.models.base import ScenarioForecaster, check_n_paths
-from relforecast.models.bootstrap import BlockBootstrap
-from relforecast.models.markov import MarkovSwitching
-from relforecast.models.sticky import Sticky
-from relforecast.scale import TSINGHUA_SCALE, Scale
+from relforecast.models.base import (
+    BorrowsShockEffects,
+    FittedModel,
+    Model,
+    check_n_paths,
+    check_scenarios,
+)
+from relforecast.models.registry import pool_models
+from relforecast.scale import Scale
 from relforecast.shocks import ShockCalendar
 
+if TYPE_CHECKING:
+    from relforecast.scenarios import Scenario
+
 __all__ = ["Auto", "AutoResult"]
-
-
-def _default_components() -> tuple:
-    return (
-        Sticky(ARIMA(order=(1, 1, 1), window=240)),
-        Sticky(ARIMA(order=(1, 1, 0), window=240)),
-        Sticky(MarkovSwitching(k_regimes=2, form="diff", momentum=12, window=240)),
-        BlockBootstrap(window=240, block=12),
-        BlockBootstrap(window=120, block=12),
-        BlockBootstrap(window=120, block=1),
-    )
-
 
 
 @dataclass(frozen=True)
@@ -67,8 +62,9 @@ class Auto:
     Parameters
     ----------
     components : sequence of model specifications
-        Default: ``ARIMA(order=(1, 1, 1), window=240)``, ``ARIMA(order=(1, 1, 0), window=240)``
-        and ``MarkovSwitching(k_regimes=2, form="diff", momentum=12, window=240)``, each
+        Default: the members of :data:`relforecast.models.registry.POOL` —
+        ``ARIMA(order=(1, 1, 1), window=240)``, ``ARIMA(order=(1, 1, 0), window=240)`` and
+        ``MarkovSwitching(k_regimes=2, form="diff", momentum=12, window=240)``, each
         published in whole steps (:class:`~relforecast.models.sticky.Sticky`),
         ``BlockBootstrap(window=240, block=12)``, ``BlockBootstrap(window=120, block=12)`` and
         ``BlockBootstrap(window=120, block=1)``.
@@ -80,22 +76,30 @@ class Auto:
         (:mod:`relforecast.models.adaptive`); ``None`` keeps the prior weights.
     """
 
-    components: Sequence = field(default_factory=_default_components)
+    components: Sequence[Model] = field(default_factory=pool_models)
     weights: Sequence[float] | None = None
     adapt: Adaptation | None = field(default_factory=Adaptation)
 
     def __post_init__(self) -> None:
+        if isinstance(self.components, str) or not isinstance(self.components, Sequence):
+            raise SpecError(f"components={self.components!r} must be a list of models")
         k = len(self.components)
         if k == 0:
-            raise FitError("Auto needs at least one component model")
-        w = np.full(k, 1.0 / k) if self.weights is None else np.asarray(self.weights, float)
-        if w.shape != (k,) or np.any(w < 0) or not np.isclose(w.sum(), 1.0):
-            raise FitError(
+            raise SpecError("Auto needs at least one component model")
+        for c in self.components:
+            if not isinstance(c, Model):
+                raise SpecError(
+                    f"Auto component {c!r} is not a model specification (a name, a scale "
+                    "and fit) such as rf.ARIMA()"
+                )
+        w = np.full(k, 1.0 / k) if self.weights is None else _weights(self.weights)
+        if w is None or w.shape != (k,) or np.any(w < 0) or not np.isclose(w.sum(), 1.0):
+            raise SpecError(
                 f"weights {self.weights!r} must be {k} non-negative numbers summing to 1"
             )
         object.__setattr__(self, "weights", tuple(float(v) for v in w))
         if self.adapt is not None and not isinstance(self.adapt, Adaptation):
-            raise FitError(
+            raise SpecError(
                 f"adapt={self.adapt!r} must be an rf.Adaptation or None (fixed weights)"
             )
 
@@ -107,7 +111,7 @@ class Auto:
     @property
     def scale(self) -> Scale | None:
         """Scale of the first component."""
-        return getattr(self.components[0], "scale", TSINGHUA_SCALE)
+        return self.components[0].scale
 
     def fit(self, series: pd.Series, shocks: ShockCalendar | None = None) -> AutoResult:
         """Fit every component on the same data, then replay them to learn the weights."""
@@ -116,24 +120,42 @@ class Auto:
         # estimated ones, so that scenarios move every part of the pool
         donor = AutoResult(self, fits).shock_effects()
         if len(donor):
-            fits = [f.with_effects(donor) if hasattr(f, "with_effects") else f for f in fits]
+            fits = [
+                f.with_effects(donor) if isinstance(f, BorrowsShockEffects) else f for f in fits
+            ]
         record = replay(fits, series, self.adapt) if self.adapt is not None else None
         return AutoResult(self, fits, record)
 
 
-def _replay_one(fit: object, history: pd.Series, adapt: Adaptation, seed: list[int]) -> np.ndarray:
+def _weights(values: object) -> np.ndarray | None:
+    """Prior weights as floats, or ``None`` when they are not numbers."""
+    try:
+        w = np.asarray(values, dtype=float)
+    except (TypeError, ValueError):
+        return None
+    return w if w.ndim == 1 and np.all(np.isfinite(w)) else None
+
+
+def _replay_one(
+    fit: FittedModel, history: pd.Series, adapt: Adaptation, seed: list[int]
+) -> np.ndarray:
     """Mid-quantiles (m, horizon) of one component replayed on ``history``; NaN on failure."""
     try:
-        paths = fit.update(history).forecast(
-            adapt.horizon, n_paths=adapt.n_paths, rng=np.random.default_rng(seed)
-        ).paths
+        paths = (
+            fit.update(history)
+            .forecast(adapt.horizon, n_paths=adapt.n_paths, rng=np.random.default_rng(seed))
+            .paths
+        )
     except RelforecastError:
         return np.full((adapt.quantiles, adapt.horizon), np.nan)
     return np.quantile(paths, adapt.levels, axis=0)
 
 
 def replay(
-    fits: Sequence, series: pd.Series, adapt: Adaptation, record: ReplayRecord | None = None
+    fits: Sequence[FittedModel],
+    series: pd.Series,
+    adapt: Adaptation,
+    record: ReplayRecord | None = None,
 ) -> ReplayRecord:
     """The replay record of fitted components on ``series`` (see
     :mod:`relforecast.models.adaptive`), reusing the origins already in ``record``."""
@@ -157,11 +179,11 @@ def replay(
 
 
 @dataclass
-class AutoResult(ScenarioForecaster):
+class AutoResult(FittedModel):
     """Fitted components of an :class:`Auto` pool, their replay record and weights."""
 
     spec: Auto
-    fits: list
+    fits: list[FittedModel]
     record: ReplayRecord | None = None
 
     @property
@@ -199,9 +221,7 @@ class AutoResult(ScenarioForecaster):
         """Weights, then the parameters of every component, prefixed with its number and name."""
         labels = self._labels()
         parts = [f.params.add_prefix(f"{a}: ") for f, a in zip(self.fits, labels, strict=True)]
-        weights = pd.Series(
-            {f"weight[{a}]": w for a, w in zip(labels, self.weights, strict=True)}
-        )
+        weights = pd.Series({f"weight[{a}]": w for a, w in zip(labels, self.weights, strict=True)})
         return pd.concat([weights, *parts])
 
     def _labels(self) -> list[str]:
@@ -236,7 +256,7 @@ class AutoResult(ScenarioForecaster):
 
     def shock_effects(self) -> pd.DataFrame:
         """Shock effects of the first component that has any (else the first's empty table)."""
-        tables = [f.shock_effects() for f in self.fits if hasattr(f, "shock_effects")]
+        tables = [f.shock_effects() for f in self.fits]
         return next((t for t in tables if len(t)), tables[0])
 
     def _counts(self, n: int) -> list[int]:
@@ -245,9 +265,14 @@ class AutoResult(ScenarioForecaster):
         return [int(c) for c in counts]
 
     def forecast_scenarios(
-        self, horizon: int, scenarios: Sequence, n_paths: int = 10_000, rng: RNGLike = None
+        self,
+        horizon: int,
+        scenarios: Sequence[Scenario | None],
+        n_paths: int = 10_000,
+        rng: RNGLike = None,
     ) -> list[Forecast]:
         """Pooled forecasts of several scenarios (common random numbers within each component)."""
+        scenarios = check_scenarios(scenarios)
         n = check_n_paths(n_paths)
         counts = self._counts(n)
         streams = as_generator(rng).spawn(len(self.fits))

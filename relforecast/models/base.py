@@ -1,23 +1,32 @@
-"""What every model family shares: the fit/forecast protocol and the input plumbing.
+"""What every model family shares: the one fitted-model contract and the input plumbing.
 
-A model is a *specification* (``rf.ARIMA(order="auto")``); ``fit`` returns a new fitted
-object; the fitted object's ``forecast`` returns an :class:`~relforecast.forecast.Forecast`.
+A model is a *specification* (``rf.ARIMA(order="auto")``, a :class:`Model`); ``fit`` returns a
+new fitted object (a :class:`FittedModel`); the fitted object's ``forecast`` returns an
+:class:`~relforecast.forecast.Forecast`.
+
+Every fitted family provides the whole contract of :class:`FittedModel` — the backtest, the
+scenario comparison, the ``auto`` pool and the spread calibration rely on nothing else — and
+honours every argument of it: a scenario is applied by every family, and an input a family
+cannot use is refused with a clear error, never ignored. ``tests/models/test_contract.py``
+checks the contract on every family and variant.
 """
 
 from __future__ import annotations
 
 import warnings
+from abc import ABC, abstractmethod
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import numpy as np
 import pandas as pd
 
-from relforecast._typing import RNGLike, as_generator
-from relforecast.data import MIN_MONTHS, _parse_months, require_length, validate_series
-from relforecast.exceptions import DataError, ForecastError
+from relforecast._typing import RNGLike, as_generator, as_number
+from relforecast.data import MIN_MONTHS, require_length, validate_series
+from relforecast.exceptions import DataError, ForecastError, SpecError
 from relforecast.forecast import Forecast
+from relforecast.periods import parse_months
 from relforecast.scale import Scale
 from relforecast.shocks import ShockCalendar
 
@@ -25,77 +34,114 @@ if TYPE_CHECKING:
     from relforecast.scenarios import Scenario
 
 __all__ = [
+    "BorrowsShockEffects",
     "FittedModel",
     "LikelihoodResult",
     "Model",
     "PathSimulator",
-    "ScenarioForecaster",
     "capture_warnings",
+    "check_n_paths",
+    "check_scenarios",
+    "check_whole",
     "clean_design",
     "future_index",
     "prepare_series",
+    "scenario_stream",
+    "shock_effect_table",
+    "sqrt_psd",
 ]
 
 
 @runtime_checkable
 class Model(Protocol):
-    """A model specification: ``fit`` it to a series (and optional shocks)."""
+    """A model specification: a name, the scale of the scores, and ``fit``."""
+
+    @property
+    def name(self) -> str:
+        """Short label of the specification."""
+        ...
+
+    @property
+    def scale(self) -> Scale | None:
+        """Scale of the scores (``None``: unbounded)."""
+        ...
 
     def fit(self, series: pd.Series, shocks: ShockCalendar | None = None) -> FittedModel:
-        """Estimate the model; return a fitted object."""
+        """Estimate the model on ``series`` (with the dummies of ``shocks``)."""
         ...
 
 
-@runtime_checkable
-class FittedModel(Protocol):
-    """A fitted model: named parameters, diagnostics, and simulated forecasts."""
+class FittedModel(ABC):
+    """The contract every fitted model honours.
 
-    params: pd.Series
-    diagnostics: list[str]
+    Attributes
+    ----------
+    spec : Model
+        The specification that was fitted.
+    series : pd.Series
+        The data the model kept (after its window), on a monthly ``PeriodIndex``.
+    calendar : ShockCalendar
+        The shocks it was fitted with (empty when none); scenarios and future dummies read it.
+    diagnostics : list of str
+        Notes on the fit: captured warnings, dropped shocks, choices made.
+    name, params
+        Label of the fitted model; named estimates.
+    regime_names : list of str
+        Regime models only: the names of the regimes, in the order of their codes.
 
-    def forecast(
-        self,
-        horizon: int = 12,
-        scenario: object | None = None,
-        n_paths: int = 10_000,
-        rng: RNGLike = None,
-    ) -> Forecast:
-        """Simulate ``n_paths`` future paths of ``horizon`` months."""
-        ...
-
-
-class LikelihoodResult:
-    """Mixin for fitted models that wrap a statsmodels result in ``self.result``.
-
-    Gives ``scale`` (from ``self.spec``), ``llf``, ``aic`` and ``bic``.
+    Methods
+    -------
+    update(series)
+        The same estimates applied to new data (used between refits and for replays).
+    shock_effects()
+        Table (label, kind, effect) of the estimated shock effects, transformed units.
+    forecast_scenarios(horizon, scenarios, n_paths, rng)
+        One forecast per scenario (``None``: the baseline) from common random numbers.
+    forecast(horizon, scenario, n_paths, rng)
+        One forecast: the one-scenario case of ``forecast_scenarios``.
     """
 
-    spec: object
-    result: object
+    spec: Model
+    series: pd.Series
+    calendar: ShockCalendar
+    diagnostics: list[str]
+
+    @property
+    @abstractmethod
+    def name(self) -> str:
+        """Label of the fitted model."""
+
+    @property
+    @abstractmethod
+    def params(self) -> pd.Series:
+        """Named estimates."""
 
     @property
     def scale(self) -> Scale | None:
         """The scale of the scores (``None``: unbounded)."""
         return self.spec.scale
 
-    @property
-    def llf(self) -> float:
-        """Maximised log-likelihood of the modelled (transformed) series."""
-        return float(self.result.llf)
+    @abstractmethod
+    def update(self, series: pd.Series) -> FittedModel:
+        """The same estimates applied to ``series`` (nothing re-estimated)."""
 
-    @property
-    def aic(self) -> float:
-        """Akaike information criterion."""
-        return float(self.result.aic)
+    @abstractmethod
+    def shock_effects(self) -> pd.DataFrame:
+        """Estimated effect of each fitted shock column (label, kind, effect)."""
 
-    @property
-    def bic(self) -> float:
-        """Bayesian information criterion."""
-        return float(self.result.bic)
+    @abstractmethod
+    def forecast_scenarios(
+        self,
+        horizon: int,
+        scenarios: Sequence[Scenario | None],
+        n_paths: int = 10_000,
+        rng: RNGLike = None,
+    ) -> list[Forecast]:
+        """Forecasts of several scenarios from *one* set of base paths (common random numbers).
 
-
-class ScenarioForecaster:
-    """Mixin: ``forecast`` as the one-scenario case of ``forecast_scenarios``."""
+        Equivalent to calling :meth:`forecast` with the same seed for each scenario, but the
+        base paths are simulated once. ``None`` stands for the baseline.
+        """
 
     def forecast(
         self,
@@ -117,7 +163,7 @@ class ScenarioForecaster:
             Number of simulated paths.
         rng : Generator, int or None
             Random source; same seed, same paths. The paths and the scenario's effect draws
-            use two independent streams spawned from it, so that forecasts of different
+            use two independent streams derived from it, so that forecasts of different
             scenarios with one seed share their base paths (common random numbers).
 
         Returns
@@ -127,21 +173,76 @@ class ScenarioForecaster:
         return self.forecast_scenarios(horizon, [scenario], n_paths=n_paths, rng=rng)[0]
 
 
-class PathSimulator(ScenarioForecaster):
-    """Mixin: ``forecast_scenarios`` for models that simulate paths of the transformed series.
+@runtime_checkable
+class BorrowsShockEffects(Protocol):
+    """A fitted model that estimates no shock effects of its own and can use effects estimated
+    by another (the ``auto`` pool lends them, so that scenarios move every member)."""
 
-    A subclass provides ``series``, ``spec.scale``, ``name`` and
-    ``_simulate_unbounded(index, n_paths, gen) -> (z_paths, regimes or None)``; scenarios add
-    their shock effects to ``z_paths`` before the paths are mapped back to the scale.
+    def with_effects(self, table: pd.DataFrame | None) -> FittedModel:
+        """The same fit, using ``table`` (like :meth:`FittedModel.shock_effects`)."""
+        ...
+
+
+class LikelihoodResult:
+    """Mixin for fitted models that wrap a statsmodels result in ``self.result``.
+
+    Gives ``llf``, ``aic`` and ``bic``.
     """
 
-    series: pd.Series
-    spec: object
+    result: Any
 
+    @property
+    def llf(self) -> float:
+        """Maximised log-likelihood of the modelled (transformed) series."""
+        return float(self.result.llf)
+
+    @property
+    def aic(self) -> float:
+        """Akaike information criterion."""
+        return float(self.result.aic)
+
+    @property
+    def bic(self) -> float:
+        """Bayesian information criterion."""
+        return float(self.result.bic)
+
+
+def check_scenarios(scenarios: Sequence[Scenario | None]) -> list[Scenario | None]:
+    """The scenarios of a ``forecast_scenarios`` call: a list of Scenario objects or ``None``."""
+    from relforecast.scenarios import Scenario
+
+    if isinstance(scenarios, Scenario | str | bytes) or not isinstance(scenarios, Sequence):
+        raise ForecastError(
+            f"scenarios must be a list of rf.Scenario (or None for the baseline), got {scenarios!r}"
+        )
+    for scenario in scenarios:
+        if scenario is not None and not isinstance(scenario, Scenario):
+            raise ForecastError(
+                f"scenario {scenario!r} is not an rf.Scenario; build one with "
+                "rf.Scenario(name, shocks) or rf.load_scenarios(file)"
+            )
+    return list(scenarios)
+
+
+def scenario_stream(stream: np.random.Generator) -> np.random.Generator:
+    """A fresh copy of a scenario stream: every scenario draws the same numbers from it."""
+    bit_generator = stream.bit_generator
+    return np.random.Generator(type(bit_generator)(bit_generator.seed_seq))
+
+
+class PathSimulator(FittedModel):
+    """``forecast_scenarios`` for models that simulate paths of the transformed series.
+
+    A subclass provides ``_simulate_unbounded(index, n_paths, gen) -> (z_paths, regimes or
+    None)``; scenarios add their shock effects to ``z_paths`` before the paths are mapped back
+    to the scale.
+    """
+
+    @abstractmethod
     def _simulate_unbounded(
         self, index: pd.PeriodIndex, n_paths: int, gen: np.random.Generator
     ) -> tuple[np.ndarray, np.ndarray | None]:
-        raise NotImplementedError
+        """Paths of the transformed series and, for regime models, the regime paths."""
 
     def forecast_scenarios(
         self,
@@ -155,19 +256,17 @@ class PathSimulator(ScenarioForecaster):
         Equivalent to calling :meth:`forecast` with the same seed for each scenario, but the
         base paths are simulated once. ``None`` stands for the baseline.
         """
+        todo = check_scenarios(scenarios)
         n = check_n_paths(n_paths)
         index = future_index(self.series.index[-1], horizon)
         base_gen, scenario_seq = as_generator(rng).spawn(2)
         z, regimes = self._simulate_unbounded(index, n, base_gen)
         scale = self.spec.scale
         out = []
-        for scenario in scenarios:
+        for scenario in todo:
             zs, model = z, self.name
             if scenario is not None:
-                # every scenario draws its effects from a copy of the same stream
-                gen = np.random.Generator(
-                    type(scenario_seq.bit_generator)(scenario_seq.bit_generator.seed_seq)
-                )
+                gen = scenario_stream(scenario_seq)
                 zs = z + scenario.unbounded_effects(self, index, n, gen)
                 model = f"{model} | {scenario.name}"
             paths = scale.from_unbounded(zs) if scale is not None else zs
@@ -179,7 +278,7 @@ class PathSimulator(ScenarioForecaster):
                     history=self.series,
                     model=model,
                     regimes=regimes,
-                    regime_names=getattr(self, "regime_names", None),
+                    regime_names=getattr(self, "regime_names", None),  # regime models
                     meta={
                         "params": self.params.to_dict(),
                         "n_paths": n,
@@ -188,6 +287,31 @@ class PathSimulator(ScenarioForecaster):
                 )
             )
         return out
+
+
+def check_whole(
+    value: object,
+    option: str,
+    owner: str,
+    *,
+    minimum: int,
+    maximum: int | None = None,
+    hint: str = "",
+) -> int:
+    """A whole-number option of a specification, or a :class:`SpecError` naming it."""
+    number = as_number(value) if not isinstance(value, str) else None
+    if (
+        number is None
+        or not np.isfinite(number)
+        or not number.is_integer()
+        or number < minimum
+        or (maximum is not None and number > maximum)
+    ):
+        span = f"from {minimum} to {maximum}" if maximum is not None else f">= {minimum}"
+        raise SpecError(
+            f"{owner}: {option}={value!r} must be a whole number {span}{hint and '; ' + hint}"
+        )
+    return int(number)
 
 
 def shock_effect_table(
@@ -216,7 +340,7 @@ def prepare_series(
     if isinstance(series.index, pd.PeriodIndex):
         months = series.index.asfreq("M")
     else:
-        months = _parse_months(series.index, "dates in the series index")
+        months = parse_months(series.index, "dates in the series index")
     name = str(series.name) if series.name is not None else "series"
     clean = validate_series(series.to_numpy(), months, name, scale=scale)
     if window is not None:
@@ -258,9 +382,10 @@ def clean_design(design: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
 
 def future_index(last: pd.Period, horizon: int) -> pd.PeriodIndex:
     """The ``horizon`` months after ``last``."""
-    if int(horizon) != horizon or horizon < 1:
+    h = as_number(horizon) if not isinstance(horizon, str) else None
+    if h is None or not np.isfinite(h) or not h.is_integer() or h < 1:
         raise ForecastError(f"horizon must be a whole number of months >= 1, got {horizon!r}")
-    return pd.period_range(last + 1, periods=int(horizon), freq="M")
+    return pd.period_range(last + 1, periods=int(h), freq="M")
 
 
 def sqrt_psd(cov: np.ndarray) -> np.ndarray:
@@ -271,9 +396,10 @@ def sqrt_psd(cov: np.ndarray) -> np.ndarray:
 
 def check_n_paths(n_paths: int) -> int:
     """Validate the number of simulated paths."""
-    if int(n_paths) != n_paths or n_paths < 1:
+    n = as_number(n_paths) if not isinstance(n_paths, str) else None
+    if n is None or not np.isfinite(n) or not n.is_integer() or n < 1:
         raise ForecastError(f"n_paths must be a whole number >= 1, got {n_paths!r}")
-    return int(n_paths)
+    return int(n)
 
 
 @contextmanager

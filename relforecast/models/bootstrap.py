@@ -22,8 +22,9 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
-from relforecast.exceptions import FitError
-from relforecast.models.base import PathSimulator, prepare_series, shock_effect_table
+from relforecast._typing import as_number
+from relforecast.exceptions import SpecError
+from relforecast.models.base import PathSimulator, check_whole, prepare_series, shock_effect_table
 from relforecast.scale import TSINGHUA_SCALE, Scale
 from relforecast.shocks import ShockCalendar
 
@@ -60,10 +61,15 @@ class BlockBootstrap:
     drift: bool = True
 
     def __post_init__(self) -> None:
-        if int(self.window) != self.window or self.window < 24:
-            raise FitError(f"window={self.window!r} must be a whole number of months >= 24")
-        if not self.block >= 1:
-            raise FitError(f"block={self.block!r} must be a mean block length >= 1 month")
+        window = check_whole(self.window, "window", "BlockBootstrap", minimum=24)
+        object.__setattr__(self, "window", window)
+        block = as_number(self.block) if not isinstance(self.block, str) else None
+        if block is None or not 1 <= block < np.inf:
+            raise SpecError(f"block={self.block!r} must be a mean block length >= 1 month")
+        # a whole number given as an int stays one: the repr keys Parquet result stores
+        object.__setattr__(self, "block", int(block) if isinstance(self.block, int) else block)
+        if self.drift not in (True, False):
+            raise SpecError(f"drift={self.drift!r} must be True or False")
 
     @property
     def name(self) -> str:

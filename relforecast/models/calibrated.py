@@ -22,16 +22,21 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 import scoringrules as sr
 
-from relforecast._typing import RNGLike
-from relforecast.exceptions import FitError, RelforecastError
+from relforecast._typing import RNGLike, as_number
+from relforecast.exceptions import RelforecastError, SpecError
 from relforecast.forecast import Forecast
-from relforecast.models.base import ScenarioForecaster
+from relforecast.models.base import FittedModel, Model, check_whole
+from relforecast.scale import Scale
 from relforecast.shocks import ShockCalendar
+
+if TYPE_CHECKING:
+    from relforecast.scenarios import Scenario
 
 __all__ = ["Calibrated", "CalibratedResult"]
 
@@ -44,8 +49,8 @@ class Calibrated:
 
     Parameters
     ----------
-    model : model specification
-        Anything with ``fit``; its fitted result must have ``update`` and ``forecast``.
+    model : Model
+        The specification whose forecasts are widened (or narrowed).
     horizon : int, default 12
         Horizon ``H`` of the replayed forecasts.
     n_origins : int, default 24
@@ -64,7 +69,7 @@ class Calibrated:
     >>> fit.factors  # doctest: +SKIP
     """
 
-    model: object
+    model: Model
     horizon: int = 12
     n_origins: int = 24
     step: int = 3
@@ -72,20 +77,27 @@ class Calibrated:
     grid: Sequence[float] = field(default=_GRID)
 
     def __post_init__(self) -> None:
+        if not isinstance(self.model, Model):
+            raise SpecError(
+                "Calibrated needs a model specification (a name, a scale and fit), such as "
+                f"rf.ARIMA(); got {self.model!r}"
+            )
         for name in ("horizon", "n_origins", "step", "n_paths"):
-            value = getattr(self, name)
-            if int(value) != value or value < 1:
-                raise FitError(f"{name}={value!r} must be a whole number >= 1")
+            value = check_whole(getattr(self, name), name, "Calibrated", minimum=1)
+            object.__setattr__(self, name, value)
         if self.horizon < 2:
-            raise FitError(f"horizon={self.horizon!r}: calibrate over at least 2 months")
+            raise SpecError(f"horizon={self.horizon!r}: calibrate over at least 2 months")
+        grid = [as_number(c) if not isinstance(c, str) else None for c in self.grid]
+        if not grid or any(c is None or not 0 < c < np.inf for c in grid):
+            raise SpecError(f"grid={self.grid!r} must be positive spread factors, e.g. 0.5 ... 3")
 
     @property
     def name(self) -> str:
         """Label: the wrapped model's name with ``+cal``."""
-        return f"{getattr(self.model, 'name', 'model')}+cal"
+        return f"{self.model.name}+cal"
 
     @property
-    def scale(self):
+    def scale(self) -> Scale | None:
         """Scale of the wrapped model."""
         return self.model.scale
 
@@ -95,7 +107,7 @@ class Calibrated:
         factors, table, notes = self._learn(fit, fit.series)
         return CalibratedResult(self, fit, factors, table, notes)
 
-    def _replays(self, fit, series: pd.Series, notes: list[str]) -> list[tuple]:
+    def _replays(self, fit: FittedModel, series: pd.Series, notes: list[str]) -> list[tuple]:
         """(median, centred paths, observed) of each replayed forecast, transformed scale."""
         scale = self.model.scale
         last = len(series) - 1 - self.horizon
@@ -127,7 +139,9 @@ class Calibrated:
             table[:, g] = sr.crps_ensemble(obs, ens, m_axis=-1).mean(axis=0)
         return table
 
-    def _learn(self, fit, series: pd.Series) -> tuple[np.ndarray, pd.DataFrame, list[str]]:
+    def _learn(
+        self, fit: FittedModel, series: pd.Series
+    ) -> tuple[np.ndarray, pd.DataFrame, list[str]]:
         notes: list[str] = []
         replays = self._replays(fit, series, notes)
         if len(replays) < 4:
@@ -156,7 +170,7 @@ class Calibrated:
 
 
 @dataclass
-class CalibratedResult(ScenarioForecaster):
+class CalibratedResult(FittedModel):
     """A fitted model with its learnt spread factors.
 
     Attributes
@@ -168,7 +182,7 @@ class CalibratedResult(ScenarioForecaster):
     """
 
     spec: Calibrated
-    fit: object
+    fit: FittedModel
     factors: np.ndarray
     table: pd.DataFrame = field(repr=False)
     notes: list[str] = field(default_factory=list)
@@ -234,7 +248,11 @@ class CalibratedResult(ScenarioForecaster):
         )
 
     def forecast_scenarios(
-        self, horizon: int, scenarios: Sequence, n_paths: int = 10_000, rng: RNGLike = None
+        self,
+        horizon: int,
+        scenarios: Sequence[Scenario | None],
+        n_paths: int = 10_000,
+        rng: RNGLike = None,
     ) -> list[Forecast]:
         """Widened forecasts of several scenarios (common random numbers kept)."""
         return [

@@ -46,60 +46,45 @@ re-runs the regime filter, so the regime probabilities at the end of the sample 
 drawn parameters too. Draws are relabelled like the estimate (calm first).
 
 Regimes are relabelled after estimation — by variance (calm first) when variances switch,
-otherwise by mean — and the transition matrix is converted **once**, here, from statsmodels'
+otherwise by mean — and the transition matrix is converted **once** from statsmodels'
 left-stochastic convention (columns sum to 1) to the row-stochastic one used everywhere in
 relforecast: ``transition_matrix.loc[i, j] = P(S_t = j | S_{t-1} = i)``.
+
+Code layout
+-----------
+Everything that talks to statsmodels — building the model, the starts, the relabelling, the
+covariance and the parameter draws — is in :mod:`relforecast.models.markov_statsmodels`
+(:class:`~relforecast.models.markov_statsmodels.MarkovAdaptor`). A :class:`MarkovResult` holds
+one record of parameters (:class:`~relforecast.models.markov_statsmodels.MarkovParameters`)
+and simulates from it.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
-from statsmodels.tools.numdiff import approx_hess2
-from statsmodels.tsa.regime_switching.markov_autoregression import MarkovAutoregression
-from statsmodels.tsa.regime_switching.markov_regression import MarkovRegression
 
-from relforecast.exceptions import FitError
+from relforecast.data import MIN_MONTHS
+from relforecast.exceptions import SpecError
 from relforecast.models.base import (
     LikelihoodResult,
     PathSimulator,
-    capture_warnings,
-    clean_design,
+    check_whole,
     prepare_series,
     shock_effect_table,
-    sqrt_psd,
+)
+from relforecast.models.markov_statsmodels import (
+    MarkovAdaptor,
+    MarkovData,
+    MarkovParameters,
+    variance_floor,
 )
 from relforecast.scale import TSINGHUA_SCALE, Scale
 from relforecast.shocks import ShockCalendar
 
 __all__ = ["MarkovResult", "MarkovSwitching"]
-
-
-class _FlooredVariance:
-    """Mixin: regime variances are ``floor + u**2`` instead of ``u**2``."""
-
-    variance_floor: float = 0.0
-
-    def transform_params(self, unconstrained: np.ndarray) -> np.ndarray:
-        constrained = super().transform_params(unconstrained)
-        constrained[self.parameters["variance"]] += self.variance_floor
-        return constrained
-
-    def untransform_params(self, constrained: np.ndarray) -> np.ndarray:
-        shifted = np.array(constrained, dtype=float)
-        idx = self.parameters["variance"]
-        shifted[idx] = np.maximum(shifted[idx] - self.variance_floor, 1e-12)
-        return super().untransform_params(shifted)
-
-
-class _FlooredRegression(_FlooredVariance, MarkovRegression):
-    pass
-
-
-class _FlooredAutoregression(_FlooredVariance, MarkovAutoregression):
-    pass
 
 
 @dataclass(frozen=True)
@@ -157,25 +142,45 @@ class MarkovSwitching:
     momentum: int = 0
 
     def __post_init__(self) -> None:
-        if int(self.k_regimes) != self.k_regimes or not 2 <= self.k_regimes <= 4:
-            raise FitError(f"k_regimes={self.k_regimes!r}: use 2, 3 or 4")
-        if int(self.order) != self.order or not 0 <= self.order <= 6:
-            raise FitError(f"order={self.order!r}: use a whole number from 0 to 6")
+        owner = "MarkovSwitching"
+        k = check_whole(self.k_regimes, "k_regimes", owner, minimum=2, maximum=4)
+        object.__setattr__(self, "k_regimes", k)
+        object.__setattr__(
+            self, "order", check_whole(self.order, "order", owner, minimum=0, maximum=6)
+        )
         if self.form not in ("diff", "level"):
-            raise FitError(f"form={self.form!r} is not known; use 'diff' or 'level'")
-        if self.n_starts < 1:
-            raise FitError(f"n_starts={self.n_starts!r} must be at least 1")
-        if int(self.parameter_draws) != self.parameter_draws or self.parameter_draws < 0:
-            raise FitError(
-                f"parameter_draws={self.parameter_draws!r}: use 0 (plug-in) or a whole number "
-                "of parameter vectors such as 50"
-            )
-        if int(self.momentum) != self.momentum or not 0 <= self.momentum <= 60:
-            raise FitError(
-                f"momentum={self.momentum!r}: use 0 (none) or a number of months such as 12"
-            )
+            raise SpecError(f"form={self.form!r} is not known; use 'diff' or 'level'")
+        for option in ("switching_variance", "switching_ar", "switching_exog"):
+            if getattr(self, option) not in (True, False):
+                raise SpecError(f"{option}={getattr(self, option)!r} must be True or False")
+        object.__setattr__(
+            self, "n_starts", check_whole(self.n_starts, "n_starts", owner, minimum=1)
+        )
+        if self.window is not None:
+            window = check_whole(self.window, "window", owner, minimum=MIN_MONTHS)
+            object.__setattr__(self, "window", window)
+        if self.shocks_by not in ("shock", "kind"):
+            raise SpecError(f"shocks_by={self.shocks_by!r} is not known; use 'shock' or 'kind'")
+        object.__setattr__(self, "seed", check_whole(self.seed, "seed", owner, minimum=0))
+        draws = check_whole(
+            self.parameter_draws,
+            "parameter_draws",
+            owner,
+            minimum=0,
+            hint="use 0 (plug-in) or a number of parameter vectors such as 50",
+        )
+        object.__setattr__(self, "parameter_draws", draws)
+        momentum = check_whole(
+            self.momentum,
+            "momentum",
+            owner,
+            minimum=0,
+            maximum=60,
+            hint="use 0 (none) or a number of months such as 12",
+        )
+        object.__setattr__(self, "momentum", momentum)
         if self.momentum and (self.form != "diff" or self.order):
-            raise FitError(
+            raise SpecError(
                 f"momentum={self.momentum} needs form='diff' and order=0 "
                 f"(got form={self.form!r}, order={self.order})"
             )
@@ -204,145 +209,20 @@ class MarkovSwitching:
         """
         y = prepare_series(series, self.scale, window=self.window, what=self.name)
         calendar = shocks if shocks is not None else ShockCalendar()
-        z, endog, design, momentum = self._prepare(y, calendar)
-        diagnostics: list[str] = []
-        design, notes = clean_design(design)
-        diagnostics.extend(notes)
-        floor = self._variance_floor(y)
-        model = self._model(endog.to_numpy(), design, floor, momentum)
-        result = self._estimate(model, diagnostics)
-        return MarkovResult.from_statsmodels(
-            self, y, z, endog, calendar, design, model, result, floor, diagnostics
+        adaptor = MarkovAdaptor(self, variance_floor(self, y))
+        data = adaptor.data(y, calendar)
+        diagnostics = list(data.notes)
+        result = adaptor.estimate(adaptor.model(data), diagnostics)
+        return MarkovResult(
+            spec=self,
+            series=y,
+            calendar=calendar,
+            adaptor=adaptor,
+            data=data,
+            result=result,
+            parameters=adaptor.parameters(result, len(data.columns), diagnostics),
+            diagnostics=diagnostics,
         )
-
-    def _prepare(
-        self, y: pd.Series, calendar: ShockCalendar
-    ) -> tuple[pd.Series, pd.Series, pd.DataFrame, np.ndarray | None]:
-        """Transformed series, the modelled series (changes or levels), its dummies and the
-        momentum regressor (``None`` without momentum)."""
-        z = self.scale.to_unbounded(y) if self.scale is not None else y.copy()
-        design = calendar.design(y.index, by=self.shocks_by)
-        if self.form == "diff":
-            return z, *self._with_momentum(z.diff().iloc[1:], design.diff().iloc[1:])
-        return z, z, design, None
-
-    def _with_momentum(
-        self, endog: pd.Series, design: pd.DataFrame
-    ) -> tuple[pd.Series, pd.DataFrame, np.ndarray | None]:
-        """The momentum regressor (mean of the previous ``momentum`` changes), with the first
-        ``momentum`` months dropped from the estimation span; unchanged without momentum."""
-        m = self.momentum
-        if not m:
-            return endog, design, None
-        if len(endog) < m + 36:
-            raise FitError(
-                f"momentum={m} leaves {len(endog) - m} months to estimate on; "
-                f"give at least {m + 37} months or a shorter momentum"
-            )
-        regressor = endog.rolling(m).mean().shift(1).to_numpy()[m:]
-        return endog.iloc[m:], design.iloc[m:], regressor
-
-    def _variance_floor(self, y: pd.Series) -> float:
-        if self.scale is None:
-            return 0.0
-        rounding = self.scale.resolution**2 / 12.0 * (2.0 if self.form == "diff" else 1.0)
-        u = (float(np.median(y)) - self.scale.centre) / self.scale.half_width
-        slope = 1.0 / (1.0 - min(u * u, 0.99))
-        return rounding * slope**2
-
-    def _model(
-        self,
-        endog: np.ndarray,
-        design: pd.DataFrame,
-        floor: float,
-        momentum: np.ndarray | None = None,
-    ):
-        columns = [design.to_numpy()] if design.shape[1] else []
-        switching_exog: bool | list[bool] = self.switching_exog
-        if momentum is not None:
-            columns.append(momentum[:, None])
-            switching_exog = [self.switching_exog] * design.shape[1] + [True]
-        exog = np.column_stack(columns) if columns else None
-        common = dict(
-            k_regimes=self.k_regimes,
-            trend="c",
-            exog=exog,
-            switching_variance=self.switching_variance,
-        )
-        if self.order == 0:
-            cls = _FlooredRegression if floor > 0 else MarkovRegression
-            model = cls(endog, switching_exog=switching_exog, **common)
-        else:
-            cls = _FlooredAutoregression if floor > 0 else MarkovAutoregression
-            model = cls(
-                endog,
-                order=self.order,
-                switching_ar=self.switching_ar,
-                switching_exog=self.switching_exog,
-                **common,
-            )
-        if floor > 0:
-            model.variance_floor = floor
-        return model
-
-    def _starts(self, model) -> list[np.ndarray]:
-        base = np.asarray(model.start_params, dtype=float)
-        if getattr(model, "variance_floor", 0.0) > 0:
-            idx = model.parameters["variance"]
-            base[idx] = np.maximum(base[idx], 2.0 * model.variance_floor)
-        rng = np.random.default_rng(self.seed)
-        starts = [base]
-        unconstrained = model.untransform_params(base)
-        for _ in range(self.n_starts - 1):
-            jitter = rng.normal(0.0, 0.5, size=unconstrained.shape)
-            starts.append(model.transform_params(unconstrained + jitter))
-        return starts
-
-    def _estimate(self, model, diagnostics: list[str]):
-        best = None
-        failures = 0
-        notes: list[str] = []
-        with capture_warnings(notes):  # untransforming AR starts can warn at |r| ~ 1
-            starts = self._starts(model)
-        diagnostics.extend(f"start values: {m}" for m in notes)
-        for i, start in enumerate(starts):
-            local: list[str] = []
-            try:
-                with capture_warnings(local):
-                    res = model.fit(
-                        start_params=start, em_iter=0 if i else 5, maxiter=200, disp=False
-                    )
-            except (np.linalg.LinAlgError, ValueError, FloatingPointError, RuntimeError) as exc:
-                failures += 1
-                diagnostics.append(f"start {i}: estimation failed ({exc})")
-                continue
-            if not np.isfinite(res.llf) or not np.all(np.isfinite(res.params)):
-                failures += 1
-                diagnostics.append(f"start {i}: non-finite likelihood or parameters")
-                continue
-            diagnostics.extend(f"start {i}: {m}" for m in local if m not in diagnostics)
-            if best is None or res.llf > best.llf + 1e-9:
-                best = res
-        if best is None:
-            why = (
-                " — on a level that wanders like a random walk the AR coefficient runs to the "
-                "unit-root bound"
-                if self.form == "level" and self.order
-                else ""
-            )
-            raise FitError(
-                f"{self.name}: all {self.n_starts} starts failed ({failures} failures){why}; "
-                "try fewer regimes, a lower order, or form='diff'"
-            )
-        return best
-
-
-def _regime_names(k: int, by_variance: bool) -> list[str]:
-    if by_variance and k == 2:
-        return ["calm", "turbulent"]
-    if by_variance and k == 3:
-        return ["calm", "moderate", "turbulent"]
-    return [f"regime {i + 1}" for i in range(k)]
 
 
 @dataclass
@@ -351,97 +231,96 @@ class MarkovResult(LikelihoodResult, PathSimulator):
 
     Attributes
     ----------
+    parameters : MarkovParameters
+        The one record of estimates the forecasts simulate from; ``mean``, ``sigma2``, ``ar``,
+        ``beta``, ``momentum_coef``, ``transition``, ``last_regimes``, ``perm`` and
+        ``regime_names`` read it.
     params : pd.Series
         Named estimates: ``mean[calm]``, ``sigma2[calm]``, ``ar.L1[...]``, shock effects,
         ``p[calm->turbulent]``...
     transition_matrix : pd.DataFrame
         Row-stochastic: ``loc[i, j] = P(next regime j | regime i)``.
+    result : statsmodels results
+        The estimation (or, after :meth:`update`, the filter at the estimates).
     diagnostics : list of str
         Failed starts, captured warnings, regimes at the variance floor, dropped shocks.
     """
 
     spec: MarkovSwitching
     series: pd.Series
-    z: pd.Series = field(repr=False)
-    endog: pd.Series = field(repr=False)
     calendar: ShockCalendar
-    design_columns: list[str]
+    adaptor: MarkovAdaptor = field(repr=False)
+    data: MarkovData = field(repr=False)
     result: object = field(repr=False)
-    regime_names: list[str]
-    mean: np.ndarray
-    sigma2: np.ndarray
-    ar: np.ndarray
-    beta: np.ndarray
-    transition: np.ndarray
-    last_regimes: np.ndarray = field(repr=False)
-    perm: np.ndarray = field(repr=False)
-    variance_floor: float = 0.0
+    parameters: MarkovParameters = field(repr=False)
     diagnostics: list[str] = field(default_factory=list)
-    momentum_coef: np.ndarray | None = field(default=None, repr=False)
     _covariance: np.ndarray | None = field(default=None, repr=False)
 
-    @classmethod
-    def from_statsmodels(
-        cls, spec, y, z, endog, calendar, design, model, res, floor, diagnostics
-    ) -> MarkovResult:
-        """Extract, relabel and convert a statsmodels result."""
-        k, p, m = spec.k_regimes, spec.order, design.shape[1]
-        params = np.asarray(res.params)
-        pars = model.parameters
-        mean = np.empty(k)
-        beta = np.zeros((k, m))
-        sigma2 = np.empty(k)
-        ar = np.zeros((k, p))
-        gamma = np.zeros(k)
-        for i in range(k):
-            ex = params[pars[i, "exog"]]
-            mean[i], beta[i] = ex[0], ex[1 : 1 + m]
-            if spec.momentum:
-                gamma[i] = ex[1 + m]
-            sigma2[i] = np.atleast_1d(params[pars[i, "variance"]])[0]
-            if p:
-                ar[i] = params[pars[i, "autoregressive"]]
-        left = np.asarray(res.regime_transition)[..., -1]  # P[to, from]: columns sum to 1
-        by_variance = spec.switching_variance
-        key = sigma2 if by_variance else mean
-        perm = np.argsort(key, kind="stable")  # new label j <- old label perm[j]
-        transition = left.T[np.ix_(perm, perm)]  # row-stochastic, relabelled
-        if p == 0:
-            filtered = np.asarray(res.filtered_marginal_probabilities)[-1]
-            last = filtered[perm][:, None]
-        else:
-            # axes: S_T, S_{T-1}, ..., S_{T-p}
-            last = np.asarray(res.filtered_joint_probabilities)[..., -1]
-            for axis in range(p + 1):
-                last = np.take(last, perm, axis=axis)
-        names = _regime_names(k, by_variance)
-        if floor > 0:
-            at_floor = [names[j] for j in range(k) if sigma2[perm][j] < floor * 1.001]
-            if at_floor:
-                diagnostics.append(
-                    f"regime(s) {', '.join(at_floor)} sit at the resolution variance floor "
-                    f"({floor:.2e}): those months are unchanged up to rounding"
-                )
-        return cls(
-            spec=spec,
-            series=y,
-            z=z,
-            endog=endog,
-            calendar=calendar,
-            design_columns=list(design.columns),
-            result=res,
-            regime_names=names,
-            mean=mean[perm],
-            sigma2=sigma2[perm],
-            ar=ar[perm],
-            beta=beta[perm],
-            transition=transition,
-            last_regimes=last,
-            perm=perm,
-            variance_floor=floor,
-            diagnostics=diagnostics,
-            momentum_coef=gamma[perm],
-        )
+    # ------------------------------------------------------ the parameter record
+    @property
+    def regime_names(self) -> list[str]:
+        """Names of the regimes, calm first when variances switch."""
+        return self.parameters.regime_names
+
+    @property
+    def mean(self) -> np.ndarray:
+        """Intercept of each regime."""
+        return self.parameters.mean
+
+    @property
+    def sigma2(self) -> np.ndarray:
+        """Innovation variance of each regime."""
+        return self.parameters.sigma2
+
+    @property
+    def ar(self) -> np.ndarray:
+        """Autoregressive coefficients, regimes x lags."""
+        return self.parameters.ar
+
+    @property
+    def beta(self) -> np.ndarray:
+        """Shock effects, regimes x dummy columns."""
+        return self.parameters.beta
+
+    @property
+    def momentum_coef(self) -> np.ndarray:
+        """Coefficient of the momentum regressor in each regime (zeros without momentum)."""
+        return self.parameters.momentum
+
+    @property
+    def transition(self) -> np.ndarray:
+        """Row-stochastic transition matrix as an array."""
+        return self.parameters.transition
+
+    @property
+    def last_regimes(self) -> np.ndarray:
+        """P(S_T, ..., S_{T-p} | data): the regimes at the end of the sample."""
+        return self.parameters.last_regimes
+
+    @property
+    def perm(self) -> np.ndarray:
+        """Relabelling: regime ``j`` here is statsmodels' regime ``perm[j]``."""
+        return self.parameters.perm
+
+    @property
+    def variance_floor(self) -> float:
+        """The resolution variance floor of the regimes (0 without a scale)."""
+        return self.adaptor.floor
+
+    @property
+    def endog(self) -> pd.Series:
+        """The modelled series (monthly changes of the transformed score, or its level)."""
+        return self.data.endog
+
+    @property
+    def z(self) -> pd.Series:
+        """The transformed score."""
+        return self.data.z
+
+    @property
+    def design_columns(self) -> list[str]:
+        """The shock dummy columns in the model."""
+        return self.data.columns
 
     # ------------------------------------------------------------------ results
     @property
@@ -519,78 +398,27 @@ class MarkovResult(LikelihoodResult, PathSimulator):
         return np.vstack([z for z, _ in parts]), np.vstack([r for _, r in parts])
 
     def parameter_covariance(self) -> np.ndarray:
-        """Asymptotic covariance of the estimates in statsmodels' unconstrained parameters.
-
-        The inverse of the numerically differentiated negative Hessian of the log-likelihood;
-        a Hessian that is not negative definite (a flat direction) is repaired by clipping
-        negative eigenvalues of the covariance to 0, with a note in ``diagnostics``.
-        """
-        if self._covariance is not None:
-            return self._covariance
-        model = self.result.model
-        theta = model.untransform_params(np.asarray(self.result.params))
-
-        def loglike(u: np.ndarray) -> float:
-            try:
-                return model.loglike(u, transformed=False)
-            except RuntimeError:  # no steady state for a perturbed transition matrix
-                return np.nan
-
-        with capture_warnings([]):
-            hess = approx_hess2(theta, loglike)
-        if not np.all(np.isfinite(hess)):
-            self.diagnostics.append(
-                "the log-likelihood cannot be evaluated next to the estimate (a transition "
-                "probability at 0 or 1); parameter draws fall back to the estimates"
-            )
-            self._covariance = np.zeros((theta.size, theta.size))
-            return self._covariance
-        try:
-            cov = np.linalg.inv(-hess)
-        except np.linalg.LinAlgError:
-            cov = np.linalg.pinv(-hess)
-        cov = (cov + cov.T) / 2
-        if not np.all(np.isfinite(cov)) or np.linalg.eigvalsh(cov).min() < 0:
-            cov = np.where(np.isfinite(cov), cov, 0.0)
-            self.diagnostics.append(
-                "the log-likelihood is flat or not concave in some direction at the estimate; "
-                "parameter draws ignore that direction"
-            )
-            root = sqrt_psd(cov)
-            cov = root @ root.T
-        self._covariance = cov
-        return cov
+        """Asymptotic covariance of the estimates in statsmodels' unconstrained parameters
+        (:meth:`~relforecast.models.markov_statsmodels.MarkovAdaptor.covariance`), computed once."""
+        if self._covariance is None:
+            self._covariance = self.adaptor.covariance(self.result, self.diagnostics)
+        return self._covariance
 
     def parameter_draws(self, m: int, rng: np.random.Generator) -> list[MarkovResult]:
         """``m`` fitted models with parameters drawn from the estimates' asymptotic
         distribution (unconstrained parameterisation), each with its own regime filter."""
-        model = self.result.model
-        theta = model.untransform_params(np.asarray(self.result.params))
-        root = sqrt_psd(self.parameter_covariance())
-        design = pd.DataFrame(
-            self._history_design(), index=self.endog.index, columns=self.design_columns
-        )
-        out = []
-        replaced = 0
-        for u in theta + rng.standard_normal((m, theta.size)) @ root.T:
-            with capture_warnings([]):
-                try:
-                    res = model.filter(model.transform_params(u))
-                except RuntimeError:  # a drawn transition matrix without a steady state
-                    res, replaced = self.result, replaced + 1
-            draw = MarkovResult.from_statsmodels(
-                self.spec,
-                self.series,
-                self.z,
-                self.endog,
-                self.calendar,
-                design,
-                model,
-                res,
-                self.variance_floor,
-                [],
+        results, replaced = self.adaptor.draws(self.result, self.parameter_covariance(), m, rng)
+        n_columns = len(self.design_columns)
+        out = [
+            replace(
+                self,
+                result=res,
+                parameters=self.adaptor.parameters(res, n_columns, []),
+                diagnostics=[],
+                _covariance=None,
             )
-            out.append(draw)
+            for res in results
+        ]
         if replaced:
             note = (
                 f"{replaced} of {m} parameter draws had no steady state and were replaced "
@@ -649,27 +477,22 @@ class MarkovResult(LikelihoodResult, PathSimulator):
         through the new observations. Used between refits in rolling backtests."""
         spec = self.spec
         y = prepare_series(series, spec.scale, window=spec.window, what=spec.name)
-        z, endog, design, momentum = spec._prepare(y, self.calendar)
-        design = design[self.design_columns]
-        model = spec._model(endog.to_numpy(), design, self.variance_floor, momentum)
+        data = self.adaptor.data(y, self.calendar, self.design_columns)
         local: list[str] = []
-        with capture_warnings(local):
-            res = model.smooth(np.asarray(self.result.params))
+        result = self.adaptor.apply(self.adaptor.model(data), self.result.params, local)
         note = f"parameters estimated on data to {self.series.index[-1]}, applied to new data"
-        updated = MarkovResult.from_statsmodels(
-            spec,
-            y,
-            z,
-            endog,
-            self.calendar,
-            design,
-            model,
-            res,
-            self.variance_floor,
-            [*self.diagnostics, note, *local],
+        diagnostics = [*self.diagnostics, note, *local]
+        return MarkovResult(
+            spec=spec,
+            series=y,
+            calendar=self.calendar,
+            adaptor=self.adaptor,
+            data=data,
+            result=result,
+            parameters=self.adaptor.parameters(result, len(data.columns), diagnostics),
+            diagnostics=diagnostics,
+            _covariance=self._covariance,  # same estimates, same covariance
         )
-        updated._covariance = self._covariance  # same estimates, same covariance
-        return updated
 
     def shock_effects(self) -> pd.DataFrame:
         """Effect of each fitted shock column (transformed units; averaged over regimes)."""
@@ -681,12 +504,7 @@ class MarkovResult(LikelihoodResult, PathSimulator):
         )
 
     def _history_design(self) -> np.ndarray:
-        if not self.design_columns:
-            return np.zeros((len(self.endog), 0))
-        design = self.calendar.design(self.series.index, by=self.spec.shocks_by)
-        if self.spec.form == "diff":
-            design = design.diff().iloc[1:]
-        return design[self.design_columns].to_numpy()[-len(self.endog) :]
+        return self.data.exog.to_numpy()
 
     def _future_design(self, index: pd.PeriodIndex) -> np.ndarray:
         if not self.design_columns:

@@ -8,17 +8,31 @@ construction instead).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from relforecast._typing import RNGLike, as_generator
-from relforecast.exceptions import FitError
+from relforecast.exceptions import SpecError
 from relforecast.forecast import Forecast
-from relforecast.models.base import check_n_paths, future_index, prepare_series
+from relforecast.models.base import (
+    FittedModel,
+    check_n_paths,
+    check_scenarios,
+    check_whole,
+    future_index,
+    prepare_series,
+    scenario_stream,
+    shock_effect_table,
+)
 from relforecast.scale import TSINGHUA_SCALE, Scale
 from relforecast.shocks import ShockCalendar
+
+if TYPE_CHECKING:
+    from relforecast.scenarios import Scenario
 
 __all__ = ["RandomWalk", "RandomWalkResult"]
 
@@ -44,9 +58,8 @@ class RandomWalk:
 
     def __post_init__(self) -> None:
         if self.steps not in ("gaussian", "bootstrap"):
-            raise FitError(f"steps={self.steps!r} is not known; use 'gaussian' or 'bootstrap'")
-        if self.window < 2:
-            raise FitError(f"window={self.window!r} must be at least 2 months")
+            raise SpecError(f"steps={self.steps!r} is not known; use 'gaussian' or 'bootstrap'")
+        object.__setattr__(self, "window", check_whole(self.window, "window", self.name, minimum=2))
 
     @property
     def name(self) -> str:
@@ -54,19 +67,40 @@ class RandomWalk:
         return "RW-gauss" if self.steps == "gaussian" else "RW-boot"
 
     def fit(self, series: pd.Series, shocks: ShockCalendar | None = None) -> RandomWalkResult:
-        """Collect the last ``window`` monthly changes (shocks are ignored by a random walk)."""
+        """Collect the last ``window`` monthly changes.
+
+        A random walk does not model shocks: the calendar is kept for scenarios (regressor
+        values, borrowed effects) and its past shocks are left to the resampled history; the
+        diagnostics say so.
+        """
         y = prepare_series(series, self.scale, what=self.name)
         changes = y.diff().dropna().to_numpy()[-self.window :]
-        return RandomWalkResult(self, y, changes)
+        calendar = shocks if shocks is not None else ShockCalendar()
+        notes = []
+        if len(calendar):
+            notes.append(
+                f"{len(calendar)} shock(s) in the calendar are not modelled by a random walk "
+                "(their effects are part of the past changes); they serve scenarios only"
+            )
+        return RandomWalkResult(self, y, changes, calendar, notes)
 
 
 @dataclass
-class RandomWalkResult:
-    """A fitted random walk: the last value and the recent changes."""
+class RandomWalkResult(FittedModel):
+    """A fitted random walk: the last value and the recent changes.
+
+    Scenarios shift the paths by their effects in score points: effects given in transformed
+    units (estimated ones, borrowed with :meth:`with_effects`) are converted with the
+    transform's slope at the last observed score, as judgmental effects are converted the other
+    way (:class:`~relforecast.scenarios.Scenario`); the paths are then clipped to the bounds.
+    """
 
     spec: RandomWalk
     series: pd.Series
     changes: np.ndarray
+    calendar: ShockCalendar = field(default_factory=ShockCalendar)
+    diagnostics: list[str] = field(default_factory=list)
+    borrowed_effects: pd.DataFrame | None = field(default=None, repr=False)
 
     @property
     def name(self) -> str:
@@ -79,31 +113,54 @@ class RandomWalkResult:
         return pd.Series({"sigma": float(self.changes.std(ddof=1)), "n_changes": len(self.changes)})
 
     def update(self, series: pd.Series) -> RandomWalkResult:
-        """Refit on new data (a random walk has nothing to keep)."""
-        return self.spec.fit(series)
+        """Refit on new data (a random walk has nothing to keep but its calendar)."""
+        return self.spec.fit(series, shocks=self.calendar).with_effects(self.borrowed_effects)
 
-    @property
-    def diagnostics(self) -> list[str]:
-        """Nothing to report for a random walk."""
-        return []
+    def with_effects(self, table: pd.DataFrame | None) -> RandomWalkResult:
+        """The same fit using shock effects estimated elsewhere, for scenarios."""
+        return replace(self, borrowed_effects=table)
 
-    def forecast(
+    def shock_effects(self) -> pd.DataFrame:
+        """Borrowed shock effects (see :meth:`with_effects`); none are estimated here."""
+        if self.borrowed_effects is not None:
+            return self.borrowed_effects
+        return shock_effect_table(self.calendar, "kind", [], [])
+
+    def forecast_scenarios(
         self,
-        horizon: int = 12,
-        scenario: object | None = None,
+        horizon: int,
+        scenarios: Sequence[Scenario | None],
         n_paths: int = 10_000,
         rng: RNGLike = None,
-    ) -> Forecast:
-        """Simulate random-walk paths from the last observed score."""
+    ) -> list[Forecast]:
+        """Random-walk paths from the last observed score, one forecast per scenario.
+
+        The steps are drawn from ``rng`` itself and the scenarios' effect draws from a stream
+        spawned from it, so every scenario shares the same steps (common random numbers).
+        """
+        todo = check_scenarios(scenarios)
         n = check_n_paths(n_paths)
         gen = as_generator(rng)
         index = future_index(self.series.index[-1], horizon)
+        effects_stream = gen.spawn(1)[0]  # spawning leaves gen's own draws unchanged
         if self.spec.steps == "gaussian":
             steps = gen.normal(0.0, self.params["sigma"], size=(n, len(index)))
         else:
             steps = gen.choice(self.changes, size=(n, len(index)), replace=True)
-        paths = self.series.iloc[-1] + np.cumsum(steps, axis=1)
+        base = self.series.iloc[-1] + np.cumsum(steps, axis=1)
         scale = self.spec.scale
-        if scale is not None:
-            paths = np.clip(paths, scale.lower, scale.upper)
-        return Forecast(paths, index, scale, history=self.series, model=self.name)
+        last = float(self.series.iloc[-1])
+        slope = scale.slope(last) if scale is not None else 1.0
+        out = []
+        for scenario in todo:
+            paths, model = base, self.name
+            if scenario is not None:
+                effects = scenario.unbounded_effects(
+                    self, index, n, scenario_stream(effects_stream)
+                )
+                paths = base + effects / slope
+                model = f"{model} | {scenario.name}"
+            if scale is not None:
+                paths = np.clip(paths, scale.lower, scale.upper)
+            out.append(Forecast(paths, index, scale, history=self.series, model=model))
+        return out

@@ -23,16 +23,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from relforecast._typing import RNGLike
-from relforecast.exceptions import FitError
+from relforecast._typing import RNGLike, as_number
+from relforecast.exceptions import SpecError
 from relforecast.forecast import Forecast
-from relforecast.models.base import ScenarioForecaster
+from relforecast.models.base import BorrowsShockEffects, FittedModel, Model, check_scenarios
 from relforecast.scale import Scale
 from relforecast.shocks import ShockCalendar
+
+if TYPE_CHECKING:
+    from relforecast.scenarios import Scenario
 
 __all__ = ["Sticky", "StickyResult", "hold_steps"]
 
@@ -70,7 +74,8 @@ class Sticky:
     Parameters
     ----------
     model : model specification
-        Any model; its fitted result must have ``forecast_scenarios``.
+        Any model (:class:`~relforecast.models.base.Model`); its fit honours the fitted-model
+        contract, so the published fit does too.
     step : float, optional
         Smallest published move; default the scale's resolution (0.1 on the Tsinghua scale).
 
@@ -80,24 +85,32 @@ class Sticky:
     >>> fit.forecast(1, n_paths=1000, rng=0).prob_below(fit.series.iloc[-1])  # doctest: +SKIP
     """
 
-    model: object
+    model: Model
     step: float | None = None
 
     def __post_init__(self) -> None:
-        if not hasattr(self.model, "fit"):
-            raise FitError(f"Sticky needs a model specification with fit, got {self.model!r}")
-        if self.step is not None and not (np.isfinite(self.step) and self.step > 0):
-            raise FitError(f"step={self.step!r} must be a positive number of score points")
+        if not isinstance(self.model, Model):
+            raise SpecError(
+                f"Sticky needs a model specification (a name, a scale and fit) such as "
+                f"rf.ARIMA(), got {self.model!r}"
+            )
+        if self.step is not None:
+            step = as_number(self.step) if not isinstance(self.step, str) else None
+            if step is None or not (np.isfinite(step) and step > 0):
+                raise SpecError(f"step={self.step!r} must be a positive number of score points")
+            object.__setattr__(self, "step", step)
+        elif self.model.scale is None:
+            raise SpecError("Sticky on an unbounded series (scale=None) needs an explicit step=")
 
     @property
     def scale(self) -> Scale | None:
         """The wrapped model's scale."""
-        return getattr(self.model, "scale", None)
+        return self.model.scale
 
     @property
     def name(self) -> str:
         """The wrapped model's name, marked as published in steps."""
-        return f"{getattr(self.model, 'name', type(self.model).__name__)} in steps"
+        return f"{self.model.name} in steps"
 
     def fit(self, series: pd.Series, shocks: ShockCalendar | None = None) -> StickyResult:
         """Fit the wrapped model."""
@@ -105,21 +118,21 @@ class Sticky:
 
 
 @dataclass
-class StickyResult(ScenarioForecaster):
-    """A fitted model whose forecasts are published in whole steps."""
+class StickyResult(FittedModel):
+    """A fitted model whose forecasts are published in whole steps.
+
+    ``inner`` is the wrapped fit: its forecasts are the latent paths.
+    """
 
     spec: Sticky
-    inner: object
+    inner: FittedModel
 
     @property
     def step(self) -> float:
         """The smallest published move used."""
         if self.spec.step is not None:
             return float(self.spec.step)
-        scale = getattr(self.inner, "scale", None) or self.spec.scale
-        if scale is None:
-            raise FitError("Sticky on an unbounded series needs an explicit step=")
-        return float(scale.resolution)
+        return float(self.inner.scale.resolution)  # a scale: the spec refuses none without step
 
     @property
     def name(self) -> str:
@@ -152,7 +165,7 @@ class StickyResult(ScenarioForecaster):
 
     def with_effects(self, table: pd.DataFrame | None) -> StickyResult:
         """The same, with borrowed shock effects when the wrapped fit takes them."""
-        if hasattr(self.inner, "with_effects"):
+        if isinstance(self.inner, BorrowsShockEffects):
             return replace(self, inner=self.inner.with_effects(table))
         return self
 
@@ -163,24 +176,26 @@ class StickyResult(ScenarioForecaster):
     def forecast_scenarios(
         self,
         horizon: int,
-        scenarios: Sequence,
+        scenarios: Sequence[Scenario | None],
         n_paths: int = 10_000,
         rng: RNGLike = None,
     ) -> list[Forecast]:
         """The wrapped model's forecasts, published in steps from the last observation."""
+        scenarios = check_scenarios(scenarios)
+        step = self.step
         start = float(self.series.iloc[-1])
         out = []
         for fc in self.inner.forecast_scenarios(horizon, scenarios, n_paths=n_paths, rng=rng):
             out.append(
                 Forecast(
-                    hold_steps(fc.paths, start, self.step),
+                    hold_steps(fc.paths, start, step),
                     fc.index,
                     fc.scale,
                     history=fc.history,
                     model=fc.model.replace(self.inner.name, self.name, 1),
                     regimes=fc.regimes,
                     regime_names=fc.regime_names,
-                    meta={**fc.meta, "step": self.step},
+                    meta={**fc.meta, "step": step},
                 )
             )
         return out

@@ -31,10 +31,11 @@ import numpy as np
 import pandas as pd
 
 from relforecast.asof import as_of
-from relforecast.backtest import make_model, parse_origins
 from relforecast.events import EventLog
-from relforecast.exceptions import RelforecastError
+from relforecast.exceptions import RelforecastError, SpecError
+from relforecast.models.registry import make_model
 from relforecast.parallel import run_tasks
+from relforecast.periods import parse_origins
 from relforecast.record.entry import DEFAULT_THRESHOLDS, Entry, data_fingerprint, make_entry
 from relforecast.record.store import Record
 from relforecast.report.outlook import default_window
@@ -160,9 +161,10 @@ def backfill(
     -------
     BackfillResult
     """
-    if isinstance(rng, np.random.Generator) or not isinstance(rng, int | np.integer):
-        raise RelforecastError(
-            "backfill needs an int seed (rng=0) so each origin's seed is recorded"
+    if isinstance(rng, bool) or not isinstance(rng, int | np.integer) or rng < 0:
+        raise SpecError(
+            f"rng={rng!r}: backfill needs an int seed >= 0 (e.g. rng=0) so each origin's "
+            "seed is recorded"
         )
     panel = data.to_frame() if isinstance(data, pd.Series) else data
     result = BackfillResult()

@@ -27,10 +27,10 @@ import pandas as pd
 from relforecast.backtest import QUANTILE_COLUMNS, QUANTILE_LEVELS
 from relforecast.exceptions import RecordError
 from relforecast.forecast import Forecast
+from relforecast.periods import to_month
 from relforecast.record.questions import Question, default_questions, parse_question
 from relforecast.record.schema import LEVEL_COLUMNS
 from relforecast.scale import TSINGHUA_SCALE
-from relforecast.shocks import to_month
 
 __all__ = ["DEFAULT_THRESHOLDS", "Entry", "make_entry"]
 
@@ -68,10 +68,7 @@ def identity_key(fields: Mapping[str, Any]) -> str:
 
 
 def _month_text(value: Any, what: str) -> str:
-    try:
-        return str(to_month(value, what))
-    except Exception as exc:  # to_month raises the library's own error with the value
-        raise RecordError(f"{what} {value!r} is not a month such as 2025-06") from exc
+    return str(to_month(value, what, error=RecordError))
 
 
 def _json(value: Any) -> str:

@@ -28,6 +28,7 @@ from sqlalchemy.engine import Connection
 from relforecast.backtest import QUANTILE_COLUMNS
 from relforecast.exceptions import RecordError
 from relforecast.forecast import Forecast
+from relforecast.periods import to_month
 from relforecast.record.entry import Entry, make_entry
 from relforecast.record.schema import (
     check_sqlite_file,
@@ -42,7 +43,6 @@ from relforecast.record.schema import (
     questions,
     write_transaction,
 )
-from relforecast.shocks import to_month
 
 __all__ = ["DEFAULT_RECORD", "Added", "Record", "default_location"]
 

@@ -42,9 +42,12 @@ from relforecast.asof import as_of as cut_inputs
 from relforecast.asof import cut_events
 from relforecast.event_charts import window_chart
 from relforecast.events import EventLog
-from relforecast.exceptions import DataError
+from relforecast.exceptions import DataError, RelforecastWarning
 from relforecast.forecast import Forecast, check_threshold
+from relforecast.models.base import FittedModel, Model
+from relforecast.models.registry import make_model
 from relforecast.movement import recent_movement
+from relforecast.periods import to_month, window_horizon
 from relforecast.questions import Answer, Question, default_questions, parse_question
 from relforecast.report.content import FIGURE_FILES, ReportInputs, build_document
 from relforecast.report.document import Document
@@ -77,14 +80,10 @@ from relforecast.report.track_record import (
     track_record as score_track_record,
 )
 from relforecast.report.writer import OutputFolder
-from relforecast.scenarios import Scenario, compare_scenarios, window_horizon
-from relforecast.shocks import ShockCalendar, to_month
+from relforecast.scenarios import Scenario, compare_scenarios
+from relforecast.shocks import ShockCalendar
 
 __all__ = ["Outlook", "RelforecastWarning", "default_window", "outlook"]
-
-
-class RelforecastWarning(UserWarning):
-    """Something the user should know that does not stop the work."""
 
 
 @dataclass
@@ -117,7 +116,7 @@ class Outlook:
     files: dict[str, Path]
     comparison: pd.DataFrame
     forecast: Forecast
-    fit: Any
+    fit: FittedModel
     summary: dict[str, Any] = field(repr=False)
     questions: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
     spread: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
@@ -159,12 +158,10 @@ def _created(created: datetime | None) -> datetime:
     return datetime.now(UTC).replace(microsecond=0)
 
 
-def _model_spec(model: Any) -> tuple[Any, str]:
+def _model_spec(model: str | Model) -> tuple[Model, str]:
     """The specification and the name its backtest rows carry."""
     if not isinstance(model, str):
         return model, str(getattr(model, "name", type(model).__name__))
-    from relforecast.backtest import make_model
-
     return make_model(model), model
 
 
@@ -175,7 +172,8 @@ def _parse_anchors(anchors: Sequence[Any]) -> list[tuple[pd.Period, str | None]]
             month, name = item
         else:
             month, _, name = str(item).partition("=")
-        out.append((to_month(str(month).strip(), "anchor"), (name or "").strip() or None))
+        anchor = to_month(str(month).strip(), "anchor", error=DataError)
+        out.append((anchor, (name or "").strip() or None))
     return out
 
 
@@ -519,7 +517,7 @@ def _figures(data, fit, base, table, answers, asked, calendar, events, anchors, 
         plt.close(fig)
         images[name] = buffer.getvalue()
 
-    scale = fit.spec.scale if hasattr(fit, "spec") else None
+    scale = fit.scale  # the fitted-model contract (relforecast.models.base.FittedModel)
     with figure_style(fig_lang) as font:
         draw(
             "fan.png",

@@ -2,7 +2,7 @@
 
 The parts are found generically: a pooled model's fitted result lists its fitted components
 in ``.fits`` (each with a ``.name``), whatever the pool is made of; the reference models are
-the baselines of ``relforecast.backtest.make_model`` (by default ``rw-gauss``, ``rw-boot``,
+the baselines of :mod:`relforecast.models.registry` (by default ``rw-gauss``, ``rw-boot``,
 ``arima110``), fitted on the same data. Each is simulated over the same window from its own
 random stream, and answers the headline question with its Monte Carlo error, with its median
 and 80 % interval at the window's end.
@@ -16,9 +16,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from relforecast.backtest import make_model
 from relforecast.exceptions import RelforecastError
 from relforecast.forecast import Forecast
+from relforecast.models.registry import make_model
 from relforecast.questions import Question
 from relforecast.scenarios import _in_window
 

@@ -10,7 +10,7 @@ import pytest
 import scoringrules as sr
 
 import relforecast as rf
-from relforecast.exceptions import FitError
+from relforecast.exceptions import SpecError
 from relforecast.models.adaptive import Adaptation, ReplayRecord, stack_weights
 from tests.conftest import monthly
 
@@ -161,15 +161,15 @@ def test_same_data_same_weights_and_paths():
     [("lookback", 0), ("step", 2.5), ("n_paths", -1), ("shrink", 1.5), ("quantiles", True)],
 )
 def test_bad_adaptation_settings_are_refused_by_name(option, value):
-    with pytest.raises(FitError, match=option):
+    with pytest.raises(SpecError, match=option):
         Adaptation(**{option: value})
 
 
 def test_a_step_longer_than_the_lookback_is_refused():
-    with pytest.raises(FitError, match="no replay origin"):
+    with pytest.raises(SpecError, match="no replay origin"):
         Adaptation(lookback=6, step=12)
 
 
 def test_auto_refuses_something_else_as_adaptation():
-    with pytest.raises(FitError, match="adapt"):
+    with pytest.raises(SpecError, match="adapt"):
         rf.Auto(adapt=0.5)

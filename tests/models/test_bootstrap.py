@@ -63,9 +63,9 @@ def test_bounded_reproducible_and_named_errors():
     np.testing.assert_array_equal(a.paths, b.paths)
     assert a.paths.min() > -9 and a.paths.max() < 9
     assert fit.update(y.iloc[:-12]).series.index[-1] == y.index[-13]
-    with pytest.raises(rf.FitError, match=r"block=0\.5"):
+    with pytest.raises(rf.SpecError, match=r"block=0\.5"):
         rf.BlockBootstrap(block=0.5)
-    with pytest.raises(rf.FitError, match="window=10"):
+    with pytest.raises(rf.SpecError, match="window=10"):
         rf.BlockBootstrap(window=10)
 
 

@@ -44,6 +44,7 @@ class Narrow:
 @dataclass(frozen=True)
 class NarrowSpec:
     scale: object = None
+    name: str = "narrow"
 
     def fit(self, series, shocks=None):
         return Narrow(rf.ARIMA(order=(0, 1, 0), scale=None).fit(series))
@@ -84,6 +85,7 @@ class NarrowingSpec:
     half as wide as it should be at month 12."""
 
     scale: object = None
+    name: str = "narrowing"
 
     def fit(self, series, shocks=None):
         return Shrinking(rf.ARIMA(order=(0, 1, 0), scale=None).fit(series))
@@ -114,7 +116,7 @@ def test_factors_follow_a_spread_error_that_grows_with_the_horizon(walk):
 
 
 def test_bad_settings_are_named():
-    with pytest.raises(rf.FitError, match="horizon=1"):
+    with pytest.raises(rf.SpecError, match="horizon=1"):
         Calibrated(NarrowSpec(), horizon=1)
-    with pytest.raises(rf.FitError, match="step=0"):
+    with pytest.raises(rf.SpecError, match="step=0"):
         Calibrated(NarrowSpec(), step=0)

@@ -146,7 +146,7 @@ def test_bounds_reproducibility_and_shocks():
     ],
 )
 def test_bad_specifications(kwargs, message):
-    with pytest.raises(rf.FitError, match=message):
+    with pytest.raises(rf.SpecError, match=message):
         rf.MarkovSwitching(**kwargs)
 
 
@@ -263,9 +263,9 @@ def test_momentum_update_draws_and_errors():
     np.testing.assert_allclose(moved.momentum_coef, fit.momentum_coef)
     drawn = rf.MarkovSwitching(momentum=12, parameter_draws=4).fit(y)
     assert drawn.forecast(12, n_paths=400, rng=0).paths.shape == (400, 12)
-    with pytest.raises(rf.FitError, match="form='diff' and order=0"):
+    with pytest.raises(rf.SpecError, match="form='diff' and order=0"):
         rf.MarkovSwitching(momentum=12, form="level")
-    with pytest.raises(rf.FitError, match="momentum=-1"):
+    with pytest.raises(rf.SpecError, match="momentum=-1"):
         rf.MarkovSwitching(momentum=-1)
     with pytest.raises(rf.FitError, match="momentum=30 leaves"):
         rf.MarkovSwitching(momentum=30).fit(y.iloc[:60])

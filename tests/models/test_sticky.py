@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import relforecast as rf
-from relforecast.exceptions import FitError
+from relforecast.exceptions import SpecError
 from relforecast.models.sticky import hold_steps
 from tests.conftest import monthly
 
@@ -62,7 +62,10 @@ def test_update_on_the_fitting_data_reproduces_the_forecast():
 
 
 def test_bad_steps_and_models_are_refused():
-    with pytest.raises(FitError, match="step"):
-        rf.Sticky(rf.ARIMA(), step=0)
-    with pytest.raises(FitError, match="fit"):
+    for bad in (0, -0.1, float("nan"), "0.1", True):
+        with pytest.raises(SpecError, match=r"step=.* must be a positive number"):
+            rf.Sticky(rf.ARIMA(), step=bad)
+    with pytest.raises(SpecError, match="model specification"):
         rf.Sticky("arima")
+    with pytest.raises(SpecError, match="explicit step="):
+        rf.Sticky(rf.ARIMA(scale=None))

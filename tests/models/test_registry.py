@@ -1,0 +1,64 @@
+"""The model registry: one table behind the CLI help, make_model and the auto pool."""
+
+import importlib
+
+import pytest
+
+import relforecast as rf
+from relforecast.cli import main
+from relforecast.models import registry
+from relforecast.models.base import Model
+
+backtest = importlib.import_module("relforecast.backtest")  # rf.backtest is the function
+
+
+def test_every_name_makes_a_fresh_specification():
+    for name in registry.MODELS:
+        a, b = registry.make_model(name), registry.make_model(name)
+        assert isinstance(a, Model) and a == b and (a is not b or name == "auto")
+    assert isinstance(registry.make_model("auto"), rf.Auto)
+    assert registry.make_model("arima110") == rf.ARIMA(order=(1, 1, 0), window=240)
+    assert registry.make_model("rw-gauss") == rf.RandomWalk("gaussian", window=120)
+
+
+def test_published_names_are_the_cli_contract():
+    assert registry.model_names(published=True) == ("auto", "arima", "markov", "block")
+    assert set(registry.model_names()) >= {"rw-gauss", "rw-boot", "arima110", "arima111"}
+
+
+def test_unknown_name_is_a_spec_error_listing_the_names():
+    with pytest.raises(rf.SpecError, match=r"model 'prophet' is not known; use one of auto, "):
+        registry.make_model("prophet")
+    assert backtest.make_model is registry.make_model
+
+
+def test_the_auto_pool_is_the_registrys_pool():
+    pool = registry.pool_models()
+    assert rf.Auto().components == pool
+    assert pool == (
+        rf.Sticky(rf.ARIMA(order=(1, 1, 1), window=240)),
+        rf.Sticky(rf.ARIMA(order=(1, 1, 0), window=240)),
+        rf.Sticky(rf.MarkovSwitching(k_regimes=2, form="diff", momentum=12, window=240)),
+        rf.BlockBootstrap(window=240, block=12),
+        rf.BlockBootstrap(window=120, block=12),
+        rf.BlockBootstrap(window=120, block=1),
+    )
+    for member, spec in zip(registry.POOL, pool, strict=True):  # every member has its name
+        inner = spec.model if member.in_steps else spec
+        assert inner == registry.make_model(member.name)
+    summary = registry.MODELS["auto"].summary
+    assert summary.startswith(
+        "linear pool of arima111 in steps, arima110 in steps, markov in steps, block, "
+        "block120, iid120; "
+    )
+
+
+def test_cli_help_lists_the_registry(capsys):
+    assert main(["backtest", "--help"]) == 0
+    text = "".join(capsys.readouterr().out.split())  # click wraps lines (even at hyphens)
+    for name, entry in registry.MODELS.items():
+        assert "".join(f"{name}: {entry.summary}".split()) in text
+    assert main(["forecast", "--help"]) == 0
+    assert "[auto|arima|markov|block]" in capsys.readouterr().out
+    assert main(["forecast", "--model", "rw-gauss"]) == 2
+    assert "'rw-gauss' is not one of" in capsys.readouterr().err

@@ -1,0 +1,140 @@
+"""relforecast.periods: the one home of month, window and origin parsing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import relforecast as rf
+from relforecast import data, periods, scenarios, shocks
+
+backtest = importlib.import_module("relforecast.backtest")  # rf.backtest is the function
+
+JAN = pd.Period("2024-01", "M")
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "2024-01",
+        " 2024-01 ",
+        "2024-01-31",
+        "2024-01-01T00:00+09:00",
+        pd.Period("2024-01-15", "D"),
+        pd.Timestamp("2024-01-20"),
+        dt.date(2024, 1, 5),
+        np.datetime64("2024-01-09"),
+    ],
+    ids=["ym", "padded", "date", "tz-aware", "daily-period", "timestamp", "date-object", "np"],
+)
+def test_to_month_reads_every_form_of_a_month(value):
+    assert periods.to_month(value) == JAN
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("", "missing origin"),
+        (None, "missing origin"),
+        (float("nan"), "missing origin"),
+        (pd.NaT, "missing origin"),
+        ("2024-13", "bad origin '2024-13'"),
+        ("soon", "bad origin 'soon'"),
+        ("May", "bad origin 'May'"),
+        ("5/6", "bad origin '5/6'"),
+        (True, "bad origin True"),
+        (202401, "bad origin 202401"),
+    ],
+    ids=["empty", "none", "nan", "nat", "month-13", "word", "no-year", "no-year-2", "bool", "int"],
+)
+def test_to_month_refuses_what_is_not_a_month_with_the_callers_error(value, message):
+    with pytest.raises(rf.ForecastError, match=message):
+        periods.to_month(value, "origin", error=rf.ForecastError)
+    with pytest.raises(rf.SpecError):  # the default type
+        periods.to_month(value)
+
+
+def test_parse_months_keeps_each_label_in_its_own_zone():
+    labels = pd.Index(["2000-01-01T00:00+09:00", "2000-02-01T00:00-05:00", "2000-03"])
+    assert [str(m) for m in periods.parse_months(labels, "x")] == ["2000-01", "2000-02", "2000-03"]
+    aware = pd.date_range("2000-01-01", periods=3, freq="MS", tz="Asia/Tokyo")
+    assert str(periods.parse_months(aware, "x")[0]) == "2000-01"
+    with pytest.raises(rf.DataError, match=r"unparseable score months: 'May', \(empty\)"):
+        periods.parse_months(pd.Index(["2000-01", "May", ""]), "score months")
+
+
+@pytest.mark.parametrize(
+    ("window", "expected"),
+    [("2025-07:2026-06", ("2025-07", "2026-06")), (("2025-07", "2025-07"), ("2025-07", "2025-07"))],
+)
+def test_parse_window(window, expected):
+    first, last = periods.parse_window(window)
+    assert (str(first), str(last)) == expected
+
+
+@pytest.mark.parametrize(
+    ("window", "message"),
+    [
+        ("2025-09:", "must look like"),
+        (":2025-09", "must look like"),
+        ("2025-09", "must look like"),
+        ("2025-07:2026-06:2027-01", "must look like"),
+        ("July:June", "the start of window 'July:June', 'July', is not a month"),
+        ("2025-07:June", "the end of window '2025-07:June', 'June', is not a month"),
+        ("2026-06:2025-07", "ends before it starts"),
+        (5, "must look like"),
+    ],
+)
+def test_parse_window_refuses_bad_windows(window, message):
+    with pytest.raises(rf.ForecastError, match=message):
+        periods.parse_window(window)
+
+
+def test_window_horizon_runs_through_a_gap_or_over_the_remaining_months():
+    first, last, horizon = periods.window_horizon(pd.Period("2025-03", "M"), "2025-07:2026-06")
+    assert (str(first), str(last), horizon) == ("2025-07", "2026-06", 15)
+    # an update during the window: the two observed months are not forecast
+    first, last, horizon = periods.window_horizon(pd.Period("2025-08", "M"), "2025-07:2026-06")
+    assert (str(first), str(last), horizon) == ("2025-07", "2026-06", 10)
+    with pytest.raises(rf.ForecastError, match="ends at or before the last observed"):
+        periods.window_horizon(pd.Period("2026-06", "M"), "2025-07:2026-06")
+    with pytest.raises(rf.ForecastError, match="must look like"):
+        periods.window_horizon(pd.Period("2025-03", "M"), "2025-07:")
+
+
+def test_parse_origins():
+    span = periods.parse_origins("1995-06:1997-06", every=12)
+    assert [str(o) for o in span] == ["1995-06", "1996-06", "1997-06"]
+    assert periods.parse_origins(["2000-01", pd.Period("2000-02", "M")]) == [
+        pd.Period("2000-01", "M"),
+        pd.Period("2000-02", "M"),
+    ]
+    assert periods.parse_origins(pd.Timestamp("2000-03-31")) == [pd.Period("2000-03", "M")]
+    for bad, message in [
+        ("2000-13", "bad origin '2000-13'"),
+        ("2000-01:1999-01", "end before they start"),
+        ("a:b:c", "must look like"),
+        ([], "no origins"),
+        (["2000-01", None], "missing origin"),
+        (5, "must be a span"),
+    ]:
+        with pytest.raises(rf.ForecastError, match=message):
+            periods.parse_origins(bad)
+    with pytest.raises(rf.ForecastError, match="every=0"):
+        periods.parse_origins("2000-01:2001-01", every=0)
+
+
+def test_old_import_paths_are_the_same_functions():
+    assert shocks.to_month is periods.to_month
+    assert data._parse_months is periods.parse_months
+    assert backtest.parse_origins is periods.parse_origins
+    assert scenarios.window_horizon is periods.window_horizon
+    # a shock's bad month is still a ShockError, an anchor's a DataError
+    with pytest.raises(rf.ShockError, match="start of shock"):
+        rf.Shock("tariff", "2025-13")
+    with pytest.raises(rf.DataError, match="bad anchor"):
+        rf.analogues(rf.datasets.demo(), ["soon"])
