@@ -48,6 +48,7 @@ from relforecast.panel import forecast_panel, panel_overview
 from relforecast.questions import Question, default_questions
 from relforecast.record import Record
 from relforecast.report.outlook import Outlook, RelforecastWarning, outlook
+from relforecast.report.panel_outlook import PanelOutlook, panel_outlook
 from relforecast.report.track_record import TrackRecordConfig
 from relforecast.scale import TSINGHUA_SCALE, Level, Scale
 from relforecast.scenarios import Scenario, compare_scenarios, load_scenarios
@@ -80,6 +81,7 @@ __all__ = [
     "MarkovResult",
     "MarkovSwitching",
     "Outlook",
+    "PanelOutlook",
     "Question",
     "RandomWalk",
     "RecentMovement",
@@ -116,6 +118,7 @@ __all__ = [
     "load_scores",
     "load_venue_classes",
     "outlook",
+    "panel_outlook",
     "panel_overview",
     "recent_movement",
     "window_chart",
