@@ -245,7 +245,8 @@ LABELS: dict[str, dict[str, str]] = {
         "panel_reports": "Each dyad's report",
         "panel_reports_intro": (
             "Each dyad's full outlook (questions, figures, trust section, history) is in its "
-            "own folder: {folders}."
+            "own folder beside this report, named after the dyad as in the data; the names "
+            "in the overview link to them."
         ),
         "panel_mc_note": (
             "Each dyad is simulated with {n_paths} paths; probabilities are counted on the "
@@ -443,7 +444,8 @@ LABELS: dict[str, dict[str, str]] = {
         ),
         "panel_reports": "各双边关系的报告",
         "panel_reports_intro": (
-            "每对双边关系的完整展望（各项问题、图表、可信度、历史）位于各自的文件夹：{folders}。"
+            "每对双边关系的完整展望（各项问题、图表、可信度、历史）位于本报告旁以该关系在数据中的"
+            "名称命名的文件夹内；点击总览表中的关系名称即可打开。"
         ),
         "panel_mc_note": (
             "每对双边关系模拟 {n_paths} 条路径；概率按公布分值（保留一位小数）计算。"

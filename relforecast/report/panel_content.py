@@ -174,7 +174,7 @@ def build_panel_document(inp: PanelInputs, lang: str) -> Document:
                 model=model,
                 n_paths=inp.n_paths,
                 seed=inp.seed,
-                created=inp.created,
+                created=inp.created[:10],
             ),
             "meta",
         )
@@ -188,11 +188,7 @@ def build_panel_document(inp: PanelInputs, lang: str) -> Document:
         Figure(FANS_FILE, words["panel_fans"].format(first=first, last=last)),
         *_joint_blocks(inp, words, lang),
         Heading(words["panel_reports"]),
-        Paragraph(
-            words["panel_reports_intro"].format(
-                folders=sep.join(f"{folder}/" for folder in inp.folders.values())
-            )
-        ),
+        Paragraph(words["panel_reports_intro"]),
         Heading(words["notes"]),
         Bullets((words["panel_mc_note"].format(n_paths=inp.n_paths),)),
         Heading(words["reproduce"]),
