@@ -16,7 +16,7 @@ from typing import Any
 
 import click
 
-from relforecast.commands.panel_forecast import _calendars, _panel
+from relforecast.commands.panel_forecast import panel_inputs
 from relforecast.events import load_events
 from relforecast.report.outlook import RelforecastWarning
 from relforecast.report.panel_outlook import panel_outlook
@@ -65,17 +65,7 @@ def panel_outlook_command(
 ) -> str:
     """Write the all-partners outlook the options ask for; return the line to print."""
     _refuse(scenarios_file, record_location, other)
-    until = source["until"]
-    panel = _panel(
-        data,
-        source["dyad"],
-        source["country_col"],
-        source["date_col"],
-        source["score_col"],
-        source["fill"],
-        until,
-    )
-    calendars = _calendars(panel, source["shocks_file"], source["leaders_file"], until)
+    panel, calendars = panel_inputs(data, source)
     events = load_events(events_file) if events_file is not None else None
     chosen = track_record if track_record.lower() not in ("none", "compute") else None
     with warnings.catch_warnings(record=True) as caught:
@@ -90,7 +80,7 @@ def panel_outlook_command(
             n_paths=paths,
             rng=seed,
             lang=lang,
-            as_of=until,
+            as_of=source["until"],
             questions=questions,
             track_record=Path(chosen) if chosen else track_record.lower(),
             anchors=anchors.split(",") if anchors else None,

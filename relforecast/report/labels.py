@@ -234,6 +234,7 @@ LABELS: dict[str, dict[str, str]] = {
         "col_dependent": "With co-movement",
         "col_independent": "Independent",
         "col_product": "Product rule",
+        "panel_joint_rest": "More dyads than in the last row: 0 % in every column.",
         "panel_joint_few": (
             "There is no joint question: fewer than two dyads are at or above {t} in "
             "{as_of} ({names})."
@@ -438,6 +439,7 @@ LABELS: dict[str, dict[str, str]] = {
         "col_dependent": "考虑联动",
         "col_independent": "相互独立",
         "col_product": "乘积法则",
+        "panel_joint_rest": "多于末行关系数的情形，各栏概率均为 0%。",
         "panel_joint_few": "{as_of}分值不低于 {t} 的双边关系不足两对（{names}），故无联合问题。",
         "panel_joint_short": (
             "无法估计联动：各关系共同的连续历史不足 {months} 个月。下表为各关系相互独立配对的结果。"

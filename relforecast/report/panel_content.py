@@ -136,6 +136,10 @@ def _joint_blocks(inp: PanelInputs, words: dict[str, str], lang: str) -> list:
             )
         )
     )
+    shown = inp.joint
+    nothing = (shown[["p_dependent", "p_independent", "p_product"]] == 0).all(axis=1)
+    if nothing.any():  # k beyond the first with no path and no product-rule chance: all 0
+        shown = shown.loc[: nothing.idxmax()]
     rows = tuple(
         (
             words["k_at_least"].format(k=k),
@@ -143,7 +147,7 @@ def _joint_blocks(inp: PanelInputs, words: dict[str, str], lang: str) -> list:
             fmt_pct_se(r["p_independent"], r["se_independent"]),
             fmt_pct(r["p_product"]),
         )
-        for k, r in inp.joint.iterrows()
+        for k, r in shown.iterrows()
     )
     columns = (
         words["col_k"].format(t=t),
@@ -151,7 +155,8 @@ def _joint_blocks(inp: PanelInputs, words: dict[str, str], lang: str) -> list:
         words["col_independent"],
         words["col_product"],
     )
-    return [*blocks, Table(columns, rows)]
+    caption = words["panel_joint_rest"] if len(shown) < len(inp.joint) else ""
+    return [*blocks, Table(columns, rows, caption=caption)]
 
 
 def build_panel_document(inp: PanelInputs, lang: str) -> Document:

@@ -54,7 +54,7 @@ from relforecast.joint import MIN_JOINT_MONTHS, joint_crossing
 from relforecast.panel import panel_overview
 from relforecast.parallel import run_tasks
 from relforecast.report.document import Document
-from relforecast.report.fonts import FontChoice, cjk_font, figure_style
+from relforecast.report.fonts import FontChoice, figure_style
 from relforecast.report.labels import labels
 from relforecast.report.outlook import (
     RelforecastWarning,
@@ -63,6 +63,7 @@ from relforecast.report.outlook import (
     _track_record_input,
     _versions,
     default_window,
+    figure_language,
     outlook,
 )
 from relforecast.report.panel_content import FANS_FILE, PanelInputs, build_panel_document, fan_grid
@@ -382,15 +383,7 @@ def _joint(
 
 
 def _fans(forecasts: dict[str, Forecast], t: float, lang: str) -> tuple[FontChoice, bytes]:
-    fig_lang = lang
-    if lang == "zh" and cjk_font() is None:
-        warnings.warn(
-            "no CJK font installed: figure labels stay in English (install one, e.g. "
-            "Debian's fonts-noto-cjk, for Chinese figures)",
-            RelforecastWarning,
-            stacklevel=3,
-        )
-        fig_lang = "en"
+    fig_lang = figure_language(lang)
     with figure_style(fig_lang) as font:
         png = fan_grid(forecasts, t, fig_lang)
     return (font if font.name is not None else FontChoice(None)), png
