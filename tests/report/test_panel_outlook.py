@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import shutil
 import warnings
+import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -117,6 +118,9 @@ def test_each_row_is_the_number_of_the_linked_report(en_run):
     assert sorted(links) == sorted(f"{d}/report.html" for d in LAST)
     for link in links:
         assert (out / link).is_file()
+    with zipfile.ZipFile(out / "report.docx") as docx:  # Word: the same links
+        rels = docx.read("word/_rels/document.xml.rels").decode("utf-8")
+    assert sorted(re.findall(r'Target="([^"]+/report\.html)"', rels)) == sorted(links)
     for dyad, row in result.overview.iterrows():
         own = pd.read_csv(out / dyad / "questions.csv").iloc[0]  # the dyad's headline
         assert own["scenario"] == "baseline"
