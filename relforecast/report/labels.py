@@ -594,12 +594,16 @@ def fmt_diff(d: float, se: float) -> str:
 
 
 _MS = re.compile(r"MS\((\d+)\)(?:-AR\((\d+)\))?-(diff|level)(?:-momentum\((\d+)\))?")
-_BLOCK = re.compile(r"block-bootstrap\(([\d.]+)(, centred)?\)")
+_BLOCK = re.compile(r"block-bootstrap\(([\d.]+)(?:, (\d+) months)?(, centred)?\)")
+_IN_STEPS = " in steps"  # relforecast.models.sticky: published in 0.1 steps
 _ARIMA = re.compile(r"ARIMA\((\d+),(\d+),(\d+)\)(\+drift)?")
 
 
 def _component_label(name: str, lang: str) -> str:
     zh = lang == "zh"
+    if name.endswith(_IN_STEPS):
+        inner = _component_label(name[: -len(_IN_STEPS)], lang)
+        return f"{inner}（按 0.1 分阶梯公布）" if zh else f"{inner} in 0.1 steps"
     if m := _ARIMA.fullmatch(name):
         base = f"ARIMA({m.group(1)},{m.group(2)},{m.group(3)})"
         if m.group(4):
@@ -621,10 +625,12 @@ def _component_label(name: str, lang: str) -> str:
             parts.append(f"{momentum}-month momentum")
         return f"{k}-regime switching model ({', '.join(parts)})"
     if m := _BLOCK.fullmatch(name):
-        block = m.group(1)
+        block, window, centred = m.groups()
         if zh:
-            return f"区块自助法（平均区块 {block} 个月{'，去均值' if m.group(2) else ''}）"
-        return f"block bootstrap ({block}-month blocks{', centred' if m.group(2) else ''})"
+            recent = f"，取最近 {window} 个月" if window else ""
+            return f"区块自助法（平均区块 {block} 个月{recent}{'，去均值' if centred else ''}）"
+        recent = f", last {window} months" if window else ""
+        return f"block bootstrap ({block}-month blocks{recent}{', centred' if centred else ''})"
     if name == "RW-gauss":
         return "高斯随机游走" if zh else "Gaussian random walk"
     if name == "RW-boot":

@@ -22,7 +22,7 @@ import relforecast as rf
 from relforecast.cli import main
 from relforecast.exceptions import DataError
 from relforecast.report import panel_outlook as panel_module
-from relforecast.report.labels import LABELS, LATIN_ALLOWED, latin_words
+from relforecast.report.labels import LABELS, LATIN_ALLOWED, latin_words, model_label
 from relforecast.report.panel_outlook import _folders, dyad_folder
 from tests.panels import write_long_csv
 from tests.report.conftest import small_pool
@@ -217,3 +217,13 @@ def test_cli_writes_the_overview_and_refuses_scenarios(tmp_path, capsys):
     assert last.startswith("2 dyads, window 2025-07:2026-06") and "report.html" in last
     assert (out / "Japan" / "report.html").is_file() and (out / "US" / "report.html").is_file()
     assert "joint.csv" not in {p.name for p in out.iterdir()}  # only Japan is above -6
+
+
+def test_the_default_pool_is_named_in_chinese():
+    """The overview (and each report) names the model; the default pool's parts — published
+    in 0.1 steps, bootstraps of the last 120 months — have Chinese names too."""
+    name = "auto[" + " + ".join(c.name for c in rf.Auto().components) + "]"
+    assert "in steps" in name and "months" in name  # the parts this test is about
+    zh = model_label(name, "zh")
+    assert latin_words(zh) <= LATIN_ALLOWED, latin_words(zh) - LATIN_ALLOWED
+    assert "阶梯" in zh and "最近 120 个月" in zh
