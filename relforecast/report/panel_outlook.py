@@ -404,7 +404,7 @@ def _summary(inp: PanelInputs, results, window, model_key, lang, font, table_in)
         r = results[dyad]
         dyads[str(dyad)] = {
             "folder": row["folder"],
-            "question": r.headline["question"],
+            "headline": r.headline["question"],
             **{c: (v if isinstance(v, str) else float(v)) for c, v in row.items() if c != "folder"},
             "model": r.model_name,
             "data_sha256": r.fingerprint,
