@@ -50,6 +50,7 @@ from relforecast.panel import forecast_panel, panel_overview
 from relforecast.questions import Question, default_questions
 from relforecast.record import Record
 from relforecast.report.outlook import Outlook, outlook
+from relforecast.report.panel_outlook import PanelOutlook, panel_outlook
 from relforecast.report.track_record import TrackRecordConfig
 from relforecast.scale import TSINGHUA_SCALE, Level, Scale
 from relforecast.scenarios import Scenario, compare_scenarios, load_scenarios
@@ -82,6 +83,7 @@ __all__ = [
     "MarkovResult",
     "MarkovSwitching",
     "Outlook",
+    "PanelOutlook",
     "Question",
     "RandomWalk",
     "RecentMovement",
@@ -119,6 +121,7 @@ __all__ = [
     "load_scores",
     "load_venue_classes",
     "outlook",
+    "panel_outlook",
     "panel_overview",
     "recent_movement",
     "window_chart",

@@ -23,6 +23,7 @@ from relforecast.backtest import backtest as run_backtest
 from relforecast.commands.events import events as events_command
 from relforecast.commands.options import published_model_option
 from relforecast.commands.panel_forecast import is_panel_request, panel_forecast_command
+from relforecast.commands.panel_outlook import panel_outlook_command
 from relforecast.commands.record import (
     open_record,
     outlook_csv_hint,
@@ -326,6 +327,7 @@ def _render(fc: Forecast, model: str, threshold: float, seed: int, fmt: str) -> 
 )
 @click.option("--out", required=True, type=click.Path(file_okay=False), help="Output folder.")
 @record_option
+@click.option("--workers", type=click.IntRange(1, 256), default=2, help="Processes, --dyad all.")
 def outlook(
     data: str | None,
     window: str | None,
@@ -341,9 +343,14 @@ def outlook(
     events_file: str | None,
     out: str,
     record_location: str | None,
+    workers: int,
     **source: str | None,
 ) -> None:
-    """Write the outlook report (HTML, Markdown, Word, PNG, CSV, JSON) for one dyad to --out."""
+    """Write the outlook report (HTML, Markdown, Word, PNG, CSV, JSON) for one dyad to --out;
+    with --dyad all or A,B,C, an overview of every dyad and each dyad's report (docs/panel.md)."""
+    if is_panel_request(source["dyad"]):
+        options = {k: v for k, v in locals().items() if k not in ("data", "source")}
+        return click.echo(panel_outlook_command(data, source=source, **options))
     series, calendar = _load(data, **source)
     rec = open_record(record_location)
     panel = None

@@ -24,7 +24,7 @@ from relforecast.panel import forecast_panel, panel_overview
 from relforecast.periods import to_month
 from relforecast.shocks import ShockCalendar
 
-__all__ = ["is_panel_request", "panel_forecast_command"]
+__all__ = ["is_panel_request", "panel_forecast_command", "panel_inputs"]
 
 
 def is_panel_request(dyad: str | None) -> bool:
@@ -84,6 +84,22 @@ def _calendars(
     return out
 
 
+def panel_inputs(
+    data: str | None, source: dict[str, Any]
+) -> tuple[pd.DataFrame, dict[str, ShockCalendar] | None]:
+    """The panel and each dyad's shock calendar from the data options, cut at ``--until``."""
+    panel = _panel(
+        data,
+        source["dyad"],
+        source["country_col"],
+        source["date_col"],
+        source["score_col"],
+        source["fill"],
+        source["until"],
+    )
+    return panel, _calendars(panel, source["shocks_file"], source["leaders_file"], source["until"])
+
+
 def panel_forecast_command(
     data: str | None,
     *,
@@ -99,16 +115,7 @@ def panel_forecast_command(
     source: dict[str, Any],
 ) -> str:
     """Run the panel forecast the options ask for; return the text to print."""
-    panel = _panel(
-        data,
-        source["dyad"],
-        source["country_col"],
-        source["date_col"],
-        source["score_col"],
-        source["fill"],
-        source["until"],
-    )
-    calendars = _calendars(panel, source["shocks_file"], source["leaders_file"], source["until"])
+    panel, calendars = panel_inputs(data, source)
     keep = fmt != "csv"  # the overview needs the paths; the tidy table does not
     result = forecast_panel(
         panel,

@@ -38,13 +38,16 @@ class Table:
     """A table of display strings: ``columns`` (headers) and ``rows``; ``caption`` optional.
 
     The first column is left-aligned (row labels), the others right-aligned unless
-    ``align`` says otherwise (one of ``"left"``, ``"right"`` per column).
+    ``align`` says otherwise (one of ``"left"``, ``"right"`` per column). ``links``, when
+    given, holds one relative address per row (``""`` for none): the row's first cell links
+    there (e.g. a dyad's own report from the all-partners overview).
     """
 
     columns: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
     caption: str = ""
     align: tuple[str, ...] = ()
+    links: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         columns = tuple(str(c) for c in self.columns)
@@ -53,6 +56,10 @@ class Table:
             if len(row) != len(columns):
                 raise ValueError(f"table row {row!r} has {len(row)} cells, not {len(columns)}")
         align = tuple(self.align) or ("left",) + ("right",) * (len(columns) - 1)
+        links = tuple(str(link) for link in self.links)
+        if links and len(links) != len(rows):
+            raise ValueError(f"table has {len(rows)} rows but {len(links)} links")
+        object.__setattr__(self, "links", links)
         object.__setattr__(self, "columns", columns)
         object.__setattr__(self, "rows", rows)
         object.__setattr__(self, "align", align)

@@ -201,6 +201,58 @@ LABELS: dict[str, dict[str, str]] = {
         "history_title": "{dyad}: {first} to {last}",
         "diagonal": "perfect calibration",
         "default_font": "DejaVu Sans (matplotlib default)",
+        # the all-partners outlook (relforecast.report.panel_content)
+        "panel_title": "China's relations with {n} partners: outlook for {first} to {last}",
+        "panel_meta": (
+            "As of {as_of} (the last month of data used) · model: {model} · {n_paths} "
+            "simulated paths per dyad, seed {seed} · created {created}"
+        ),
+        "panel_overview": "Overview",
+        "panel_overview_intro": (
+            "One row a dyad. The question fits the dyad's state in {as_of}: for a dyad at or "
+            "above {t}, the chance that it goes below {t} in the window; for a dyad already "
+            "below {t}, the chance that it comes back to {t} or above. The median, the 80 % "
+            "interval and the most likely level are those of the window's last month, {last}. "
+            "Each dyad's name links to its own report, whose numbers these are."
+        ),
+        "col_dyad": "Dyad",
+        "col_last": "Score in {as_of}",
+        "col_answer": "Probability",
+        "panel_fans": "Every dyad's forecast on one scale, {first} to {last}",
+        "panel_joint": "Joint questions",
+        "panel_joint_intro": (
+            "The {n} dyads at or above {t} in {as_of} ({names}): the chance that at least one "
+            "of them, or at least two, three ..., go below {t} in the window. With "
+            "co-movement, the dyads' simulated paths are paired so that they move together "
+            "as in their shared history ({span}, whole months resampled in blocks); "
+            "independent, they are paired at random; the product "
+            "rule is the exact answer for independent dyads from their own probabilities. "
+            "± is the Monte Carlo error."
+        ),
+        "col_k": "Dyads going below {t}",
+        "k_at_least": "{k} or more",
+        "col_dependent": "With co-movement",
+        "col_independent": "Independent",
+        "col_product": "Product rule",
+        "panel_joint_rest": "More dyads than in the last row: 0 % in every column.",
+        "panel_joint_few": (
+            "There is no joint question: fewer than two dyads are at or above {t} in "
+            "{as_of} ({names})."
+        ),
+        "panel_joint_short": (
+            "The co-movement could not be estimated: the dyads share fewer than {months} "
+            "consecutive months of history. Shown: the dyads paired independently."
+        ),
+        "panel_reports": "Each dyad's report",
+        "panel_reports_intro": (
+            "Each dyad's full outlook (questions, figures, trust section, history) is in its "
+            "own folder beside this report, named after the dyad as in the data; the names "
+            "in the overview link to them."
+        ),
+        "panel_mc_note": (
+            "Each dyad is simulated with {n_paths} paths; probabilities are counted on the "
+            "published score (rounded to 0.1)."
+        ),
     },
     "zh": {
         "title": "{dyad}形势展望（{first}至{last}）",
@@ -358,6 +410,48 @@ LABELS: dict[str, dict[str, str]] = {
         "history_title": "{dyad}：{first}至{last}",
         "diagonal": "完全校准",
         "default_font": "DejaVu Sans（matplotlib 默认字体）",
+        # the all-partners outlook (relforecast.report.panel_content)
+        "panel_title": "中国与{n}个伙伴国的关系形势展望（{first}至{last}）",
+        "panel_meta": (
+            "数据截至 {as_of}（所用最后一个月）· 模型：{model} · 每对双边关系模拟路径 "
+            "{n_paths} 条，随机种子 {seed} · 生成于 {created}"
+        ),
+        "panel_overview": "总览",
+        "panel_overview_intro": (
+            "每行一对双边关系。所问问题取决于该关系在{as_of}的状态：分值不低于 {t} 的，问展望期内"
+            "跌破 {t} 的概率；已低于 {t} 的，问展望期内回到 {t} 或以上的概率。中位数、80% 区间和"
+            "最可能等级均为展望期最后一个月（{last}）的数值。点击关系名称可打开该关系的报告，"
+            "表中数字即出自该报告。"
+        ),
+        "col_dyad": "双边关系",
+        "col_last": "{as_of}分值",
+        "col_answer": "概率",
+        "panel_fans": "各双边关系预测（统一纵轴，{first}至{last}）",
+        "panel_joint": "联合问题",
+        "panel_joint_intro": (
+            "{as_of}分值不低于 {t} 的 {n} 对双边关系（{names}）中，至少一对（或至少两对、三对……）在"
+            "展望期内跌破 {t} 的概率。“考虑联动”：按各关系共同历史（{span}，"
+            "以整月为单位分块重抽样）中的联动方式配对各关系的模拟路径；“相互独立”：随机配对；“乘积法则”：由各关系自身概率算出的"
+            "独立情形下的精确值。± 为蒙特卡洛误差。"
+        ),
+        "col_k": "跌破 {t} 的关系数",
+        "k_at_least": "至少 {k} 对",
+        "col_dependent": "考虑联动",
+        "col_independent": "相互独立",
+        "col_product": "乘积法则",
+        "panel_joint_rest": "多于末行关系数的情形，各栏概率均为 0%。",
+        "panel_joint_few": "{as_of}分值不低于 {t} 的双边关系不足两对（{names}），故无联合问题。",
+        "panel_joint_short": (
+            "无法估计联动：各关系共同的连续历史不足 {months} 个月。下表为各关系相互独立配对的结果。"
+        ),
+        "panel_reports": "各双边关系的报告",
+        "panel_reports_intro": (
+            "每对双边关系的完整展望（各项问题、图表、可信度、历史）位于本报告旁以该关系在数据中的"
+            "名称命名的文件夹内；点击总览表中的关系名称即可打开。"
+        ),
+        "panel_mc_note": (
+            "每对双边关系模拟 {n_paths} 条路径；概率按公布分值（保留一位小数）计算。"
+        ),
     },
 }
 
@@ -500,12 +594,16 @@ def fmt_diff(d: float, se: float) -> str:
 
 
 _MS = re.compile(r"MS\((\d+)\)(?:-AR\((\d+)\))?-(diff|level)(?:-momentum\((\d+)\))?")
-_BLOCK = re.compile(r"block-bootstrap\(([\d.]+)(, centred)?\)")
+_BLOCK = re.compile(r"block-bootstrap\(([\d.]+)(?:, (\d+) months)?(, centred)?\)")
+_IN_STEPS = " in steps"  # relforecast.models.sticky: published in 0.1 steps
 _ARIMA = re.compile(r"ARIMA\((\d+),(\d+),(\d+)\)(\+drift)?")
 
 
 def _component_label(name: str, lang: str) -> str:
     zh = lang == "zh"
+    if name.endswith(_IN_STEPS):
+        inner = _component_label(name[: -len(_IN_STEPS)], lang)
+        return f"{inner}（按 0.1 分阶梯公布）" if zh else f"{inner} in 0.1 steps"
     if m := _ARIMA.fullmatch(name):
         base = f"ARIMA({m.group(1)},{m.group(2)},{m.group(3)})"
         if m.group(4):
@@ -527,10 +625,12 @@ def _component_label(name: str, lang: str) -> str:
             parts.append(f"{momentum}-month momentum")
         return f"{k}-regime switching model ({', '.join(parts)})"
     if m := _BLOCK.fullmatch(name):
-        block = m.group(1)
+        block, window, centred = m.groups()
         if zh:
-            return f"区块自助法（平均区块 {block} 个月{'，去均值' if m.group(2) else ''}）"
-        return f"block bootstrap ({block}-month blocks{', centred' if m.group(2) else ''})"
+            recent = f"，取最近 {window} 个月" if window else ""
+            return f"区块自助法（平均区块 {block} 个月{recent}{'，去均值' if centred else ''}）"
+        recent = f", last {window} months" if window else ""
+        return f"block bootstrap ({block}-month blocks{recent}{', centred' if centred else ''})"
     if name == "RW-gauss":
         return "高斯随机游走" if zh else "Gaussian random walk"
     if name == "RW-boot":

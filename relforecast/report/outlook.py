@@ -460,6 +460,20 @@ def _track_record_input(value: Any) -> Any:
     return read_backtest(path), path.name
 
 
+def figure_language(lang: str) -> str:
+    """The figures' language: ``lang``, or English (with a warning) for Chinese without a
+    CJK font installed."""
+    if lang == "zh" and cjk_font() is None:
+        warnings.warn(
+            "no CJK font installed: figure labels stay in English (install one, e.g. "
+            "Debian's fonts-noto-cjk, for Chinese figures)",
+            RelforecastWarning,
+            stacklevel=4,
+        )
+        return "en"
+    return lang
+
+
 def _figures(data, fit, base, table, answers, asked, calendar, events, anchors, record, t, lang):
     """Draw every figure (PNG bytes by file name) in the report's language and font."""
     import matplotlib
@@ -467,15 +481,7 @@ def _figures(data, fit, base, table, answers, asked, calendar, events, anchors, 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fig_lang = lang
-    if lang == "zh" and cjk_font() is None:
-        warnings.warn(
-            "no CJK font installed: figure labels stay in English (install one, e.g. "
-            "Debian's fonts-noto-cjk, for Chinese figures)",
-            RelforecastWarning,
-            stacklevel=3,
-        )
-        fig_lang = "en"
+    fig_lang = figure_language(lang)
     text = labels(fig_lang)
     first, last = fmt_month(base.index[0], fig_lang), fmt_month(base.index[-1], fig_lang)
     dyad = dyad_label(data.name, fig_lang, short=True)

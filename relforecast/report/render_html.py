@@ -37,10 +37,13 @@ def _table(table: Table) -> str:
     esc = html.escape
     head = "".join(f"<th>{esc(c)}</th>" for c in table.columns)
     body = []
-    for row in table.rows:
+    for i, row in enumerate(table.rows):
+        shown = [esc(c) for c in row]
+        if table.links and table.links[i]:
+            shown[0] = f'<a href="{esc(table.links[i])}">{shown[0]}</a>'
         cells = "".join(
-            f'<td class="{"r" if a == "right" else "l"}">{esc(c)}</td>'
-            for c, a in zip(row, table.align, strict=True)
+            f'<td class="{"r" if a == "right" else "l"}">{c}</td>'
+            for c, a in zip(shown, table.align, strict=True)
         )
         body.append(f"<tr>{cells}</tr>")
     caption = f"<caption>{esc(table.caption)}</caption>" if table.caption else ""

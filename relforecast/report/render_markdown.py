@@ -14,8 +14,12 @@ def _escape(cell: str) -> str:
 
 
 def _table(table: Table) -> str:
+    rows = [[_escape(c) for c in row] for row in table.rows]
+    for row, link in zip(rows, table.links, strict=False):
+        if link:
+            row[0] = f"[{row[0]}]({link.replace(' ', '%20')})"
     text = tabulate(
-        [[_escape(c) for c in row] for row in table.rows],
+        rows,
         headers=[_escape(c) for c in table.columns],
         tablefmt="pipe",
         colalign=table.align,

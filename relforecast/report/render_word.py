@@ -32,6 +32,20 @@ def _east_asian(run, font: str | None) -> None:
     fonts.set(qn("w:eastAsia"), font)
 
 
+def _hyperlink(paragraph, run, address: str) -> None:
+    """Wrap ``run`` (the paragraph's last) in a hyperlink to a relative ``address``."""
+    from docx.opc.constants import RELATIONSHIP_TYPE
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    rel = paragraph.part.relate_to(address, RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
+    link = OxmlElement("w:hyperlink")
+    link.set(qn("r:id"), rel)
+    run.font.underline = True
+    link.append(run._element)  # moves the run into the link
+    paragraph._p.append(link)
+
+
 def _normalise_zip(data: bytes, when: datetime) -> bytes:
     """The same archive with every entry stamped ``when`` (zip times are local, no zone)."""
     stamp = (max(when.year, 1980), when.month, when.day, when.hour, when.minute, when.second)
@@ -99,14 +113,18 @@ def to_docx(doc: Document, images: Mapping[str, bytes], created: datetime) -> by
             for cell, text in zip(table.rows[0].cells, block.columns, strict=True):
                 cell.text = ""
                 runs(cell.paragraphs[0], text, bold=True, size=9)
-            for row in block.rows:
+            links = block.links or ("",) * len(block.rows)
+            for row, link in zip(block.rows, links, strict=True):
                 cells = table.add_row().cells
                 for cell, text, align in zip(cells, row, block.align, strict=True):
                     cell.text = ""
                     para = cell.paragraphs[0]
                     if align == "right":
                         para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-                    runs(para, text, size=9)
+                    run = runs(para, text, size=9)
+                    if link:
+                        _hyperlink(para, run, link)
+                        link = ""  # the row's first cell only
             if block.caption:
                 runs(word.add_paragraph(), block.caption, italic=True, size=9, colour="555555")
         elif isinstance(block, Figure):

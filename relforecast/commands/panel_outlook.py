@@ -1,0 +1,109 @@
+"""``relforecast outlook DATA --dyad all|A,B,C``: the all-partners outlook from the command line.
+
+The panel is read and cut at ``--until`` like ``relforecast forecast --dyad all``
+(:mod:`relforecast.commands.panel_forecast`): every dyad's scores and its ``--leaders`` /
+``--shocks`` calendar; :func:`relforecast.report.panel_outlook.panel_outlook` writes the
+overview and every dyad's own report into ``--out``. Refused, with the reason: ``--scenarios``
+(a scenario names no dyad: its shocks would be applied to every dyad) and ``--record`` (the
+record keeps one dyad's outlook).
+"""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+from typing import Any
+
+import click
+
+from relforecast.commands.panel_forecast import panel_inputs
+from relforecast.events import load_events
+from relforecast.report.outlook import RelforecastWarning
+from relforecast.report.panel_outlook import panel_outlook
+
+__all__ = ["panel_outlook_command"]
+
+
+def _refuse(scenarios_file: str | None, record_location: str | None, other: dict) -> None:
+    if scenarios_file is not None:
+        raise click.UsageError(
+            "--scenarios cannot be used with --dyad all / A,B,C: a scenario names no dyad, so "
+            "its shocks would be applied to every dyad; compare scenarios in one dyad's outlook "
+            "(--dyad NAME --scenarios FILE)"
+        )
+    if record_location is not None:
+        raise click.UsageError(
+            "--record keeps one dyad's outlook; record the dyads one at a time (--dyad NAME)"
+        )
+    given = sorted(k for k, v in other.items() if v not in (None, False, (), ""))
+    if given:
+        raise click.UsageError(
+            f"option(s) {', '.join('--' + k.replace('_', '-') for k in given)} are not "
+            "supported with --dyad all / A,B,C; run the dyads one at a time"
+        )
+
+
+def panel_outlook_command(
+    data: str | None,
+    *,
+    window: str | None,
+    scenarios_file: str | None,
+    model: str,
+    lang: str,
+    paths: int,
+    seed: int,
+    threshold: float | None,
+    questions: tuple[str, ...],
+    track_record: str,
+    anchors: str | None,
+    events_file: str | None,
+    out: str,
+    record_location: str | None,
+    workers: int,
+    source: dict[str, Any],
+    **other: Any,
+) -> str:
+    """Write the all-partners outlook the options ask for; return the line to print."""
+    _refuse(scenarios_file, record_location, other)
+    panel, calendars = panel_inputs(data, source)
+    events = load_events(events_file) if events_file is not None else None
+    chosen = track_record if track_record.lower() not in ("none", "compute") else None
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", RelforecastWarning)
+        result = panel_outlook(
+            panel,
+            window,
+            out,
+            model=model,
+            shocks=calendars,
+            threshold=threshold,
+            n_paths=paths,
+            rng=seed,
+            lang=lang,
+            as_of=source["until"],
+            questions=questions,
+            track_record=Path(chosen) if chosen else track_record.lower(),
+            anchors=anchors.split(",") if anchors else None,
+            events=events,
+            workers=workers,
+            progress=lambda msg: click.echo(f"relforecast: {msg}", err=True),
+        )
+    for w in caught:
+        if issubclass(w.category, RelforecastWarning):
+            click.echo(f"relforecast: warning: {' '.join(str(w.message).split())}", err=True)
+    return _closing_line(result)
+
+
+def _closing_line(result) -> str:
+    overview, joint = result.overview, result.joint
+    head = f"{len(overview)} dyads, window {overview['window'].iloc[0]}"
+    if joint is not None:
+        row = joint.loc[1]
+        t = f"{overview['threshold'].iloc[0]:g}"
+        head += (
+            f": P(at least one of the {len(joint.attrs['marginal'])} dyads at or above {t} goes "
+            f"below it) = {row['p_dependent']:.3f} ± {row['se_dependent']:.3f} with "
+            f"co-movement, {row['p_independent']:.3f} ± {row['se_independent']:.3f} "
+            f"independent (product rule {row['p_product']:.3f})"
+        )
+    return f"{head}; report: {result.files['report.html']}"

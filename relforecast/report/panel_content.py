@@ -1,0 +1,289 @@
+"""The all-partners overview as a document, and its small multiples of fan charts.
+
+:func:`build_panel_document` turns the results of
+:func:`relforecast.report.panel_outlook.panel_outlook` (:class:`PanelInputs`) into a
+:class:`~relforecast.report.document.Document` — rendered to ``report.html``, ``report.md``
+and ``report.docx`` by the same renderers as the single-dyad report. Every word comes from
+the label tables of :mod:`relforecast.report.labels`. The sections, in order:
+
+1. overview — one row a dyad: the question that fits its state, its probability with the
+   Monte Carlo error, the median and 80 % interval at the window's end, the most likely level
+   there; each dyad's name links to its own report;
+2. the fan charts of every dyad, one panel each, on one shared score axis;
+3. joint questions — P(k or more of the dyads at or above the threshold go below it), with the
+   co-movement of their history, independent, and the product rule;
+4. each dyad's report (its folder); notes; reproducibility.
+
+:func:`fan_grid` draws the small multiples: :func:`relforecast.report.plots.fan_chart` in
+each panel, then one y range for all (the union of what each panel shows), the level bands
+redrawn for that range and named on the right-hand column only, one legend for the figure.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import pandas as pd
+
+from relforecast.forecast import Forecast
+from relforecast.report.document import Bullets, Document, Figure, Heading, Paragraph, Table
+from relforecast.report.labels import (
+    dyad_label,
+    fmt_month,
+    fmt_num,
+    fmt_pct,
+    fmt_pct_se,
+    fmt_threshold,
+    labels,
+    model_label,
+)
+
+__all__ = ["PanelInputs", "build_panel_document", "fan_grid"]
+
+FANS_FILE = "fans.png"
+
+
+@dataclass
+class PanelInputs:
+    """Everything the overview shows.
+
+    Attributes
+    ----------
+    overview : pd.DataFrame
+        :func:`relforecast.panel_overview` of the dyads' baseline forecasts (index dyad).
+    folders : dict of str to str
+        Each dyad's report folder, relative to the overview.
+    joint : pd.DataFrame or None
+        :func:`relforecast.joint_crossing` over the dyads whose question is ``cross`` (None
+        with fewer than two such dyads, or when it could not be answered).
+    joint_error : str or None
+        Why the joint question was not answered although two or more dyads qualify.
+    as_of, window, threshold, model_names, n_paths, seed, created, font, versions, synthetic
+        As in the single-dyad report.
+    """
+
+    overview: pd.DataFrame
+    folders: dict[str, str]
+    joint: pd.DataFrame | None
+    joint_error: str | None
+    as_of: pd.Period
+    window: tuple[pd.Period, pd.Period]
+    threshold: float
+    model_names: list[str]
+    n_paths: int
+    seed: int
+    created: str
+    font: str | None
+    versions: dict[str, str]
+    synthetic: bool = False
+
+
+def _question_label(question: str, words: dict[str, str], t: str) -> str:
+    key = "q_ever-below" if question == "cross" else "q_ever-at-or-above"
+    return words[key].format(t=t)
+
+
+def _overview_table(inp: PanelInputs, words: dict[str, str], lang: str) -> Table:
+    t = fmt_threshold(inp.threshold)
+    rows, links = [], []
+    for dyad, row in inp.overview.iterrows():
+        rows.append(
+            (
+                dyad_label(dyad, lang, short=True),
+                fmt_num(row["last"]),
+                _question_label(row["question"], words, t),
+                fmt_pct_se(row["p"], row["p_se"]),
+                fmt_num(row["median_end"], 2),
+                f"{fmt_num(row['lower_end'], 2)} … {fmt_num(row['upper_end'], 2)}",
+                f"{row['level_end']} ({fmt_pct(row['p_level_end'], 0)})",
+            )
+        )
+        links.append(f"{inp.folders[str(dyad)]}/report.html")
+    columns = (
+        words["col_dyad"],
+        words["col_last"].format(as_of=fmt_month(inp.as_of, lang)),
+        words["question"],
+        words["col_answer"],
+        words["col_median_end"],
+        words["col_interval_end"],
+        words["col_level_end"],
+    )
+    align = ("left", "right", "left", "right", "right", "right", "left")
+    return Table(columns, tuple(rows), align=align, links=tuple(links))
+
+
+def _joint_blocks(inp: PanelInputs, words: dict[str, str], lang: str) -> list:
+    t = fmt_threshold(inp.threshold)
+    as_of = fmt_month(inp.as_of, lang)
+    above = [d for d in inp.overview.index if inp.overview.loc[d, "question"] == "cross"]
+    sep = "、" if lang == "zh" else ", "
+    names = sep.join(dyad_label(d, lang, short=True) for d in above) or words["none"]
+    blocks: list = [Heading(words["panel_joint"])]
+    if len(above) < 2:
+        return [*blocks, Paragraph(words["panel_joint_few"].format(t=t, as_of=as_of, names=names))]
+    if inp.joint is None:
+        return [*blocks, Paragraph(inp.joint_error or "")]
+    span = inp.joint.attrs.get("history_span", "")
+    first, _, last = span.partition(":")
+    span_text = f"{fmt_month(first, lang)}–{fmt_month(last, lang)}"
+    blocks.append(
+        Paragraph(
+            words["panel_joint_intro"].format(
+                n=len(above), t=t, as_of=as_of, names=names, span=span_text
+            )
+        )
+    )
+    shown = inp.joint
+    nothing = (shown[["p_dependent", "p_independent", "p_product"]] == 0).all(axis=1)
+    if nothing.any():  # k beyond the first with no path and no product-rule chance: all 0
+        shown = shown.loc[: nothing.idxmax()]
+    rows = tuple(
+        (
+            words["k_at_least"].format(k=k),
+            fmt_pct_se(r["p_dependent"], r["se_dependent"]),
+            fmt_pct_se(r["p_independent"], r["se_independent"]),
+            fmt_pct(r["p_product"]),
+        )
+        for k, r in shown.iterrows()
+    )
+    columns = (
+        words["col_k"].format(t=t),
+        words["col_dependent"],
+        words["col_independent"],
+        words["col_product"],
+    )
+    caption = words["panel_joint_rest"] if len(shown) < len(inp.joint) else ""
+    return [*blocks, Table(columns, rows, caption=caption)]
+
+
+def build_panel_document(inp: PanelInputs, lang: str) -> Document:
+    """The overview report in ``lang`` ("en" or "zh")."""
+    words = labels(lang)
+    first, last = (fmt_month(m, lang) for m in inp.window)
+    as_of = fmt_month(inp.as_of, lang)
+    t = fmt_threshold(inp.threshold)
+    sep = "、" if lang == "zh" else ", "
+    model = sep.join(dict.fromkeys(model_label(name, lang) for name in inp.model_names))
+    doc = Document(
+        words["panel_title"].format(n=len(inp.overview), first=first, last=last),
+        lang,
+        font=inp.font,
+    )
+    doc.add(
+        Paragraph(
+            words["panel_meta"].format(
+                as_of=as_of,
+                model=model,
+                n_paths=inp.n_paths,
+                seed=inp.seed,
+                created=inp.created[:10],
+            ),
+            "meta",
+        )
+    )
+    if inp.synthetic:
+        doc.add(Paragraph(words["synthetic"], "note"))
+    doc.add(
+        Heading(words["panel_overview"]),
+        Paragraph(words["panel_overview_intro"].format(as_of=as_of, t=t, last=last)),
+        _overview_table(inp, words, lang),
+        Figure(FANS_FILE, words["panel_fans"].format(first=first, last=last)),
+        *_joint_blocks(inp, words, lang),
+        Heading(words["panel_reports"]),
+        Paragraph(words["panel_reports_intro"]),
+        Heading(words["notes"]),
+        Bullets((words["panel_mc_note"].format(n_paths=inp.n_paths),)),
+        Heading(words["reproduce"]),
+        Table(
+            (words["rep_item"], words["rep_value"]),
+            (
+                (words["rep_window"], f"{first} – {last}"),
+                (words["rep_model"], model),
+                (words["rep_paths"], str(inp.n_paths)),
+                (words["rep_seed"], str(inp.seed)),
+                (words["rep_font"], inp.font or words["default_font"]),
+                (
+                    words["rep_versions"],
+                    ", ".join(f"{k} {v}" for k, v in inp.versions.items()),
+                ),
+            ),
+            align=("left", "left"),
+        ),
+    )
+    return doc
+
+
+def fan_grid(
+    forecasts: Mapping[str, Forecast],
+    threshold: float,
+    lang: str,
+    *,
+    history_months: int = 24,
+    columns: int = 3,
+) -> bytes:
+    """One PNG: a fan chart per dyad (in the order given) on one shared score axis.
+
+    Call inside :func:`relforecast.report.fonts.figure_style` for the language's font.
+    """
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.dates as mdates
+    import matplotlib.pyplot as plt
+
+    from relforecast.report.plots import draw_level_bands, fan_chart
+
+    words = labels(lang)
+    n = len(forecasts)
+    ncols = min(columns, n)
+    nrows = math.ceil(n / ncols)
+    fig, axes = plt.subplots(
+        nrows, ncols, figsize=(4.2 * ncols + 0.8, 3.0 * nrows + 0.9), sharey=True, squeeze=False
+    )
+    flat = axes.ravel()
+    lows, highs = [], []
+    for ax, (dyad, fc) in zip(flat, forecasts.items(), strict=False):
+        fan_chart(
+            fc,
+            ax=ax,
+            history_months=history_months,
+            threshold=threshold,
+            lang=lang,
+            text=words,
+            title=dyad_label(dyad, lang, short=True),
+        )
+        lo, hi = ax.get_ylim()
+        lows.append(lo)
+        highs.append(hi)
+    handles, names = flat[0].get_legend_handles_labels()
+    for i, handle in enumerate(handles):  # the threshold line: not the first dyad's P(cross)
+        if getattr(handle, "get_linestyle", lambda: "")() == "--":
+            names[i] = words["threshold"].format(t=fmt_threshold(threshold))
+    bottom, top = min(lows), max(highs)
+    for i, ax in enumerate(flat):
+        if i >= n:
+            ax.set_visible(False)
+            continue
+        if ax.get_legend() is not None:
+            ax.get_legend().remove()
+        for text in list(ax.texts):  # level names drawn for the panel's own range
+            text.remove()
+        ax.set_ylim(bottom, top)
+        scale = next(iter(forecasts.values())).scale
+        last_in_row = i % ncols == ncols - 1 or i == n - 1
+        if scale is not None:
+            draw_level_bands(ax, scale, lang=lang, labels=last_in_row)
+        ax.xaxis.set_major_locator(mdates.YearLocator())
+        ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
+        ax.tick_params(axis="x", labelsize=8)
+        if i % ncols:
+            ax.set_ylabel("")
+    fig.legend(handles, names, loc="lower center", ncol=len(names), fontsize=8, frameon=False)
+    fig.tight_layout(rect=(0, 0.06, 1, 1))
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=100)
+    plt.close(fig)
+    return buffer.getvalue()

@@ -1,0 +1,429 @@
+"""The all-partners outlook: one report over every dyad of a panel, and each dyad's own.
+
+``rf.panel_outlook(panel, window="2025-07:2026-06", out="outlook_all")`` writes one folder,
+whole or not at all:
+
+* ``<dyad>/`` — each dyad's single-dyad outlook, written by :func:`relforecast.outlook` with
+  the same options and seed (``OUT/Japan/`` is the report ``relforecast outlook DATA --dyad
+  Japan`` writes, with the track record described below);
+* ``report.html``, ``report.md``, ``report.docx`` — the overview
+  (:mod:`relforecast.report.panel_content`): one row a dyad from
+  :func:`relforecast.panel_overview` of the dyads' baseline forecasts — the very paths of
+  their own reports, so every number of the overview is the number of the linked report —,
+  the fan charts of every dyad on one scale (``fans.png``), and the joint questions from
+  :func:`relforecast.joint_crossing` over the dyads at or above the threshold;
+* ``overview.csv``, ``joint.csv`` (with two or more such dyads), ``track_record.csv`` (when
+  computed) and ``summary.json``.
+
+**Safe output.** The whole tree is built inside the temporary folder of one
+:class:`~relforecast.report.writer.OutputFolder` (each dyad's report through its own
+``OutputFolder`` there) and swapped in at once: a failed run — one dyad's fit failing
+included — leaves the previous overview and every previous dyad report as they were.
+
+**As of.** The panel is cut at the as-of month (default: its last month) and every dyad must
+have a score for that month; each dyad's shock calendar and the event log are cut by the
+single-dyad outlook (:mod:`relforecast.asof`), so nothing dated later enters a fit or a text.
+
+**Track record.** ``"compute"`` runs the report-time backtest once, pooled over the panel's
+dyads (the single-dyad outlook would run the same backtest for every dyad), writes it to
+``track_record.csv`` and gives that file to every dyad's report.
+
+**Scenarios** are not taken: a scenario (:class:`relforecast.Scenario`) names no dyad, so a
+scenario file would apply one dyad's assumptions to all. Compare scenarios in a dyad's own
+outlook.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import warnings
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from relforecast.asof import as_of as cut_inputs
+from relforecast.events import EventLog
+from relforecast.exceptions import DataError, ForecastError
+from relforecast.forecast import Forecast, check_threshold
+from relforecast.joint import MIN_JOINT_MONTHS, joint_crossing
+from relforecast.panel import panel_overview
+from relforecast.parallel import run_tasks
+from relforecast.periods import window_horizon
+from relforecast.report.document import Document
+from relforecast.report.fonts import FontChoice, figure_style
+from relforecast.report.labels import labels
+from relforecast.report.outlook import (
+    RelforecastWarning,
+    _created,
+    _model_spec,
+    _track_record_input,
+    _versions,
+    default_window,
+    figure_language,
+    outlook,
+)
+from relforecast.report.panel_content import FANS_FILE, PanelInputs, build_panel_document, fan_grid
+from relforecast.report.render_html import to_html
+from relforecast.report.render_markdown import to_markdown
+from relforecast.report.render_word import to_docx
+from relforecast.report.track_record import TrackRecordConfig, compute_backtest
+from relforecast.report.writer import OutputFolder
+from relforecast.shocks import ShockCalendar
+
+__all__ = ["PanelOutlook", "dyad_folder", "panel_outlook"]
+
+OVERVIEW_FILES = (
+    "report.html",
+    "report.md",
+    "report.docx",
+    FANS_FILE,
+    "overview.csv",
+    "joint.csv",
+    "track_record.csv",
+    "summary.json",
+)
+
+
+@dataclass
+class PanelOutlook:
+    """What :func:`panel_outlook` produced.
+
+    Attributes
+    ----------
+    out : Path
+        The report folder.
+    files : dict of str to Path
+        The overview's files, by name.
+    reports : dict of str to Path
+        Each dyad's ``report.html``.
+    overview : pd.DataFrame
+        :func:`relforecast.panel_overview` of the dyads (index dyad, plus ``folder``).
+    joint : pd.DataFrame or None
+        :func:`relforecast.joint_crossing` over the dyads at or above the threshold.
+    forecasts : dict of str to Forecast
+        Each dyad's baseline forecast over the window (its report's paths).
+    summary : dict
+        The content of ``summary.json``.
+    document : Document
+    """
+
+    out: Path
+    files: dict[str, Path]
+    reports: dict[str, Path]
+    overview: pd.DataFrame
+    joint: pd.DataFrame | None
+    forecasts: dict[str, Forecast] = field(repr=False)
+    summary: dict[str, Any] = field(repr=False)
+    document: Document | None = field(default=None, repr=False)
+
+
+def dyad_folder(dyad: str) -> str:
+    """The folder name of a dyad's report: its name with anything but letters, digits,
+    ``.``, ``-`` and ``_`` replaced by ``_`` (never starting with a dot)."""
+    name = re.sub(r"[^\w.-]", "_", str(dyad))
+    return "_" + name[1:] if not name or name.startswith(".") else name
+
+
+@dataclass(frozen=True)
+class _DyadTask:
+    dyad: str
+    folder: Path
+    series: pd.Series
+    options: dict[str, Any]
+
+
+@dataclass
+class _DyadResult:
+    dyad: str
+    forecast: Forecast
+    headline: dict[str, Any]
+    model_name: str
+    fingerprint: str
+    files: list[str]
+    warnings: list[str]
+
+
+def _dyad_outlook(task: _DyadTask) -> _DyadResult:
+    """One dyad's own outlook, written into its folder (runs in a worker process)."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", RelforecastWarning)
+        result = outlook(task.series, out=task.folder, **task.options)
+    return _DyadResult(
+        task.dyad,
+        result.forecast,
+        result.questions.iloc[0].to_dict(),
+        str(result.fit.name),
+        result.summary["data"]["sha256"],
+        sorted(result.files),
+        [str(w.message) for w in caught if issubclass(w.category, RelforecastWarning)],
+    )
+
+
+def _dyad_series(panel: pd.DataFrame, month: pd.Period) -> dict[str, pd.Series]:
+    """Each dyad's scores up to the as-of month; each must have a score for that month."""
+    series = {str(d): panel[d].dropna().rename(str(d)) for d in panel.columns}
+    stale = {d: s for d, s in series.items() if s.empty or s.index[-1] != month}
+    if stale:
+        ends = ", ".join(
+            f"{d} ({'no data' if s.empty else f'data end {s.index[-1]}'})" for d, s in stale.items()
+        )
+        raise DataError(
+            f"every dyad needs a score for the as-of month {month}, but {ends}; choose an "
+            "earlier as-of month (--until) or leave them out (--dyad A,B,C)"
+        )
+    return series
+
+
+def _folders(dyads: Sequence[str]) -> dict[str, str]:
+    folders = {d: dyad_folder(d) for d in dyads}
+    seen: dict[str, str] = {}
+    for dyad, folder in folders.items():
+        clash = seen.get(folder.lower()) or (dyad if folder in OVERVIEW_FILES else None)
+        if clash is not None:
+            raise DataError(
+                f"dyads {clash!r} and {dyad!r} would share the report folder {folder!r}; "
+                "rename one of them in the data"
+            )
+        seen[folder.lower()] = dyad
+    return folders
+
+
+def panel_outlook(
+    panel: pd.DataFrame,
+    window: str | None = None,
+    out: str | Path = "outlook",
+    *,
+    model: Any = "auto",
+    shocks: ShockCalendar | Mapping[str, ShockCalendar] | None = None,
+    threshold: float | None = None,
+    n_paths: int = 10_000,
+    rng: int = 0,
+    lang: str = "en",
+    as_of: str | pd.Period | None = None,
+    questions: Sequence[str] = (),
+    track_record: str | Path | pd.DataFrame | None = "compute",
+    anchors: Sequence[Any] | None = None,
+    events: EventLog | None = None,
+    workers: int = 1,
+    track_record_config: TrackRecordConfig | None = None,
+    progress: Callable[[str], None] | None = None,
+    created: datetime | None = None,
+) -> PanelOutlook:
+    """Write the all-partners outlook: an overview of every dyad and each dyad's own report.
+
+    Parameters
+    ----------
+    panel : pd.DataFrame
+        Scores, months x dyads (``rf.load_panel``).
+    window : str, optional
+        ``"2025-07:2026-06"``; default the first July–June window after the as-of month.
+    out : str or Path
+        Output folder, replaced whole when everything is written (new, empty or an earlier
+        report).
+    model, threshold, n_paths, rng, lang, questions, anchors, track_record_config, created
+        As in :func:`relforecast.outlook`, for every dyad.
+    shocks : ShockCalendar or mapping of dyad -> ShockCalendar, optional
+        One calendar for every dyad, or one a dyad (e.g. its leader changes); cut at the as-of
+        month.
+    as_of : str or Period, optional
+        The as-of month; default the panel's last month. Every dyad needs a score for it.
+    track_record : "compute", path, DataFrame or None
+        ``"compute"``: one report-time backtest pooled over the panel's dyads, shared by every
+        dyad's report; a backtest CSV or table; ``None`` for none.
+    events : EventLog, optional
+        Event log; each dyad's report draws its own events under its history.
+    workers : int, default 1
+        Processes writing the dyads' reports (loky, on this machine).
+    progress : callable, optional
+        Called with a short message before each step.
+
+    Returns
+    -------
+    PanelOutlook
+    """
+    labels(lang)  # an unknown language fails before the slow steps
+    say = progress or (lambda _msg: None)
+    if not isinstance(panel, pd.DataFrame) or panel.shape[1] == 0:
+        raise DataError("panel must be a DataFrame with one column a dyad (rf.load_panel)")
+    spec, model_key = _model_spec(model)
+    scale = getattr(spec, "scale", None)
+    if threshold is None and (scale is None or scale.critical is None):
+        raise DataError("give a threshold: the model's scale has no critical point")
+    t = check_threshold(threshold if threshold is not None else scale.critical, scale)
+    cut = cut_inputs(as_of, panel=panel)
+    month = cut.month
+    series = _dyad_series(cut.panel, month)
+    folders = _folders(list(series))
+    window = window or default_window(month)
+    first, end, _ = window_horizon(month, window)
+    table_in = _track_record_input(track_record)
+    stamp = _created(created)
+    config = track_record_config or TrackRecordConfig()
+
+    with OutputFolder(out) as folder:
+        given = track_record
+        if isinstance(table_in, str):  # "compute": one backtest for every dyad's report
+            say(
+                f"track record: backtest of {model_key} over {config.n_origins} origins on "
+                f"{len(series)} dyads"
+            )
+            rows = compute_backtest(
+                cut.panel,
+                model_key if isinstance(model, str) else spec,
+                month,
+                config=config,
+                rng=rng,
+            )
+            folder.write("track_record.csv", rows.to_csv(index=False, float_format="%.5g"))
+            given = folder.tmp / "track_record.csv"
+        options = {
+            "window": window,
+            "scenarios": (),
+            "model": model,
+            "threshold": t,
+            "n_paths": n_paths,
+            "rng": rng,
+            "lang": lang,
+            "anchors": anchors,
+            "events": events,
+            "as_of": month,
+            "questions": tuple(questions),
+            "track_record": given if table_in is not None else None,
+            "panel": cut.panel,
+            "track_record_config": config,
+            "created": stamp,
+        }
+        tasks = [
+            _DyadTask(
+                dyad,
+                folder.tmp / folders[dyad],
+                s,
+                {**options, "shocks": shocks.get(dyad) if isinstance(shocks, Mapping) else shocks},
+            )
+            for dyad, s in series.items()
+        ]
+        say(f"writing the outlook of {len(tasks)} dyads with {workers} process(es)")
+        results = {}
+        for r in run_tasks(_dyad_outlook, tasks, workers=workers):
+            results[r.dyad] = r
+            say(f"{r.dyad}: report written ({len(results)}/{len(tasks)})")
+        for message in dict.fromkeys(m for r in results.values() for m in r.warnings):
+            warnings.warn(message, RelforecastWarning, stacklevel=2)
+        forecasts = {d: r.forecast for d, r in results.items()}
+        overview = panel_overview(forecasts, (first, end), threshold=t, lang=lang)
+        overview.insert(0, "folder", [folders[d] for d in overview.index])
+        joint, joint_error = _joint(forecasts, overview, (first, end), t, rng, lang)
+
+        say("drawing the fan charts and writing the overview")
+        font, fans = _fans(forecasts, t, lang)
+        inputs = PanelInputs(
+            overview=overview,
+            folders=folders,
+            joint=joint,
+            joint_error=joint_error,
+            as_of=month,
+            window=(first, end),
+            threshold=t,
+            model_names=[r.model_name for r in results.values()],
+            n_paths=n_paths,
+            seed=rng,
+            created=stamp.isoformat(),
+            font=font.name,
+            versions=_versions(),
+            synthetic=bool(panel.attrs.get("synthetic", False)),
+        )
+        document = build_panel_document(inputs, lang)
+        folder.write(FANS_FILE, fans)
+        folder.write("report.md", to_markdown(document))
+        folder.write("report.html", to_html(document, {FANS_FILE: fans}))
+        folder.write("report.docx", to_docx(document, {FANS_FILE: fans}, stamp))
+        folder.write("overview.csv", overview.to_csv(float_format="%.4f"))
+        if joint is not None:
+            folder.write("joint.csv", joint.to_csv(float_format="%.4f"))
+        summary = _summary(inputs, results, window, model_key, lang, font, table_in)
+        folder.write("summary.json", json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
+        folder.commit()
+        files = dict(sorted(folder.files.items()))
+    target = Path(out)
+    say(f"wrote the overview and {len(results)} dyad reports to {out}")
+    return PanelOutlook(
+        out=target,
+        files=files,
+        reports={d: target / folders[d] / "report.html" for d in results},
+        overview=overview,
+        joint=joint,
+        forecasts=forecasts,
+        summary=summary,
+        document=document,
+    )
+
+
+def _joint(
+    forecasts: dict[str, Forecast],
+    overview: pd.DataFrame,
+    window: tuple[pd.Period, pd.Period],
+    t: float,
+    rng: int,
+    lang: str,
+) -> tuple[pd.DataFrame | None, str | None]:
+    """P(k or more of the dyads now at or above T go below it), or why it is not answered."""
+    above = [d for d in overview.index if overview.loc[d, "question"] == "cross"]
+    if len(above) < 2:
+        return None, None
+    try:
+        table = joint_crossing({d: forecasts[d] for d in above}, window, threshold=t, rng=rng)
+    except ForecastError:  # too little shared history to estimate the co-movement
+        return None, labels(lang)["panel_joint_short"].format(months=MIN_JOINT_MONTHS)
+    return table, None
+
+
+def _fans(forecasts: dict[str, Forecast], t: float, lang: str) -> tuple[FontChoice, bytes]:
+    fig_lang = figure_language(lang)
+    with figure_style(fig_lang) as font:
+        png = fan_grid(forecasts, t, fig_lang)
+    return (font if font.name is not None else FontChoice(None)), png
+
+
+def _summary(inp: PanelInputs, results, window, model_key, lang, font, table_in) -> dict:
+    joint = None
+    if inp.joint is not None:
+        joint = {
+            "dyads": list(inp.joint.attrs["marginal"]),
+            "history": inp.joint.attrs.get("history_span"),
+            "by_k": {
+                str(k): {c: float(v) for c, v in row.items()} for k, row in inp.joint.iterrows()
+            },
+        }
+    dyads = {}
+    for dyad, row in inp.overview.iterrows():
+        r = results[dyad]
+        dyads[str(dyad)] = {
+            "folder": row["folder"],
+            "headline": r.headline["question"],
+            **{c: (v if isinstance(v, str) else float(v)) for c, v in row.items() if c != "folder"},
+            "model": r.model_name,
+            "data_sha256": r.fingerprint,
+        }
+    source = None if table_in is None else ("computed" if isinstance(table_in, str) else "given")
+    return {
+        "generator": "relforecast outlook --dyad all",
+        "created": inp.created,
+        "as_of": str(inp.as_of),
+        "window": window,
+        "threshold": inp.threshold,
+        "model": model_key,
+        "n_paths": inp.n_paths,
+        "seed": inp.seed,
+        "lang": lang,
+        "font": font.to_dict(),
+        "track_record": source,
+        "dyads": dyads,
+        "joint": joint,
+        "joint_note": inp.joint_error,
+        "versions": inp.versions,
+    }
