@@ -52,7 +52,7 @@ from relforecast.record import Record
 from relforecast.report.outlook import Outlook, outlook
 from relforecast.report.panel_outlook import PanelOutlook, panel_outlook
 from relforecast.report.track_record import TrackRecordConfig
-from relforecast.scale import TSINGHUA_SCALE, Level, Scale
+from relforecast.scale import TSINGHUA_SCALE, UNBOUNDED_SCALE, Level, Scale, UnboundedScale
 from relforecast.scenarios import Scenario, compare_scenarios, load_scenarios
 from relforecast.shocks import Shock, ShockCalendar
 from relforecast.terms import Terms
@@ -66,6 +66,7 @@ except PackageNotFoundError:  # running from a source tree that is not installed
 __all__ = [
     "ARIMA",
     "TSINGHUA_SCALE",
+    "UNBOUNDED_SCALE",
     "ARIMAResult",
     "Adaptation",
     "Auto",
@@ -102,6 +103,7 @@ __all__ = [
     "StoreError",
     "Terms",
     "TrackRecordConfig",
+    "UnboundedScale",
     "VenueClasses",
     "__version__",
     "analogues",

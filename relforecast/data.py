@@ -30,7 +30,7 @@ import pandas as pd
 from relforecast._typing import FillMethod, PathOrFrame
 from relforecast.exceptions import DataError
 from relforecast.periods import parse_months
-from relforecast.scale import TSINGHUA_SCALE, Scale
+from relforecast.scale import TSINGHUA_SCALE, Scale, as_scale
 
 __all__ = [
     "MIN_MONTHS",
@@ -133,7 +133,7 @@ def validate_series(
     name : str
         Dyad name, used in messages and as the series name.
     scale : Scale or None
-        Values must lie inside its bounds; ``None`` skips the check.
+        Values must lie inside its bounds; ``None`` (no bounds) skips the check.
     fill : {"ffill", "interpolate"} or None
         What to do with missing months. ``None`` (default) raises :class:`DataError` naming
         them; ``"ffill"`` carries the last score forward; ``"interpolate"`` interpolates
@@ -145,6 +145,7 @@ def validate_series(
     pd.Series
         ``float`` values on a sorted, gap-free monthly ``PeriodIndex``.
     """
+    scale = as_scale(scale)
     if fill not in (None, "ffill", "interpolate"):
         raise DataError(f"fill={fill!r} is not known; use 'ffill', 'interpolate' or None")
     if len(values) == 0:
@@ -180,14 +181,13 @@ def validate_series(
         series = series[series.notna()]
     full = pd.period_range(series.index[0], series.index[-1], freq="M")
     missing = full.difference(series.index)
-    if scale is not None:
-        outside = series[(series < scale.lower) | (series > scale.upper)]
-        if len(outside):
-            items = [f"{m}: {v}" for m, v in outside.items()]
-            raise DataError(
-                f"scores outside the {scale.name} scale [{scale.lower}, {scale.upper}] for "
-                f"{name!r} at {_preview(items)}; fix the values or pass a wider scale"
-            )
+    outside = series[(series < scale.lower) | (series > scale.upper)]  # none without bounds
+    if len(outside):
+        items = [f"{m}: {v}" for m, v in outside.items()]
+        raise DataError(
+            f"scores outside the {scale.name} scale [{scale.lower}, {scale.upper}] for "
+            f"{name!r} at {_preview(items)}; fix the values or pass a wider scale"
+        )
     series = series.reindex(full)
     if len(missing):
         if fill is None:
@@ -199,8 +199,7 @@ def validate_series(
             series = series.ffill()
         else:  # "interpolate"
             series = series.interpolate()
-            if scale is not None:
-                series = pd.Series(scale.round(series.to_numpy()), index=series.index)
+            series = pd.Series(scale.round(series.to_numpy()), index=series.index)
     series.name = name
     series.index.name = "month"
     series.attrs["filled_months"] = [str(m) for m in missing]

@@ -25,7 +25,7 @@ from relforecast.exceptions import DataError
 from relforecast.periods import parse_months, to_month
 from relforecast.report.fonts import figure_style, pin_fonts
 from relforecast.report.plots import draw_level_bands
-from relforecast.scale import TSINGHUA_SCALE, Scale
+from relforecast.scale import TSINGHUA_SCALE, Scale, as_scale
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -199,7 +199,8 @@ def window_chart(
         raise DataError(f"no score for month(s) {', '.join(gaps)} of the window")
     if events is not None:
         table = table.join(_event_frame(events, shown))
-    t = threshold if threshold is not None else (scale.critical if scale is not None else None)
+    scale = as_scale(scale)  # None: no bounds, no level bands
+    t = threshold if threshold is not None else scale.critical
     x = np.arange(len(shown))
     labels = [str(m) for m in shown]
     with figure_style(_font_lang(lang, [series.name, title])) as font:
@@ -247,10 +248,9 @@ def _draw_scores(ax, x, y, scale, t, words, lang, annotate) -> None:
         lo, hi = min(lo, t), max(hi, t)
     pad = max(0.4, 0.15 * (hi - lo))
     bottom, top = lo - pad, hi + pad
-    if scale is not None:
-        bottom, top = max(scale.lower, bottom), min(scale.upper, top)
+    bottom, top = max(scale.lower, bottom), min(scale.upper, top)  # unchanged without bounds
     ax.set_ylim(bottom, top)
-    if scale is not None:
+    if scale.bounded:
         draw_level_bands(ax, scale, lang=lang)
     if t is not None:
         ax.axhline(t, color="#b2182b", ls="--", lw=1.2, label=words["critical"].format(t=t))

@@ -28,7 +28,7 @@ import pandas as pd
 from relforecast._typing import as_number
 from relforecast.exceptions import ForecastError
 from relforecast.periods import to_month
-from relforecast.scale import TSINGHUA_SCALE, Scale
+from relforecast.scale import TSINGHUA_SCALE, Scale, as_scale
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -50,7 +50,8 @@ class Forecast:
         The forecast months (length ``horizon``).
     scale : Scale or None
         The scale of the scores (level names, bounds, default threshold). ``None`` for an
-        unbounded series.
+        unbounded series: read as ``rf.UNBOUNDED_SCALE`` (kept in :attr:`scale`), which has
+        no levels and no critical point.
     history : pd.Series, optional
         The observed series the model saw, kept for plots.
     model : str
@@ -66,7 +67,7 @@ class Forecast:
         passages and level probabilities are computed from the paths rounded to the scale's
         resolution (a simulated -6.04 is published as -6.0, which is not below -6). ``False``
         answers from the raw draws. Quantiles, intervals and the mean always describe the
-        continuous score (``paths``). Ignored without a scale.
+        continuous score (``paths``). Ignored without bounds (there is no resolution).
     observed : int, default 0
         Number of leading months that are observed data, equal on every path (see
         :meth:`with_observed`).
@@ -106,7 +107,8 @@ class Forecast:
                 f"{int((~np.isfinite(paths)).sum())} simulated values are not finite; "
                 "the fitted model is unstable — try a simpler order"
             )
-        if scale is not None and not np.all(scale.contains(paths)):
+        scale = as_scale(scale)
+        if not np.all(scale.contains(paths)):
             raise ForecastError("simulated paths leave the scale's bounds (a model bug; report it)")
         self.paths = paths
         self.index = index
@@ -116,7 +118,7 @@ class Forecast:
         self.regimes = regimes
         self.regime_names = list(regime_names) if regime_names is not None else None
         self.meta = dict(meta or {})
-        self.published = bool(published) and scale is not None
+        self.published = bool(published) and scale.bounded
         if int(observed) != observed or not 0 <= observed <= len(index):
             raise ForecastError(
                 f"observed={observed!r} must be a whole number of months from 0 to {len(index)}"
@@ -147,7 +149,7 @@ class Forecast:
 
     def _threshold(self, threshold: float | None) -> float:
         if threshold is None:
-            if self.scale is not None and self.scale.critical is not None:
+            if self.scale.critical is not None:
                 return self.scale.critical
             raise ForecastError("give a threshold: this forecast's scale has no critical point")
         return check_threshold(threshold, self.scale)
@@ -228,8 +230,7 @@ class Forecast:
                 f"month before the forecast ({self.index[0] - 1})"
             )
         values = observed.to_numpy(dtype=float)
-        if self.scale is not None:
-            self.scale.check(values)
+        self.scale.check(values)
         prefix = np.broadcast_to(values, (self.n_paths, len(values)))
         regimes = None
         if self.regimes is not None:
@@ -426,14 +427,14 @@ class Forecast:
 
     # -------------------------------------------------------------------- levels
     def level_probabilities(self, lang: str = "en") -> pd.DataFrame:
-        """P(each level) per month; rows sum to 1. Needs a scale.
+        """P(each level) per month; rows sum to 1. Needs a scale with levels (a bounded one).
 
         Parameters
         ----------
         lang : {"en", "zh"}
             Level names in English or Chinese.
         """
-        scale = self._need_scale()
+        scale = self._need_levels()
         idx = scale.level_index(self.values)
         k = len(scale.levels)
         counts = np.stack([(idx == j).mean(axis=0) for j in range(k)], axis=1)
@@ -451,9 +452,13 @@ class Forecast:
         probs = np.stack([(self.regimes == j).mean(axis=0) for j in range(k)], axis=1)
         return pd.DataFrame(probs, index=self.index, columns=self.regime_names)
 
-    def _need_scale(self) -> Scale:
-        if self.scale is None:
-            raise ForecastError("this forecast has no scale; levels are undefined")
+    def _need_levels(self) -> Scale:
+        if not self.scale.levels:
+            raise ForecastError(
+                f"this forecast is on the {self.scale.name} scale (scale=None), which has no "
+                "levels; forecast with a bounded scale such as rf.TSINGHUA_SCALE to ask about "
+                "levels"
+            )
         return self.scale
 
     # ------------------------------------------------------------------- output
@@ -467,11 +472,11 @@ class Forecast:
         qs = self.quantiles(quantiles)
         for q in qs.columns:
             out[f"q{round(q * 100):d}"] = qs[q]
-        if self.scale is not None or threshold is not None:
+        if self.scale.bounded or threshold is not None:
             t = self._threshold(threshold)
             out[f"p_below_{t:g}"] = self.prob_below(t)
             out[f"p_cross_{t:g}"] = self.prob_cross_curve(t)
-        if self.scale is not None:
+        if self.scale.levels:
             out["level"] = self.most_likely_level()
         if self.observed:
             out["observed"] = np.arange(self.horizon) < self.observed
@@ -503,7 +508,9 @@ def _is_number(value: object) -> bool:
 
 
 def check_threshold(threshold: float, scale: Scale | None = None) -> float:
-    """A threshold as a float: a finite number and, with a scale, strictly inside its bounds.
+    """A threshold as a float: a finite number strictly inside the bounds of ``scale``.
+
+    ``scale=None`` means no bounds (:data:`~relforecast.scale.UNBOUNDED_SCALE`).
 
     Raises
     ------
@@ -515,7 +522,8 @@ def check_threshold(threshold: float, scale: Scale | None = None) -> float:
         raise ForecastError(f"threshold {threshold!r} is not a number; give e.g. -6")
     if not np.isfinite(t):
         raise ForecastError(f"threshold {threshold!r} is not finite; give a number such as -6")
-    if scale is not None and not scale.lower < t < scale.upper:
+    scale = as_scale(scale)
+    if not scale.lower < t < scale.upper:  # always inside without bounds
         example = scale.critical if scale.critical is not None else scale.centre
         raise ForecastError(
             f"threshold {t:g} is outside the scale [{scale.lower:g}, {scale.upper:g}]; give a "

@@ -80,7 +80,7 @@ def _history_changes(
     for dyad, fc in forecasts.items():
         series = history[dyad] if history is not None else fc.history
         series = series.dropna().loc[:last]
-        z = fc.scale.to_unbounded(series) if fc.scale is not None else series.astype(float)
+        z = fc.scale.to_unbounded(series)
         columns[dyad] = pd.Series(np.asarray(z, dtype=float), index=series.index)
     levels = pd.concat(columns, axis=1)
     full = pd.period_range(levels.index.min(), levels.index.max(), freq="M")
@@ -137,7 +137,7 @@ class JointPaths:
         if threshold is not None:
             return float(threshold)
         scale = next(iter(self.forecasts.values())).scale
-        if scale is None or scale.critical is None:
+        if scale.critical is None:
             raise ForecastError("give a threshold: these forecasts' scale has no critical point")
         return float(scale.critical)
 

@@ -91,7 +91,7 @@ def _summary(fc: Forecast, thresholds: Sequence[float], quantiles: Sequence[floa
     """(horizon, columns): mean, quantiles, P(cross T within 1..h), level probabilities."""
     parts = [fc.paths.mean(axis=0)[:, None], np.quantile(fc.paths, quantiles, axis=0).T]
     parts += [fc.prob_cross_curve(t).to_numpy()[:, None] for t in thresholds]
-    if fc.scale is not None:
+    if fc.scale.levels:
         parts.append(fc.level_probabilities().to_numpy())
     return np.hstack(parts)
 
@@ -106,7 +106,7 @@ def _forecast_dyad(task: _DyadTask) -> _DyadResult:
     except RelforecastError as exc:
         empty = np.empty((0, 0))
         return _DyadResult(task.dyad, origin.ordinal, empty, empty, [], f"{task.dyad}: {exc}", None)
-    levels = list(fc.scale.level_names("en")) if fc.scale is not None else []
+    levels = list(fc.scale.level_names("en"))  # none without bounds
     return _DyadResult(
         task.dyad,
         int(origin.ordinal),
@@ -320,8 +320,12 @@ def panel_overview(
     for dyad, fc in forecasts.items():
         if fc.history is None or fc.history.empty:
             raise ForecastError(f"{dyad}: the forecast keeps no history; its state is unknown")
-        if fc.scale is None:
-            raise ForecastError(f"{dyad}: the forecast has no scale, so no levels or threshold")
+        if not fc.scale.bounded:
+            raise ForecastError(
+                f"{dyad}: the forecast is on an unbounded scale (scale=None), so it has no "
+                "levels or default threshold; forecast with a bounded scale such as "
+                "rf.TSINGHUA_SCALE"
+            )
         w = window_forecast(fc, window, dyad)
         t = float(threshold) if threshold is not None else float(fc.scale.critical)
         last = float(fc.history.iloc[-1])

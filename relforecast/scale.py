@@ -10,6 +10,14 @@ order at the centre and compresses movements near the ends (a change of 0.1 in `
 -6 is a change of about 0.055 in ``y``), the same damping near the ends that the scale's
 publishers apply. An observed value *on* a bound would map to infinity, so it is read as half
 a resolution step inside the bound before transforming (the value is only known to 0.1).
+
+A series without bounds (``scale=None`` in a model or a forecast) is on
+:data:`UNBOUNDED_SCALE`, an :class:`UnboundedScale`: the same interface with the identity
+transform (slope 1), every finite value inside, no rounding, no levels and no critical point.
+Models and forecasts read ``scale=None`` as this scale once, when they are built
+(:func:`as_scale`), so every model transforms and back-transforms its series the same way; the
+few questions that need a bounded scale (levels, a default threshold, publication in steps of
+the resolution) ask :attr:`Scale.bounded`, :attr:`Scale.levels` or :attr:`Scale.critical`.
 """
 
 from __future__ import annotations
@@ -22,7 +30,7 @@ import pandas as pd
 
 from relforecast.exceptions import ScaleError
 
-__all__ = ["TSINGHUA_SCALE", "Level", "Scale"]
+__all__ = ["TSINGHUA_SCALE", "UNBOUNDED_SCALE", "Level", "Scale", "UnboundedScale", "as_scale"]
 
 
 @dataclass(frozen=True)
@@ -115,6 +123,11 @@ class Scale:
         if self.names_zh is not None:
             object.__setattr__(self, "names_zh", tuple(self.names_zh))
         object.__setattr__(self, "_cuts", cuts)
+
+    @property
+    def bounded(self) -> bool:
+        """True: the scores lie between finite bounds (False for :class:`UnboundedScale`)."""
+        return True
 
     # ------------------------------------------------------------------ levels
     @property
@@ -218,6 +231,132 @@ class Scale:
         return float(arr) if arr.ndim == 0 else arr
 
 
+@dataclass(frozen=True, repr=False)
+class UnboundedScale(Scale):
+    """The scale of a series without bounds: the identity transform, no levels.
+
+    It has the interface of :class:`Scale`, so a model transforms and back-transforms every
+    series the same way: :meth:`to_unbounded` and :meth:`from_unbounded` return the values
+    unchanged (as floats), :meth:`slope` is 1, every finite value is inside, :meth:`round`
+    leaves values as they are, and there are no levels, no critical point and no resolution
+    (``resolution`` is None). Use the one instance, :data:`UNBOUNDED_SCALE`; ``scale=None``
+    given to a model or a forecast means it.
+
+    Examples
+    --------
+    >>> from relforecast import UNBOUNDED_SCALE
+    >>> UNBOUNDED_SCALE.to_unbounded(12.5), UNBOUNDED_SCALE.slope(12.5), UNBOUNDED_SCALE.bounded
+    (12.5, 1.0, False)
+    """
+
+    lower: float = field(default=-np.inf, init=False)
+    upper: float = field(default=np.inf, init=False)
+    cuts: Sequence[float] = field(default=(), init=False)
+    names: Sequence[str] = field(default=(), init=False)
+    names_zh: Sequence[str] | None = field(default=None, init=False)
+    resolution: float | None = field(default=None, init=False)  # type: ignore[assignment]
+    critical: float | None = field(default=None, init=False)
+    name: str = field(default="unbounded", init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_cuts", np.empty(0))
+
+    def __repr__(self) -> str:
+        return "UnboundedScale()"
+
+    def __reduce__(self) -> str:
+        return "UNBOUNDED_SCALE"  # unpickles as the one instance
+
+    @property
+    def bounded(self) -> bool:
+        """False: there are no bounds, so no levels and no resolution to publish in."""
+        return False
+
+    @property
+    def levels(self) -> tuple[Level, ...]:
+        """No levels: an empty tuple."""
+        return ()
+
+    def level_index(self, x: float | np.ndarray) -> np.ndarray:
+        """Refused: an unbounded scale has no levels.
+
+        Raises
+        ------
+        ScaleError
+            Always, naming the fix.
+        """
+        raise ScaleError(
+            "an unbounded scale (scale=None) has no levels; give the model a bounded scale such "
+            "as rf.TSINGHUA_SCALE to ask about levels"
+        )
+
+    def check(self, x: float | np.ndarray) -> None:
+        """Raise :class:`ScaleError` naming the first value that is not a finite number."""
+        arr = np.asarray(x, dtype=float)
+        bad = ~np.isfinite(arr)
+        if np.any(bad):
+            first = arr[bad].ravel()[0] if arr.ndim else float(arr)
+            raise ScaleError(f"value {first} is not a finite number; check the data")
+
+    def contains(self, x: float | np.ndarray) -> np.ndarray | bool:
+        """True where ``x`` is a finite number."""
+        out = np.isfinite(np.asarray(x, dtype=float))
+        return bool(out) if out.ndim == 0 else out
+
+    @property
+    def centre(self) -> float:
+        """0: the transform is the identity, centred nowhere in particular."""
+        return 0.0
+
+    def to_unbounded(self, y: np.ndarray | pd.Series | float) -> np.ndarray | pd.Series | float:
+        """The values themselves, as floats (checked finite)."""
+        arr = np.asarray(y, dtype=float)
+        self.check(arr)
+        return _like(y, arr)
+
+    def from_unbounded(self, z: np.ndarray | pd.Series | float) -> np.ndarray | pd.Series | float:
+        """The values themselves, as floats."""
+        return _like(z, np.asarray(z, dtype=float))
+
+    def slope(self, y: np.ndarray | float) -> np.ndarray | float:
+        """1 everywhere: a transformed unit is a score point."""
+        out = np.ones_like(np.asarray(y, dtype=float))
+        return float(out) if out.ndim == 0 else out
+
+    def round(self, y: np.ndarray | float) -> np.ndarray | float:
+        """The values as floats, unrounded (there is no resolution)."""
+        arr = np.asarray(y, dtype=float)
+        return float(arr) if arr.ndim == 0 else arr
+
+
+def as_scale(scale: Scale | None) -> Scale:
+    """The scale a model or a forecast works on: ``None`` (no bounds) is :data:`UNBOUNDED_SCALE`.
+
+    Parameters
+    ----------
+    scale : Scale or None
+        A scale, or None for a series without bounds.
+
+    Returns
+    -------
+    Scale
+        ``scale`` itself, or :data:`UNBOUNDED_SCALE` for None.
+
+    Raises
+    ------
+    ScaleError
+        For anything else, naming it.
+    """
+    if scale is None:
+        return UNBOUNDED_SCALE
+    if not isinstance(scale, Scale):
+        raise ScaleError(
+            f"scale={scale!r} is not an rf.Scale; pass rf.TSINGHUA_SCALE, a Scale of your own, "
+            "or None for a series without bounds"
+        )
+    return scale
+
+
 def _like(template: object, values: np.ndarray) -> np.ndarray | pd.Series | float:
     if isinstance(template, pd.Series):
         return pd.Series(values, index=template.index, name=template.name)
@@ -237,3 +376,6 @@ TSINGHUA_SCALE = Scale(
     name="Tsinghua",
 )
 """The Tsinghua scale of China's relations with great powers: -9 ... 9, six levels."""
+
+UNBOUNDED_SCALE = UnboundedScale()
+"""The scale of a series without bounds (what ``scale=None`` means): identity transform."""

@@ -170,8 +170,7 @@ class Scenario:
             transform's slope at the last observed score) and ``source`` — ``"judgmental"``
             or ``"estimated"`` (then ``n_past`` counts the past shocks of the kind).
         """
-        scale = fit.spec.scale
-        slope = scale.slope(float(fit.series.iloc[-1])) if scale is not None else 1.0
+        slope = fit.scale.slope(float(fit.series.iloc[-1]))  # 1 without bounds
         rows = []
         for shock in self.shocks:
             row: dict[str, Any] = {
@@ -202,7 +201,7 @@ class Scenario:
         Parameters
         ----------
         fit : fitted model
-            Provides ``series``, ``spec.scale`` and ``shock_effects()``.
+            Provides ``series``, ``scale`` and ``shock_effects()``.
         index : pd.PeriodIndex
             Forecast months.
         n_paths : int
@@ -212,8 +211,7 @@ class Scenario:
         """
         self.check_future(fit.series.index[-1])
         total = np.zeros((n_paths, len(index)))
-        scale = fit.spec.scale
-        slope = scale.slope(float(fit.series.iloc[-1])) if scale is not None else 1.0
+        slope = fit.scale.slope(float(fit.series.iloc[-1]))  # 1 without bounds
         for shock in self.shocks:
             mean, sd = self._effect(shock, fit, slope)
             draws = mean + sd * gen.standard_normal(n_paths)
@@ -406,7 +404,7 @@ def compare_scenarios(
             "d_mean_end": d_end.mean(),
             "d_mean_end_se": d_end.std(ddof=1) / np.sqrt(fc.n_paths),
         }
-        if fc.scale is not None:
+        if fc.scale.levels:
             levels = fc.level_probabilities(lang).iloc[-1]
             row.update({f"P({k})": v for k, v in levels.items()})
             row["level_end"] = levels.idxmax()

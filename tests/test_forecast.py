@@ -99,3 +99,30 @@ def test_plot_draws_fan_and_threshold(fc):
     ax = fc.plot(threshold=-6)
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
     assert any("P(cross)" in t for t in labels) and "80 % interval" in labels
+
+
+def test_unbounded_forecast_answers_threshold_questions_on_raw_values():
+    # scale=None is the unbounded scale: no rounding, any finite threshold, values beyond +-9
+    paths = np.array([[-5.0, -6.04, -5.9], [-5.0, -6.06, -5.9], [20.0, 30.0, 40.0]])
+    f = rf.Forecast(paths, INDEX[:3], None)
+    assert f.scale is rf.UNBOUNDED_SCALE and not f.published
+    np.testing.assert_array_equal(f.crossed(-6), [True, True, False])  # -6.04 is below -6
+    assert f.prob_cross(-6) == pytest.approx(2 / 3)
+    np.testing.assert_array_equal(f.prob_below(25).to_numpy(), [1.0, 2 / 3, 2 / 3])
+    assert f.quantiles([1.0]).iloc[:, 0].tolist() == [20.0, 30.0, 40.0]
+    explicit = rf.Forecast(paths, INDEX[:3], rf.UNBOUNDED_SCALE)
+    np.testing.assert_array_equal(explicit.crossed(25), f.crossed(25))
+
+
+def test_unbounded_forecast_needs_a_threshold_and_has_no_levels():
+    f = rf.Forecast(np.zeros((4, 3)), INDEX[:3], None)
+    with pytest.raises(rf.ForecastError, match="give a threshold"):
+        f.prob_cross()
+    with pytest.raises(rf.ForecastError, match=r"unbounded scale .* no levels"):
+        f.level_probabilities()
+    with pytest.raises(rf.ForecastError, match="no levels"):
+        f.most_likely_level()
+    assert list(f.to_frame(quantiles=[0.5]).columns) == ["mean", "q50"]
+    framed = f.to_frame(quantiles=[0.5], threshold=0.5)
+    assert list(framed.columns) == ["mean", "q50", "p_below_0.5", "p_cross_0.5"]
+    assert framed["p_below_0.5"].eq(1.0).all()

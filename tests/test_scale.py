@@ -1,8 +1,12 @@
+import pickle
+
 import numpy as np
+import pandas as pd
 import pytest
 
 import relforecast as rf
 from relforecast import TSINGHUA_SCALE as S
+from relforecast.scale import as_scale
 
 
 @pytest.mark.parametrize(
@@ -78,3 +82,53 @@ def test_custom_scale():
 def test_bad_scales(kwargs, message):
     with pytest.raises(rf.ScaleError, match=message):
         rf.Scale(**kwargs)
+
+
+# ------------------------------------------------------------------ the unbounded scale
+U = rf.UNBOUNDED_SCALE
+
+
+def test_unbounded_scale_is_the_identity_transform():
+    y = np.array([-250.0, -6.04, 0.0, 9.0, 12.5, 1e6])
+    np.testing.assert_array_equal(U.to_unbounded(y), y)
+    np.testing.assert_array_equal(U.from_unbounded(U.to_unbounded(y)), y)
+    np.testing.assert_array_equal(U.slope(y), np.ones_like(y))
+    np.testing.assert_array_equal(U.round(y), y)  # no resolution: nothing is rounded
+    assert U.to_unbounded(12.5) == 12.5 and U.slope(12.5) == 1.0 and U.round(-6.04) == -6.04
+    series = pd.Series([1, 2, 30], index=pd.period_range("2000-01", periods=3, freq="M"), name="x")
+    out = U.to_unbounded(series)
+    assert out.dtype == float and out.name == "x" and out.index.equals(series.index)
+    np.testing.assert_array_equal(out.to_numpy(), [1.0, 2.0, 30.0])
+
+
+def test_unbounded_scale_contains_every_finite_value_and_nothing_else():
+    assert U.contains(1e300) and U.contains(-9.5)
+    assert U.contains(np.array([0.0, np.nan, np.inf, -np.inf])).tolist() == [
+        True,
+        False,
+        False,
+        False,
+    ]
+    U.check(np.array([-1e9, 1e9]))
+    with pytest.raises(rf.ScaleError, match="nan is not a finite number"):
+        U.check(np.array([0.0, np.nan]))
+    with pytest.raises(rf.ScaleError, match="not a finite number"):
+        U.to_unbounded(np.inf)
+
+
+def test_unbounded_scale_has_no_levels_critical_point_or_bounds():
+    assert not U.bounded and S.bounded and rf.Scale(0, 1, [], ["a"]).bounded
+    assert U.levels == () and U.level_names() == [] and U.critical is None
+    assert U.resolution is None and U.lower == -np.inf and U.upper == np.inf
+    with pytest.raises(rf.ScaleError, match="no levels"):
+        U.level_of(0.0)
+
+
+def test_unbounded_scale_is_one_instance_that_none_stands_for():
+    assert rf.UnboundedScale() == U and repr(U) == "UnboundedScale()"
+    assert pickle.loads(pickle.dumps(U)) is U  # worker processes get the same object
+    assert as_scale(None) is U and as_scale(S) is S
+    with pytest.raises(rf.ScaleError, match=r"scale='Tsinghua' is not an rf\.Scale"):
+        as_scale("Tsinghua")
+    with pytest.raises(TypeError):
+        rf.UnboundedScale(lower=0)  # its fields are fixed

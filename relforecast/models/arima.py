@@ -51,7 +51,7 @@ from relforecast.models.base import (
     shock_effect_table,
     sqrt_psd,
 )
-from relforecast.scale import TSINGHUA_SCALE, Scale
+from relforecast.scale import TSINGHUA_SCALE, Scale, as_scale
 from relforecast.shocks import ShockCalendar
 
 __all__ = ["ARIMA", "ARIMAResult"]
@@ -77,9 +77,11 @@ class ARIMA:
         Grid bounds of the automatic order search.
     drift : bool, optional
         Whether the automatic search may add a drift when ``d = 1`` (kept if it lowers AICc).
-        Default: not on a bounded scale (see the module notes), yes with ``scale=None``.
+        Default: not on a bounded scale (see the module notes), yes without bounds
+        (``scale=None``).
     scale : Scale or None, default TSINGHUA_SCALE
-        Bounded scale of the scores; ``None`` fits the raw values (unbounded paths).
+        Bounded scale of the scores; ``None`` (read as ``rf.UNBOUNDED_SCALE``) fits the raw
+        values (unbounded paths).
     window : int, optional
         Fit on the last ``window`` months only.
     shocks_by : {"shock", "kind"}, default "shock"
@@ -103,6 +105,7 @@ class ARIMA:
     drift: bool | None = None
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "scale", as_scale(self.scale))  # None: no bounds
         if isinstance(self.order, str):
             if self.order != "auto":
                 raise SpecError(f"order={self.order!r} is not known; use 'auto' or (p, d, q)")
@@ -152,14 +155,14 @@ class ARIMA:
                 "has no variance to estimate; forecast it with a model that resamples its "
                 "changes (rf.BlockBootstrap, --model block) or use a span in which it moves"
             )
-        z = self.scale.to_unbounded(y) if self.scale is not None else y.copy()
+        z = self.scale.to_unbounded(y)
         diagnostics: list[str] = []
         calendar = shocks if shocks is not None else ShockCalendar()
         design = calendar.design(y.index, by=self.shocks_by)
         design, notes = clean_design(design)
         diagnostics.extend(notes)
         if self.order == "auto":
-            drift = self.drift if self.drift is not None else self.scale is None
+            drift = self.drift if self.drift is not None else not self.scale.bounded
             order, trend, table, result, start = _choose_order(
                 z, design, self.max_p, self.max_q, diagnostics, drift
             )
@@ -438,7 +441,7 @@ class ARIMAResult(LikelihoodResult, PathSimulator):
         recomputed); the order, shock columns and coefficients stay as estimated.
         """
         y = prepare_series(series, self.scale, window=self.spec.window, what=self.name)
-        z = self.scale.to_unbounded(y) if self.scale is not None else y.copy()
+        z = self.scale.to_unbounded(y)
         exog = None
         if self.design_columns:
             design = self.calendar.design(y.index, by=self.spec.shocks_by)

@@ -46,7 +46,7 @@ from relforecast.models.base import (
     check_scenarios,
 )
 from relforecast.models.registry import pool_models
-from relforecast.scale import Scale
+from relforecast.scale import Scale, as_scale
 from relforecast.shocks import ShockCalendar
 
 if TYPE_CHECKING:
@@ -109,9 +109,9 @@ class Auto:
         return "auto"
 
     @property
-    def scale(self) -> Scale | None:
+    def scale(self) -> Scale:
         """Scale of the first component."""
-        return self.components[0].scale
+        return as_scale(self.components[0].scale)
 
     def fit(self, series: pd.Series, shocks: ShockCalendar | None = None) -> AutoResult:
         """Fit every component on the same data, then replay them to learn the weights."""

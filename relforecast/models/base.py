@@ -27,7 +27,7 @@ from relforecast.data import MIN_MONTHS, require_length, validate_series
 from relforecast.exceptions import DataError, ForecastError, SpecError
 from relforecast.forecast import Forecast
 from relforecast.periods import parse_months
-from relforecast.scale import Scale
+from relforecast.scale import Scale, as_scale
 from relforecast.shocks import ShockCalendar
 
 if TYPE_CHECKING:
@@ -62,8 +62,8 @@ class Model(Protocol):
         ...
 
     @property
-    def scale(self) -> Scale | None:
-        """Scale of the scores (``None``: unbounded)."""
+    def scale(self) -> Scale:
+        """Scale of the scores (:data:`~relforecast.scale.UNBOUNDED_SCALE`: no bounds)."""
         ...
 
     def fit(self, series: pd.Series, shocks: ShockCalendar | None = None) -> FittedModel:
@@ -117,9 +117,9 @@ class FittedModel(ABC):
         """Named estimates."""
 
     @property
-    def scale(self) -> Scale | None:
-        """The scale of the scores (``None``: unbounded)."""
-        return self.spec.scale
+    def scale(self) -> Scale:
+        """The scale of the scores (:data:`~relforecast.scale.UNBOUNDED_SCALE`: no bounds)."""
+        return as_scale(self.spec.scale)
 
     @abstractmethod
     def update(self, series: pd.Series) -> FittedModel:
@@ -269,7 +269,7 @@ class PathSimulator(FittedModel):
                 gen = scenario_stream(scenario_seq)
                 zs = z + scenario.unbounded_effects(self, index, n, gen)
                 model = f"{model} | {scenario.name}"
-            paths = scale.from_unbounded(zs) if scale is not None else zs
+            paths = scale.from_unbounded(zs)
             out.append(
                 Forecast(
                     paths,

@@ -25,7 +25,7 @@ import pandas as pd
 from relforecast._typing import as_number
 from relforecast.exceptions import SpecError
 from relforecast.models.base import PathSimulator, check_whole, prepare_series, shock_effect_table
-from relforecast.scale import TSINGHUA_SCALE, Scale
+from relforecast.scale import TSINGHUA_SCALE, Scale, as_scale
 from relforecast.shocks import ShockCalendar
 
 __all__ = ["BlockBootstrap", "BlockBootstrapResult"]
@@ -42,7 +42,8 @@ class BlockBootstrap:
     block : float, default 12
         Mean block length in months (blocks have geometric lengths with this mean).
     scale : Scale or None, default TSINGHUA_SCALE
-        Bounded scale (``None``: the series is resampled as it is, unbounded).
+        Bounded scale (``None``, read as ``rf.UNBOUNDED_SCALE``: the series is resampled as
+        it is, unbounded).
     drift : bool, default True
         Resample the changes as they were, so the paths carry the window's mean monthly
         change as a drift. ``False`` centres the changes first (no drift). Measured on the
@@ -61,6 +62,7 @@ class BlockBootstrap:
     drift: bool = True
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "scale", as_scale(self.scale))  # None: no bounds
         window = check_whole(self.window, "window", "BlockBootstrap", minimum=24)
         object.__setattr__(self, "window", window)
         block = as_number(self.block) if not isinstance(self.block, str) else None
@@ -80,7 +82,7 @@ class BlockBootstrap:
     def fit(self, series: pd.Series, shocks: ShockCalendar | None = None) -> BlockBootstrapResult:
         """Keep the last ``window`` monthly changes of the transformed score."""
         y = prepare_series(series, self.scale, window=self.window + 1, what=self.name)
-        z = self.scale.to_unbounded(y) if self.scale is not None else y
+        z = self.scale.to_unbounded(y)
         changes = np.diff(np.asarray(z, dtype=float))
         if not self.drift:
             changes = changes - changes.mean()

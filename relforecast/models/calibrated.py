@@ -32,7 +32,7 @@ from relforecast._typing import RNGLike, as_number
 from relforecast.exceptions import RelforecastError, SpecError
 from relforecast.forecast import Forecast
 from relforecast.models.base import FittedModel, Model, check_whole
-from relforecast.scale import Scale
+from relforecast.scale import Scale, as_scale
 from relforecast.shocks import ShockCalendar
 
 if TYPE_CHECKING:
@@ -97,9 +97,9 @@ class Calibrated:
         return f"{self.model.name}+cal"
 
     @property
-    def scale(self) -> Scale | None:
+    def scale(self) -> Scale:
         """Scale of the wrapped model."""
-        return self.model.scale
+        return as_scale(self.model.scale)
 
     def fit(self, series: pd.Series, shocks: ShockCalendar | None = None) -> CalibratedResult:
         """Fit the model, replay it at earlier origins and choose the spread factors."""
@@ -109,7 +109,7 @@ class Calibrated:
 
     def _replays(self, fit: FittedModel, series: pd.Series, notes: list[str]) -> list[tuple]:
         """(median, centred paths, observed) of each replayed forecast, transformed scale."""
-        scale = self.model.scale
+        scale = self.scale
         last = len(series) - 1 - self.horizon
         positions = [p for p in (last - self.step * j for j in range(self.n_origins)) if p >= 60]
         out = []
@@ -120,7 +120,7 @@ class Calibrated:
             except RelforecastError as exc:
                 notes.append(f"replay at {series.index[pos]} skipped: {exc}")
                 continue
-            z = scale.to_unbounded(fc.paths) if scale is not None else fc.paths
+            z = scale.to_unbounded(fc.paths)
             med = np.median(z, axis=0)
             obs = series.iloc[pos + 1 : pos + 1 + self.horizon].to_numpy()
             out.append((med, z - med, obs))
@@ -128,14 +128,14 @@ class Calibrated:
 
     def _crps_by_factor(self, replays: list[tuple]) -> np.ndarray:
         """Mean CRPS of the published replayed forecasts: horizon x grid factor."""
-        scale = self.model.scale
+        scale = self.scale
         centre = np.stack([m for m, _, _ in replays])[:, :, None]  # (R, H, 1)
         centred = np.stack([d.T for _, d, _ in replays])  # (R, H, n)
         obs = np.stack([o for _, _, o in replays])  # (R, H)
         table = np.empty((self.horizon, len(self.grid)))
         for g, c in enumerate(self.grid):
             z = centre + c * centred
-            ens = scale.round(scale.from_unbounded(z)) if scale is not None else z
+            ens = scale.round(scale.from_unbounded(z))
             table[:, g] = sr.crps_ensemble(obs, ens, m_axis=-1).mean(axis=0)
         return table
 
@@ -230,11 +230,11 @@ class CalibratedResult(FittedModel):
 
     def _widen(self, fc: Forecast) -> Forecast:
         scale = fc.scale
-        z = scale.to_unbounded(fc.paths) if scale is not None else fc.paths
+        z = scale.to_unbounded(fc.paths)
         med = np.median(z, axis=0)
         steps = np.minimum(np.arange(fc.horizon), len(self.factors) - 1)
         wide = med + self.factors[steps] * (z - med)
-        paths = scale.from_unbounded(wide) if scale is not None else wide
+        paths = scale.from_unbounded(wide)
         return Forecast(
             paths,
             fc.index,

@@ -81,7 +81,7 @@ from relforecast.models.markov_statsmodels import (
     MarkovParameters,
     variance_floor,
 )
-from relforecast.scale import TSINGHUA_SCALE, Scale
+from relforecast.scale import TSINGHUA_SCALE, Scale, as_scale
 from relforecast.shocks import ShockCalendar
 
 __all__ = ["MarkovResult", "MarkovSwitching"]
@@ -106,7 +106,8 @@ class MarkovSwitching:
     switching_exog : bool, default False
         Regime-specific shock effects.
     scale : Scale or None, default TSINGHUA_SCALE
-        Bounded scale (``None``: any series, no bounds, no variance floor).
+        Bounded scale (``None``, read as ``rf.UNBOUNDED_SCALE``: any series, no bounds, no
+        variance floor).
     n_starts : int, default 4
         Optimiser starts: statsmodels' default start plus ``n_starts - 1`` seeded random
         perturbations; the highest likelihood wins.
@@ -142,6 +143,7 @@ class MarkovSwitching:
     momentum: int = 0
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "scale", as_scale(self.scale))  # None: no bounds
         owner = "MarkovSwitching"
         k = check_whole(self.k_regimes, "k_regimes", owner, minimum=2, maximum=4)
         object.__setattr__(self, "k_regimes", k)

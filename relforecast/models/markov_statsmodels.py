@@ -59,8 +59,8 @@ class _FlooredAutoregression(_FlooredVariance, MarkovAutoregression):
 
 def variance_floor(spec: MarkovSwitching, y: pd.Series) -> float:
     """The smallest regime variance the published resolution can resolve, on the transformed
-    scale at the median score of ``y`` (0 without a scale)."""
-    if spec.scale is None:
+    scale at the median score of ``y`` (0 without bounds: no resolution to resolve)."""
+    if not spec.scale.bounded:
         return 0.0
     rounding = spec.scale.resolution**2 / 12.0 * (2.0 if spec.form == "diff" else 1.0)
     u = (float(np.median(y)) - spec.scale.centre) / spec.scale.half_width
@@ -165,7 +165,7 @@ class MarkovAdaptor:
         """The modelled series and regressors of ``y``; dummy columns are chosen on this span
         (:func:`~relforecast.models.base.clean_design`) unless ``columns`` are given."""
         spec = self.spec
-        z = spec.scale.to_unbounded(y) if spec.scale is not None else y.copy()
+        z = spec.scale.to_unbounded(y)
         design = calendar.design(y.index, by=spec.shocks_by)
         momentum = None
         if spec.form == "diff":

@@ -28,7 +28,7 @@ from relforecast.models.base import (
     scenario_stream,
     shock_effect_table,
 )
-from relforecast.scale import TSINGHUA_SCALE, Scale
+from relforecast.scale import TSINGHUA_SCALE, Scale, as_scale
 from relforecast.shocks import ShockCalendar
 
 if TYPE_CHECKING:
@@ -50,6 +50,8 @@ class RandomWalk:
         Number of most recent monthly changes used (120 for the Gaussian baseline, 240 for
         the bootstrap one in the evaluation protocol).
     scale : Scale or None, default TSINGHUA_SCALE
+        Bounded scale: paths are clipped to its bounds (``None``, read as
+        ``rf.UNBOUNDED_SCALE``: no bounds, no clipping).
     """
 
     steps: str = "gaussian"
@@ -57,6 +59,7 @@ class RandomWalk:
     scale: Scale | None = TSINGHUA_SCALE
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "scale", as_scale(self.scale))  # None: no bounds
         if self.steps not in ("gaussian", "bootstrap"):
             raise SpecError(f"steps={self.steps!r} is not known; use 'gaussian' or 'bootstrap'")
         object.__setattr__(self, "window", check_whole(self.window, "window", self.name, minimum=2))
@@ -150,7 +153,7 @@ class RandomWalkResult(FittedModel):
         base = self.series.iloc[-1] + np.cumsum(steps, axis=1)
         scale = self.spec.scale
         last = float(self.series.iloc[-1])
-        slope = scale.slope(last) if scale is not None else 1.0
+        slope = scale.slope(last)
         out = []
         for scenario in todo:
             paths, model = base, self.name
@@ -160,7 +163,6 @@ class RandomWalkResult(FittedModel):
                 )
                 paths = base + effects / slope
                 model = f"{model} | {scenario.name}"
-            if scale is not None:
-                paths = np.clip(paths, scale.lower, scale.upper)
+            paths = np.clip(paths, scale.lower, scale.upper)  # without bounds: unchanged
             out.append(Forecast(paths, index, scale, history=self.series, model=model))
         return out

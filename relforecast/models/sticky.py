@@ -32,7 +32,7 @@ from relforecast._typing import RNGLike, as_number
 from relforecast.exceptions import SpecError
 from relforecast.forecast import Forecast
 from relforecast.models.base import BorrowsShockEffects, FittedModel, Model, check_scenarios
-from relforecast.scale import Scale
+from relforecast.scale import Scale, as_scale
 from relforecast.shocks import ShockCalendar
 
 if TYPE_CHECKING:
@@ -99,13 +99,13 @@ class Sticky:
             if step is None or not (np.isfinite(step) and step > 0):
                 raise SpecError(f"step={self.step!r} must be a positive number of score points")
             object.__setattr__(self, "step", step)
-        elif self.model.scale is None:
+        elif not self.scale.bounded:  # no resolution to step in
             raise SpecError("Sticky on an unbounded series (scale=None) needs an explicit step=")
 
     @property
-    def scale(self) -> Scale | None:
+    def scale(self) -> Scale:
         """The wrapped model's scale."""
-        return self.model.scale
+        return as_scale(self.model.scale)
 
     @property
     def name(self) -> str:
@@ -132,7 +132,7 @@ class StickyResult(FittedModel):
         """The smallest published move used."""
         if self.spec.step is not None:
             return float(self.spec.step)
-        return float(self.inner.scale.resolution)  # a scale: the spec refuses none without step
+        return float(self.inner.scale.resolution)  # bounded: the spec refuses no step otherwise
 
     @property
     def name(self) -> str:

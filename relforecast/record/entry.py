@@ -312,7 +312,7 @@ def _month_rows(fc: Forecast, as_of: str) -> list[dict[str, Any]]:
     qs = np.quantile(fc.paths, QUANTILE_LEVELS, axis=0)  # (19, horizon), as rf.backtest
     mean = fc.paths.mean(axis=0)
     levels = None
-    if fc.scale is not None and len(fc.scale.levels) == len(LEVEL_COLUMNS):
+    if len(fc.scale.levels) == len(LEVEL_COLUMNS):  # none without bounds
         levels = fc.level_probabilities().to_numpy()
     rows = []
     for j, month in enumerate(fc.index):

@@ -80,6 +80,7 @@ from relforecast.report.track_record import (
     track_record as score_track_record,
 )
 from relforecast.report.writer import OutputFolder
+from relforecast.scale import as_scale
 from relforecast.scenarios import Scenario, compare_scenarios
 from relforecast.shocks import ShockCalendar
 
@@ -296,8 +297,8 @@ def outlook(
     labels(lang)  # an unknown language fails before the slow steps
     say = progress or (lambda _msg: None)
     spec, model_key = _model_spec(model)
-    scale = getattr(spec, "scale", None)
-    if threshold is None and (scale is None or scale.critical is None):
+    scale = as_scale(getattr(spec, "scale", None))
+    if threshold is None and scale.critical is None:
         raise DataError("give a threshold: the model's scale has no critical point")
     t = check_threshold(threshold if threshold is not None else scale.critical, scale)
     extra = [q if isinstance(q, Question) else parse_question(q) for q in questions]

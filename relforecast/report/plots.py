@@ -19,7 +19,7 @@ import pandas as pd
 
 from relforecast.report.fonts import cjk_font
 from relforecast.report.labels import fmt_threshold, labels
-from relforecast.scale import Scale
+from relforecast.scale import Scale, as_scale
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -127,7 +127,7 @@ def fan_chart(
             label=words["interval"].format(c=round(coverage * 100)),
         )
     ax.plot(x_future, future.median(), color="#1f4e9c", lw=1.8, label=words["median"])
-    t = threshold if threshold is not None else (scale.critical if scale is not None else None)
+    t = threshold if threshold is not None else scale.critical
     if t is not None:
         # P(cross) says something only while the series is not already below the threshold
         above = history is None or float(history.iloc[-1]) >= t
@@ -147,7 +147,7 @@ def fan_chart(
     if t is not None:
         lo, hi = min(lo, t), max(hi, t)
     pad = max(0.5, 0.1 * (hi - lo))
-    if scale is not None:
+    if scale.bounded:
         ax.set_ylim(max(scale.lower, lo - pad), min(scale.upper, hi + pad))
         draw_level_bands(ax, scale, lang=lang)
     ax.set_ylabel(words["score"])
@@ -194,7 +194,7 @@ def history_chart(
         _, ax = plt.subplots(figsize=(10, 4.2))
     x = series.index.to_timestamp()
     ax.plot(x, series.to_numpy(), color="black", lw=1.0, label=text["observed"])
-    if scale is not None:
+    if as_scale(scale).bounded:  # None: no bounds
         ax.set_ylim(scale.lower, scale.upper)
         draw_level_bands(ax, scale, lang=lang)
     ax.set_xlim(x[0], x[-1])

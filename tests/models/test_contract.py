@@ -3,7 +3,9 @@
 One fit per family and variant (module scope, a 120-month slice of the demo series, short
 horizons and few paths, so the whole file stays fast); every test runs on every fit:
 
-* the contract's members are there and have their types; paths stay inside the bounds;
+* the contract's members are there and have their types; paths stay inside the bounds (the
+  ``-unbounded`` variants, given ``scale=None``, are on ``rf.UNBOUNDED_SCALE``: no bounds,
+  the identity transform);
 * the same rng gives the same paths, and NumPy's global random state is left untouched;
 * an int seed, a fresh Generator from that seed and None are accepted (int == Generator; two
   None forecasts differ), anything else is a SpecError naming ``rng``;
@@ -55,8 +57,14 @@ SPECS = {
     "calibrated": lambda: rf.Calibrated(
         rf.ARIMA(order=(1, 1, 0)), horizon=HORIZON, n_origins=4, step=6, n_paths=50
     ),
+    # scale=None: the unbounded (identity) scale, rf.UNBOUNDED_SCALE
+    "arima-fixed-unbounded": lambda: rf.ARIMA(order=(1, 1, 0), scale=None),
+    "block-bootstrap-unbounded": lambda: rf.BlockBootstrap(window=60, scale=None),
+    "random-walk-gauss-unbounded": lambda: rf.RandomWalk("gaussian", window=60, scale=None),
+    "sticky-arima-unbounded": lambda: rf.Sticky(rf.ARIMA(order=(1, 1, 0), scale=None), step=0.1),
 }
 CLIPPED = {"random-walk-gauss", "random-walk-boot"}  # score-scale paths clipped at the bounds
+UNBOUNDED = {name for name in SPECS if name.endswith("-unbounded")}
 
 
 @pytest.fixture(scope="module")
@@ -77,19 +85,20 @@ def step_scenario(fit: FittedModel, mean: float, sd: float, name: str) -> rf.Sce
 
 
 def test_contract_members_and_bounds(family):
-    _, spec, fit = family
+    name, spec, fit = family
     assert isinstance(spec, Model) and isinstance(fit, FittedModel)
     assert isinstance(fit.name, str) and fit.name
     assert isinstance(fit.params, pd.Series) and len(fit.params)
     assert np.all(np.isfinite(fit.params.to_numpy(dtype=float)))
     assert isinstance(fit.diagnostics, list) and all(isinstance(d, str) for d in fit.diagnostics)
     assert isinstance(fit.calendar, rf.ShockCalendar)
-    assert fit.scale is spec.scale is rf.TSINGHUA_SCALE
+    scale = rf.UNBOUNDED_SCALE if name in UNBOUNDED else rf.TSINGHUA_SCALE
+    assert fit.scale is spec.scale is scale
     assert list(fit.shock_effects().columns) == ["label", "kind", "effect"]
     fc = fit.forecast(HORIZON, n_paths=N_PATHS, rng=0)
     assert fc.paths.shape == (N_PATHS, HORIZON)
     assert fc.index[0] == fit.series.index[-1] + 1
-    assert fc.paths.min() >= rf.TSINGHUA_SCALE.lower and fc.paths.max() <= rf.TSINGHUA_SCALE.upper
+    assert fc.scale is scale and fc.paths.min() >= scale.lower and fc.paths.max() <= scale.upper
     if isinstance(fit, AutoResult):  # a pool keeps the weights it draws its paths with
         weights = np.asarray(fit.weights)
         assert weights.shape == (len(fit.fits),) and np.all(weights >= 0)
@@ -152,7 +161,7 @@ def check_shift(fit: FittedModel, *, clipped: bool) -> None:
         return
     base = fit.forecast(HORIZON, n_paths=N_PATHS, rng=3)
     moved = fit.forecast(HORIZON, scenario, N_PATHS, rng=3)
-    scale = rf.TSINGHUA_SCALE
+    scale = fit.scale  # the unbounded scale: slope 1, no bounds
     if clipped:
         inside = (np.abs(base.paths) < scale.upper) & (np.abs(moved.paths) < scale.upper)
         assert inside.mean() > 0.99
