@@ -146,7 +146,7 @@ def _calendar_fingerprint(calendar: ShockCalendar | None) -> str | None:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _created(created: datetime | None) -> datetime:
+def creation_stamp(created: datetime | None) -> datetime:
     """The creation time: given, else ``SOURCE_DATE_EPOCH`` (reproducible builds), else now."""
     if created is not None:
         return created.astimezone(UTC) if created.tzinfo else created.replace(tzinfo=UTC)
@@ -159,7 +159,7 @@ def _created(created: datetime | None) -> datetime:
     return datetime.now(UTC).replace(microsecond=0)
 
 
-def _model_spec(model: str | Model) -> tuple[Model, str]:
+def model_spec(model: str | Model) -> tuple[Model, str]:
     """The specification and the name its backtest rows carry."""
     if not isinstance(model, str):
         return model, str(getattr(model, "name", type(model).__name__))
@@ -216,6 +216,20 @@ def _events_table(
 def _answers(questions: list[Question], forecasts: dict[str, Forecast]) -> dict[str, list[Answer]]:
     return {key: [q.answer(fc) for q in questions] for key, fc in forecasts.items()}
 
+
+
+def headline_threshold(spec: Any, threshold: float | None) -> float:
+    """The threshold of the headline question: ``threshold``, else the scale's critical point.
+
+    Raises
+    ------
+    DataError
+        When no threshold is given and the model's scale has none (an unbounded model).
+    """
+    scale = as_scale(getattr(spec, "scale", None))
+    if threshold is None and scale.critical is None:
+        raise DataError("give a threshold: the model's scale has no critical point")
+    return check_threshold(threshold if threshold is not None else scale.critical, scale)
 
 def outlook(
     series: pd.Series,
@@ -296,11 +310,9 @@ def outlook(
     """
     labels(lang)  # an unknown language fails before the slow steps
     say = progress or (lambda _msg: None)
-    spec, model_key = _model_spec(model)
+    spec, model_key = model_spec(model)
     scale = as_scale(getattr(spec, "scale", None))
-    if threshold is None and scale.critical is None:
-        raise DataError("give a threshold: the model's scale has no critical point")
-    t = check_threshold(threshold if threshold is not None else scale.critical, scale)
+    t = headline_threshold(spec, threshold)
     extra = [q if isinstance(q, Question) else parse_question(q) for q in questions]
     for q in extra:
         q.check(scale)
@@ -322,8 +334,8 @@ def outlook(
                     RelforecastWarning,
                     stacklevel=2,
                 )
-    table_in = _track_record_input(track_record)
-    stamp = _created(created)
+    table_in = track_record_input(track_record)
+    stamp = creation_stamp(created)
 
     config = track_record_config or TrackRecordConfig()
     observed = cut.panel if cut.panel is not None else data.to_frame()
@@ -416,7 +428,7 @@ def outlook(
             seed=rng,
             created=stamp.isoformat(),
             font=font.name,
-            versions=_versions(),
+            versions=package_versions(),
             fingerprint=fingerprint(data),
             diagnostics=list(fit.diagnostics) + list(spread.attrs.get("notes", [])),
             figures=tuple(images),
@@ -449,7 +461,7 @@ def outlook(
     )
 
 
-def _track_record_input(value: Any) -> Any:
+def track_record_input(value: Any) -> Any:
     """Validate the track-record option before the slow steps."""
     if value is None or (isinstance(value, str) and value.lower() == "none"):
         return None
@@ -610,7 +622,7 @@ def _csv_tables(forecasts, table, q_table, spread, record, t) -> dict[str, str]:
     return out
 
 
-def _versions() -> dict[str, str]:
+def package_versions() -> dict[str, str]:
     import docx  # noqa: F401  (python-docx)
     import matplotlib
     import scipy

@@ -274,7 +274,7 @@ def fan_grid(
         ax.set_ylim(bottom, top)
         scale = next(iter(forecasts.values())).scale
         last_in_row = i % ncols == ncols - 1 or i == n - 1
-        if scale is not None:
+        if scale.bounded:
             draw_level_bands(ax, scale, lang=lang, labels=last_in_row)
         ax.xaxis.set_major_locator(mdates.YearLocator())
         ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))

@@ -49,7 +49,7 @@ import pandas as pd
 from relforecast.asof import as_of as cut_inputs
 from relforecast.events import EventLog
 from relforecast.exceptions import DataError, ForecastError
-from relforecast.forecast import Forecast, check_threshold
+from relforecast.forecast import Forecast
 from relforecast.joint import MIN_JOINT_MONTHS, joint_crossing
 from relforecast.panel import panel_overview
 from relforecast.parallel import run_tasks
@@ -59,13 +59,14 @@ from relforecast.report.fonts import FontChoice, figure_style
 from relforecast.report.labels import labels
 from relforecast.report.outlook import (
     RelforecastWarning,
-    _created,
-    _model_spec,
-    _track_record_input,
-    _versions,
+    creation_stamp,
     default_window,
     figure_language,
+    headline_threshold,
+    model_spec,
     outlook,
+    package_versions,
+    track_record_input,
 )
 from relforecast.report.panel_content import FANS_FILE, PanelInputs, build_panel_document, fan_grid
 from relforecast.report.render_html import to_html
@@ -250,19 +251,16 @@ def panel_outlook(
     say = progress or (lambda _msg: None)
     if not isinstance(panel, pd.DataFrame) or panel.shape[1] == 0:
         raise DataError("panel must be a DataFrame with one column a dyad (rf.load_panel)")
-    spec, model_key = _model_spec(model)
-    scale = getattr(spec, "scale", None)
-    if threshold is None and (scale is None or scale.critical is None):
-        raise DataError("give a threshold: the model's scale has no critical point")
-    t = check_threshold(threshold if threshold is not None else scale.critical, scale)
+    spec, model_key = model_spec(model)
+    t = headline_threshold(spec, threshold)
     cut = cut_inputs(as_of, panel=panel)
     month = cut.month
     series = _dyad_series(cut.panel, month)
     folders = _folders(list(series))
     window = window or default_window(month)
     first, end, _ = window_horizon(month, window)
-    table_in = _track_record_input(track_record)
-    stamp = _created(created)
+    table_in = track_record_input(track_record)
+    stamp = creation_stamp(created)
     config = track_record_config or TrackRecordConfig()
 
     with OutputFolder(out) as folder:
@@ -334,7 +332,7 @@ def panel_outlook(
             seed=rng,
             created=stamp.isoformat(),
             font=font.name,
-            versions=_versions(),
+            versions=package_versions(),
             synthetic=bool(panel.attrs.get("synthetic", False)),
         )
         document = build_panel_document(inputs, lang)
