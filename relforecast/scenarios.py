@@ -39,7 +39,7 @@ from relforecast.exceptions import ForecastError, ShockError
 from relforecast.forecast import Forecast
 from relforecast.models.base import FittedModel
 from relforecast.periods import window_horizon  # its home is relforecast.periods; kept here
-from relforecast.shocks import Shock, _shock_from_record, read_yaml_list
+from relforecast.shocks import Shock, read_yaml_list, shock_from_record
 
 __all__ = [
     "RESERVED_NAMES",
@@ -110,7 +110,7 @@ class Scenario:
                     "'no change')"
                 )
         shocks = tuple(
-            s if isinstance(s, Shock) else _shock_from_record(s, f"scenario {self.name!r}")
+            s if isinstance(s, Shock) else shock_from_record(s, f"scenario {self.name!r}")
             for s in self.shocks
         )
         object.__setattr__(self, "shocks", shocks)
@@ -379,7 +379,9 @@ def compare_scenarios(
     forecasts: dict[str, Forecast] = {}
     simulated = fit.forecast_scenarios(horizon, todo, n_paths=n_paths, rng=seed)
     for key, fc in zip(keys, simulated, strict=True):
-        forecasts[key] = _in_window(fc, fit.series, first, end) if window is not None else fc
+        forecasts[key] = (
+            forecast_in_window(fc, fit.series, first, end) if window is not None else fc
+        )
     base = forecasts["baseline"]
     t = base._threshold(threshold)
     rows = []
@@ -418,7 +420,9 @@ def compare_scenarios(
     return table
 
 
-def _in_window(fc: Forecast, series: pd.Series, first: pd.Period, end: pd.Period) -> Forecast:
+def forecast_in_window(
+    fc: Forecast, series: pd.Series, first: pd.Period, end: pd.Period
+) -> Forecast:
     """The forecast over the window ``first..end``, its months already observed included."""
     last = series.index[-1]
     if first > last:

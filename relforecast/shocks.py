@@ -211,7 +211,6 @@ def shock_from_record(record: Mapping[str, Any], where: str) -> Shock:
     return Shock(**clean)
 
 
-_shock_from_record = shock_from_record  # the former private name, still imported elsewhere
 
 
 _LEADER_COLUMNS = {

@@ -20,7 +20,7 @@ from relforecast.exceptions import RelforecastError
 from relforecast.forecast import Forecast
 from relforecast.models.registry import make_model
 from relforecast.questions import Question
-from relforecast.scenarios import _in_window
+from relforecast.scenarios import forecast_in_window
 
 __all__ = ["BASELINES", "model_spread"]
 
@@ -30,7 +30,7 @@ BASELINES: tuple[str, ...] = ("rw-gauss", "rw-boot", "arima110")
 def _windowed(fit: Any, first: pd.Period, end: pd.Period, n_paths: int, seed: Any) -> Forecast:
     last = fit.series.index[-1]
     fc = fit.forecast((end - last).n, n_paths=n_paths, rng=np.random.default_rng(seed))
-    return _in_window(fc, fit.series, first, end)
+    return forecast_in_window(fc, fit.series, first, end)
 
 
 def model_spread(
