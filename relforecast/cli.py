@@ -8,7 +8,6 @@ Errors print one line on stderr and exit non-zero, never a traceback::
 
 from __future__ import annotations
 
-import json
 import sys
 import warnings
 from pathlib import Path
@@ -20,6 +19,7 @@ from relforecast import __version__
 from relforecast._files import replacing
 from relforecast.asof import as_of
 from relforecast.backtest import backtest as run_backtest
+from relforecast.blas import single_blas_thread
 from relforecast.commands.events import events as events_command
 from relforecast.commands.options import published_model_option
 from relforecast.commands.panel_forecast import is_panel_request, panel_forecast_command
@@ -38,6 +38,7 @@ from relforecast.evaluation import evaluate as run_evaluate
 from relforecast.events import load_events
 from relforecast.exceptions import RelforecastError, RelforecastWarning
 from relforecast.forecast import Forecast, check_threshold
+from relforecast.jsontext import json_text
 from relforecast.models.registry import make_model, model_help
 from relforecast.parallel import ENGINES
 from relforecast.periods import to_month
@@ -262,7 +263,7 @@ def _render(fc: Forecast, model: str, threshold: float, seed: int, fmt: str) -> 
                 for m, row in table.iterrows()
             ],
         }
-        return json.dumps(doc, indent=2, ensure_ascii=False)
+        return json_text(doc)
     head = (
         f"{name}: {model}, data to {fc.history.index[-1]}, {fc.n_paths} paths, seed {seed}\n"
         f"P(score < {threshold:g} within {fc.horizon} months) = {p:.3f} "
@@ -548,7 +549,8 @@ def _one_line(exc: BaseException) -> str:
 def main(argv: list[str] | None = None) -> int:
     """Entry point: run the CLI, turning every error into one line on stderr."""
     try:
-        cli.main(args=argv, prog_name="relforecast", standalone_mode=False)
+        with single_blas_thread():  # many small matrix products: threads only cost (blas.py)
+            cli.main(args=argv, prog_name="relforecast", standalone_mode=False)
     except click.exceptions.Exit as exc:
         return exc.exit_code
     except click.exceptions.Abort:

@@ -39,6 +39,7 @@ from statsmodels.tsa.statespace.sarimax import SARIMAX
 from statsmodels.tsa.stattools import kpss
 
 from relforecast._typing import as_number
+from relforecast.blas import one_blas_thread
 from relforecast.data import MIN_MONTHS
 from relforecast.exceptions import FitError, SpecError
 from relforecast.models.base import (
@@ -134,6 +135,7 @@ class ARIMA:
         """Short label of the specification."""
         return "ARIMA(auto)" if self.order == "auto" else f"ARIMA{self.order}"
 
+    @one_blas_thread
     def fit(self, series: pd.Series, shocks: ShockCalendar | None = None) -> ARIMAResult:
         """Estimate the model on ``series`` with the dummies of ``shocks``.
 
@@ -433,6 +435,7 @@ class ARIMAResult(LikelihoodResult, PathSimulator):
         u = np.concatenate([draws_state, draws_shock.reshape(n_paths, h * k_posdef)], axis=1)
         return mu + u @ response.T, None
 
+    @one_blas_thread
     def update(self, series: pd.Series) -> ARIMAResult:
         """The same parameters applied to new data (no re-estimation).
 

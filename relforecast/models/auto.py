@@ -35,6 +35,7 @@ import numpy as np
 import pandas as pd
 
 from relforecast._typing import RNGLike, as_generator
+from relforecast.blas import one_blas_thread
 from relforecast.exceptions import RelforecastError, SpecError
 from relforecast.forecast import Forecast
 from relforecast.models.adaptive import Adaptation, ReplayRecord, learned_weights
@@ -113,6 +114,7 @@ class Auto:
         """Scale of the first component."""
         return as_scale(self.components[0].scale)
 
+    @one_blas_thread
     def fit(self, series: pd.Series, shocks: ShockCalendar | None = None) -> AutoResult:
         """Fit every component on the same data, then replay them to learn the weights."""
         fits = [c.fit(series, shocks=shocks) for c in self.components]
@@ -241,6 +243,7 @@ class AutoResult(FittedModel):
             )
         return notes + [f"{f.name}: {d}" for f in self.fits for d in f.diagnostics]
 
+    @one_blas_thread
     def update(self, series: pd.Series) -> AutoResult:
         """Apply every component's estimates to new data; replay the new origins."""
         fits = [f.update(series) for f in self.fits]

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from relforecast._typing import RNGLike, as_generator, as_number
+from relforecast.blas import one_blas_thread
 from relforecast.data import MIN_MONTHS, require_length, validate_series
 from relforecast.exceptions import DataError, ForecastError, SpecError
 from relforecast.forecast import Forecast
@@ -244,6 +245,7 @@ class PathSimulator(FittedModel):
     ) -> tuple[np.ndarray, np.ndarray | None]:
         """Paths of the transformed series and, for regime models, the regime paths."""
 
+    @one_blas_thread
     def forecast_scenarios(
         self,
         horizon: int,

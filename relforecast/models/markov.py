@@ -66,6 +66,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
+from relforecast.blas import one_blas_thread
 from relforecast.data import MIN_MONTHS
 from relforecast.exceptions import SpecError
 from relforecast.models.base import (
@@ -195,6 +196,7 @@ class MarkovSwitching:
         return f"MS({self.k_regimes}){ar}-{self.form}{mom}"
 
     # ------------------------------------------------------------------ fitting
+    @one_blas_thread
     def fit(self, series: pd.Series, shocks: ShockCalendar | None = None) -> MarkovResult:
         """Estimate the model.
 
@@ -474,6 +476,7 @@ class MarkovResult(LikelihoodResult, PathSimulator):
         z = self.z.iloc[-1] + np.cumsum(values, axis=1) if self.spec.form == "diff" else values
         return z, regimes
 
+    @one_blas_thread
     def update(self, series: pd.Series) -> MarkovResult:
         """The same parameters applied to new data (no re-estimation): the regime filter is run
         through the new observations. Used between refits in rolling backtests."""

@@ -44,6 +44,7 @@ from relforecast.event_charts import window_chart
 from relforecast.events import EventLog
 from relforecast.exceptions import DataError, RelforecastWarning
 from relforecast.forecast import Forecast, check_threshold
+from relforecast.jsontext import json_text
 from relforecast.models.base import FittedModel, Model
 from relforecast.models.registry import make_model
 from relforecast.movement import recent_movement
@@ -443,7 +444,7 @@ def outlook(
         for name, text in tables.items():
             folder.write(name, text)
         summary = _summary(inputs, table, window, lang, font, calendar, scenarios, model_key)
-        folder.write("summary.json", json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
+        folder.write("summary.json", json_text(summary) + "\n")
         folder.commit()
         files = dict(sorted(folder.files.items()))
     say(f"wrote {len(files)} files to {out}")

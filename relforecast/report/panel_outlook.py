@@ -35,7 +35,6 @@ outlook.
 
 from __future__ import annotations
 
-import json
 import re
 import warnings
 from collections.abc import Callable, Mapping, Sequence
@@ -51,6 +50,7 @@ from relforecast.events import EventLog
 from relforecast.exceptions import DataError, ForecastError
 from relforecast.forecast import Forecast
 from relforecast.joint import MIN_JOINT_MONTHS, joint_crossing
+from relforecast.jsontext import json_text
 from relforecast.panel import panel_overview
 from relforecast.parallel import run_tasks
 from relforecast.periods import window_horizon
@@ -344,7 +344,7 @@ def panel_outlook(
         if joint is not None:
             folder.write("joint.csv", joint.to_csv(float_format="%.4f"))
         summary = _summary(inputs, results, window, model_key, lang, font, table_in)
-        folder.write("summary.json", json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
+        folder.write("summary.json", json_text(summary) + "\n")
         folder.commit()
         files = dict(sorted(folder.files.items()))
     target = Path(out)

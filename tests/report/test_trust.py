@@ -1,5 +1,6 @@
 """The "How far to trust this" section (finding 2): track record, model spread, assumptions."""
 
+import json
 import zipfile
 
 import numpy as np
@@ -170,6 +171,14 @@ def test_cli_reads_a_track_record_csv_pooled_over_the_data(tmp_path, capsys, dem
         ]
     )
     assert code == 0, capsys.readouterr().err
+    text = (tmp_path / "o" / "summary.json").read_text(encoding="utf-8")
+    reliability = json.loads(text, parse_constant=_refuse_non_json)["track_record"]["reliability"]
+    empty = [b for b in reliability if b["cases"] == 0]
+    assert empty and all(b["forecast"] is None and b["observed"] is None for b in empty)
     summary = pd.read_json(tmp_path / "o" / "summary.json", typ="series")
     assert summary["track_record"]["dyads"] == ["A", "B"]
     assert summary["track_record"]["source"] == "bt.csv"
+
+
+def _refuse_non_json(token: str) -> None:
+    raise AssertionError(f"summary.json holds {token}, which is not JSON")
