@@ -293,7 +293,7 @@ def _track_record_blocks(inp: ReportInputs, words: dict[str, str], lang: str) ->
         return [*blocks, Paragraph(words["tr_none"])]
     first, last = fmt_month(tr.origins[0], lang), fmt_month(tr.origins[1], lang)
     n_origins = int(tr.table.loc[tr.table["h"] == tr.horizon, "origin"].nunique())
-    model = model_label(inp.fit.name, lang)
+    model = fit_label(inp.fit, lang)
     if tr.source == "computed":
         cfg = inp.track_record_config
         text = words["tr_computed"].format(
@@ -485,7 +485,7 @@ def build_document(inp: ReportInputs, lang: str) -> Document:
         Paragraph(
             words["meta"].format(
                 as_of=fmt_month(inp.as_of, lang),
-                model=model_label(inp.fit.name, lang),
+                model=fit_label(inp.fit, lang),
                 n_paths=f"{inp.n_paths:,}",
                 seed=inp.seed,
                 created=inp.created[:10],
@@ -539,7 +539,7 @@ def build_document(inp: ReportInputs, lang: str) -> Document:
         ),
         (words["rep_fingerprint"], inp.fingerprint),
         (words["rep_window"], f"{first} … {last}"),
-        (words["rep_model"], model_label(inp.fit.name, lang)),
+        (words["rep_model"], fit_label(inp.fit, lang)),
         (words["rep_paths"], f"{inp.n_paths:,}"),
         (words["rep_seed"], str(inp.seed)),
         (words["rep_font"], inp.font or words["default_font"]),
@@ -550,3 +550,9 @@ def build_document(inp: ReportInputs, lang: str) -> Document:
         Table((words["rep_item"], words["rep_value"]), rows, align=("left", "left")),
     )
     return doc
+
+
+def fit_label(fit: Any, lang: str) -> str:
+    """The fitted model's name for readers, with the pool's weights when it has them."""
+    weights = getattr(fit, "weights", None)
+    return model_label(fit.name, lang, weights=None if weights is None else list(weights))

@@ -10,6 +10,7 @@ against it and against the English labels.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from relforecast.data import dyad_key
 from relforecast.exceptions import ForecastError
@@ -638,16 +639,28 @@ def _component_label(name: str, lang: str) -> str:
     return name
 
 
-def model_label(name: str, lang: str = "en") -> str:
-    """A model's name for readers: ``auto[ARIMA(1,1,1) + MS(2)-diff]`` becomes
-    "equal-weight pool of ARIMA(1,1,1) and the 2-regime switching model (...)" and its
-    Chinese form. Names it does not know are returned unchanged."""
-    if name.startswith("auto[") and name.endswith("]"):
-        parts = [_component_label(p.strip(), lang) for p in name[5:-1].split(" + ")]
+def model_label(name: str, lang: str = "en", weights: Sequence[float] | None = None) -> str:
+    """A model's name for readers, in ``"en"`` or ``"zh"``; names it does not know unchanged.
+
+    ``auto[ARIMA(1,1,1) + MS(2)-diff]`` becomes "pool of ARIMA(1,1,1), the 2-regime switching
+    model (...)". With the pool's ``weights`` (one per member, in order) the label says how the
+    members were weighted: equal weights as an "equal-weight pool", learned ones member by
+    member ("ARIMA(1,1,1) 0.72, ...").
+    """
+    if not (name.startswith("auto[") and name.endswith("]")):
+        return _component_label(name, lang)
+    parts = [_component_label(p.strip(), lang) for p in name[5:-1].split(" + ")]
+    if weights is None or len(weights) != len(parts):
+        return f"组合模型（{'、'.join(parts)}）" if lang == "zh" else "pool of " + ", ".join(parts)
+    if max(weights) - min(weights) < 1e-9:
         if lang == "zh":
             return f"等权组合模型（{'、'.join(parts)}）"
         return "equal-weight pool of " + ", ".join(parts)
-    return _component_label(name, lang)
+    if lang == "zh":
+        members = "；".join(f"{p}，权重 {w:.2f}" for p, w in zip(parts, weights, strict=True))
+        return f"按各成员在本序列近期回放预测中的表现加权的组合模型（{members}）"
+    members = "; ".join(f"{p}, weight {w:.2f}" for p, w in zip(parts, weights, strict=True))
+    return f"pool weighted by each member's replayed skill on this series ({members})"
 
 
 def shock_kind(kind: str, lang: str = "en") -> str:

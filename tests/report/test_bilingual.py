@@ -44,6 +44,18 @@ def test_dyads_months_and_models_as_the_group_writes_them():
     assert "2-regime switching model" in model_label(name, "en")
 
 
+def test_the_pool_is_described_by_how_its_members_were_weighted():
+    """Before session 4's review: every report called the adaptive pool 'equal-weight'."""
+    name = "auto[ARIMA(1,1,1) + block-bootstrap(12)]"
+    learned = model_label(name, "en", weights=[0.8, 0.2])
+    assert "equal-weight" not in learned and "weight 0.80" in learned and "weight 0.20" in learned
+    zh = model_label(name, "zh", weights=[0.8, 0.2])
+    assert "等权" not in zh and "0.80" in zh and latin_words(zh) == {"ARIMA"}
+    assert model_label(name, "en", weights=[0.5, 0.5]).startswith("equal-weight pool of ")
+    assert model_label(name, "zh", weights=[0.5, 0.5]).startswith("等权组合模型")
+    assert model_label(name, "en").startswith("pool of ")  # weights unknown: no claim
+
+
 def test_chinese_report_holds_no_english_words(demo_report_zh):
     """Before issue 12: 'Japan: 形势展望', p_cross, d_p_cross_se, baseline, none in zh."""
     out, result = demo_report_zh
