@@ -150,6 +150,12 @@ def as_of(
     Returns
     -------
     AsOf
+
+    Raises
+    ------
+    DataError
+        When ``month`` is after the last month of ``series`` (an as-of month must be one whose
+        data exist) or before its first.
     """
     if month is None:
         source = series if series is not None else panel
@@ -158,6 +164,12 @@ def as_of(
         last = source.index[-1]
     else:
         last = to_month(month, "as-of month")
+    if series is not None and len(series) and last > series.index[-1]:
+        raise DataError(
+            f"as-of month {last} is after the last month of {series.name!r} "
+            f"({series.index[-1]}): nothing is known there yet; use --until "
+            f"{series.index[-1]} or earlier, or leave --until out"
+        )
     dropped: dict[str, int] = {}
     if series is not None:
         dropped["score months"] = int((series.index > last).sum())

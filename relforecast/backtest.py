@@ -277,6 +277,7 @@ def backtest(
     thresholds = [check_threshold(t, scale) for t in thresholds]
     if refit_every < 1:
         raise ForecastError(f"refit_every={refit_every!r} must be at least 1")
+    _check_origins_meet_the_data(panel, origin_list)
     blocks = plan_blocks(
         panel,
         models,
@@ -298,6 +299,19 @@ def backtest(
     bt_store.open(store_settings(horizon, thresholds, n_paths, rng))
     run_into_store(bt_store, blocks, progress=progress, **engine_options)
     return bt_store.read(blocks)
+
+
+def _check_origins_meet_the_data(panel: pd.DataFrame, origins: Sequence[pd.Period]) -> None:
+    """Refuse origins that all fall outside every dyad's data (the result would be empty)."""
+    observed = panel.dropna(how="all")
+    if observed.empty:
+        raise ForecastError("the data hold no scores to backtest")
+    first, last = observed.index[0], observed.index[-1]
+    if not any(first <= o <= last for o in origins):
+        raise ForecastError(
+            f"no origin in {origins[0]} … {origins[-1]} lies inside the data ({first} … {last});"
+            " choose origins between those months"
+        )
 
 
 def store_settings(

@@ -208,6 +208,8 @@ def evaluate(backtest: pd.DataFrame, data: pd.Series | pd.DataFrame) -> Evaluati
     missing = need - set(backtest.columns)
     if missing:
         raise DataError(f"backtest table lacks columns {sorted(missing)}")
+    if backtest.empty:
+        raise DataError("the backtest table has no rows: nothing to score")
     panel = _observed_frame(data)
     if isinstance(data, pd.Series) and data.name is not None:
         panel.columns = [str(data.name)]

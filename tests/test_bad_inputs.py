@@ -283,3 +283,18 @@ def test_bad_origins_and_anchors_are_not_shock_errors():
     assert not isinstance(caught.value, rf.ShockError)
     with pytest.raises(rf.DataError, match="bad anchor '2010-13'"):
         rf.analogues(s, ["2010-13"])
+
+
+def test_inputs_beyond_the_data_are_refused_by_name(tmp_path):
+    """Found by the session-4 walkthrough: --until after the data was ignored, origins after
+    it gave an empty backtest (exit 0) and evaluating that said 'No objects to concatenate'."""
+    series = rf.datasets.demo()
+    last = series.index[-1]
+    with pytest.raises(rf.DataError, match=f"after the last month.*{last}"):
+        rf.asof.as_of(last + 3, series=series)
+    later = f"{last + 6}:{last + 18}"
+    with pytest.raises(rf.ForecastError, match=r"no origin .* lies inside the data"):
+        rf.backtest(series.to_frame("demo"), "rw-gauss", later, n_paths=50)
+    empty = rf.backtest(series.to_frame("demo"), "rw-gauss", [last - 13], n_paths=50).iloc[:0]
+    with pytest.raises(rf.DataError, match="no rows"):
+        rf.evaluate(empty, series.to_frame("demo"))

@@ -19,6 +19,7 @@ import pandas as pd
 
 from relforecast.commands.options import published_model_option
 from relforecast.data import load_panel
+from relforecast.exceptions import RecordError
 from relforecast.forecast import Forecast
 from relforecast.record.backfill import backfill as run_backfill
 from relforecast.record.store import Record, default_location
@@ -395,6 +396,11 @@ def backfill_(
         )
         for note in result.notes:
             click.echo(f"relforecast: note: {note}", err=True)
+        if not result.added and not result.existing:
+            raise RecordError(
+                f"no forecast recorded: none of the origins {origins!r} could be forecast "
+                "(see the notes above); choose origins inside the data"
+            )
         click.echo(
             f"recorded {len(result.added)} forecasts in {rec.where} "
             f"({len(result.existing)} already there, {len(result.notes)} skipped)"

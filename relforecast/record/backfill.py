@@ -175,6 +175,9 @@ def backfill(
         name = str(dyad)
         calendar = shocks.get(name) if isinstance(shocks, dict) else shocks
         for origin in parse_origins(origins, every):
+            if origin > series.index[-1] or origin < series.index[0]:
+                result.notes.append(f"{name} {origin}: outside the data, skipped")
+                continue
             cut, cal, _ = as_of_cut(origin, series, calendar)
             if cut.empty or cut.index[-1] != origin:
                 result.notes.append(f"{name} {origin}: no data at the origin, skipped")

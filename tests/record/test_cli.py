@@ -137,6 +137,23 @@ def test_backfill_score_export_on_real_data(capsys, tmp_path, scores_csv, leader
         path,
     )
     assert "recorded 0 forecasts" in out and "6 already there" in out
+    code, _, err = run(
+        capsys,
+        "record",
+        "backfill",
+        scores_csv,
+        "--dyad",
+        "Japan",
+        "--origins",
+        "2030-06:2031-06",
+        "--model",
+        "block",
+        "--paths",
+        "100",
+        "--record",
+        path,
+    )
+    assert code != 0 and "no forecast recorded" in err and "outside the data" in err
     code, out, err = run(
         capsys, "record", "score", scores_csv, "--record", path, "--out", tmp_path / "scores"
     )
