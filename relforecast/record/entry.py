@@ -301,14 +301,21 @@ def make_entry(
     row["key"] = identity_key(row)
     return Entry(
         forecast=row,
-        months=_month_rows(fc, as_of),
+        months=_month_rows(fc, as_of, history),
         crossings=_crossing_rows(fc, thresholds),
         questions=_question_rows(fc, first, last, last_value, thresholds, questions, n_paths),
     )
 
 
-def _month_rows(fc: Forecast, as_of: str) -> list[dict[str, Any]]:
+def _month_rows(fc: Forecast, as_of: str, history: pd.Series | None) -> list[dict[str, Any]]:
+    """One row per forecast month after ``as_of``.
+
+    An outlook updated during its window starts at the window's first month; its months up to
+    the as-of month are observed data (drawn and counted in the report), not forecasts, and are
+    not recorded as such. Any other month at or before ``as_of`` is an error.
+    """
     origin = pd.Period(as_of, "M")
+    observed = set(history.index) if history is not None else set()
     qs = np.quantile(fc.paths, QUANTILE_LEVELS, axis=0)  # (19, horizon), as rf.backtest
     mean = fc.paths.mean(axis=0)
     levels = None
@@ -317,6 +324,8 @@ def _month_rows(fc: Forecast, as_of: str) -> list[dict[str, Any]]:
     rows = []
     for j, month in enumerate(fc.index):
         h = (month - origin).n
+        if h < 1 and month in observed:
+            continue
         if h < 1:
             raise RecordError(f"forecast month {month} is not after the as-of month {as_of}")
         row = {"month": str(month), "h": int(h), "mean": float(mean[j])}

@@ -6,6 +6,7 @@ import sqlite3
 import pandas as pd
 import pytest
 
+import relforecast as rf
 from relforecast.cli import main
 from relforecast.record import Record
 
@@ -81,6 +82,25 @@ def test_outlook_records_what_it_published(capsys, tmp_path, scores_csv):
     assert code == 2 and err.count("\n") == 1
     assert "outlook's forecast.csv" in err and "relforecast record score" in err
     assert "internal error" not in err
+
+
+def test_an_outlook_updated_during_its_window_is_recorded_from_the_as_of_month(tmp_path):
+    """Found by the session-4 walkthrough: the mid-window outlook of the README's monthly
+    update could not be recorded ('forecast month ... is not after the as-of month')."""
+    series = rf.datasets.demo()
+    last = series.index[-1]
+    window = f"{last - 1}:{last + 10}"  # began two months before the data end
+    result = rf.outlook(
+        series, window, out=tmp_path / "o", model="arima", n_paths=400, track_record=None
+    )
+    with Record(tmp_path / "rec.sqlite") as rec:
+        doc = rec.show(rec.add(result, model="arima", source="outlook").id)
+    months = doc["months"]
+    assert months["month"].iloc[0] == str(last + 1) and (months["h"] >= 1).all()
+    assert len(months) == 10
+    assert (doc["forecast"]["window_first"], doc["forecast"]["window_last"]) == tuple(
+        window.split(":")
+    )
 
 
 def test_a_bad_record_fails_before_the_work(capsys, tmp_path):
