@@ -357,7 +357,7 @@ def _with_progress(
     from tqdm import tqdm
 
     total = sum(len(b.origins) for b in blocks)
-    with tqdm(total=total, desc="backtest", unit="origin", file=sys.stderr) as bar:
+    with tqdm(total=total, desc="backtest", unit="origin", file=sys.stderr, disable=None) as bar:
         for block, result in zip(blocks, results, strict=True):
             bar.update(len(block.origins))
             yield result

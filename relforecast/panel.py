@@ -208,7 +208,7 @@ def forecast_panel(
 def _with_progress(results: Iterator[_DyadResult], total: int) -> Iterator[_DyadResult]:
     from tqdm import tqdm
 
-    with tqdm(total=total, desc="forecast", unit="dyad", file=sys.stderr) as bar:
+    with tqdm(total=total, desc="forecast", unit="dyad", file=sys.stderr, disable=None) as bar:
         for result in results:
             bar.update(1)
             yield result
