@@ -153,7 +153,13 @@ class OutputFolder:
                 raise self._busy() from exc
             return
         while True:
-            fd = os.open(self.lock_path, os.O_CREAT | os.O_RDWR, 0o644)
+            try:
+                fd = os.open(self.lock_path, os.O_CREAT | os.O_RDWR, 0o644)
+            except OSError as exc:
+                raise OutputError(
+                    f"cannot write into {str(self.parent)!r} for --out {str(self.target)!r} "
+                    f"({exc.strerror}); choose a folder you can write to"
+                ) from exc
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError as exc:

@@ -226,3 +226,11 @@ def test_two_runs_into_one_folder_give_one_report_and_one_error(tmp_path, data_c
         assert base64.b64encode((out / name).read_bytes()).decode() in html
     assert debris(tmp_path, "outlook") == []
     assert sorted(os.listdir(tmp_path)) == ["outlook"]
+
+
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs Linux's /proc")
+def test_an_unwritable_out_parent_is_named_as_the_out_folder():
+    """Found by the session-4 walkthrough: the error named the lock file, not --out."""
+    with pytest.raises(writer.OutputError, match=r"--out '/proc/o7'.*choose a folder"):
+        with writer.OutputFolder("/proc/o7"):
+            pass
