@@ -222,7 +222,9 @@ def _execute(
     if progress is True:
         from tqdm import tqdm
 
-        bar = tqdm(total=len(tasks), desc="backfill", unit="forecast", file=sys.stderr, disable=None)
+        bar = tqdm(
+            total=len(tasks), desc="backfill", unit="forecast", file=sys.stderr, disable=None
+        )
 
     def take(task: _Task, outcome: Entry | str, done: int) -> None:
         if isinstance(outcome, str):
