@@ -409,8 +409,9 @@ def load_events(
     for option, col in wanted.items():
         if col is not None and col not in raw.columns:
             raise DataError(
-                f"{option}={col!r} is not a column of the event log; it has "
-                f"{', '.join(map(str, raw.columns))}"
+                f"the event log has no column {col!r} ({option}); it has "
+                f"{', '.join(map(str, raw.columns))} — is this an event log "
+                "(one row per event, e.g. events_712.csv)?"
             )
     if topic_zh_col == _DEFAULT_TOPIC_ZH and topic_zh_col not in raw.columns:
         topic_zh_col = None  # the default twin column of events_712.csv; other logs lack it

@@ -58,7 +58,7 @@ def test_shares_sum_to_one(events_csv, sign, by):
 
 
 def test_bad_event_inputs(events_csv, tmp_path):
-    with pytest.raises(rf.DataError, match="topic_col='theme' is not a column"):
+    with pytest.raises(rf.DataError, match=r"no column 'theme' \(topic_col\)"):
         rf.load_events(events_csv, topic_col="theme")
     frame = pd.DataFrame(
         {

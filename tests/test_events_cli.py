@@ -126,7 +126,7 @@ def test_chinese_names_and_hand_given_terms(capsys, files, tmp_path):
         (["--by", "term"], "--by term needs the terms"),
         (["--chart", "window"], "--chart window needs the scores"),
         (["--by", "term", "--terms", "A=2020-01"], "is not START:END"),
-        (["--venue-col", "nowhere"], "venue_col='nowhere' is not a column"),
+        (["--venue-col", "nowhere"], "no column 'nowhere' (venue_col)"),
         (["--dyad", "Mars"], "no events for dyad 'Mars'"),
         (["--until", "2001-01"], "before the first Xland event"),
     ],
