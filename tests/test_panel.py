@@ -138,7 +138,8 @@ def test_cli_forecasts_several_dyads(tmp_path, capsys, panel):
     np.testing.assert_allclose(csv["q50"], expected["q50"], atol=5e-5)
     assert csv["dyad"].tolist() == expected["dyad"].tolist()
     assert main([*common, "--dyad", "all", "--until", "2013-06"]) == 0
-    out = capsys.readouterr().out
+    out, err = capsys.readouterr()
+    assert "as of 2013-06: left out 18 months dated later" in err
     assert "4 dyads" in out and all(f"d{i} " in out for i in range(4))
     rows = [ln for ln in out.splitlines() if ln[:2] in {"d0", "d1", "d2", "d3"}]
     assert len(rows) == 4 and all(" 2013-06 " in ln for ln in rows)  # cut at --until
@@ -156,6 +157,10 @@ def test_cli_forecasts_several_dyads(tmp_path, capsys, panel):
     # every dyad's paths are used once in the joint draws: P(at least one) >= each marginal
     assert joint["p_dependent"] >= max(joint["marginal"].values())
     assert joint["p_product"] >= max(joint["marginal"].values())
+    assert main([*common, "--dyad", "all", "--until", "2015-01"]) == 2  # after the data
+    assert "--until 2015-01 is after the last month of the data (2014-12)" in (
+        capsys.readouterr().err
+    )
     assert main(["forecast", "--dyad", "all"]) == 2
     assert "needs a DATA file" in capsys.readouterr().err
 

@@ -17,6 +17,7 @@ from typing import Any
 import click
 import pandas as pd
 
+from relforecast.asof import cut_calendar
 from relforecast.data import load_panel
 from relforecast.exceptions import ForecastError
 from relforecast.joint import joint_crossing
@@ -55,7 +56,16 @@ def _panel(
         fill=fill,
     )
     if until is not None:
-        panel = panel.loc[: to_month(until, "--until")]
+        month = to_month(until, "--until")
+        if month > panel.index[-1]:
+            raise click.UsageError(
+                f"--until {until} is after the last month of the data ({panel.index[-1]}); "
+                f"use --until {panel.index[-1]} or earlier, or leave it out"
+            )
+        later = int((panel.index > month).sum())
+        panel = panel.loc[:month]
+        if later:
+            click.echo(f"relforecast: as of {month}: left out {later} months dated later", err=True)
         empty = [str(c) for c in panel.columns if panel[c].dropna().empty]
         if empty:
             raise click.UsageError(
@@ -78,9 +88,7 @@ def _calendars(
         calendar = parts[0] if len(parts) == 1 else parts[0] + parts[1]
         # as-of discipline: nothing dated after the dyad's last month enters its fit
         last = panel[dyad].dropna().index[-1]
-        out[str(dyad)] = calendar.between(
-            None, min(last, to_month(until, "--until")) if until else last
-        )
+        out[str(dyad)] = cut_calendar(calendar, last)  # the panel is already cut at --until
     return out
 
 
