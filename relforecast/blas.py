@@ -14,20 +14,31 @@ result does not depend on where it was computed.
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from functools import wraps
 from typing import ParamSpec, TypeVar
 
-from threadpoolctl import threadpool_limits
+from threadpoolctl import ThreadpoolController
 
 __all__ = ["one_blas_thread", "single_blas_thread"]
 
 P = ParamSpec("P")
 R = TypeVar("R")
 
+_controller: ThreadpoolController | None = None
 
-def single_blas_thread() -> threadpool_limits:
-    """A context in which BLAS libraries use one thread (restored on exit)."""
-    return threadpool_limits(limits=1, user_api="blas")
+
+def single_blas_thread() -> AbstractContextManager[object]:
+    """A context in which BLAS libraries use one thread (restored on exit).
+
+    The libraries are found once, at the first call (by then numpy's and scipy's BLAS are
+    loaded: the models import them), instead of on every call (0.01 ms instead of 0.3 ms a
+    call; the pool's replays make hundreds).
+    """
+    global _controller
+    if _controller is None:
+        _controller = ThreadpoolController()
+    return _controller.limit(limits=1, user_api="blas")
 
 
 def one_blas_thread(func: Callable[P, R]) -> Callable[P, R]:

@@ -269,3 +269,26 @@ def test_momentum_update_draws_and_errors():
         rf.MarkovSwitching(momentum=-1)
     with pytest.raises(rf.FitError, match="momentum=30 leaves"):
         rf.MarkovSwitching(momentum=30).fit(y.iloc[:60])
+
+
+@pytest.mark.parametrize("k", [2, 3])
+def test_transition_transform_agrees_with_statsmodels_also_for_complex_steps(k):
+    """The adaptor's numpy logistic transform (no scipy logsumexp) against statsmodels' own,
+    on real parameters and on the complex-step perturbations its score uses."""
+    from statsmodels.tsa.regime_switching.markov_regression import MarkovRegression
+
+    from relforecast.models.markov_statsmodels import _FlooredRegression
+
+    gen = np.random.default_rng(k)
+    y = gen.normal(size=120)
+    reference = MarkovRegression(y, k_regimes=k, switching_variance=True)
+    ours = _FlooredRegression(y, k_regimes=k, switching_variance=True)
+    for _ in range(50):
+        u = gen.normal(0.0, 3.0, size=len(reference.start_params))
+        np.testing.assert_allclose(
+            ours.transform_params(u), reference.transform_params(u), atol=1e-12
+        )
+        step = u + 1e-20j * gen.normal(size=u.shape)
+        a, b = ours.transform_params(step), reference.transform_params(step)
+        np.testing.assert_allclose(a.real, b.real, atol=1e-12)
+        np.testing.assert_allclose(a.imag * 1e20, b.imag * 1e20, atol=1e-9)
