@@ -154,8 +154,8 @@ def as_of(
     Raises
     ------
     DataError
-        When ``month`` is after the last month of ``series`` (an as-of month must be one whose
-        data exist) or before its first.
+        When ``month`` is after the last month of ``series`` (or, without it, of ``panel``):
+        an as-of month must be one whose data exist; or before the first month.
     """
     if month is None:
         source = series if series is not None else panel
@@ -164,11 +164,12 @@ def as_of(
         last = source.index[-1]
     else:
         last = to_month(month, "as-of month")
-    if series is not None and len(series) and last > series.index[-1]:
+    data = series if series is not None else panel
+    if data is not None and len(data) and last > data.index[-1]:
+        what = repr(series.name) if series is not None else "the data"
         raise DataError(
-            f"as-of month {last} is after the last month of {series.name!r} "
-            f"({series.index[-1]}): nothing is known there yet; use --until "
-            f"{series.index[-1]} or earlier, or leave --until out"
+            f"as-of month {last} is after the last month of {what} ({data.index[-1]}): nothing "
+            f"is known there yet; use --until {data.index[-1]} or earlier, or leave --until out"
         )
     dropped: dict[str, int] = {}
     if series is not None:

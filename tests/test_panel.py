@@ -139,7 +139,7 @@ def test_cli_forecasts_several_dyads(tmp_path, capsys, panel):
     assert csv["dyad"].tolist() == expected["dyad"].tolist()
     assert main([*common, "--dyad", "all", "--until", "2013-06"]) == 0
     out, err = capsys.readouterr()
-    assert "as of 2013-06: left out 18 months dated later" in err
+    assert "as of 2013-06: left out 18 panel months dated later" in err
     assert "4 dyads" in out and all(f"d{i} " in out for i in range(4))
     rows = [ln for ln in out.splitlines() if ln[:2] in {"d0", "d1", "d2", "d3"}]
     assert len(rows) == 4 and all(" 2013-06 " in ln for ln in rows)  # cut at --until
@@ -157,8 +157,8 @@ def test_cli_forecasts_several_dyads(tmp_path, capsys, panel):
     # every dyad's paths are used once in the joint draws: P(at least one) >= each marginal
     assert joint["p_dependent"] >= max(joint["marginal"].values())
     assert joint["p_product"] >= max(joint["marginal"].values())
-    assert main([*common, "--dyad", "all", "--until", "2015-01"]) == 2  # after the data
-    assert "--until 2015-01 is after the last month of the data (2014-12)" in (
+    assert main([*common, "--dyad", "all", "--until", "2015-01"]) == 1  # after the data
+    assert "as-of month 2015-01 is after the last month of the data (2014-12)" in (
         capsys.readouterr().err
     )
     assert main(["forecast", "--dyad", "all"]) == 2

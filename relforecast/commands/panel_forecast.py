@@ -17,7 +17,7 @@ from typing import Any
 import click
 import pandas as pd
 
-from relforecast.asof import cut_calendar
+from relforecast.asof import as_of, cut_calendar
 from relforecast.data import load_panel
 from relforecast.exceptions import ForecastError
 from relforecast.joint import joint_crossing
@@ -56,16 +56,10 @@ def _panel(
         fill=fill,
     )
     if until is not None:
-        month = to_month(until, "--until")
-        if month > panel.index[-1]:
-            raise click.UsageError(
-                f"--until {until} is after the last month of the data ({panel.index[-1]}); "
-                f"use --until {panel.index[-1]} or earlier, or leave it out"
-            )
-        later = int((panel.index > month).sum())
-        panel = panel.loc[:month]
-        if later:
-            click.echo(f"relforecast: as of {month}: left out {later} months dated later", err=True)
+        cut = as_of(to_month(until, "--until"), panel=panel)  # the one as-of cut (asof.py)
+        panel = cut.panel
+        if any(cut.dropped.values()):
+            click.echo(f"relforecast: {cut.describe()}", err=True)
         empty = [str(c) for c in panel.columns if panel[c].dropna().empty]
         if empty:
             raise click.UsageError(
