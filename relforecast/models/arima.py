@@ -193,6 +193,15 @@ class ARIMA:
         )
 
 
+def _time_invariant(ssm: object) -> bool:
+    """Whether a state space model's design, transition and selection matrices are the same
+    every month (statsmodels gives those without a time axis, or with one of length 1)."""
+    return all(
+        np.ndim(ssm[name]) == 2 or np.shape(ssm[name])[-1] == 1
+        for name in ("design", "transition", "selection")
+    )
+
+
 def _whole_numbers(values: object) -> tuple[int, ...] | None:
     """``values`` as a tuple of ints, or ``None`` when any is not a whole number."""
     if isinstance(values, str | bytes) or not isinstance(values, tuple | list | np.ndarray):
@@ -386,10 +395,13 @@ class ARIMAResult(LikelihoodResult, PathSimulator):
         per path. A linear Gaussian state space model's simulated path is linear in the
         initial state and the state shocks, so it is built once from statsmodels itself:
         the path with no shocks (``mu``) and the response to each unit shock (columns of
-        ``A``) come from ``k_states + horizon * k_posdef + 1`` deterministic calls of
-        ``simulate(anchor="end")``; then every path is ``mu + A u`` with ``u`` the drawn
-        initial-state deviation (covariance ``P_{T+1|T}``) and state shocks (covariance
-        ``Q``). Same distribution as ``repetitions=n`` (tested), at a fraction of the cost.
+        ``A``) come from deterministic calls of ``simulate(anchor="end")`` — ``k_states +
+        k_posdef + 1`` of them when the system matrices do not change over time (the response
+        to a shock in month t is then the month-0 response shifted by t); then every path is
+        ``mu + A u`` with ``u`` the drawn initial-state deviation (covariance ``P_{T+1|T}``)
+        and state shocks (covariance ``Q``). Same paths as statsmodels' ``simulate`` given the
+        same draws (tested), hence the same distribution as ``repetitions=n``, at a fraction
+        of the cost.
         """
         h = len(index)
         exog = None
@@ -424,11 +436,22 @@ class ARIMAResult(LikelihoodResult, PathSimulator):
             unit = np.zeros(k_states)
             unit[i] = 1.0
             columns.append(path(start + unit, zero_shocks) - mu)
+        # time-invariant system matrices (intercepts, where exog and trend enter, only move
+        # ``mu``): the response to a shock in month t is the month-0 response shifted by t
+        first_month = []
+        for j in range(k_posdef):
+            shocks = zero_shocks.copy()
+            shocks[0, j] = 1.0
+            first_month.append(path(start, shocks) - mu)
+        shifted = _time_invariant(ssm)
         for t in range(h):
             for j in range(k_posdef):
-                shocks = zero_shocks.copy()
-                shocks[t, j] = 1.0
-                columns.append(path(start, shocks) - mu)
+                if shifted:
+                    columns.append(np.r_[np.zeros(t), first_month[j][: h - t]])
+                else:
+                    shocks = zero_shocks.copy()
+                    shocks[t, j] = 1.0
+                    columns.append(path(start, shocks) - mu)
         response = np.column_stack(columns)  # (h, k_states + h * k_posdef)
         draws_state = gen.standard_normal((n_paths, k_states)) @ sqrt_psd(start_cov).T
         draws_shock = gen.standard_normal((n_paths, h, k_posdef)) @ sqrt_psd(state_cov).T

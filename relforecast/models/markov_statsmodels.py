@@ -14,6 +14,7 @@ uncertainty. The method is described in :mod:`relforecast.models.markov`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -51,26 +52,58 @@ class _FlooredVariance:
 
 
 class _DirectTransition(MarkovSwitching):
-    """The transition probabilities' logistic transform with numpy's ``exp``/``log``.
+    """The transition probabilities' transform and steady state in plain numpy.
 
-    statsmodels computes it with ``scipy.special.logsumexp``, whose array-API dispatch costs
-    ~0.3 ms a call — a third of a regime-switching fit, which transforms the parameters at
-    every likelihood evaluation. The same stable formula (shift by the real maximum; complex
-    input kept, so complex-step derivatives still work) agrees to rounding.
+    statsmodels computes the logistic transform with ``scipy.special.logsumexp``, whose
+    array-API dispatch costs ~0.3 ms a call, and the steady-state (ergodic) probabilities that
+    start the filter with a pseudo-inverse (an SVD) — together half of a regime-switching fit,
+    which does both at every likelihood evaluation. Here the same stable logistic formula
+    (shift by the real maximum) and the steady state as the solution of ``(I - P) pi = 0``,
+    ``sum(pi) = 1`` by one linear solve (one equation of the singular system replaced by the
+    sum), closed form for two regimes. The system is consistent, so the pseudo-inverse's
+    least-squares answer is this exact solution: the two agree to rounding. Complex input is
+    kept (no conjugation anywhere), so complex-step derivatives still work.
     """
+
+    @cached_property
+    def _transition_index(self) -> np.ndarray:
+        """Row i: where the logits of leaving regime i for regimes 0..k-2 sit in the
+        parameter vector (the logit for the last regime is 0)."""
+        return np.array([self.parameters[i, "regime_transition"] for i in range(self.k_regimes)])
 
     def transform_params(self, unconstrained: np.ndarray) -> np.ndarray:
         if self.tvtp:
             return super().transform_params(unconstrained)
         constrained = np.array(unconstrained, copy=True)
         constrained = constrained.astype(np.promote_types(np.float64, constrained.dtype))
-        for i in range(self.k_regimes):
-            idx = self.parameters[i, "regime_transition"]
-            logits = np.r_[0, unconstrained[idx]]
-            shift = np.max(logits.real)
-            log_total = shift + np.log(np.sum(np.exp(logits - shift)))
-            constrained[idx] = np.exp(unconstrained[idx] - log_total)
+        idx = self._transition_index
+        logits = constrained[idx]
+        shift = np.maximum(logits.real.max(axis=1), 0.0)[:, None]
+        log_total = shift + np.log(np.exp(-shift) + np.exp(logits - shift).sum(axis=1)[:, None])
+        constrained[idx] = np.exp(logits - log_total)
         return constrained
+
+    def initial_probabilities(
+        self, params: np.ndarray, regime_transition: np.ndarray | None = None
+    ) -> np.ndarray:
+        if self._initialization != "steady-state":
+            return super().initial_probabilities(params, regime_transition)
+        if regime_transition is None:
+            regime_transition = self.regime_transition_matrix(params)
+        if regime_transition.ndim == 3:
+            regime_transition = regime_transition[..., 0]
+        left = regime_transition  # statsmodels' convention: column j is "from regime j"
+        if left.shape[0] == 2:
+            leave_0, leave_1 = left[1, 0], left[0, 1]
+            probabilities = np.array([leave_1, leave_0]) / (leave_0 + leave_1)
+        else:
+            m = left.shape[0]
+            system = np.eye(m) - left
+            system[-1, :] = 1.0
+            rhs = np.zeros(m, dtype=system.dtype)
+            rhs[-1] = 1.0
+            probabilities = np.linalg.solve(system, rhs)
+        return np.maximum(probabilities, 1e-20)
 
 
 class _FlooredRegression(_FlooredVariance, MarkovRegression, _DirectTransition):

@@ -11,7 +11,7 @@ import scoringrules as sr
 
 import relforecast as rf
 from relforecast.exceptions import SpecError
-from relforecast.models.adaptive import Adaptation, ReplayRecord, stack_weights
+from relforecast.models.adaptive import Adaptation, ReplayRecord, _mean_abs, stack_weights
 from tests.conftest import monthly
 
 
@@ -38,6 +38,23 @@ def test_kernels_give_the_ensemble_crps_of_every_mixture():
     assert a @ w - w @ b @ w / 2 == pytest.approx(reference, rel=1e-10)
     first = sr.crps_ensemble(0.7, samples[0, 0, :, 0], estimator="nrg")
     assert a[0] - b[0, 0] / 2 == pytest.approx(first, rel=1e-10)
+
+
+@pytest.mark.parametrize("sizes", [(40, 40), (7, 3), (1, 5)])
+def test_mean_absolute_difference_equals_the_sum_over_all_pairs(sizes):
+    """The distribution-function formula equals the plain double sum over every pair, with
+    ties, unsorted input and a broadcast leading axis; NaN in a sample gives NaN."""
+    rng = np.random.default_rng(sum(sizes))
+    a = np.round(rng.normal(size=(3, 4, sizes[0])), 1)  # rounding makes ties
+    b = np.round(rng.normal(size=(1, 4, sizes[1])), 1)
+    b[0, 1] = a[0, 1, 0]  # a sample tied with a point of the other
+    a[2, 3, 0] = np.nan
+    pairs = np.abs(a[..., :, None] - b[..., None, :]).mean(axis=(-2, -1))
+    ours = _mean_abs(a, b)
+    assert ours.shape == (3, 4)
+    np.testing.assert_array_equal(np.isnan(ours), np.isnan(pairs))
+    assert np.isnan(ours[2, 3])
+    np.testing.assert_allclose(ours, pairs, rtol=1e-12, atol=1e-14)
 
 
 def test_unobserved_outcomes_are_not_scored():

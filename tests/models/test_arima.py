@@ -9,6 +9,8 @@ from scipy import stats
 from statsmodels.tsa.statespace.sarimax import SARIMAX
 
 import relforecast as rf
+from relforecast.models.arima import _time_invariant
+from relforecast.models.base import sqrt_psd
 
 from ..conftest import monthly
 
@@ -207,3 +209,47 @@ def test_auto_tries_drift_only_when_unbounded_or_asked():
     assert unbounded.order[1] == 1 and (unbounded.candidates["trend"] == "t").sum() == 1
     asked = rf.ARIMA(order="auto", drift=True).fit(trending)
     assert (asked.candidates["trend"] == "t").sum() == 1
+
+
+@pytest.mark.parametrize(
+    ("order", "trend"),
+    [((1, 1, 1), "n"), ((2, 0, 1), "c"), ((0, 1, 1), "t")],
+    ids=["arima111", "arma21-const", "ima11-drift"],
+)
+def test_every_linear_path_is_statsmodels_simulation_of_its_own_draws(ar1, order, trend):
+    """Path by path, the response-built simulation equals statsmodels' ``simulate`` run with
+    the same initial state and state shocks (drawn here from the same generator, in the same
+    order), shocks and exog included — to rounding, not just in law."""
+    series = ar1 if order[1] == 0 else ar1.cumsum() / 10
+    cal = rf.ShockCalendar([rf.Shock("tariff", series.index[-3], shape="decay", rate=0.5)])
+    fit = rf.ARIMA(order=order, trend=trend, scale=None).fit(series, shocks=cal)
+    h, n = 12, 5
+    index = pd.period_range(series.index[-1] + 1, periods=h, freq="M")
+    ours, _ = fit._simulate_unbounded(index, n, np.random.default_rng(11))
+    res, gen = fit.result, np.random.default_rng(11)
+    ssm = res.model.ssm
+    start = np.asarray(res.predicted_state[:, -1])
+    start_cov = np.asarray(res.predicted_state_cov[:, :, -1])
+    state_cov = np.asarray(res.filter_results.state_cov[:, :, -1])
+    initial = gen.standard_normal((n, ssm.k_states)) @ sqrt_psd(start_cov).T
+    shocks = gen.standard_normal((n, h, ssm.k_posdef)) @ sqrt_psd(state_cov).T
+    exog = cal.design(index)[fit.design_columns].to_numpy()
+    for i in range(n):
+        theirs = res.simulate(
+            h,
+            measurement_shocks=np.zeros((h, 1)),
+            state_shocks=shocks[i],
+            initial_state=start + initial[i],
+            anchor="end",
+            exog=exog,
+        )
+        np.testing.assert_allclose(ours[i], np.asarray(theirs).reshape(h), rtol=0, atol=1e-10)
+
+
+def test_time_varying_system_matrices_are_recognised():
+    """A design with a time axis longer than one month is not shifted (the fallback builds
+    every shock's response from statsmodels)."""
+    fixed = {"design": np.ones((1, 3)), "transition": np.eye(3), "selection": np.ones((3, 1))}
+    assert _time_invariant(fixed)
+    assert _time_invariant({**fixed, "design": np.ones((1, 3, 1))})
+    assert not _time_invariant({**fixed, "design": np.ones((1, 3, 12))})

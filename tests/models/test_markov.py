@@ -292,3 +292,30 @@ def test_transition_transform_agrees_with_statsmodels_also_for_complex_steps(k):
         a, b = ours.transform_params(step), reference.transform_params(step)
         np.testing.assert_allclose(a.real, b.real, atol=1e-12)
         np.testing.assert_allclose(a.imag * 1e20, b.imag * 1e20, atol=1e-9)
+
+
+@pytest.mark.parametrize("k", [2, 3])
+def test_steady_state_likelihood_and_score_agree_with_statsmodels(k):
+    """The adaptor's closed-form / one-solve steady state against statsmodels' pseudo-inverse,
+    and through it the log-likelihood and its complex-step score, at random parameters."""
+    from statsmodels.tsa.regime_switching.markov_regression import MarkovRegression
+
+    from relforecast.models.markov_statsmodels import _FlooredRegression
+
+    gen = np.random.default_rng(10 + k)
+    y = gen.normal(size=120)
+    reference = MarkovRegression(y, k_regimes=k, switching_variance=True)
+    ours = _FlooredRegression(y, k_regimes=k, switching_variance=True)
+    for _ in range(20):
+        params = reference.transform_params(gen.normal(0.0, 2.0, size=len(reference.start_params)))
+        transition = reference.regime_transition_matrix(params)
+        np.testing.assert_allclose(
+            ours.initial_probabilities(params, transition),
+            reference.initial_probabilities(params, transition),
+            rtol=1e-10,
+            atol=1e-14,
+        )
+        np.testing.assert_allclose(ours.loglike(params), reference.loglike(params), rtol=1e-12)
+        np.testing.assert_allclose(
+            ours.score(params), reference.score(params), rtol=1e-8, atol=1e-8
+        )
