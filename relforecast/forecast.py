@@ -203,6 +203,23 @@ class Forecast:
             observed=int(mask[: self.observed].sum()),
         )
 
+    def with_paths(self, paths: np.ndarray, *, model: str, meta: dict[str, Any]) -> Forecast:
+        """The same months, regimes, history and scale with other paths (a wrapper model's
+        transformation of these): its name ``model`` and extra ``meta`` entries added to these.
+        """
+        return Forecast(
+            paths,
+            self.index,
+            self.scale,
+            history=self.history,
+            model=model,
+            regimes=self.regimes,
+            regime_names=self.regime_names,
+            meta={**self.meta, **meta},
+            published=self.published,
+            observed=self.observed,
+        )
+
     def with_observed(self, observed: pd.Series) -> Forecast:
         """The forecast preceded by observed months (an outlook updated during its window).
 

@@ -234,17 +234,10 @@ class CalibratedResult(FittedModel):
         med = np.median(z, axis=0)
         steps = np.minimum(np.arange(fc.horizon), len(self.factors) - 1)
         wide = med + self.factors[steps] * (z - med)
-        paths = scale.from_unbounded(wide)
-        return Forecast(
-            paths,
-            fc.index,
-            scale,
-            history=fc.history,
+        return fc.with_paths(
+            scale.from_unbounded(wide),
             model=f"{fc.model} ×{self.factors[0]:.2f}..{self.factors[-1]:.2f}",
-            regimes=fc.regimes,
-            regime_names=fc.regime_names,
-            meta={**fc.meta, "spread_factors": [float(c) for c in self.factors]},
-            published=fc.published,
+            meta={"spread_factors": [float(c) for c in self.factors]},
         )
 
     def forecast_scenarios(

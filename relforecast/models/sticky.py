@@ -187,15 +187,10 @@ class StickyResult(FittedModel):
         out = []
         for fc in self.inner.forecast_scenarios(horizon, scenarios, n_paths=n_paths, rng=rng):
             out.append(
-                Forecast(
+                fc.with_paths(
                     hold_steps(fc.paths, start, step),
-                    fc.index,
-                    fc.scale,
-                    history=fc.history,
                     model=fc.model.replace(self.inner.name, self.name, 1),
-                    regimes=fc.regimes,
-                    regime_names=fc.regime_names,
-                    meta={**fc.meta, "step": step},
+                    meta={"step": step},
                 )
             )
         return out
