@@ -235,6 +235,7 @@ def forecast(
         model_params=fit.params,
         seed=seed,
         threshold=threshold,
+        shocks=calendar,
     )
 
 

@@ -18,6 +18,8 @@ months, past or future (:meth:`ShockCalendar.design`).
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from os import PathLike
@@ -338,6 +340,19 @@ class ShockCalendar:
         unknown = set(self.cumulative) - set(regressors.columns if regressors is not None else [])
         if unknown:
             raise ShockError(f"cumulative column(s) {sorted(unknown)} are not regressors")
+
+    def fingerprint(self) -> str:
+        """SHA-256 of the shocks, the regressors and which of them are cumulative: two
+        calendars with the same fingerprint give a model the same dummies. ``""`` for a
+        calendar with nothing in it (the same as no calendar)."""
+        if not self._shocks and self.regressors is None:
+            return ""
+        text = "\n".join(json.dumps(s.to_dict(), sort_keys=True) for s in self._shocks)
+        if self.regressors is not None:
+            text += "\n" + self.regressors.to_csv()
+        if self.cumulative:
+            text += "\ncumulative: " + ",".join(self.cumulative)
+        return hashlib.sha256(text.encode()).hexdigest()
 
     # ------------------------------------------------------------------ builders
     @classmethod

@@ -58,7 +58,11 @@ def open_record(value: str | None, *, create: bool = True) -> Record | None:
 
 
 def _say_recorded(rec: Record, added: Any) -> None:
-    verb = "recorded as" if added.new else "already recorded (same data, as-of, model, seed) as"
+    verb = (
+        "recorded as"
+        if added.new
+        else "already recorded (same data, shocks, as-of, model, seed) as"
+    )
     click.echo(f"relforecast: {verb} forecast #{added.id} in {rec.where}", err=True)
 
 
@@ -72,6 +76,7 @@ def record_forecast(
     model_params: Any,
     seed: int,
     threshold: float,
+    shocks: ShockCalendar | None = None,
 ) -> None:
     """Record what ``relforecast forecast`` printed (no-op without ``--record``)."""
     if rec is None:
@@ -85,6 +90,7 @@ def record_forecast(
             model_params=model_params,
             seed=seed,
             threshold=threshold,
+            shocks=shocks,
             source="forecast",
         )
         _say_recorded(rec, added)

@@ -36,7 +36,13 @@ from relforecast.exceptions import RelforecastError, SpecError
 from relforecast.models.registry import make_model
 from relforecast.parallel import run_tasks
 from relforecast.periods import parse_origins
-from relforecast.record.entry import DEFAULT_THRESHOLDS, Entry, data_fingerprint, make_entry
+from relforecast.record.entry import (
+    DEFAULT_THRESHOLDS,
+    Entry,
+    data_fingerprint,
+    make_entry,
+    shocks_fingerprint,
+)
 from relforecast.record.store import Record
 from relforecast.report.outlook import default_window
 from relforecast.scenarios import compare_scenarios
@@ -58,6 +64,9 @@ def as_of_cut(
     """
     cut = as_of(pd.Period(origin, "M"), series=series, calendar=shocks, events=events)
     return cut.series, cut.calendar, cut.events
+
+
+ALL_CALENDARS = "*"  # a recorded forecast whose shock calendar is not known
 
 
 def origin_seed(seed: int, dyad: str, origin: pd.Period) -> int:
@@ -109,6 +118,7 @@ def _run(task: _Task) -> Entry | str:
             model_params=fit.params,
             seed=task.seed,
             n_paths=task.n_paths,
+            shocks=task.shocks,
             thresholds=task.thresholds,
             source="backfill",
             notes=list(fit.diagnostics),
@@ -184,7 +194,10 @@ def backfill(
                 continue
             seed = origin_seed(rng, name, origin)
             first, last = _window(origin).split(":")
-            found = done.get((name, str(origin), first, last, str(seed), data_fingerprint(cut)))
+            identity = (name, str(origin), first, last, str(seed), data_fingerprint(cut))
+            found = done.get((*identity, shocks_fingerprint(cal)))
+            if found is None:
+                found = done.get((*identity, ALL_CALENDARS))
             if found is not None:
                 result.existing.append(found)
                 continue
@@ -206,12 +219,19 @@ def backfill(
 
 def _recorded(record: Record, dyads: list[str], model: str, n_paths: int) -> dict[tuple, int]:
     """Forecasts of these dyads and model already recorded, by what identifies a backfilled
-    one: (dyad, as-of, window, seed, data fingerprint) — so a rerun resumes without refitting."""
+    one: (dyad, as-of, window, seed, data and shock-calendar fingerprints) — so a rerun resumes
+    without refitting, and a backfill with other shocks is not mistaken for it."""
     frame = record.forecasts(dyad=dyads, model=model)
     frame = frame[frame["n_paths"] == n_paths]
     cols = ["dyad", "as_of", "window_first", "window_last", "seed", "data_sha256"]
-    rows = frame[cols].itertuples(index=False)
-    return {tuple(row): int(i) for i, row in zip(frame.index, rows, strict=True)}
+    out: dict[tuple, int] = {}
+    rows = frame[[*cols, "shocks_sha256"]].itertuples(index=False)
+    for i, row in zip(frame.index, rows, strict=True):
+        *identity, shocks = row
+        # recorded before schema version 2 (calendar unknown): it stands for any calendar
+        kinds = ALL_CALENDARS if shocks is None or pd.isna(shocks) else shocks
+        out.setdefault((*identity, kinds), int(i))
+    return out
 
 
 def _execute(

@@ -6,9 +6,10 @@
 part (fitting, simulating, summarising the paths) can run in worker processes and only the
 small rows travel to the one process that writes.
 
-The identity ``key`` of an entry is a SHA-256 of the dyad, as-of month, window, model
-description, seed, number of paths and data fingerprint: recording the same forecast twice is
-recognised by it.
+The identity ``key`` of an entry is a SHA-256 of the dyad, as-of month, window, model label
+and description, seed, number of paths, and the fingerprints of the data, of the shock calendar
+and of the scenario definitions: recording the same forecast twice is recognised by it, and a
+forecast made with other shocks or scenarios is another forecast.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from relforecast.periods import to_month
 from relforecast.record.questions import Question, default_questions, parse_question
 from relforecast.record.schema import LEVEL_COLUMNS
 from relforecast.scale import TSINGHUA_SCALE
+from relforecast.shocks import ShockCalendar
 
 __all__ = ["DEFAULT_THRESHOLDS", "Entry", "make_entry"]
 
@@ -61,10 +63,44 @@ class Entry:
 
 
 def identity_key(fields: Mapping[str, Any]) -> str:
-    """SHA-256 over the fields that make two recorded forecasts the same forecast."""
-    names = ("dyad", "as_of", "window_first", "window_last", "model_name", "seed", "n_paths")
-    doc = {k: fields[k] for k in names} | {"data": fields["data_sha256"]}
+    """SHA-256 over the fields that make two recorded forecasts the same forecast: what was
+    forecast (dyad, as-of month, window), from what (data, shock calendar, scenario
+    definitions) and how (model label and description, seed, number of paths)."""
+    names = (
+        "dyad",
+        "as_of",
+        "window_first",
+        "window_last",
+        "model",
+        "model_name",
+        "seed",
+        "n_paths",
+        "shocks_sha256",
+    )
+    doc = {k: fields[k] for k in names} | {
+        "data": fields["data_sha256"],
+        "scenarios": _scenario_definitions(fields["scenarios"]),
+    }
     return hashlib.sha256(json.dumps(doc, sort_keys=True).encode()).hexdigest()
+
+
+def _scenario_definitions(text: str) -> Any:
+    """The scenarios' definitions in a recorded ``scenarios`` field (an outlook's also holds
+    its results, which follow from the rest and are left out of the identity)."""
+    value = json.loads(text)
+    if isinstance(value, Mapping) and "definitions" in value:
+        return value["definitions"]
+    return value
+
+
+def shocks_fingerprint(shocks: ShockCalendar | str | None) -> str:
+    """The ``shocks_sha256`` of a calendar (``""``: none or empty); a string is taken as one
+    already computed (an outlook's ``summary.json``)."""
+    if shocks is None:
+        return ""
+    if isinstance(shocks, ShockCalendar):
+        return shocks.fingerprint()
+    return str(shocks)
 
 
 def _month_text(value: Any, what: str) -> str:
@@ -137,6 +173,7 @@ def _from_outlook(outlook: Any) -> tuple[Forecast, dict[str, Any]]:
         "seed": s.get("seed"),
         "n_paths": s.get("n_paths"),
         "fingerprint": _dig(s, "data", "sha256"),
+        "shocks_sha256": s.get("shocks_sha256"),
         "data_first": _dig(s, "data", "first"),
         "data_months": _dig(s, "data", "months"),
         "synthetic": bool(_dig(s, "data", "synthetic") or False),
@@ -161,6 +198,7 @@ def make_entry(
     seed: int | str | None = None,
     n_paths: int | None = None,
     fingerprint: str | None = None,
+    shocks: ShockCalendar | str | None = None,
     last_value: float | None = None,
     scenarios: Any = None,
     questions: Mapping[str, float] | None = None,
@@ -183,6 +221,10 @@ def make_entry(
     dyad, as_of, fingerprint, last_value : optional
         Default: from ``history`` (its name, last month, SHA-256 of its months and values,
         last value) or the outlook's summary.
+    shocks : ShockCalendar, optional
+        The shock calendar the model was fitted with, as of the forecast (or its
+        fingerprint); part of the forecast's identity. Default none (an outlook's: from its
+        summary).
     window : "YYYY-MM:YYYY-MM" or (first, last), optional
         The months the questions are about; default all the forecast's months.
     model : str, optional
@@ -281,6 +323,9 @@ def make_entry(
         "seed": None if seed is None else str(seed),
         "n_paths": n_paths,
         "data_sha256": str(fingerprint),
+        "shocks_sha256": shocks_fingerprint(
+            shocks if shocks is not None else facts.get("shocks_sha256")
+        ),
         "data_first": str(cut.index[0]) if cut is not None and not cut.empty else None,
         "data_months": len(cut) if cut is not None else None,
         "last_value": last_value,

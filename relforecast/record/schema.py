@@ -78,7 +78,7 @@ __all__ = [
 ]
 
 APPLICATION = "relforecast-record"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 BUSY_TIMEOUT_S = 60.0
 LEVEL_COLUMNS = tuple(f"p_{name}" for name in TSINGHUA_SCALE.level_names("en"))
 _SQLITE_HEADER = b"SQLite format 3\x00"
@@ -107,6 +107,8 @@ forecasts = sa.Table(
     sa.Column("seed", sa.String(64)),
     sa.Column("n_paths", sa.Integer, nullable=False),
     sa.Column("data_sha256", sa.String(64), nullable=False),
+    # the shock calendar the model was fitted with ("" none; NULL: recorded before version 2)
+    sa.Column("shocks_sha256", sa.String(64)),
     sa.Column("data_first", sa.String(7)),
     sa.Column("data_months", sa.Integer),
     sa.Column("last_value", sa.Double),
@@ -157,8 +159,14 @@ questions = sa.Table(
 
 TABLES = tuple(metadata.tables)
 
+def _add_shocks_fingerprint(conn: Connection) -> None:
+    """Version 1 -> 2: the ``shocks_sha256`` column (NULL for the forecasts recorded before:
+    which calendar they were fitted with is not known). Their identity keys are kept."""
+    conn.execute(sa.text("ALTER TABLE forecasts ADD COLUMN shocks_sha256 VARCHAR(64)"))
+
+
 #: ``MIGRATIONS[n](connection)`` upgrades a record from schema version ``n`` to ``n + 1``.
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {}
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _add_shocks_fingerprint}
 
 _WRITE = "relforecast_write"
 

@@ -94,11 +94,16 @@ class RecordScores:
     def summary(self, by: str | list[str] = ("dyad", "model"), h: int = 12) -> pd.DataFrame:
         """Summary per group (default per dyad and model; ``"year"`` is the as-of year).
 
+        Always split by model as well (``by="year"`` gives year x model): scores of different
+        models are never pooled into one row.
+
         Columns: forecasts, resolved, open; CRPS at ``h`` and over all months; 50/80 %
         coverage at ``h`` and over all months; RPS; Brier and log score of ``cross_-6``
         (resolved cases, and their count); Brier and log score of every resolved question.
         """
         keys = [by] if isinstance(by, str) else list(by)
+        if "model" not in keys:
+            keys.append("model")
         fc = self.forecasts.assign(year=self.forecasts["as_of"].str[:4].astype(int))
         m = self.months.merge(fc[keys], left_on="forecast_id", right_index=True)
         q = self.questions.assign(year=self.questions["as_of"].str[:4].astype(int))

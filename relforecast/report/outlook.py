@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import json
 import os
 import platform
 import warnings
@@ -135,15 +134,6 @@ def default_window(last: pd.Period) -> str:
 def fingerprint(series: pd.Series) -> str:
     """SHA-256 of the series' months and values (identifies the data a report used)."""
     text = "\n".join(f"{m},{v:.6f}" for m, v in series.items())
-    return hashlib.sha256(text.encode()).hexdigest()
-
-
-def _calendar_fingerprint(calendar: ShockCalendar | None) -> str | None:
-    if calendar is None:
-        return None
-    text = "\n".join(json.dumps(s.to_dict(), sort_keys=True) for s in calendar)
-    if calendar.regressors is not None:
-        text += "\n" + calendar.regressors.to_csv()
     return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -672,7 +662,7 @@ def _summary(inp: ReportInputs, table, window, lang, font, calendar, scenarios, 
             "sha256": inp.fingerprint,
             "synthetic": inp.synthetic,
         },
-        "shocks_sha256": _calendar_fingerprint(calendar),
+        "shocks_sha256": calendar.fingerprint() if calendar is not None else None,
         "window": window,
         "observed_months": [str(m) for m in inp.forecasts["baseline"].observed_index],
         "threshold": inp.threshold,

@@ -100,6 +100,23 @@ def test_a_rerun_resumes_without_refitting(tmp_path):
         assert len(again.existing) == 1 and len(again.added) == 3 and len(rec) == 4
 
 
+def test_a_backfill_with_other_shocks_is_not_taken_for_a_finished_one(tmp_path):
+    """Shocks the origins see change the forecasts: those are new; shocks after every origin
+    are cut away and change nothing, so the forecasts are already recorded."""
+    panel = _panel()[["Alpha"]]
+    before = ShockCalendar([Shock("tariff", "2005-01", shape="step", name="early")])
+    after = ShockCalendar([Shock("tariff", "2008-01", shape="step", name="later")])
+    with Record(tmp_path / "r.sqlite") as rec:
+        backfill(rec, panel, "2005-06:2006-06", model="arima", n_paths=300)
+        unseen = backfill(rec, panel, "2005-06:2006-06", model="arima", n_paths=300, shocks=after)
+        assert len(unseen.existing) == 2 and not unseen.added
+        seen = backfill(rec, panel, "2005-06:2006-06", model="arima", n_paths=300, shocks=before)
+        assert len(seen.added) == 2 and not seen.existing and len(rec) == 4
+        fingerprints = rec.forecasts()["shocks_sha256"]
+    assert (fingerprints == "").sum() == 2
+    assert set(fingerprints[fingerprints != ""]) == {before.fingerprint()}
+
+
 def test_a_backfilled_forecast_is_the_outlook_published_then(tmp_path):
     series = _panel()["Alpha"].rename("Alpha")
     origin = pd.Period("2006-06", "M")

@@ -40,6 +40,26 @@ def test_forecast_record_and_list_show(capsys, tmp_path):
     assert code == 1 and "no forecast #7" in err
 
 
+def test_a_forecast_with_other_shocks_is_another_forecast(capsys, tmp_path):
+    """Same data, model and seed, but fitted with a shock calendar: recorded as a new
+    forecast, not mistaken for the one without (it has other paths)."""
+    path = tmp_path / "rec.sqlite"
+    shocks = tmp_path / "s.yaml"
+    shocks.write_text("shocks:\n  - {kind: tariff, start: 2018-03, shape: step}\n")
+    args = ["forecast", "--paths", "300", "--model", "arima", "--record", path]
+    code, _, err = run(capsys, *args)
+    assert code == 0 and "recorded as forecast #1" in err
+    code, _, err = run(capsys, *args, "--shocks", shocks)
+    assert code == 0 and "recorded as forecast #2" in err, err
+    code, _, err = run(capsys, *args, "--shocks", shocks)
+    assert code == 0 and "already recorded" in err and "#2" in err
+    with Record(path) as rec:
+        table = rec.forecasts()
+        means = rec.table("months").groupby("forecast_id")["mean"].mean()
+    assert table.loc[1, "shocks_sha256"] != table.loc[2, "shocks_sha256"]
+    assert means[1] != pytest.approx(means[2], abs=1e-9)
+
+
 def test_default_record_location(capsys, tmp_path, monkeypatch):
     monkeypatch.setenv("RELFORECAST_RECORD", str(tmp_path / "team.sqlite"))
     code, _, err = run(capsys, "forecast", "--paths", "200", "--model", "block", "--record")

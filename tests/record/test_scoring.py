@@ -132,7 +132,25 @@ def test_reliability_counts_every_resolved_probability_once(tmp_path):
     assert table.loc[9, "cases"] == len(top)
     assert table.loc[9, "observed"] == pytest.approx(top["outcome"].mean())
     per_year = scores.summary("year")
-    assert list(per_year.index) == [2001] and per_year["forecasts"].iloc[0] == 5
+    assert list(per_year.index) == [(2001, "m")] and per_year["forecasts"].iloc[0] == 5
+
+
+def test_summary_never_pools_models(tmp_path):
+    """A summary by year keeps each model apart: two models' forecasts of the same year give
+    two rows whose CRPS are each model's own mean, not one pooled row."""
+    hist = history(np.full(24, -5.0))
+    observed = history(np.r_[np.full(24, -5.0), np.full(12, -5.5)])
+    with Record(tmp_path / "r.sqlite") as rec:
+        rec.add(_stepped_forecast(hist, 0.1), model="a", seed=1)
+        rec.add(_stepped_forecast(hist, 0.9), model="b", seed=1)
+        scores = rec.score(observed)
+    table = scores.summary("year")
+    assert list(table.index) == [(2001, "a"), (2001, "b")]
+    per_model = scores.months.merge(
+        scores.forecasts[["model"]], left_on="forecast_id", right_index=True
+    ).groupby("model")["crps"].mean()
+    assert table["crps_mean"].tolist() == pytest.approx(per_model[["a", "b"]].tolist())
+    assert table["crps_mean"].iloc[0] != pytest.approx(table["crps_mean"].iloc[1])
 
 
 def test_dyads_without_data_are_named_not_dropped(tmp_path):

@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
+import relforecast as rf
 from relforecast.exceptions import RecordError
 from relforecast.record import Record, make_entry, schema
 from relforecast.rowblock import (
@@ -57,6 +58,31 @@ def test_the_same_forecast_twice_is_recognised(record_location):
         assert first.new and not again.new and first.id == again.id
         assert other.new and len(rec) == 2
         assert len(rec.table("months")) == 24
+
+
+def test_other_shocks_scenarios_or_model_make_another_forecast(record_location):
+    """The identity covers the shock calendar, the scenario definitions and the model label:
+    the same paths published under another of these are another forecast."""
+    fc = make_forecast(seed=1)
+    tariff = rf.ShockCalendar([rf.Shock("tariff", "2003-03", shape="step")])
+    leader = rf.ShockCalendar([rf.Shock("leader_change", "2003-03")])
+    with Record(record_location) as rec:
+        plain = rec.add(fc, model="rw", seed=1)
+        empty = rec.add(fc, model="rw", seed=1, shocks=rf.ShockCalendar())
+        with_tariff = rec.add(fc, model="rw", seed=1, shocks=tariff)
+        again = rec.add(fc, model="rw", seed=1, shocks=tariff)
+        with_leader = rec.add(fc, model="rw", seed=1, shocks=leader)
+        other_label = rec.add(fc, model="rw2", seed=1)
+        scenario = {"definitions": [{"name": "successor", "effect": -0.5}], "results": {}}
+        with_scenario = rec.add(fc, model="rw", seed=1, scenarios=scenario)
+        same_definitions = rec.add(
+            fc, model="rw", seed=1, scenarios={**scenario, "results": {"successor": 0.3}}
+        )
+    assert not empty.new and empty.id == plain.id  # an empty calendar is no calendar
+    assert with_tariff.new and not again.new and again.id == with_tariff.id
+    assert with_leader.new and other_label.new and with_scenario.new
+    assert not same_definitions.new and same_definitions.id == with_scenario.id
+    assert tariff.fingerprint() != leader.fingerprint() != ""
 
 
 def test_published_questions_are_recorded_as_given(record_location):
@@ -147,21 +173,52 @@ def test_migration_path_runs_every_step_in_one_transaction(record_location, monk
         add_review_column(conn)
         raise RuntimeError("migration bug")
 
-    monkeypatch.setattr(schema, "SCHEMA_VERSION", 2)
-    monkeypatch.setattr(schema, "MIGRATIONS", {1: broken})
+    current = schema.SCHEMA_VERSION
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", current + 1)
+    monkeypatch.setattr(schema, "MIGRATIONS", {**schema.MIGRATIONS, current: broken})
     with pytest.raises(RuntimeError, match="migration bug"):
         Record(record_location)
-    # nothing of the failed upgrade remains: still version 1, no new column, data intact
-    assert _version(record_location) == 1
+    # nothing of the failed upgrade remains: still the version, no new column, data intact
+    assert _version(record_location) == current
     engine = schema.make_engine(record_location)
     with engine.connect() as conn:
         cols = {c["name"] for c in sa.inspect(conn).get_columns("forecasts")}
     engine.dispose()
     assert "reviewed_by" not in cols
 
-    monkeypatch.setattr(schema, "MIGRATIONS", {1: add_review_column})
+    monkeypatch.setattr(schema, "MIGRATIONS", {**schema.MIGRATIONS, current: add_review_column})
     with Record(record_location) as rec:
-        assert rec.schema_version == 2 and len(rec) == 1
+        assert rec.schema_version == current + 1 and len(rec) == 1
+    assert _version(record_location) == current + 1
+
+
+def _as_version_1(location: str) -> None:
+    """Turn a record into what schema version 1 wrote: no shocks_sha256 column."""
+    engine = schema.make_engine(location)
+    with engine.begin() as conn:
+        conn.execute(sa.text("ALTER TABLE forecasts DROP COLUMN shocks_sha256"))
+        conn.execute(
+            sa.text("UPDATE relforecast_meta SET value='1' WHERE key='schema_version'")
+        )
+    engine.dispose()
+
+
+def test_a_version_1_record_is_upgraded_and_keeps_its_forecasts(record_location):
+    """Version 1 -> 2 adds the shock-calendar fingerprint: the old forecasts stay, with the
+    calendar unknown (NULL), and new ones are recorded with theirs."""
+    with Record(record_location) as rec:
+        first = rec.add(make_forecast(), model="rw", seed=1)
+    _as_version_1(record_location)
+    assert _version(record_location) == 1
+    with Record(record_location) as rec:
+        assert rec.schema_version == 2
+        table = rec.forecasts()
+        assert list(table.index) == [first.id]
+        assert table.loc[first.id, "shocks_sha256"] is None
+        calendar = rf.ShockCalendar([rf.Shock("leader_change", "2004-06")])
+        added = rec.add(make_forecast(), model="rw", seed=1, shocks=calendar)
+        assert added.new
+        assert rec.forecasts().loc[added.id, "shocks_sha256"] == calendar.fingerprint()
     assert _version(record_location) == 2
 
 
