@@ -163,6 +163,9 @@ def test_cli_forecasts_several_dyads(tmp_path, capsys, panel):
     )
     assert main(["forecast", "--dyad", "all"]) == 2
     assert "needs a DATA file" in capsys.readouterr().err
+    alone = write_long_csv(panel[["d0"]], tmp_path / "one.csv")
+    assert main(["forecast", str(alone), "--model", "block", "--dyad", "all"]) == 0
+    assert "1 dyad:" in capsys.readouterr().out
 
 
 def test_demo_panel_is_synthetic_deterministic_and_co_moving():

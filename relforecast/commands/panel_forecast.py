@@ -177,7 +177,8 @@ def _joint(
         "history": table.attrs["history_span"],
     }
     text = (
-        f"P(at least one of the {len(above)} dyads now at or above {threshold:g} goes below it) "
+        f"P(at least one of the {dyads_text(len(above))} now at or above {threshold:g} goes "
+        "below it) "
         f"= {row['p_dependent']:.3f} ± {row['se_dependent']:.3f} with the co-movement of "
         f"{table.attrs['history_span']}; {row['p_independent']:.3f} ± "
         f"{row['se_independent']:.3f} if independent (product rule {row['p_product']:.3f})"
@@ -185,11 +186,16 @@ def _joint(
     return doc, text
 
 
+def dyads_text(n: int) -> str:
+    """``"1 dyad"``, ``"7 dyads"``."""
+    return f"{n} dyad" if n == 1 else f"{n} dyads"
+
+
 def _table_text(
     overview: pd.DataFrame, model: str, horizon: int, paths: int, seed: int, threshold: float
 ) -> str:
     head = (
-        f"{len(overview)} dyads: {model}, {horizon} months ahead of each dyad's last month, "
+        f"{dyads_text(len(overview))}: {model}, {horizon} months ahead of each dyad's last month, "
         f"{paths} paths, seed {seed}\n"
         f"question: 'cross' = P(score < {threshold:g} within the window), 'recover' = P(back at "
         f"or above {threshold:g}) for a dyad already below; median and 80 % band at the end\n"

@@ -16,7 +16,7 @@ from typing import Any
 
 import click
 
-from relforecast.commands.panel_forecast import panel_inputs
+from relforecast.commands.panel_forecast import dyads_text, panel_inputs
 from relforecast.events import load_events
 from relforecast.report.outlook import RelforecastWarning
 from relforecast.report.panel_outlook import panel_outlook
@@ -96,12 +96,13 @@ def panel_outlook_command(
 
 def _closing_line(result) -> str:
     overview, joint = result.overview, result.joint
-    head = f"{len(overview)} dyads, window {overview['window'].iloc[0]}"
+    head = f"{dyads_text(len(overview))}, window {overview['window'].iloc[0]}"
     if joint is not None:
         row = joint.loc[1]
         t = f"{overview['threshold'].iloc[0]:g}"
+        near = dyads_text(len(joint.attrs["marginal"]))
         head += (
-            f": P(at least one of the {len(joint.attrs['marginal'])} dyads at or above {t} goes "
+            f": P(at least one of the {near} at or above {t} goes "
             f"below it) = {row['p_dependent']:.3f} ± {row['se_dependent']:.3f} with "
             f"co-movement, {row['p_independent']:.3f} ± {row['se_independent']:.3f} "
             f"independent (product rule {row['p_product']:.3f})"

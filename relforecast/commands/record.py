@@ -227,6 +227,7 @@ def show(record_location: str | None, forecast_id: int, fmt: str) -> None:
         f"source {f['source']}, recorded {f['created']} by relforecast {f['relforecast_version']}",
         f"data {f['data_first']}..{f['as_of']} ({f['data_months']} months), sha256 "
         f"{f['data_sha256'][:16]}…, last value {f['last_value']}",
+        f"shocks: {_shocks_text(f.get('shocks_sha256'))}",
         "",
         "questions:",
         doc["questions"][["name", "first", "last", "probability", "mc_se"]].to_string(
@@ -239,8 +240,41 @@ def show(record_location: str | None, forecast_id: int, fmt: str) -> None:
         ].to_string(index=False, float_format=lambda v: f"{v:.3f}"),
     ]
     if f["scenarios"]:
-        lines += ["", "scenarios: " + json.dumps(f["scenarios"], ensure_ascii=False)]
+        lines += ["", *_scenario_lines(f["scenarios"])]
     click.echo("\n".join(lines))
+
+
+def _shocks_text(fingerprint: str | None) -> str:
+    if fingerprint is None or (isinstance(fingerprint, float) and pd.isna(fingerprint)):
+        return "not known (recorded before record schema version 2)"
+    return f"sha256 {fingerprint[:16]}…" if fingerprint else "none"
+
+
+def _scenario_lines(scenarios: Any) -> list[str]:
+    """An outlook's scenarios as a table (weight, P(cross), median at the end); anything
+    else recorded as scenarios as its JSON text."""
+    results = scenarios.get("results") if isinstance(scenarios, dict) else None
+    if not isinstance(results, dict) or not results:
+        return ["scenarios: " + json.dumps(scenarios, ensure_ascii=False)]
+    weights = {
+        d.get("name"): d.get("probability")
+        for d in scenarios.get("definitions", [])
+        if isinstance(d, dict)
+    }
+    rows = []
+    for name, result in results.items():
+        p, se = result.get("p_cross"), result.get("p_cross_se")
+        weight = weights.get(name)
+        rows.append(
+            {
+                "scenario": name,
+                "weight": "" if weight is None else f"{weight:g}",
+                "P(cross)": "" if p is None else f"{p:.3f} ± {se or 0:.3f}",
+                "median at end": "" if result.get("median_end") is None
+                else f"{result['median_end']:.2f}",
+            }
+        )
+    return ["scenarios:", pd.DataFrame(rows).to_string(index=False)]
 
 
 @record.command()

@@ -97,6 +97,14 @@ def test_outlook_records_what_it_published(capsys, tmp_path, scores_csv):
     published = pd.read_csv(tmp_path / "o" / "forecast.csv")
     base = published[published["scenario"] == "baseline"]
     assert doc["months"]["q50"].round(4).tolist() == pytest.approx(base["q50"].tolist(), abs=1e-4)
+    # `record show` lists each scenario's weight and published P(cross), not raw JSON
+    code, out, _ = run(capsys, "record", "show", "1", "--record", path)
+    assert code == 0 and '"definitions"' not in out
+    shown = out[out.index("scenarios:") :].splitlines()[2:]
+    assert len(shown) == len(summary["results"])
+    for name, result in summary["results"].items():
+        line = next(row for row in shown if row.strip().startswith(name))
+        assert f"{result['p_cross']:.3f} ± {result['p_cross_se']:.3f}" in line
     # evaluate, given this forecast.csv, says which file it wants instead of failing inside
     code, _, err = run(capsys, "evaluate", tmp_path / "o" / "forecast.csv", scores_csv)
     assert code == 2 and err.count("\n") == 1
