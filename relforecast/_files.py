@@ -1,5 +1,10 @@
 """Files written whole or not at all: into a hidden temporary name beside the target, then
-renamed onto it (``os.replace`` is atomic on one file system)."""
+renamed onto it (``os.replace`` is atomic on one file system).
+
+Temporary files and folders are created private (mode 0600 / 0700); before they are renamed
+into place they get the mode the target had, or, for a new one, the mode an ordinary ``open``
+or ``mkdir`` would give under the process's umask — so teammates and servers can read what
+relforecast writes exactly as they could read any other file there."""
 
 from __future__ import annotations
 
@@ -9,7 +14,19 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-__all__ = ["replacing"]
+__all__ = ["published_mode", "replacing"]
+
+
+def published_mode(target: Path, *, directory: bool = False) -> int:
+    """The permission bits for a file or folder about to be renamed onto ``target``: those of
+    ``target`` when it exists, else 0666 (files) or 0777 (folders) less the umask."""
+    try:
+        return target.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        pass
+    mask = os.umask(0)
+    os.umask(mask)
+    return (0o777 if directory else 0o666) & ~mask
 
 
 @contextmanager
@@ -21,6 +38,7 @@ def replacing(path: str | os.PathLike) -> Iterator[Path]:
     os.close(fd)
     try:
         yield Path(tmp)
+        os.chmod(tmp, published_mode(target))
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

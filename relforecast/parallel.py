@@ -41,6 +41,7 @@ R = TypeVar("R")
 Engine = Literal["loky", "dask"]
 ENGINES: tuple[str, ...] = ("loky", "dask")
 SCHEDULER_TIMEOUT = "20s"
+PROBE_SECONDS = 10.0
 """How long to try reaching a Dask scheduler before giving up."""
 
 
@@ -144,6 +145,59 @@ def _run_dask(
         yield from _joblib_map(func, tasks, -1)
 
 
+def _probe_scheduler(scheduler: str, wait: float | None = None) -> None:
+    """Refuse, in one clear line and within ``wait`` seconds, an address that is not a Dask
+    scheduler's TCP port.
+
+    A Dask scheduler speaks first: on every new TCP connection it sends its binary handshake
+    at once. A web server (such as the scheduler's own dashboard) waits for a request, which
+    would leave a Dask client waiting for ever, and other services answer in text, which Dask
+    would read as a frame length of exabytes. Only ``tcp://`` (or scheme-less) addresses are
+    probed; TLS and other transports are left to Dask.
+    """
+    import socket
+
+    from distributed.comm import parse_address, parse_host_port
+
+    wait = PROBE_SECONDS if wait is None else wait
+
+    try:
+        scheme, location = parse_address(scheduler)
+        host, port = parse_host_port(location)
+    except (ValueError, TypeError) as exc:
+        raise EngineError(
+            f"--scheduler {scheduler!r} is not a Dask address ({exc}); give it as "
+            "tcp://HOST:PORT, e.g. tcp://10.0.0.5:8786"
+        ) from exc
+    if scheme != "tcp":
+        return
+    fix = "check the address and that `dask scheduler` is running there"
+    try:
+        sock = socket.create_connection((host, port), timeout=wait)
+    except OSError as exc:  # refused, unreachable, or no answer within ``wait``
+        reason = exc.strerror or f"no answer within {wait:g} s"
+        raise EngineError(
+            f"cannot reach the Dask scheduler at {scheduler!r} ({reason}); {fix}"
+        ) from exc
+    with sock:
+        sock.settimeout(wait)
+        try:
+            first = sock.recv(16)
+        except TimeoutError as exc:
+            raise EngineError(
+                f"{scheduler!r} does not answer as a Dask scheduler (connected, but nothing "
+                f"received within {wait:g} s: a web server such as the dashboard?); {fix} — "
+                "the scheduler's port is 8786 unless it was started with another"
+            ) from exc
+        except OSError as exc:
+            raise EngineError(
+                f"{scheduler!r} closed the connection ({exc.strerror or exc}); {fix}"
+            ) from exc
+    if not first or all(32 <= b < 127 or b in (9, 10, 13) for b in first[:8]):
+        said = first[:24].decode("ascii", "replace").strip() or "closed the connection"
+        raise EngineError(f"{scheduler!r} is not a Dask scheduler (it answered {said!r}); {fix}")
+
+
 @contextmanager
 def dask_client(
     scheduler: str | None = None, workers: int | None = None, threads: int = 1
@@ -158,12 +212,13 @@ def dask_client(
             "pip install 'relforecast[dask]'"
         ) from exc
     if scheduler is not None:
+        _probe_scheduler(scheduler)
         try:
             client = distributed.Client(scheduler, set_as_default=False, timeout=SCHEDULER_TIMEOUT)
-        except (OSError, TimeoutError) as exc:
+        except Exception as exc:  # a wrong peer can fail in many ways: name them all once
             raise EngineError(
-                f"cannot reach the Dask scheduler at {scheduler!r} ({exc}); check the address "
-                "and that `dask scheduler` is running there"
+                f"cannot reach the Dask scheduler at {scheduler!r} ({type(exc).__name__}: "
+                f"{exc}); check the address and that `dask scheduler` is running there"
             ) from exc
         with client:
             yield client

@@ -130,6 +130,52 @@ def test_unreachable_scheduler_is_a_clear_error(monkeypatch, distributed):
         list(parallel.run_tasks(_square, [1], scheduler="tcp://127.0.0.1:9"))
 
 
+@pytest.fixture
+def fake_server():
+    """A local TCP server that answers every connection with ``reply`` (or stays silent)."""
+    import socket
+    import threading
+
+    servers = []
+
+    def start(reply: bytes | None) -> str:
+        sock = socket.create_server(("127.0.0.1", 0))
+        servers.append(sock)
+
+        def serve() -> None:
+            while True:
+                try:
+                    conn, _ = sock.accept()
+                except OSError:
+                    return
+                if reply is not None:
+                    conn.sendall(reply)
+                servers.append(conn)
+
+        threading.Thread(target=serve, daemon=True).start()
+        return f"tcp://127.0.0.1:{sock.getsockname()[1]}"
+
+    yield start
+    for sock in servers:
+        sock.close()
+
+
+def test_an_address_that_is_not_a_dask_scheduler_fails_fast_in_one_line(
+    monkeypatch, distributed, fake_server
+):
+    """A web server (silent until asked) and a text protocol are refused within the probe's
+    wait, before Dask would hang or read text as an exabyte frame; so is a missing port."""
+    monkeypatch.setattr(parallel, "PROBE_SECONDS", 0.5)
+    silent = fake_server(None)
+    with pytest.raises(rf.EngineError, match="does not answer as a Dask scheduler"):
+        list(parallel.run_tasks(_square, [1], scheduler=silent))
+    text = fake_server(b"HTTP/1.1 400 Bad Request\r\n\r\n")
+    with pytest.raises(rf.EngineError, match=r"is not a Dask scheduler .*HTTP/1\.1 400"):
+        list(parallel.run_tasks(_square, [1], scheduler=text))
+    with pytest.raises(rf.EngineError, match=r"is not a Dask address.*tcp://HOST:PORT"):
+        list(parallel.run_tasks(_square, [1], scheduler="localhost"))
+
+
 def test_cli_engine_dask_starts_a_local_cluster_with_the_same_rows(
     small_panel, tmp_path, capsys, distributed
 ):

@@ -33,6 +33,7 @@ import threading
 from pathlib import Path
 from types import TracebackType
 
+from relforecast._files import published_mode
 from relforecast.exceptions import RelforecastError
 
 __all__ = ["OutputBusyError", "OutputError", "OutputFolder"]
@@ -265,6 +266,7 @@ class OutputFolder:
         """Swap the complete new folder in place of the target."""
         if self.tmp is None:
             raise OutputError("commit() outside an open OutputFolder")
+        os.chmod(self.tmp, published_mode(self.target, directory=True))
         _fsync_dir(self.tmp)
         if not self.target.exists():
             os.rename(self.tmp, self.target)

@@ -234,3 +234,26 @@ def test_an_unwritable_out_parent_is_named_as_the_out_folder():
     with pytest.raises(writer.OutputError, match=r"--out '/proc/o7'.*choose a folder"):
         with writer.OutputFolder("/proc/o7"):
             pass
+
+
+def test_written_files_and_folders_get_the_umask_mode_not_the_temporary_one(tmp_path):
+    """Temporary files and folders are private (0600/0700); what is renamed into place gets
+    what an ordinary open()/mkdir() would give under the umask, or the replaced file's mode."""
+    from relforecast._files import replacing
+
+    old = os.umask(0o027)
+    try:
+        out = tmp_path / "outlook"
+        rf.outlook(rf.datasets.demo(), out=out, rng=1, **FAST)
+        assert out.stat().st_mode & 0o777 == 0o750
+        assert (out / "report.html").stat().st_mode & 0o777 == 0o640
+        with replacing(tmp_path / "table.csv") as tmp:
+            assert tmp.stat().st_mode & 0o777 == 0o600  # private while being written
+            tmp.write_text("a\n")
+        assert (tmp_path / "table.csv").stat().st_mode & 0o777 == 0o640
+        os.chmod(tmp_path / "table.csv", 0o604)
+        with replacing(tmp_path / "table.csv") as tmp:
+            tmp.write_text("b\n")
+        assert (tmp_path / "table.csv").stat().st_mode & 0o777 == 0o604
+    finally:
+        os.umask(old)
