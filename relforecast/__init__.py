@@ -30,6 +30,7 @@ from relforecast.exceptions import (
     ShockError,
     SpecError,
     StoreError,
+    Terminated,
 )
 from relforecast.forecast import Forecast
 from relforecast.joint import JointPaths, joint_crossing, joint_paths
@@ -101,6 +102,7 @@ __all__ = [
     "SpecError",
     "Sticky",
     "StoreError",
+    "Terminated",
     "Terms",
     "TrackRecordConfig",
     "UnboundedScale",

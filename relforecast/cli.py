@@ -8,8 +8,12 @@ Errors print one line on stderr and exit non-zero, never a traceback::
 
 from __future__ import annotations
 
+import signal
 import sys
+import threading
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -36,7 +40,7 @@ from relforecast.data import load_panel, load_scores
 from relforecast.datasets import demo, demo_scenarios, demo_shocks
 from relforecast.evaluation import evaluate as run_evaluate
 from relforecast.events import load_events
-from relforecast.exceptions import RelforecastError, RelforecastWarning
+from relforecast.exceptions import RelforecastError, RelforecastWarning, Terminated
 from relforecast.forecast import Forecast, check_threshold
 from relforecast.jsontext import json_text
 from relforecast.models.registry import make_model, model_help
@@ -547,16 +551,41 @@ def _one_line(exc: BaseException) -> str:
     return text or type(exc).__name__
 
 
+def _on_sigterm(signum: int, frame: object) -> None:
+    raise Terminated()
+
+
+@contextmanager
+def _sigterm_unwinds() -> Iterator[None]:
+    """Within the block, SIGTERM raises :class:`~relforecast.exceptions.Terminated` (main
+    thread only): the run unwinds like Ctrl-C."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _on_sigterm)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point: run the CLI, turning every error into one line on stderr."""
     try:
-        with single_blas_thread():  # many small matrix products: threads only cost (blas.py)
+        # many small matrix products: BLAS threads only cost (blas.py)
+        with _sigterm_unwinds(), single_blas_thread():
             cli.main(args=argv, prog_name="relforecast", standalone_mode=False)
     except click.exceptions.Exit as exc:
         return exc.exit_code
-    except click.exceptions.Abort:
+    except click.exceptions.Abort as exc:
+        if isinstance(exc.__cause__, Terminated) or isinstance(exc.__context__, Terminated):
+            click.echo("relforecast: terminated", err=True)
+            return 128 + signal.SIGTERM
         click.echo("relforecast: aborted", err=True)
         return 130
+    except Terminated:
+        click.echo("relforecast: terminated", err=True)
+        return 128 + signal.SIGTERM
     except click.ClickException as exc:
         click.echo(f"relforecast: error: {_one_line(exc.format_message())}", err=True)
         return exc.exit_code

@@ -23,6 +23,7 @@ __all__ = [
     "ShockError",
     "SpecError",
     "StoreError",
+    "Terminated",
 ]
 
 
@@ -70,3 +71,9 @@ class EngineError(RelforecastError, RuntimeError):
 
 class StoreError(RelforecastError, RuntimeError):
     """A result store cannot be used: pyarrow missing, settings that differ from the store's."""
+
+
+class Terminated(KeyboardInterrupt):
+    """The process was sent SIGTERM. Raised by relforecast's handler (the command line's, and an
+    output folder's while it is written) so that it unwinds like Ctrl-C: worker pools shut
+    down, temporary files go, nothing half-written is left behind."""

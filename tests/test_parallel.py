@@ -192,3 +192,38 @@ def test_cli_engine_dask_starts_a_local_cluster_with_the_same_rows(
     err = capsys.readouterr().err
     assert "distributed" not in err  # the cluster's log chatter is silenced
     assert (tmp_path / "one.csv").read_bytes() == (tmp_path / "dask.csv").read_bytes()
+
+
+def test_sigterm_stops_the_worker_processes_and_says_terminated(tmp_path):
+    """A plain `kill` of a parallel backtest unwinds like Ctrl-C: the loky workers go with it
+    (they used to outlive it, holding its stdout open), nothing is written, exit code 143."""
+    import signal
+    import subprocess
+    import time
+
+    psutil = pytest.importorskip("psutil", reason="psutil lists the child processes")
+    from tests.panels import write_long_csv
+
+    data = write_long_csv(random_walk_panel(n_series=4, months=300, seed=9), tmp_path / "p.csv")
+    out = tmp_path / "bt.csv"
+    command = [sys.executable, "-c", "from relforecast.cli import run; run()", "backtest"]
+    args = [str(data), "--dyad", "all", "--model", "markov", "--origins", "2000-01:2024-06"]
+    proc = subprocess.Popen(
+        [*command, *args, "--every", "1", "--workers", "2", "--out", str(out)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=tmp_path,
+    )
+    parent = psutil.Process(proc.pid)
+    deadline = time.monotonic() + 60
+    while len(parent.children(recursive=True)) < 2 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    workers = parent.children(recursive=True)
+    assert len(workers) >= 2, "the backtest never started its workers"
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=60)  # returns only when nothing holds stdout/stderr open
+    assert proc.returncode == 143, err
+    assert err.decode().strip().splitlines()[-1] == "relforecast: terminated"
+    _, alive = psutil.wait_procs(workers, timeout=20)
+    assert not [p for p in alive if p.status() != psutil.STATUS_ZOMBIE]
+    assert not out.exists()

@@ -34,7 +34,7 @@ from pathlib import Path
 from types import TracebackType
 
 from relforecast._files import published_mode
-from relforecast.exceptions import RelforecastError
+from relforecast.exceptions import RelforecastError, Terminated
 
 __all__ = ["OutputBusyError", "OutputError", "OutputFolder"]
 
@@ -45,10 +45,6 @@ class OutputError(RelforecastError, OSError):
 
 class OutputBusyError(OutputError):
     """Another run holds the output folder's lock."""
-
-
-class _Terminated(BaseException):
-    """Raised by the SIGTERM handler while a report is being written."""
 
 
 def _write_bytes(path: Path, data: bytes) -> None:
@@ -219,7 +215,7 @@ class OutputFolder:
 
     @staticmethod
     def _on_sigterm(signum, frame) -> None:  # pragma: no cover - exercised in a subprocess
-        raise _Terminated()
+        raise Terminated()
 
     def __exit__(
         self,
@@ -228,8 +224,6 @@ class OutputFolder:
         tb: TracebackType | None,
     ) -> bool:
         self._cleanup()
-        if exc_type is _Terminated:
-            raise KeyboardInterrupt("terminated") from None
         return False
 
     def _cleanup(self) -> None:

@@ -182,7 +182,7 @@ def test_sigterm_mid_write_cleans_up(previous, data_csv):
     assert wait_for(lambda: tmp_files(out.parent, out.name) >= 1), proc.stderr
     proc.send_signal(signal.SIGTERM)
     _, err = proc.communicate(timeout=120)
-    assert proc.returncode == 130 and err.strip().splitlines()[-1] == "relforecast: aborted"
+    assert proc.returncode == 143 and err.strip().splitlines()[-1] == "relforecast: terminated"
     assert snapshot(out) == before and debris(out.parent, out.name) == []
 
 
