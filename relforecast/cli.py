@@ -26,7 +26,11 @@ from relforecast.backtest import backtest as run_backtest
 from relforecast.blas import single_blas_thread
 from relforecast.commands.events import events as events_command
 from relforecast.commands.options import published_model_option
-from relforecast.commands.panel_forecast import is_panel_request, panel_forecast_command
+from relforecast.commands.panel_forecast import (
+    dyad_names,
+    is_panel_request,
+    panel_forecast_command,
+)
 from relforecast.commands.panel_outlook import panel_outlook_command
 from relforecast.commands.record import (
     open_record,
@@ -482,7 +486,7 @@ def backtest(
     out: str,
 ) -> None:
     """Rolling-origin backtest of DATA; one CSV row per (dyad, model, origin, h)."""
-    names = None if dyad.strip().lower() == "all" else [d.strip() for d in dyad.split(",")]
+    names = dyad_names(dyad)
     panel = load_panel(Path(data), names)
     table = run_backtest(
         panel,

@@ -91,6 +91,30 @@ def test_unknown_dyad_and_bad_shock_file(capsys, scores_csv, tmp_path):
     assert code == 1 and "unknown shock kind 'coup'" in err
 
 
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["forecast"],
+        ["outlook", "--out", "o"],
+        ["backtest", "--origins", "2020-01", "--out", "b.csv"],
+        ["record", "backfill", "--origins", "2020-01", "--record", "r.sqlite"],
+    ],
+    ids=["forecast", "outlook", "backtest", "backfill"],
+)
+def test_an_empty_name_in_the_dyad_list_is_refused_by_every_command(
+    capsys, scores_csv, tmp_path, monkeypatch, command
+):
+    """`Japan,,US` is a typo, not a third dyad called '': the same one line everywhere, and
+    nothing is written."""
+    monkeypatch.chdir(tmp_path)
+    head = command[:2] if command[0] == "record" else command[:1]
+    rest = command[len(head) :]
+    code, out, err = run(capsys, *head, str(scores_csv), "--dyad", "Japan,,US", *rest)
+    assert code == 2 and out == "" and err.count("\n") == 1
+    assert "--dyad 'Japan,,US' must name distinct dyads separated by commas" in err
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_installed_command_prints_no_traceback(tmp_path):
     empty = tmp_path / "empty.csv"
     empty.write_text("")

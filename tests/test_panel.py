@@ -143,7 +143,8 @@ def test_cli_forecasts_several_dyads(tmp_path, capsys, panel):
     assert "4 dyads" in out and all(f"d{i} " in out for i in range(4))
     rows = [ln for ln in out.splitlines() if ln[:2] in {"d0", "d1", "d2", "d3"}]
     assert len(rows) == 4 and all(" 2013-06 " in ln for ln in rows)  # cut at --until
-    assert "P(at least one of the 4 dyads now at or above -6 goes below it) = " in out
+    assert "P(at least one of the 4 dyads now at or above -6 goes below it in " in out
+    assert "in 2013-07:2014-06) = " in out and "span every one of" not in out  # one window
     # a threshold under every dyad's last value: all four are asked "cross"
     lowest = min(panel[d].dropna().iloc[-1] for d in panel.columns)
     threshold = f"{np.floor(lowest) - 0.5:g}"
@@ -154,6 +155,11 @@ def test_cli_forecasts_several_dyads(tmp_path, capsys, panel):
     # d1 ends five months before the others: the joint window is the months all four cover
     assert joint["dyads"] == ["d0", "d1", "d2", "d3"] and 0 <= joint["p_dependent"] <= 1
     assert joint["window"] == "2015-01:2015-07"  # the others end 2014-12, d1 2014-07
+    # the text names the shorter joint window and why a dyad's own P can exceed the joint one
+    assert main([*common, "--dyad", "all", "--threshold", threshold]) == 0
+    out = capsys.readouterr().out
+    assert "goes below it in 2015-01:2015-07) = " in out
+    assert "2015-01:2015-07 is the span every one of these dyads' forecasts covers" in out
     # every dyad's paths are used once in the joint draws: P(at least one) >= each marginal
     assert joint["p_dependent"] >= max(joint["marginal"].values())
     assert joint["p_product"] >= max(joint["marginal"].values())

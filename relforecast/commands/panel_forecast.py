@@ -25,7 +25,13 @@ from relforecast.panel import forecast_panel, panel_overview
 from relforecast.periods import to_month
 from relforecast.shocks import ShockCalendar
 
-__all__ = ["is_panel_request", "panel_forecast_command", "panel_inputs"]
+__all__ = [
+    "dyad_names",
+    "dyads_text",
+    "is_panel_request",
+    "panel_forecast_command",
+    "panel_inputs",
+]
 
 
 def is_panel_request(dyad: str | None) -> bool:
@@ -44,9 +50,7 @@ def _panel(
 ) -> pd.DataFrame:
     if data is None:
         raise click.UsageError("--dyad all / A,B,C needs a DATA file with several dyads")
-    names = None if dyad.strip().lower() == "all" else [d.strip() for d in dyad.split(",")]
-    if names is not None and (any(not n for n in names) or len(set(names)) != len(names)):
-        raise click.UsageError(f"--dyad {dyad!r} must name distinct dyads separated by commas")
+    names = dyad_names(dyad)
     panel = load_panel(
         Path(data),
         names,
@@ -176,14 +180,35 @@ def _joint(
         "window": table.attrs["window"],
         "history": table.attrs["history_span"],
     }
+    window = table.attrs["window"]
+    own = {f"{fc.index[0]}:{fc.index[-1]}" for fc in (forecasts[d] for d in above)}
     text = (
         f"P(at least one of the {dyads_text(len(above))} now at or above {threshold:g} goes "
-        "below it) "
+        f"below it in {window}) "
         f"= {row['p_dependent']:.3f} ± {row['se_dependent']:.3f} with the co-movement of "
         f"{table.attrs['history_span']}; {row['p_independent']:.3f} ± "
         f"{row['se_independent']:.3f} if independent (product rule {row['p_product']:.3f})"
     )
+    if own != {window}:
+        text += (
+            f"\n  {window} is the span every one of these dyads' forecasts covers (their data "
+            "end in different months); each P in the table is over the dyad's own "
+            f"{len(forecasts[above[0]].index)} months, so it can exceed this joint answer"
+        )
     return doc, text
+
+
+def dyad_names(dyad: str) -> list[str] | None:
+    """The dyads ``--dyad`` names: ``None`` for ``all``, else the comma-separated names —
+    distinct and none empty (``Japan,,US`` is refused, not read as three dyads)."""
+    if dyad.strip().lower() == "all":
+        return None
+    names = [d.strip() for d in dyad.split(",")]
+    if any(not n for n in names) or len(set(names)) != len(names):
+        raise click.UsageError(
+            f"--dyad {dyad!r} must name distinct dyads separated by commas (or all)"
+        )
+    return names
 
 
 def dyads_text(n: int) -> str:

@@ -18,6 +18,7 @@ import click
 import pandas as pd
 
 from relforecast.commands.options import published_model_option
+from relforecast.commands.panel_forecast import dyad_names
 from relforecast.data import load_panel
 from relforecast.exceptions import RecordError
 from relforecast.forecast import Forecast
@@ -409,7 +410,7 @@ def backfill_(
         raise click.UsageError(
             f"--thresholds takes numbers separated by commas, got {thresholds!r}"
         ) from exc
-    wanted = None if dyad.strip().lower() == "all" else _names(dyad)
+    wanted = dyad_names(dyad)
     panel = load_panel(Path(data), wanted)
     shocks: dict[str, ShockCalendar] | None = None
     if leaders_file is not None or shocks_file is not None:
