@@ -21,6 +21,7 @@ non-numeric score, named in the error, and ``NA`` in a country column is a count
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from os import PathLike
 from pathlib import Path
 
@@ -428,7 +429,7 @@ def load_scores(
 
 def load_panel(
     source: PathOrFrame,
-    dyads: list[str] | None = None,
+    dyads: str | Sequence[str] | None = None,
     *,
     country_col: str = "country",
     date_col: str = "ym",
@@ -448,8 +449,8 @@ def load_panel(
     ----------
     source : str, path or DataFrame
         Long or wide layout.
-    dyads : list of str, optional
-        Subset to keep (default: all, in file order).
+    dyads : str or list of str, optional
+        Subset to keep (default: all, in file order); one name is one dyad.
     country_col, date_col, score_col, year_col, month_col, fill, scale
         As in :func:`load_scores`.
 
@@ -460,6 +461,8 @@ def load_panel(
     """
     parts = _collect(source, country_col, date_col, score_col, year_col, month_col)
     available = list(parts)
+    if isinstance(dyads, str):
+        dyads = [dyads]
     chosen = (
         available
         if dyads is None

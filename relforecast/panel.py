@@ -87,6 +87,21 @@ class _DyadResult:
     forecast: Forecast | None
 
 
+def _numbers(values: float | Iterable[float], name: str) -> tuple[float, ...]:
+    """One number or several, as floats; a clear error for anything else."""
+    if isinstance(values, int | float | np.number) and not isinstance(values, bool):
+        return (float(values),)
+    try:
+        out = tuple(float(v) for v in values)  # type: ignore[union-attr]
+    except (TypeError, ValueError) as exc:
+        raise ForecastError(
+            f"{name}={values!r} must be a number or a list of numbers, e.g. {name}=(-6, -3)"
+        ) from exc
+    if not out:
+        raise ForecastError(f"{name}=() is empty; give at least one number")
+    return out
+
+
 def _summary(fc: Forecast, thresholds: Sequence[float], quantiles: Sequence[float]) -> np.ndarray:
     """(horizon, columns): mean, quantiles, P(cross T within 1..h), level probabilities."""
     parts = [fc.paths.mean(axis=0)[:, None], np.quantile(fc.paths, quantiles, axis=0).T]
@@ -124,8 +139,8 @@ def forecast_panel(
     horizon: int = 12,
     n_paths: int = 2000,
     *,
-    rng: RNGLike = None,
-    thresholds: Iterable[float] = (-6.0,),
+    rng: RNGLike = 0,
+    thresholds: float | Iterable[float] = (-6.0,),
     quantiles: Sequence[float] = DEFAULT_QUANTILES,
     shocks: ShockCalendar | Mapping[str, ShockCalendar] | None = None,
     return_forecasts: bool = False,
@@ -144,10 +159,12 @@ def forecast_panel(
         A name of :mod:`relforecast.models.registry` or a model specification.
     horizon : int, default 12
     n_paths : int, default 2000
-    rng : int, Generator or None
-        Seed of the run; each dyad draws from :func:`~relforecast.backtest.origin_stream` of
-        (seed, dyad, model, last month). A Generator contributes one seed drawn from it.
-    thresholds : iterable of float, default (-6,)
+    rng : int, Generator or None, default 0
+        Seed of the run (the default, like ``rf.backtest``'s and the command line's, makes
+        two calls give the same table); each dyad draws from
+        :func:`~relforecast.backtest.origin_stream` of (seed, dyad, model, last month). A
+        Generator contributes one seed drawn from it; None fresh entropy.
+    thresholds : float or iterable of float, default (-6,)
         One ``p_cross_T`` column each: P(the published score goes strictly below T in months
         1..h).
     quantiles : sequence of float
@@ -176,8 +193,8 @@ def forecast_panel(
         raise ForecastError(f"horizon={horizon!r} must be a whole number of months >= 1")
     if int(n_paths) != n_paths or n_paths < 1:
         raise ForecastError(f"n_paths={n_paths!r} must be a whole number >= 1")
-    thresholds = tuple(float(t) for t in thresholds)
-    quantiles = tuple(float(q) for q in quantiles)
+    thresholds = _numbers(thresholds, "thresholds")
+    quantiles = _numbers(quantiles, "quantiles")
     if any(not 0 < q < 1 for q in quantiles):
         raise ForecastError(f"quantile levels {list(quantiles)} must lie strictly in (0, 1)")
     seed = as_seed(rng)  # a Generator gives one seed drawn from it; None fresh entropy

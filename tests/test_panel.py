@@ -100,6 +100,19 @@ def _forecast(paths, last, start="2024-12"):
     return rf.Forecast(paths, index, rf.TSINGHUA_SCALE, history=history)
 
 
+def test_defaults_are_reproducible_and_one_threshold_needs_no_tuple(panel, tmp_path):
+    """Two calls with the default seed give the same table; ``thresholds=-6`` is ``(-6,)``;
+    anything that is not numbers is refused by name; ``load_panel(path, "d0")`` is one dyad."""
+    two = panel[["d0", "d2"]]
+    first = rf.forecast_panel(two, "block", 6, 300, thresholds=-4)
+    pd.testing.assert_frame_equal(first, rf.forecast_panel(two, "block", 6, 300, thresholds=(-4,)))
+    assert [c for c in first.columns if c.startswith("p_cross")] == ["p_cross_-4"]
+    with pytest.raises(rf.ForecastError, match=r"thresholds=\['low'\] must be a number"):
+        rf.forecast_panel(two, "block", 6, 300, thresholds=["low"])
+    data = write_long_csv(panel, tmp_path / "scores.csv")
+    assert list(rf.load_panel(data, "d0").columns) == ["d0"]
+
+
 def test_overview_asks_the_question_that_fits_each_dyad():
     above = _forecast(
         [[-5.8, -6.2, -5.5], [-5.5, -5.9, -6.0], [-5.0, -4.0, -4.5], [-6.3, -6.5, -6.6]], -5.6
