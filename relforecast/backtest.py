@@ -256,7 +256,8 @@ def backtest(
         A Parquet folder (needs pyarrow): each block of origins is written there as soon as it
         is done, partitioned by model and dyad, and blocks the folder already holds from the
         same inputs are not recomputed — an interrupted run resumes where it stopped
-        (:mod:`relforecast.store`). The table returned is read back from the folder.
+        (:mod:`relforecast.store`). The table returned is read back from the folder; its
+        ``attrs["blocks"]`` says how many blocks there were and how many were already there.
     progress : bool, default False
         Show a progress bar on stderr.
 
@@ -297,8 +298,10 @@ def backtest(
         return frame_from_blocks(results, thresholds, sum(b.n_rows for b in blocks))
     bt_store = BacktestStore(store)
     bt_store.open(store_settings(horizon, thresholds, n_paths, rng))
-    run_into_store(bt_store, blocks, progress=progress, **engine_options)
-    return bt_store.read(blocks)
+    computed = run_into_store(bt_store, blocks, progress=progress, **engine_options)
+    table = bt_store.read(blocks)
+    table.attrs["blocks"] = {"total": len(blocks), "from_store": len(blocks) - computed}
+    return table
 
 
 def _check_origins_meet_the_data(panel: pd.DataFrame, origins: Sequence[pd.Period]) -> None:

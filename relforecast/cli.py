@@ -508,6 +508,13 @@ def backtest(
         table.to_csv(tmp, index=False, float_format="%.5g")
     for note in table.attrs.get("notes", []):
         click.echo(f"relforecast: note: {note}", err=True)
+    blocks = table.attrs.get("blocks")
+    if blocks and blocks["from_store"]:
+        click.echo(
+            f"relforecast: resumed: {blocks['from_store']} of {blocks['total']} blocks were "
+            f"already in {store}, {blocks['total'] - blocks['from_store']} computed",
+            err=True,
+        )
     click.echo(f"wrote {len(table)} rows to {out}")
 
 

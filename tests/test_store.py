@@ -114,7 +114,7 @@ def test_a_store_keeps_its_settings(panel, uninterrupted):
         BacktestStore(folder / "_run.json")
 
 
-def test_cli_csv_is_the_same_with_and_without_a_store(tmp_path, panel):
+def test_cli_csv_is_the_same_with_and_without_a_store(tmp_path, panel, capsys):
     data = write_long_csv(panel, tmp_path / "scores.csv")
     common = [
         "backtest",
@@ -141,3 +141,9 @@ def test_cli_csv_is_the_same_with_and_without_a_store(tmp_path, panel):
     assert header[:6] == ["dyad", "model", "origin", "h", "target", "mean"]
     assert len(plain.decode().splitlines()) == 1 + 2 * 2 * 6 * 12
     assert len(list(store.rglob("*.parquet"))) == 4
+    # a rerun with one more dyad says what it found in the store and what it computed
+    capsys.readouterr()
+    more = [*common[:3], "d0,d1,d2", *common[4:]]
+    assert main([*more, "--out", str(tmp_path / "more.csv"), "--store", str(store)]) == 0
+    err = capsys.readouterr().err
+    assert f"resumed: 4 of 6 blocks were already in {store}, 2 computed" in err
