@@ -261,6 +261,8 @@ def _split_wide(
 ) -> dict[str, tuple[pd.Series, pd.PeriodIndex]]:
     """One series per column; each column's span ends at its last score (load_panel's own
     layout), but rows after the table's last score in any column are refused downstream."""
+    if date_col not in frame.columns and len(frame.columns) and frame.columns[0] == "month":
+        date_col = "month"  # the first column of a panel saved with load_panel(...).to_csv()
     if date_col in frame.columns:
         months = parse_months(frame[date_col], f"dates in column {date_col!r}")
         frame = frame.drop(columns=[date_col])

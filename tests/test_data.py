@@ -50,6 +50,18 @@ def test_renamed_columns_and_wide_layout():
     assert list(panel.columns) == ["Japan", "US"]
 
 
+def test_a_saved_panel_reads_back_as_it_was(tmp_path):
+    """``load_panel(...).to_csv(path)`` writes the months as a first column 'month': reading
+    the file back needs no date_col, and dyads that end early still end early."""
+    panel = rf.datasets.demo_panel(3, 60)
+    panel.iloc[-4:, 1] = np.nan  # one dyad four months shorter
+    path = tmp_path / "panel.csv"
+    panel.to_csv(path)
+    again = rf.load_panel(path)
+    pd.testing.assert_frame_equal(again, panel, check_freq=False, check_names=False)
+    assert again.iloc[:, 1].last_valid_index() == panel.index[-5]
+
+
 def test_series_input_with_datetime_index():
     raw = pd.Series(
         [1.0, 1.1, 1.2], index=pd.to_datetime(["2020-01-31", "2020-02-29", "2020-03-31"]), name="X"

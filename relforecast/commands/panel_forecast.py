@@ -49,7 +49,11 @@ def _panel(
     until: str | None,
 ) -> pd.DataFrame:
     if data is None:
-        raise click.UsageError("--dyad all / A,B,C needs a DATA file with several dyads")
+        raise click.UsageError(
+            "--dyad all / A,B,C needs a DATA file with several dyads (to try it on synthetic "
+            "ones: python -c \"import relforecast as rf; rf.datasets.demo_panel(40)"
+            ".to_csv('demo40.csv')\", then DATA = demo40.csv)"
+        )
     names = dyad_names(dyad)
     panel = load_panel(
         Path(data),
