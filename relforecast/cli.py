@@ -25,7 +25,7 @@ from relforecast.asof import as_of
 from relforecast.backtest import backtest as run_backtest
 from relforecast.blas import single_blas_thread
 from relforecast.commands.events import events as events_command
-from relforecast.commands.options import published_model_option
+from relforecast.commands.options import published_model_option, workers_option
 from relforecast.commands.panel_forecast import (
     dyad_names,
     is_panel_request,
@@ -183,13 +183,7 @@ def cli() -> None:
     show_default=True,
 )
 @record_option
-@click.option(
-    "--workers",
-    type=click.IntRange(1, 256),
-    default=1,
-    show_default=True,
-    help="Processes for --dyad all / A,B,C.",
-)
+@workers_option("--dyad all / A,B,C")
 @_engine_options
 def forecast(
     data: str | None,
@@ -337,7 +331,7 @@ def _render(fc: Forecast, model: str, threshold: float, seed: int, fmt: str) -> 
 )
 @click.option("--out", required=True, type=click.Path(file_okay=False), help="Output folder.")
 @record_option
-@click.option("--workers", type=click.IntRange(1, 256), default=2, help="Processes, --dyad all.")
+@workers_option("--dyad all / A,B,C")
 def outlook(
     data: str | None,
     window: str | None,
@@ -460,7 +454,7 @@ def _floats(text: str, option: str) -> list[float]:
     show_default=True,
     help="Re-estimate every this many origins; apply the estimates in between.",
 )
-@click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True)
+@workers_option("the backtest's blocks")
 @_engine_options
 @click.option(
     "--store",

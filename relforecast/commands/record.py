@@ -17,7 +17,7 @@ from typing import Any
 import click
 import pandas as pd
 
-from relforecast.commands.options import published_model_option
+from relforecast.commands.options import published_model_option, workers_option
 from relforecast.commands.panel_forecast import dyad_names
 from relforecast.data import load_panel
 from relforecast.exceptions import RecordError
@@ -388,7 +388,7 @@ def score(
     type=click.Path(dir_okay=False),
     help="YAML shock calendar, cut at each origin.",
 )
-@click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True)
+@workers_option("the forecasts")
 def backfill_(
     record_location: str | None,
     data: str,
