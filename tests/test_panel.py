@@ -187,6 +187,19 @@ def test_cli_forecasts_several_dyads(tmp_path, capsys, panel):
     assert "1 dyad:" in capsys.readouterr().out
 
 
+def test_shocks_after_a_dyads_last_month_are_left_out_and_said(tmp_path, capsys, panel):
+    """The as-of rule for calendars, per dyad: a shock after d1's last month (d1 ends five
+    months early) but before the others' is cut from d1 alone, and the note names it."""
+    data = write_long_csv(panel, tmp_path / "scores.csv")
+    d1_end = panel["d1"].dropna().index[-1]
+    shocks = tmp_path / "s.yaml"
+    shocks.write_text(f"shocks:\n  - {{kind: tariff, start: {d1_end + 2}, shape: step}}\n")
+    argv = ["forecast", str(data), "--dyad", "all", "--model", "block", "--paths", "200"]
+    assert main([*argv, "--shocks", str(shocks)]) == 0
+    err = capsys.readouterr().err
+    assert "left out shocks dated after each dyad's last month (d1 1)" in err
+
+
 def test_demo_panel_is_synthetic_deterministic_and_co_moving():
     a = rf.datasets.demo_panel(12, 240)
     b = rf.datasets.demo_panel(5, 240)

@@ -83,6 +83,7 @@ def _calendars(
         return None
     common = ShockCalendar.from_yaml(shocks_file) if shocks_file is not None else None
     out = {}
+    left_out = {}
     for dyad in panel.columns:
         parts = [common] if common is not None else []
         if leaders_file is not None:
@@ -91,6 +92,14 @@ def _calendars(
         # as-of discipline: nothing dated after the dyad's last month enters its fit
         last = panel[dyad].dropna().index[-1]
         out[str(dyad)] = cut_calendar(calendar, last)  # the panel is already cut at --until
+        if len(calendar) > len(out[str(dyad)]):
+            left_out[str(dyad)] = len(calendar) - len(out[str(dyad)])
+    if left_out:
+        listed = ", ".join(f"{d} {n}" for d, n in left_out.items())
+        click.echo(
+            f"relforecast: left out shocks dated after each dyad's last month ({listed})",
+            err=True,
+        )
     return out
 
 
