@@ -13,6 +13,9 @@ def test_every_error_is_a_relforecast_error_exported_at_the_top():
     for name in exceptions.__all__:
         assert getattr(rf, name) is getattr(exceptions, name)
         cls = getattr(exceptions, name)
+        if cls is exceptions.Terminated:  # an interruption: `except Exception` must not catch it
+            assert issubclass(cls, KeyboardInterrupt) and not issubclass(cls, Exception)
+            continue
         base = UserWarning if issubclass(cls, Warning) else rf.RelforecastError
         assert issubclass(cls, base)
 
