@@ -95,6 +95,8 @@ class _DirectTransition(MarkovSwitching):
         left = regime_transition  # statsmodels' convention: column j is "from regime j"
         if left.shape[0] == 2:
             leave_0, leave_1 = left[1, 0], left[0, 1]
+            if not (leave_0 + leave_1).real > 0.0:  # both regimes absorbing: no unique state
+                return super().initial_probabilities(params, regime_transition)
             probabilities = np.array([leave_1, leave_0]) / (leave_0 + leave_1)
         else:
             m = left.shape[0]
@@ -102,7 +104,10 @@ class _DirectTransition(MarkovSwitching):
             system[-1, :] = 1.0
             rhs = np.zeros(m, dtype=system.dtype)
             rhs[-1] = 1.0
-            probabilities = np.linalg.solve(system, rhs)
+            try:
+                probabilities = np.linalg.solve(system, rhs)
+            except np.linalg.LinAlgError:  # absorbing regimes: no unique steady state
+                return super().initial_probabilities(params, regime_transition)
         return np.maximum(probabilities, 1e-20)
 
 

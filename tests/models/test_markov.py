@@ -319,3 +319,8 @@ def test_steady_state_likelihood_and_score_agree_with_statsmodels(k):
         np.testing.assert_allclose(
             ours.score(params), reference.score(params), rtol=1e-8, atol=1e-8
         )
+    # every regime absorbing: no unique steady state; the same answer as statsmodels'
+    stuck = np.eye(k)[..., None]
+    np.testing.assert_allclose(
+        ours.initial_probabilities(None, stuck), reference.initial_probabilities(None, stuck)
+    )
