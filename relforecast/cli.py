@@ -482,22 +482,31 @@ def backtest(
     """Rolling-origin backtest of DATA; one CSV row per (dyad, model, origin, h)."""
     names = dyad_names(dyad)
     panel = load_panel(Path(data), names)
-    table = run_backtest(
-        panel,
-        [m.strip() for m in model.split(",")],
-        origins,
-        horizon,
-        every=every,
-        thresholds=_floats(thresholds, "--thresholds"),
-        n_paths=paths,
-        rng=seed,
-        refit_every=refit_every,
-        workers=workers,
-        engine=engine,
-        scheduler=scheduler,
-        store=store,
-        progress=True,
-    )
+    try:
+        table = run_backtest(
+            panel,
+            [m.strip() for m in model.split(",")],
+            origins,
+            horizon,
+            every=every,
+            thresholds=_floats(thresholds, "--thresholds"),
+            n_paths=paths,
+            rng=seed,
+            refit_every=refit_every,
+            workers=workers,
+            engine=engine,
+            scheduler=scheduler,
+            store=store,
+            progress=True,
+        )
+    except KeyboardInterrupt:  # Ctrl-C or SIGTERM: say what is kept, then stop as asked
+        if store is not None:
+            click.echo(
+                f"relforecast: the finished blocks are kept in {store}; rerun the same "
+                "command to resume",
+                err=True,
+            )
+        raise
     with replacing(out) as tmp:
         table.to_csv(tmp, index=False, float_format="%.5g")
     for note in table.attrs.get("notes", []):

@@ -196,7 +196,8 @@ def test_cli_engine_dask_starts_a_local_cluster_with_the_same_rows(
 
 def test_sigterm_stops_the_worker_processes_and_says_terminated(tmp_path):
     """A plain `kill` of a parallel backtest unwinds like Ctrl-C: the loky workers go with it
-    (they used to outlive it, holding its stdout open), nothing is written, exit code 143."""
+    (they used to outlive it, holding its stdout open), no CSV is written, the store's
+    finished blocks are said to be kept, exit code 143."""
     import signal
     import subprocess
     import time
@@ -209,7 +210,7 @@ def test_sigterm_stops_the_worker_processes_and_says_terminated(tmp_path):
     command = [sys.executable, "-c", "from relforecast.cli import run; run()", "backtest"]
     args = [str(data), "--dyad", "all", "--model", "markov", "--origins", "2000-01:2024-06"]
     proc = subprocess.Popen(
-        [*command, *args, "--every", "1", "--workers", "2", "--out", str(out)],
+        [*command, *args, "--every", "1", "--workers", "2", "--out", str(out), "--store", "bt"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         cwd=tmp_path,
@@ -223,7 +224,9 @@ def test_sigterm_stops_the_worker_processes_and_says_terminated(tmp_path):
     proc.send_signal(signal.SIGTERM)
     _, err = proc.communicate(timeout=60)  # returns only when nothing holds stdout/stderr open
     assert proc.returncode == 143, err
-    assert err.decode().strip().splitlines()[-1] == "relforecast: terminated"
+    lines = err.decode().strip().splitlines()
+    assert lines[-1] == "relforecast: terminated"
+    assert "relforecast: the finished blocks are kept in bt; rerun the same command" in err.decode()
     _, alive = psutil.wait_procs(workers, timeout=20)
     assert not [p for p in alive if p.status() != psutil.STATUS_ZOMBIE]
     assert not out.exists()
