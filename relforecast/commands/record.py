@@ -64,7 +64,10 @@ def _say_recorded(rec: Record, added: Any) -> None:
         if added.new
         else "already recorded (same data, shocks, as-of, model, seed) as"
     )
-    click.echo(f"relforecast: {verb} forecast #{added.id} in {rec.where}", err=True)
+    extra = ""
+    if added.added_questions:
+        extra = f"; added the questions it also answers: {', '.join(added.added_questions)}"
+    click.echo(f"relforecast: {verb} forecast #{added.id} in {rec.where}{extra}", err=True)
 
 
 def record_forecast(

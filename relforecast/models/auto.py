@@ -299,6 +299,8 @@ class AutoResult(FittedModel):
                     meta={
                         "components": [f.name for f in self.fits],
                         "weights": list(self.weights),
+                        "params": self.params.to_dict(),
+                        "shocks_sha256": self.calendar.fingerprint(),
                     },
                 )
             )

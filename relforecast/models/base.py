@@ -285,6 +285,7 @@ class PathSimulator(FittedModel):
                         "params": self.params.to_dict(),
                         "n_paths": n,
                         "scenario": scenario.name if scenario is not None else None,
+                        "shocks_sha256": self.calendar.fingerprint(),
                     },
                 )
             )

@@ -164,5 +164,8 @@ class RandomWalkResult(FittedModel):
                 paths = base + effects / slope
                 model = f"{model} | {scenario.name}"
             paths = np.clip(paths, scale.lower, scale.upper)  # without bounds: unchanged
-            out.append(Forecast(paths, index, scale, history=self.series, model=model))
+            meta = {"params": self.params.to_dict(), "shocks_sha256": self.calendar.fingerprint()}
+            out.append(
+                Forecast(paths, index, scale, history=self.series, model=model, meta=meta)
+            )
         return out

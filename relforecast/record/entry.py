@@ -6,10 +6,11 @@
 part (fitting, simulating, summarising the paths) can run in worker processes and only the
 small rows travel to the one process that writes.
 
-The identity ``key`` of an entry is a SHA-256 of the dyad, as-of month, window, model label
-and description, seed, number of paths, and the fingerprints of the data, of the shock calendar
-and of the scenario definitions: recording the same forecast twice is recognised by it, and a
-forecast made with other shocks or scenarios is another forecast.
+The identity ``key`` of an entry is a SHA-256 of the dyad, as-of month, window, model label,
+description and estimates (to 6 significant digits), seed, number of paths, and the
+fingerprints of the data, of the shock calendar and of the scenario definitions: recording the
+same forecast twice is recognised by it, and a forecast made with other shocks, scenarios or
+estimates is another forecast.
 """
 
 from __future__ import annotations
@@ -65,7 +66,7 @@ class Entry:
 def identity_key(fields: Mapping[str, Any]) -> str:
     """SHA-256 over the fields that make two recorded forecasts the same forecast: what was
     forecast (dyad, as-of month, window), from what (data, shock calendar, scenario
-    definitions) and how (model label and description, seed, number of paths)."""
+    definitions) and how (model label, description and estimates, seed, number of paths)."""
     names = (
         "dyad",
         "as_of",
@@ -80,8 +81,21 @@ def identity_key(fields: Mapping[str, Any]) -> str:
     doc = {k: fields[k] for k in names} | {
         "data": fields["data_sha256"],
         "scenarios": _scenario_definitions(fields["scenarios"]),
+        "params": _rounded(json.loads(fields["model_params"])),
     }
     return hashlib.sha256(json.dumps(doc, sort_keys=True).encode()).hexdigest()
+
+
+def _rounded(value: Any) -> Any:
+    """Estimates to 6 significant digits: the same fit gives the same key, on this machine or
+    another whose last bits of floating point differ."""
+    if isinstance(value, float):
+        return float(f"{value:.6g}")
+    if isinstance(value, Mapping):
+        return {k: _rounded(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_rounded(v) for v in value]
+    return value
 
 
 def _scenario_definitions(text: str) -> Any:
@@ -168,6 +182,7 @@ def _from_outlook(outlook: Any) -> tuple[Forecast, dict[str, Any]]:
         "dyad": s.get("dyad"),
         "as_of": _dig(s, "data", "last"),
         "window": tuple(p.strip() for p in str(window).split(":")) if window else None,
+        "model": _dig(s, "model", "key"),
         "model_name": _dig(s, "model", "name"),
         "model_params": _dig(s, "model", "params"),
         "seed": s.get("seed"),
@@ -222,13 +237,15 @@ def make_entry(
         Default: from ``history`` (its name, last month, SHA-256 of its months and values,
         last value) or the outlook's summary.
     shocks : ShockCalendar, optional
-        The shock calendar the model was fitted with, as of the forecast (or its
-        fingerprint); part of the forecast's identity. Default none (an outlook's: from its
-        summary).
+        The shock calendar the model was fitted with (or its fingerprint); part of the
+        forecast's identity. Default: the one the forecast says it was made with (its
+        ``meta["shocks_sha256"]``, set by every model), an outlook's from its summary, else
+        none.
     window : "YYYY-MM:YYYY-MM" or (first, last), optional
         The months the questions are about; default all the forecast's months.
     model : str, optional
-        Short label to group by (``auto``, ``arima`` …); default ``model_name``.
+        Short label to group by (``auto``, ``arima`` …); default an outlook's model name
+        (another one is refused), else ``model_name``.
     model_name, model_params : optional
         Full description and estimated parameters; default the forecast's ``model`` and
         ``meta["params"]``, or the outlook's.
@@ -298,6 +315,13 @@ def make_entry(
                 f"window {first}:{last} is not inside the forecast months "
                 f"{fc.index[0]}..{fc.index[-1]}; pass the published questions= for it"
             )
+    published_model = facts.get("model")
+    if model is not None and published_model is not None and model != published_model:
+        raise RecordError(
+            f"model={model!r}, but the outlook was made with {published_model!r} (its "
+            "summary.json); leave model= out or give the outlook's"
+        )
+    model = model or published_model
     model_name = model_name or facts.get("model_name") or fc.model or "model"
     params = _params(model_params if model_params is not None else facts.get("model_params"))
     if not params:
@@ -324,7 +348,9 @@ def make_entry(
         "n_paths": n_paths,
         "data_sha256": str(fingerprint),
         "shocks_sha256": shocks_fingerprint(
-            shocks if shocks is not None else facts.get("shocks_sha256")
+            shocks
+            if shocks is not None
+            else facts.get("shocks_sha256", fc.meta.get("shocks_sha256"))
         ),
         "data_first": str(cut.index[0]) if cut is not None and not cut.empty else None,
         "data_months": len(cut) if cut is not None else None,

@@ -56,11 +56,13 @@ def default_location() -> str:
 
 
 class Added(NamedTuple):
-    """The outcome of :meth:`Record.add`: the forecast's id and whether it is new."""
+    """The outcome of :meth:`Record.add`: the forecast's id, whether it is new, and (for one
+    already recorded) the names of the questions this publication added to it."""
 
     id: int
     new: bool
     key: str
+    added_questions: tuple[str, ...] = ()
 
 
 def _first_line(exc: BaseException) -> str:
@@ -74,6 +76,32 @@ def _database_errors(where: str) -> Iterator[None]:
         yield
     except sa.exc.SQLAlchemyError as exc:
         raise RecordError(f"forecast record {where}: {_first_line(exc)}") from exc
+
+
+def _add_missing_answers(conn: Connection, forecast_id: int, entry: Entry) -> tuple[str, ...]:
+    """The questions and crossing curves this entry publishes that the recorded forecast
+    lacks (another threshold or question asked of the same forecast), inserted; their names."""
+    have = set(
+        conn.execute(
+            sa.select(questions.c.name).where(questions.c.forecast_id == forecast_id)
+        ).scalars()
+    )
+    new_questions = [q for q in entry.questions if q["name"] not in have]
+    if new_questions:
+        conn.execute(
+            questions.insert(), [{"forecast_id": forecast_id, **q} for q in new_questions]
+        )
+    thresholds = set(
+        conn.execute(
+            sa.select(crossings.c.threshold).where(crossings.c.forecast_id == forecast_id)
+        ).scalars()
+    )
+    new_crossings = [c for c in entry.crossings if c["threshold"] not in thresholds]
+    if new_crossings:
+        conn.execute(
+            crossings.insert(), [{"forecast_id": forecast_id, **c} for c in new_crossings]
+        )
+    return tuple(q["name"] for q in new_questions)
 
 
 def _insert_children(conn: Connection, forecast_id: int, entry: Entry) -> None:
@@ -150,15 +178,19 @@ class Record:
             What was published (see :func:`relforecast.record.entry.make_entry`).
         **facts
             ``dyad``, ``as_of``, ``window``, ``model``, ``model_name``, ``model_params``,
-            ``seed``, ``n_paths``, ``fingerprint``, ``scenarios``, ``questions`` (mapping
-            name -> probability), ``thresholds``, ``threshold``, ``source``, ``notes``.
+            ``seed``, ``n_paths``, ``fingerprint``, ``shocks``, ``scenarios``, ``questions``
+            (mapping name -> probability), ``thresholds``, ``threshold``, ``source``,
+            ``notes``.
 
         Returns
         -------
         Added
-            ``(id, new, key)``; ``new`` is False when the same forecast (same data
-            fingerprint, as-of month, window, model, seed and paths) was already recorded —
-            it is then not stored again.
+            ``(id, new, key, added_questions)``; ``new`` is False when the same forecast was
+            already recorded — same data, shock calendar, scenario definitions, as-of month,
+            window, model label, description and estimates, seed and number of paths
+            (:func:`~relforecast.record.entry.identity_key`). It is then not stored again;
+            the questions and crossing thresholds it publishes that the record lacks are
+            added to the recorded forecast (their names in ``added_questions``).
         """
         return self.add_entry(make_entry(published, **facts))
 
@@ -168,7 +200,8 @@ class Record:
             with _database_errors(self.where), write_transaction(self._engine) as conn:
                 found = self._find(conn, entry.key)
                 if found is not None:
-                    return Added(found, False, entry.key)
+                    extra = _add_missing_answers(conn, found, entry)
+                    return Added(found, False, entry.key, extra)
                 result = conn.execute(forecasts.insert().values(**entry.forecast))
                 forecast_id = int(result.inserted_primary_key[0])
                 _insert_children(conn, forecast_id, entry)

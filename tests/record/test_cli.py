@@ -60,6 +60,17 @@ def test_a_forecast_with_other_shocks_is_another_forecast(capsys, tmp_path):
     assert means[1] != pytest.approx(means[2], abs=1e-9)
 
 
+def test_the_same_forecast_asked_another_threshold_keeps_the_new_answers(capsys, tmp_path):
+    path = tmp_path / "rec.sqlite"
+    args = ["forecast", "--paths", "300", "--model", "block", "--record", path]
+    assert run(capsys, *args)[0] == 0
+    code, out, err = run(capsys, *args, "--threshold", "-6.5", "--format", "json")
+    assert code == 0 and "already recorded" in err and "cross_-6.5" in err
+    with Record(path) as rec:
+        q = rec.show(1)["questions"].set_index("name")["probability"]
+    assert q["cross_-6.5"] == pytest.approx(json.loads(out)["prob_cross"])
+
+
 def test_default_record_location(capsys, tmp_path, monkeypatch):
     monkeypatch.setenv("RELFORECAST_RECORD", str(tmp_path / "team.sqlite"))
     code, _, err = run(capsys, "forecast", "--paths", "200", "--model", "block", "--record")
@@ -123,6 +134,10 @@ def test_an_outlook_updated_during_its_window_is_recorded_from_the_as_of_month(t
     )
     with Record(tmp_path / "rec.sqlite") as rec:
         doc = rec.show(rec.add(result, model="arima", source="outlook").id)
+        # the outlook knows its model: the label defaults to it, and another is refused
+        assert not rec.add(result, source="outlook").new
+        with pytest.raises(rf.RecordError, match="model='auto', but the outlook was made"):
+            rec.add(result, model="auto", source="outlook")
     months = doc["months"]
     assert months["month"].iloc[0] == str(last + 1) and (months["h"] >= 1).all()
     assert len(months) == 10

@@ -85,6 +85,57 @@ def test_other_shocks_scenarios_or_model_make_another_forecast(record_location):
     assert tariff.fingerprint() != leader.fingerprint() != ""
 
 
+def test_other_estimates_make_another_forecast(record_location):
+    """The same data, label and seed fitted differently (another span, another order) is
+    another forecast; estimates equal to 6 significant digits are the same fit."""
+    fc = make_forecast(seed=1)
+    with Record(record_location) as rec:
+        first = rec.add(fc, model="arima", seed=1, model_params={"ar.L1": 0.78, "sigma2": 0.01})
+        other = rec.add(fc, model="arima", seed=1, model_params={"ar.L1": 0.84, "sigma2": 0.01})
+        same = rec.add(
+            fc, model="arima", seed=1, model_params={"ar.L1": 0.78 + 1e-12, "sigma2": 0.01}
+        )
+    assert first.new and other.new and other.id != first.id
+    assert not same.new and same.id == first.id
+
+
+def test_a_forecast_remembers_its_shock_calendar(record_location):
+    """Fitted with leader dummies, a forecast says so (meta), and rec.add without shocks= still
+    keeps it apart from the forecast fitted without them."""
+    series = history(np.round(-4 + 0.5 * np.sin(np.arange(120) / 5), 1))
+    calendar = rf.ShockCalendar([rf.Shock("leader_change", series.index[60], shape="step")])
+    spec = rf.BlockBootstrap()
+    plain = spec.fit(series).forecast(12, n_paths=200, rng=0)
+    shocked = spec.fit(series, shocks=calendar).forecast(12, n_paths=200, rng=0)
+    assert shocked.meta["shocks_sha256"] == calendar.fingerprint() != plain.meta["shocks_sha256"]
+    with Record(record_location) as rec:
+        a = rec.add(plain, model="block", seed=0)
+        b = rec.add(shocked, model="block", seed=0)
+        assert a.new and b.new
+        assert rec.forecasts().loc[b.id, "shocks_sha256"] == calendar.fingerprint()
+
+
+def test_asking_more_of_a_recorded_forecast_adds_the_answers(record_location):
+    """The same forecast published again with another threshold is not stored twice, but the
+    questions and crossing curve it adds are kept (and the old ones are not changed)."""
+    fc = make_forecast(seed=1)
+    with Record(record_location) as rec:
+        first = rec.add(fc, model="rw", seed=1, thresholds=(-6.0,))
+        before = rec.show(first.id)["questions"].set_index("name")["probability"]
+        again = rec.add(fc, model="rw", seed=1, thresholds=(-6.0, -4.5))
+        doc = rec.show(first.id)
+        once_more = rec.add(fc, model="rw", seed=1, thresholds=(-6.0, -4.5))
+    assert not again.new and again.id == first.id
+    assert "cross_-4.5" in again.added_questions
+    assert all(name.endswith("_-4.5") for name in again.added_questions)
+    q = doc["questions"].set_index("name")["probability"]
+    assert set(q.index) == set(before.index) | set(again.added_questions)
+    assert q[before.index].tolist() == before.tolist()
+    assert q["cross_-4.5"] == pytest.approx(fc.prob_cross(-4.5))
+    assert set(doc["crossings"]["threshold"]) == {-6.0, -4.5}
+    assert once_more.added_questions == ()
+
+
 def test_published_questions_are_recorded_as_given(record_location):
     fc = make_forecast()
     with Record(record_location) as rec:
