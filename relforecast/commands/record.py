@@ -55,7 +55,18 @@ def open_record(value: str | None, *, create: bool = True) -> Record | None:
     """The record ``--record`` names (``None`` when the option was not given)."""
     if value is None:
         return None
-    return Record(_location(value), create=create)
+    return _said_if_upgraded(Record(_location(value), create=create))
+
+
+def _said_if_upgraded(rec: Record) -> Record:
+    if rec.upgraded_from is not None:
+        click.echo(
+            f"relforecast: note: upgraded the record {rec.where} from schema version "
+            f"{rec.upgraded_from} to {rec.schema_version}; older relforecast releases cannot "
+            "open it any more (upgrade them: pip install -U relforecast)",
+            err=True,
+        )
+    return rec
 
 
 def _say_recorded(rec: Record, added: Any) -> None:
@@ -120,7 +131,7 @@ def _where_option(func):
 
 
 def _read(value: str | None) -> Record:
-    return Record(_location(value), create=False)
+    return _said_if_upgraded(Record(_location(value), create=False))
 
 
 def _names(text: str | None) -> list[str] | None:

@@ -31,6 +31,7 @@ from relforecast.forecast import Forecast
 from relforecast.periods import to_month
 from relforecast.record.entry import Entry, make_entry
 from relforecast.record.schema import (
+    check_database,
     check_sqlite_file,
     crossings,
     display,
@@ -139,7 +140,14 @@ class Record:
         self._engine = make_engine(self.location)
         try:
             with _database_errors(self.where):
+                with self._engine.connect() as conn:
+                    found = check_database(conn, self.where)
                 self.schema_version = ensure_schema(self._engine, self.where, create=create)
+                #: the schema version the record had when it was opened, when this opening
+                #: upgraded it (older relforecast releases cannot open it after that)
+                self.upgraded_from: int | None = (
+                    found if found is not None and found < self.schema_version else None
+                )
                 ensure_wal(self._engine, self.where)
         except BaseException:
             self._engine.dispose()

@@ -71,6 +71,19 @@ def test_the_same_forecast_asked_another_threshold_keeps_the_new_answers(capsys,
     assert q["cross_-6.5"] == pytest.approx(json.loads(out)["prob_cross"])
 
 
+def test_a_command_that_upgrades_an_older_record_says_so(capsys, tmp_path):
+    from .test_store import _as_version_1
+
+    path = tmp_path / "rec.sqlite"
+    assert run(capsys, "forecast", "--paths", "200", "--model", "block", "--record", path)[0] == 0
+    _as_version_1(str(path))
+    code, _, err = run(capsys, "record", "list", "--record", path)
+    assert code == 0
+    assert f"upgraded the record {path} from schema version 1 to 2; older relforecast" in err
+    code, _, err = run(capsys, "record", "list", "--record", path)
+    assert code == 0 and "upgraded" not in err
+
+
 def test_default_record_location(capsys, tmp_path, monkeypatch):
     monkeypatch.setenv("RELFORECAST_RECORD", str(tmp_path / "team.sqlite"))
     code, _, err = run(capsys, "forecast", "--paths", "200", "--model", "block", "--record")

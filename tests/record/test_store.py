@@ -262,7 +262,7 @@ def test_a_version_1_record_is_upgraded_and_keeps_its_forecasts(record_location)
     _as_version_1(record_location)
     assert _version(record_location) == 1
     with Record(record_location) as rec:
-        assert rec.schema_version == 2
+        assert rec.schema_version == 2 and rec.upgraded_from == 1
         table = rec.forecasts()
         assert list(table.index) == [first.id]
         assert table.loc[first.id, "shocks_sha256"] is None
@@ -271,6 +271,8 @@ def test_a_version_1_record_is_upgraded_and_keeps_its_forecasts(record_location)
         assert added.new
         assert rec.forecasts().loc[added.id, "shocks_sha256"] == calendar.fingerprint()
     assert _version(record_location) == 2
+    with Record(record_location) as rec:
+        assert rec.upgraded_from is None  # upgraded once
 
 
 def test_json_fields_hold_params_and_scenarios(record_location):
