@@ -33,6 +33,7 @@ from relforecast.commands.panel_forecast import (
 )
 from relforecast.commands.panel_outlook import panel_outlook_command
 from relforecast.commands.record import (
+    check_record_value,
     open_record,
     outlook_csv_hint,
     record,
@@ -202,6 +203,7 @@ def forecast(
     """Simulate HORIZON months ahead of DATA (default: the synthetic demo).
 
     With --dyad all or --dyad A,B,C every dyad is forecast (docs/panel.md)."""
+    check_record_value(record_location, data)
     spec = _model(model)
     check_threshold(threshold, getattr(spec, "scale", None))  # before the slow fit
     if is_panel_request(source["dyad"]):
@@ -352,6 +354,7 @@ def outlook(
 ) -> None:
     """Write the outlook report (HTML, Markdown, Word, PNG, CSV, JSON) for one dyad to --out;
     with --dyad all or A,B,C, an overview of every dyad and each dyad's report (docs/panel.md)."""
+    check_record_value(record_location, data)
     if is_panel_request(source["dyad"]):
         options = {k: v for k, v in locals().items() if k not in ("data", "source")}
         return click.echo(panel_outlook_command(data, source=source, **options))

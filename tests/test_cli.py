@@ -74,6 +74,8 @@ def test_shock_file(capsys, tmp_path):
         (["forecast", "--horizon", "0"], "--horizon"),
         (["forecast", "--dyad", "Japan"], "--dyad needs a DATA file"),
         (["forecast", "--model", "prophet"], "--model"),
+        (["forecast", "--record", "scores.csv", "--dyad", "US"], "put DATA before --record"),
+        (["outlook", "--record", "scores.csv", "--dyad", "US"], "--record took 'scores.csv'"),
     ],
 )
 def test_errors_are_one_line(capsys, argv, message):

@@ -26,7 +26,14 @@ from relforecast.record.backfill import backfill as run_backfill
 from relforecast.record.store import Record, default_location
 from relforecast.shocks import ShockCalendar
 
-__all__ = ["open_record", "record", "record_forecast", "record_option", "record_outlook"]
+__all__ = [
+    "check_record_value",
+    "open_record",
+    "record",
+    "record_forecast",
+    "record_option",
+    "record_outlook",
+]
 
 _RECORD_HELP = (
     "Forecast record: an SQLite file or a database URL (postgresql+psycopg://…). "
@@ -56,6 +63,16 @@ def open_record(value: str | None, *, create: bool = True) -> Record | None:
     if value is None:
         return None
     return _said_if_upgraded(Record(_location(value), create=create))
+
+
+def check_record_value(record_location: str | None, data: str | None) -> None:
+    """``--record`` takes an optional value, so ``--record DATA.csv`` (no DATA before it)
+    reads the data file as the record: say so instead of asking for a DATA file."""
+    if data is None and record_location and record_location.lower().endswith((".csv", ".txt")):
+        raise click.UsageError(
+            f"--record took {record_location!r} as the record's path and left no DATA; put DATA "
+            "before --record, or write --record=PATH"
+        )
 
 
 def _said_if_upgraded(rec: Record) -> Record:
@@ -185,6 +202,14 @@ def list_(record_location: str | None, dyad: str | None, model: str | None, fmt:
     with _read(record_location) as rec:
         meta = rec.forecasts(dyad=_names(dyad), model=_names(model))
         head = _headline(rec, meta)
+        if meta.empty and (dyad or model):
+            everything = rec.forecasts()
+    if meta.empty and (dyad or model) and not everything.empty:
+        raise RecordError(
+            f"no forecast recorded for --dyad {dyad or 'any'} --model {model or 'any'}; the "
+            f"record holds dyads {', '.join(sorted(everything['dyad'].unique()))} and models "
+            f"{', '.join(sorted(everything['model'].unique()))}"
+        )
     table = pd.concat(
         [
             meta[
@@ -277,7 +302,10 @@ def _scenario_lines(scenarios: Any) -> list[str]:
         if isinstance(d, dict)
     }
     rows = []
-    for name, result in results.items():
+    order = ["baseline", *(n for n in weights if n != "baseline")]
+    names = [n for n in order if n in results] + [n for n in results if n not in order]
+    for name in names:
+        result = results[name]
         p, se = result.get("p_cross"), result.get("p_cross_se")
         weight = weights.get(name)
         rows.append(

@@ -216,7 +216,8 @@ def score_record(
     missing = sorted(set(meta["dyad"]) - known)
     if missing:
         notes.append(
-            f"no data for dyad(s) {missing}: their {int(meta['dyad'].isin(missing).sum())} "
+            f"no data for dyad(s) {', '.join(missing)}: their "
+            f"{int(meta['dyad'].isin(missing).sum())} "
             "forecast(s) are not scored"
         )
     scorable = meta[meta["dyad"].isin(known)]

@@ -84,6 +84,15 @@ def test_a_command_that_upgrades_an_older_record_says_so(capsys, tmp_path):
     assert code == 0 and "upgraded" not in err
 
 
+def test_listing_a_dyad_the_record_does_not_hold_names_those_it_does(capsys, tmp_path):
+    path = tmp_path / "rec.sqlite"
+    assert run(capsys, "forecast", "--paths", "200", "--model", "block", "--record", path)[0] == 0
+    code, out, err = run(capsys, "record", "list", "--record", path, "--dyad", "Jpan")
+    assert code == 1 and out == "" and err.count("\n") == 1
+    assert "no forecast recorded for --dyad Jpan" in err
+    assert "the record holds dyads Demo (synthetic) and models block" in err
+
+
 def test_default_record_location(capsys, tmp_path, monkeypatch):
     monkeypatch.setenv("RELFORECAST_RECORD", str(tmp_path / "team.sqlite"))
     code, _, err = run(capsys, "forecast", "--paths", "200", "--model", "block", "--record")
