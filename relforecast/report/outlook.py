@@ -458,8 +458,8 @@ def track_record_input(value: Any) -> Any:
         return None
     if isinstance(value, str) and value == "compute":
         return "compute"
-    if isinstance(value, pd.DataFrame):
-        return value, "given"
+    if isinstance(value, pd.DataFrame):  # attrs["source"]: where the rows came from
+        return value, str(value.attrs.get("source", "given"))
     path = Path(value)
     return read_backtest(path), path.name
 

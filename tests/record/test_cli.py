@@ -93,6 +93,22 @@ def test_listing_a_dyad_the_record_does_not_hold_names_those_it_does(capsys, tmp
     assert "the record holds dyads Demo (synthetic) and models block" in err
 
 
+def test_an_outlook_shows_the_record_its_track_record_came_from(capsys, tmp_path):
+    from relforecast.record import backfill
+
+    path = tmp_path / "rec.sqlite"
+    with Record(path) as rec:
+        done = backfill(rec, rf.datasets.demo(), "2019-06:2023-06", model="arima", n_paths=200)
+        assert len(done.added) == 5
+    out = tmp_path / "o"
+    args = ["outlook", "--record", path, "--model", "arima", "--paths", "300", "--out", out]
+    code, _, err = run(capsys, *args)
+    assert code == 0, err
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["track_record"]["source"] == "rec.sqlite"
+    assert "From the backtest table rec.sqlite:" in (out / "report.md").read_text()
+
+
 def test_default_record_location(capsys, tmp_path, monkeypatch):
     monkeypatch.setenv("RELFORECAST_RECORD", str(tmp_path / "team.sqlite"))
     code, _, err = run(capsys, "forecast", "--paths", "200", "--model", "block", "--record")
