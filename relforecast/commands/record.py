@@ -387,7 +387,11 @@ def score(
         "reliability.csv": scores.reliability(),
     }
     for name, table in tables.items():
-        _write_whole(folder / name, lambda p, t=table: t.to_csv(p, float_format="%.6g"))
+        keep_index = not isinstance(table.index, pd.RangeIndex)  # row numbers are not data
+        _write_whole(
+            folder / name,
+            lambda p, t=table, i=keep_index: t.to_csv(p, index=i, float_format="%.6g"),
+        )
     ax = scores.plot_reliability()
     _write_whole(
         folder / "reliability.png",

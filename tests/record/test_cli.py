@@ -263,6 +263,9 @@ def test_backfill_score_export_on_real_data(capsys, tmp_path, scores_csv, leader
     summary = pd.read_csv(tmp_path / "scores" / "summary.csv").set_index("dyad")
     assert summary.loc["Japan", "forecasts"] == 3 and summary.loc["Japan", "resolved"] == 3
     assert (tmp_path / "scores" / "reliability.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    for name in ("months.csv", "questions.csv"):  # no unnamed column of row numbers
+        header = (tmp_path / "scores" / name).read_text().splitlines()[0].split(",")
+        assert header[0] == "forecast_id" and "" not in header
     code, out, _ = run(capsys, "record", "export", "--record", path, "--out", tmp_path / "x")
     back = pd.read_csv(tmp_path / "x" / "backtest.csv")
     assert code == 0 and len(back) == 6 * 12 and {"cross_-6", "q95"} <= set(back.columns)
