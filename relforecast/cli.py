@@ -10,10 +10,7 @@ from __future__ import annotations
 
 import signal
 import sys
-import threading
 import warnings
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -45,7 +42,12 @@ from relforecast.data import load_panel, load_scores
 from relforecast.datasets import demo, demo_scenarios, demo_shocks
 from relforecast.evaluation import evaluate as run_evaluate
 from relforecast.events import load_events
-from relforecast.exceptions import RelforecastError, RelforecastWarning, Terminated
+from relforecast.exceptions import (
+    RelforecastError,
+    RelforecastWarning,
+    Terminated,
+    sigterm_unwinds,
+)
 from relforecast.forecast import Forecast, check_threshold
 from relforecast.jsontext import json_text
 from relforecast.models.registry import make_model, model_help
@@ -569,29 +571,11 @@ def _one_line(exc: BaseException) -> str:
     return text or type(exc).__name__
 
 
-def _on_sigterm(signum: int, frame: object) -> None:
-    raise Terminated()
-
-
-@contextmanager
-def _sigterm_unwinds() -> Iterator[None]:
-    """Within the block, SIGTERM raises :class:`~relforecast.exceptions.Terminated` (main
-    thread only): the run unwinds like Ctrl-C."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    previous = signal.signal(signal.SIGTERM, _on_sigterm)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-
-
 def main(argv: list[str] | None = None) -> int:
     """Entry point: run the CLI, turning every error into one line on stderr."""
     try:
         # many small matrix products: BLAS threads only cost (blas.py)
-        with _sigterm_unwinds(), single_blas_thread():
+        with sigterm_unwinds(), single_blas_thread():
             cli.main(args=argv, prog_name="relforecast", standalone_mode=False)
     except click.exceptions.Exit as exc:
         return exc.exit_code

@@ -11,6 +11,11 @@ that does not stop the work.
 
 from __future__ import annotations
 
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 __all__ = [
     "DataError",
     "EngineError",
@@ -24,6 +29,7 @@ __all__ = [
     "SpecError",
     "StoreError",
     "Terminated",
+    "sigterm_unwinds",
 ]
 
 
@@ -77,3 +83,21 @@ class Terminated(KeyboardInterrupt):
     """The process was sent SIGTERM. Raised by relforecast's handler (the command line's, and an
     output folder's while it is written) so that it unwinds like Ctrl-C: worker pools shut
     down, temporary files go, nothing half-written is left behind."""
+
+
+def _raise_terminated(signum: int, frame: object) -> None:
+    raise Terminated()
+
+
+@contextmanager
+def sigterm_unwinds() -> Iterator[None]:
+    """Within the block, SIGTERM raises :class:`Terminated` (in the main thread; elsewhere a
+    handler cannot be set and nothing changes); the previous handler is restored after."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _raise_terminated)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)

@@ -27,14 +27,12 @@ import errno
 import json
 import os
 import shutil
-import signal
 import tempfile
-import threading
 from pathlib import Path
 from types import TracebackType
 
 from relforecast._files import published_mode
-from relforecast.exceptions import RelforecastError, Terminated
+from relforecast.exceptions import RelforecastError, sigterm_unwinds
 
 __all__ = ["OutputBusyError", "OutputError", "OutputFolder"]
 
@@ -116,7 +114,7 @@ class OutputFolder:
         self.files: dict[str, Path] = {}
         self._lock_fd: int | None = None
         self._committed = False
-        self._old_handler = None
+        self._interrupts = contextlib.ExitStack()
 
     # ------------------------------------------------------------------ checks
     def check_target(self) -> None:
@@ -206,16 +204,11 @@ class OutputFolder:
             self.check_target()  # again under the lock
             self._remove_stale()
             self.tmp = Path(tempfile.mkdtemp(prefix=f".{self.target.name}.tmp-", dir=self.parent))
-            if threading.current_thread() is threading.main_thread():
-                self._old_handler = signal.signal(signal.SIGTERM, self._on_sigterm)
+            self._interrupts.enter_context(sigterm_unwinds())
         except BaseException:
             self._cleanup()
             raise
         return self
-
-    @staticmethod
-    def _on_sigterm(signum, frame) -> None:  # pragma: no cover - exercised in a subprocess
-        raise Terminated()
 
     def __exit__(
         self,
@@ -227,9 +220,7 @@ class OutputFolder:
         return False
 
     def _cleanup(self) -> None:
-        if self._old_handler is not None:
-            signal.signal(signal.SIGTERM, self._old_handler)
-            self._old_handler = None
+        self._interrupts.close()  # the previous SIGTERM handler back
         if self.tmp is not None and self.tmp.exists():
             shutil.rmtree(self.tmp, ignore_errors=True)
         self._release()
