@@ -82,35 +82,33 @@ def _database_errors(where: str) -> Iterator[None]:
 def _add_missing_answers(conn: Connection, forecast_id: int, entry: Entry) -> tuple[str, ...]:
     """The questions and crossing curves this entry publishes that the recorded forecast
     lacks (another threshold or question asked of the same forecast), inserted; their names."""
-    have = set(
-        conn.execute(
-            sa.select(questions.c.name).where(questions.c.forecast_id == forecast_id)
-        ).scalars()
-    )
-    new_questions = [q for q in entry.questions if q["name"] not in have]
-    if new_questions:
-        conn.execute(
-            questions.insert(), [{"forecast_id": forecast_id, **q} for q in new_questions]
-        )
-    thresholds = set(
-        conn.execute(
-            sa.select(crossings.c.threshold).where(crossings.c.forecast_id == forecast_id)
-        ).scalars()
-    )
-    new_crossings = [c for c in entry.crossings if c["threshold"] not in thresholds]
-    if new_crossings:
-        conn.execute(
-            crossings.insert(), [{"forecast_id": forecast_id, **c} for c in new_crossings]
-        )
+    new_questions = _missing(conn, questions.c.name, forecast_id, entry.questions)
+    _insert_rows(conn, questions, forecast_id, new_questions)
+    new_crossings = _missing(conn, crossings.c.threshold, forecast_id, entry.crossings)
+    _insert_rows(conn, crossings, forecast_id, new_crossings)
     return tuple(q["name"] for q in new_questions)
+
+
+def _missing(
+    conn: Connection, column: sa.Column, forecast_id: int, rows: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """The rows whose ``column`` value the forecast has no row with yet."""
+    query = sa.select(column).where(column.table.c.forecast_id == forecast_id)
+    have = set(conn.execute(query).scalars())
+    return [r for r in rows if r[column.name] not in have]
+
+
+def _insert_rows(
+    conn: Connection, table: sa.Table, forecast_id: int, rows: list[dict[str, Any]]
+) -> None:
+    if rows:
+        conn.execute(table.insert(), [{"forecast_id": forecast_id, **r} for r in rows])
 
 
 def _insert_children(conn: Connection, forecast_id: int, entry: Entry) -> None:
     """Insert the month, crossing and question rows of one forecast (inside its transaction)."""
     for name, table in _CHILDREN.items():
-        rows = [{"forecast_id": forecast_id, **r} for r in getattr(entry, name)]
-        if rows:
-            conn.execute(table.insert(), rows)
+        _insert_rows(conn, table, forecast_id, getattr(entry, name))
 
 
 class Record:
