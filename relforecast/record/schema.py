@@ -351,16 +351,17 @@ def check_database(conn: Connection, where: str) -> int | None:
     return version
 
 
-def ensure_schema(engine: Engine, where: str, *, create: bool) -> int:
-    """Create the tables of an empty database or migrate an older record; return the version.
+def ensure_schema(engine: Engine, where: str, *, create: bool) -> tuple[int, int | None]:
+    """Create the tables of an empty database or migrate an older record.
 
     Runs in one write transaction, re-checking the database inside it, so two processes
-    opening a new record at once create it once.
+    opening a new record at once create it once. Returns the schema version and, when this
+    call migrated the record, the version it had before (else ``None``).
     """
     with engine.connect() as conn:
         version = check_database(conn, where)
     if version == SCHEMA_VERSION:
-        return version
+        return version, None
     if version is None and not create:
         raise RecordError(
             f"{where} holds no forecast record yet; record a forecast first "
@@ -381,7 +382,9 @@ def ensure_schema(engine: Engine, where: str, *, create: bool) -> int:
                     {"key": "schema_version", "value": str(SCHEMA_VERSION)},
                 ],
             )
-            return SCHEMA_VERSION
+            return SCHEMA_VERSION, None
+        if version == SCHEMA_VERSION:  # another process upgraded it meanwhile
+            return version, None
         for step in range(version, SCHEMA_VERSION):
             if step not in MIGRATIONS:
                 raise RecordError(
@@ -393,7 +396,7 @@ def ensure_schema(engine: Engine, where: str, *, create: bool) -> int:
             .where(record_meta.c.key == "schema_version")
             .values(value=str(SCHEMA_VERSION))
         )
-    return SCHEMA_VERSION
+    return SCHEMA_VERSION, version
 
 
 def ensure_wal(engine: Engine, where: str) -> None:

@@ -31,7 +31,6 @@ from relforecast.forecast import Forecast
 from relforecast.periods import to_month
 from relforecast.record.entry import Entry, make_entry
 from relforecast.record.schema import (
-    check_database,
     check_sqlite_file,
     crossings,
     display,
@@ -138,13 +137,10 @@ class Record:
         self._engine = make_engine(self.location)
         try:
             with _database_errors(self.where):
-                with self._engine.connect() as conn:
-                    found = check_database(conn, self.where)
-                self.schema_version = ensure_schema(self._engine, self.where, create=create)
-                #: the schema version the record had when it was opened, when this opening
-                #: upgraded it (older relforecast releases cannot open it after that)
-                self.upgraded_from: int | None = (
-                    found if found is not None and found < self.schema_version else None
+                #: upgraded_from: the schema version the record had when this opening upgraded
+                #: it (older relforecast releases cannot open it after that), else None
+                self.schema_version, self.upgraded_from = ensure_schema(
+                    self._engine, self.where, create=create
                 )
                 ensure_wal(self._engine, self.where)
         except BaseException:
