@@ -29,7 +29,6 @@ __all__ = [
     "SpecError",
     "StoreError",
     "Terminated",
-    "sigterm_unwinds",
 ]
 
 
