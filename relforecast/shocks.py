@@ -337,6 +337,7 @@ class ShockCalendar:
             regressors = regressors.astype(float)
         self.regressors: pd.DataFrame | None = regressors
         self.cumulative: tuple[str, ...] = tuple(cumulative)
+        self._fingerprint: str | None = None
         unknown = set(self.cumulative) - set(regressors.columns if regressors is not None else [])
         if unknown:
             raise ShockError(f"cumulative column(s) {sorted(unknown)} are not regressors")
@@ -344,7 +345,15 @@ class ShockCalendar:
     def fingerprint(self) -> str:
         """SHA-256 of the shocks, the regressors and which of them are cumulative: two
         calendars with the same fingerprint give a model the same dummies. ``""`` for a
-        calendar with nothing in it (the same as no calendar)."""
+        calendar with nothing in it (the same as no calendar).
+
+        Computed once (every forecast carries it, and writing the regressors out costs a few
+        milliseconds): a calendar is a value — its builders return new calendars."""
+        if self._fingerprint is None:
+            self._fingerprint = self._compute_fingerprint()
+        return self._fingerprint
+
+    def _compute_fingerprint(self) -> str:
         if not self._shocks and self.regressors is None:
             return ""
         text = "\n".join(json.dumps(s.to_dict(), sort_keys=True) for s in self._shocks)
