@@ -254,10 +254,18 @@ def _fit_sarimax(
     return result
 
 
+# statsmodels >= 0.15 warns that kpss will return a result object unless told which form
+# is wanted; asking for the tuple keeps the answer and emits no FutureWarning (warning filters
+# are process-wide, so capturing it is not enough while an outlook's backtest thread runs)
+_KPSS_OPTIONS = (
+    {"result_object": False} if "result_object" in inspect.signature(kpss).parameters else {}
+)
+
+
 def _choose_d(z: pd.Series, diagnostics: list[str]) -> int:
     local: list[str] = []
     with capture_warnings(local):
-        _, pvalue, _, _ = kpss(z.to_numpy(), regression="c", nlags="auto")
+        _, pvalue, _, _ = kpss(z.to_numpy(), regression="c", nlags="auto", **_KPSS_OPTIONS)
     d = 1 if pvalue < 0.05 else 0
     diagnostics.append(f"auto order: KPSS p-value {pvalue:.3f} -> d = {d}")
     return d
