@@ -386,6 +386,36 @@ def stage_loo(domains: list[Domain], cache: Path, workers: int) -> None:
         print(per.round(3).to_string(), "\n")
 
 
+def timing(domains: list[Domain], config: tuple, n_series: int = 3) -> None:
+    """Seconds of one fit + 2,000 paths: today's `auto` against ``config``, a few series."""
+    members, shrink, recal = config
+    for domain in domains:
+        names = list(domain.panel.columns)[:: max(len(domain.panel.columns) // n_series, 1)]
+        for name in names[:n_series]:
+            series = domain.panel[name].dropna().loc[: domain.origins[name][-1]]
+            specs = {
+                "before": rf.Auto(
+                    [member(m, domain.scale, domain.in_steps) for m in TODAY],
+                    adapt=Adaptation(shrink=0.25),
+                ),
+                "after": rf.Auto(
+                    [member(m, domain.scale, domain.in_steps) for m in SETS[members]],
+                    adapt=Adaptation(shrink=shrink),
+                    recalibrate=None if recal is None else Recalibration(shrink=recal),
+                ),
+                "ARIMA(auto)": rf.ARIMA(order="auto", scale=domain.scale),
+            }
+            seconds = {}
+            for key, spec in specs.items():
+                t0 = time.perf_counter()
+                spec.fit(series).forecast(HORIZON, n_paths=2000, rng=0)
+                seconds[key] = time.perf_counter() - t0
+            print(
+                f"{domain.name} {name}: fit + 2,000 paths "
+                + ", ".join(f"{k} {v:.2f} s" for k, v in seconds.items())
+            )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--stage", default="all", choices=["all", "components", "loo"])
@@ -393,6 +423,11 @@ def main() -> None:
     parser.add_argument("--fast", action="store_true", help="origins every 12 months")
     parser.add_argument("--domains", default="tsinghua,events")
     parser.add_argument("--cache", default="bt_cache/loo")
+    parser.add_argument(
+        "--timing",
+        default="",
+        help="time today's auto and this configuration: 'SET|WEIGHT_SHRINK|RECAL_SHRINK or none'",
+    )
     args = parser.parse_args()
     cache = Path(args.cache) / ("fast" if args.fast else "full")
     makers = {"tsinghua": tsinghua, "events": events}
@@ -402,6 +437,9 @@ def main() -> None:
             stage_components(domain, cache, args.workers)
     if args.stage in ("all", "loo"):
         stage_loo(domains, cache, args.workers)
+    if args.timing:
+        members, shrink, recal = args.timing.split("|")
+        timing(domains, (members, float(shrink), None if recal == "none" else float(recal)))
 
 
 if __name__ == "__main__":

@@ -3,12 +3,17 @@
 A series that keeps returning to a slowly moving mean — a machine-coded event index whose
 month-to-month correlation is weak — is forecast a year ahead about as well by its recent
 distribution as by any model of its changes, and a model of changes grows its spread with the
-horizon where such a series does not. ``Climatology(window=60)`` forecasts every month ahead
-as an independent draw from the last ``window`` observed scores (on the transformed scale, so
-the draws stay inside the bounds): its quantiles at every horizon are the empirical quantiles
-of the window, and nothing is estimated. Shocks are not modelled (their effects are part of
-the window); scenarios add their effects to the draws — the effects a scenario gives or, inside
-a pool, those estimated by another member (:meth:`ClimatologyResult.with_effects`).
+horizon where such a series does not. ``Climatology(window=60)`` forecasts the months ahead
+as a stretch of the last ``window`` observed scores: each path starts at a month of the window
+drawn at random and follows the months after it, wrapping round from the window's last month to
+its first (on the transformed scale, so the paths stay inside the bounds). Every month ahead is
+thus distributed as the window is — its quantiles at every horizon are the empirical quantiles
+of the window — while a path moves the way the series moved from month to month, so that the
+chance of a path dipping below a threshold within the year is that of a real stretch of the
+series, not that of twelve independent draws. Nothing is estimated. Shocks are not modelled
+(their effects are part of the window); scenarios add their effects to the paths — the effects
+a scenario gives or, inside a pool, those estimated by another member
+(:meth:`ClimatologyResult.with_effects`).
 """
 
 from __future__ import annotations
@@ -27,7 +32,7 @@ __all__ = ["Climatology", "ClimatologyResult"]
 
 @dataclass(frozen=True)
 class Climatology:
-    """Independent draws from the last ``window`` monthly scores.
+    """Stretches of the last ``window`` monthly scores, from a random month of the window.
 
     Parameters
     ----------
@@ -110,4 +115,6 @@ class ClimatologyResult(PathSimulator):
     def _simulate_unbounded(
         self, index: pd.PeriodIndex, n: int, gen: np.random.Generator
     ) -> tuple[np.ndarray, None]:
-        return self.values[gen.integers(0, len(self.values), size=(n, len(index)))], None
+        m = len(self.values)
+        starts = gen.integers(0, m, size=(n, 1))
+        return self.values[(starts + np.arange(len(index))[None, :]) % m], None

@@ -84,9 +84,17 @@ def test_climatology_quantiles_are_the_windows_at_every_horizon():
     for v in np.quantile(window, [0.1, 0.3, 0.5, 0.7, 0.9]):
         expected = np.mean(window <= v)  # the window's distribution function
         np.testing.assert_allclose((paths <= v + 1e-9).mean(axis=0), expected, atol=0.012)
-    # months are independent draws: no correlation between consecutive months
-    assert abs(np.corrcoef(paths[:, 0], paths[:, 1])[0, 1]) < 0.03
     assert set(np.unique(paths.round(6))) <= set(np.unique(window.round(6)))
+
+
+def test_climatology_paths_are_stretches_of_the_window():
+    y = ar1(100, level=0.0, phi=0.5, sigma=1.0, seed=5)  # continuous: every value unique
+    window = y.iloc[-48:].to_numpy()
+    paths = rf.Climatology(window=48, scale=None).fit(y).forecast(12, n_paths=500, rng=1).paths
+    start = np.argmin(np.abs(window[None, :] - paths[:, :1]), axis=1)
+    np.testing.assert_array_equal(paths, window[(start[:, None] + np.arange(12)) % 48])
+    # the starting months cover the window evenly
+    assert len(np.unique(start)) == 48
 
 
 def test_climatology_of_a_short_series_uses_what_there_is():
