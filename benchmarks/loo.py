@@ -51,9 +51,10 @@ import relforecast as rf
 from relforecast.models.adaptive import Adaptation, criterion, learned_weights
 from relforecast.models.recalibration import (
     Recalibration,
-    learn_factors,
+    fit_ramp,
     member_counts,
     observed_outcomes,
+    shrunk_factors,
     widen,
 )
 from relforecast.parallel import run_tasks
@@ -248,13 +249,20 @@ def stage_components(domain: Domain, cache: Path, workers: int) -> None:
 # ------------------------------------------------------------------ stage 2: configurations
 
 
-def pool_paths(store: dict, i: int, config: tuple, scale: rf.Scale) -> np.ndarray:
-    """The paths ``AutoResult`` would publish at origin ``i`` under ``config``."""
+def pool_paths(store: dict, i: int, config: tuple, scale: rf.Scale, memo: dict) -> np.ndarray:
+    """The paths ``AutoResult`` would publish at origin ``i`` under ``config`` (``memo`` keeps
+    the weights and the fitted ramp of a member set and weight shrinkage across
+    recalibration settings)."""
     members = [MEMBERS.index(m) for m in SETS[config[0]]]
-    A, B, observed = store["kernels"][i]
-    a, b, scored = criterion(A[:, :, members], B[:, :, members][:, :, :, members], observed)
-    prior = np.full(len(members), 1.0 / len(members))
-    weights = learned_weights(a, b, scored, prior, config[1])
+    key = (i, config[0], config[1])
+    if key not in memo:
+        A, B, observed = store["kernels"][i]
+        a, b, scored = criterion(A[:, :, members], B[:, :, members][:, :, :, members], observed)
+        prior = np.full(len(members), 1.0 / len(members))
+        weights = learned_weights(a, b, scored, prior, config[1])
+        q, obs = store["replays"][i]
+        memo[key] = (weights, fit_ramp(q[:, members], obs, weights, scale, Recalibration()))
+    weights, ramp = memo[key]
     paths = store["paths"][i]
     counts = member_counts(weights, paths.shape[1])
     pooled = np.vstack(
@@ -262,8 +270,7 @@ def pool_paths(store: dict, i: int, config: tuple, scale: rf.Scale) -> np.ndarra
     ).astype(float)
     if config[2] is None:
         return pooled
-    q, obs = store["replays"][i]
-    factors, _ = learn_factors(q[:, members], obs, weights, scale, Recalibration(shrink=config[2]))
+    factors, _ = shrunk_factors(*ramp, Recalibration(shrink=config[2]))
     return widen(pooled, factors, scale)
 
 
@@ -277,10 +284,11 @@ def config_rows(task: tuple[Domain, str, dict, list[tuple]]) -> list[RowBlock]:
     domain, name, store, configs = task
     ordinals = np.array([o.ordinal for o in store["origins"]], dtype=np.int64)
     blocks = []
+    memo: dict = {}
     for config in configs:
         rows = []
         for i in range(len(ordinals)):
-            paths = pool_paths(store, i, config, domain.scale)
+            paths = pool_paths(store, i, config, domain.scale, memo)
             rows.append(summarise_paths(paths, paths, domain.thresholds))
         blocks.append(RowBlock(name, label(config), ordinals, HORIZON, np.vstack(rows)))
     return blocks

@@ -16,7 +16,7 @@ recalibration. Because the replays are few (eight origins over two years, four o
 scored a year ahead), the chosen factors are shrunk toward 1 on the log scale,
 ``log c = (1 - shrink) log c*``. The factors need no new simulation: the pooled replayed
 forecast at each replay origin is assembled from the members' stored mid-quantiles in the
-proportions of the weights and scored with ``scoringrules.crps_ensemble``. Nothing after the
+proportions of the weights and scored in the energy form of the CRPS. Nothing after the
 end of the data is used.
 """
 
@@ -27,15 +27,21 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-import scoringrules as sr
 
 from relforecast._typing import as_number
 from relforecast.exceptions import SpecError
 from relforecast.scale import Scale
 
-__all__ = ["Recalibration", "best_ramp", "pooled_replays", "spread_table", "widen"]
+__all__ = [
+    "Recalibration",
+    "best_ramp",
+    "pooled_replays",
+    "sorted_crps",
+    "spread_table",
+    "widen",
+]
 
-_GRID = tuple(np.round(np.arange(0.5, 2.501, 0.05), 2))
+_GRID = tuple(np.round(np.arange(0.5, 2.501, 0.1), 2))
 
 
 @dataclass(frozen=True)
@@ -51,7 +57,7 @@ class Recalibration:
         Points of each pooled replayed forecast (drawn from the members' mid-quantiles in the
         proportions of the weights).
     grid : sequence of float
-        Candidate factors for the first and the last month (default 0.5 … 2.5 by 0.05).
+        Candidate factors for the first and the last month (default 0.5 … 2.5 by 0.1).
     min_scored : int, default 4
         Fewest scored replayed forecasts at the last month needed to rescale at all.
     """
@@ -148,16 +154,25 @@ def spread_table(
     """
     ok = ~np.isnan(observed) & ~np.isnan(points).any(axis=1)
     counts = ok.sum(axis=0)
-    horizon = points.shape[-1]
-    table = np.full((horizon, len(grid)), np.nan)
-    filled = np.where(np.isnan(points), 0.0, points)
+    filled = np.sort(np.where(np.isnan(points), 0.0, points), axis=1)
     y = np.where(ok, observed, 0.0)
-    for g, c in enumerate(grid):
-        ens = widen(filled, np.full(horizon, c), scale, axis=1)
-        crps = np.asarray(sr.crps_ensemble(y, ens, m_axis=1))  # (n_origins, horizon)
-        crps = np.where(ok, crps, 0.0).sum(axis=0)
-        table[:, g] = np.where(counts > 0, crps / np.maximum(counts, 1), np.nan)
+    factors = np.asarray(grid, dtype=float)[:, None, None, None]
+    z = np.asarray(scale.to_unbounded(filled), dtype=float)[None]
+    middle = np.median(z, axis=2, keepdims=True)
+    # a positive factor keeps every ensemble sorted: the sorted-ensemble CRPS applies
+    ens = np.asarray(scale.from_unbounded(middle + factors * (z - middle)))
+    crps = np.where(ok, sorted_crps(ens, y[None], axis=2), 0.0).sum(axis=1)  # (grid, horizon)
+    table = np.where(counts > 0, crps / np.maximum(counts, 1), np.nan).T
     return table, counts
+
+
+def sorted_crps(ens: np.ndarray, y: np.ndarray, axis: int) -> np.ndarray:
+    """CRPS of ensembles sorted along ``axis`` (the energy form ``E|X - y| - E|X - X'| / 2``
+    of the empirical distribution, as ``scoringrules.crps_ensemble``), in ``O(m)`` each."""
+    ens = np.moveaxis(ens, axis, -1)
+    m = ens.shape[-1]
+    spread = ens @ (2 * np.arange(1, m + 1) - m - 1) / m**2
+    return np.abs(ens - y[..., None]).mean(axis=-1) - spread
 
 
 def best_ramp(table: np.ndarray, grid: Sequence[float]) -> tuple[float, float, float]:
@@ -178,6 +193,42 @@ def best_ramp(table: np.ndarray, grid: Sequence[float]) -> tuple[float, float, f
     return float(grid[i]), float(grid[j]), float(total[i, j])
 
 
+def fit_ramp(
+    quantiles: np.ndarray,
+    observed: np.ndarray,
+    weights: np.ndarray,
+    scale: Scale,
+    spec: Recalibration,
+) -> tuple[float, float, np.ndarray]:
+    """Unshrunk ramp ``(a, b)`` fitted to the pooled replayed forecasts, and the number of
+    scored outcomes per month."""
+    points = pooled_replays(quantiles, weights, int(spec.ensemble))
+    table, counts = spread_table(points, observed, scale, spec.grid)
+    if counts[-1] < spec.min_scored:
+        return 1.0, 1.0, counts
+    a, b, _ = best_ramp(table, spec.grid)
+    return a, b, counts
+
+
+def shrunk_factors(
+    a: float, b: float, counts: np.ndarray, spec: Recalibration
+) -> tuple[np.ndarray, str]:
+    """Factors of months ``1 … H`` from a fitted ramp, shrunk toward 1, and a note."""
+    horizon = len(counts)
+    if counts[-1] < spec.min_scored:
+        return np.ones(horizon), (
+            f"spread not recalibrated: {int(counts[-1])} replayed forecasts scored "
+            f"{horizon} months ahead (fewer than {spec.min_scored})"
+        )
+    keep = 1.0 - float(spec.shrink)
+    a, b = a**keep, b**keep
+    factors = a + (b - a) * np.arange(horizon) / max(horizon - 1, 1)
+    return factors, (
+        f"spread recalibrated by {a:.2f} (month 1) to {b:.2f} (month {horizon}) from "
+        f"{int(counts.sum())} replayed forecast months"
+    )
+
+
 def learn_factors(
     quantiles: np.ndarray,
     observed: np.ndarray,
@@ -186,22 +237,8 @@ def learn_factors(
     spec: Recalibration,
 ) -> tuple[np.ndarray, str]:
     """Spread factors of months ``1 … H`` from the pooled replayed forecasts, and a note."""
-    horizon = quantiles.shape[-1]
-    points = pooled_replays(quantiles, weights, int(spec.ensemble))
-    table, counts = spread_table(points, observed, scale, spec.grid)
-    if counts[-1] < spec.min_scored:
-        return np.ones(horizon), (
-            f"spread not recalibrated: {int(counts[-1])} replayed forecasts scored "
-            f"{horizon} months ahead (fewer than {spec.min_scored})"
-        )
-    a, b, _ = best_ramp(table, spec.grid)
-    keep = 1.0 - float(spec.shrink)
-    a, b = a**keep, b**keep
-    factors = a + (b - a) * np.arange(horizon) / max(horizon - 1, 1)
-    return factors, (
-        f"spread recalibrated by {a:.2f} (month 1) to {b:.2f} (month {horizon}) from "
-        f"{int(counts.sum())} replayed forecast months"
-    )
+    a, b, counts = fit_ramp(quantiles, observed, weights, scale, spec)
+    return shrunk_factors(a, b, counts, spec)
 
 
 def observed_outcomes(series: pd.Series, origins: Sequence[pd.Period], horizon: int) -> np.ndarray:

@@ -16,6 +16,7 @@ from relforecast.models.recalibration import (
     learn_factors,
     member_counts,
     pooled_replays,
+    sorted_crps,
     spread_table,
     widen,
 )
@@ -141,3 +142,13 @@ def test_recalibration_options_are_checked():
         rf.Auto(adapt=None, recalibrate=rf.Recalibration())
     with pytest.raises(rf.SpecError, match="recalibrate='yes'"):
         rf.Auto(recalibrate="yes")
+
+
+def test_sorted_crps_is_scoringrules_ensemble_crps():
+    rng = np.random.default_rng(4)
+    ens = np.sort(rng.normal(size=(5, 37, 3)), axis=1)
+    y = rng.normal(size=(5, 3))
+    np.testing.assert_allclose(
+        sorted_crps(ens, y, axis=1), sr.crps_ensemble(y, ens, m_axis=1, estimator="nrg"),
+        rtol=1e-10,
+    )
