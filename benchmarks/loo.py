@@ -86,6 +86,11 @@ WEIGHT_SHRINKS = (0.25, 0.0)
 RECALIBRATIONS = (None, 0.5, 0.25, 0.0)
 BEFORE = ("today's six", 0.25, None)
 AFTER = "auto after (LOO)"
+SHOWN = {  # fixed configurations shown beside the held-out choice, for comparison
+    "six, recalibrated 0.5": ("today's six", 0.25, 0.5),
+    "eight, no shrink": ("six + AR level + climatology", 0.0, None),
+    "eight, no shrink, recalibrated 0.5": ("six + AR level + climatology", 0.0, 0.5),
+}
 ERAS = {"1995-2004": (1995, 2004), "2005-2014": (2005, 2014), "2015-2024": (2015, 2024)}
 
 
@@ -324,9 +329,17 @@ def stage_loo(domains: list[Domain], cache: Path, workers: int) -> None:
         stores = {
             s: pickle.loads((folder / f"{s}.pkl").read_bytes()) for s in domain.panel.columns
         }
-        tasks = [(domain, s, stores[s], configs) for s in domain.panel.columns]
-        blocks = run_tasks(config_rows, tasks, workers=workers)
-        pools = frame_from_blocks((b for bs in blocks for b in bs), domain.thresholds)
+        saved = folder / "pools.csv"
+        pools = (
+            pd.read_csv(saved, dtype={"origin": str, "target": str})
+            if saved.is_file()
+            else None
+        )
+        if pools is None or set(pools["model"]) != {label(c) for c in configs}:
+            tasks = [(domain, s, stores[s], configs) for s in domain.panel.columns]
+            blocks = run_tasks(config_rows, tasks, workers=workers)
+            pools = frame_from_blocks((b for bs in blocks for b in bs), domain.thresholds)
+            pools.to_csv(saved, index=False)
         base = pd.read_csv(folder / "baselines.csv", dtype={"origin": str, "target": str})
         frames[domain.name] = pd.concat([pools, base], ignore_index=True)
         evals[domain.name] = rf.evaluate(frames[domain.name], domain.panel)
@@ -364,8 +377,11 @@ def stage_loo(domains: list[Domain], cache: Path, workers: int) -> None:
             ]
         )
         before = frame[frame["model"] == label(BEFORE)].assign(model="auto before")
+        shown = [
+            frame[frame["model"] == label(c)].assign(model=name) for name, c in SHOWN.items()
+        ]
         base = frame[frame["model"].isin(list(domain.baselines))]
-        table = pd.concat([held, before, base], ignore_index=True)
+        table = pd.concat([held, before, *shown, base], ignore_index=True)
         ev = rf.evaluate(table, domain.panel)
         print(f"===== {domain.name}: held-out configuration per unit")
         for pick, count in pd.Series(chosen).value_counts().items():
