@@ -33,6 +33,7 @@ Tsinghua dyad, or an event partner with both its sources — the configuration i
 criteria), so that one configuration must work in both, and scored on the held-out unit.
 
 Run:  python benchmarks/loo.py [--fast] [--workers 2] [--stage all|components|loo]
+      [--timing "six + AR level|0.25|0.25"]
 """
 
 from __future__ import annotations
