@@ -70,7 +70,7 @@ from relforecast.report.plots import (
 from relforecast.report.render_html import to_html
 from relforecast.report.render_markdown import to_markdown
 from relforecast.report.render_word import to_docx
-from relforecast.report.spread import model_spread
+from relforecast.models.spread import model_spread
 from relforecast.report.track_record import (
     TrackRecord,
     TrackRecordConfig,
@@ -108,7 +108,7 @@ class Outlook:
     questions : pd.DataFrame
         One row per (scenario, question): ``p``, ``se``, ``observed``, ``median_month``.
     spread : pd.DataFrame
-        Model spread (:func:`relforecast.report.spread.model_spread`).
+        Model spread (:func:`relforecast.models.spread.model_spread`).
     track_record : TrackRecord or None
     document : Document
         The report's content (render it again with the renderers of ``relforecast.report``).
