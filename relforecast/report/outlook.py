@@ -54,6 +54,7 @@ from relforecast.graphics.labels import (
 )
 from relforecast.models.base import FittedModel, Model
 from relforecast.models.registry import make_model
+from relforecast.models.spread import model_spread
 from relforecast.panel.parallel import worker_process
 from relforecast.periods import default_window, to_month, window_horizon
 from relforecast.questions import Answer, Question, default_questions, parse_question
@@ -70,7 +71,6 @@ from relforecast.report.plots import (
 from relforecast.report.render_html import to_html
 from relforecast.report.render_markdown import to_markdown
 from relforecast.report.render_word import to_docx
-from relforecast.models.spread import model_spread
 from relforecast.report.track_record import (
     TrackRecord,
     TrackRecordConfig,
