@@ -51,6 +51,7 @@ import pandas as pd
 from _common import require_shared_data
 
 import relforecast as rf
+from relforecast.evaluation.rowblock import RowBlock, frame_from_blocks, summarise_paths
 from relforecast.models.adaptive import Adaptation, criterion, learned_weights
 from relforecast.models.recalibration import (
     Recalibration,
@@ -60,8 +61,7 @@ from relforecast.models.recalibration import (
     shrunk_factors,
     widen,
 )
-from relforecast.parallel import run_tasks
-from relforecast.rowblock import RowBlock, frame_from_blocks, summarise_paths
+from relforecast.panel.parallel import run_tasks
 
 HORIZON = 12
 N_PATHS = 1000

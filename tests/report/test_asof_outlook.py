@@ -1,4 +1,4 @@
-"""An as-of outlook equals the outlook run on files truncated by hand (finding 1): byte for
+"""An as-of outlook equals the outlook run on files truncated by hand: byte for
 byte, with the creation time fixed by SOURCE_DATE_EPOCH."""
 
 import csv
@@ -6,7 +6,7 @@ import csv
 import pandas as pd
 import pytest
 
-from relforecast.cli import main
+from relforecast.cli.main import main
 
 
 def truncate_csv(src, dst, column, last="2025-06"):

@@ -1,4 +1,4 @@
-"""The "How far to trust this" section (finding 2): track record, model spread, assumptions."""
+"""The "How far to trust this" section: track record, model spread, assumptions."""
 
 import json
 import zipfile
@@ -23,8 +23,8 @@ def docx_text(path) -> str:
 
 
 def test_trust_section_is_in_every_format(demo_report):
-    """Before issue 12 the report said nothing of model choice, past scores or the scenarios'
-    descriptions and effect sizes."""
+    """Every format states the model choice, past scores and the scenarios' descriptions and
+    effect sizes."""
     out, _, _ = demo_report
     texts = {
         "html": (out / "report.html").read_text(encoding="utf-8"),
@@ -144,7 +144,7 @@ def test_a_supplied_csv_gives_the_same_report_numbers(demo_report, tmp_path, dem
 
 def test_cli_reads_a_track_record_csv_pooled_over_the_data(tmp_path, capsys, demo_series):
     """A supplied table is scored against every dyad of DATA, not only the report's."""
-    from relforecast.cli import main
+    from relforecast.cli.main import main
 
     panel = pd.DataFrame({"A": demo_series, "B": (demo_series * 0.5).round(1)})
     long = panel.stack().rename("score").reset_index()
