@@ -28,7 +28,7 @@ import platform
 import warnings
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -51,6 +51,7 @@ from relforecast.periods import to_month, window_horizon
 from relforecast.questions import Answer, Question, default_questions, parse_question
 from relforecast.report.content import FIGURE_FILES, ReportInputs, build_document
 from relforecast.report.document import Document
+from relforecast.report.edition import EditionInputs, changes_since, edition_record
 from relforecast.report.fonts import FontChoice, cjk_font, figure_style
 from relforecast.report.labels import (
     dyad_label,
@@ -69,6 +70,7 @@ from relforecast.report.plots import (
 from relforecast.report.render_html import to_html
 from relforecast.report.render_markdown import to_markdown
 from relforecast.report.render_word import to_docx
+from relforecast.report.spec import SPEC_FILE, OutlookSpec
 from relforecast.report.spread import model_spread
 from relforecast.report.track_record import (
     TrackRecord,
@@ -243,8 +245,15 @@ def outlook(
     panel: pd.DataFrame | None = None,
     track_record_config: TrackRecordConfig | None = None,
     created: datetime | None = None,
+    spec: OutlookSpec | None = None,
+    edition: EditionInputs | None = None,
 ) -> Outlook:
     """Produce the outlook report for one dyad.
+
+    ``rf.outlook(spec)`` or ``rf.outlook(series, spec=spec)`` makes the outlook an
+    :class:`~relforecast.OutlookSpec` describes (:func:`relforecast.report.edition.run_spec`);
+    the keyword form below builds that spec from its keywords and saves it in the folder
+    (``spec.json``), so that ``relforecast update`` can make the next edition.
 
     Parameters
     ----------
@@ -294,16 +303,29 @@ def outlook(
         Schedule of the report-time backtest.
     created : datetime, optional
         Creation time written into the report; default ``SOURCE_DATE_EPOCH`` or now.
+    spec : OutlookSpec, optional
+        The job as one value; then the keywords above are not used (``series`` may be
+        omitted: the spec's data file is read).
+    edition : EditionInputs, optional
+        Set by :func:`relforecast.report.edition.run_spec`: the spec as run, the input
+        copies and the previous edition.
 
     Returns
     -------
     Outlook
     """
+    if isinstance(series, OutlookSpec) or spec is not None:
+        from relforecast.report.edition import run_spec
+
+        job = series if isinstance(series, OutlookSpec) else spec
+        given = None if isinstance(series, OutlookSpec) else series
+        job = job if job.out is not None else replace(job, out=str(out))
+        return run_spec(job, series=given, progress=progress, created=created)
     labels(lang)  # an unknown language fails before the slow steps
     say = progress or (lambda _msg: None)
-    spec, model_key = model_spec(model)
-    scale = as_scale(getattr(spec, "scale", None))
-    t = headline_threshold(spec, threshold)
+    spec_model, model_key = model_spec(model)
+    scale = as_scale(getattr(spec_model, "scale", None))
+    t = headline_threshold(spec_model, threshold)
     extra = [q if isinstance(q, Question) else parse_question(q) for q in questions]
     for q in extra:
         q.check(scale)
@@ -345,13 +367,14 @@ def outlook(
             pending = side.submit(
                 compute_backtest,
                 observed,
-                model_key if isinstance(model, str) else spec,
+                model_key if isinstance(model, str) else spec_model,
                 month,
                 config=config,
                 rng=rng,
             )
-        say(f"fitting {getattr(spec, 'name', type(spec).__name__)} to {data.name} (as of {month})")
-        fit = spec.fit(data, shocks=calendar)
+        name = getattr(spec_model, "name", type(spec_model).__name__)
+        say(f"fitting {name} to {data.name} (as of {month})")
+        fit = spec_model.fit(data, shocks=calendar)
         say(f"simulating {n_paths} paths for {len(scenarios) + 1} scenarios")
         table = compare_scenarios(
             fit, scenarios, window=window, threshold=t, n_paths=n_paths, rng=rng, lang=lang
@@ -361,6 +384,25 @@ def outlook(
         asked = default_questions(float(data.iloc[-1]), t)
         asked += [q for q in extra if q not in asked]
         answers = _answers(asked, forecasts)
+
+        changes = None
+        if edition is not None and edition.previous is not None:
+            say(f"changes since the edition in {edition.previous}: refit, held fixed, compared")
+            changes = changes_since(
+                edition.previous,
+                model=spec_model,
+                fit=fit,
+                answers={k: v[0] for k, v in answers.items()},
+                scenarios=list(table.attrs["scenarios"].values())[1:],
+                question=asked[0],
+                window=window,
+                threshold=t,
+                n_paths=n_paths,
+                seed=rng,
+                fingerprint=fingerprint,
+                fates=edition.fates,
+                notes=edition.notes,
+            )
 
         say("model spread: components and baselines")
         spread = model_spread(
@@ -424,6 +466,7 @@ def outlook(
             diagnostics=list(fit.diagnostics) + list(spread.attrs.get("notes", [])),
             figures=tuple(images),
             synthetic=bool(data.attrs.get("synthetic", False)),
+            changes=changes,
         )
         document = build_document(inputs, lang)
         folder.write("report.md", to_markdown(document))
@@ -434,6 +477,33 @@ def outlook(
         for name, text in tables.items():
             folder.write(name, text)
         summary = _summary(inputs, table, window, lang, font, calendar, scenarios, model_key)
+        saved = edition_record(
+            edition,
+            series=series,
+            month=month,
+            window=window,
+            out=out,
+            keywords={
+                "model": model,
+                "scenarios": scenarios,
+                "shocks": shocks,
+                "questions": [q.code for q in extra],
+                "lang": lang,
+                "threshold": threshold,
+                "n_paths": n_paths,
+                "seed": rng,
+                "anchors": anchors,
+                "track_record": track_record,
+            },
+        )
+        if saved is not None:
+            job, copies = saved
+            folder.write(SPEC_FILE, job.to_json())
+            for name, payload in copies.items():
+                folder.write(name, payload)
+            summary["edition"] = {"spec": SPEC_FILE, "inputs": sorted(copies)}
+        if changes is not None:
+            summary["changes"] = changes.to_dict()
         folder.write("summary.json", json_text(summary) + "\n")
         folder.commit()
         files = dict(sorted(folder.files.items()))

@@ -38,7 +38,7 @@ from __future__ import annotations
 import re
 import warnings
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -55,6 +55,7 @@ from relforecast.panel import panel_overview
 from relforecast.parallel import run_tasks
 from relforecast.periods import window_horizon
 from relforecast.report.document import Document
+from relforecast.report.edition import EditionInputs
 from relforecast.report.fonts import FontChoice, figure_style
 from relforecast.report.labels import labels
 from relforecast.report.outlook import (
@@ -72,6 +73,7 @@ from relforecast.report.panel_content import FANS_FILE, PanelInputs, build_panel
 from relforecast.report.render_html import to_html
 from relforecast.report.render_markdown import to_markdown
 from relforecast.report.render_word import to_docx
+from relforecast.report.spec import SPEC_FILE
 from relforecast.report.track_record import TrackRecordConfig, compute_backtest
 from relforecast.report.writer import OutputFolder
 from relforecast.shocks import ShockCalendar
@@ -214,6 +216,7 @@ def panel_outlook(
     track_record_config: TrackRecordConfig | None = None,
     progress: Callable[[str], None] | None = None,
     created: datetime | None = None,
+    edition: EditionInputs | None = None,
 ) -> PanelOutlook:
     """Write the all-partners outlook: an overview of every dyad and each dyad's own report.
 
@@ -242,6 +245,10 @@ def panel_outlook(
         Processes writing the dyads' reports (loky, on this machine).
     progress : callable, optional
         Called with a short message before each step.
+    edition : EditionInputs, optional
+        Set by :func:`relforecast.report.edition.run_spec`: the spec as run (saved as
+        ``spec.json`` with the input copies) and the previous edition, whose dyad reports
+        each dyad's "changes since" section compares with.
 
     Returns
     -------
@@ -301,7 +308,11 @@ def panel_outlook(
                 dyad,
                 folder.tmp / folders[dyad],
                 s,
-                {**options, "shocks": shocks.get(dyad) if isinstance(shocks, Mapping) else shocks},
+                {
+                    **options,
+                    "shocks": shocks.get(dyad) if isinstance(shocks, Mapping) else shocks,
+                    "edition": _dyad_edition(edition, dyad, Path(out) / folders[dyad]),
+                },
             )
             for dyad, s in series.items()
         ]
@@ -344,6 +355,14 @@ def panel_outlook(
         if joint is not None:
             folder.write("joint.csv", joint.to_csv(float_format="%.4f"))
         summary = _summary(inputs, results, window, model_key, lang, font, table_in)
+        if edition is not None:
+            job = replace(edition.spec, as_of=str(month), window=window, out=str(out))
+            folder.write(SPEC_FILE, job.to_json())
+            for name, payload in edition.copies.items():
+                folder.write(name, payload)
+            summary["edition"] = {"spec": SPEC_FILE, "inputs": sorted(edition.copies)}
+            if edition.previous is not None:
+                summary["previous"] = str(edition.previous)
         folder.write("summary.json", json_text(summary) + "\n")
         folder.commit()
         files = dict(sorted(folder.files.items()))
@@ -359,6 +378,19 @@ def panel_outlook(
         summary=summary,
         document=document,
     )
+
+
+def _dyad_edition(edition: EditionInputs | None, dyad: str, target: Path) -> EditionInputs | None:
+    """A dyad report's edition: the panel's spec narrowed to the dyad (saved in its folder),
+    compared with the same dyad's report of the previous edition when it has one."""
+    if edition is None:
+        return None
+    previous = None
+    if edition.previous is not None:
+        candidate = edition.previous / target.name
+        previous = candidate if (candidate / "summary.json").is_file() else None
+    spec = replace(edition.spec, dyad=dyad, out=str(target))
+    return EditionInputs(spec, {}, [], previous, list(edition.notes))
 
 
 def _joint(
