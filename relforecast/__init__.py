@@ -50,8 +50,10 @@ from relforecast.movement import RecentMovement, recent_movement
 from relforecast.panel import forecast_panel, panel_overview
 from relforecast.questions import Question, default_questions
 from relforecast.record import Record
+from relforecast.report.edition import update as update_edition
 from relforecast.report.outlook import Outlook, outlook
 from relforecast.report.panel_outlook import PanelOutlook, panel_outlook
+from relforecast.report.spec import OutlookSpec
 from relforecast.report.track_record import TrackRecordConfig
 from relforecast.scale import TSINGHUA_SCALE, UNBOUNDED_SCALE, Level, Scale, UnboundedScale
 from relforecast.scenarios import Scenario, compare_scenarios, load_scenarios
@@ -85,6 +87,7 @@ __all__ = [
     "MarkovResult",
     "MarkovSwitching",
     "Outlook",
+    "OutlookSpec",
     "PanelOutlook",
     "Question",
     "RandomWalk",
@@ -128,5 +131,6 @@ __all__ = [
     "panel_outlook",
     "panel_overview",
     "recent_movement",
+    "update_edition",
     "window_chart",
 ]

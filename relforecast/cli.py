@@ -38,6 +38,7 @@ from relforecast.commands.record import (
     record_option,
     record_outlook,
 )
+from relforecast.commands.update import update as update_command
 from relforecast.data import load_panel, load_scores
 from relforecast.datasets import demo, demo_shocks
 from relforecast.evaluation import evaluate as run_evaluate
@@ -568,6 +569,7 @@ cli.add_command(events_command)
 
 
 cli.add_command(record)
+cli.add_command(update_command)
 
 
 def _one_line(exc: BaseException) -> str:

@@ -31,10 +31,13 @@ the months newly observed, and the change split in three parts that add up exact
   as-of month minus the previous edition's published answer (zero when the data it saw are
   unchanged);
 * *new data* — that refitted model with its estimates held fixed, applied to the data up to
-  the new as-of month (:meth:`FittedModel.update`), minus the refit's answer;
+  the new as-of month (:meth:`FittedModel.update`), minus the refit's answer (a scenario
+  whose shocks were dropped or moved at the update counts its change here);
 * *re-estimation* — the new edition's answer minus the held-fixed one.
 
-Every forecast of the split uses the edition's seed and number of paths.
+Every forecast of the split uses the edition's seed and number of paths, and the scenario
+set of the edition it stands for (the refit the previous edition's, so that it reproduces its
+published answers when the data are unchanged).
 """
 
 from __future__ import annotations
@@ -323,11 +326,8 @@ def run_spec(
 
     series = series if series is not None else _load_series(spec)
     month = _as_of_month(spec, series.index[-1])
+    _check_newer(prev, month)
     calendar = _calendar(spec, month, str(spec.dyad or series.name), paths.get("leaders"))
-    if spec.data.path is None and series.attrs.get("synthetic") and calendar is None:
-        from relforecast.datasets import demo_shocks
-
-        calendar = demo_shocks()
     scenarios, fates = resolve_scenarios(
         spec.scenarios, month, passed="fate" if prev is not None else "error"
     )
@@ -364,6 +364,22 @@ def run_spec(
         created=created,
         edition=edition,
     )
+
+
+def _check_newer(previous: Path | None, month: pd.Period) -> None:
+    """Refuse an update whose as-of month is not after the previous edition's."""
+    if previous is None:
+        return
+    try:
+        summary = json.loads((previous / "summary.json").read_text(encoding="utf-8"))
+        before = to_month(summary["as_of"], "previous as-of month", error=SpecError)
+    except (OSError, json.JSONDecodeError, KeyError) as exc:
+        raise SpecError(f"{str(previous)!r} is not an edition (its summary.json: {exc})") from exc
+    if before >= month:
+        raise SpecError(
+            f"the new as-of month {month} is not after the previous edition's ({before}); an "
+            "update needs newer data (or a later --until)"
+        )
 
 
 def _no_track_record(value: Any) -> bool:
@@ -404,6 +420,7 @@ def _run_panel(spec, paths, copies, notes, prev, progress, created, track_record
     panel = load_panel(Path(spec.data.path), names, **spec.data.columns())
     month = _as_of_month(spec, panel.dropna(how="all").index[-1])
     panel = panel.loc[panel.index <= month]
+    _check_newer(prev, month)
     calendars = None
     if spec.shocks or "leaders" in paths:
         calendars = {}
@@ -532,11 +549,13 @@ def spec_from_options(
     for role, path in files.items():
         if path is not None:
             spec = _with_file(spec, role, path)
-    if data is None:
-        from relforecast.datasets import demo_scenarios
+    if data is None:  # the demo: its scenarios and shock calendar unless files are given
+        from relforecast.datasets import demo_scenarios, demo_shocks
 
         if files.get("scenarios") is None:
             spec = replace(spec, scenarios=tuple(s.to_dict() for s in demo_scenarios()))
+        if files.get("shocks") is None and files.get("leaders") is None:
+            spec = replace(spec, shocks=tuple(s.to_dict() for s in demo_shocks()))
     return spec
 
 
@@ -658,6 +677,7 @@ def changes_since(
     previous: str | Path,
     *,
     model: Any,
+    series: pd.Series,
     fit: FittedModel,
     answers: Mapping[str, Any],
     scenarios: Sequence[Scenario],
@@ -678,6 +698,8 @@ def changes_since(
         The previous edition's folder (its ``summary.json`` is read).
     model : model specification
         The model refitted at the previous as-of month.
+    series : pd.Series
+        The new edition's scores, up to its as-of month.
     fit : FittedModel
         The new edition's fit (data to the new as-of month, shocks as used).
     answers : mapping of scenario key to Answer
@@ -701,7 +723,7 @@ def changes_since(
     except (OSError, json.JSONDecodeError) as exc:
         raise SpecError(f"cannot read the previous edition's summary.json: {exc}") from exc
     before = to_month(summary["as_of"], "previous as-of month", error=SpecError)
-    data = fit.series
+    data = series
     month = data.index[-1]
     if before >= month:
         raise SpecError(
@@ -712,17 +734,14 @@ def changes_since(
     revised = fingerprint(old_data) != summary["data"]["sha256"]
     calendar = fit.calendar.between(None, before) if len(fit.calendar) else None
     old_fit = model.fit(old_data, shocks=calendar)
-    old_scenarios = [
-        sc
-        for sc in load_scenarios(summary.get("scenarios", []))
-        if sc.name in {s.name for s in scenarios}
-    ]
-    common = [s for s in scenarios if s.name in {o.name for o in old_scenarios}]
+    # each forecast with the scenario set of the edition it stands for: the refit reproduces
+    # the previous edition's simulation, the held-fixed one the new edition's
+    old_scenarios = load_scenarios(summary.get("scenarios", []))
     refit = _answers(old_fit, old_scenarios, window, threshold, n_paths, seed, question)
-    held = _answers(old_fit.update(data), common, window, threshold, n_paths, seed, question)
+    held = _answers(old_fit.update(data), scenarios, window, threshold, n_paths, seed, question)
     rows = {}
     for key, now in answers.items():
-        if key not in held:
+        if key not in refit:
             continue
         published = _published(summary, key, question.code)
         then, then_se = published if published is not None else (refit[key].p, refit[key].se)

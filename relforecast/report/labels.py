@@ -747,3 +747,48 @@ LABELS["zh"].update(
         "changes_scenario_dropped": "情景“{scenario}”不再列入：其冲击均不在{as_of}之后。",
     }
 )
+
+# the index of a series of editions (relforecast.report.edition_index)
+LABELS["en"].update(
+    {
+        "index_title": "Editions of the outlook",
+        "index_intro": (
+            "Every edition with its headline question and answers; once the data cover an "
+            "edition's whole window, whether the event happened and the Brier score of the "
+            "baseline's answer (0 is perfect, 0.25 is a 50 % guess)."
+        ),
+        "index_caption": "Answers ± Monte Carlo error; scored with the data of the last update.",
+        "index_col_as_of": "As of",
+        "index_col_dyad": "Dyad",
+        "index_col_window": "Window",
+        "index_col_question": "Headline question",
+        "index_col_answers": "Answers",
+        "index_col_happened": "Happened?",
+        "index_col_brier": "Brier",
+        "index_open": "window not over",
+        "index_yes": "yes",
+        "index_no": "no",
+        "index_mean_brier": "Mean Brier score of the {n} scored edition(s): {brier}.",
+    }
+)
+LABELS["zh"].update(
+    {
+        "index_title": "展望各版一览",
+        "index_intro": (
+            "各版的核心问题及其答案；数据覆盖整个展望期后，列出事件是否发生及基准情景答案的"
+            "布里尔分数（0 为完美，0.25 相当于五五开的猜测）。"
+        ),
+        "index_caption": "答案 ± 蒙特卡洛误差；按最近一次更新时的数据评分。",
+        "index_col_as_of": "截至",
+        "index_col_dyad": "双边关系",
+        "index_col_window": "展望期",
+        "index_col_question": "核心问题",
+        "index_col_answers": "答案",
+        "index_col_happened": "是否发生",
+        "index_col_brier": "布里尔分数",
+        "index_open": "展望期未结束",
+        "index_yes": "是",
+        "index_no": "否",
+        "index_mean_brier": "已评分的 {n} 版的平均布里尔分数：{brier}。",
+    }
+)

@@ -228,7 +228,7 @@ def outlook(
     series: pd.Series,
     window: str | None = None,
     scenarios: Sequence[Scenario] = (),
-    out: str | Path = "outlook",
+    out: str | Path | None = None,
     *,
     model: Any = "auto",
     shocks: ShockCalendar | None = None,
@@ -265,9 +265,10 @@ def outlook(
         update during the window: the months already observed are drawn and counted).
     scenarios : sequence of Scenario
         Compared with the baseline; their shocks must start after the as-of month.
-    out : str or Path
+    out : str or Path, default "outlook"
         Output folder, replaced whole when the report is complete (see
-        :mod:`relforecast.report.writer`); it must be new, empty or an earlier report.
+        :mod:`relforecast.report.writer`); it must be new, empty or an earlier report. With
+        a spec, a given ``out`` replaces the spec's.
     model : str or model specification
         ``"auto"`` (default), ``"arima"``, ``"markov"``, ``"block"`` or a specification.
     shocks : ShockCalendar, optional
@@ -319,8 +320,9 @@ def outlook(
 
         job = series if isinstance(series, OutlookSpec) else spec
         given = None if isinstance(series, OutlookSpec) else series
-        job = job if job.out is not None else replace(job, out=str(out))
+        job = replace(job, out=str(out)) if out is not None else job
         return run_spec(job, series=given, progress=progress, created=created)
+    out = "outlook" if out is None else out
     labels(lang)  # an unknown language fails before the slow steps
     say = progress or (lambda _msg: None)
     spec_model, model_key = model_spec(model)
@@ -391,6 +393,7 @@ def outlook(
             changes = changes_since(
                 edition.previous,
                 model=spec_model,
+                series=data,
                 fit=fit,
                 answers={k: v[0] for k, v in answers.items()},
                 scenarios=list(table.attrs["scenarios"].values())[1:],

@@ -26,6 +26,7 @@ EXPECTED = {
     "spread.csv",
     "track_record.csv",
     "summary.json",
+    "spec.json",
 }
 
 
