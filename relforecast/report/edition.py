@@ -50,6 +50,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from relforecast.asof import cut_calendar
@@ -65,6 +66,7 @@ __all__ = [
     "Changes",
     "EditionInputs",
     "ShockFate",
+    "SplitTask",
     "changes_since",
     "edition_record",
     "resolve_scenarios",
@@ -72,6 +74,7 @@ __all__ = [
     "run_spec",
     "same_folder",
     "spec_from_options",
+    "start_split",
     "update",
 ]
 
@@ -505,11 +508,14 @@ def update(
     spec = replace(spec, data=source, as_of=until, out=str(out))
     if window is not None:
         spec = replace(spec, window=window)
+    kept = None
     if track_record is not None:
         spec = replace(spec, track_record=track_record)
+    elif (prev / "track_record.csv").is_file():
+        kept = prev / "track_record.csv"  # the previous edition's table, rescored on DATA
     for role, path in (replace_inputs or {}).items():
         spec = _with_file(spec, role, path)
-    return run_spec(spec, previous=prev, progress=progress, created=created)
+    return run_spec(spec, previous=prev, track_record=kept, progress=progress, created=created)
 
 
 def _with_file(spec: OutlookSpec, role: str, path: str | Path) -> OutlookSpec:
@@ -670,103 +676,127 @@ def _published(summary: Mapping[str, Any], key: str, code: str) -> tuple[float, 
 
 def _answers(fit: FittedModel, scenarios, window, t, n_paths, seed, q: Question):
     table = compare_scenarios(fit, scenarios, window=window, threshold=t, n_paths=n_paths, rng=seed)
-    return {k: q.answer(fc) for k, fc in table.attrs["forecasts"].items()}
+    return {k: q.answer(fc).p for k, fc in table.attrs["forecasts"].items()}
+
+
+def _read_summary(previous: str | Path) -> dict[str, Any]:
+    try:
+        return json.loads((Path(previous) / "summary.json").read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise SpecError(f"cannot read the previous edition's summary.json: {exc}") from exc
+
+
+@dataclass(frozen=True)
+class SplitTask:
+    """The forecasts behind the split of a change (picklable: it may run in another process).
+
+    ``model`` is refitted on ``series`` cut at the previous as-of month with ``calendar`` cut
+    there (*refit*, with ``old_scenarios``), then applied with its estimates held fixed to
+    the whole ``series`` (*held*, with ``scenarios``).
+    """
+
+    previous: str
+    model: Any
+    series: pd.Series
+    calendar: ShockCalendar | None
+    scenarios: tuple[Scenario, ...]
+    question: Question
+    window: str
+    threshold: float
+    n_paths: int
+    seed: int
+
+    def run(self) -> tuple[dict[str, float], dict[str, float]]:
+        """P(question) of every scenario: refitted, and held fixed on the new data."""
+        summary = _read_summary(self.previous)
+        before = to_month(summary["as_of"], "previous as-of month", error=SpecError)
+        calendar = self.calendar.between(None, before) if self.calendar else None
+        old_fit = self.model.fit(self.series.loc[self.series.index <= before], shocks=calendar)
+        # each forecast with the scenario set of the edition it stands for: the refit
+        # reproduces the previous edition's simulation, the held-fixed one the new edition's
+        old_scenarios = load_scenarios(summary.get("scenarios", []))
+        common = (self.window, self.threshold, self.n_paths, self.seed, self.question)
+        refit = _answers(old_fit, old_scenarios, *common)
+        held = _answers(old_fit.update(self.series), list(self.scenarios), *common)
+        return refit, held
+
+
+def _run_split(task: SplitTask) -> tuple[dict[str, float], dict[str, float]]:
+    return task.run()
+
+
+def start_split(task: SplitTask) -> Any:
+    """Run ``task`` in a worker process (loky) while the caller fits the new edition; returns
+    a future. The refit is the slow part of an update: in parallel it costs no wall time on
+    a machine with two cores."""
+    from joblib.externals.loky import get_reusable_executor
+
+    return get_reusable_executor(max_workers=1).submit(_run_split, task)
 
 
 def changes_since(
-    previous: str | Path,
+    task: SplitTask,
+    split: tuple[dict[str, float], dict[str, float]],
     *,
-    model: Any,
-    series: pd.Series,
-    fit: FittedModel,
     answers: Mapping[str, Any],
-    scenarios: Sequence[Scenario],
-    question: Question,
-    window: str,
-    threshold: float,
-    n_paths: int,
-    seed: int,
     fingerprint: Callable[[pd.Series], str],
     fates: Sequence[ShockFate] = (),
     notes: Sequence[str] = (),
 ) -> Changes:
-    """Compare the new edition (``fit``, ``answers``) with the edition in ``previous``.
+    """Compare the new edition (``answers``) with the edition ``task.previous``.
 
     Parameters
     ----------
-    previous : str or Path
-        The previous edition's folder (its ``summary.json`` is read).
-    model : model specification
-        The model refitted at the previous as-of month.
-    series : pd.Series
-        The new edition's scores, up to its as-of month.
-    fit : FittedModel
-        The new edition's fit (data to the new as-of month, shocks as used).
+    task : SplitTask
+        The new edition's data, scenarios, question and simulation settings.
+    split : (refit, held)
+        The result of ``task.run()``.
     answers : mapping of scenario key to Answer
-        The new edition's answers to ``question``.
-    scenarios : sequence of Scenario
-        The new edition's scenarios.
-    question : Question
-        The question compared (the new headline).
-    window, threshold, n_paths, seed
-        As in the new edition.
+        The new edition's answers to ``task.question``.
     fingerprint : callable
         The data fingerprint of :mod:`relforecast.report.outlook`.
+    fates, notes
+        What became of passed scenario shocks; warnings about input files.
 
     Returns
     -------
     Changes
     """
-    folder = Path(previous)
-    try:
-        summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
-        raise SpecError(f"cannot read the previous edition's summary.json: {exc}") from exc
+    summary = _read_summary(task.previous)
     before = to_month(summary["as_of"], "previous as-of month", error=SpecError)
-    data = series
-    month = data.index[-1]
-    if before >= month:
-        raise SpecError(
-            f"the new as-of month {month} is not after the previous edition's ({before}); an "
-            "update needs newer data (or a later --until)"
-        )
-    old_data = data.loc[data.index <= before]
-    revised = fingerprint(old_data) != summary["data"]["sha256"]
-    calendar = fit.calendar.between(None, before) if len(fit.calendar) else None
-    old_fit = model.fit(old_data, shocks=calendar)
-    # each forecast with the scenario set of the edition it stands for: the refit reproduces
-    # the previous edition's simulation, the held-fixed one the new edition's
-    old_scenarios = load_scenarios(summary.get("scenarios", []))
-    refit = _answers(old_fit, old_scenarios, window, threshold, n_paths, seed, question)
-    held = _answers(old_fit.update(data), scenarios, window, threshold, n_paths, seed, question)
+    data = task.series
+    revised = fingerprint(data.loc[data.index <= before]) != summary["data"]["sha256"]
+    refit, held = split
     rows = {}
     for key, now in answers.items():
-        if key not in refit:
+        if key not in refit or key not in held:
             continue
-        published = _published(summary, key, question.code)
-        then, then_se = published if published is not None else (refit[key].p, refit[key].se)
+        published = _published(summary, key, task.question.code)
+        if published is None:  # the previous edition did not ask it: the refit's answer
+            published = (refit[key], float(np.sqrt(refit[key] * (1 - refit[key]) / task.n_paths)))
+        then, then_se = published
         rows[key] = {
             "then": then,
             "then_se": then_se,
             "now": now.p,
             "now_se": now.se,
             "change": now.p - then,
-            "revisions": refit[key].p - then,
-            "new_data": held[key].p - refit[key].p,
-            "reestimation": now.p - held[key].p,
-            "refit": refit[key].p,
-            "held": held[key].p,
+            "revisions": refit[key] - then,
+            "new_data": held[key] - refit[key],
+            "reestimation": now.p - held[key],
+            "refit": refit[key],
+            "held": held[key],
         }
     names_then = {str(s.get("name")) for s in summary.get("scenarios", [])}
-    names_now = {s.name for s in scenarios}
+    names_now = {s.name for s in task.scenarios}
     others = [f"{n} (then only)" for n in sorted(names_then - names_now)]
     others += [f"{n} (now only)" for n in sorted(names_now - names_then)]
     return Changes(
-        previous=str(previous),
+        previous=task.previous,
         previous_as_of=before,
-        as_of=month,
+        as_of=data.index[-1],
         new_months=data.loc[data.index > before],
-        question=question,
+        question=task.question,
         rows=pd.DataFrame.from_dict(rows, orient="index"),
         revised=revised,
         fates=list(fates),

@@ -51,7 +51,13 @@ from relforecast.periods import to_month, window_horizon
 from relforecast.questions import Answer, Question, default_questions, parse_question
 from relforecast.report.content import FIGURE_FILES, ReportInputs, build_document
 from relforecast.report.document import Document
-from relforecast.report.edition import EditionInputs, changes_since, edition_record
+from relforecast.report.edition import (
+    EditionInputs,
+    SplitTask,
+    changes_since,
+    edition_record,
+    start_split,
+)
 from relforecast.report.fonts import FontChoice, cjk_font, figure_style
 from relforecast.report.labels import (
     dyad_label,
@@ -374,6 +380,22 @@ def outlook(
                 config=config,
                 rng=rng,
             )
+        split_task = split = None
+        if edition is not None and edition.previous is not None:
+            say(f"changes since {edition.previous}: previous model refitted, in the background")
+            split_task = SplitTask(
+                str(edition.previous),
+                spec_model,
+                data,
+                calendar,
+                tuple(scenarios),
+                default_questions(float(data.iloc[-1]), t)[0],
+                window,
+                t,
+                n_paths,
+                rng,
+            )
+            split = start_split(split_task)
         name = getattr(spec_model, "name", type(spec_model).__name__)
         say(f"fitting {name} to {data.name} (as of {month})")
         fit = spec_model.fit(data, shocks=calendar)
@@ -388,20 +410,12 @@ def outlook(
         answers = _answers(asked, forecasts)
 
         changes = None
-        if edition is not None and edition.previous is not None:
-            say(f"changes since the edition in {edition.previous}: refit, held fixed, compared")
+        if split_task is not None:
+            say("changes since the previous edition: waiting for the refit")
             changes = changes_since(
-                edition.previous,
-                model=spec_model,
-                series=data,
-                fit=fit,
+                split_task,
+                split.result(),
                 answers={k: v[0] for k, v in answers.items()},
-                scenarios=list(table.attrs["scenarios"].values())[1:],
-                question=asked[0],
-                window=window,
-                threshold=t,
-                n_paths=n_paths,
-                seed=rng,
                 fingerprint=fingerprint,
                 fates=edition.fates,
                 notes=edition.notes,
