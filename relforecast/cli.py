@@ -53,7 +53,7 @@ from relforecast.jsontext import json_text
 from relforecast.models.registry import make_model, model_help
 from relforecast.parallel import ENGINES
 from relforecast.periods import to_month
-from relforecast.report.edition import run_spec, spec_from_options
+from relforecast.report.edition import run_spec, shocks_from_file, spec_from_options
 from relforecast.shocks import ShockCalendar
 
 __all__ = ["cli", "main", "run"]
@@ -80,8 +80,9 @@ def _load(
         series, calendar = load_scores(Path(data), dyad, fill=fill, **columns), None
     if until is not None and to_month(until, "--until") < series.index[0]:
         raise click.UsageError(f"--until {until} is before the first month of the data")
-    if shocks_file is not None:
-        calendar = ShockCalendar.from_yaml(shocks_file)
+    if shocks_file is not None:  # relative starts (+2) count from the as-of month
+        month = to_month(until, "--until") if until is not None else series.index[-1]
+        calendar = shocks_from_file(shocks_file, month)
     if leaders_file is not None:
         leaders = ShockCalendar.from_leaders(leaders_file, str(dyad or series.name))
         calendar = leaders if shocks_file is None else calendar + leaders

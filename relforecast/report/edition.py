@@ -73,6 +73,7 @@ __all__ = [
     "resolve_shocks",
     "run_spec",
     "same_folder",
+    "shocks_from_file",
     "spec_from_options",
     "start_split",
     "update",
@@ -136,6 +137,16 @@ def resolve_shocks(
         label = f"shock #{i + 1} ({_shock_label(rec)})"
         out.append({**rec, "start": str(_resolve_start(rec, month, label))})
     return ShockCalendar.from_records(out)
+
+
+def shocks_from_file(path: str | Path, as_of: str | pd.Period) -> ShockCalendar:
+    """The shock calendar of a shocks file, relative starts resolved against ``as_of``."""
+    records = read_yaml_list(path, "shocks")
+    try:
+        calendar = resolve_shocks(records, as_of)
+    except ShockError as exc:
+        raise ShockError(f"{str(path)!r}: {exc}") from exc
+    return calendar if calendar is not None else ShockCalendar([])
 
 
 def resolve_scenarios(
@@ -222,6 +233,9 @@ class EditionInputs:
         The previous edition (for the "changes since" section).
     notes : list of str
         Warnings about remembered input files (moved, changed).
+    background : bool, default True
+        Refit the previous edition's model in a worker process (False inside a worker: the
+        all-partners outlook's dyads).
     """
 
     spec: OutlookSpec
@@ -229,6 +243,7 @@ class EditionInputs:
     fates: list[ShockFate] = field(default_factory=list)
     previous: Path | None = None
     notes: list[str] = field(default_factory=list)
+    background: bool = True
 
 
 def _input_path(item: InputFile, previous: Path | None, notes: list[str]) -> Path:
@@ -725,10 +740,20 @@ def _run_split(task: SplitTask) -> tuple[dict[str, float], dict[str, float]]:
     return task.run()
 
 
-def start_split(task: SplitTask) -> Any:
+@dataclass(frozen=True)
+class _Done:
+    value: Any
+
+    def result(self) -> Any:
+        return self.value
+
+
+def start_split(task: SplitTask, background: bool = True) -> Any:
     """Run ``task`` in a worker process (loky) while the caller fits the new edition; returns
-    a future. The refit is the slow part of an update: in parallel it costs no wall time on
-    a machine with two cores."""
+    a future (``.result()``). The refit is the slow part of an update: in parallel it costs
+    little wall time on a machine with two cores. ``background=False`` runs it at once."""
+    if not background:
+        return _Done(task.run())
     from joblib.externals.loky import get_reusable_executor
 
     return get_reusable_executor(max_workers=1).submit(_run_split, task)

@@ -90,7 +90,7 @@ def _row(report: Path, summary: dict[str, Any], data: pd.DataFrame | None, lang:
             dyad_label(dyad, lang, short=True),
             f"{fmt_month(first, lang)} … {fmt_month(end, lang)}",
             question_text(parse_question(code), words, fmt_month(end, lang), False),
-            "; ".join(answers),
+            ("；" if lang == "zh" else "; ").join(answers),
             happened,
             brier,
         ),

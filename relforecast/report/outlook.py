@@ -395,7 +395,7 @@ def outlook(
                 n_paths,
                 rng,
             )
-            split = start_split(split_task)
+            split = start_split(split_task, edition.background)
         name = getattr(spec_model, "name", type(spec_model).__name__)
         say(f"fitting {name} to {data.name} (as of {month})")
         fit = spec_model.fit(data, shocks=calendar)

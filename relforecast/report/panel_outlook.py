@@ -390,7 +390,7 @@ def _dyad_edition(edition: EditionInputs | None, dyad: str, target: Path) -> Edi
         candidate = edition.previous / target.name
         previous = candidate if (candidate / "summary.json").is_file() else None
     spec = replace(edition.spec, dyad=dyad, out=str(target))
-    return EditionInputs(spec, {}, [], previous, list(edition.notes))
+    return EditionInputs(spec, {}, [], previous, list(edition.notes), background=False)
 
 
 def _joint(
