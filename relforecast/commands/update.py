@@ -2,7 +2,8 @@
 
 The previous edition's ``spec.json`` says how it was made; the update runs the same job on
 DATA (read with the same options) up to ``--until`` (default: DATA's last month), writes NEW
-whole and never touches PREVIOUS (:func:`relforecast.report.edition.update`). ``--index DIR``
+whole and never touches PREVIOUS (:func:`relforecast.report.edition.update`); an outlook
+published with ``--record`` enters the new edition in the same record. ``--index DIR``
 adds both editions to the index page in DIR (:mod:`relforecast.report.edition_index`),
 scoring the editions whose window DATA covers.
 """
@@ -14,6 +15,7 @@ from pathlib import Path
 
 import click
 
+from relforecast.commands.record import open_record, record_outlook
 from relforecast.exceptions import RelforecastWarning
 from relforecast.report.edition import update as make_update
 from relforecast.report.spec import OutlookSpec
@@ -87,8 +89,11 @@ def update(
     for w in caught:
         if issubclass(w.category, RelforecastWarning):
             click.echo(f"relforecast: warning: {' '.join(str(w.message).split())}", err=True)
+    spec = OutlookSpec.read(out)
+    if spec.record is not None and not spec.dyad_is_panel():  # published as the last one was
+        record_outlook(open_record(spec.record), result, model=spec.model)
     if index_folder is not None:
-        _index(index_folder, [previous, out], OutlookSpec.read(out))
+        _index(index_folder, [previous, out], spec)
     changes = result.summary.get("changes")
     line = f"edition as of {result.summary['as_of']} written to {out}"
     if changes and "baseline" in changes["answers"]:

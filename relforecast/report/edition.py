@@ -325,8 +325,6 @@ def run_spec(
     -------
     Outlook or PanelOutlook
     """
-    from relforecast.commands.panel_forecast import is_panel_request
-
     if spec.out is None:
         raise SpecError("the spec names no output folder (out)")
     prev = Path(previous) if previous is not None else None
@@ -338,7 +336,7 @@ def run_spec(
     paths, copies, notes = _read_inputs(spec, prev)
     for note in notes:
         warnings.warn(note, RelforecastWarning, stacklevel=2)
-    if is_panel_request(spec.dyad):
+    if spec.dyad_is_panel():
         return _run_panel(spec, paths, copies, notes, prev, progress, created, track_record)
     from relforecast.report.outlook import outlook
 

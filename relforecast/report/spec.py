@@ -230,6 +230,12 @@ class OutlookSpec:
         for name in ("n_paths", "seed", "workers"):
             object.__setattr__(self, name, int(getattr(self, name)))
 
+    def dyad_is_panel(self) -> bool:
+        """Whether the spec asks for the all-partners outlook (``all`` or ``A,B,C``)."""
+        from relforecast.commands.panel_forecast import is_panel_request
+
+        return is_panel_request(self.dyad)
+
     def input(self, role: str) -> InputFile | None:
         """The remembered input file of ``role``, if any."""
         return next((f for f in self.inputs if f.role == role), None)
