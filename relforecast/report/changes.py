@@ -4,15 +4,15 @@ Built from :class:`relforecast.report.edition.Changes`: the months newly observe
 headline answer then and now with the split of the change (new data, re-estimation, revisions
 — :func:`relforecast.report.edition.changes_since`), a table of every scenario's answers and
 what became of scenario shocks whose start had passed. Every word comes from the label tables
-of the report's language (:mod:`relforecast.report.labels`).
+of the report's language (:mod:`relforecast.graphics.labels`).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from relforecast.graphics.labels import fmt_month, fmt_num, fmt_pct_se, shock_kind
 from relforecast.report.document import Bullets, Heading, Paragraph, Table
-from relforecast.report.labels import fmt_month, fmt_num, fmt_pct_se, shock_kind
 
 __all__ = ["changes_blocks"]
 

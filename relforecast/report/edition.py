@@ -4,9 +4,10 @@ An **edition** is an outlook folder holding, besides the report, ``spec.json`` (
 :class:`~relforecast.report.spec.OutlookSpec` it was made from, with the as-of month and the
 window it used) and a copy of every input file it read (``input_scenarios.yaml``,
 ``input_shocks.yaml``, ``input_leaders.csv``, ``input_events.csv``), each remembered with the
-SHA-256 of its bytes. :func:`run_spec` makes an outlook from a spec; :func:`update` makes the
-next edition: the same spec on new data (a new as-of month), written whole into a new folder —
-the previous edition is only read.
+SHA-256 of its bytes. :func:`single_job` and :func:`panel_job` turn a spec into the arguments
+of :func:`relforecast.outlook` and :func:`relforecast.panel_outlook`;
+:func:`relforecast.report.update.update` makes the next edition: the same spec on new data (a
+new as-of month), written whole into a new folder — the previous edition is only read.
 
 **Which input wins.** An update reads the scenarios and shocks from the previous edition's
 spec (the definitions as they were read) and the leaders and events tables from the
@@ -54,6 +55,8 @@ import numpy as np
 import pandas as pd
 
 from relforecast.asof import cut_calendar
+from relforecast.data import load_panel, load_scores
+from relforecast.events.log import load_events
 from relforecast.exceptions import DataError, RelforecastWarning, ShockError, SpecError
 from relforecast.models.base import FittedModel
 from relforecast.periods import to_month
@@ -69,14 +72,15 @@ __all__ = [
     "SplitTask",
     "changes_since",
     "edition_record",
+    "panel_job",
     "resolve_scenarios",
     "resolve_shocks",
-    "run_spec",
     "same_folder",
     "shocks_from_file",
+    "single_job",
     "spec_from_options",
     "start_split",
-    "update",
+    "with_file",
 ]
 
 _IF_PAST = ("drop", "keep")
@@ -234,8 +238,8 @@ class EditionInputs:
     notes : list of str
         Warnings about remembered input files (moved, changed).
     background : bool, default True
-        Refit the previous edition's model in a worker process (False inside a worker: the
-        all-partners outlook's dyads).
+        Refit the previous edition's model in the outlook's worker process (False inside a
+        worker: the all-partners outlook's dyads).
     """
 
     spec: OutlookSpec
@@ -297,34 +301,11 @@ def _as_of_month(spec: OutlookSpec, last: pd.Period) -> pd.Period:
     return to_month(spec.as_of, "as-of month", error=DataError) if spec.as_of else last
 
 
-def run_spec(
-    spec: OutlookSpec,
-    *,
-    series: pd.Series | None = None,
-    previous: str | Path | None = None,
-    track_record: Any = None,
-    progress: Callable[[str], None] | None = None,
-    created: Any = None,
-) -> Any:
-    """Make the outlook ``spec`` describes and write it, as an edition, to ``spec.out``.
-
-    Parameters
-    ----------
-    spec : OutlookSpec
-    series : pd.Series, optional
-        The scores (single dyad); default read from ``spec.data`` (the demo without a path).
-    previous : str or Path, optional
-        The previous edition: its copies of the input files are used, passed scenario shocks
-        get their fate, and the report gets a "changes since" section.
-    track_record : DataFrame, optional
-        Backtest rows to use instead of ``spec.track_record`` (e.g. from a record).
-    progress : callable, optional
-    created : datetime, optional
-
-    Returns
-    -------
-    Outlook or PanelOutlook
-    """
+def _prologue(
+    spec: OutlookSpec, previous: str | Path | None
+) -> tuple[Path | None, dict[str, Path], dict[str, bytes], list[str]]:
+    """Checks every job shares: an output folder that is not the previous edition; the input
+    files to read (the previous edition's copies win) and what changed about them."""
     if spec.out is None:
         raise SpecError("the spec names no output folder (out)")
     prev = Path(previous) if previous is not None else None
@@ -335,11 +316,42 @@ def run_spec(
         )
     paths, copies, notes = _read_inputs(spec, prev)
     for note in notes:
-        warnings.warn(note, RelforecastWarning, stacklevel=2)
-    if spec.dyad_is_panel():
-        return _run_panel(spec, paths, copies, notes, prev, progress, created, track_record)
-    from relforecast.report.outlook import outlook
+        warnings.warn(note, RelforecastWarning, stacklevel=3)
+    return prev, paths, copies, notes
 
+
+def single_job(
+    spec: OutlookSpec,
+    *,
+    series: pd.Series | None = None,
+    previous: str | Path | None = None,
+    track_record: Any = None,
+) -> dict[str, Any]:
+    """The arguments of :func:`relforecast.outlook` for the single-dyad ``spec``.
+
+    Parameters
+    ----------
+    spec : OutlookSpec
+    series : pd.Series, optional
+        The scores; default read from ``spec.data`` (the demo without a path).
+    previous : str or Path, optional
+        The previous edition: its copies of the input files are used, passed scenario shocks
+        get their fate, and the report gets a "changes since" section.
+    track_record : DataFrame or path, optional
+        Backtest rows to use instead of ``spec.track_record`` (from a record, or the previous
+        edition's table).
+
+    Returns
+    -------
+    dict
+        Keyword arguments, ``edition`` included.
+    """
+    if spec.dyad_is_panel():
+        raise SpecError(
+            f"the spec asks for the all-partners outlook (dyad {spec.dyad!r}): run it with "
+            "rf.panel_outlook(spec)"
+        )
+    prev, paths, copies, notes = _prologue(spec, previous)
     series = series if series is not None else _load_series(spec)
     month = _as_of_month(spec, series.index[-1])
     _check_newer(prev, month)
@@ -347,39 +359,72 @@ def run_spec(
     scenarios, fates = resolve_scenarios(
         spec.scenarios, month, passed="fate" if prev is not None else "error"
     )
-    events = None
-    if "events" in paths:
-        from relforecast.events import load_events
-
-        events = load_events(paths["events"])
     table = track_record if track_record is not None else _track_record_option(spec, prev)
     panel = None
     if spec.data.path is not None and not _no_track_record(table):
-        from relforecast.data import load_panel
-
         panel = load_panel(Path(spec.data.path), **spec.data.columns())
-    edition = EditionInputs(spec, copies, fates, prev, notes)
-    return outlook(
-        series,
-        spec.window,
-        scenarios,
-        spec.out,
-        model=spec.model,
-        shocks=calendar,
-        threshold=spec.threshold,
-        n_paths=spec.n_paths,
-        rng=spec.seed,
-        lang=spec.lang,
-        anchors=list(spec.anchors) or None,
-        events=events,
-        progress=progress,
-        as_of=month,
-        questions=spec.questions,
-        track_record=table,
-        panel=panel,
-        created=created,
-        edition=edition,
-    )
+    return {
+        "series": series,
+        "window": spec.window,
+        "scenarios": scenarios,
+        "out": spec.out,
+        "model": spec.model,
+        "shocks": calendar,
+        "threshold": spec.threshold,
+        "n_paths": spec.n_paths,
+        "rng": spec.seed,
+        "lang": spec.lang,
+        "anchors": list(spec.anchors) or None,
+        "events": load_events(paths["events"]) if "events" in paths else None,
+        "as_of": month,
+        "questions": spec.questions,
+        "track_record": table,
+        "panel": panel,
+        "edition": EditionInputs(spec, copies, fates, prev, notes),
+    }
+
+
+def panel_job(
+    spec: OutlookSpec, *, previous: str | Path | None = None, track_record: Any = None
+) -> dict[str, Any]:
+    """The arguments of :func:`relforecast.panel_outlook` for the all-partners ``spec`` (each
+    dyad's calendar from the spec's shocks and the leaders table)."""
+    if spec.scenarios:
+        raise SpecError("the all-partners outlook takes no scenarios (a scenario names no dyad)")
+    if spec.data.path is None:
+        raise SpecError("the all-partners outlook needs a data file (spec.data.path)")
+    prev, paths, copies, notes = _prologue(spec, previous)
+    panel = load_panel(Path(spec.data.path), spec.dyad_list(), **spec.data.columns())
+    month = _as_of_month(spec, panel.dropna(how="all").index[-1])
+    panel = panel.loc[panel.index <= month]
+    _check_newer(prev, month)
+    calendars = None
+    if spec.shocks or "leaders" in paths:
+        calendars = {}
+        for dyad in panel.columns:
+            calendar = _calendar(spec, month, str(dyad), paths.get("leaders"))
+            last = panel[dyad].dropna().index[-1]
+            calendars[str(dyad)] = cut_calendar(calendar, last) if calendar is not None else None
+    return {
+        "panel": panel,
+        "window": spec.window,
+        "out": spec.out,
+        "model": spec.model,
+        "shocks": calendars,
+        "threshold": spec.threshold,
+        "n_paths": spec.n_paths,
+        "rng": spec.seed,
+        "lang": spec.lang,
+        "as_of": month,
+        "questions": spec.questions,
+        "track_record": track_record
+        if track_record is not None
+        else _track_record_option(spec, prev),
+        "anchors": list(spec.anchors) or None,
+        "events": load_events(paths["events"]) if "events" in paths else None,
+        "workers": spec.workers,
+        "edition": EditionInputs(spec, copies, [], prev, notes),
+    }
 
 
 def _check_newer(previous: Path | None, month: pd.Period) -> None:
@@ -417,121 +462,10 @@ def _load_series(spec: OutlookSpec) -> pd.Series:
         from relforecast.datasets import demo
 
         return demo()
-    from relforecast.data import load_scores
-
     return load_scores(Path(spec.data.path), spec.dyad, **spec.data.columns())
 
 
-def _run_panel(spec, paths, copies, notes, prev, progress, created, track_record):
-    """The all-partners outlook of ``spec`` (each dyad's calendar from the leaders copy)."""
-    from relforecast.commands.panel_forecast import dyad_names
-    from relforecast.data import load_panel
-    from relforecast.report.panel_outlook import panel_outlook
-
-    if spec.scenarios:
-        raise SpecError("the all-partners outlook takes no scenarios (a scenario names no dyad)")
-    if spec.data.path is None:
-        raise SpecError("the all-partners outlook needs a data file (spec.data.path)")
-    names = dyad_names(spec.dyad)
-    panel = load_panel(Path(spec.data.path), names, **spec.data.columns())
-    month = _as_of_month(spec, panel.dropna(how="all").index[-1])
-    panel = panel.loc[panel.index <= month]
-    _check_newer(prev, month)
-    calendars = None
-    if spec.shocks or "leaders" in paths:
-        calendars = {}
-        for dyad in panel.columns:
-            calendar = _calendar(spec, month, str(dyad), paths.get("leaders"))
-            last = panel[dyad].dropna().index[-1]
-            calendars[str(dyad)] = cut_calendar(calendar, last) if calendar is not None else None
-    events = None
-    if "events" in paths:
-        from relforecast.events import load_events
-
-        events = load_events(paths["events"])
-    table = track_record if track_record is not None else _track_record_option(spec, prev)
-    return panel_outlook(
-        panel,
-        spec.window,
-        spec.out,
-        model=spec.model,
-        shocks=calendars,
-        threshold=spec.threshold,
-        n_paths=spec.n_paths,
-        rng=spec.seed,
-        lang=spec.lang,
-        as_of=month,
-        questions=spec.questions,
-        track_record=table,
-        anchors=list(spec.anchors) or None,
-        events=events,
-        workers=spec.workers,
-        progress=progress,
-        created=created,
-        edition=EditionInputs(spec, copies, [], prev, notes),
-    )
-
-
-def update(
-    previous: str | Path,
-    data: str | Path | None,
-    out: str | Path,
-    *,
-    until: str | None = None,
-    window: str | None = None,
-    replace_inputs: Mapping[str, str | Path] | None = None,
-    track_record: str | None = None,
-    progress: Callable[[str], None] | None = None,
-    created: Any = None,
-) -> Any:
-    """The next edition of ``previous``: the same spec on ``data``, written whole to ``out``.
-
-    Parameters
-    ----------
-    previous : str or Path
-        An edition folder (holding ``spec.json``); only read.
-    data : str or Path, optional
-        The new scores' file (read with the options the previous edition used); default the
-        previous edition's.
-    out : str or Path
-        The new edition's folder; never ``previous`` (also through a symlink or another
-        spelling of the path).
-    until : str, optional
-        The new as-of month; default the last month of ``data``.
-    window : str, optional
-        Another window; default the previous edition's.
-    replace_inputs : mapping of role to path, optional
-        Input files to use instead of the remembered ones (``{"scenarios": "new.yaml"}``).
-    track_record : str, optional
-        ``"compute"``, ``"none"`` or a CSV; default: the previous edition's track-record
-        table when it has one (kept, rescored on the new data), else its spec's choice.
-
-    Returns
-    -------
-    Outlook or PanelOutlook
-    """
-    prev = Path(previous)
-    spec = OutlookSpec.read(prev)
-    if same_folder(prev, out):
-        raise SpecError(
-            f"--out {str(out)!r} is the previous edition {str(prev)!r}: an update writes a new "
-            "edition and never replaces the one it starts from; give another folder"
-        )
-    source = spec.data if data is None else replace(spec.data, path=str(data))
-    spec = replace(spec, data=source, as_of=until, out=str(out))
-    if window is not None:
-        spec = replace(spec, window=window)
-    kept = None
-    if track_record is not None:
-        spec = replace(spec, track_record=track_record)
-    elif (prev / "track_record.csv").is_file():
-        kept = prev / "track_record.csv"  # the previous edition's table, rescored on DATA
-    for role, path in (replace_inputs or {}).items():
-        spec = _with_file(spec, role, path)
-    return run_spec(spec, previous=prev, track_record=kept, progress=progress, created=created)
-
-
-def _with_file(spec: OutlookSpec, role: str, path: str | Path) -> OutlookSpec:
+def with_file(spec: OutlookSpec, role: str, path: str | Path) -> OutlookSpec:
     """``spec`` reading the ``role`` input from ``path`` (definitions re-read for YAML)."""
     item = InputFile.read(role, path)
     spec = spec.with_input(item)
@@ -567,7 +501,7 @@ def spec_from_options(
     )
     for role, path in files.items():
         if path is not None:
-            spec = _with_file(spec, role, path)
+            spec = with_file(spec, role, path)
     if data is None:  # the demo: its scenarios and shock calendar unless files are given
         from relforecast.datasets import demo_scenarios, demo_shocks
 
@@ -746,15 +680,13 @@ class _Done:
         return self.value
 
 
-def start_split(task: SplitTask, background: bool = True) -> Any:
-    """Run ``task`` in a worker process (loky) while the caller fits the new edition; returns
-    a future (``.result()``). The refit is the slow part of an update: in parallel it costs
-    little wall time on a machine with two cores. ``background=False`` runs it at once."""
-    if not background:
+def start_split(task: SplitTask, executor: Any = None) -> Any:
+    """Start ``task`` on ``executor`` (the outlook's worker process, while it fits the new
+    edition) and return its future; without one run it at once. The refit is the slow part of
+    an update: beside the new fit it costs little wall time on a machine with two cores."""
+    if executor is None:
         return _Done(task.run())
-    from joblib.externals.loky import get_reusable_executor
-
-    return get_reusable_executor(max_workers=1).submit(_run_split, task)
+    return executor.submit(_run_split, task)
 
 
 def changes_since(

@@ -25,10 +25,10 @@ import pandas as pd
 
 from relforecast._files import replacing
 from relforecast.exceptions import SpecError
+from relforecast.graphics.labels import dyad_label, fmt_month, fmt_pct_se, labels
 from relforecast.questions import parse_question
 from relforecast.report.content import question_text
 from relforecast.report.document import Document, Paragraph, Table
-from relforecast.report.labels import dyad_label, fmt_month, fmt_pct_se, labels
 from relforecast.report.render_html import to_html
 from relforecast.report.render_markdown import to_markdown
 

@@ -45,19 +45,19 @@ from typing import Any
 
 import pandas as pd
 
+from relforecast._jsontext import json_text
 from relforecast.asof import as_of as cut_inputs
-from relforecast.events import EventLog
+from relforecast.events.log import EventLog
 from relforecast.exceptions import DataError, ForecastError
 from relforecast.forecast import Forecast
-from relforecast.joint import MIN_JOINT_MONTHS, joint_crossing
-from relforecast.jsontext import json_text
-from relforecast.panel import panel_overview
-from relforecast.parallel import run_tasks
+from relforecast.graphics.fonts import FontChoice, figure_style
+from relforecast.graphics.labels import labels
+from relforecast.panel.forecast import panel_overview
+from relforecast.panel.joint import MIN_JOINT_MONTHS, joint_crossing
+from relforecast.panel.parallel import run_tasks
 from relforecast.periods import window_horizon
 from relforecast.report.document import Document
-from relforecast.report.edition import EditionInputs
-from relforecast.report.fonts import FontChoice, figure_style
-from relforecast.report.labels import labels
+from relforecast.report.edition import EditionInputs, panel_job
 from relforecast.report.outlook import (
     RelforecastWarning,
     creation_stamp,
@@ -73,7 +73,7 @@ from relforecast.report.panel_content import FANS_FILE, PanelInputs, build_panel
 from relforecast.report.render_html import to_html
 from relforecast.report.render_markdown import to_markdown
 from relforecast.report.render_word import to_docx
-from relforecast.report.spec import SPEC_FILE
+from relforecast.report.spec import SPEC_FILE, OutlookSpec
 from relforecast.report.track_record import TrackRecordConfig, compute_backtest
 from relforecast.report.writer import OutputFolder
 from relforecast.shocks import ShockCalendar
@@ -222,8 +222,9 @@ def panel_outlook(
 
     Parameters
     ----------
-    panel : pd.DataFrame
-        Scores, months x dyads (``rf.load_panel``).
+    panel : pd.DataFrame or OutlookSpec
+        Scores, months x dyads (``rf.load_panel``); or an all-partners spec
+        (``dyad="all"``), which says everything else (the keywords are not used).
     window : str, optional
         ``"2025-07:2026-06"``; default the first July–June window after the as-of month.
     out : str or Path
@@ -246,7 +247,7 @@ def panel_outlook(
     progress : callable, optional
         Called with a short message before each step.
     edition : EditionInputs, optional
-        Set by :func:`relforecast.report.edition.run_spec`: the spec as run (saved as
+        Set by :func:`relforecast.report.update.run_spec`: the spec as run (saved as
         ``spec.json`` with the input copies) and the previous edition, whose dyad reports
         each dyad's "changes since" section compares with.
 
@@ -254,6 +255,9 @@ def panel_outlook(
     -------
     PanelOutlook
     """
+    if isinstance(panel, OutlookSpec):  # rf.panel_outlook(spec): the job as one value
+        job = panel if out == "outlook" else replace(panel, out=str(out))
+        return panel_outlook(**panel_job(job), progress=progress, created=created)
     labels(lang)  # an unknown language fails before the slow steps
     say = progress or (lambda _msg: None)
     if not isinstance(panel, pd.DataFrame) or panel.shape[1] == 0:

@@ -232,9 +232,16 @@ class OutlookSpec:
 
     def dyad_is_panel(self) -> bool:
         """Whether the spec asks for the all-partners outlook (``all`` or ``A,B,C``)."""
-        from relforecast.commands.panel_forecast import is_panel_request
+        return self.dyad is not None and (self.dyad.strip().lower() == "all" or "," in self.dyad)
 
-        return is_panel_request(self.dyad)
+    def dyad_list(self) -> list[str] | None:
+        """The dyads of an all-partners spec: ``None`` for ``all``, else the names."""
+        if self.dyad is None or self.dyad.strip().lower() == "all":
+            return None
+        names = [d.strip() for d in self.dyad.split(",")]
+        if any(not n for n in names) or len(set(names)) != len(names):
+            raise SpecError(f"dyad {self.dyad!r} must name distinct dyads separated by commas")
+        return names
 
     def input(self, role: str) -> InputFile | None:
         """The remembered input file of ``role``, if any."""

@@ -19,10 +19,10 @@ import pytest
 import relforecast as rf
 from relforecast.cli import main
 from relforecast.exceptions import ShockError, SpecError
+from relforecast.graphics.labels import fmt_pct_se
 from relforecast.models.registry import make_model
 from relforecast.report.edition import resolve_scenarios
 from relforecast.report.edition_index import write_index
-from relforecast.report.labels import fmt_pct_se
 from relforecast.report.spec import DataSource, InputFile, OutlookSpec
 from relforecast.shocks import relative_month
 

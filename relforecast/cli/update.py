@@ -15,10 +15,10 @@ from pathlib import Path
 
 import click
 
-from relforecast.commands.record import open_record, record_outlook
+from relforecast.cli.record import open_record, record_outlook
 from relforecast.exceptions import RelforecastWarning
-from relforecast.report.edition import update as make_update
 from relforecast.report.spec import OutlookSpec
+from relforecast.report.update import update as make_update
 
 __all__ = ["update"]
 
