@@ -324,3 +324,61 @@ def test_index_scores_resolved_windows(job, tmp_path):
     assert "window not over" not in md
     listing = json.loads((tmp_path / "idx" / "editions.json").read_text())["editions"]
     assert listing == [os.path.relpath(p, tmp_path / "idx") for p in (first, second)]
+
+
+def test_changes_text_in_english_names_the_numbers_and_the_fates():
+    from relforecast.graphics.labels import labels
+    from relforecast.questions import Question
+    from relforecast.report.changes import changes_blocks
+    from relforecast.report.document import Bullets, Paragraph
+    from relforecast.report.edition import Changes, ShockFate
+
+    rows = pd.DataFrame(
+        {"then": [0.170], "then_se": [0.004], "now": [0.281], "now_se": [0.004]},
+        index=["baseline"],
+    )
+    rows = rows.assign(revisions=0.0, new_data=0.108, reestimation=0.003)
+    rows["change"] = rows["now"] - rows["then"]
+    changes = Changes(
+        previous="jp",
+        previous_as_of=pd.Period("2025-06", "M"),
+        as_of=pd.Period("2025-08", "M"),
+        new_months=pd.Series([-5.2, -5.4], index=pd.period_range("2025-07", periods=2, freq="M")),
+        question=Question("ever-below", -6),
+        rows=rows,
+        revised=False,
+        fates=[
+            ShockFate("summit", "custom:2025-08", "2025-08", "moved", "2025-09", "custom"),
+            ShockFate("thaw", "tariff:2025-07", "2025-07", "dropped", None, "tariff"),
+        ],
+    )
+    blocks = changes_blocks(changes, labels("en"), "en", "P(below −6)", {"baseline": "Baseline"})
+    text = " ".join(b.text for b in blocks if isinstance(b, Paragraph))
+    assert "as of 2025-06; this one is as of 2025-08" in text
+    assert "2025-07 −5.2, 2025-08 −5.4" in text
+    assert "17.0% ± 0.4% in the edition of 2025-06, 28.1% ± 0.4% now" in text
+    assert "a change of +11.1 points: +10.8 from the new months" in text
+    assert "+0.3 from re-estimating" in text and "revised" not in text
+    fates = next(b for b in blocks if isinstance(b, Bullets)).items
+    assert "“summit”" in fates[0] and "now starts in 2025-09" in fates[0]
+    assert "“thaw”" in fates[1] and "tariff shock" in fates[1] and "dropped" in fates[1]
+
+
+def test_relative_starts_in_a_shocks_file(tmp_path):
+    from relforecast.report.edition import shocks_from_file
+
+    path = tmp_path / "shocks.yaml"
+    path.write_text(
+        "shocks:\n"
+        "  - {kind: tariff, start: -2, shape: decay, rate: 0.5}\n"
+        "  - {kind: custom, start: +1, shape: pulse}\n"
+        "  - {kind: election, start: 2024-11, shape: pulse}\n",
+        encoding="utf-8",
+    )
+    calendar = shocks_from_file(path, "2025-06")
+    assert [str(s.start) for s in calendar] == ["2024-11", "2025-04", "2025-07"]
+    assert [str(s.start) for s in shocks_from_file(path, "2025-08")] == [
+        "2024-11",
+        "2025-06",
+        "2025-09",
+    ]
