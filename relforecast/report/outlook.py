@@ -12,11 +12,16 @@ folder, whole or not at all (:mod:`relforecast.report.writer`):
   ``track_record.csv`` (the backtest rows scored; reusable with ``track_record=``);
 * ``summary.json`` — as-of month, window, model and parameters, data fingerprint, seed, the
   figure font, every answer, versions: enough to reproduce every number.
+* ``spec.json`` and ``input_*`` — the edition: the job (:class:`~relforecast.OutlookSpec`,
+  as-of month and window as used) and copies of the input files it read, from which
+  ``relforecast update`` makes the next edition (:mod:`relforecast.report.edition`).
 
 As of: every dated input is cut at the as-of month (:mod:`relforecast.asof`); the default is
-the data's last month. Nothing in the folder depends on the input files beyond what the cut
+the data's last month. Nothing in the report depends on the input files beyond what the cut
 keeps, so an as-of outlook equals the outlook run on files truncated by hand at that month
-(with ``SOURCE_DATE_EPOCH`` fixing the creation time, byte for byte).
+(with ``SOURCE_DATE_EPOCH`` fixing the creation time, byte for byte) — all but the edition's
+record of how it was made (``spec.json`` and the copies of the input files as given, which
+the next edition reads: :mod:`relforecast.report.edition`).
 """
 
 from __future__ import annotations
