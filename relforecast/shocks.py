@@ -39,7 +39,7 @@ from relforecast._typing import (
     ShockShape,
     as_number,
 )
-from relforecast.data import dyad_key
+from relforecast.data import dyad_key, merge_note, read_csv_file
 from relforecast.exceptions import ShockError
 from relforecast.periods import to_month  # its home is relforecast.periods; kept importable
 
@@ -250,10 +250,7 @@ def read_leaders(
     if isinstance(source, pd.DataFrame):
         frame = source
     else:
-        path = Path(source)
-        if not path.is_file():
-            raise ShockError(f"leaders file {str(path)!r} does not exist; check the path")
-        frame = pd.read_csv(path, encoding="utf-8-sig")
+        frame = read_csv_file(source, "leaders file", error=ShockError, keep_default_na=True)
     frame = frame.rename(columns=_LEADER_COLUMNS)
     need = {"country", "leader", "start"}
     if not need <= set(frame.columns):
@@ -263,6 +260,7 @@ def read_leaders(
         )
     key = dyad_key(country)
     rows = frame[frame["country"].map(dyad_key) == key]
+    merge_note(pd.unique(rows["country"].astype(str)), "the leaders table")
     if rows.empty:
         known = ", ".join(sorted(frame["country"].astype(str).unique()))
         raise ShockError(f"no leaders for country {country!r}; the table has: {known}")
