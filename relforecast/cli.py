@@ -38,11 +38,13 @@ from relforecast.commands.record import (
     record_option,
     record_outlook,
 )
-from relforecast.data import load_panel, load_scores
+from relforecast.data import load_panel, load_scores, read_csv_file
 from relforecast.datasets import demo, demo_scenarios, demo_shocks
 from relforecast.evaluation import evaluate as run_evaluate
+from relforecast.evaluation import validate_backtest
 from relforecast.events import load_events
 from relforecast.exceptions import (
+    DataError,
     RelforecastError,
     RelforecastWarning,
     Terminated,
@@ -537,12 +539,19 @@ def backtest(
 )
 def evaluate(backtest_csv: str, data: str, out: str | None) -> None:
     """Score a backtest CSV against the observed DATA (CRPS, coverage, Brier, PIT)."""
-    table = pd.read_csv(backtest_csv, dtype={"origin": str, "target": str})
+    table = read_csv_file(backtest_csv, "backtest CSV", dtype={"origin": str, "target": str})
     hint = outlook_csv_hint(backtest_csv, set(table.columns))
     if hint is not None:
         raise click.UsageError(hint)
+    table = validate_backtest(table, f"backtest CSV {backtest_csv!r}")
     dyads = sorted(table["dyad"].astype(str).unique())
     ev = run_evaluate(table, load_panel(Path(data), dyads))
+    if ev.scores.empty:
+        raise DataError(
+            f"no row of {backtest_csv!r} can be scored: its targets "
+            f"({table['target'].min()} ... {table['target'].max()}) are not observed in "
+            f"{data!r}; score it once the data covers them"
+        )
     click.echo(ev.summary().round(4).to_string())
     if out is not None:
         import matplotlib

@@ -164,12 +164,24 @@ def read_csv_file(
     except (pd.errors.ParserError, ValueError) as exc:
         reason = " ".join(str(exc).split())
         raise error(f"cannot parse {what} {str(path)!r} as CSV: {reason}") from exc
+    header = _header(path)
+    twice = sorted({c for c in header if header.count(c) > 1 and c})
+    if twice:  # pandas would rename the second 'cross_-6' to 'cross_-6.1', a new threshold
+        raise error(f"{what} {str(path)!r} has the column(s) {twice} twice; keep one of each")
     if frame.empty:
         raise error(f"{what} {str(path)!r} has a header but no rows")
     unnamed = [str(c) for c in frame.columns if str(c).startswith("Unnamed: ")]
     if unnamed and len(unnamed) == len(frame.columns):
         raise error(f"{what} {str(path)!r} has no header row; expected named columns")
     return frame
+
+
+def _header(path: Path) -> list[str]:
+    """The names in the first row of a CSV file, as written."""
+    import csv
+
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return [c.strip() for c in next(csv.reader(handle), [])]
 
 
 def _read_table(source: str | PathLike) -> pd.DataFrame:
