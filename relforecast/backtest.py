@@ -33,11 +33,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from relforecast._typing import RNGLike, as_seed
+from relforecast._typing import RNGLike, as_seed, distinct
 from relforecast.asof import cut_calendar
-from relforecast.exceptions import ForecastError, RelforecastError
+from relforecast.exceptions import ForecastError, RelforecastError, SpecError
 from relforecast.forecast import check_threshold
-from relforecast.models.base import FittedModel, Model
+from relforecast.models.base import FittedModel, Model, check_horizon, check_n_paths
 from relforecast.models.registry import make_model  # the model names live in the registry
 from relforecast.parallel import Engine, run_tasks
 from relforecast.periods import parse_origins, to_month  # origin lists live in relforecast.periods
@@ -155,6 +155,11 @@ def run_block(block: BacktestBlock) -> RowBlock:
     )
 
 
+def _label(model: str | Model, spec: Model) -> str:
+    """The label of a model in the rows: its name, or a specification's ``name``."""
+    return model if isinstance(model, str) else getattr(spec, "name", type(spec).__name__)
+
+
 def plan_blocks(
     panel: pd.DataFrame,
     models: Sequence[str | Model],
@@ -176,7 +181,7 @@ def plan_blocks(
     blocks = []
     for m in models:
         spec = make_model(m) if isinstance(m, str) else m
-        label = m if isinstance(m, str) else getattr(spec, "name", type(spec).__name__)
+        label = _label(m, spec)
         for dyad in panel.columns:
             series = panel[dyad].dropna()
             cal = shocks.get(dyad) if isinstance(shocks, dict) else shocks
@@ -271,11 +276,24 @@ def backtest(
     panel = data.to_frame() if isinstance(data, pd.Series) else data
     origin_list = parse_origins(origins, every)
     rng = as_seed(rng)
-    models = model if isinstance(model, list | tuple) else [model]
+    models = list(model) if isinstance(model, list | tuple) else [model]
+    if not models:
+        raise SpecError("model=[] names no model; give e.g. 'block' or ['block', 'rw-gauss']")
+    for m in models:
+        if not isinstance(m, str | Model):
+            raise SpecError(
+                f"model {m!r} is neither a model name nor a model specification; give e.g. "
+                "'block' or rf.ARIMA()"
+            )
     specs = [make_model(m) if isinstance(m, str) else m for m in models]
+    distinct([_label(m, s) for m, s in zip(models, specs, strict=True)], "model", error=SpecError)
+    horizon = check_horizon(horizon)
+    n_paths = check_n_paths(n_paths)
     # a bad threshold fails here, not silently at every origin
     scale = getattr(specs[0], "scale", None)
-    thresholds = [check_threshold(t, scale) for t in thresholds]
+    thresholds = distinct(
+        [check_threshold(t, scale) for t in thresholds], "threshold", error=ForecastError
+    )
     if refit_every < 1:
         raise ForecastError(f"refit_every={refit_every!r} must be at least 1")
     _check_origins_meet_the_data(panel, origin_list)

@@ -21,6 +21,7 @@ from relforecast.forecast import Forecast
 from relforecast.models.base import (
     FittedModel,
     check_n_paths,
+    check_paths_memory,
     check_scenarios,
     check_whole,
     future_index,
@@ -145,6 +146,7 @@ class RandomWalkResult(FittedModel):
         n = check_n_paths(n_paths)
         gen = as_generator(rng)
         index = future_index(self.series.index[-1], horizon)
+        check_paths_memory(n, len(index), len(todo))
         effects_stream = gen.spawn(1)[0]  # spawning leaves gen's own draws unchanged
         if self.spec.steps == "gaussian":
             steps = gen.normal(0.0, self.params["sigma"], size=(n, len(index)))

@@ -36,6 +36,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from relforecast._typing import distinct
 from relforecast.analogues import analogues
 from relforecast.asof import as_of as cut_inputs
 from relforecast.asof import cut_events
@@ -166,7 +167,7 @@ def _parse_anchors(anchors: Sequence[Any]) -> list[tuple[pd.Period, str | None]]
             month, _, name = str(item).partition("=")
         anchor = to_month(str(month).strip(), "anchor", error=DataError)
         out.append((anchor, (name or "").strip() or None))
-    return out
+    return distinct(out, "anchor", error=DataError, key=lambda pair: str(pair[0]))
 
 
 def _shock_label(shock: Any, lang: str) -> str:
