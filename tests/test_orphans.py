@@ -1,9 +1,10 @@
 """A ``kill -9`` of a command that runs loky workers leaves no process and no pool files behind.
 
 Each case starts a real command in a subprocess, waits until its loky workers run (their
-parent watchdog thread, started first thing in a worker, makes two threads), kills the command with SIGKILL, and checks that within
-10 s every process it started is gone and ``/dev/shm`` holds no semaphore (``sem.loky-PID-*``)
-or memory-mapped folder (``joblib_memmapping_folder_PID_*``) of it. Linux only (``/proc``).
+parent watchdog thread, started first thing in a worker, makes two threads), kills the command
+with SIGKILL, and checks that within 10 s every process it started is gone and ``/dev/shm``
+holds no semaphore (``sem.loky-PID-*``) or memory-mapped folder
+(``joblib_memmapping_folder_PID_*``) of it. Linux only (``/proc``).
 """
 
 from __future__ import annotations
