@@ -28,7 +28,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from relforecast._typing import (
     SHOCK_KINDS,
@@ -39,6 +38,7 @@ from relforecast._typing import (
     ShockShape,
     as_number,
 )
+from relforecast._yaml import load_yaml
 from relforecast.data import dyad_key, merge_note, read_csv_file
 from relforecast.exceptions import ShockError
 from relforecast.periods import to_month  # its home is relforecast.periods; kept importable
@@ -166,17 +166,7 @@ class Shock:
 def read_yaml_list(path: str | PathLike, key: str) -> list:
     """The list under ``key:`` in a YAML file (safe-loaded); clear errors otherwise."""
     p = Path(path)
-    if not p.is_file():
-        raise ShockError(f"{key} file {str(p)!r} does not exist")
-    try:
-        doc = yaml.safe_load(p.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise ShockError(f"cannot parse {str(p)!r} as YAML: {exc}") from exc
-    except UnicodeDecodeError as exc:
-        raise ShockError(
-            f"{str(p)!r} is not UTF-8 text (byte {exc.object[exc.start]:#04x} at position "
-            f"{exc.start}); a {key} file is YAML text — save it as UTF-8"
-        ) from exc
+    doc = load_yaml(p, f"{key} file", error=ShockError)
     records = doc.get(key) if isinstance(doc, Mapping) else None
     if not isinstance(records, list):
         raise ShockError(f"{str(p)!r} must hold a list under the key '{key}:'")
@@ -185,7 +175,24 @@ def read_yaml_list(path: str | PathLike, key: str) -> list:
         raise ShockError(
             f"{str(p)!r}: unknown top-level key(s) {others}; a {key} file holds only '{key}:'"
         )
+    _refuse_empty_names(records, f"{str(p)!r}")
     return records
+
+
+def _refuse_empty_names(node: object, where: str) -> None:
+    """An empty ``name:`` in a file is a mistake (it would publish a scenario called 'None'
+    or a shock labelled by its kind); leaving the field out is how to say "no name"."""
+    if isinstance(node, Mapping):
+        if "name" in node and (node["name"] is None or not str(node["name"]).strip()):
+            rest = {k: v for k, v in node.items() if k != "name" and not isinstance(v, list)}
+            raise ShockError(
+                f"{where}: an empty name in {rest!r}; give a name or leave the field out"
+            )
+        for value in node.values():
+            _refuse_empty_names(value, where)
+    elif isinstance(node, list):
+        for item in node:
+            _refuse_empty_names(item, where)
 
 
 def _is_missing(value: object) -> bool:
