@@ -22,12 +22,12 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 import numpy as np
 import pandas as pd
 
+from relforecast._blas import one_blas_thread
+from relforecast._memory import check_request
 from relforecast._typing import RNGLike, as_generator, as_number
-from relforecast.blas import one_blas_thread
 from relforecast.data import MIN_MONTHS, require_length, validate_series
 from relforecast.exceptions import DataError, ForecastError, SpecError
 from relforecast.forecast import Forecast
-from relforecast.memory import check_request
 from relforecast.periods import parse_months
 from relforecast.scale import Scale, as_scale
 from relforecast.shocks import ShockCalendar

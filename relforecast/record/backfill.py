@@ -32,12 +32,12 @@ import pandas as pd
 
 from relforecast._typing import distinct
 from relforecast.asof import as_of
-from relforecast.events import EventLog
+from relforecast.events.log import EventLog
 from relforecast.exceptions import ForecastError, RelforecastError, SpecError
 from relforecast.forecast import check_threshold
 from relforecast.models.registry import make_model
-from relforecast.parallel import run_tasks
-from relforecast.periods import parse_origins
+from relforecast.panel.parallel import run_tasks
+from relforecast.periods import default_window, parse_origins
 from relforecast.record.entry import (
     DEFAULT_THRESHOLDS,
     Entry,
@@ -46,7 +46,6 @@ from relforecast.record.entry import (
     shocks_fingerprint,
 )
 from relforecast.record.store import Record
-from relforecast.report.outlook import default_window
 from relforecast.scenarios import compare_scenarios
 from relforecast.shocks import ShockCalendar
 
