@@ -56,6 +56,7 @@ from relforecast.models.registry import make_model, model_help
 from relforecast.panel.parallel import ENGINES
 from relforecast.periods import to_month
 from relforecast.report.outlook import outlook as make_outlook
+from relforecast.report.writer import OutputFolder
 from relforecast.scenarios import load_scenarios
 from relforecast.shocks import ShockCalendar
 
@@ -557,16 +558,19 @@ def evaluate(backtest_csv: str, data: str, out: str | None) -> None:
         import matplotlib
 
         matplotlib.use("Agg")
-        folder = Path(out)
-        folder.mkdir(parents=True, exist_ok=True)
-        ev.by_horizon().to_csv(folder / "by_horizon.csv", float_format="%.5g")
-        ev.summary().to_csv(folder / "summary.csv", float_format="%.5g")
-        ev.reliability().to_csv(folder / "reliability.csv", float_format="%.5g")
-        ev.pit_histogram().to_csv(folder / "pit.csv", float_format="%.5g")
-        for name, draw in (("reliability.png", ev.plot_reliability), ("pit.png", ev.plot_pit)):
-            ax = draw()
-            ax.figure.savefig(folder / name, dpi=110, bbox_inches="tight")
-        click.echo(f"wrote tables and figures to {folder}")
+        with OutputFolder(out, kind="evaluation") as folder:
+            ev.by_horizon().to_csv(folder.path("by_horizon.csv"), float_format="%.5g")
+            ev.summary().to_csv(folder.path("summary.csv"), float_format="%.5g")
+            ev.reliability().to_csv(folder.path("reliability.csv"), float_format="%.5g")
+            ev.pit_histogram().to_csv(folder.path("pit.csv"), float_format="%.5g")
+            for name, draw in (
+                ("reliability.png", ev.plot_reliability),
+                ("pit.png", ev.plot_pit),
+            ):
+                ax = draw()
+                ax.figure.savefig(folder.path(name), dpi=110, bbox_inches="tight")
+            folder.commit()
+        click.echo(f"wrote tables and figures to {out}")
 
 
 cli.add_command(events_command)
