@@ -209,8 +209,9 @@ def _check_history(fc: Forecast, history: pd.Series | None) -> None:
     if own.name is not None and history.name is not None:
         if dyad_key(own.name) != dyad_key(history.name):
             raise RecordError(
-                f"history= is the data of {history.name!r}, but the forecast was made from the data of "
-                f"{own.name!r}; give the forecast's own history (or leave history= out)"
+                f"history= is the data of {history.name!r}, but the forecast was made from "
+                f"the data of {own.name!r}; give the forecast's own history (or leave history= "
+                "out)"
             )
     if len(own) and len(history) and history.index[-1] < own.index[-1]:
         raise RecordError(
