@@ -131,8 +131,9 @@ def load_yaml(path: str | PathLike, what: str, *, error: type[Exception]) -> Any
             f"{what} {str(p)!r} is not UTF-8 text (byte {exc.object[exc.start]:#04x} at "
             f"position {exc.start}); save it as UTF-8"
         ) from exc
-    loader = _StrictLoader(text)
+    loader = None
     try:
+        loader = _StrictLoader(text)
         return loader.get_single_data()
     except _Refused as exc:
         raise error(f"{what} {str(p)!r} refused: {exc}") from None
@@ -142,4 +143,5 @@ def load_yaml(path: str | PathLike, what: str, *, error: type[Exception]) -> Any
     except RecursionError:
         raise error(f"{what} {str(p)!r} refused: nested too deeply") from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()

@@ -148,6 +148,14 @@ def read_csv_file(
         head = handle.read(8192)
     if b"\0" in head:
         raise error(f"{what} {str(path)!r} is a binary file, not CSV text")
+    first = head.split(b"\n", 1)[0]
+    for sep, name in ((b";", "';'"), (b"\t", "tabs")):
+        if first.count(sep) > first.count(b","):
+            raise error(
+                f"{what} {str(path)!r} is separated by {name}, not commas (its header is "
+                f"{first.decode('utf-8', 'replace').strip()!r}); relforecast reads comma-"
+                "separated CSV with decimal points: save it as CSV (comma-separated)"
+            )
     try:
         frame = pd.read_csv(
             path,
