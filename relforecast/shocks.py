@@ -43,7 +43,14 @@ from relforecast.data import dyad_key, merge_note, read_csv_file
 from relforecast.exceptions import ShockError
 from relforecast.periods import to_month  # its home is relforecast.periods; kept importable
 
-__all__ = ["Shock", "ShockCalendar", "read_leaders", "shock_from_record", "to_month"]
+__all__ = [
+    "Shock",
+    "ShockCalendar",
+    "as_calendar",
+    "read_leaders",
+    "shock_from_record",
+    "to_month",
+]
 
 
 @dataclass(frozen=True)
@@ -220,8 +227,6 @@ def shock_from_record(record: Mapping[str, Any], where: str) -> Shock:
     return Shock(**clean)
 
 
-
-
 _LEADER_COLUMNS = {
     "国家英文名": "country",
     "实权职位英文": "office",
@@ -232,9 +237,7 @@ _LEADER_COLUMNS = {
 }
 
 
-def read_leaders(
-    source: PathOrFrame, country: str, *, office: str | None = None
-) -> pd.DataFrame:
+def read_leaders(source: PathOrFrame, country: str, *, office: str | None = None) -> pd.DataFrame:
     """The leaders of one country from a leaders table, sorted by the start of their terms.
 
     Parameters
@@ -558,3 +561,18 @@ class ShockCalendar:
         if self.regressors is not None:
             data.update(self._regressor_values(index))
         return pd.DataFrame(data, index=index, dtype=float)
+
+
+def as_calendar(shocks: object) -> ShockCalendar:
+    """The ``shocks=`` of a model's ``fit``: ``None`` (no shocks), a :class:`ShockCalendar`, or
+    a list of :class:`Shock` objects (made into a calendar); anything else is refused."""
+    if shocks is None:
+        return ShockCalendar()
+    if isinstance(shocks, ShockCalendar):
+        return shocks
+    if isinstance(shocks, list | tuple) and all(isinstance(s, Shock) for s in shocks):
+        return ShockCalendar(shocks)
+    raise ShockError(
+        f"shocks={shocks!r} is not a shock calendar; pass rf.ShockCalendar([...]), a list of "
+        "rf.Shock, rf.ShockCalendar.from_yaml(path) or None"
+    )

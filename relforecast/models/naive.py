@@ -30,7 +30,7 @@ from relforecast.models.base import (
     shock_effect_table,
 )
 from relforecast.scale import TSINGHUA_SCALE, Scale, as_scale
-from relforecast.shocks import ShockCalendar
+from relforecast.shocks import ShockCalendar, as_calendar
 
 if TYPE_CHECKING:
     from relforecast.scenarios import Scenario
@@ -79,7 +79,7 @@ class RandomWalk:
         """
         y = prepare_series(series, self.scale, what=self.name)
         changes = y.diff().dropna().to_numpy()[-self.window :]
-        calendar = shocks if shocks is not None else ShockCalendar()
+        calendar = as_calendar(shocks)
         notes = []
         if len(calendar):
             notes.append(
