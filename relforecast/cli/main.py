@@ -360,6 +360,10 @@ def outlook(
     """Write the outlook report (HTML, Markdown, Word, PNG, CSV, JSON) for one dyad to --out;
     with --dyad all or A,B,C, an overview of every dyad and each dyad's report (docs/panel.md)."""
     check_record_value(record_location, data)
+    if not track_record.strip():
+        raise click.UsageError(
+            "--track-record '' names nothing; give a backtest CSV, 'compute' or 'none'"
+        )
     if is_panel_request(source["dyad"]):
         options = {k: v for k, v in locals().items() if k not in ("data", "source")}
         return click.echo(panel_outlook_command(data, source=source, **options))

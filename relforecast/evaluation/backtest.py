@@ -283,13 +283,27 @@ def backtest(
         results = run_tasks(run_block, blocks, **engine_options)
         if progress:
             results = _with_progress(results, blocks)
-        return frame_from_blocks(results, thresholds, sum(b.n_rows for b in blocks))
+        return _not_empty(frame_from_blocks(results, thresholds, sum(b.n_rows for b in blocks)))
     bt_store = BacktestStore(store)
     bt_store.open(store_settings(horizon, thresholds, n_paths, rng))
     computed = run_into_store(bt_store, blocks, progress=progress, **engine_options)
     table = bt_store.read(blocks)
     table.attrs["blocks"] = {"total": len(blocks), "from_store": len(blocks) - computed}
-    return table
+    return _not_empty(table)
+
+
+def _not_empty(table: pd.DataFrame) -> pd.DataFrame:
+    """A backtest with no rows is an error that says why (every origin was skipped), not an
+    empty table returned with exit status 0."""
+    if len(table):
+        return table
+    notes = table.attrs.get("notes", [])
+    shown = "; ".join(str(n) for n in notes[:3]) + (" ..." if len(notes) > 3 else "")
+    raise ForecastError(
+        "no origin could be backtested"
+        + (f" ({shown})" if shown else "")
+        + "; choose origins with enough data before them"
+    )
 
 
 def _check_origins_meet_the_data(panel: pd.DataFrame, origins: Sequence[pd.Period]) -> None:

@@ -182,8 +182,10 @@ def display(location: str) -> str:
         return location
     try:
         return sa.make_url(location).render_as_string(hide_password=True)
-    except sa.exc.ArgumentError:
-        return location
+    except (sa.exc.ArgumentError, ValueError):  # not a URL, or a bad port: hide the password
+        import re
+
+        return re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", location)
 
 
 def access_error(path: Path, exc: BaseException) -> RecordError:
@@ -263,7 +265,8 @@ def make_engine(location: str) -> Engine:
     if is_url(location):
         try:
             url = sa.make_url(location)
-        except sa.exc.ArgumentError as exc:
+            url.port  # noqa: B018  (a bad port is only read here)
+        except (sa.exc.ArgumentError, ValueError) as exc:
             raise RecordError(
                 f"--record {display(location)!r} is not a database URL: {exc}"
             ) from exc
