@@ -110,7 +110,7 @@ def unchanged(folder: Path, names: dict[str, bytes]) -> Callable[[], bool]:
     return check
 
 
-def cases(tmp: Path) -> list[Case]:  # noqa: PLR0915  (one list, read top to bottom)
+def cases(tmp: Path) -> list[Case]:
     out: list[Case] = []
     add = out.append
     data = long_csv(tmp / "japan.csv", ["Japan"])
@@ -122,7 +122,7 @@ def cases(tmp: Path) -> list[Case]:  # noqa: PLR0915  (one list, read top to bot
     demo = rf.datasets.demo()
     series = rf.load_scores(data, "Japan")
     bt_csv = tmp / "bt.csv"
-    code, _ = cli(
+    cli(
         "backtest", data, "--dyad", "Japan", "--origins", "2003-01:2004-06", "--every", "3",
         "--model", "rw-gauss", "--paths", "200", "--out", bt_csv,
     )()  # fmt: skip
