@@ -280,7 +280,7 @@ def test_a_folder_that_cannot_be_emptied_is_refused_before_writing(tmp_path: Pat
 
 # ------------------------------------------------------------------ memory and orders
 def test_requests_larger_than_memory_are_refused_naming_the_size() -> None:
-    with pytest.raises(rf.ForecastError, match="needs about .* of memory, more than"):
+    with pytest.raises(rf.ForecastError, match=r"needs about .* of memory, more than"):
         check_request(2.0**60, "a test request", "ask for less")
     check_request(1024, "a small request", "ask for less")
     fit = rf.RandomWalk().fit(rf.datasets.demo())
