@@ -189,9 +189,9 @@ class OutputFolder:
                 shown = ", ".join(entries[:4]) + (" ..." if len(entries) > 4 else "")
                 what = f"a relforecast {found} folder" if found else f"other files ({shown})"
                 raise OutputError(
-                    f"--out {str(self.target)!r} holds {what}, not a relforecast {self.kind} "
-                    f"folder; the {self.kind} replaces its whole folder, so choose a new or "
-                    "empty folder"
+                    f"--out {str(self.target)!r} holds {what} and is not a relforecast "
+                    f"{self.kind} folder; the {self.kind} replaces its whole folder, so choose a "
+                    "new or empty folder"
                 )
             locked = _not_removable(self.target) if entries else None
             if locked is not None:
