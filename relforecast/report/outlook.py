@@ -55,6 +55,7 @@ from relforecast.graphics.labels import (
 )
 from relforecast.models.base import FittedModel, Model
 from relforecast.models.registry import make_model
+from relforecast.models.spread import model_spread
 from relforecast.panel.parallel import worker_process
 from relforecast.periods import default_window, to_month, window_horizon
 from relforecast.questions import Answer, Question, default_questions, parse_question
@@ -71,7 +72,6 @@ from relforecast.report.plots import (
 from relforecast.report.render_html import to_html
 from relforecast.report.render_markdown import to_markdown
 from relforecast.report.render_word import to_docx
-from relforecast.report.spread import model_spread
 from relforecast.report.track_record import (
     TrackRecord,
     TrackRecordConfig,
@@ -109,7 +109,7 @@ class Outlook:
     questions : pd.DataFrame
         One row per (scenario, question): ``p``, ``se``, ``observed``, ``median_month``.
     spread : pd.DataFrame
-        Model spread (:func:`relforecast.report.spread.model_spread`).
+        Model spread (:func:`relforecast.models.spread.model_spread`).
     track_record : TrackRecord or None
     document : Document
         The report's content (render it again with the renderers of ``relforecast.report``).
