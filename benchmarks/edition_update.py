@@ -43,6 +43,7 @@ def main() -> None:
     if not scores.is_file():
         sys.exit(f"no real data in {data} (give --data DIR)")
     home = Path(opts.out or tempfile.mkdtemp(prefix="relforecast-cycle-"))
+    home.mkdir(parents=True, exist_ok=True)
     first, second = home / "2025-06", home / "2025-08"
     published = run(
         [
