@@ -38,12 +38,14 @@ from relforecast.cli.record import (
     record_option,
     record_outlook,
 )
-from relforecast.data import load_panel, load_scores
-from relforecast.datasets import demo, demo_scenarios, demo_shocks
+from relforecast.cli.update import update as update_command
+from relforecast.data import load_panel, load_scores, read_csv_file
+from relforecast.datasets import demo, demo_shocks
 from relforecast.evaluation.backtest import backtest as run_backtest
 from relforecast.evaluation.scores import evaluate as run_evaluate
-from relforecast.events.log import load_events
+from relforecast.evaluation.scores import validate_backtest
 from relforecast.exceptions import (
+    DataError,
     RelforecastError,
     RelforecastWarning,
     Terminated,
@@ -53,8 +55,9 @@ from relforecast.forecast import Forecast, check_threshold
 from relforecast.models.registry import make_model, model_help
 from relforecast.panel.parallel import ENGINES
 from relforecast.periods import to_month
-from relforecast.report.outlook import outlook as make_outlook
-from relforecast.scenarios import load_scenarios
+from relforecast.report.edition import shocks_from_file, spec_from_options
+from relforecast.report.update import run_spec
+from relforecast.report.writer import OutputFolder
 from relforecast.shocks import ShockCalendar
 
 __all__ = ["cli", "main", "run"]
@@ -81,8 +84,9 @@ def _load(
         series, calendar = load_scores(Path(data), dyad, fill=fill, **columns), None
     if until is not None and to_month(until, "--until") < series.index[0]:
         raise click.UsageError(f"--until {until} is before the first month of the data")
-    if shocks_file is not None:
-        calendar = ShockCalendar.from_yaml(shocks_file)
+    if shocks_file is not None:  # relative starts (+2) count from the as-of month
+        month = to_month(until, "--until") if until is not None else series.index[-1]
+        calendar = shocks_from_file(shocks_file, month)
     if leaders_file is not None:
         leaders = ShockCalendar.from_leaders(leaders_file, str(dyad or series.name))
         calendar = leaders if shocks_file is None else calendar + leaders
@@ -357,40 +361,50 @@ def outlook(
     """Write the outlook report (HTML, Markdown, Word, PNG, CSV, JSON) for one dyad to --out;
     with --dyad all or A,B,C, an overview of every dyad and each dyad's report (docs/panel.md)."""
     check_record_value(record_location, data)
+    if not track_record.strip():
+        raise click.UsageError(
+            "--track-record '' names nothing; give a backtest CSV, 'compute' or 'none'"
+        )
     if is_panel_request(source["dyad"]):
         options = {k: v for k, v in locals().items() if k not in ("data", "source")}
         return click.echo(panel_outlook_command(data, source=source, **options))
-    series, calendar = _load(data, **source)
+    series, _ = _load(data, **source)  # validates the options, says what the cut left out
     rec = open_record(record_location)
-    panel = None
-    if data is not None and track_record.lower() != "none":  # pooled over DATA's dyads
-        columns = {k: source[k] for k in ("country_col", "date_col", "score_col", "fill")}
-        panel = load_panel(Path(data), **columns)
-    events = load_events(events_file) if events_file is not None else None
+    spec = spec_from_options(
+        data,
+        source,
+        files={
+            "scenarios": scenarios_file,
+            "shocks": source["shocks_file"],
+            "leaders": source["leaders_file"],
+            "events": events_file,
+        },
+        window=window,
+        model=model,
+        lang=lang,
+        n_paths=paths,
+        seed=seed,
+        threshold=threshold,
+        questions=questions,
+        track_record=track_record,
+        anchors=tuple(anchors.split(",")) if anchors else (),
+        out=out,
+        record=record_location,
+        workers=workers,
+    )
+    from_record = None
     if rec is not None and track_record.lower() == "compute":
+        panel = None
+        if data is not None:  # pooled over DATA's dyads
+            columns = {k: source[k] for k in ("country_col", "date_col", "score_col", "fill")}
+            panel = load_panel(Path(data), **columns)
         from_record = _record_track(rec, model, series, panel)
-        track_record = from_record if from_record is not None else track_record
-    scenarios = demo_scenarios() if data is None else []
-    if scenarios_file is not None:
-        scenarios = load_scenarios(scenarios_file)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", RelforecastWarning)
-        result = make_outlook(
-            series,
-            window,
-            scenarios,
-            out,
-            model=model,
-            shocks=calendar,
-            threshold=threshold,
-            n_paths=paths,
-            rng=seed,
-            lang=lang,
-            anchors=anchors.split(",") if anchors else None,
-            events=events,
-            questions=questions,
-            track_record=track_record,
-            panel=panel,
+        result = run_spec(
+            spec,
+            series=series,
+            track_record=from_record,
             progress=lambda msg: click.echo(f"relforecast: {msg}", err=True),
         )
     for w in caught:
@@ -537,33 +551,44 @@ def backtest(
 )
 def evaluate(backtest_csv: str, data: str, out: str | None) -> None:
     """Score a backtest CSV against the observed DATA (CRPS, coverage, Brier, PIT)."""
-    table = pd.read_csv(backtest_csv, dtype={"origin": str, "target": str})
+    table = read_csv_file(backtest_csv, "backtest CSV", dtype={"origin": str, "target": str})
     hint = outlook_csv_hint(backtest_csv, set(table.columns))
     if hint is not None:
         raise click.UsageError(hint)
+    table = validate_backtest(table, f"backtest CSV {backtest_csv!r}")
     dyads = sorted(table["dyad"].astype(str).unique())
     ev = run_evaluate(table, load_panel(Path(data), dyads))
+    if ev.scores.empty:
+        raise DataError(
+            f"no row of {backtest_csv!r} can be scored: its targets "
+            f"({table['target'].min()} ... {table['target'].max()}) are not observed in "
+            f"{data!r}; score it once the data covers them"
+        )
     click.echo(ev.summary().round(4).to_string())
     if out is not None:
         import matplotlib
 
         matplotlib.use("Agg")
-        folder = Path(out)
-        folder.mkdir(parents=True, exist_ok=True)
-        ev.by_horizon().to_csv(folder / "by_horizon.csv", float_format="%.5g")
-        ev.summary().to_csv(folder / "summary.csv", float_format="%.5g")
-        ev.reliability().to_csv(folder / "reliability.csv", float_format="%.5g")
-        ev.pit_histogram().to_csv(folder / "pit.csv", float_format="%.5g")
-        for name, draw in (("reliability.png", ev.plot_reliability), ("pit.png", ev.plot_pit)):
-            ax = draw()
-            ax.figure.savefig(folder / name, dpi=110, bbox_inches="tight")
-        click.echo(f"wrote tables and figures to {folder}")
+        with OutputFolder(out, kind="evaluation") as folder:
+            ev.by_horizon().to_csv(folder.path("by_horizon.csv"), float_format="%.5g")
+            ev.summary().to_csv(folder.path("summary.csv"), float_format="%.5g")
+            ev.reliability().to_csv(folder.path("reliability.csv"), float_format="%.5g")
+            ev.pit_histogram().to_csv(folder.path("pit.csv"), float_format="%.5g")
+            for name, draw in (
+                ("reliability.png", ev.plot_reliability),
+                ("pit.png", ev.plot_pit),
+            ):
+                ax = draw()
+                ax.figure.savefig(folder.path(name), dpi=110, bbox_inches="tight")
+            folder.commit()
+        click.echo(f"wrote tables and figures to {out}")
 
 
 cli.add_command(events_command)
 
 
 cli.add_command(record)
+cli.add_command(update_command)
 
 
 def _one_line(exc: BaseException) -> str:
