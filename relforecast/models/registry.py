@@ -11,7 +11,7 @@ thing everywhere. A pool member may be published in whole steps of the scale's r
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, is_dataclass, replace
 
 from relforecast.exceptions import SpecError
 from relforecast.models.arima import ARIMA
@@ -20,6 +20,7 @@ from relforecast.models.bootstrap import BlockBootstrap
 from relforecast.models.markov import MarkovSwitching
 from relforecast.models.naive import RandomWalk
 from relforecast.models.sticky import Sticky
+from relforecast.scale import TSINGHUA_SCALE, Scale, as_scale
 
 __all__ = [
     "MODELS",
@@ -30,6 +31,7 @@ __all__ = [
     "model_help",
     "model_names",
     "pool_models",
+    "with_scale",
 ]
 
 
@@ -161,8 +163,16 @@ def model_names(*, published: bool = False) -> tuple[str, ...]:
     return tuple(name for name, m in MODELS.items() if m.published or not published)
 
 
-def make_model(name: str) -> Model:
+def make_model(name: str, *, scale: Scale | str | None = TSINGHUA_SCALE) -> Model:
     """A fresh model specification from its name (``"auto"``, ``"arima"``, ``"rw-gauss"``...).
+
+    Parameters
+    ----------
+    name : str
+        A name of :data:`MODELS`.
+    scale : Scale, str or None, default TSINGHUA_SCALE
+        The scale of the scores (``None``: no bounds; text as in
+        :func:`relforecast.scale.parse_scale`), given to every part of the model.
 
     Raises
     ------
@@ -171,13 +181,40 @@ def make_model(name: str) -> Model:
     """
     if not isinstance(name, str) or name not in MODELS:
         raise SpecError(f"model {name!r} is not known; use one of {', '.join(MODELS)}")
-    return MODELS[name].make()
+    return with_scale(MODELS[name].make(), scale)
 
 
-def pool_models() -> tuple[Model, ...]:
-    """Fresh specifications of the default ``auto`` pool, the members of :data:`POOL`."""
+def with_scale(spec: Model, scale: Scale | str | None) -> Model:
+    """The specification ``spec`` on ``scale``: its ``scale`` field replaced, or that of the
+    model it wraps (``Sticky``, ``Calibrated``), or those of its components (``Auto``).
+
+    Raises
+    ------
+    SpecError
+        For a specification that takes no scale.
+    """
+    scale = as_scale(scale)
+    if as_scale(spec.scale) == scale:
+        return spec
+    names = {f.name for f in fields(spec) if f.init} if is_dataclass(spec) else set()
+    if "components" in names:
+        members = tuple(with_scale(c, scale) for c in spec.components)
+        return replace(spec, components=members, **({"scale": scale} if "scale" in names else {}))
+    if "scale" in names:
+        return replace(spec, scale=scale)
+    if "model" in names:
+        return replace(spec, model=with_scale(spec.model, scale))
+    raise SpecError(f"model {spec.name!r} takes no scale; build it with its scale instead")
+
+
+def pool_models(scale: Scale | str | None = TSINGHUA_SCALE) -> tuple[Model, ...]:
+    """Fresh specifications of the default ``auto`` pool, the members of :data:`POOL`, on
+    ``scale`` (a member published in steps steps aside on a scale without a grid)."""
     return tuple(
-        Sticky(make_model(m.name)) if m.in_steps else make_model(m.name) for m in POOL
+        Sticky(make_model(m.name, scale=scale))
+        if m.in_steps
+        else make_model(m.name, scale=scale)
+        for m in POOL
     )
 
 
