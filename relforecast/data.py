@@ -256,7 +256,25 @@ def _split_long(
     for dyad in pd.unique(names):
         mask = (names == dyad).to_numpy()
         out[str(dyad)] = (frame[score_col][mask].reset_index(drop=True), months[mask])
+        if months[mask].has_duplicates:
+            used = {country_col, date_col, score_col, year_col, month_col}
+            _several_series(frame[mask], [c for c in frame.columns if c not in used], str(dyad))
     return out
+
+
+def _several_series(rows: pd.DataFrame, others: list, dyad: str) -> None:
+    """Refuse a dyad with several rows per month when other columns tell the rows apart (a
+    table of several series per dyad), naming the ``where`` that picks one."""
+    split = {c: sorted(pd.unique(rows[c].astype(str).str.strip())) for c in others}
+    split = {c: v for c, v in split.items() if len(v) > 1}
+    if not split:
+        return  # plain duplicated months: validate_series names them
+    picks = " ".join(f"--where {c}={v[0]}" for c, v in split.items())
+    held = "; ".join(f"{c}: {_preview(v)}" for c, v in split.items())
+    raise DataError(
+        f"the table holds several series for {dyad!r}, told apart by {held}; pick one with "
+        f"where={{...}} (CLI: {picks})"
+    )
 
 
 def _layout_error(frame: pd.DataFrame, country_col: str, date_col: str, score_col: str) -> str:
