@@ -32,8 +32,9 @@ is better) of the mean CRPS, CRPS at h = 1 and h = 12, the Brier score at h = 12
 2015-2024). Last, the time of ``auto`` fit + 2,000 paths over that of AutoARIMA fit + forecast on
 each data set's series (full data; a ratio, the median over series).
 
-Results are cached under ``bt_cache/peers/`` (one CSV per data set, dyad and model family); a
-rerun computes only what is missing.
+Results are cached under ``bt_cache/peers/`` (one CSV per data set, dyad and model family,
+holding every origin run so far); a rerun computes only the origins it lacks, so a subset run
+first is reused by the whole one.
 
 Run:  pip install -e ".[bench]"
       python benchmarks/peers.py [--datasets tsinghua,gdelt,icews] [--dyads Japan,US]
@@ -181,7 +182,7 @@ def peer_rows(
                 fc = sf.forecast(h=HORIZON, df=frame, level=_LEVELS, **extra)
             for family in FAMILIES:
                 label = f"{family}[{wname},{interval}]"
-                for i, o in enumerate(origins):
+                for o in origins:
                     part = fc[fc["unique_id"] == str(o)]
                     cols = (
                         [f"{family}-lo-{lv}" for lv in reversed(_LEVELS)]
@@ -189,14 +190,16 @@ def peer_rows(
                         + [f"{family}-hi-{lv}" for lv in _LEVELS]
                     )
                     q = np.clip(part[cols].to_numpy(dtype=float), scale.lower, scale.upper)
-                    rng = np.random.default_rng([seed, i, len(frames)])
+                    variant = [FAMILIES.index(family), list(WINDOWS).index(wname)]
+                    variant.append(INTERVALS.index(interval))
+                    rng = np.random.default_rng([seed, o.ordinal, *variant])
                     paths = copula_paths(q, n_paths, rng)
                     rows = contract_rows(dyad, label, o, paths, data.thresholds)
                     rows["mean"] = np.clip(part[family].to_numpy(dtype=float), *_bounds(scale))
                     frames.append(rows)
-    for i, o in enumerate(origins):  # climatology: the last 60 months, independent draws
+    for o in origins:  # climatology: the last 60 months, independent draws
         recent = series.loc[:o].to_numpy()[-60:]
-        rng = np.random.default_rng([seed, i, 60])
+        rng = np.random.default_rng([seed, o.ordinal, 60])
         paths = rng.choice(recent, size=(n_paths, HORIZON))
         frames.append(contract_rows(dyad, "climatology60", o, paths, data.thresholds))
     return pd.concat(frames, ignore_index=True)
@@ -207,34 +210,53 @@ def _bounds(scale: rf.Scale) -> tuple[float, float]:
 
 
 # ----------------------------------------------------------------------------- the runs
-def cached(path: Path, compute) -> pd.DataFrame:
-    """The table at ``path``, computed and written (whole) when absent."""
-    if path.is_file():
-        return pd.read_csv(path, dtype={"origin": str, "target": str})
-    table = compute()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    table.to_csv(tmp, index=False, float_format="%.5g")
-    tmp.replace(path)
-    return pd.read_csv(path, dtype={"origin": str, "target": str})
+def cached(path: Path, origins: list[pd.Period], compute) -> pd.DataFrame:
+    """The rows of ``origins`` kept at ``path``; the origins it lacks are computed with
+    ``compute(missing origins)`` and added (the file is rewritten whole)."""
+    have = (
+        pd.read_csv(path, dtype={"origin": str, "target": str})
+        if path.is_file()
+        else pd.DataFrame({"origin": pd.Series(dtype=str)})
+    )
+    done = set(have["origin"].unique()) | _tried(path)
+    missing = [o for o in origins if str(o) not in done]
+    if missing:
+        new = compute(missing)
+        have = pd.concat([have, new], ignore_index=True) if len(have) else new
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        have.to_csv(tmp, index=False, float_format="%.5g")
+        tmp.replace(path)
+        _tried(path, {*_tried(path), *(str(o) for o in missing)})
+        have = pd.read_csv(path, dtype={"origin": str, "target": str})
+    wanted = {str(o) for o in origins}
+    return have[have["origin"].isin(wanted)].reset_index(drop=True)
+
+
+def _tried(path: Path, origins: set[str] | None = None) -> set[str]:
+    """Origins already attempted for ``path`` (some give no rows: too little data)."""
+    log = path.with_suffix(".origins")
+    if origins is not None:
+        log.write_text("\n".join(sorted(origins)))
+    return set(log.read_text().split()) if log.is_file() else set()
 
 
 def run_dataset(data: DataSet, panel: pd.DataFrame, origins: list[pd.Period], args) -> pd.DataFrame:
-    """``auto`` and peer rows for every dyad of ``panel`` (cached per dyad)."""
-    tag = f"{origins[0]}_{origins[-1]}_{len(origins)}_{args.paths}"
+    """``auto`` and peer rows for every dyad of ``panel`` (cached per dyad and origin)."""
+    folder = CACHE / data.name / f"paths{args.paths}"
     tables = []
     for dyad in panel.columns:
         series = panel[dyad].dropna()
         key = str(dyad).replace(" ", "_")
-        folder = CACHE / data.name / tag
         print(f"  {data.name} {dyad}: auto", flush=True)
         tables.append(
             cached(
                 folder / f"auto_{key}.csv",
-                lambda s=series: rf.backtest(
+                origins,
+                lambda todo, s=series: rf.backtest(
                     s,
                     "auto",
-                    origins,
+                    todo,
                     HORIZON,
                     thresholds=data.thresholds,
                     n_paths=args.paths,
@@ -248,7 +270,8 @@ def run_dataset(data: DataSet, panel: pd.DataFrame, origins: list[pd.Period], ar
         tables.append(
             cached(
                 folder / f"peers_{key}.csv",
-                lambda s=series: peer_rows(s, origins, data, args.paths, seed=1),
+                origins,
+                lambda todo, s=series: peer_rows(s, todo, data, args.paths, seed=1),
             )
         )
     return pd.concat(tables, ignore_index=True)

@@ -129,6 +129,7 @@ def validate_series(
     *,
     scale: Scale | None = TSINGHUA_SCALE,
     fill: FillMethod | None = None,
+    grid: bool = True,
 ) -> pd.Series:
     """Check one dyad's months and values and return a clean monthly series.
 
@@ -148,6 +149,10 @@ def validate_series(
         them; ``"ffill"`` carries the last score forward; ``"interpolate"`` interpolates
         linearly and rounds to the scale's resolution. Filled months are listed in
         ``series.attrs["filled_months"]``.
+    grid : bool, default True
+        Refuse values off the scale's grid (loading declares the data's scale); ``False``
+        checks the bounds only (a series handed to a model, which may be a transformation
+        or a simulation of published scores).
 
     Returns
     -------
@@ -199,7 +204,7 @@ def validate_series(
             f"{name!r} at {_preview(items)}; fix the values or declare the data's scale: "
             f"scale=... (CLI: --scale=LO:HI, e.g. --scale=-10:10, or --scale none)"
         )
-    off = series[scale.off_grid(series.to_numpy())]
+    off = series[scale.off_grid(series.to_numpy())] if grid else series.iloc[:0]
     if len(off):
         items = [f"{m}: {v:g}" for m, v in off.items()]
         raise DataError(
