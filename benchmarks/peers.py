@@ -56,7 +56,7 @@ from _common import REPO, require_shared_data
 from scipy.stats import norm
 
 import relforecast as rf
-from relforecast.backtest import QUANTILE_COLUMNS, QUANTILE_LEVELS, parse_origins
+from relforecast.evaluation.backtest import QUANTILE_COLUMNS, QUANTILE_LEVELS, parse_origins
 from relforecast.scale import parse_scale
 
 CACHE = REPO / "bt_cache" / "peers"

@@ -2,7 +2,7 @@
 
 Every name a user can type (``--model arima``, ``rf.backtest(..., "rw-gauss")``) maps here to a
 specification with its settings. The command-line help, :func:`make_model` (also importable as
-``relforecast.backtest.make_model``) and the default members of the ``auto`` pool
+``relforecast.evaluation.backtest.make_model``) and the default members of the ``auto`` pool
 (:data:`POOL`, built by :func:`pool_models`) all read this table, so a name means the same
 thing everywhere. A pool member may be published in whole steps of the scale's resolution
 (:class:`~relforecast.models.sticky.Sticky`); the pool says which.
@@ -10,17 +10,18 @@ thing everywhere. A pool member may be published in whole steps of the scale's r
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, fields, is_dataclass, replace
-
 from relforecast.exceptions import SpecError
-from relforecast.models.arima import ARIMA
+from relforecast.models.auto import Auto
 from relforecast.models.base import Model
-from relforecast.models.bootstrap import BlockBootstrap
-from relforecast.models.markov import MarkovSwitching
-from relforecast.models.naive import RandomWalk
-from relforecast.models.sticky import Sticky
-from relforecast.scale import TSINGHUA_SCALE, Scale, as_scale
+from relforecast.models.catalogue import (
+    BASE_MODELS,
+    POOL,
+    PoolMember,
+    RegisteredModel,
+    pool_models,
+    with_scale,
+)
+from relforecast.scale import TSINGHUA_SCALE, Scale
 
 __all__ = [
     "MODELS",
@@ -34,129 +35,18 @@ __all__ = [
     "with_scale",
 ]
 
-
-@dataclass(frozen=True)
-class RegisteredModel:
-    """One named model.
-
-    Attributes
-    ----------
-    name : str
-        The name typed by the user.
-    summary : str
-        One line for the command-line help.
-    make : callable
-        Returns a fresh specification.
-    published : bool
-        Offered by ``forecast`` and ``outlook`` (the others — baselines and members of the
-        ``auto`` pool — are for backtests).
-    """
-
-    name: str
-    summary: str
-    make: Callable[[], Model]
-    published: bool = False
-
-
-@dataclass(frozen=True)
-class PoolMember:
-    """One default member of the ``auto`` pool.
-
-    Attributes
-    ----------
-    name : str
-        A name of :data:`MODELS`.
-    in_steps : bool
-        Its paths are published in whole steps (wrapped in
-        :class:`~relforecast.models.sticky.Sticky`).
-    """
-
-    name: str
-    in_steps: bool = False
-
-    def describe(self) -> str:
-        """The name, marked when the member is published in steps."""
-        return f"{self.name} in steps" if self.in_steps else self.name
-
-
-POOL: tuple[PoolMember, ...] = (
-    PoolMember("arima111", in_steps=True),
-    PoolMember("arima110", in_steps=True),
-    PoolMember("markov", in_steps=True),
-    PoolMember("block"),
-    PoolMember("block120"),
-    PoolMember("iid120"),
-)
-"""The default members of the ``auto`` pool (:class:`~relforecast.models.auto.Auto`)."""
-
-
-def _auto() -> Model:
-    from relforecast.models.auto import Auto  # Auto reads POOL from this module
-
-    return Auto()
-
-
 MODELS: dict[str, RegisteredModel] = {
-    m.name: m
-    for m in (
-        RegisteredModel(
-            "auto",
-            f"linear pool of {', '.join(m.describe() for m in POOL)}; weights learned "
-            "from replayed forecasts",
-            _auto,
-            published=True,
-        ),
-        RegisteredModel(
-            "arima",
-            "ARIMA, order chosen by KPSS and AICc, last 240 months",
-            lambda: ARIMA(order="auto", window=240),
-            published=True,
-        ),
-        RegisteredModel(
-            "markov",
-            "2-regime switching on monthly changes with the past year's momentum, last 240 months",
-            lambda: MarkovSwitching(k_regimes=2, form="diff", momentum=12, window=240),
-            published=True,
-        ),
-        RegisteredModel(
-            "block",
-            "stationary block bootstrap (mean block 12) of the last 240 months' changes",
-            lambda: BlockBootstrap(window=240, block=12),
-            published=True,
-        ),
-        RegisteredModel(
-            "block120",
-            "stationary block bootstrap (mean block 12) of the last 120 months' changes",
-            lambda: BlockBootstrap(window=120, block=12),
-        ),
-        RegisteredModel(
-            "iid120",
-            "bootstrap of single months' changes of the last 120 months",
-            lambda: BlockBootstrap(window=120, block=1),
-        ),
-        RegisteredModel(
-            "arima111",
-            "ARIMA(1,1,1) on the last 240 months",
-            lambda: ARIMA(order=(1, 1, 1), window=240),
-        ),
-        RegisteredModel(
-            "arima110",
-            "ARIMA(1,1,0) on the last 240 months (baseline)",
-            lambda: ARIMA(order=(1, 1, 0), window=240),
-        ),
-        RegisteredModel(
-            "rw-gauss",
-            "Gaussian random walk, sigma of the last 120 changes (baseline)",
-            lambda: RandomWalk("gaussian", window=120),
-        ),
-        RegisteredModel(
-            "rw-boot",
-            "random walk resampling the last 240 changes (baseline)",
-            lambda: RandomWalk("bootstrap", window=240),
-        ),
-    )
+    "auto": RegisteredModel(
+        "auto",
+        f"linear pool of {', '.join(m.describe() for m in POOL)}; weights learned "
+        "from replayed forecasts",
+        Auto,
+        published=True,
+    ),
+    **BASE_MODELS,
 }
 """Every named model, in the order the help lists them."""
+
 
 def model_names(*, published: bool = False) -> tuple[str, ...]:
     """The known names (``published=True``: those offered by ``forecast`` and ``outlook``)."""
@@ -172,7 +62,8 @@ def make_model(name: str, *, scale: Scale | str | None = TSINGHUA_SCALE) -> Mode
         A name of :data:`MODELS`.
     scale : Scale, str or None, default TSINGHUA_SCALE
         The scale of the scores (``None``: no bounds; text as in
-        :func:`relforecast.scale.parse_scale`), given to every part of the model.
+        :func:`relforecast.scale.parse_scale`), given to every part of the model
+        (:func:`~relforecast.models.catalogue.with_scale`).
 
     Raises
     ------
@@ -182,40 +73,6 @@ def make_model(name: str, *, scale: Scale | str | None = TSINGHUA_SCALE) -> Mode
     if not isinstance(name, str) or name not in MODELS:
         raise SpecError(f"model {name!r} is not known; use one of {', '.join(MODELS)}")
     return with_scale(MODELS[name].make(), scale)
-
-
-def with_scale(spec: Model, scale: Scale | str | None) -> Model:
-    """The specification ``spec`` on ``scale``: its ``scale`` field replaced, or that of the
-    model it wraps (``Sticky``, ``Calibrated``), or those of its components (``Auto``).
-
-    Raises
-    ------
-    SpecError
-        For a specification that takes no scale.
-    """
-    scale = as_scale(scale)
-    if as_scale(spec.scale) == scale:
-        return spec
-    names = {f.name for f in fields(spec) if f.init} if is_dataclass(spec) else set()
-    if "components" in names:
-        members = tuple(with_scale(c, scale) for c in spec.components)
-        return replace(spec, components=members, **({"scale": scale} if "scale" in names else {}))
-    if "scale" in names:
-        return replace(spec, scale=scale)
-    if "model" in names:
-        return replace(spec, model=with_scale(spec.model, scale))
-    raise SpecError(f"model {spec.name!r} takes no scale; build it with its scale instead")
-
-
-def pool_models(scale: Scale | str | None = TSINGHUA_SCALE) -> tuple[Model, ...]:
-    """Fresh specifications of the default ``auto`` pool, the members of :data:`POOL`, on
-    ``scale`` (a member published in steps steps aside on a scale without a grid)."""
-    return tuple(
-        Sticky(make_model(m.name, scale=scale))
-        if m.in_steps
-        else make_model(m.name, scale=scale)
-        for m in POOL
-    )
 
 
 def model_help(*, published: bool = False) -> str:

@@ -1,0 +1,166 @@
+"""The named models under ``auto``, and the default members of its pool.
+
+Every named specification but ``auto`` itself (:data:`BASE_MODELS`) and the pool's members
+(:data:`POOL`, built by :func:`pool_models`). :mod:`relforecast.models.registry` adds ``auto`` on
+top; keeping the pool's table here lets :class:`~relforecast.models.auto.Auto` read it without
+importing the registry that names it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, fields, is_dataclass, replace
+
+from relforecast.exceptions import SpecError
+from relforecast.models.arima import ARIMA
+from relforecast.models.base import Model
+from relforecast.models.bootstrap import BlockBootstrap
+from relforecast.models.markov import MarkovSwitching
+from relforecast.models.naive import RandomWalk
+from relforecast.models.sticky import Sticky
+from relforecast.scale import TSINGHUA_SCALE, Scale, as_scale
+
+__all__ = ["BASE_MODELS", "POOL", "PoolMember", "RegisteredModel", "pool_models", "with_scale"]
+
+
+@dataclass(frozen=True)
+class RegisteredModel:
+    """One named model.
+
+    Attributes
+    ----------
+    name : str
+        The name typed by the user.
+    summary : str
+        One line for the command-line help.
+    make : callable
+        Returns a fresh specification.
+    published : bool
+        Offered by ``forecast`` and ``outlook`` (the others — baselines and members of the
+        ``auto`` pool — are for backtests).
+    """
+
+    name: str
+    summary: str
+    make: Callable[[], Model]
+    published: bool = False
+
+
+@dataclass(frozen=True)
+class PoolMember:
+    """One default member of the ``auto`` pool.
+
+    Attributes
+    ----------
+    name : str
+        A name of :data:`BASE_MODELS`.
+    in_steps : bool
+        Its paths are published in whole steps (wrapped in
+        :class:`~relforecast.models.sticky.Sticky`).
+    """
+
+    name: str
+    in_steps: bool = False
+
+    def describe(self) -> str:
+        """The name, marked when the member is published in steps."""
+        return f"{self.name} in steps" if self.in_steps else self.name
+
+
+POOL: tuple[PoolMember, ...] = (
+    PoolMember("arima111", in_steps=True),
+    PoolMember("arima110", in_steps=True),
+    PoolMember("markov", in_steps=True),
+    PoolMember("block"),
+    PoolMember("block120"),
+    PoolMember("iid120"),
+)
+"""The default members of the ``auto`` pool (:class:`~relforecast.models.auto.Auto`)."""
+
+
+BASE_MODELS: dict[str, RegisteredModel] = {
+    m.name: m
+    for m in (
+        RegisteredModel(
+            "arima",
+            "ARIMA, order chosen by KPSS and AICc, last 240 months",
+            lambda: ARIMA(order="auto", window=240),
+            published=True,
+        ),
+        RegisteredModel(
+            "markov",
+            "2-regime switching on monthly changes with the past year's momentum, last 240 months",
+            lambda: MarkovSwitching(k_regimes=2, form="diff", momentum=12, window=240),
+            published=True,
+        ),
+        RegisteredModel(
+            "block",
+            "stationary block bootstrap (mean block 12) of the last 240 months' changes",
+            lambda: BlockBootstrap(window=240, block=12),
+            published=True,
+        ),
+        RegisteredModel(
+            "block120",
+            "stationary block bootstrap (mean block 12) of the last 120 months' changes",
+            lambda: BlockBootstrap(window=120, block=12),
+        ),
+        RegisteredModel(
+            "iid120",
+            "bootstrap of single months' changes of the last 120 months",
+            lambda: BlockBootstrap(window=120, block=1),
+        ),
+        RegisteredModel(
+            "arima111",
+            "ARIMA(1,1,1) on the last 240 months",
+            lambda: ARIMA(order=(1, 1, 1), window=240),
+        ),
+        RegisteredModel(
+            "arima110",
+            "ARIMA(1,1,0) on the last 240 months (baseline)",
+            lambda: ARIMA(order=(1, 1, 0), window=240),
+        ),
+        RegisteredModel(
+            "rw-gauss",
+            "Gaussian random walk, sigma of the last 120 changes (baseline)",
+            lambda: RandomWalk("gaussian", window=120),
+        ),
+        RegisteredModel(
+            "rw-boot",
+            "random walk resampling the last 240 changes (baseline)",
+            lambda: RandomWalk("bootstrap", window=240),
+        ),
+    )
+}
+"""Every named model but ``auto``, in the order the help lists them."""
+
+
+def with_scale(spec: Model, scale: Scale | str | None) -> Model:
+    """The specification ``spec`` on ``scale``: its ``scale`` field replaced, or that of the
+    model it wraps (``Sticky``, ``Calibrated``), or those of its components (``Auto``).
+
+    Raises
+    ------
+    SpecError
+        For a specification that takes no scale.
+    """
+    scale = as_scale(scale)
+    if as_scale(spec.scale) == scale:
+        return spec
+    names = {f.name for f in fields(spec) if f.init} if is_dataclass(spec) else set()
+    if "components" in names:
+        members = tuple(with_scale(c, scale) for c in spec.components)
+        return replace(spec, components=members, **({"scale": scale} if "scale" in names else {}))
+    if "scale" in names:
+        return replace(spec, scale=scale)
+    if "model" in names:
+        return replace(spec, model=with_scale(spec.model, scale))
+    raise SpecError(f"model {spec.name!r} takes no scale; build it with its scale instead")
+
+
+def pool_models(scale: Scale | str | None = TSINGHUA_SCALE) -> tuple[Model, ...]:
+    """Fresh specifications of the default ``auto`` pool, the members of :data:`POOL`, on
+    ``scale`` (a member published in steps steps aside on a scale without a grid)."""
+    members = (with_scale(BASE_MODELS[m.name].make(), scale) for m in POOL)
+    return tuple(
+        Sticky(spec) if m.in_steps else spec for m, spec in zip(POOL, members, strict=True)
+    )
