@@ -9,7 +9,13 @@ Accepted inputs
 * a ``pd.Series`` indexed by months.
 
 Every series comes back as ``float`` values on a monthly :class:`pandas.PeriodIndex`, sorted,
-named after its dyad, with no gaps and every value inside the scale.
+named after its dyad, with no gaps and every value inside the scale and on its grid: a value
+between two steps of a scale with a grid (0.1 on the default Tsinghua scale) is refused by name,
+since it says the data are on another scale (``scale=`` / ``--scale`` declares it).
+
+A long table holding several series per dyad (an event-index file with a ``source`` and an
+``index_type`` column) is cut to one with ``where={"source": "GDELT", ...}``: the rows whose
+column equals the value (compared as text), every condition holding.
 
 Empty scores are never dropped without a word: an empty cell inside a series is a missing month
 (an error naming it, unless ``fill=`` says how to fill it), and empty cells after a series' last
@@ -23,7 +29,7 @@ from __future__ import annotations
 
 import hashlib
 import warnings
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from os import PathLike
 from pathlib import Path
 
@@ -33,11 +39,12 @@ import pandas as pd
 from relforecast._typing import FillMethod, PathOrFrame
 from relforecast.exceptions import DataError, RelforecastWarning
 from relforecast.periods import parse_months
-from relforecast.scale import TSINGHUA_SCALE, Scale, as_scale
+from relforecast.scale import TSINGHUA_SCALE, Scale, parse_scale
 
 __all__ = [
     "MIN_MONTHS",
     "dyad_key",
+    "filter_rows",
     "load_panel",
     "load_scores",
     "merge_note",
@@ -50,7 +57,7 @@ __all__ = [
     "validate_series",
 ]
 
-MIN_MONTHS = 36
+MIN_MONTHS = 24
 """Shortest series (in months) a model is fitted to."""
 
 # Spellings of the same partner across the files a user is likely to hold.
@@ -230,6 +237,7 @@ def validate_series(
     *,
     scale: Scale | None = TSINGHUA_SCALE,
     fill: FillMethod | None = None,
+    grid: bool = True,
 ) -> pd.Series:
     """Check one dyad's months and values and return a clean monthly series.
 
@@ -241,20 +249,25 @@ def validate_series(
         Monthly periods, one per value.
     name : str
         Dyad name, used in messages and as the series name.
-    scale : Scale or None
-        Values must lie inside its bounds; ``None`` (no bounds) skips the check.
+    scale : Scale, str or None
+        Values must lie inside its bounds and on its grid (when it has one); ``None`` (no
+        bounds) skips both checks. A text is read by :func:`relforecast.scale.parse_scale`.
     fill : {"ffill", "interpolate"} or None
         What to do with missing months. ``None`` (default) raises :class:`DataError` naming
         them; ``"ffill"`` carries the last score forward; ``"interpolate"`` interpolates
         linearly and rounds to the scale's resolution. Filled months are listed in
         ``series.attrs["filled_months"]``.
+    grid : bool, default True
+        Refuse values off the scale's grid (loading declares the data's scale); ``False``
+        checks the bounds only (a series handed to a model, which may be a transformation
+        or a simulation of published scores).
 
     Returns
     -------
     pd.Series
         ``float`` values on a sorted, gap-free monthly ``PeriodIndex``.
     """
-    scale = as_scale(scale)
+    scale = parse_scale(scale)
     if fill not in (None, "ffill", "interpolate"):
         raise DataError(f"fill={fill!r} is not known; use 'ffill', 'interpolate' or None")
     if len(values) == 0:
@@ -278,7 +291,8 @@ def validate_series(
     if len(dup):
         raise DataError(
             f"duplicated months for {name!r}: {_preview([str(m) for m in dup])}; "
-            "keep one score per month"
+            "keep one score per month (a table holding several series per dyad is cut to one "
+            "with where=...; CLI: --where COL=VALUE)"
         )
     series = numeric.sort_index().astype(float)
     if series.isna().any():
@@ -302,7 +316,17 @@ def validate_series(
         items = [f"{m}: {v}" for m, v in outside.items()]
         raise DataError(
             f"scores outside the {scale.name} scale [{scale.lower}, {scale.upper}] for "
-            f"{name!r} at {_preview(items)}; fix the values or pass a wider scale"
+            f"{name!r} at {_preview(items)}; fix the values or declare the data's scale: "
+            f"scale=... (CLI: --scale=LO:HI, e.g. --scale=-10:10, or --scale none)"
+        )
+    off = series[scale.off_grid(series.to_numpy())] if grid else series.iloc[:0]
+    if len(off):
+        items = [f"{m}: {v:g}" for m, v in off.items()]
+        raise DataError(
+            f"scores for {name!r} are not on the {scale.name} scale's grid of {scale.step:g} "
+            f"steps ({len(off)} value(s), e.g. {', '.join(items[:3])}); a continuous score is on "
+            "another scale: declare it with scale=... (CLI: --scale=LO:HI, e.g. --scale=-10:10, "
+            "or --scale none)"
         )
     series = series.reindex(full)
     if len(missing):
@@ -353,7 +377,25 @@ def _split_long(
     for dyad in pd.unique(names):
         mask = (names == dyad).to_numpy()
         out[str(dyad)] = (frame[score_col][mask].reset_index(drop=True), months[mask])
+        if months[mask].has_duplicates:
+            used = {country_col, date_col, score_col, year_col, month_col}
+            _several_series(frame[mask], [c for c in frame.columns if c not in used], str(dyad))
     return out
+
+
+def _several_series(rows: pd.DataFrame, others: list, dyad: str) -> None:
+    """Refuse a dyad with several rows per month when other columns tell the rows apart (a
+    table of several series per dyad), naming the ``where`` that picks one."""
+    split = {c: sorted(pd.unique(rows[c].astype(str).str.strip())) for c in others}
+    split = {c: v for c, v in split.items() if len(v) > 1}
+    if not split:
+        return  # plain duplicated months: validate_series names them
+    picks = " ".join(f"--where {c}={v[0]}" for c, v in split.items())
+    held = "; ".join(f"{c}: {_preview(v)}" for c, v in split.items())
+    raise DataError(
+        f"the table holds several series for {dyad!r}, told apart by {held}; pick one with "
+        f"where={{...}} (CLI: {picks})"
+    )
 
 
 def _layout_error(frame: pd.DataFrame, country_col: str, date_col: str, score_col: str) -> str:
@@ -405,6 +447,42 @@ def _split_wide(
     return out
 
 
+def filter_rows(frame: pd.DataFrame, where: Mapping[str, object] | None) -> pd.DataFrame:
+    """The rows of ``frame`` whose column equals the value, for every ``column: value`` of
+    ``where`` (compared as text, surrounding spaces ignored).
+
+    Raises
+    ------
+    DataError
+        A column that is not in the table, a value the column never takes, or no row meeting
+        every condition — each named with what the table has.
+    """
+    if not where:
+        return frame
+    if not isinstance(where, Mapping):
+        raise DataError(f"where={where!r} must be a mapping of column to value")
+    keep = np.ones(len(frame), dtype=bool)
+    for column, value in where.items():
+        if column not in frame.columns:
+            raise DataError(
+                f"where: no column {column!r} among {[str(c) for c in frame.columns]}; "
+                "name a column of the table (CLI: --where COL=VALUE)"
+            )
+        text = frame[column].astype(str).str.strip()
+        match = (text == str(value).strip()).to_numpy()
+        if not match.any():
+            present = sorted(pd.unique(text))
+            raise DataError(
+                f"where: column {column!r} never equals {str(value)!r}; it holds "
+                f"{_preview(present)}"
+            )
+        keep &= match
+    if not keep.any():
+        conditions = ", ".join(f"{c}={v}" for c, v in where.items())
+        raise DataError(f"where: no row meets every condition ({conditions})")
+    return frame[keep].reset_index(drop=True)
+
+
 def _collect(
     source: PathOrFrame,
     country_col: str,
@@ -412,8 +490,11 @@ def _collect(
     score_col: str,
     year_col: str,
     month_col: str,
+    where: Mapping[str, object] | None = None,
 ) -> dict[str, tuple[pd.Series, pd.PeriodIndex]]:
     if isinstance(source, pd.Series):
+        if where:
+            raise DataError("where= filters the rows of a table; a Series has no columns")
         name = str(source.name) if source.name is not None else "series"
         return {name: (source.reset_index(drop=True), parse_months(source.index, "dates"))}
     if isinstance(source, str | PathLike):
@@ -427,6 +508,7 @@ def _collect(
             f"cannot read scores from a {type(source).__name__}; pass a CSV path, a DataFrame "
             "or a Series"
         )
+    frame = filter_rows(frame, where)
     if _is_long(frame, country_col, score_col):
         return _split_long(frame, country_col, date_col, score_col, year_col, month_col)
     if country_col in frame.columns:
@@ -493,7 +575,8 @@ def load_scores(
     year_col: str = "year",
     month_col: str = "month",
     fill: FillMethod | None = None,
-    scale: Scale | None = TSINGHUA_SCALE,
+    scale: Scale | str | None = TSINGHUA_SCALE,
+    where: Mapping[str, object] | None = None,
 ) -> pd.Series:
     """Load one dyad's monthly scores as a validated series.
 
@@ -509,8 +592,13 @@ def load_scores(
         ``date_col`` is absent.
     fill : {"ffill", "interpolate"}, optional
         How to fill missing months; by default they are an error that names them.
-    scale : Scale or None
-        Scale whose bounds the values must respect (``None``: no check).
+    scale : Scale, str or None
+        Scale whose bounds (and grid, when it has one) the values must respect (``None``: no
+        bounds); text as on the command line (``"tsinghua"``, ``"none"``, ``"-10:10"``,
+        ``"-9:9:0.1"``, see :func:`relforecast.scale.parse_scale`).
+    where : mapping, optional
+        Keep the rows of a table whose column equals the value, e.g.
+        ``{"source": "GDELT", "index_type": "aggregated"}`` (every condition must hold).
 
     Returns
     -------
@@ -520,8 +608,9 @@ def load_scores(
     Raises
     ------
     DataError
-        Empty file, unparseable dates, non-numeric or out-of-scale values, duplicated or
-        missing months, unknown dyad (the message lists those present).
+        Empty file, unparseable dates, non-numeric, out-of-scale or off-grid values,
+        duplicated or missing months, unknown dyad (the message lists those present), a
+        ``where`` column or value the table lacks.
 
     Examples
     --------
@@ -531,7 +620,8 @@ def load_scores(
     >>> s.index[-1]  # doctest: +SKIP
     Period('2025-08', 'M')
     """
-    parts = _collect(source, country_col, date_col, score_col, year_col, month_col)
+    scale = parse_scale(scale)
+    parts = _collect(source, country_col, date_col, score_col, year_col, month_col, where)
     names = list(parts)
     if dyad is None:
         if len(names) > 1:
@@ -556,7 +646,8 @@ def load_panel(
     year_col: str = "year",
     month_col: str = "month",
     fill: FillMethod | None = None,
-    scale: Scale | None = TSINGHUA_SCALE,
+    scale: Scale | str | None = TSINGHUA_SCALE,
+    where: Mapping[str, object] | None = None,
 ) -> pd.DataFrame:
     """Load several dyads as a wide table (months x dyads).
 
@@ -570,7 +661,7 @@ def load_panel(
         Long or wide layout.
     dyads : str or list of str, optional
         Subset to keep (default: all, in file order); one name is one dyad.
-    country_col, date_col, score_col, year_col, month_col, fill, scale
+    country_col, date_col, score_col, year_col, month_col, fill, scale, where
         As in :func:`load_scores`.
 
     Returns
@@ -578,7 +669,8 @@ def load_panel(
     pd.DataFrame
         Monthly ``PeriodIndex`` rows, one column per dyad.
     """
-    parts = _collect(source, country_col, date_col, score_col, year_col, month_col)
+    scale = parse_scale(scale)
+    parts = _collect(source, country_col, date_col, score_col, year_col, month_col, where)
     available = list(parts)
     if isinstance(dyads, str):
         dyads = [dyads]
@@ -596,7 +688,7 @@ def load_panel(
         else [_match_or_explain(d, available, source, country_col, score_col) for d in dyads]
     )
     series = [validate_series(*parts[n], n, scale=scale, fill=fill) for n in chosen]
-    panel = pd.concat(series, axis=1)
+    panel = pd.concat(series, axis=1).sort_index()  # spans may differ: months in order
     panel.index.name = "month"
     return panel
 

@@ -11,6 +11,14 @@ order at the centre and compresses movements near the ends (a change of 0.1 in `
 publishers apply. An observed value *on* a bound would map to infinity, so it is read as half
 a resolution step inside the bound before transforming (the value is only known to 0.1).
 
+A scale has a *grid* when its scores are published in steps (``resolution``, 0.1 on the Tsinghua
+scale): loaded values must lie on it (:meth:`Scale.off_grid`), and models that publish in steps
+(:class:`~relforecast.models.sticky.Sticky`) use it. A bounded *continuous* score, such as an
+event-data index bounded to -10 ... 10, is a scale without a grid (``resolution=None``): values
+anywhere between the bounds, no rounding; a value on a bound is read as half a per cent of the
+half-width inside it before transforming. :func:`parse_scale` reads the command-line forms
+``tsinghua``, ``none``, ``LO:HI`` and ``LO:HI:STEP``.
+
 A series without bounds (``scale=None`` in a model or a forecast) is on
 :data:`UNBOUNDED_SCALE`, an :class:`UnboundedScale`: the same interface with the identity
 transform (slope 1), every finite value inside, no rounding, no levels and no critical point.
@@ -30,7 +38,16 @@ import pandas as pd
 
 from relforecast.exceptions import ScaleError
 
-__all__ = ["TSINGHUA_SCALE", "UNBOUNDED_SCALE", "Level", "Scale", "UnboundedScale", "as_scale"]
+__all__ = [
+    "TSINGHUA_SCALE",
+    "UNBOUNDED_SCALE",
+    "Level",
+    "Scale",
+    "UnboundedScale",
+    "as_scale",
+    "parse_scale",
+    "scale_form",
+]
 
 
 @dataclass(frozen=True)
@@ -65,8 +82,9 @@ class Scale:
         One English name per level, from the bottom up.
     names_zh : sequence of str, optional
         Chinese names, same order.
-    resolution : float, default 0.1
-        Publication resolution of the scores.
+    resolution : float or None, default 0.1
+        Publication resolution of the scores: the step of the scale's grid. ``None``: a
+        continuous score with no grid (values anywhere between the bounds, no rounding).
     critical : float, optional
         The scale's critical point (``-6`` on the Tsinghua scale); the default threshold.
     name : str
@@ -84,7 +102,7 @@ class Scale:
     cuts: Sequence[float]
     names: Sequence[str]
     names_zh: Sequence[str] | None = None
-    resolution: float = 0.1
+    resolution: float | None = 0.1
     critical: float | None = None
     name: str = "custom"
     _cuts: np.ndarray = field(init=False, repr=False, compare=False)
@@ -120,8 +138,12 @@ class Scale:
             raise ScaleError(
                 f"names_zh has {len(tuple(self.names_zh))} entries, expected {len(names)}"
             )
-        if not self.resolution > 0:
-            raise ScaleError(f"resolution must be positive, got {self.resolution!r}")
+        if self.resolution is not None and not (
+            isinstance(self.resolution, int | float) and self.resolution > 0
+        ):
+            raise ScaleError(
+                f"resolution must be a positive number (or None: no grid), got {self.resolution!r}"
+            )
         if self.critical is not None and not lower <= self.critical <= upper:
             raise ScaleError(f"critical point {self.critical} lies outside [{lower}, {upper}]")
         object.__setattr__(self, "lower", lower)
@@ -194,7 +216,35 @@ class Scale:
                 "check the data or use a Scale with wider bounds"
             )
 
+    @property
+    def step(self) -> float | None:
+        """The step of the scale's grid (its resolution); ``None`` for a continuous score."""
+        return None if self.resolution is None else float(self.resolution)
+
+    def off_grid(self, x: float | np.ndarray) -> np.ndarray | bool:
+        """True where ``x`` is not a whole number of steps from the lower bound.
+
+        A scale without a grid (``resolution=None``) has every value on it. Values are compared
+        with a tolerance of a millionth of a step, so the rounding of a decimal text is not
+        counted.
+        """
+        arr = np.asarray(x, dtype=float)
+        if self.step is None:
+            out = np.zeros(arr.shape, dtype=bool)
+        else:
+            steps = (arr - self.lower) / self.step
+            out = np.abs(steps - np.round(steps)) > 1e-6
+        return bool(out) if out.ndim == 0 else out
+
     # -------------------------------------------------------------- transform
+    @property
+    def _edge(self) -> float:
+        """How far inside a bound a value on it is read (half a step; without a grid, half a
+        per cent of the half-width)."""
+        if self.step is None:
+            return 0.005 * self.half_width
+        return 0.5 * self.step
+
     @property
     def centre(self) -> float:
         """Midpoint of the bounds."""
@@ -208,11 +258,12 @@ class Scale:
     def to_unbounded(self, y: np.ndarray | pd.Series | float) -> np.ndarray | pd.Series | float:
         """Map scores in ``[lower, upper]`` to the real line (scaled atanh).
 
-        Values on a bound are read as half a resolution step inside it.
+        Values on a bound are read as half a resolution step inside it (half a per cent of the
+        half-width on a scale without a grid).
         """
         arr = np.asarray(y, dtype=float)
         self.check(arr)
-        eps = 0.5 * self.resolution
+        eps = self._edge
         inner = np.clip(arr, self.lower + eps, self.upper - eps)
         z = self.centre + self.half_width * np.arctanh((inner - self.centre) / self.half_width)
         return _like(y, z)
@@ -225,14 +276,18 @@ class Scale:
 
     def slope(self, y: np.ndarray | float) -> np.ndarray | float:
         """Derivative of :meth:`to_unbounded` at ``y``: transformed units per score point."""
-        eps = 0.5 * self.resolution
+        eps = self._edge
         inner = np.clip(np.asarray(y, dtype=float), self.lower + eps, self.upper - eps)
         u = (inner - self.centre) / self.half_width
         out = 1.0 / (1.0 - u * u)
         return float(out) if out.ndim == 0 else out
 
     def round(self, y: np.ndarray | float) -> np.ndarray | float:
-        """Round to the scale's resolution (how scores are published)."""
+        """Round to the scale's resolution (how scores are published); unchanged floats on a
+        scale without a grid."""
+        if self.step is None:
+            arr = np.asarray(y, dtype=float)
+            return float(arr) if arr.ndim == 0 else arr
         steps = np.round(np.asarray(y, dtype=float) / self.resolution)
         decimals = max(0, int(np.ceil(-np.log10(self.resolution))) + 1)
         arr = np.round(steps * self.resolution, decimals)
@@ -337,13 +392,14 @@ class UnboundedScale(Scale):
         return float(arr) if arr.ndim == 0 else arr
 
 
-def as_scale(scale: Scale | None) -> Scale:
+def as_scale(scale: Scale | str | None) -> Scale:
     """The scale a model or a forecast works on: ``None`` (no bounds) is :data:`UNBOUNDED_SCALE`.
 
     Parameters
     ----------
-    scale : Scale or None
-        A scale, or None for a series without bounds.
+    scale : Scale, str or None
+        A scale, None for a series without bounds, or a text form of :func:`parse_scale`
+        (``"-10:10"``).
 
     Returns
     -------
@@ -357,12 +413,82 @@ def as_scale(scale: Scale | None) -> Scale:
     """
     if scale is None:
         return UNBOUNDED_SCALE
+    if isinstance(scale, str):
+        return parse_scale(scale)
     if not isinstance(scale, Scale):
         raise ScaleError(
             f"scale={scale!r} is not an rf.Scale; pass rf.TSINGHUA_SCALE, a Scale of your own, "
-            "or None for a series without bounds"
+            "a text such as '-10:10', or None for a series without bounds"
         )
     return scale
+
+
+def parse_scale(text: str | Scale | None) -> Scale:
+    """The scale named by a command-line form (a :class:`Scale` or None passes as in
+    :func:`as_scale`).
+
+    Parameters
+    ----------
+    text : str, Scale or None
+        ``"tsinghua"`` (:data:`TSINGHUA_SCALE`, -9 ... 9 in steps of 0.1, six levels);
+        ``"none"`` (:data:`UNBOUNDED_SCALE`, no bounds); ``"LO:HI"`` (a bounded continuous
+        score, no grid, e.g. ``"-10:10"`` for an event-data index); ``"LO:HI:STEP"`` (scores
+        published on a grid of STEP from LO, e.g. ``"0:100:1"``). A bounded scale of these forms
+        has one level and no critical point.
+
+    Returns
+    -------
+    Scale
+
+    Raises
+    ------
+    ScaleError
+        For any other text, naming it and the forms accepted.
+
+    Examples
+    --------
+    >>> parse_scale("-10:10").bounded, parse_scale("-10:10").step
+    (True, None)
+    >>> parse_scale("0:100:1").step
+    1.0
+    """
+    if text is None or isinstance(text, Scale):
+        return as_scale(text)
+    forms = (
+        "use tsinghua, none, LO:HI (a bounded continuous score, e.g. -10:10) or LO:HI:STEP "
+        "(a published grid, e.g. -9:9:0.1)"
+    )
+    if not isinstance(text, str):
+        raise ScaleError(f"scale {text!r} is not known; {forms}")
+    word = text.strip().lower()
+    if word == "tsinghua":
+        return TSINGHUA_SCALE
+    if word == "none":
+        return UNBOUNDED_SCALE
+    parts = word.split(":")
+    if len(parts) not in (2, 3):
+        raise ScaleError(f"scale {text!r} is not known; {forms}")
+    try:
+        numbers = [float(p) for p in parts]
+    except ValueError:
+        raise ScaleError(f"scale {text!r} has a part that is not a number; {forms}") from None
+    if not all(np.isfinite(numbers)):
+        raise ScaleError(f"scale {text!r} needs finite numbers; {forms}")
+    lo, hi = numbers[:2]
+    step = numbers[2] if len(numbers) == 3 else None
+    if not lo < hi:
+        raise ScaleError(f"scale {text!r}: LO must be below HI (LO:HI), got {lo:g} and {hi:g}")
+    if step is not None:
+        if not 0 < step <= hi - lo:
+            raise ScaleError(
+                f"scale {text!r}: STEP must be positive and at most HI - LO, got {step:g}"
+            )
+        if Scale(lo, hi, (), ("x",), resolution=step).off_grid(hi):
+            raise ScaleError(
+                f"scale {text!r}: HI - LO = {hi - lo:g} is not a whole number of steps of {step:g}"
+            )
+    label = f"{lo:g}:{hi:g}" + (f":{step:g}" if step is not None else "")
+    return Scale(lo, hi, (), (f"{lo:g} to {hi:g}",), resolution=step, name=label)
 
 
 def _like(template: object, values: np.ndarray) -> np.ndarray | pd.Series | float:
@@ -387,3 +513,14 @@ TSINGHUA_SCALE = Scale(
 
 UNBOUNDED_SCALE = UnboundedScale()
 """The scale of a series without bounds (what ``scale=None`` means): identity transform."""
+
+
+def scale_form(scale: Scale | str | None) -> str:
+    """The command-line form of a scale, read back by :func:`parse_scale` (``tsinghua``,
+    ``none``, ``LO:HI`` or ``LO:HI:STEP``)."""
+    scale = parse_scale(scale)
+    if scale == TSINGHUA_SCALE:
+        return "tsinghua"
+    if scale == UNBOUNDED_SCALE:
+        return "none"
+    return scale.name

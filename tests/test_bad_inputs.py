@@ -20,7 +20,7 @@ HEADER = "country,year,month,ym,score\n"
 def long_csv(path, months=48, country="Japan", extra_rows="", header=HEADER):
     index = pd.period_range("2000-01", periods=months, freq="M")
     body = "".join(
-        f"{country},{m.year},{m.month},{m},{-1.0 + 0.01 * i:.2f}\n" for i, m in enumerate(index)
+        f"{country},{m.year},{m.month},{m},{-1.0 + 0.1 * i:.1f}\n" for i, m in enumerate(index)
     )
     path.write_text(header + body + extra_rows, encoding="utf-8")
     return path

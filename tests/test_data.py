@@ -10,7 +10,7 @@ from .conftest import monthly
 def long_frame(months=48, dyads=("Japan", "US")):
     index = pd.period_range("2000-01", periods=months, freq="M")
     rows = [
-        {"country": d, "year": m.year, "month": m.month, "ym": str(m), "score": -1.0 + i * 0.01}
+        dict(country=d, year=m.year, month=m.month, ym=str(m), score=round(i / 10 - 1, 1))
         for d in dyads
         for i, m in enumerate(index)
     ]
@@ -35,7 +35,7 @@ def test_real_panel_and_alias(scores_csv):
 def test_long_frame_and_year_month_columns():
     frame = long_frame()
     s = rf.load_scores(frame, dyad="japan")
-    assert s.name == "Japan" and len(s) == 48 and s.iloc[1] == pytest.approx(-0.99)
+    assert s.name == "Japan" and len(s) == 48 and s.iloc[1] == pytest.approx(-0.9)
     s2 = rf.load_scores(frame.drop(columns="ym"), dyad="US")
     np.testing.assert_array_equal(s2.to_numpy(), s.to_numpy())
 
@@ -73,14 +73,15 @@ def test_series_input_with_datetime_index():
 def test_missing_months_are_named_and_fillable():
     frame = long_frame(dyads=("Japan",))
     frame = frame[~frame["ym"].isin(["2000-05", "2000-06"])]
+    frame.loc[frame["ym"] == "2000-07", "score"] = -0.5  # after -0.7 in 2000-04
     with pytest.raises(rf.DataError, match=r"missing months for 'Japan': 2000-05, 2000-06.*fill="):
         rf.load_scores(frame)
     filled = rf.load_scores(frame, fill="ffill")
     assert filled.loc["2000-06"] == filled.loc["2000-04"]
     assert filled.attrs["filled_months"] == ["2000-05", "2000-06"]
     interp = rf.load_scores(frame, fill="interpolate")
-    # linear interpolation gives -0.96, published at 0.1 resolution: -1.0
-    assert interp.loc["2000-05"] == pytest.approx(-1.0)
+    # linear interpolation gives -0.633 and -0.567, published at 0.1 resolution: -0.6
+    assert interp.loc["2000-05"] == interp.loc["2000-06"] == pytest.approx(-0.6)
 
 
 @pytest.mark.parametrize(
@@ -126,6 +127,6 @@ def test_empty_and_header_only_files(tmp_path):
 
 
 def test_series_too_short_for_a_model():
-    short = monthly(np.zeros(30))
-    with pytest.raises(rf.DataError, match=r"30 months, too short .* at least 36"):
+    short = monthly(np.zeros(20))
+    with pytest.raises(rf.DataError, match=r"20 months, too short .* at least 24"):
         rf.ARIMA(order=(0, 1, 0)).fit(short)

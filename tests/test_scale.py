@@ -128,7 +128,8 @@ def test_unbounded_scale_is_one_instance_that_none_stands_for():
     assert rf.UnboundedScale() == U and repr(U) == "UnboundedScale()"
     assert pickle.loads(pickle.dumps(U)) is U  # worker processes get the same object
     assert as_scale(None) is U and as_scale(S) is S
-    with pytest.raises(rf.ScaleError, match=r"scale='Tsinghua' is not an rf\.Scale"):
-        as_scale("Tsinghua")
+    assert as_scale("Tsinghua") is S and as_scale("none") is U  # the command-line forms
+    with pytest.raises(rf.ScaleError, match=r"scale=42 is not an rf\.Scale"):
+        as_scale(42)
     with pytest.raises(TypeError):
         rf.UnboundedScale(lower=0)  # its fields are fixed

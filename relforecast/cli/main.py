@@ -38,9 +38,11 @@ from relforecast.cli.record import (
     record_option,
     record_outlook,
 )
+from relforecast.cli.source import load_arguments, model_for, source_options
 from relforecast.cli.update import update as update_command
 from relforecast.data import load_panel, load_scores, read_csv_file
 from relforecast.datasets import demo, demo_shocks
+from relforecast.evaluation.backtest import REFIT_EVERY
 from relforecast.evaluation.backtest import backtest as run_backtest
 from relforecast.evaluation.scores import evaluate as run_evaluate
 from relforecast.evaluation.scores import validate_backtest
@@ -63,25 +65,16 @@ from relforecast.shocks import ShockCalendar
 __all__ = ["cli", "main", "run"]
 
 
-def _load(
-    data: str | None,
-    dyad: str | None,
-    country_col: str,
-    date_col: str,
-    score_col: str,
-    fill: str | None,
-    until: str | None,
-    shocks_file: str | None,
-    leaders_file: str | None,
-) -> tuple[pd.Series, ShockCalendar | None]:
+def _load(data: str | None, source: dict) -> tuple[pd.Series, ShockCalendar | None]:
     """Series and shock calendar from the data options; the demo when no DATA is given."""
+    dyad, until = source["dyad"], source["until"]
+    shocks_file, leaders_file = source["shocks_file"], source["leaders_file"]
     if data is None:
         if dyad is not None:
             raise click.UsageError("--dyad needs a DATA file (without DATA the demo is used)")
         series, calendar = demo(), demo_shocks()
     else:
-        columns = {"country_col": country_col, "date_col": date_col, "score_col": score_col}
-        series, calendar = load_scores(Path(data), dyad, fill=fill, **columns), None
+        series, calendar = load_scores(Path(data), dyad, **load_arguments(source)), None
     if until is not None and to_month(until, "--until") < series.index[0]:
         raise click.UsageError(f"--until {until} is before the first month of the data")
     if shocks_file is not None:  # relative starts (+2) count from the as-of month
@@ -95,11 +88,6 @@ def _load(
     if any(cut.dropped.values()):
         click.echo(f"relforecast: {cut.describe()}", err=True)
     return cut.series, cut.calendar
-
-
-def _model(name: str) -> object:
-    """The model behind a --model name (see :mod:`relforecast.models.registry`)."""
-    return make_model(name)
 
 
 def _engine_options(func):
@@ -124,19 +112,7 @@ def _data_options(func):
     """The options that say which series and shocks to use (shared by the commands)."""
     options = [
         click.option("--dyad", help="Dyad (partner country) to use, e.g. Japan."),
-        click.option(
-            "--country-col",
-            default="country",
-            show_default=True,
-            help="Column naming the dyad in a long CSV.",
-        ),
-        click.option("--date-col", default="ym", show_default=True, help="Month column."),
-        click.option("--score-col", default="score", show_default=True, help="Score column."),
-        click.option(
-            "--fill",
-            type=click.Choice(["ffill", "interpolate"]),
-            help="Fill missing months instead of refusing them.",
-        ),
+        source_options,
         click.option("--until", help="Use the data up to this month only, e.g. 2025-06."),
         click.option(
             "--shocks",
@@ -210,18 +186,19 @@ def forecast(
 
     With --dyad all or --dyad A,B,C every dyad is forecast (docs/panel.md)."""
     check_record_value(record_location, data)
-    spec = _model(model)
+    spec = make_model(model, scale=source["scale"])
     check_threshold(threshold, getattr(spec, "scale", None))  # before the slow fit
     if is_panel_request(source["dyad"]):
         if record_location is not None:
             raise click.UsageError(
                 "--record keeps one dyad's forecast; record the dyads one at a time"
             )
-        options = {"model": model, "horizon": horizon, "paths": paths, "seed": seed}
+        options = {"model": model_for(model, source), "horizon": horizon, "paths": paths}
         click.echo(
             panel_forecast_command(
                 data,
                 **options,
+                seed=seed,
                 threshold=threshold,
                 fmt=fmt,
                 workers=workers,
@@ -231,7 +208,7 @@ def forecast(
             )
         )
         return
-    series, calendar = _load(data, **source)
+    series, calendar = _load(data, source)
     rec = open_record(record_location)
     fit = spec.fit(series, shocks=calendar)
     fc = fit.forecast(horizon, n_paths=paths, rng=seed)
@@ -366,9 +343,10 @@ def outlook(
             "--track-record '' names nothing; give a backtest CSV, 'compute' or 'none'"
         )
     if is_panel_request(source["dyad"]):
-        options = {k: v for k, v in locals().items() if k not in ("data", "source")}
+        options = {k: v for k, v in locals().items() if k not in ("data", "source", "model")}
+        options["model"] = model_for(model, source)
         return click.echo(panel_outlook_command(data, source=source, **options))
-    series, _ = _load(data, **source)  # validates the options, says what the cut left out
+    series, _ = _load(data, source)  # validates the options, says what the cut left out
     rec = open_record(record_location)
     spec = spec_from_options(
         data,
@@ -396,8 +374,7 @@ def outlook(
     if rec is not None and track_record.lower() == "compute":
         panel = None
         if data is not None:  # pooled over DATA's dyads
-            columns = {k: source[k] for k in ("country_col", "date_col", "score_col", "fill")}
-            panel = load_panel(Path(data), **columns)
+            panel = load_panel(Path(data), **load_arguments(source))
         from_record = _record_track(rec, model, series, panel)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", RelforecastWarning)
@@ -449,6 +426,7 @@ def _floats(text: str, option: str) -> list[float]:
 @cli.command()
 @click.argument("data", type=click.Path(dir_okay=False))
 @click.option("--dyad", required=True, help="Dyad(s), comma-separated (Japan,US), or all.")
+@source_options
 @click.option("--origins", required=True, help="Span of origins, e.g. 1995-06:2024-06.")
 @click.option(
     "--every",
@@ -470,9 +448,10 @@ def _floats(text: str, option: str) -> list[float]:
 @click.option(
     "--refit-every",
     type=click.IntRange(1, 120),
-    default=12,
+    default=REFIT_EVERY,
     show_default=True,
-    help="Re-estimate every this many origins; apply the estimates in between.",
+    help="Re-estimate every this many origins; apply the estimates in between (the default "
+    "re-estimates at every origin, as a forecast made then would have been: docs/evaluation.md).",
 )
 @workers_option("the backtest's blocks")
 @_engine_options
@@ -498,10 +477,11 @@ def backtest(
     scheduler: str | None,
     store: str | None,
     out: str,
+    **source: object,
 ) -> None:
     """Rolling-origin backtest of DATA; one CSV row per (dyad, model, origin, h)."""
     names = dyad_names(dyad)
-    panel = load_panel(Path(data), names)
+    panel = load_panel(Path(data), names, **load_arguments(source))
     try:
         table = run_backtest(
             panel,
@@ -513,6 +493,7 @@ def backtest(
             n_paths=paths,
             rng=seed,
             refit_every=refit_every,
+            scale=source["scale"],
             workers=workers,
             engine=engine,
             scheduler=scheduler,
@@ -544,12 +525,13 @@ def backtest(
 @cli.command()
 @click.argument("backtest_csv", type=click.Path(dir_okay=False, exists=True))
 @click.argument("data", type=click.Path(dir_okay=False))
+@source_options
 @click.option(
     "--out",
     type=click.Path(file_okay=False),
     help="Folder for the score tables and the reliability / PIT figures.",
 )
-def evaluate(backtest_csv: str, data: str, out: str | None) -> None:
+def evaluate(backtest_csv: str, data: str, out: str | None, **source: object) -> None:
     """Score a backtest CSV against the observed DATA (CRPS, coverage, Brier, PIT)."""
     table = read_csv_file(backtest_csv, "backtest CSV", dtype={"origin": str, "target": str})
     hint = outlook_csv_hint(backtest_csv, set(table.columns))
@@ -557,7 +539,7 @@ def evaluate(backtest_csv: str, data: str, out: str | None) -> None:
         raise click.UsageError(hint)
     table = validate_backtest(table, f"backtest CSV {backtest_csv!r}")
     dyads = sorted(table["dyad"].astype(str).unique())
-    ev = run_evaluate(table, load_panel(Path(data), dyads))
+    ev = run_evaluate(table, load_panel(Path(data), dyads, **load_arguments(source)))
     if ev.scores.empty:
         raise DataError(
             f"no row of {backtest_csv!r} can be scored: its targets "

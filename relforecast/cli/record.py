@@ -18,6 +18,7 @@ import pandas as pd
 
 from relforecast.cli.options import published_model_option, workers_option
 from relforecast.cli.panel_forecast import dyad_names
+from relforecast.cli.source import load_arguments, source_options
 from relforecast.data import load_panel
 from relforecast.exceptions import RecordError
 from relforecast.forecast import Forecast
@@ -313,6 +314,7 @@ def _scenario_lines(scenarios: Any) -> list[str]:
 @record.command()
 @_where_option
 @click.argument("data", type=click.Path(dir_okay=False))
+@source_options
 @click.option("--dyad", help="Only these dyads (comma-separated).")
 @click.option("--model", help="Only these model labels (comma-separated).")
 @click.option(
@@ -334,9 +336,10 @@ def score(
     model: str | None,
     by: str,
     out: str | None,
+    **source: Any,
 ) -> None:
     """Score every recorded forecast against DATA, as far as each window is observed."""
-    panel = load_panel(Path(data))
+    panel = load_panel(Path(data), **load_arguments(source))
     with _read(record_location) as rec:
         scores = rec.score(panel, dyad=_names(dyad), model=_names(model))
     for note in scores.notes:
@@ -392,6 +395,7 @@ def score(
 @record.command("backfill")
 @_where_option
 @click.argument("data", type=click.Path(dir_okay=False))
+@source_options
 @click.option("--dyad", required=True, help="Dyads, comma-separated, or 'all'.")
 @click.option(
     "--origins",
@@ -436,6 +440,7 @@ def backfill_(
     leaders_file: str | None,
     shocks_file: str | None,
     workers: int,
+    **source: Any,
 ) -> None:
     """Record the outlook that would have been published at each past origin (no hindsight)."""
     try:
@@ -445,7 +450,7 @@ def backfill_(
             f"--thresholds takes numbers separated by commas, got {thresholds!r}"
         ) from exc
     wanted = dyad_names(dyad)
-    panel = load_panel(Path(data), wanted)
+    panel = load_panel(Path(data), wanted, **load_arguments(source))
     shocks: dict[str, ShockCalendar] | None = None
     if leaders_file is not None or shocks_file is not None:
         base = ShockCalendar.from_yaml(shocks_file) if shocks_file is not None else None
@@ -466,6 +471,7 @@ def backfill_(
             rng=seed,
             shocks=shocks,
             thresholds=levels,
+            scale=source["scale"],
             workers=workers,
             progress=True,
         )

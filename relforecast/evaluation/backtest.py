@@ -11,8 +11,10 @@ the order in which origins run, or on the number of workers or the engine.
 
 Refit policy (``refit_every=k``): the model is estimated from scratch at every k-th origin of a
 dyad; at the origins in between, the last estimates are applied to the longer data (the
-state or regime filter runs through the new months, nothing is re-estimated). ``k=1`` is
-refitting at every origin.
+state or regime filter runs through the new months, nothing is re-estimated). ``k=1``
+(:data:`REFIT_EVERY`, the default of this function and of ``relforecast backtest``) is
+refitting at every origin: each row is the forecast that would have been made at its origin,
+fitted then, as ``relforecast forecast`` fits it. A larger ``k`` trades that for speed.
 
 Execution: the work is cut into blocks — consecutive origins of one dyad and model, whole refit
 cycles (:func:`plan_blocks`) — run by :func:`relforecast.panel.parallel.run_tasks` (this process,
@@ -50,11 +52,13 @@ from relforecast.models.registry import make_model  # the model names live in th
 from relforecast.panel.parallel import Engine, run_tasks
 from relforecast.panel.streams import origin_stream
 from relforecast.periods import parse_origins  # origin lists live in relforecast.periods
+from relforecast.scale import TSINGHUA_SCALE, Scale
 from relforecast.shocks import ShockCalendar
 
 __all__ = [
     "QUANTILE_COLUMNS",
     "QUANTILE_LEVELS",
+    "REFIT_EVERY",
     "BacktestBlock",
     "backtest",
     "make_model",
@@ -63,6 +67,10 @@ __all__ = [
     "plan_blocks",
     "run_block",
 ]
+
+
+REFIT_EVERY = 1
+"""The default refit schedule of every backtest (Python and command line): every origin."""
 
 
 @dataclass(frozen=True)
@@ -140,6 +148,7 @@ def plan_blocks(
     seed: int,
     refit_every: int,
     shocks: dict[str, ShockCalendar] | ShockCalendar | None,
+    scale: Scale | str | None = TSINGHUA_SCALE,
 ) -> list[BacktestBlock]:
     """The tasks of a backtest: per model and dyad, blocks of whole refit cycles of origins.
 
@@ -149,7 +158,7 @@ def plan_blocks(
     size = refit_every * max(1, -(-24 // refit_every))
     blocks = []
     for m in models:
-        spec = make_model(m) if isinstance(m, str) else m
+        spec = make_model(m, scale=scale) if isinstance(m, str) else m
         label = _label(m, spec)
         for dyad in panel.columns:
             series = panel[dyad].dropna()
@@ -184,7 +193,8 @@ def backtest(
     n_paths: int = 2000,
     rng: RNGLike = 0,
     shocks: dict[str, ShockCalendar] | ShockCalendar | None = None,
-    refit_every: int = 1,
+    refit_every: int = REFIT_EVERY,
+    scale: Scale | str | None = TSINGHUA_SCALE,
     workers: int | None = None,
     engine: Engine | None = None,
     scheduler: str | None = None,
@@ -219,6 +229,9 @@ def backtest(
     refit_every : int, default 1
         Re-estimate every this many origins; in between, apply the last estimates to the
         longer data (see the module docstring).
+    scale : Scale, str or None, default TSINGHUA_SCALE
+        The scale the models given by name are built on (``None``: no bounds; text as in
+        :func:`relforecast.scale.parse_scale`, e.g. ``"-10:10"``); specifications keep theirs.
     workers : int, optional
         Worker processes (blocks of origins are spread over them); ``None``: the ``n_jobs`` of
         an active ``joblib.parallel_config``, else 1. See
@@ -255,14 +268,14 @@ def backtest(
                 f"model {m!r} is neither a model name nor a model specification; give e.g. "
                 "'block' or rf.ARIMA()"
             )
-    specs = [make_model(m) if isinstance(m, str) else m for m in models]
+    specs = [make_model(m, scale=scale) if isinstance(m, str) else m for m in models]
     distinct([_label(m, s) for m, s in zip(models, specs, strict=True)], "model", error=SpecError)
     horizon = check_horizon(horizon)
     n_paths = check_n_paths(n_paths)
     # a bad threshold fails here, not silently at every origin
-    scale = getattr(specs[0], "scale", None)
+    first_scale = getattr(specs[0], "scale", None)
     thresholds = distinct(
-        [check_threshold(t, scale) for t in thresholds], "threshold", error=ForecastError
+        [check_threshold(t, first_scale) for t in thresholds], "threshold", error=ForecastError
     )
     if refit_every < 1:
         raise ForecastError(f"refit_every={refit_every!r} must be at least 1")
@@ -277,6 +290,7 @@ def backtest(
         seed=rng,
         refit_every=refit_every,
         shocks=shocks,
+        scale=scale,
     )
     engine_options = {"workers": workers, "engine": engine, "scheduler": scheduler}
     if store is None:

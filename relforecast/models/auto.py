@@ -20,6 +20,11 @@ toward equal weights. A calm series thus gets most of its paths from the compone
 forecast it well when calm; a volatile one from those that kept up with its moves. Nothing
 after the end of the data is used.
 
+A member that cannot be fitted to the series — the regime-switching member needs 49 months,
+12 of them for its momentum — steps aside: the pool is the members that could be fitted, with
+their prior weights renormalised, and the diagnostics name the member and why. Only when no
+member can be fitted is the series refused.
+
 The components, the replay lookback and the shrinkage were chosen by leave-one-dyad-out
 evaluation on the shared dyads (``benchmarks/generalisation.py``; docs/evaluation.md).
 """
@@ -56,13 +61,24 @@ from relforecast.models.recalibration import (
     observed_outcomes,
     widen,
 )
-from relforecast.scale import Scale, as_scale
+from relforecast.scale import TSINGHUA_SCALE, Scale, as_scale
 from relforecast.shocks import ShockCalendar
 
 if TYPE_CHECKING:
     from relforecast.scenarios import Scenario
 
 __all__ = ["Auto", "AutoResult"]
+
+
+class _ComponentsScale:
+    """The default of ``Auto(scale=...)``: the components' scale (the Tsinghua scale for the
+    default members)."""
+
+    def __repr__(self) -> str:
+        return "<the components' scale>"
+
+
+_COMPONENTS_SCALE = _ComponentsScale()
 
 
 @dataclass(frozen=True)
@@ -87,14 +103,24 @@ class Auto:
     recalibrate : Recalibration or None, default None
         Rescale the pooled spread from the pooled replayed forecasts
         (:mod:`relforecast.models.recalibration`; needs ``adapt``); ``None`` leaves it.
+    scale : Scale, str or None, optional
+        The scale of the scores, given to every default member (``None``: no bounds; text as
+        in :func:`relforecast.scale.parse_scale`, e.g. ``"-10:10"``). Default: the scale of the
+        components given, else the Tsinghua scale. Given components must be on it.
+
+    Examples
+    --------
+    >>> pool = rf.Auto(scale=rf.UNBOUNDED_SCALE)  # any real-valued monthly series
     """
 
-    components: Sequence[Model] = field(default_factory=pool_models)
+    components: Sequence[Model] | None = None
     weights: Sequence[float] | None = None
     adapt: Adaptation | None = field(default_factory=Adaptation)
     recalibrate: Recalibration | None = None
+    scale: Scale | str | None = field(default=_COMPONENTS_SCALE, kw_only=True)  # type: ignore[assignment]
 
     def __post_init__(self) -> None:
+        self._resolve_members()
         if isinstance(self.components, str) or not isinstance(self.components, Sequence):
             raise SpecError(f"components={self.components!r} must be a list of models")
         k = len(self.components)
@@ -126,20 +152,47 @@ class Auto:
                 "or recalibrate=None"
             )
 
+    def _resolve_members(self) -> None:
+        """The default members on ``scale``, or the given ones checked to share it."""
+        given = self.scale is not _COMPONENTS_SCALE
+        scale = as_scale(self.scale) if given else TSINGHUA_SCALE
+        if self.components is None:
+            object.__setattr__(self, "components", pool_models(scale))
+        elif isinstance(self.components, Sequence) and not isinstance(self.components, str):
+            on = {as_scale(getattr(c, "scale", None)) for c in self.components}
+            if len(on) == 1 and not given:
+                scale = on.pop()
+            elif on - {scale}:
+                names = ", ".join(sorted(f"{getattr(c, 'name', c)}" for c in self.components))
+                raise SpecError(
+                    f"the components ({names}) are not all on the {scale.name} scale; build "
+                    "them on one scale, the one given to Auto(scale=...)"
+                )
+        object.__setattr__(self, "scale", scale)
+
     @property
     def name(self) -> str:
         """Label of the pool."""
         return "auto"
 
-    @property
-    def scale(self) -> Scale:
-        """Scale of the first component."""
-        return as_scale(self.components[0].scale)
-
     @one_blas_thread
     def fit(self, series: pd.Series, shocks: ShockCalendar | None = None) -> AutoResult:
-        """Fit every component on the same data, then replay them to learn the weights."""
-        fits = [c.fit(series, shocks=shocks) for c in self.components]
+        """Fit every component on the same data, then replay them to learn the weights.
+
+        A component that cannot be fitted steps aside (see the module notes).
+        """
+        fits, kept, notes = [], [], []
+        failure: RelforecastError | None = None
+        for i, c in enumerate(self.components):
+            try:
+                fits.append(c.fit(series, shocks=shocks))
+            except RelforecastError as exc:
+                failure = failure or exc
+                notes.append(f"{c.name} stepped aside: {' '.join(str(exc).split())}")
+                continue
+            kept.append(i)
+        if not fits:
+            raise failure  # type: ignore[misc]  # every member failed: the first reason
         # components that estimate no shock effects (the block bootstrap) use the first
         # estimated ones, so that scenarios move every part of the pool
         donor = AutoResult(self, fits).shock_effects()
@@ -148,7 +201,7 @@ class Auto:
                 f.with_effects(donor) if isinstance(f, BorrowsShockEffects) else f for f in fits
             ]
         record = replay(fits, series, self.adapt) if self.adapt is not None else None
-        return AutoResult(self, fits, record)
+        return AutoResult(self, fits, record, tuple(kept), notes)
 
 
 def _weights(values: object) -> np.ndarray | None:
@@ -209,6 +262,8 @@ class AutoResult(FittedModel):
     spec: Auto
     fits: list[FittedModel]
     record: ReplayRecord | None = None
+    kept: tuple[int, ...] | None = None  # the components fitted (None: all of them)
+    stepped_aside: list[str] = field(default_factory=list)
 
     @property
     def series(self) -> pd.Series:
@@ -223,6 +278,9 @@ class AutoResult(FittedModel):
     @cached_property
     def _weighting(self) -> tuple[tuple[float, ...], int]:
         prior = np.asarray(self.spec.weights)
+        if self.kept is not None:
+            prior = prior[list(self.kept)]
+            prior = prior / prior.sum() if prior.sum() > 0 else np.full(len(prior), 1 / len(prior))
         adapt = self.spec.adapt
         if adapt is None or self.record is None:
             return tuple(prior), 0
@@ -281,6 +339,7 @@ class AutoResult(FittedModel):
             )
             if self._spread[1] is not None:
                 notes.append(self._spread[1])
+        notes += self.stepped_aside
         return notes + [f"{f.name}: {d}" for f in self.fits for d in f.diagnostics]
 
     @one_blas_thread
@@ -290,7 +349,7 @@ class AutoResult(FittedModel):
         record = self.record
         if self.spec.adapt is not None:
             record = replay(self.fits, series, self.spec.adapt, record)
-        return AutoResult(self.spec, fits, record)
+        return AutoResult(self.spec, fits, record, self.kept, self.stepped_aside)
 
     @property
     def calendar(self) -> ShockCalendar:

@@ -349,7 +349,7 @@ def prepare_series(
     else:
         months = parse_months(series.index, "dates in the series index")
     name = str(series.name) if series.name is not None else "series"
-    clean = validate_series(series.to_numpy(), months, name, scale=scale)
+    clean = validate_series(series.to_numpy(), months, name, scale=scale, grid=False)
     if window is not None:
         if window < MIN_MONTHS:
             raise DataError(f"window={window} months is shorter than the minimum {MIN_MONTHS}")

@@ -9,8 +9,9 @@ importing the registry that names it.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, is_dataclass, replace
 
+from relforecast.exceptions import SpecError
 from relforecast.models.ar_level import ARLevel
 from relforecast.models.arima import ARIMA
 from relforecast.models.base import Model
@@ -19,8 +20,9 @@ from relforecast.models.climatology import Climatology
 from relforecast.models.markov import MarkovSwitching
 from relforecast.models.naive import RandomWalk
 from relforecast.models.sticky import Sticky
+from relforecast.scale import TSINGHUA_SCALE, Scale, as_scale
 
-__all__ = ["BASE_MODELS", "POOL", "PoolMember", "RegisteredModel", "pool_models"]
+__all__ = ["BASE_MODELS", "POOL", "PoolMember", "RegisteredModel", "pool_models", "with_scale"]
 
 
 @dataclass(frozen=True)
@@ -144,9 +146,33 @@ BASE_MODELS: dict[str, RegisteredModel] = {
 """Every named model but ``auto``, in the order the help lists them."""
 
 
-def pool_models() -> tuple[Model, ...]:
-    """Fresh specifications of the default ``auto`` pool, the members of :data:`POOL`."""
+def with_scale(spec: Model, scale: Scale | str | None) -> Model:
+    """The specification ``spec`` on ``scale``: its ``scale`` field replaced, or that of the
+    model it wraps (``Sticky``, ``Calibrated``), or those of its components (``Auto``).
+
+    Raises
+    ------
+    SpecError
+        For a specification that takes no scale.
+    """
+    scale = as_scale(scale)
+    if as_scale(spec.scale) == scale:
+        return spec
+    names = {f.name for f in fields(spec) if f.init} if is_dataclass(spec) else set()
+    if "components" in names:
+        members = tuple(with_scale(c, scale) for c in spec.components)
+        return replace(spec, components=members, **({"scale": scale} if "scale" in names else {}))
+    if "scale" in names:
+        return replace(spec, scale=scale)
+    if "model" in names:
+        return replace(spec, model=with_scale(spec.model, scale))
+    raise SpecError(f"model {spec.name!r} takes no scale; build it with its scale instead")
+
+
+def pool_models(scale: Scale | str | None = TSINGHUA_SCALE) -> tuple[Model, ...]:
+    """Fresh specifications of the default ``auto`` pool, the members of :data:`POOL`, on
+    ``scale`` (a member published in steps steps aside on a scale without a grid)."""
+    members = (with_scale(BASE_MODELS[m.name].make(), scale) for m in POOL)
     return tuple(
-        Sticky(BASE_MODELS[m.name].make()) if m.in_steps else BASE_MODELS[m.name].make()
-        for m in POOL
+        Sticky(spec) if m.in_steps else spec for m, spec in zip(POOL, members, strict=True)
     )

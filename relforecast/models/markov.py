@@ -32,7 +32,8 @@ variance ``δ²/12``, and a monthly change carries two of them. No regime can th
 resolved below a variance of ``δ²/6`` (``δ²/12`` for a level), mapped to the transformed scale
 with the transform's slope at the median score of the fitting span. Each regime's variance is
 estimated as ``floor + u²`` (u unconstrained), so the likelihood is bounded and the calm regime
-settles *at* the resolution instead of collapsing. With ``scale=None`` there is no floor and the
+settles *at* the resolution instead of collapsing. On a scale without a grid (``scale=None``, a
+continuous ``LO:HI`` score) there is no floor and the
 estimates are the plain maximum-likelihood ones.
 
 Parameter uncertainty

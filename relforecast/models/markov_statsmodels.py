@@ -121,10 +121,10 @@ class _FlooredAutoregression(_FlooredVariance, MarkovAutoregression, _DirectTran
 
 def variance_floor(spec: MarkovSwitching, y: pd.Series) -> float:
     """The smallest regime variance the published resolution can resolve, on the transformed
-    scale at the median score of ``y`` (0 without bounds: no resolution to resolve)."""
-    if not spec.scale.bounded:
+    scale at the median score of ``y`` (0 without a grid: no resolution to resolve)."""
+    if spec.scale.step is None:
         return 0.0
-    rounding = spec.scale.resolution**2 / 12.0 * (2.0 if spec.form == "diff" else 1.0)
+    rounding = spec.scale.step**2 / 12.0 * (2.0 if spec.form == "diff" else 1.0)
     u = (float(np.median(y)) - spec.scale.centre) / spec.scale.half_width
     slope = 1.0 / (1.0 - min(u * u, 0.99))
     return rounding * slope**2

@@ -19,7 +19,9 @@ from relforecast.models.catalogue import (
     PoolMember,
     RegisteredModel,
     pool_models,
+    with_scale,
 )
+from relforecast.scale import TSINGHUA_SCALE, Scale
 
 __all__ = [
     "MODELS",
@@ -29,7 +31,9 @@ __all__ = [
     "make_model",
     "model_help",
     "model_names",
+    "model_on_scale",
     "pool_models",
+    "with_scale",
 ]
 
 MODELS: dict[str, RegisteredModel] = {
@@ -50,8 +54,17 @@ def model_names(*, published: bool = False) -> tuple[str, ...]:
     return tuple(name for name, m in MODELS.items() if m.published or not published)
 
 
-def make_model(name: str) -> Model:
+def make_model(name: str, *, scale: Scale | str | None = TSINGHUA_SCALE) -> Model:
     """A fresh model specification from its name (``"auto"``, ``"arima"``, ``"rw-gauss"``...).
+
+    Parameters
+    ----------
+    name : str
+        A name of :data:`MODELS`.
+    scale : Scale, str or None, default TSINGHUA_SCALE
+        The scale of the scores (``None``: no bounds; text as in
+        :func:`relforecast.scale.parse_scale`), given to every part of the model
+        (:func:`~relforecast.models.catalogue.with_scale`).
 
     Raises
     ------
@@ -60,9 +73,15 @@ def make_model(name: str) -> Model:
     """
     if not isinstance(name, str) or name not in MODELS:
         raise SpecError(f"model {name!r} is not known; use one of {', '.join(MODELS)}")
-    return MODELS[name].make()
+    return with_scale(MODELS[name].make(), scale)
 
 
 def model_help(*, published: bool = False) -> str:
     """``name: summary`` of every model, for the command-line help."""
     return "; ".join(f"{n}: {MODELS[n].summary}" for n in model_names(published=published))
+
+
+def model_on_scale(name: str, scale: Scale) -> str | Model:
+    """The model ``name`` on ``scale``: the name itself on the Tsinghua scale (so tables and
+    records keep it), else its specification built on the scale."""
+    return name if scale == TSINGHUA_SCALE else make_model(name, scale=scale)

@@ -17,6 +17,10 @@ year ahead the published path stays within one step of the latent one; a month a
 point mass at "unchanged" of ``P(|x_1 - y_T| < step)``. The filter is applied after scenario
 effects, path by path, so scenarios keep their common random numbers; paths stay inside the
 scale (every published value is a latent value or the last observation).
+
+Only a scale with a grid has a step to publish in. On a scale without one (``scale=None``, or a
+continuous ``LO:HI`` score) and without an explicit ``step``, ``Sticky`` steps aside: the
+wrapped model's paths are published as simulated, and the fit's diagnostics say so.
 """
 
 from __future__ import annotations
@@ -77,7 +81,8 @@ class Sticky:
         Any model (:class:`~relforecast.models.base.Model`); its fit honours the fitted-model
         contract, so the published fit does too.
     step : float, optional
-        Smallest published move; default the scale's resolution (0.1 on the Tsinghua scale).
+        Smallest published move; default the step of the scale's grid (0.1 on the Tsinghua
+        scale). Without either, the paths are published as simulated (see the module notes).
 
     Examples
     --------
@@ -99,8 +104,6 @@ class Sticky:
             if step is None or not (np.isfinite(step) and step > 0):
                 raise SpecError(f"step={self.step!r} must be a positive number of score points")
             object.__setattr__(self, "step", step)
-        elif not self.scale.bounded:  # no resolution to step in
-            raise SpecError("Sticky on an unbounded series (scale=None) needs an explicit step=")
 
     @property
     def scale(self) -> Scale:
@@ -109,7 +112,9 @@ class Sticky:
 
     @property
     def name(self) -> str:
-        """The wrapped model's name, marked as published in steps."""
+        """The wrapped model's name, marked as published in steps when there is a step."""
+        if self.step is None and self.scale.step is None:
+            return self.model.name
         return f"{self.model.name} in steps"
 
     def fit(self, series: pd.Series, shocks: ShockCalendar | None = None) -> StickyResult:
@@ -128,16 +133,16 @@ class StickyResult(FittedModel):
     inner: FittedModel
 
     @property
-    def step(self) -> float:
-        """The smallest published move used."""
+    def step(self) -> float | None:
+        """The smallest published move used; ``None``: no step, paths published as simulated."""
         if self.spec.step is not None:
             return float(self.spec.step)
-        return float(self.inner.scale.resolution)  # bounded: the spec refuses no step otherwise
+        return self.inner.scale.step
 
     @property
     def name(self) -> str:
-        """The wrapped fit's name, marked as published in steps."""
-        return f"{self.inner.name} in steps"
+        """The wrapped fit's name, marked as published in steps when there is a step."""
+        return self.inner.name if self.step is None else f"{self.inner.name} in steps"
 
     @property
     def series(self) -> pd.Series:
@@ -151,13 +156,21 @@ class StickyResult(FittedModel):
 
     @property
     def params(self) -> pd.Series:
-        """The wrapped fit's parameters and the step."""
+        """The wrapped fit's parameters and the step (when there is one)."""
+        if self.step is None:
+            return self.inner.params
         return pd.concat([self.inner.params, pd.Series({"step": self.step})])
 
     @property
     def diagnostics(self) -> list[str]:
-        """The wrapped fit's diagnostics."""
-        return list(self.inner.diagnostics)
+        """The wrapped fit's diagnostics (and a note when there is no step to publish in)."""
+        notes = list(self.inner.diagnostics)
+        if self.step is None:
+            notes.append(
+                f"published as simulated: the {self.scale.name} scale has no grid to step in "
+                "(give Sticky a step= to publish in steps)"
+            )
+        return notes
 
     def shock_effects(self) -> pd.DataFrame:
         """The wrapped fit's shock effects."""
@@ -183,6 +196,8 @@ class StickyResult(FittedModel):
         """The wrapped model's forecasts, published in steps from the last observation."""
         scenarios = check_scenarios(scenarios)
         step = self.step
+        if step is None:  # no grid: the latent paths are the published ones
+            return self.inner.forecast_scenarios(horizon, scenarios, n_paths=n_paths, rng=rng)
         start = float(self.series.iloc[-1])
         out = []
         for fc in self.inner.forecast_scenarios(horizon, scenarios, n_paths=n_paths, rng=rng):

@@ -46,6 +46,7 @@ from relforecast.record.entry import (
     shocks_fingerprint,
 )
 from relforecast.record.store import Record
+from relforecast.scale import TSINGHUA_SCALE, Scale, as_scale
 from relforecast.scenarios import compare_scenarios
 from relforecast.shocks import ShockCalendar
 
@@ -95,6 +96,7 @@ class _Task:
     n_paths: int
     seed: int
     thresholds: tuple[float, ...]
+    scale: Scale = TSINGHUA_SCALE
 
 
 def _window(origin: pd.Period) -> str:
@@ -104,7 +106,7 @@ def _window(origin: pd.Period) -> str:
 def _run(task: _Task) -> Entry | str:
     """Fit and forecast one (dyad, origin); an :class:`Entry`, or a note when it failed."""
     try:
-        fit = make_model(task.model).fit(task.series, shocks=task.shocks)
+        fit = make_model(task.model, scale=task.scale).fit(task.series, shocks=task.shocks)
         window = _window(task.origin)
         table = compare_scenarios(fit, [], window=window, n_paths=task.n_paths, rng=task.seed)
         base = table.attrs["forecasts"]["baseline"]
@@ -140,6 +142,7 @@ def backfill(
     rng: int = 0,
     shocks: dict[str, ShockCalendar] | ShockCalendar | None = None,
     thresholds: Sequence[float] = DEFAULT_THRESHOLDS,
+    scale: Scale | str | None = TSINGHUA_SCALE,
     workers: int = 1,
     progress: Callable[[int, int], None] | bool = False,
 ) -> BackfillResult:
@@ -163,6 +166,8 @@ def backfill(
         Shocks and leader changes the model is fitted with, cut at each origin.
     thresholds : sequence of float
         Thresholds of the recorded crossing curves and default questions.
+    scale : Scale, str or None, default TSINGHUA_SCALE
+        The scale the model is built on (text as in :func:`relforecast.scale.parse_scale`).
     workers : int, default 1
         Processes that fit and simulate; the calling process alone writes to the record.
     progress : bool or callable
@@ -215,6 +220,7 @@ def backfill(
                     n_paths,
                     seed,
                     tuple(float(t) for t in thresholds),
+                    as_scale(scale),
                 )
             )
     _execute(record, tasks, workers, progress, result)

@@ -59,9 +59,11 @@ from relforecast.data import load_panel, load_scores
 from relforecast.events.log import load_events
 from relforecast.exceptions import DataError, RelforecastWarning, ShockError, SpecError
 from relforecast.models.base import FittedModel
+from relforecast.models.registry import model_on_scale
 from relforecast.periods import to_month
 from relforecast.questions import Question
 from relforecast.report.spec import DataSource, InputFile, OutlookSpec, file_sha256
+from relforecast.scale import parse_scale, scale_form
 from relforecast.scenarios import Scenario, compare_scenarios, load_scenarios
 from relforecast.shocks import ShockCalendar, read_yaml_list, relative_month
 
@@ -368,7 +370,7 @@ def single_job(
         "window": spec.window,
         "scenarios": scenarios,
         "out": spec.out,
-        "model": spec.model,
+        "model": model_on_scale(spec.model, parse_scale(spec.data.scale)),
         "shocks": calendar,
         "threshold": spec.threshold,
         "n_paths": spec.n_paths,
@@ -409,7 +411,7 @@ def panel_job(
         "panel": panel,
         "window": spec.window,
         "out": spec.out,
-        "model": spec.model,
+        "model": model_on_scale(spec.model, parse_scale(spec.data.scale)),
         "shocks": calendars,
         "threshold": spec.threshold,
         "n_paths": spec.n_paths,
@@ -495,6 +497,8 @@ def spec_from_options(
             source.get("date_col", "ym"),
             source.get("score_col", "score"),
             source.get("fill"),
+            tuple(sorted((source.get("where") or {}).items())),
+            scale_form(source.get("scale")),
         ),
         as_of=source.get("until"),
         **options,

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from relforecast.exceptions import SpecError
+from relforecast.scale import parse_scale
 
 __all__ = ["SPEC_FILE", "DataSource", "InputFile", "OutlookSpec", "file_sha256"]
 
@@ -57,6 +58,11 @@ class DataSource:
         Columns of a long table.
     fill : {"ffill", "interpolate"} or None
         Fill of missing months.
+    where : tuple of (column, value) pairs
+        Keep the rows whose column equals the value (``--where``).
+    scale : str
+        The scale of the scores in its command-line form (``tsinghua``, ``none``, ``LO:HI``,
+        ``LO:HI:STEP``; :func:`relforecast.scale.parse_scale`).
     """
 
     path: str | None = None
@@ -64,6 +70,12 @@ class DataSource:
     date_col: str = "ym"
     score_col: str = "score"
     fill: str | None = None
+    where: tuple[tuple[str, str], ...] = ()
+    scale: str = "tsinghua"
+
+    def __post_init__(self) -> None:
+        # JSON gives lists; the spec stays hashable and equal to the one it was written from
+        object.__setattr__(self, "where", tuple(tuple(pair) for pair in self.where))
 
     def columns(self) -> dict[str, Any]:
         """The reading options, as keywords of ``rf.load_scores`` / ``rf.load_panel``."""
@@ -72,6 +84,8 @@ class DataSource:
             "date_col": self.date_col,
             "score_col": self.score_col,
             "fill": self.fill,
+            "where": dict(self.where),
+            "scale": parse_scale(self.scale),
         }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import relforecast as rf
@@ -67,5 +68,23 @@ def test_bad_steps_and_models_are_refused():
             rf.Sticky(rf.ARIMA(), step=bad)
     with pytest.raises(SpecError, match="model specification"):
         rf.Sticky("arima")
-    with pytest.raises(SpecError, match="explicit step="):
-        rf.Sticky(rf.ARIMA(scale=None))
+
+
+@pytest.mark.parametrize("scale", [None, "-10:10"], ids=["unbounded", "continuous"])
+def test_sticky_steps_aside_without_a_grid(scale):
+    """No step to publish in: the wrapped model's paths, draw for draw, and a note."""
+    rng = np.random.default_rng(3)
+    series = pd.Series(
+        np.clip(np.cumsum(rng.normal(0, 0.3, 120)), -8, 8),
+        index=pd.period_range("2010-01", periods=120, freq="M"),
+        name="x",
+    )
+    inner = rf.ARIMA(order=(1, 1, 0), scale=scale)
+    fit = rf.Sticky(inner).fit(series)
+    plain = inner.fit(series).forecast(6, n_paths=400, rng=5).paths
+    np.testing.assert_array_equal(fit.forecast(6, n_paths=400, rng=5).paths, plain)
+    assert fit.step is None and not fit.name.endswith("in steps")
+    assert any("published as simulated" in d for d in fit.diagnostics)
+    # an explicit step still publishes in steps: months unchanged from the month before
+    held = rf.Sticky(inner, step=0.5).fit(series).forecast(6, n_paths=400, rng=5).paths
+    assert np.mean(np.diff(held, axis=1) == 0) > 0.3 > np.mean(np.diff(plain, axis=1) == 0)

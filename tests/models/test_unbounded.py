@@ -78,5 +78,3 @@ def test_unbounded_forecasts_refuse_the_bounded_questions(series):
     with pytest.raises(rf.ForecastError, match="no levels"):
         fc.level_probabilities()
     assert 0 <= fc.prob_cross(float(series.iloc[-1]) - 0.5) <= 1
-    with pytest.raises(rf.SpecError, match="explicit step"):
-        rf.Sticky(rf.ARIMA(scale=rf.UNBOUNDED_SCALE))

@@ -1,0 +1,117 @@
+"""The source options: how every command that reads DATA finds its series.
+
+One definition for every command (:func:`source_options`), and one helper turning the parsed
+options into the arguments of :func:`relforecast.load_scores` / :func:`relforecast.load_panel`
+(:func:`load_arguments`):
+
+``--country-col``, ``--date-col``, ``--score-col``
+    the columns of a long table (defaults: the Tsinghua file's ``country``, ``ym``, ``score``);
+``--fill``
+    how to fill missing months (default: refuse them, naming them);
+``--where COL=VALUE`` (repeatable)
+    keep the rows whose column equals the value, every condition holding — an event-index file
+    holds several series per partner (``--where source=GDELT --where index_type=aggregated``);
+``--scale``
+    ``tsinghua`` (default: -9 ... 9 in steps of 0.1, six levels), ``none`` (no bounds),
+    ``LO:HI`` (a bounded continuous score, e.g. ``-10:10``) or ``LO:HI:STEP`` (a published
+    grid). Values off the scale's bounds or grid are refused by name; the models are built on
+    the scale (:func:`model_for`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
+
+import click
+
+from relforecast.exceptions import ScaleError
+from relforecast.models.base import Model
+from relforecast.models.registry import model_on_scale
+from relforecast.scale import TSINGHUA_SCALE, Scale, parse_scale
+
+__all__ = ["SOURCE_KEYS", "load_arguments", "model_for", "source_options"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+SOURCE_KEYS = ("country_col", "date_col", "score_col", "fill", "where", "scale")
+"""The parameters :func:`source_options` adds, in the order of :func:`load_arguments`."""
+
+
+def _scale(_ctx: click.Context, _param: click.Parameter, value: str) -> Scale:
+    try:
+        return parse_scale(value)
+    except ScaleError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+def _where(
+    _ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]
+) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for item in values:
+        column, sep, value = item.partition("=")
+        column, value = column.strip(), value.strip()
+        if not sep or not column or not value:
+            raise click.BadParameter(
+                f"{item!r} is not COL=VALUE; e.g. --where source=GDELT (repeat for more)"
+            )
+        if column in out and out[column] != value:
+            raise click.BadParameter(
+                f"column {column!r} is asked to equal both {out[column]!r} and {value!r}; "
+                "no row can"
+            )
+        out[column] = value
+    return out
+
+
+def source_options(func: F) -> F:
+    """Add the source options (see the module docstring) to a command."""
+    options = [
+        click.option(
+            "--country-col",
+            default="country",
+            show_default=True,
+            help="Column naming the dyad in a long CSV.",
+        ),
+        click.option("--date-col", default="ym", show_default=True, help="Month column."),
+        click.option("--score-col", default="score", show_default=True, help="Score column."),
+        click.option(
+            "--fill",
+            type=click.Choice(["ffill", "interpolate"]),
+            help="Fill missing months instead of refusing them.",
+        ),
+        click.option(
+            "--where",
+            multiple=True,
+            callback=_where,
+            metavar="COL=VALUE",
+            help="Keep the rows whose column equals the value (repeatable: all must hold), "
+            "e.g. --where source=GDELT --where index_type=aggregated.",
+        ),
+        click.option(
+            "--scale",
+            default="tsinghua",
+            show_default=True,
+            callback=_scale,
+            metavar="tsinghua|none|LO:HI|LO:HI:STEP",
+            help="Scale of the scores: the Tsinghua scale (-9:9 in 0.1 steps, six levels), "
+            "none (no bounds), LO:HI (a bounded continuous score, e.g. -10:10 for GDELT or "
+            "ICEWS indices) or LO:HI:STEP (a published grid). Write --scale=-10:10 (with '=') "
+            "when LO is negative.",
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def load_arguments(source: Mapping[str, Any]) -> dict[str, Any]:
+    """The keyword arguments of ``load_scores`` / ``load_panel`` from the parsed options."""
+    return {key: source[key] for key in SOURCE_KEYS}
+
+
+def model_for(name: str, source: Mapping[str, Any]) -> str | Model:
+    """The model behind ``--model NAME`` on the ``--scale`` of ``source``: the name itself on
+    the default Tsinghua scale (so tables and records keep it), else its specification."""
+    return model_on_scale(name, source.get("scale", TSINGHUA_SCALE))
