@@ -111,6 +111,7 @@ class BacktestBlock:
     seed: int
     refit_every: int
     shocks: ShockCalendar | None
+    recover: tuple[float, ...] = ()
 
     @property
     def n_rows(self) -> int:
@@ -143,8 +144,8 @@ def run_block(block: BacktestBlock) -> RowBlock:
             fit = None
             continue
         done.append(int(origin.ordinal))
-        values.append(summarise_paths(fc.paths, fc.values, block.thresholds))
-    width = 20 + len(block.thresholds)
+        values.append(summarise_paths(fc.paths, fc.values, block.thresholds, block.recover))
+    width = 20 + len(block.thresholds) + len(block.recover)
     return RowBlock(
         dyad,
         block.label,
@@ -166,6 +167,7 @@ def plan_blocks(
     seed: int,
     refit_every: int,
     shocks: dict[str, ShockCalendar] | ShockCalendar | None,
+    recover: Sequence[float] = (),
 ) -> list[BacktestBlock]:
     """The tasks of a backtest: per model and dyad, blocks of whole refit cycles of origins.
 
@@ -194,6 +196,7 @@ def plan_blocks(
                         int(seed),
                         int(refit_every),
                         cal,
+                        tuple(float(t) for t in recover),
                     )
                 )
     return blocks
@@ -216,6 +219,7 @@ def backtest(
     scheduler: str | None = None,
     store: str | PathLike | None = None,
     progress: bool = False,
+    recover: Iterable[float] = (),
 ) -> pd.DataFrame:
     """Rolling-origin backtest of one or several models on one or several dyads.
 
@@ -260,6 +264,10 @@ def backtest(
         ``attrs["blocks"]`` says how many blocks there were and how many were already there.
     progress : bool, default False
         Show a progress bar on stderr.
+    recover : iterable of float, default ()
+        One ``back_above_T`` column each, after the ``cross_T`` columns: P(max of the
+        published path over months 1…h ≥ T), the recovery question of a relation below T
+        (the outlook's track record asks it for a dyad below −6). Not with ``store``.
 
     Returns
     -------
@@ -276,6 +284,9 @@ def backtest(
     # a bad threshold fails here, not silently at every origin
     scale = getattr(specs[0], "scale", None)
     thresholds = [check_threshold(t, scale) for t in thresholds]
+    recover = [check_threshold(t, scale) for t in recover]
+    if recover and store is not None:
+        raise ForecastError("recover= columns are not kept in a backtest store; drop store=")
     if refit_every < 1:
         raise ForecastError(f"refit_every={refit_every!r} must be at least 1")
     _check_origins_meet_the_data(panel, origin_list)
@@ -289,13 +300,16 @@ def backtest(
         seed=rng,
         refit_every=refit_every,
         shocks=shocks,
+        recover=recover,
     )
     engine_options = {"workers": workers, "engine": engine, "scheduler": scheduler}
     if store is None:
         results = run_tasks(run_block, blocks, **engine_options)
         if progress:
             results = _with_progress(results, blocks)
-        return frame_from_blocks(results, thresholds, sum(b.n_rows for b in blocks))
+        return frame_from_blocks(
+            results, thresholds, sum(b.n_rows for b in blocks), recover=recover
+        )
     bt_store = BacktestStore(store)
     bt_store.open(store_settings(horizon, thresholds, n_paths, rng))
     computed = run_into_store(bt_store, blocks, progress=progress, **engine_options)

@@ -45,7 +45,9 @@ class Evaluation:
     scores : pd.DataFrame
         One row per scored backtest row: obs, crps, qloss, in50, in80, in90, pit.
     brier_cases : pd.DataFrame
-        One row per (backtest row, threshold) case: forecast probability, event.
+        One row per (backtest row, question) case: ``question`` (``cross``: below T from at
+        or above it; ``back_above``: back at T or above from below it), ``threshold``,
+        forecast probability, event.
     """
 
     scores: pd.DataFrame
@@ -220,7 +222,7 @@ def evaluate(backtest: pd.DataFrame, data: pd.Series | pd.DataFrame) -> Evaluati
             f"{', '.join(map(str, panel.columns))}"
         )
     frames, cases = [], []
-    thresholds = [c for c in backtest.columns if c.startswith("cross_")]
+    thresholds = [c for c in backtest.columns if c.startswith(("cross_", "back_above_"))]
     for dyad, part in backtest.groupby("dyad"):
         series = panel[str(dyad)].dropna() if str(dyad) in panel else panel[dyad].dropna()
         origin = pd.PeriodIndex(part["origin"].astype(str), freq="M")
@@ -257,17 +259,24 @@ def evaluate(backtest: pd.DataFrame, data: pd.Series | pd.DataFrame) -> Evaluati
                 }
             )
         )
+        path_max = np.array([values[p + 1 : p + 1 + k].max() for p, k in zip(pos, h, strict=True)])
         for col in thresholds:
-            t = float(col.removeprefix("cross_"))
-            live = start >= t
+            if col.startswith("back_above_"):  # a relation below T: does it come back?
+                t = float(col.removeprefix("back_above_"))
+                live, happened, question = start < t, path_max >= t, "back_above"
+            else:
+                t = float(col.removeprefix("cross_"))
+                live, happened, question = start >= t, path_min < t, "cross"
             p = part[col].to_numpy(dtype=float)[live]
-            event = (path_min[live] < t).astype(float)
+            event = happened[live].astype(float)
             cases.append(
                 pd.DataFrame(
                     {
                         "dyad": dyad,
                         "model": part["model"].to_numpy()[live],
+                        "origin": part["origin"].astype(str).to_numpy()[live],
                         "h": h[live],
+                        "question": question,
                         "threshold": t,
                         "forecast": p,
                         "event": event,
@@ -281,7 +290,17 @@ def evaluate(backtest: pd.DataFrame, data: pd.Series | pd.DataFrame) -> Evaluati
         pd.concat(cases, ignore_index=True)
         if cases
         else pd.DataFrame(
-            columns=["dyad", "model", "h", "threshold", "forecast", "event", "sq_error"]
+            columns=[
+                "dyad",
+                "model",
+                "origin",
+                "h",
+                "question",
+                "threshold",
+                "forecast",
+                "event",
+                "sq_error",
+            ]
         )
     )
     return Evaluation(scores, brier)

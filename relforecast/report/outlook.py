@@ -49,7 +49,12 @@ from relforecast.models.registry import make_model
 from relforecast.movement import recent_movement
 from relforecast.periods import to_month, window_horizon
 from relforecast.questions import Answer, Question, default_questions, parse_question
-from relforecast.report.content import FIGURE_FILES, ReportInputs, build_document
+from relforecast.report.content import (
+    FIGURE_FILES,
+    ReportInputs,
+    build_document,
+    trust_sentences,
+)
 from relforecast.report.document import Document
 from relforecast.report.fonts import FontChoice, cjk_font, figure_style
 from relforecast.report.labels import (
@@ -208,7 +213,6 @@ def _answers(questions: list[Question], forecasts: dict[str, Forecast]) -> dict[
     return {key: [q.answer(fc) for q in questions] for key, fc in forecasts.items()}
 
 
-
 def headline_threshold(spec: Any, threshold: float | None) -> float:
     """The threshold of the headline question: ``threshold``, else the scale's critical point.
 
@@ -221,6 +225,7 @@ def headline_threshold(spec: Any, threshold: float | None) -> float:
     if threshold is None and scale.critical is None:
         raise DataError("give a threshold: the model's scale has no critical point")
     return check_threshold(threshold if threshold is not None else scale.critical, scale)
+
 
 def outlook(
     series: pd.Series,
@@ -349,6 +354,7 @@ def outlook(
                 month,
                 config=config,
                 rng=rng,
+                recover=(t,),
             )
         say(f"fitting {getattr(spec, 'name', type(spec).__name__)} to {data.name} (as of {month})")
         fit = spec.fit(data, shocks=calendar)
@@ -358,7 +364,7 @@ def outlook(
         )
         forecasts: dict[str, Forecast] = table.attrs["forecasts"]
         base = forecasts["baseline"]
-        asked = default_questions(float(data.iloc[-1]), t)
+        asked = default_questions(float(data.iloc[-1]), t, scale)
         asked += [q for q in extra if q not in asked]
         answers = _answers(asked, forecasts)
 
@@ -373,8 +379,10 @@ def outlook(
                 rows, source = pending.result(), "computed"
             else:
                 rows, source = table_in
+            # the track record scores the question the report leads with
+            headline = ("back_above" if asked[0].direction == "at_or_above" else "cross", t)
             record = score_track_record(
-                rows, observed, str(data.name), model_key, month, source=source
+                rows, observed, str(data.name), model_key, month, source=source, headline=headline
             )
 
         say("drawing figures")
@@ -639,6 +647,13 @@ def package_versions() -> dict[str, str]:
     }
 
 
+def _trust(record: TrackRecord | None, lang: str) -> dict[str, Any] | None:
+    """The verdict of the track record for ``summary.json``: grades and the sentences."""
+    if record is None:
+        return None
+    return {**record.verdict, "sentences": trust_sentences(record, lang)}
+
+
 def _summary(inp: ReportInputs, table, window, lang, font, calendar, scenarios, model_key):
     series = inp.series
     results = {}
@@ -684,6 +699,7 @@ def _summary(inp: ReportInputs, table, window, lang, font, calendar, scenarios, 
             for k, row in inp.spread.iterrows()
         },
         "track_record": inp.track_record.to_dict() if inp.track_record is not None else None,
+        "trust": _trust(inp.track_record, lang),
         "recent_movement": recent_movement(inp.series, 12, "en").to_dict(),
         "versions": inp.versions,
     }

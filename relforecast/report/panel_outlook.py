@@ -276,6 +276,7 @@ def panel_outlook(
                 month,
                 config=config,
                 rng=rng,
+                recover=(t,),
             )
             folder.write("track_record.csv", rows.to_csv(index=False, float_format="%.5g"))
             given = folder.tmp / "track_record.csv"
