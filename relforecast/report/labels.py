@@ -758,17 +758,22 @@ LABELS["en"].update(
         "pq_why_better": "next level up",
         "pq_why_recover": "below {t}",
         "pq_intro": (
-            "One row a dyad, with the question that matters for it: for a dyad below {t}, "
-            "whether it comes back to {t}; for a dyad within one point of {t}, whether it "
-            "falls below {t}; otherwise whether it leaves its level — the boundary nearest "
-            "its score in {as_of}, below or above. The median, the 80 % interval and the "
-            "most likely level are those of the window's last month, {last}. Each dyad's "
-            "name links to its own report, whose numbers these are."
+            "One row a dyad, with the question that matters for it in the window: for a dyad "
+            "below {t}, whether it comes back to {t} or above; for any other, whether it "
+            "leaves its level across the boundary nearest its score in {as_of} ({t} is one "
+            "of them) — falling below the lower one or reaching the upper one. The change is "
+            "against the previous edition's answer to the same question. The median, the "
+            "80 % interval and the most likely level are those of the window's last month, "
+            "{last}. Each dyad's name links to its own report, whose numbers these are."
         ),
         "pq_joint_one": (
             "There is no joint question to add: of the dyads at or above {t} in {as_of}, only "
             "{name} has a chance of going below {t} in the window ({p}); the others have none "
             "in the simulated paths."
+        ),
+        "pq_joint_none": (
+            "There is no joint question to add: none of the dyads at or above {t} in {as_of} "
+            "goes below {t} in any simulated path of the window."
         ),
     }
 )
@@ -843,14 +848,18 @@ LABELS["zh"].update(
         "pq_why_better": "上一等级",
         "pq_why_recover": "低于 {t}",
         "pq_intro": (
-            "每行一对双边关系，列出对该关系最关键的问题：已低于 {t} 的，问能否回到 {t}；距 {t} "
-            "不足一分的，问是否跌破 {t}；其余的，问是否离开当前等级——即距其{as_of}分值最近的等级"
-            "边界（向下或向上）。中位数、80% 区间和最可能等级均为展望期最后一个月（{last}）的数值。"
-            "点击关系名称可打开该关系的报告，表中数字即出自该报告。"
+            "每行一对双边关系，列出展望期内对该关系最关键的问题：已低于 {t} 的，问能否回到 {t} "
+            "或以上；其余的，问是否越过距其{as_of}分值最近的等级边界（{t} 即为边界之一）离开当前"
+            "等级——跌破下边界或达到上边界。变化为与上一期对同一问题回答的差值。中位数、80% 区间和"
+            "最可能等级均为展望期最后一个月（{last}）的数值。点击关系名称可打开该关系的报告，"
+            "表中数字即出自该报告。"
         ),
         "pq_joint_one": (
             "无需联合问题：{as_of}分值不低于 {t} 的双边关系中，只有{name}在展望期内有跌破 {t} "
             "的可能（{p}），其余关系的模拟路径均未跌破。"
+        ),
+        "pq_joint_none": (
+            "无需联合问题：{as_of}分值不低于 {t} 的双边关系在展望期内的模拟路径均未跌破 {t}。"
         ),
     }
 )
