@@ -686,13 +686,11 @@ LABELS["en"].update(
         "col_p_back_by": "P(back at {t} or above by then)",
         "tv_q_cross": "P(below {t} within {h} months)",
         "tv_q_back_above": "P(back at {t} or above within {h} months)",
-        "tv_scope_pooled": "over the {n} dyads pooled",
-        "tv_scope_dyad": "for this dyad",
-        "tv_period_all": "over all past origins",
-        "tv_period_recent": "over the last ten years",
+        "tv_scope_pooled": "of the {n} dyads",
+        "tv_scope_dyad": "of this dyad",
         "tv_coverage": (
             "Track record: 80 % intervals held the outcome in {share} of {n} past forecasts "
-            "{scope} {period} (95 % interval {range}): {grade}."
+            "{scope} (origins {first} to {last}; 95 % interval {range}): {grade}."
         ),
         "tv_coverage_dyad": " This dyad alone: {hits} of {n} ({share}, 95 % interval {range}).",
         "tv_cov_too_narrow": (
@@ -705,7 +703,7 @@ LABELS["en"].update(
         "tv_cov_well_calibrated": "consistent with the nominal 80 %",
         "tv_cov_too_little": "too few past forecasts to say whether the intervals are right",
         "tv_prob": (
-            "{question}: {cases} past cases, it happened {events} times ({observed}, 95 % "
+            "{question}: it happened in {events} of {cases} past cases ({observed}, 95 % "
             "interval {range}) against a mean forecast of {forecast}; Brier score {brier}: "
             "{grade}."
         ),
@@ -783,13 +781,11 @@ LABELS["zh"].update(
         "col_p_back_by": "截至当月曾回升至 {t} 或以上的概率",
         "tv_q_cross": "{h} 个月内低于 {t} 的概率",
         "tv_q_back_above": "{h} 个月内回升至 {t} 或以上的概率",
-        "tv_scope_pooled": "（合并 {n} 组双边关系）",
-        "tv_scope_dyad": "（本组双边关系）",
-        "tv_period_all": "全部以往起点的",
-        "tv_period_recent": "近十年的",
+        "tv_scope_pooled": "{n} 组双边关系",
+        "tv_scope_dyad": "本组双边关系",
         "tv_coverage": (
-            "历史表现：{period} {n} 次预测{scope}中，80% 区间覆盖实际结果的比例为 "
-            "{share}（95% 置信区间 {range}）：{grade}。"
+            "历史表现：{scope}在{first}至{last}各起点的 {n} 次预测中，80% 区间覆盖实际结果的"
+            "比例为 {share}（95% 置信区间 {range}）：{grade}。"
         ),
         "tv_coverage_dyad": "仅本组双边关系：{n} 次中 {hits} 次（{share}，95% 置信区间 {range}）。",
         "tv_cov_too_narrow": (

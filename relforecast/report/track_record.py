@@ -195,7 +195,8 @@ class TrackRecord:
     headline : tuple of (str, float)
         The headline question scored: (``"cross"`` or ``"back_above"``, threshold).
     coverage : pd.DataFrame
-        One row per (``scope``, ``period`` — ``"all"`` or ``"recent"``): ``n``, ``hits``,
+        One row per (``scope``, ``period`` — ``"all"`` or ``"recent"``): ``first`` and
+        ``last`` origin, ``n``, ``hits``,
         ``share``, ``lower``, ``upper`` (95 % Wilson interval), ``grade`` of the 80 %
         interval, and ``cov50``.
     crossing : pd.DataFrame
@@ -280,9 +281,12 @@ def _graded(at: pd.DataFrame, cases: pd.DataFrame, scope: str, period: str):
     """One coverage row and one row per (question, threshold) of a scope and period."""
     n, hits = len(at), int(at["in80"].sum())
     lo, hi = wilson(hits, n)
+    origins = sorted(at["origin"].astype(str).unique())
     cov = {
         "scope": scope,
         "period": period,
+        "first": origins[0] if origins else "",
+        "last": origins[-1] if origins else "",
         "n": float(n),
         "hits": float(hits),
         "share": hits / n if n else np.nan,

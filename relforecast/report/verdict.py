@@ -27,7 +27,7 @@ from typing import Any
 import pandas as pd
 from statsmodels.stats.proportion import proportion_confint
 
-from relforecast.report.labels import fmt_pct, fmt_threshold, labels
+from relforecast.report.labels import fmt_month, fmt_pct, fmt_threshold, labels
 
 __all__ = [
     "CONFIDENCE",
@@ -154,14 +154,14 @@ def verdict_sentences(v: dict, horizon: int, n_dyads: int, lang: str) -> list[st
         if v["scope"] == "pooled"
         else words["tv_scope_dyad"]
     )
-    period = words[f"tv_period_{v['period']}"]
     cov = v["coverage"]
     if cov is not None and cov["n"]:
         text = words["tv_coverage"].format(
             share=fmt_pct(cov["share"], 0),
             n=int(cov["n"]),
             scope=scope,
-            period=period,
+            first=fmt_month(cov["first"], lang),
+            last=fmt_month(cov["last"], lang),
             range=_range(cov["lower"], cov["upper"], lang),
             grade=words[f"tv_cov_{cov['grade']}"],
         )
