@@ -100,6 +100,8 @@ def question_text(q: Question, words: dict[str, str], window_end: str, below_now
     key = f"q_{q.kind}"
     if q.kind == "end-below" and below_now:
         key = "q_end-below_still"
+    if q.kind == "ever-at-or-above" and not below_now:  # a better level: reached, not "back"
+        key = "q_ever-at-or-above_reach"
     return words[key].format(t=fmt_threshold(q.threshold), last=window_end)
 
 

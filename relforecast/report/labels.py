@@ -683,6 +683,7 @@ def shock_shape(
 LABELS["en"].update(
     {
         "q_end-at-or-above": "P(at {t} or above at the window's end, {last})",
+        "q_ever-at-or-above_reach": "P(at {t} or above at least once in the window)",
         "col_p_back_by": "P(back at {t} or above by then)",
         "tv_q_cross": "P(below {t} within {h} months)",
         "tv_q_back_above": "P(back at {t} or above within {h} months)",
@@ -749,7 +750,11 @@ LABELS["en"].update(
         # the overview: the question that matters per partner
         "pq_question": "Question that matters",
         "pq_change": "Change since {previous}",
-        "pq_change_none": "no previous edition given",
+        "pq_change_edition": "Change since the previous edition",
+        "pq_change_none": (
+            "No previous edition was given, so no change is shown: give the previous "
+            "overview (its folder or summary.json) to compare."
+        ),
         "pq_change_other": "not asked in the previous edition",
         "pq_why_cross": "near {t}",
         "pq_why_worse": "next level down",
@@ -778,6 +783,7 @@ LABELS["en"].update(
 LABELS["zh"].update(
     {
         "q_end-at-or-above": "展望期末（{last}）达到 {t} 或以上的概率",
+        "q_ever-at-or-above_reach": "展望期内至少一次达到 {t} 或以上的概率",
         "col_p_back_by": "截至当月曾回升至 {t} 或以上的概率",
         "tv_q_cross": "{h} 个月内低于 {t} 的概率",
         "tv_q_back_above": "{h} 个月内回升至 {t} 或以上的概率",
@@ -837,7 +843,10 @@ LABELS["zh"].update(
         ),
         "pq_question": "关键问题",
         "pq_change": "较{previous}的变化",
-        "pq_change_none": "未提供上一期",
+        "pq_change_edition": "较上一期的变化",
+        "pq_change_none": (
+            "未提供上一期，故不显示变化：提供上一期总览（其文件夹或 summary.json）即可比较。"
+        ),
         "pq_change_other": "上一期未问此问题",
         "pq_why_cross": "接近 {t}",
         "pq_why_worse": "下一等级",

@@ -93,6 +93,8 @@ def _key_label(row: pd.Series, words: dict[str, str], lang: str) -> str:
     """The dyad's key question in words, with why it is the one asked."""
     t = fmt_threshold(row["key_threshold"])
     kind = str(row["key_question"]).partition(":")[0]
+    if row["key_why"] == "better":
+        kind += "_reach"
     text = words[f"q_{kind}"].format(t=t)
     why = words[f"pq_why_{row['key_why']}"].format(t=t)
     return f"{text}（{why}）" if lang == "zh" else f"{text} ({why})"
@@ -127,21 +129,24 @@ def _overview_table(inp: PanelInputs, words: dict[str, str], lang: str) -> Table
             )
         )
         links.append(f"{inp.folders[str(dyad)]}/report.html")
-    previous = (
-        fmt_month(inp.previous_as_of, lang) if inp.previous_as_of else words["pq_change_none"]
+    change = (
+        words["pq_change"].format(previous=fmt_month(inp.previous_as_of, lang))
+        if inp.previous_as_of
+        else words["pq_change_edition"]
     )
     columns = (
         words["col_dyad"],
         words["col_last"].format(as_of=fmt_month(inp.as_of, lang)),
         words["pq_question"],
         words["col_answer"],
-        words["pq_change"].format(previous=previous),
+        change,
         words["col_median_end"],
         words["col_interval_end"],
         words["col_level_end"],
     )
     align = ("left", "right", "left", "right", "right", "right", "right", "left")
-    return Table(columns, tuple(rows), align=align, links=tuple(links))
+    caption = "" if inp.previous_as_of else words["pq_change_none"]
+    return Table(columns, tuple(rows), align=align, links=tuple(links), caption=caption)
 
 
 def _joint_blocks(inp: PanelInputs, words: dict[str, str], lang: str) -> list:
