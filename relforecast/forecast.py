@@ -512,7 +512,7 @@ class Forecast:
 
         Returns the matplotlib ``Axes``.
         """
-        from relforecast.report.plots import fan_chart
+        from relforecast.graphics.fan import fan_chart
 
         return fan_chart(self, ax=ax, history_months=history_months, threshold=threshold, lang=lang)
 

@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 
 import relforecast as rf
-from relforecast import parallel
-from relforecast.backtest import backtest
+from relforecast.evaluation.backtest import backtest
+from relforecast.panel import parallel
 from tests.test_backtest import random_walk_panel
 
 
@@ -179,7 +179,7 @@ def test_an_address_that_is_not_a_dask_scheduler_fails_fast_in_one_line(
 def test_cli_engine_dask_starts_a_local_cluster_with_the_same_rows(
     small_panel, tmp_path, capsys, distributed
 ):
-    from relforecast.cli import main
+    from relforecast.cli.main import main
     from tests.panels import write_long_csv
 
     data = write_long_csv(small_panel, tmp_path / "scores.csv")
@@ -207,7 +207,7 @@ def test_sigterm_stops_the_worker_processes_and_says_terminated(tmp_path):
 
     data = write_long_csv(random_walk_panel(n_series=4, months=300, seed=9), tmp_path / "p.csv")
     out = tmp_path / "bt.csv"
-    command = [sys.executable, "-c", "from relforecast.cli import run; run()", "backtest"]
+    command = [sys.executable, "-c", "from relforecast.cli.main import run; run()", "backtest"]
     args = [str(data), "--dyad", "all", "--model", "markov", "--origins", "2000-01:2024-06"]
     proc = subprocess.Popen(
         [*command, *args, "--every", "1", "--workers", "2", "--out", str(out), "--store", "bt"],

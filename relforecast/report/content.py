@@ -22,11 +22,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from relforecast.events.movement import recent_movement
 from relforecast.forecast import Forecast
-from relforecast.movement import recent_movement
-from relforecast.questions import Answer, Question
-from relforecast.report.document import Bullets, Document, Figure, Heading, Paragraph, Table
-from relforecast.report.labels import (
+from relforecast.graphics.labels import (
     dyad_label,
     fmt_diff,
     fmt_month,
@@ -39,6 +37,8 @@ from relforecast.report.labels import (
     shock_kind,
     shock_shape,
 )
+from relforecast.questions import Answer, Question
+from relforecast.report.document import Bullets, Document, Figure, Heading, Paragraph, Table
 from relforecast.report.track_record import TrackRecord, estimation_origins, report_origins
 from relforecast.report.verdict import MIN_CASES, question_words, verdict_sentences
 from relforecast.scenarios import Scenario

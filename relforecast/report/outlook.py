@@ -21,7 +21,6 @@ keeps, so an as-of outlook equals the outlook run on files truncated by hand at 
 
 from __future__ import annotations
 
-import hashlib
 import io
 import os
 import platform
@@ -36,33 +35,30 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from relforecast.analogues import analogues
+from relforecast._jsontext import json_text
+from relforecast._version import __version__
 from relforecast.asof import as_of as cut_inputs
 from relforecast.asof import cut_events
-from relforecast.event_charts import window_chart
-from relforecast.events import EventLog
+from relforecast.data import series_fingerprint as fingerprint
+from relforecast.events.analogues import analogues
+from relforecast.events.charts import window_chart
+from relforecast.events.log import EventLog
+from relforecast.events.movement import recent_movement
 from relforecast.exceptions import DataError, RelforecastWarning
 from relforecast.forecast import Forecast, check_threshold
-from relforecast.jsontext import json_text
-from relforecast.models.base import FittedModel, Model
-from relforecast.models.registry import make_model
-from relforecast.movement import recent_movement
-from relforecast.periods import to_month, window_horizon
-from relforecast.questions import Answer, Question, default_questions, parse_question
-from relforecast.report.content import (
-    FIGURE_FILES,
-    ReportInputs,
-    build_document,
-    trust_sentences,
-)
-from relforecast.report.document import Document
-from relforecast.report.fonts import FontChoice, cjk_font, figure_style
-from relforecast.report.labels import (
+from relforecast.graphics.fonts import FontChoice, cjk_font, figure_style
+from relforecast.graphics.labels import (
     dyad_label,
     fmt_month,
     labels,
     shock_kind,
 )
+from relforecast.models.base import FittedModel, Model
+from relforecast.models.registry import make_model
+from relforecast.periods import default_window, to_month, window_horizon
+from relforecast.questions import Answer, Question, default_questions, parse_question
+from relforecast.report.content import FIGURE_FILES, ReportInputs, build_document, trust_sentences
+from relforecast.report.document import Document
 from relforecast.report.plots import (
     analogue_chart,
     crossing_chart,
@@ -128,18 +124,6 @@ class Outlook:
     spread: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
     track_record: TrackRecord | None = field(default=None, repr=False)
     document: Document | None = field(default=None, repr=False)
-
-
-def default_window(last: pd.Period) -> str:
-    """The first July–June window that starts after the month ``last``."""
-    year = last.year if last.month < 7 else last.year + 1
-    return f"{year}-07:{year + 1}-06"
-
-
-def fingerprint(series: pd.Series) -> str:
-    """SHA-256 of the series' months and values (identifies the data a report used)."""
-    text = "\n".join(f"{m},{v:.6f}" for m, v in series.items())
-    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def creation_stamp(created: datetime | None) -> datetime:
@@ -626,8 +610,6 @@ def package_versions() -> dict[str, str]:
     import matplotlib
     import scipy
     import statsmodels
-
-    from relforecast import __version__
 
     try:
         from importlib.metadata import version

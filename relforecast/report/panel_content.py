@@ -4,7 +4,7 @@
 :func:`relforecast.report.panel_outlook.panel_outlook` (:class:`PanelInputs`) into a
 :class:`~relforecast.report.document.Document` — rendered to ``report.html``, ``report.md``
 and ``report.docx`` by the same renderers as the single-dyad report. Every word comes from
-the label tables of :mod:`relforecast.report.labels`. The sections, in order:
+the label tables of :mod:`relforecast.graphics.labels`. The sections, in order:
 
 1. overview — one row a dyad: the question that matters for it
    (:mod:`relforecast.report.panel_questions`), its probability with the Monte Carlo error,
@@ -33,8 +33,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from relforecast.forecast import Forecast
-from relforecast.report.document import Bullets, Document, Figure, Heading, Paragraph, Table
-from relforecast.report.labels import (
+from relforecast.graphics.labels import (
     dyad_label,
     fmt_diff,
     fmt_month,
@@ -45,6 +44,7 @@ from relforecast.report.labels import (
     labels,
     model_label,
 )
+from relforecast.report.document import Bullets, Document, Figure, Heading, Paragraph, Table
 
 __all__ = ["PanelInputs", "build_panel_document", "fan_grid"]
 
@@ -270,7 +270,7 @@ def fan_grid(
 ) -> bytes:
     """One PNG: a fan chart per dyad (in the order given) on one shared score axis.
 
-    Call inside :func:`relforecast.report.fonts.figure_style` for the language's font.
+    Call inside :func:`relforecast.graphics.fonts.figure_style` for the language's font.
     """
     import matplotlib
 
@@ -278,7 +278,7 @@ def fan_grid(
     import matplotlib.dates as mdates
     import matplotlib.pyplot as plt
 
-    from relforecast.report.plots import draw_level_bands, fan_chart
+    from relforecast.graphics.fan import draw_level_bands, fan_chart
 
     words = labels(lang)
     n = len(forecasts)

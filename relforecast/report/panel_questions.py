@@ -28,7 +28,7 @@ import pandas as pd
 
 from relforecast.exceptions import DataError
 from relforecast.forecast import Forecast
-from relforecast.panel import window_forecast
+from relforecast.panel.forecast import window_forecast
 from relforecast.questions import key_question
 
 __all__ = ["changes", "key_table", "read_previous"]

@@ -38,8 +38,8 @@ import numpy as np
 import pandas as pd
 
 from relforecast.asof import cut_panel
-from relforecast.backtest import QUANTILE_COLUMNS, backtest
-from relforecast.evaluation import evaluate
+from relforecast.evaluation.backtest import QUANTILE_COLUMNS, backtest
+from relforecast.evaluation.scores import evaluate
 from relforecast.exceptions import DataError
 from relforecast.report.verdict import (
     RECENT_YEARS,

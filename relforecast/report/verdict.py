@@ -17,7 +17,7 @@ interval of the observed share — inside: *well calibrated* (resp. *in line*); 
 below it: *too narrow* (resp. *too high*); above it: *too wide* (resp. *too low*).
 
 :func:`verdict_sentences` writes the result in plain words in English or Chinese (the words are
-in :mod:`relforecast.report.labels`).
+in :mod:`relforecast.graphics.labels`).
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from typing import Any
 import pandas as pd
 from statsmodels.stats.proportion import proportion_confint
 
-from relforecast.report.labels import fmt_month, fmt_pct, fmt_threshold, labels
+from relforecast.graphics.labels import fmt_month, fmt_pct, fmt_threshold, labels
 
 __all__ = [
     "CONFIDENCE",

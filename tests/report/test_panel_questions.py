@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 import relforecast as rf
-from relforecast.panel import panel_overview
+from relforecast.panel.forecast import panel_overview
 from relforecast.report.panel_content import PanelInputs, build_panel_document
 from relforecast.report.panel_questions import changes, key_table, read_previous
 from relforecast.report.render_markdown import to_markdown

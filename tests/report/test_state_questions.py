@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 
 import relforecast as rf
-from relforecast.backtest import make_model, origin_stream
+from relforecast.models.registry import make_model
+from relforecast.panel.streams import origin_stream
 from relforecast.questions import default_questions, key_question, level_bounds
 from tests.report.conftest import fake_backtest
 

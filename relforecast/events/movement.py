@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from relforecast.event_labels import event_words
+from relforecast.events.labels import event_words
 from relforecast.exceptions import DataError
 from relforecast.periods import parse_months, to_month
 

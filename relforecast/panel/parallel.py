@@ -20,7 +20,7 @@ dyad, or one dyad's forecast) and hand them to :func:`run_tasks`, which runs the
 Results come back **in task order**, as a generator, whatever the engine and whichever task
 finished first, so a caller can write them out as they arrive and still produce the same
 output. Randomness never depends on the engine: each task carries its own seed material
-(see :func:`relforecast.backtest.origin_stream`).
+(see :func:`relforecast.panel.streams.origin_stream`).
 """
 
 from __future__ import annotations
