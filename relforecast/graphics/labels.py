@@ -122,11 +122,8 @@ LABELS: dict[str, dict[str, str]] = {
         "tr_scope": "Scope",
         "tr_this": "This dyad",
         "tr_pooled": "All {n} dyads pooled",
-        "tr_origins": "Origins scored",
         "tr_cov80": "80 % interval coverage ({h} months ahead)",
         "tr_cov50": "50 % interval coverage ({h} months ahead)",
-        "tr_brier": "Brier score, P(crossing) within {h} months",
-        "tr_cases": "Crossing cases",
         "tr_reading": (
             "Read: a calibrated forecast covers the outcome with its 80 % interval in about "
             "80 % of cases and its 50 % interval in about 50 %; in the reliability table the "
@@ -209,13 +206,6 @@ LABELS: dict[str, dict[str, str]] = {
             "simulated paths per dyad, seed {seed} · created {created}"
         ),
         "panel_overview": "Overview",
-        "panel_overview_intro": (
-            "One row a dyad. The question fits the dyad's state in {as_of}: for a dyad at or "
-            "above {t}, the chance that it goes below {t} in the window; for a dyad already "
-            "below {t}, the chance that it comes back to {t} or above. The median, the 80 % "
-            "interval and the most likely level are those of the window's last month, {last}. "
-            "Each dyad's name links to its own report, whose numbers these are."
-        ),
         "col_dyad": "Dyad",
         "col_last": "Score in {as_of}",
         "col_answer": "Probability",
@@ -340,11 +330,8 @@ LABELS: dict[str, dict[str, str]] = {
         "tr_scope": "范围",
         "tr_this": "本组双边关系",
         "tr_pooled": "全部 {n} 组双边关系合并",
-        "tr_origins": "评分起点数",
         "tr_cov80": "80% 区间覆盖率（提前 {h} 个月）",
         "tr_cov50": "50% 区间覆盖率（提前 {h} 个月）",
-        "tr_brier": "{h} 个月内跌破概率的布赖尔分数",
-        "tr_cases": "跌破问题个案数",
         "tr_reading": (
             "读法：校准良好的预测，其 80% 区间约在 80% 的情形中覆盖实际结果，50% 区间约在 "
             "50% 的情形中覆盖；可靠性表中每个个案足够多的区间，实际频率应与平均预测概率相符。"
@@ -418,12 +405,6 @@ LABELS: dict[str, dict[str, str]] = {
             "{n_paths} 条，随机种子 {seed} · 生成于 {created}"
         ),
         "panel_overview": "总览",
-        "panel_overview_intro": (
-            "每行一对双边关系。所问问题取决于该关系在{as_of}的状态：分值不低于 {t} 的，问展望期内"
-            "跌破 {t} 的概率；已低于 {t} 的，问展望期内回到 {t} 或以上的概率。中位数、80% 区间和"
-            "最可能等级均为展望期最后一个月（{last}）的数值。点击关系名称可打开该关系的报告，"
-            "表中数字即出自该报告。"
-        ),
         "col_dyad": "双边关系",
         "col_last": "{as_of}分值",
         "col_answer": "概率",
@@ -719,7 +700,6 @@ LABELS["en"].update(
         "tv_period_all_short": "all origins",
         "tv_period_recent_short": "from {first}",
         "tv_forecasts": "Forecasts",
-        "tv_held80": "80 % interval held (95 % interval)",
         "tv_held50": "50 % interval held",
         "tv_verdict": "Verdict",
         "tv_cases": "Cases",
@@ -815,7 +795,6 @@ LABELS["zh"].update(
         "tv_period_all_short": "全部起点",
         "tv_period_recent_short": "{first}起",
         "tv_forecasts": "预测次数",
-        "tv_held80": "80% 区间覆盖率（95% 置信区间）",
         "tv_held50": "50% 区间覆盖率",
         "tv_verdict": "结论",
         "tv_cases": "个案数",
