@@ -42,6 +42,7 @@ MOVED: dict[str, str] = {
     "relforecast.parallel": "relforecast.panel.parallel",
     "relforecast.report.fonts": "relforecast.graphics.fonts",
     "relforecast.report.labels": "relforecast.graphics.labels",
+    "relforecast.report.spread": "relforecast.models.spread",
     "relforecast.rowblock": "relforecast.evaluation.rowblock",
     "relforecast.store": "relforecast.evaluation.store",
     "relforecast.terms": "relforecast.events.terms",

@@ -230,3 +230,46 @@ def test_sigterm_stops_the_worker_processes_and_says_terminated(tmp_path):
     _, alive = psutil.wait_procs(workers, timeout=20)
     assert not [p for p in alive if p.status() != psutil.STATUS_ZOMBIE]
     assert not out.exists()
+
+
+def _pid_and_filters(_: object) -> tuple[int, int]:
+    import warnings
+
+    warnings.simplefilter("ignore")  # changes this process's filters only
+    return os.getpid(), len(warnings.filters)
+
+
+def test_worker_process_runs_beside_the_caller_in_another_process():
+    """The side job runs in its own process: its warning filters are not the caller's."""
+    import warnings
+
+    before = list(warnings.filters)
+    with parallel.worker_process() as side:
+        pid, _ = side.submit(_pid_and_filters, None).result(timeout=120)
+    assert pid != os.getpid()
+    assert warnings.filters == before
+
+
+def test_worker_process_is_killed_when_the_block_raises():
+    import time
+
+    with pytest.raises(RuntimeError, match="caller failed"):
+        with parallel.worker_process() as side:
+            pending = side.submit(time.sleep, 60)
+            pending.running() or time.sleep(1)  # the worker has started
+            worker_pids = list(side._processes)
+            assert worker_pids
+            raise RuntimeError("caller failed")
+    assert pending.cancelled() or pending.done() or pending.exception(timeout=30) is not None
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and any(_alive(p) for p in worker_pids):
+        time.sleep(0.2)
+    assert not any(_alive(p) for p in worker_pids)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True

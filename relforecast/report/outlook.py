@@ -26,7 +26,6 @@ import os
 import platform
 import warnings
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -55,6 +54,8 @@ from relforecast.graphics.labels import (
 )
 from relforecast.models.base import FittedModel, Model
 from relforecast.models.registry import make_model
+from relforecast.models.spread import model_spread
+from relforecast.panel.parallel import worker_process
 from relforecast.periods import default_window, to_month, window_horizon
 from relforecast.questions import Answer, Question, default_questions, parse_question
 from relforecast.report.content import FIGURE_FILES, ReportInputs, build_document, trust_sentences
@@ -70,7 +71,6 @@ from relforecast.report.plots import (
 from relforecast.report.render_html import to_html
 from relforecast.report.render_markdown import to_markdown
 from relforecast.report.render_word import to_docx
-from relforecast.report.spread import model_spread
 from relforecast.report.track_record import (
     TrackRecord,
     TrackRecordConfig,
@@ -108,7 +108,7 @@ class Outlook:
     questions : pd.DataFrame
         One row per (scenario, question): ``p``, ``se``, ``observed``, ``median_month``.
     spread : pd.DataFrame
-        Model spread (:func:`relforecast.report.spread.model_spread`).
+        Model spread (:func:`relforecast.models.spread.model_spread`).
     track_record : TrackRecord or None
     document : Document
         The report's content (render it again with the renderers of ``relforecast.report``).
@@ -322,11 +322,11 @@ def outlook(
     if str(data.name) not in observed.columns:
         observed = observed.join(data.rename(str(data.name)), how="outer")
 
-    with ThreadPoolExecutor(1) as side, OutputFolder(out) as folder:
+    with worker_process() as side, OutputFolder(out) as folder:
         pending = None
         if isinstance(table_in, str) and table_in == "compute":
-            # the report-time backtest runs in its worker processes while this process fits
-            # and simulates the outlook itself
+            # the report-time backtest runs in a worker process while this process fits and
+            # simulates the outlook itself
             say(
                 f"track record: backtest of {model_key} over {config.n_origins} origins on "
                 f"{observed.shape[1]} dyad(s), in the background"
