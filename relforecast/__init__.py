@@ -53,7 +53,9 @@ from relforecast.questions import Question, default_questions
 from relforecast.record import Record
 from relforecast.report.outlook import Outlook, outlook
 from relforecast.report.panel_outlook import PanelOutlook, panel_outlook
+from relforecast.report.spec import OutlookSpec
 from relforecast.report.track_record import TrackRecordConfig
+from relforecast.report.update import update as update_edition
 from relforecast.scale import TSINGHUA_SCALE, UNBOUNDED_SCALE, Level, Scale, UnboundedScale
 from relforecast.scenarios import Scenario, compare_scenarios, load_scenarios
 from relforecast.shocks import Shock, ShockCalendar
@@ -82,6 +84,7 @@ __all__ = [
     "MarkovResult",
     "MarkovSwitching",
     "Outlook",
+    "OutlookSpec",
     "PanelOutlook",
     "Question",
     "RandomWalk",
@@ -125,5 +128,6 @@ __all__ = [
     "panel_outlook",
     "panel_overview",
     "recent_movement",
+    "update_edition",
     "window_chart",
 ]

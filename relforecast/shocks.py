@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from os import PathLike
@@ -48,6 +49,7 @@ __all__ = [
     "ShockCalendar",
     "as_calendar",
     "read_leaders",
+    "relative_month",
     "shock_from_record",
     "to_month",
 ]
@@ -225,6 +227,37 @@ def shock_from_record(record: Mapping[str, Any], where: str) -> Shock:
         if key not in clean:
             raise ShockError(f"{where}: missing field {key!r}")
     return Shock(**clean)
+
+
+_RELATIVE = re.compile(r"^\s*([+-])\s*(\d{1,4})\s*$")
+
+
+def relative_month(value: object, as_of: pd.Period, what: str = "start") -> pd.Period | None:
+    """The month a relative date names, or ``None`` for an absolute date.
+
+    A relative date counts months from the as-of month: ``+2`` (YAML reads it as the number
+    2) is two months after it, ``-3`` three months before, ``0`` the as-of month itself. A
+    whole number or a text ``"+N"`` / ``"-N"`` is relative; anything else (``2025-10``) is
+    left to :func:`~relforecast.periods.to_month`.
+
+    Raises
+    ------
+    ShockError
+        For a number that is not whole (``1.5``) or a boolean.
+    """
+    if isinstance(value, bool):
+        raise ShockError(f"bad {what} {value!r}; give a month (2025-10) or +N months from as-of")
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, int | np.integer):
+        return pd.Period(as_of, "M") + int(value)
+    if isinstance(value, float):
+        raise ShockError(f"bad {what} {value!r}; a relative start is a whole number of months")
+    match = _RELATIVE.match(value) if isinstance(value, str) else None
+    if match is None:
+        return None
+    months = int(match.group(2))
+    return pd.Period(as_of, "M") + (months if match.group(1) == "+" else -months)
 
 
 _LEADER_COLUMNS = {

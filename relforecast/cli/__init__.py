@@ -1,9 +1,9 @@
 """The ``relforecast`` command: one module per command, one shared set of source options.
 
 :mod:`~relforecast.cli.main` holds the command group and the single-dyad ``forecast``,
-``outlook``, ``backtest`` and ``evaluate``; ``events``, ``record`` and the panel variants of
-``forecast`` and ``outlook`` have modules of their own. Errors become one line on stderr and a
-non-zero exit (:func:`main`).
+``outlook``, ``backtest`` and ``evaluate``; ``events``, ``record``, ``update`` and the panel
+variants of ``forecast`` and ``outlook`` have modules of their own. Errors become one line on
+stderr and a non-zero exit (:func:`main`).
 
 Layer: the top; nothing imports it.
 """

@@ -38,12 +38,12 @@ from relforecast.cli.record import (
     record_option,
     record_outlook,
 )
+from relforecast.cli.update import update as update_command
 from relforecast.data import load_panel, load_scores, read_csv_file
-from relforecast.datasets import demo, demo_scenarios, demo_shocks
+from relforecast.datasets import demo, demo_shocks
 from relforecast.evaluation.backtest import backtest as run_backtest
 from relforecast.evaluation.scores import evaluate as run_evaluate
 from relforecast.evaluation.scores import validate_backtest
-from relforecast.events.log import load_events
 from relforecast.exceptions import (
     DataError,
     RelforecastError,
@@ -55,9 +55,9 @@ from relforecast.forecast import Forecast, check_threshold
 from relforecast.models.registry import make_model, model_help
 from relforecast.panel.parallel import ENGINES
 from relforecast.periods import to_month
-from relforecast.report.outlook import outlook as make_outlook
+from relforecast.report.edition import shocks_from_file, spec_from_options
+from relforecast.report.update import run_spec
 from relforecast.report.writer import OutputFolder
-from relforecast.scenarios import load_scenarios
 from relforecast.shocks import ShockCalendar
 
 __all__ = ["cli", "main", "run"]
@@ -84,8 +84,9 @@ def _load(
         series, calendar = load_scores(Path(data), dyad, fill=fill, **columns), None
     if until is not None and to_month(until, "--until") < series.index[0]:
         raise click.UsageError(f"--until {until} is before the first month of the data")
-    if shocks_file is not None:
-        calendar = ShockCalendar.from_yaml(shocks_file)
+    if shocks_file is not None:  # relative starts (+2) count from the as-of month
+        month = to_month(until, "--until") if until is not None else series.index[-1]
+        calendar = shocks_from_file(shocks_file, month)
     if leaders_file is not None:
         leaders = ShockCalendar.from_leaders(leaders_file, str(dyad or series.name))
         calendar = leaders if shocks_file is None else calendar + leaders
@@ -367,37 +368,43 @@ def outlook(
     if is_panel_request(source["dyad"]):
         options = {k: v for k, v in locals().items() if k not in ("data", "source")}
         return click.echo(panel_outlook_command(data, source=source, **options))
-    series, calendar = _load(data, **source)
+    series, _ = _load(data, **source)  # validates the options, says what the cut left out
     rec = open_record(record_location)
-    panel = None
-    if data is not None and track_record.lower() != "none":  # pooled over DATA's dyads
-        columns = {k: source[k] for k in ("country_col", "date_col", "score_col", "fill")}
-        panel = load_panel(Path(data), **columns)
-    events = load_events(events_file) if events_file is not None else None
+    spec = spec_from_options(
+        data,
+        source,
+        files={
+            "scenarios": scenarios_file,
+            "shocks": source["shocks_file"],
+            "leaders": source["leaders_file"],
+            "events": events_file,
+        },
+        window=window,
+        model=model,
+        lang=lang,
+        n_paths=paths,
+        seed=seed,
+        threshold=threshold,
+        questions=questions,
+        track_record=track_record,
+        anchors=tuple(anchors.split(",")) if anchors else (),
+        out=out,
+        record=record_location,
+        workers=workers,
+    )
+    from_record = None
     if rec is not None and track_record.lower() == "compute":
+        panel = None
+        if data is not None:  # pooled over DATA's dyads
+            columns = {k: source[k] for k in ("country_col", "date_col", "score_col", "fill")}
+            panel = load_panel(Path(data), **columns)
         from_record = _record_track(rec, model, series, panel)
-        track_record = from_record if from_record is not None else track_record
-    scenarios = demo_scenarios() if data is None else []
-    if scenarios_file is not None:
-        scenarios = load_scenarios(scenarios_file)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", RelforecastWarning)
-        result = make_outlook(
-            series,
-            window,
-            scenarios,
-            out,
-            model=model,
-            shocks=calendar,
-            threshold=threshold,
-            n_paths=paths,
-            rng=seed,
-            lang=lang,
-            anchors=anchors.split(",") if anchors else None,
-            events=events,
-            questions=questions,
-            track_record=track_record,
-            panel=panel,
+        result = run_spec(
+            spec,
+            series=series,
+            track_record=from_record,
             progress=lambda msg: click.echo(f"relforecast: {msg}", err=True),
         )
     for w in caught:
@@ -581,6 +588,7 @@ cli.add_command(events_command)
 
 
 cli.add_command(record)
+cli.add_command(update_command)
 
 
 def _one_line(exc: BaseException) -> str:

@@ -81,7 +81,12 @@ def _calendars(
 ) -> dict[str, ShockCalendar] | None:
     if shocks_file is None and leaders_file is None:
         return None
-    common = ShockCalendar.from_yaml(shocks_file) if shocks_file is not None else None
+    common = None
+    if shocks_file is not None:  # relative starts (+2) count from the as-of month
+        from relforecast.report.edition import shocks_from_file
+
+        month = to_month(until, "--until") if until is not None else panel.index[-1]
+        common = shocks_from_file(shocks_file, month)
     out = {}
     left_out = {}
     for dyad in panel.columns:

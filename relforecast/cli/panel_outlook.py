@@ -11,15 +11,14 @@ record keeps one dyad's outlook).
 from __future__ import annotations
 
 import warnings
-from pathlib import Path
 from typing import Any
 
 import click
 
 from relforecast.cli.panel_forecast import dyads_text, panel_inputs
-from relforecast.events.log import load_events
+from relforecast.report.edition import spec_from_options
 from relforecast.report.outlook import RelforecastWarning
-from relforecast.report.panel_outlook import panel_outlook
+from relforecast.report.update import run_spec
 
 __all__ = ["panel_outlook_command"]
 
@@ -65,29 +64,31 @@ def panel_outlook_command(
 ) -> str:
     """Write the all-partners outlook the options ask for; return the line to print."""
     _refuse(scenarios_file, record_location, other)
-    panel, calendars = panel_inputs(data, source)
-    events = load_events(events_file) if events_file is not None else None
-    chosen = track_record if track_record.lower() not in ("none", "compute") else None
+    panel_inputs(data, source)  # validates the options, says what the cut left out
+    spec = spec_from_options(
+        data,
+        source,
+        files={
+            "shocks": source["shocks_file"],
+            "leaders": source["leaders_file"],
+            "events": events_file,
+        },
+        window=window,
+        model=model,
+        lang=lang,
+        n_paths=paths,
+        seed=seed,
+        threshold=threshold,
+        questions=questions,
+        track_record=track_record.lower() if track_record.lower() in ("none", "compute")
+        else track_record,
+        anchors=tuple(anchors.split(",")) if anchors else (),
+        out=out,
+        workers=workers,
+    )
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", RelforecastWarning)
-        result = panel_outlook(
-            panel,
-            window,
-            out,
-            model=model,
-            shocks=calendars,
-            threshold=threshold,
-            n_paths=paths,
-            rng=seed,
-            lang=lang,
-            as_of=source["until"],
-            questions=questions,
-            track_record=Path(chosen) if chosen else track_record.lower(),
-            anchors=anchors.split(",") if anchors else None,
-            events=events,
-            workers=workers,
-            progress=lambda msg: click.echo(f"relforecast: {msg}", err=True),
-        )
+        result = run_spec(spec, progress=lambda msg: click.echo(f"relforecast: {msg}", err=True))
     for w in caught:
         if issubclass(w.category, RelforecastWarning):
             click.echo(f"relforecast: warning: {' '.join(str(w.message).split())}", err=True)

@@ -760,6 +760,47 @@ LABELS["en"].update(
         ),
     }
 )
+# the "changes since the edition of ..." section of an edition (relforecast.report.changes)
+LABELS["en"].update(
+    {
+        "changes": "Changes since the edition of {month}",
+        "changes_intro": (
+            "The previous edition was as of {before}; this one is as of {now}. Newly observed: "
+            "{months}."
+        ),
+        "changes_headline": (
+            "{question}, baseline: {then} in the edition of {before}, {now} now, a change of "
+            "{change} points: {data} from the new months (the previous edition's model, its "
+            "estimates held fixed, applied to the data to {as_of}) and {reest} from "
+            "re-estimating the model on them{revisions}."
+        ),
+        "changes_revisions": (
+            ", and {rev} from revised scores of months the previous edition had already seen"
+        ),
+        "changes_caption": (
+            "{question}: each edition's answer (± Monte Carlo error) and the change, split "
+            "into its parts, in percentage points (the parts add up to the change)."
+        ),
+        "changes_col_scenario": "Scenario",
+        "changes_col_then": "Then",
+        "changes_col_now": "Now",
+        "changes_col_change": "Change",
+        "changes_col_data": "New data",
+        "changes_col_reest": "Re-estimation",
+        "changes_col_rev": "Revisions",
+        "changes_dropped": (
+            "Scenario “{scenario}”: its {kind} was to start in {start}, which is no longer after "
+            "the as-of month; it is dropped."
+        ),
+        "changes_moved": (
+            "Scenario “{scenario}”: its {kind} was to start in {start}, which is no longer after "
+            "the as-of month; as its scenario file asks, it is kept and now starts in {to}."
+        ),
+        "changes_scenario_dropped": (
+            "Scenario “{scenario}” is left out: none of its shocks starts after {as_of} any more."
+        ),
+    }
+)
 LABELS["zh"].update(
     {
         "q_end-at-or-above": "展望期末（{last}）达到 {t} 或以上的概率",
@@ -845,5 +886,81 @@ LABELS["zh"].update(
         "pq_joint_none": (
             "无需联合问题：{as_of}分值不低于 {t} 的双边关系在展望期内的模拟路径均未跌破 {t}。"
         ),
+    }
+)
+LABELS["zh"].update(
+    {
+        "changes": "自{month}版以来的变化",
+        "changes_intro": "上一版截至{before}，本版截至{now}。新增观测月份：{months}。",
+        "changes_headline": (
+            "{question}（基准情景）：{before}版为{then}，本版为{now}，变化{change}个百分点；"
+            "其中新增月份带来{data}个百分点（上一版模型参数不变，用截至{as_of}的数据），"
+            "重新估计模型带来{reest}个百分点{revisions}。"
+        ),
+        "changes_revisions": "，上一版已用月份的分值修订带来{rev}个百分点",
+        "changes_caption": (
+            "{question}：两版的答案（± 蒙特卡洛误差）及其变化的分解，单位为百分点"
+            "（各部分之和等于变化）。"
+        ),
+        "changes_col_scenario": "情景",
+        "changes_col_then": "上一版",
+        "changes_col_now": "本版",
+        "changes_col_change": "变化",
+        "changes_col_data": "新增数据",
+        "changes_col_reest": "重新估计",
+        "changes_col_rev": "数据修订",
+        "changes_dropped": (
+            "情景“{scenario}”：其{kind}原定于{start}开始，该月已不在截至月份之后，故删去。"
+        ),
+        "changes_moved": (
+            "情景“{scenario}”：其{kind}原定于{start}开始，该月已不在截至月份之后；"
+            "按情景文件的设定予以保留，改为{to}开始。"
+        ),
+        "changes_scenario_dropped": "情景“{scenario}”不再列入：其冲击均不在{as_of}之后。",
+    }
+)
+
+# the index of a series of editions (relforecast.report.edition_index)
+LABELS["en"].update(
+    {
+        "index_title": "Editions of the outlook",
+        "index_intro": (
+            "Every edition with its headline question and answers; once the data cover an "
+            "edition's whole window, whether the event happened and the Brier score of the "
+            "baseline's answer (0 is perfect, 0.25 is a 50 % guess)."
+        ),
+        "index_caption": "Answers ± Monte Carlo error; scored with the data of the last update.",
+        "index_col_as_of": "As of",
+        "index_col_dyad": "Dyad",
+        "index_col_window": "Window",
+        "index_col_question": "Headline question",
+        "index_col_answers": "Answers",
+        "index_col_happened": "Happened?",
+        "index_col_brier": "Brier",
+        "index_open": "window not over",
+        "index_yes": "yes",
+        "index_no": "no",
+        "index_mean_brier": "Mean Brier score of the {n} scored edition(s): {brier}.",
+    }
+)
+LABELS["zh"].update(
+    {
+        "index_title": "展望各版一览",
+        "index_intro": (
+            "各版的核心问题及其答案；数据覆盖整个展望期后，列出事件是否发生及基准情景答案的"
+            "布里尔分数（0 为完美，0.25 相当于五五开的猜测）。"
+        ),
+        "index_caption": "答案 ± 蒙特卡洛误差；按最近一次更新时的数据评分。",
+        "index_col_as_of": "截至",
+        "index_col_dyad": "双边关系",
+        "index_col_window": "展望期",
+        "index_col_question": "核心问题",
+        "index_col_answers": "答案",
+        "index_col_happened": "是否发生",
+        "index_col_brier": "布里尔分数",
+        "index_open": "展望期未结束",
+        "index_yes": "是",
+        "index_no": "否",
+        "index_mean_brier": "已评分的 {n} 版的平均布里尔分数：{brier}。",
     }
 )

@@ -38,6 +38,7 @@ from relforecast.graphics.labels import (
     shock_shape,
 )
 from relforecast.questions import Answer, Question
+from relforecast.report.changes import changes_blocks
 from relforecast.report.document import Bullets, Document, Figure, Heading, Paragraph, Table
 from relforecast.report.track_record import TrackRecord, estimation_origins, report_origins
 from relforecast.report.verdict import MIN_CASES, question_words, verdict_sentences
@@ -88,6 +89,7 @@ class ReportInputs:
     diagnostics: list[str] = field(default_factory=list)
     figures: tuple[str, ...] = FIGURE_FILES
     synthetic: bool = False
+    changes: Any = None  # relforecast.report.edition.Changes of an update
 
 
 def window_text(window: tuple[pd.Period, pd.Period], lang: str) -> tuple[str, str]:
@@ -604,6 +606,10 @@ def build_document(inp: ReportInputs, lang: str) -> Document:
     if inp.synthetic:
         doc.add(Paragraph(words["synthetic"], "note"))
     doc.add(Heading(words["summary"]), *_summary(inp, words, lang, below_now))
+    if inp.changes is not None:
+        names = {k: _scenario_name(k, sc, words, lang) for k, sc in inp.scenarios.items()}
+        qtext_changes = question_text(inp.changes.question, words, last, below_now)
+        doc.add(*changes_blocks(inp.changes, words, lang, qtext_changes, names))
     doc.add(Heading(words["recent"]), Paragraph(recent_movement(inp.series, 12, lang).text))
     doc.add(Heading(words["questions"]), _questions_table(inp, words, lang, below_now))
     qtext = question_text(inp.questions[0], words, last, below_now)

@@ -12,11 +12,16 @@ folder, whole or not at all (:mod:`relforecast.report.writer`):
   ``track_record.csv`` (the backtest rows scored; reusable with ``track_record=``);
 * ``summary.json`` — as-of month, window, model and parameters, data fingerprint, seed, the
   figure font, every answer, versions: enough to reproduce every number.
+* ``spec.json`` and ``input_*`` — the edition: the job (:class:`~relforecast.OutlookSpec`,
+  as-of month and window as used) and copies of the input files it read, from which
+  ``relforecast update`` makes the next edition (:mod:`relforecast.report.edition`).
 
 As of: every dated input is cut at the as-of month (:mod:`relforecast.asof`); the default is
-the data's last month. Nothing in the folder depends on the input files beyond what the cut
+the data's last month. Nothing in the report depends on the input files beyond what the cut
 keeps, so an as-of outlook equals the outlook run on files truncated by hand at that month
-(with ``SOURCE_DATE_EPOCH`` fixing the creation time, byte for byte).
+(with ``SOURCE_DATE_EPOCH`` fixing the creation time, byte for byte) — all but the edition's
+record of how it was made (``spec.json`` and the copies of the input files as given, which
+the next edition reads: :mod:`relforecast.report.edition`).
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ import os
 import platform
 import warnings
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -61,6 +66,14 @@ from relforecast.periods import default_window, to_month, window_horizon
 from relforecast.questions import Answer, Question, default_questions, parse_question
 from relforecast.report.content import FIGURE_FILES, ReportInputs, build_document, trust_sentences
 from relforecast.report.document import Document
+from relforecast.report.edition import (
+    EditionInputs,
+    SplitTask,
+    changes_since,
+    edition_record,
+    single_job,
+    start_split,
+)
 from relforecast.report.plots import (
     analogue_chart,
     crossing_chart,
@@ -72,6 +85,7 @@ from relforecast.report.plots import (
 from relforecast.report.render_html import to_html
 from relforecast.report.render_markdown import to_markdown
 from relforecast.report.render_word import to_docx
+from relforecast.report.spec import SPEC_FILE, OutlookSpec
 from relforecast.report.track_record import (
     TrackRecord,
     TrackRecordConfig,
@@ -216,7 +230,7 @@ def outlook(
     series: pd.Series,
     window: str | None = None,
     scenarios: Sequence[Scenario] = (),
-    out: str | Path = "outlook",
+    out: str | Path | None = None,
     *,
     model: Any = "auto",
     shocks: ShockCalendar | None = None,
@@ -233,8 +247,15 @@ def outlook(
     panel: pd.DataFrame | None = None,
     track_record_config: TrackRecordConfig | None = None,
     created: datetime | None = None,
+    spec: OutlookSpec | None = None,
+    edition: EditionInputs | None = None,
 ) -> Outlook:
     """Produce the outlook report for one dyad.
+
+    ``rf.outlook(spec)`` or ``rf.outlook(series, spec=spec)`` makes the outlook an
+    :class:`~relforecast.OutlookSpec` describes (:func:`relforecast.report.update.run_spec`);
+    the keyword form below builds that spec from its keywords and saves it in the folder
+    (``spec.json``), so that ``relforecast update`` can make the next edition.
 
     Parameters
     ----------
@@ -246,9 +267,10 @@ def outlook(
         update during the window: the months already observed are drawn and counted).
     scenarios : sequence of Scenario
         Compared with the baseline; their shocks must start after the as-of month.
-    out : str or Path
+    out : str or Path, default "outlook"
         Output folder, replaced whole when the report is complete (see
-        :mod:`relforecast.report.writer`); it must be new, empty or an earlier report.
+        :mod:`relforecast.report.writer`); it must be new, empty or an earlier report. With
+        a spec, a given ``out`` replaces the spec's.
     model : str or model specification
         ``"auto"`` (default), ``"arima"``, ``"markov"``, ``"block"`` or a specification.
     shocks : ShockCalendar, optional
@@ -284,16 +306,28 @@ def outlook(
         Schedule of the report-time backtest.
     created : datetime, optional
         Creation time written into the report; default ``SOURCE_DATE_EPOCH`` or now.
+    spec : OutlookSpec, optional
+        The job as one value; then the keywords above are not used (``series`` may be
+        omitted: the spec's data file is read).
+    edition : EditionInputs, optional
+        Set by :func:`relforecast.report.update.run_spec`: the spec as run, the input
+        copies and the previous edition.
 
     Returns
     -------
     Outlook
     """
+    if isinstance(series, OutlookSpec) or spec is not None:
+        job = series if isinstance(series, OutlookSpec) else spec
+        given = None if isinstance(series, OutlookSpec) else series
+        job = replace(job, out=str(out)) if out is not None else job
+        return outlook(**single_job(job, series=given), progress=progress, created=created)
+    out = "outlook" if out is None else out
     labels(lang)  # an unknown language fails before the slow steps
     say = progress or (lambda _msg: None)
-    spec, model_key = model_spec(model)
-    scale = as_scale(getattr(spec, "scale", None))
-    t = headline_threshold(spec, threshold)
+    spec_model, model_key = model_spec(model)
+    scale = as_scale(getattr(spec_model, "scale", None))
+    t = headline_threshold(spec_model, threshold)
     extra = [q if isinstance(q, Question) else parse_question(q) for q in questions]
     for q in extra:
         q.check(scale)
@@ -335,14 +369,31 @@ def outlook(
             pending = side.submit(
                 compute_backtest,
                 observed,
-                model_key if isinstance(model, str) else spec,
+                model_key if isinstance(model, str) else spec_model,
                 month,
                 config=config,
                 rng=rng,
                 recover=(t,),
             )
-        say(f"fitting {getattr(spec, 'name', type(spec).__name__)} to {data.name} (as of {month})")
-        fit = spec.fit(data, shocks=calendar)
+        split_task = split = None
+        if edition is not None and edition.previous is not None:
+            say(f"changes since {edition.previous}: previous model refitted, in the background")
+            split_task = SplitTask(
+                str(edition.previous),
+                spec_model,
+                data,
+                calendar,
+                tuple(scenarios),
+                default_questions(float(data.iloc[-1]), t)[0],
+                window,
+                t,
+                n_paths,
+                rng,
+            )
+            split = start_split(split_task, side if edition.background else None)
+        name = getattr(spec_model, "name", type(spec_model).__name__)
+        say(f"fitting {name} to {data.name} (as of {month})")
+        fit = spec_model.fit(data, shocks=calendar)
         say(f"simulating {n_paths} paths for {len(scenarios) + 1} scenarios")
         table = compare_scenarios(
             fit, scenarios, window=window, threshold=t, n_paths=n_paths, rng=rng, lang=lang
@@ -352,6 +403,18 @@ def outlook(
         asked = default_questions(float(data.iloc[-1]), t, scale)
         asked += [q for q in extra if q not in asked]
         answers = _answers(asked, forecasts)
+
+        changes = None
+        if split_task is not None:
+            say("changes since the previous edition: waiting for the refit")
+            changes = changes_since(
+                split_task,
+                split.result(),
+                answers={k: v[0] for k, v in answers.items()},
+                fingerprint=fingerprint,
+                fates=edition.fates,
+                notes=edition.notes,
+            )
 
         say("model spread: components and baselines")
         spread = model_spread(
@@ -417,6 +480,7 @@ def outlook(
             diagnostics=list(fit.diagnostics) + list(spread.attrs.get("notes", [])),
             figures=tuple(images),
             synthetic=bool(data.attrs.get("synthetic", False)),
+            changes=changes,
         )
         document = build_document(inputs, lang)
         folder.write("report.md", to_markdown(document))
@@ -427,6 +491,33 @@ def outlook(
         for name, text in tables.items():
             folder.write(name, text)
         summary = _summary(inputs, table, window, lang, font, calendar, scenarios, model_key)
+        saved = edition_record(
+            edition,
+            series=series,
+            month=month,
+            window=window,
+            out=out,
+            keywords={
+                "model": model,
+                "scenarios": scenarios,
+                "shocks": shocks,
+                "questions": [q.code for q in extra],
+                "lang": lang,
+                "threshold": threshold,
+                "n_paths": n_paths,
+                "seed": rng,
+                "anchors": anchors,
+                "track_record": track_record,
+            },
+        )
+        if saved is not None:
+            job, copies = saved
+            folder.write(SPEC_FILE, job.to_json())
+            for name, payload in copies.items():
+                folder.write(name, payload)
+            summary["edition"] = {"spec": SPEC_FILE, "inputs": sorted(copies)}
+        if changes is not None:
+            summary["changes"] = changes.to_dict()
         folder.write("summary.json", json_text(summary) + "\n")
         folder.commit()
         files = dict(sorted(folder.files.items()))

@@ -38,7 +38,7 @@ from __future__ import annotations
 import re
 import warnings
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -57,6 +57,7 @@ from relforecast.panel.joint import MIN_JOINT_MONTHS, joint_crossing
 from relforecast.panel.parallel import run_tasks
 from relforecast.periods import window_horizon
 from relforecast.report.document import Document
+from relforecast.report.edition import EditionInputs, panel_job
 from relforecast.report.outlook import (
     RelforecastWarning,
     creation_stamp,
@@ -73,6 +74,7 @@ from relforecast.report.panel_questions import changes, key_table, read_previous
 from relforecast.report.render_html import to_html
 from relforecast.report.render_markdown import to_markdown
 from relforecast.report.render_word import to_docx
+from relforecast.report.spec import SPEC_FILE, OutlookSpec
 from relforecast.report.track_record import TrackRecordConfig, compute_backtest
 from relforecast.report.writer import OutputFolder
 from relforecast.shocks import ShockCalendar
@@ -215,14 +217,16 @@ def panel_outlook(
     track_record_config: TrackRecordConfig | None = None,
     progress: Callable[[str], None] | None = None,
     created: datetime | None = None,
+    edition: EditionInputs | None = None,
     previous: str | Path | Mapping[str, Any] | None = None,
 ) -> PanelOutlook:
     """Write the all-partners outlook: an overview of every dyad and each dyad's own report.
 
     Parameters
     ----------
-    panel : pd.DataFrame
-        Scores, months x dyads (``rf.load_panel``).
+    panel : pd.DataFrame or OutlookSpec
+        Scores, months x dyads (``rf.load_panel``); or an all-partners spec
+        (``dyad="all"``), which says everything else (the keywords are not used).
     window : str, optional
         ``"2025-07:2026-06"``; default the first July–June window after the as-of month.
     out : str or Path
@@ -244,15 +248,23 @@ def panel_outlook(
         Processes writing the dyads' reports (loky, on this machine).
     progress : callable, optional
         Called with a short message before each step.
+    edition : EditionInputs, optional
+        Set by :func:`relforecast.report.update.run_spec`: the spec as run (saved as
+        ``spec.json`` with the input copies) and the previous edition, whose dyad reports
+        each dyad's "changes since" section compares with.
     previous : path or dict, optional
         An earlier overview (its folder or ``summary.json``, or that summary as a dict), as of
         this as-of month or before: each dyad's key question is compared with its answer there
-        (:mod:`relforecast.report.panel_questions`).
+        (:mod:`relforecast.report.panel_questions`). Default: the previous edition of
+        ``edition``, if any.
 
     Returns
     -------
     PanelOutlook
     """
+    if isinstance(panel, OutlookSpec):  # rf.panel_outlook(spec): the job as one value
+        job = panel if out == "outlook" else replace(panel, out=str(out))
+        return panel_outlook(**panel_job(job), progress=progress, created=created)
     labels(lang)  # an unknown language fails before the slow steps
     say = progress or (lambda _msg: None)
     if not isinstance(panel, pd.DataFrame) or panel.shape[1] == 0:
@@ -268,6 +280,8 @@ def panel_outlook(
     table_in = track_record_input(track_record)
     stamp = creation_stamp(created)
     config = track_record_config or TrackRecordConfig()
+    if previous is None and edition is not None and edition.previous is not None:
+        previous = edition.previous  # an update: compare with the edition it follows
     earlier = read_previous(previous, month)
 
     with OutputFolder(out) as folder:
@@ -309,7 +323,11 @@ def panel_outlook(
                 dyad,
                 folder.tmp / folders[dyad],
                 s,
-                {**options, "shocks": shocks.get(dyad) if isinstance(shocks, Mapping) else shocks},
+                {
+                    **options,
+                    "shocks": shocks.get(dyad) if isinstance(shocks, Mapping) else shocks,
+                    "edition": _dyad_edition(edition, dyad, Path(out) / folders[dyad]),
+                },
             )
             for dyad, s in series.items()
         ]
@@ -355,6 +373,14 @@ def panel_outlook(
         if joint is not None:
             folder.write("joint.csv", joint.to_csv(float_format="%.4f"))
         summary = _summary(inputs, results, window, model_key, lang, font, table_in)
+        if edition is not None:
+            job = replace(edition.spec, as_of=str(month), window=window, out=str(out))
+            folder.write(SPEC_FILE, job.to_json())
+            for name, payload in edition.copies.items():
+                folder.write(name, payload)
+            summary["edition"] = {"spec": SPEC_FILE, "inputs": sorted(edition.copies)}
+            if edition.previous is not None:
+                summary["previous"] = str(edition.previous)
         folder.write("summary.json", json_text(summary) + "\n")
         folder.commit()
         files = dict(sorted(folder.files.items()))
@@ -370,6 +396,19 @@ def panel_outlook(
         summary=summary,
         document=document,
     )
+
+
+def _dyad_edition(edition: EditionInputs | None, dyad: str, target: Path) -> EditionInputs | None:
+    """A dyad report's edition: the panel's spec narrowed to the dyad (saved in its folder),
+    compared with the same dyad's report of the previous edition when it has one."""
+    if edition is None:
+        return None
+    previous = None
+    if edition.previous is not None:
+        candidate = edition.previous / target.name
+        previous = candidate if (candidate / "summary.json").is_file() else None
+    spec = replace(edition.spec, dyad=dyad, out=str(target))
+    return EditionInputs(spec, {}, [], previous, list(edition.notes), background=False)
 
 
 def _joint(

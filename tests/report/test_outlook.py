@@ -154,10 +154,8 @@ def test_cli_outlook_writes_the_report(tmp_path, capsys):
     )
     captured = capsys.readouterr()
     assert code == 0, captured.err
-    assert {p.name for p in (tmp_path / "o").iterdir()} == EXPECTED - {
-        "reliability.png",
-        "track_record.csv",
-    }
+    expected = (EXPECTED - {"reliability.png", "track_record.csv"}) | {"spec.json"}
+    assert {p.name for p in (tmp_path / "o").iterdir()} == expected  # with its spec: an edition
     assert "P(cross -6)" in captured.out and "drawing figures" in captured.err
 
 
