@@ -49,6 +49,13 @@ from relforecast.models.base import (
     check_scenarios,
 )
 from relforecast.models.catalogue import pool_models
+from relforecast.models.recalibration import (
+    Recalibration,
+    learn_factors,
+    member_counts,
+    observed_outcomes,
+    widen,
+)
 from relforecast.scale import Scale, as_scale
 from relforecast.shocks import ShockCalendar
 
@@ -77,11 +84,15 @@ class Auto:
     adapt : Adaptation or None, default Adaptation()
         How the weights are learned from the series' own replayed forecasts
         (:mod:`relforecast.models.adaptive`); ``None`` keeps the prior weights.
+    recalibrate : Recalibration or None, default None
+        Rescale the pooled spread from the pooled replayed forecasts
+        (:mod:`relforecast.models.recalibration`; needs ``adapt``); ``None`` leaves it.
     """
 
     components: Sequence[Model] = field(default_factory=pool_models)
     weights: Sequence[float] | None = None
     adapt: Adaptation | None = field(default_factory=Adaptation)
+    recalibrate: Recalibration | None = None
 
     def __post_init__(self) -> None:
         if isinstance(self.components, str) or not isinstance(self.components, Sequence):
@@ -104,6 +115,15 @@ class Auto:
         if self.adapt is not None and not isinstance(self.adapt, Adaptation):
             raise SpecError(
                 f"adapt={self.adapt!r} must be an rf.Adaptation or None (fixed weights)"
+            )
+        if self.recalibrate is not None and not isinstance(self.recalibrate, Recalibration):
+            raise SpecError(
+                f"recalibrate={self.recalibrate!r} must be an rf.Recalibration or None"
+            )
+        if self.recalibrate is not None and self.adapt is None:
+            raise SpecError(
+                "recalibrate needs the replayed forecasts of adapt: give adapt=rf.Adaptation() "
+                "or recalibrate=None"
             )
 
     @property
@@ -210,6 +230,22 @@ class AutoResult(FittedModel):
         w = learned_weights(a, b, n, prior, adapt.shrink)
         return tuple(float(v) for v in w), n
 
+    @cached_property
+    def _spread(self) -> tuple[np.ndarray | None, str | None]:
+        """Spread factors of the pooled forecast (``None``: not rescaled) and their note."""
+        spec = self.spec.recalibrate
+        if spec is None or self.record is None or not len(self.record.origins):
+            return None, None
+        q = self.record.quantiles
+        observed = observed_outcomes(self._observed, self.record.origins, q.shape[-1])
+        factors, note = learn_factors(q, observed, np.asarray(self.weights), self.scale, spec)
+        return factors, note
+
+    @property
+    def spread_factors(self) -> np.ndarray | None:
+        """Spread factor of each month ahead (``None`` when the spread is not rescaled)."""
+        return self._spread[0]
+
     @property
     def _observed(self) -> pd.Series:
         # the longest data any component kept: replay outcomes are looked up here
@@ -243,6 +279,8 @@ class AutoResult(FittedModel):
                 if scored
                 else "no replayed forecast could be scored: prior weights used"
             )
+            if self._spread[1] is not None:
+                notes.append(self._spread[1])
         return notes + [f"{f.name}: {d}" for f in self.fits for d in f.diagnostics]
 
     @one_blas_thread
@@ -265,9 +303,7 @@ class AutoResult(FittedModel):
         return next((t for t in tables if len(t)), tables[0])
 
     def _counts(self, n: int) -> list[int]:
-        counts = np.floor(np.asarray(self.weights) * n).astype(int)
-        counts[int(np.argmax(self.weights))] += n - counts.sum()
-        return [int(c) for c in counts]
+        return [int(c) for c in member_counts(np.asarray(self.weights), n)]
 
     def forecast_scenarios(
         self,
@@ -291,6 +327,9 @@ class AutoResult(FittedModel):
             chosen = [p[j] for p in parts if p is not None]
             paths = np.vstack([fc.paths for fc in chosen])
             first = chosen[0]
+            factors = self.spread_factors
+            if factors is not None:
+                paths = widen(paths, factors, first.scale)
             model = self.name + (f" | {scenario.name}" if scenario is not None else "")
             out.append(
                 Forecast(
@@ -304,6 +343,7 @@ class AutoResult(FittedModel):
                         "weights": list(self.weights),
                         "params": self.params.to_dict(),
                         "shocks_sha256": self.calendar.fingerprint(),
+                        "spread_factors": None if factors is None else list(map(float, factors)),
                     },
                 )
             )

@@ -32,6 +32,7 @@ from relforecast._typing import RNGLike, as_number
 from relforecast.exceptions import RelforecastError, SpecError
 from relforecast.forecast import Forecast
 from relforecast.models.base import FittedModel, Model, check_whole
+from relforecast.models.recalibration import best_ramp, widen
 from relforecast.scale import Scale, as_scale
 from relforecast.shocks import ShockCalendar
 
@@ -150,13 +151,8 @@ class Calibrated:
         table = self._crps_by_factor(replays)
         grid = np.asarray(self.grid, dtype=float)
         ramp = np.arange(self.horizon) / (self.horizon - 1)
-        best, best_score = (1.0, 1.0), np.inf
-        for a in grid:
-            for b in grid:
-                factors = a + (b - a) * ramp
-                score = sum(np.interp(c, grid, table[h]) for h, c in enumerate(factors))
-                if score < best_score:
-                    best, best_score = (a, b), score
+        a, b, best_score = best_ramp(table, grid)
+        best = (a, b)
         factors = best[0] + (best[1] - best[0]) * ramp
         crps = pd.DataFrame(table, index=range(1, self.horizon + 1), columns=grid)
         crps.index.name = "h"
@@ -229,13 +225,8 @@ class CalibratedResult(FittedModel):
         )
 
     def _widen(self, fc: Forecast) -> Forecast:
-        scale = fc.scale
-        z = scale.to_unbounded(fc.paths)
-        med = np.median(z, axis=0)
-        steps = np.minimum(np.arange(fc.horizon), len(self.factors) - 1)
-        wide = med + self.factors[steps] * (z - med)
         return fc.with_paths(
-            scale.from_unbounded(wide),
+            widen(fc.paths, self.factors, fc.scale),
             model=f"{fc.model} ×{self.factors[0]:.2f}..{self.factors[-1]:.2f}",
             meta={"spread_factors": [float(c) for c in self.factors]},
         )

@@ -11,9 +11,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from relforecast.models.ar_level import ARLevel
 from relforecast.models.arima import ARIMA
 from relforecast.models.base import Model
 from relforecast.models.bootstrap import BlockBootstrap
+from relforecast.models.climatology import Climatology
 from relforecast.models.markov import MarkovSwitching
 from relforecast.models.naive import RandomWalk
 from relforecast.models.sticky import Sticky
@@ -116,6 +118,16 @@ BASE_MODELS: dict[str, RegisteredModel] = {
             "arima110",
             "ARIMA(1,1,0) on the last 240 months (baseline)",
             lambda: ARIMA(order=(1, 1, 0), window=240),
+        ),
+        RegisteredModel(
+            "ar-level",
+            "AR(1) reverting to the level of the last 120 months (least squares)",
+            lambda: ARLevel(window=120),
+        ),
+        RegisteredModel(
+            "climatology",
+            "every month ahead drawn from the last 60 months' scores (baseline)",
+            lambda: Climatology(window=60),
         ),
         RegisteredModel(
             "rw-gauss",

@@ -54,6 +54,15 @@ SPECS = {
         [rf.ARIMA(order=(1, 1, 0)), rf.BlockBootstrap(window=60)],
         adapt=Adaptation(lookback=12, step=6, n_paths=50, quantiles=10),
     ),
+    "ar-level": lambda: rf.ARLevel(window=60),
+    "climatology": lambda: rf.Climatology(window=60),
+    "sticky-ar-level": lambda: rf.Sticky(rf.ARLevel(window=60)),
+    # a pool of continuous members whose spread is rescaled from its replays
+    "auto-recalibrated": lambda: rf.Auto(
+        [rf.ARIMA(order=(1, 1, 0)), rf.ARLevel(window=60), rf.Climatology(window=36)],
+        adapt=Adaptation(lookback=24, step=3, horizon=HORIZON, n_paths=50, quantiles=10),
+        recalibrate=rf.Recalibration(min_scored=2),
+    ),
     "calibrated": lambda: rf.Calibrated(
         rf.ARIMA(order=(1, 1, 0)), horizon=HORIZON, n_origins=4, step=6, n_paths=50
     ),
@@ -61,6 +70,8 @@ SPECS = {
     "arima-fixed-unbounded": lambda: rf.ARIMA(order=(1, 1, 0), scale=None),
     "block-bootstrap-unbounded": lambda: rf.BlockBootstrap(window=60, scale=None),
     "random-walk-gauss-unbounded": lambda: rf.RandomWalk("gaussian", window=60, scale=None),
+    "ar-level-unbounded": lambda: rf.ARLevel(window=60, scale=None),
+    "climatology-unbounded": lambda: rf.Climatology(window=60, scale=None),
     "sticky-arima-unbounded": lambda: rf.Sticky(rf.ARIMA(order=(1, 1, 0), scale=None), step=0.1),
 }
 CLIPPED = {"random-walk-gauss", "random-walk-boot"}  # score-scale paths clipped at the bounds

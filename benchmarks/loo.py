@@ -1,0 +1,473 @@
+"""Leave-one-out choice of the `auto` pool in two domains: Tsinghua dyads and event indices.
+
+Domains
+-------
+* ``tsinghua``: the seven dyads of ../shared/data/tsinghua_relations_long.csv on the Tsinghua
+  scale; quarterly origins 1995-03 … 2024-06, h = 1 … 12, thresholds -6, -3, 0, 3; members
+  with continuous paths published in whole steps (``rf.Sticky``) as in the library's pool.
+  Eras by origin: 1995–2004, 2005–2014, 2015–2024.
+* ``events``: the ``aggregated`` machine-coded indices of ../shared/data/event_indices.csv
+  (17 partners x GDELT, ICEWS) on a scale -10 … 10; origins GDELT 2008-06 … 2024-06 every 6
+  months, ICEWS 2008-06 … 2022-12, h = 1 … 12, threshold 0; continuous members.
+
+Refits: every 12 months (Tsinghua: every 4th quarterly origin; events: every other origin),
+the estimates applied to the new data in between. ``--fast`` thins the origins to every 12
+months for iterating (events: every 24 months; refits: Tsinghua every origin, events every
+second, the regime-switching fit being the slow one).
+
+Stage 1 (``components``, cached per series in --cache): at every origin one ``rf.Auto`` with
+every candidate member is fitted (refitted every 12 months, ``fit.update`` in between); its
+replay record (scoring kernels and the members' replayed quantiles) and every member's forecast
+paths are stored. The baselines are run by ``rf.backtest`` with the same origins: random walks
+(Gaussian, bootstrap), ARIMA(1,1,0) (Tsinghua), ARIMA with the order chosen per series
+(events: the library's stand-in for AutoARIMA) and the 60-month climatology.
+
+Stage 2 (``loo``): every candidate configuration — member set, shrinkage of the learned weights
+toward equal, spread recalibration (off, or the shrinkage of its log factors) — is assembled
+from the store exactly as ``AutoResult`` assembles it (same weights, same path counts, same
+spread factors) and written as backtest rows; ``rf.evaluate`` scores everything. The criterion
+of a configuration on a set of series is the mean over series and horizons of CRPS divided by
+the best baseline's CRPS on that series and horizon. Leave-one-out: for each held-out unit — a
+Tsinghua dyad, or an event partner with both its sources — the configuration is chosen on the
+*rest of its own domain together with the whole other domain* (the mean of the two domains'
+criteria), so that one configuration must work in both, and scored on the held-out unit.
+
+Run:  python benchmarks/loo.py [--fast] [--workers 2] [--stage all|components|loo]
+      [--timing "six + AR level|0.25|0.25"]
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import pickle
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from _common import require_shared_data
+
+import relforecast as rf
+from relforecast.evaluation.rowblock import RowBlock, frame_from_blocks, summarise_paths
+from relforecast.models.adaptive import Adaptation, criterion, learned_weights
+from relforecast.models.recalibration import (
+    Recalibration,
+    fit_ramp,
+    member_counts,
+    observed_outcomes,
+    shrunk_factors,
+    widen,
+)
+from relforecast.panel.parallel import run_tasks
+
+HORIZON = 12
+N_PATHS = 1000
+EVENT_SCALE = rf.Scale(-10, 10, cuts=[], names=["index"], resolution=0.01, name="event index")
+MEMBERS = (
+    "arima111",
+    "arima110",
+    "markov",
+    "block",
+    "block120",
+    "iid120",
+    "ar-level",
+    "climatology",
+)
+TODAY = MEMBERS[:6]
+SETS = {
+    "today's six": TODAY,
+    "six + AR level + climatology": MEMBERS,
+    "six + AR level": (*TODAY, "ar-level"),
+    "six + climatology": (*TODAY, "climatology"),
+}
+WEIGHT_SHRINKS = (0.25, 0.0)
+RECALIBRATIONS = (None, 0.5, 0.25, 0.0)
+BEFORE = ("today's six", 0.25, None)
+AFTER = "auto after (LOO)"
+SHOWN = {  # fixed configurations shown beside the held-out choice, for comparison
+    "six, recalibrated 0.5": ("today's six", 0.25, 0.5),
+    "eight, no shrink": ("six + AR level + climatology", 0.0, None),
+    "eight, no shrink, recalibrated 0.5": ("six + AR level + climatology", 0.0, 0.5),
+}
+ERAS = {"1995-2004": (1995, 2004), "2005-2014": (2005, 2014), "2015-2024": (2015, 2024)}
+
+
+def member(name: str, scale: rf.Scale, in_steps: bool) -> rf.models.base.Model:
+    """A candidate member on ``scale`` (continuous ones published in steps when asked)."""
+    make: dict[str, Callable[[], rf.models.base.Model]] = {
+        "arima111": lambda: rf.ARIMA(order=(1, 1, 1), window=240, scale=scale),
+        "arima110": lambda: rf.ARIMA(order=(1, 1, 0), window=240, scale=scale),
+        "markov": lambda: rf.MarkovSwitching(
+            k_regimes=2, form="diff", momentum=12, window=240, scale=scale
+        ),
+        "block": lambda: rf.BlockBootstrap(window=240, block=12, scale=scale),
+        "block120": lambda: rf.BlockBootstrap(window=120, block=12, scale=scale),
+        "iid120": lambda: rf.BlockBootstrap(window=120, block=1, scale=scale),
+        "ar-level": lambda: rf.ARLevel(window=120, scale=scale),
+        "climatology": lambda: rf.Climatology(window=60, scale=scale),
+    }
+    spec = make[name]()
+    continuous = name in ("arima111", "arima110", "markov", "ar-level")
+    return rf.Sticky(spec) if in_steps and continuous else spec
+
+
+@dataclass(frozen=True)
+class Domain:
+    """One domain of the protocol."""
+
+    name: str
+    panel: pd.DataFrame
+    origins: dict[str, pd.PeriodIndex]
+    scale: rf.Scale
+    in_steps: bool
+    thresholds: tuple[float, ...]
+    baselines: dict[str, Callable[[], rf.models.base.Model]]
+    refit_every: int
+
+    def unit(self, series: str) -> str:
+        """The held-out unit of a series (an event partner covers both sources)."""
+        return series.split(":", 1)[-1]
+
+
+def tsinghua(fast: bool) -> Domain:
+    panel = rf.load_panel(require_shared_data() / "tsinghua_relations_long.csv")
+    quarterly = pd.period_range("1995-03", "2024-06", freq="M")[::3]
+    origins = quarterly[::4] if fast else quarterly
+    scale = rf.TSINGHUA_SCALE
+    return Domain(
+        "tsinghua",
+        panel,
+        {d: origins for d in panel.columns},
+        scale,
+        True,
+        (-6.0, -3.0, 0.0, 3.0),
+        {
+            "rw-gauss": lambda: rf.RandomWalk("gaussian", window=120),
+            "rw-boot": lambda: rf.RandomWalk("bootstrap", window=240),
+            "arima110": lambda: rf.ARIMA(order=(1, 1, 0), window=240),
+            "climatology": lambda: rf.Climatology(window=60),
+        },
+        1 if fast else 4,
+    )
+
+
+def events(fast: bool) -> Domain:
+    raw = pd.read_csv(require_shared_data() / "event_indices.csv")
+    raw = raw[raw["index_type"] == "aggregated"]
+    raw["series"] = raw["source"] + ":" + raw["partner"]
+    panel = raw.pivot(index="month", columns="series", values="value")
+    panel.index = pd.PeriodIndex(panel.index, freq="M")
+    panel = panel.sort_index()
+    step = 24 if fast else 6
+    ends = {"GDELT": "2024-06", "ICEWS": "2022-12"}
+    origins = {
+        s: pd.period_range("2008-06", ends[s.split(":")[0]], freq="M")[::step]
+        for s in panel.columns
+    }
+    scale = EVENT_SCALE
+    return Domain(
+        "events",
+        panel,
+        origins,
+        scale,
+        False,
+        (0.0,),
+        {
+            "rw-gauss": lambda: rf.RandomWalk("gaussian", window=120, scale=scale),
+            "rw-boot": lambda: rf.RandomWalk("bootstrap", window=240, scale=scale),
+            "ARIMA(auto)": lambda: rf.ARIMA(order="auto", scale=scale),
+            "climatology": lambda: rf.Climatology(window=60, scale=scale),
+        },
+        2,
+    )
+
+
+# ------------------------------------------------------------------ stage 1: members, replays
+
+
+def run_series(task: tuple[Domain, str]) -> dict:
+    """Replay record and member paths of every candidate at every origin of one series."""
+    domain, name = task
+    series = domain.panel[name].dropna()
+    spec = rf.Auto(
+        components=[member(m, domain.scale, domain.in_steps) for m in MEMBERS],
+        adapt=Adaptation(),
+    )
+    out: dict = {"origins": [], "paths": [], "kernels": [], "replays": [], "seconds": 0.0}
+    fit = None
+    t0 = time.perf_counter()
+    for i, origin in enumerate(domain.origins[name]):
+        history = series.loc[:origin]
+        refit = fit is None or i % domain.refit_every == 0
+        fit = spec.fit(history) if refit else fit.update(history)
+        record = fit.record
+        out["origins"].append(origin)
+        out["kernels"].append(record.kernels(history))
+        q = record.quantiles
+        out["replays"].append((q, observed_outcomes(history, record.origins, q.shape[-1])))
+        seed = [int(origin.ordinal), sum(map(ord, name))]
+        out["paths"].append(
+            np.stack(
+                [
+                    f.forecast(HORIZON, n_paths=N_PATHS, rng=np.random.default_rng([*seed, c]))
+                    .paths.astype(np.float32)
+                    for c, f in enumerate(fit.fits)
+                ]
+            )
+        )
+    out["seconds"] = time.perf_counter() - t0
+    return out
+
+
+def stage_components(domain: Domain, cache: Path, workers: int) -> None:
+    folder = cache / domain.name
+    folder.mkdir(parents=True, exist_ok=True)
+    todo = [s for s in domain.panel.columns if not (folder / f"{s}.pkl").is_file()]
+    t0 = time.perf_counter()
+    results = run_tasks(run_series, [(domain, s) for s in todo], workers=workers)
+    for name, result in zip(todo, results, strict=True):
+        (folder / f"{name}.pkl").write_bytes(pickle.dumps(result))
+    if todo:
+        print(f"{domain.name}: {len(todo)} series stored in {time.perf_counter() - t0:.0f} s")
+    base = folder / "baselines.csv"
+    if not base.is_file():
+        frames = []
+        groups: dict[tuple, list[str]] = {}
+        for name, months in domain.origins.items():
+            groups.setdefault(tuple(months), []).append(name)
+        for label_, make in domain.baselines.items():
+            for months, names in groups.items():
+                frame = rf.backtest(
+                    domain.panel[names],
+                    make(),
+                    list(months),
+                    thresholds=domain.thresholds,
+                    n_paths=N_PATHS,
+                    refit_every=domain.refit_every,
+                    rng=0,
+                    workers=workers,
+                )
+                frames.append(frame.assign(model=label_))
+        pd.concat(frames, ignore_index=True).to_csv(base, index=False)
+
+
+# ------------------------------------------------------------------ stage 2: configurations
+
+
+def pool_paths(store: dict, i: int, config: tuple, scale: rf.Scale, memo: dict) -> np.ndarray:
+    """The paths ``AutoResult`` would publish at origin ``i`` under ``config`` (``memo`` keeps
+    the weights and the fitted ramp of a member set and weight shrinkage across
+    recalibration settings)."""
+    members = [MEMBERS.index(m) for m in SETS[config[0]]]
+    key = (i, config[0], config[1])
+    if key not in memo:
+        A, B, observed = store["kernels"][i]
+        a, b, scored = criterion(A[:, :, members], B[:, :, members][:, :, :, members], observed)
+        prior = np.full(len(members), 1.0 / len(members))
+        weights = learned_weights(a, b, scored, prior, config[1])
+        q, obs = store["replays"][i]
+        memo[key] = (weights, fit_ramp(q[:, members], obs, weights, scale, Recalibration()))
+    weights, ramp = memo[key]
+    paths = store["paths"][i]
+    counts = member_counts(weights, paths.shape[1])
+    pooled = np.vstack(
+        [paths[m, :c] for m, c in zip(members, counts, strict=True) if c > 0]
+    ).astype(float)
+    if config[2] is None:
+        return pooled
+    factors, _ = shrunk_factors(*ramp, Recalibration(shrink=config[2]))
+    return widen(pooled, factors, scale)
+
+
+def label(config: tuple) -> str:
+    members, shrink, recal = config
+    spread = "no recalibration" if recal is None else f"recalibrated, shrink {recal:g}"
+    return f"{members} | weights shrink {shrink:g} | {spread}"
+
+
+def config_rows(task: tuple[Domain, str, dict, list[tuple]]) -> list[RowBlock]:
+    domain, name, store, configs = task
+    ordinals = np.array([o.ordinal for o in store["origins"]], dtype=np.int64)
+    blocks = []
+    memo: dict = {}
+    for config in configs:
+        rows = []
+        for i in range(len(ordinals)):
+            paths = pool_paths(store, i, config, domain.scale, memo)
+            rows.append(summarise_paths(paths, paths, domain.thresholds))
+        blocks.append(RowBlock(name, label(config), ordinals, HORIZON, np.vstack(rows)))
+    return blocks
+
+
+def relative(scores: pd.DataFrame, baselines: list[str]) -> pd.DataFrame:
+    """Model x series: mean over horizons of CRPS / best baseline CRPS (series, horizon)."""
+    crps = scores.groupby(["model", "dyad", "h"])["crps"].mean()
+    best = crps.loc[baselines].groupby(["dyad", "h"]).min()
+    ratio = (crps / best.reindex(crps.index.droplevel("model")).to_numpy()).rename("ratio")
+    return ratio.groupby(["model", "dyad"]).mean().unstack("dyad")
+
+
+def headline(ev: rf.Evaluation, baselines: list[str]) -> pd.DataFrame:
+    """Summary at h = 12 plus CRPS@1 and the ratios to the best baseline."""
+    table = ev.summary(HORIZON)
+    by_h = ev.by_horizon()["crps"].unstack("h")
+    table.insert(0, "crps@1", by_h[1])
+    for col in ("crps@1", f"crps@{HORIZON}", "crps_mean", f"brier@{HORIZON}"):
+        best = table.loc[[b for b in baselines if b in table.index], col].min()
+        table[f"{col}/best"] = table[col] / best
+    return table
+
+
+def stage_loo(domains: list[Domain], cache: Path, workers: int) -> None:
+    configs = list(itertools.product(SETS, WEIGHT_SHRINKS, RECALIBRATIONS))
+    frames, evals, rel = {}, {}, {}
+    t0 = time.perf_counter()
+    for domain in domains:
+        folder = cache / domain.name
+        stores = {
+            s: pickle.loads((folder / f"{s}.pkl").read_bytes()) for s in domain.panel.columns
+        }
+        saved = folder / "pools.csv"
+        pools = (
+            pd.read_csv(saved, dtype={"origin": str, "target": str})
+            if saved.is_file()
+            else None
+        )
+        if pools is None or set(pools["model"]) != {label(c) for c in configs}:
+            tasks = [(domain, s, stores[s], configs) for s in domain.panel.columns]
+            blocks = run_tasks(config_rows, tasks, workers=workers)
+            pools = frame_from_blocks((b for bs in blocks for b in bs), domain.thresholds)
+            pools.to_csv(saved, index=False)
+        base = pd.read_csv(folder / "baselines.csv", dtype={"origin": str, "target": str})
+        frames[domain.name] = pd.concat([pools, base], ignore_index=True)
+        evals[domain.name] = rf.evaluate(frames[domain.name], domain.panel)
+        rel[domain.name] = relative(evals[domain.name].scores, list(domain.baselines))
+        seconds = np.mean([s["seconds"] / len(s["origins"]) for s in stores.values()])
+        print(f"{domain.name}: stage-1 seconds per origin (fit or update, every member, replays, "
+              f"paths) {seconds:.2f}")
+    print(f"configurations scored in {time.perf_counter() - t0:.0f} s\n")
+    labels = [label(c) for c in configs]
+    crit = pd.DataFrame(
+        {d: rel[d].loc[labels].mean(axis=1) for d in rel}
+    )
+    crit["both"] = crit.mean(axis=1)
+    print("criterion in-sample (mean CRPS ratio to the best baseline), all series:")
+    print(crit.sort_values("both").round(4).to_string(), "\n")
+
+    for domain in domains:
+        others = [d for d in rel if d != domain.name]
+        chosen: dict[str, str] = {}
+        units = sorted({domain.unit(s) for s in domain.panel.columns})
+        for unit in units:
+            keep = [s for s in rel[domain.name].columns if domain.unit(s) != unit]
+            score = rel[domain.name].loc[labels, keep].mean(axis=1)
+            for other in others:
+                score = score + rel[other].loc[labels].mean(axis=1)
+            pick = score.idxmin()
+            for s in rel[domain.name].columns:
+                if domain.unit(s) == unit:
+                    chosen[s] = pick
+        frame = frames[domain.name]
+        held = pd.concat(
+            [
+                frame[(frame["dyad"] == s) & (frame["model"] == pick)].assign(model=AFTER)
+                for s, pick in chosen.items()
+            ]
+        )
+        before = frame[frame["model"] == label(BEFORE)].assign(model="auto before")
+        shown = [
+            frame[frame["model"] == label(c)].assign(model=name) for name, c in SHOWN.items()
+        ]
+        base = frame[frame["model"].isin(list(domain.baselines))]
+        table = pd.concat([held, before, *shown, base], ignore_index=True)
+        ev = rf.evaluate(table, domain.panel)
+        print(f"===== {domain.name}: held-out configuration per unit")
+        for pick, count in pd.Series(chosen).value_counts().items():
+            print(f"  {count:3d} series: {pick}")
+        print(f"\n{domain.name} pooled:")
+        print(headline(ev, list(domain.baselines)).round(4).to_string())
+        if domain.name == "tsinghua":
+            years = pd.PeriodIndex(table["origin"].astype(str), freq="M").year
+            for era, (lo, hi) in ERAS.items():
+                part = table[(years >= lo) & (years <= hi)]
+                print(f"\n{domain.name} origins {era}:")
+                print(headline(rf.evaluate(part, domain.panel), list(domain.baselines))
+                      .round(4).to_string())
+            rel_bins = ev.reliability(HORIZON)
+            big = rel_bins[rel_bins["cases"] >= 30]
+            print("\nreliability bins (n >= 30) at h = 12:")
+            print(big.round(3).to_string())
+        else:
+            sources = table["dyad"].str.split(":").str[0]
+            for source in sorted(sources.unique()):
+                print(f"\n{domain.name} {source}:")
+                print(headline(rf.evaluate(table[sources == source], domain.panel),
+                               list(domain.baselines)).round(4).to_string())
+        per = relative(ev.scores, list(domain.baselines)).T
+        cov = ev.scores[ev.scores["h"] == HORIZON].groupby(["dyad", "model"])["in80"].mean()
+        per = per.join(cov.unstack("model").add_prefix("cov80@12 "))
+        print(f"\n{domain.name} per series (mean CRPS ratio to the best baseline; coverage):")
+        print(per.round(3).to_string(), "\n")
+
+
+def timing(domains: list[Domain], config: tuple, n_series: int = 3) -> None:
+    """Seconds of one fit + 2,000 paths: today's `auto` against ``config``, a few series."""
+    members, shrink, recal = config
+    for domain in domains:
+        names = list(domain.panel.columns)[:: max(len(domain.panel.columns) // n_series, 1)]
+        for name in names[:n_series]:
+            series = domain.panel[name].dropna().loc[: domain.origins[name][-1]]
+            specs = {
+                "before": rf.Auto(
+                    [member(m, domain.scale, domain.in_steps) for m in TODAY],
+                    adapt=Adaptation(shrink=0.25),
+                ),
+                "after": rf.Auto(
+                    [member(m, domain.scale, domain.in_steps) for m in SETS[members]],
+                    adapt=Adaptation(shrink=shrink),
+                    recalibrate=None if recal is None else Recalibration(shrink=recal),
+                ),
+                "ARIMA(auto)": rf.ARIMA(order="auto", scale=domain.scale),
+            }
+            seconds = {}
+            for key, spec in specs.items():
+                t0 = time.perf_counter()
+                spec.fit(series).forecast(HORIZON, n_paths=2000, rng=0)
+                seconds[key] = time.perf_counter() - t0
+            print(
+                f"{domain.name} {name}: fit + 2,000 paths "
+                + ", ".join(f"{k} {v:.2f} s" for k, v in seconds.items())
+            )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--stage", default="all", choices=["all", "components", "loo"])
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--fast", action="store_true", help="origins every 12 months")
+    parser.add_argument("--domains", default="tsinghua,events")
+    parser.add_argument("--cache", default="bt_cache/loo")
+    parser.add_argument(
+        "--timing",
+        default="",
+        help="time today's auto and this configuration: 'SET|WEIGHT_SHRINK|RECAL_SHRINK or none'",
+    )
+    args = parser.parse_args()
+    cache = Path(args.cache) / ("fast" if args.fast else "full")
+    makers = {"tsinghua": tsinghua, "events": events}
+    domains = [makers[d](args.fast) for d in args.domains.split(",")]
+    if args.stage in ("all", "components"):
+        for domain in domains:
+            stage_components(domain, cache, args.workers)
+    if args.stage in ("all", "loo"):
+        stage_loo(domains, cache, args.workers)
+    if args.timing:
+        members, shrink, recal = args.timing.split("|")
+        timing(domains, (members, float(shrink), None if recal == "none" else float(recal)))
+
+
+if __name__ == "__main__":
+    main()

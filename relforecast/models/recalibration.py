@@ -1,0 +1,247 @@
+"""Spread recalibration of a pool from its own replayed forecasts: the width follows the world.
+
+A pool's replayed forecasts (:mod:`relforecast.models.adaptive`) say not only which members
+forecast the series well lately but also whether the pooled forecast was too narrow or too wide
+for what followed. When the world turns more turbulent than the estimation window — the recent
+years of the Tsinghua series — intervals built from twenty years of changes are too narrow; on a
+calm spell they are too wide. ``Recalibration`` rescales the pooled forecast month by month on
+the transformed scale,
+
+    z'_h = median(z_h) + c_h (z_h - median(z_h)),     c_h = a + (b - a)(h - 1)/(H - 1),
+
+with the ramp ``(a, b)`` that minimises the mean CRPS of the *pooled replayed forecasts* (the
+learned weights, the members' replayed quantiles) against what the series then did: the
+series' own recent forecast errors set the width, origin by origin, as in online
+recalibration. Because the replays are few (eight origins over two years, four of them
+scored a year ahead), the chosen factors are shrunk toward 1 on the log scale,
+``log c = (1 - shrink) log c*``. The factors need no new simulation: the pooled replayed
+forecast at each replay origin is assembled from the members' stored mid-quantiles in the
+proportions of the weights and scored in the energy form of the CRPS. Nothing after the
+end of the data is used.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from relforecast._typing import as_number
+from relforecast.exceptions import SpecError
+from relforecast.scale import Scale
+
+__all__ = [
+    "Recalibration",
+    "best_ramp",
+    "pooled_replays",
+    "sorted_crps",
+    "spread_table",
+    "widen",
+]
+
+_GRID = tuple(np.round(np.arange(0.5, 2.501, 0.1), 2))
+
+
+@dataclass(frozen=True)
+class Recalibration:
+    """How a pool rescales its spread from its replayed forecasts.
+
+    Parameters
+    ----------
+    shrink : float, default 0.5
+        Weight of "no rescaling" on the log scale (0: the factors that fit the replays best,
+        1: no rescaling).
+    ensemble : int, default 100
+        Points of each pooled replayed forecast (drawn from the members' mid-quantiles in the
+        proportions of the weights).
+    grid : sequence of float
+        Candidate factors for the first and the last month (default 0.5 … 2.5 by 0.1).
+    min_scored : int, default 4
+        Fewest scored replayed forecasts at the last month needed to rescale at all.
+    """
+
+    shrink: float = 0.5
+    ensemble: int = 100
+    grid: Sequence[float] = field(default=_GRID)
+    min_scored: int = 4
+
+    def __post_init__(self) -> None:
+        shrink = as_number(self.shrink) if not isinstance(self.shrink, str) else None
+        if shrink is None or not 0.0 <= shrink <= 1.0:
+            raise SpecError(f"Recalibration shrink={self.shrink!r} must lie in [0, 1]")
+        for name in ("ensemble", "min_scored"):
+            value = getattr(self, name)
+            number = as_number(value) if not isinstance(value, str) else None
+            if number is None or not np.isfinite(number) or number != int(number) or number < 1:
+                raise SpecError(f"Recalibration {name}={value!r} must be a whole number >= 1")
+        grid = [as_number(c) if not isinstance(c, str) else None for c in self.grid]
+        if not grid or any(c is None or not 0 < c < np.inf for c in grid):
+            raise SpecError(f"grid={self.grid!r} must be positive spread factors, e.g. 0.5 ... 3")
+        if min(grid) > 1 or max(grid) < 1:
+            raise SpecError(f"grid={self.grid!r} must include factors on both sides of 1")
+
+
+def member_counts(weights: np.ndarray, n: int) -> np.ndarray:
+    """Whole numbers of points (or paths) per member, ``floor(w n)``, remainder to the largest."""
+    weights = np.asarray(weights, dtype=float)
+    counts = np.floor(weights * n).astype(int)
+    counts[int(np.argmax(weights))] += n - counts.sum()
+    return counts
+
+
+def pooled_replays(quantiles: np.ndarray, weights: np.ndarray, n: int) -> np.ndarray:
+    """Pooled replayed forecasts as ``n`` points each, from the members' mid-quantiles.
+
+    Parameters
+    ----------
+    quantiles : ndarray, shape (n_origins, k, m, horizon)
+        Mid-quantiles (levels ``(i + 1/2) / m``) of each member's replayed forecast.
+    weights : ndarray, shape (k,)
+    n : int
+
+    Returns
+    -------
+    ndarray, shape (n_origins, n, horizon)
+        Member ``c`` contributes its quantiles at levels ``(j + 1/2) / n_c`` (linear
+        interpolation between its mid-quantiles, flat beyond the outer ones), ``n_c`` as in
+        :func:`member_counts`. NaN where a member with points failed its replay.
+    """
+    m = quantiles.shape[2]
+    parts = []
+    for c, count in enumerate(member_counts(weights, n)):
+        if count == 0:
+            continue
+        position = np.clip((np.arange(count) + 0.5) / count * m - 0.5, 0, m - 1)
+        lo = np.floor(position).astype(int)
+        hi = np.minimum(lo + 1, m - 1)
+        frac = (position - lo)[None, :, None]
+        q = quantiles[:, c]
+        parts.append(q[:, lo] * (1 - frac) + q[:, hi] * frac)
+    return np.concatenate(parts, axis=1)
+
+
+def widen(points: np.ndarray, factors: np.ndarray, scale: Scale, axis: int = -2) -> np.ndarray:
+    """Rescale ensembles around their median on the transformed scale.
+
+    ``points`` holds ensembles along ``axis`` and months along the last axis; month ``h``
+    (0-based) is rescaled by ``factors[min(h, len(factors) - 1)]``.
+    """
+    z = np.asarray(scale.to_unbounded(points), dtype=float)
+    middle = np.median(z, axis=axis, keepdims=True)
+    steps = np.minimum(np.arange(points.shape[-1]), len(factors) - 1)
+    return np.asarray(scale.from_unbounded(middle + np.asarray(factors)[steps] * (z - middle)))
+
+
+def spread_table(
+    points: np.ndarray, observed: np.ndarray, scale: Scale, grid: Sequence[float]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Mean CRPS of rescaled ensembles against outcomes, per month and candidate factor.
+
+    Parameters
+    ----------
+    points : ndarray, shape (n_origins, n, horizon)
+    observed : ndarray, shape (n_origins, horizon)
+        Outcomes; NaN where not observed (left out).
+
+    Returns
+    -------
+    table : ndarray, shape (horizon, len(grid))
+        NaN for a month with no scored outcome.
+    counts : ndarray, shape (horizon,)
+        Scored outcomes per month.
+    """
+    ok = ~np.isnan(observed) & ~np.isnan(points).any(axis=1)
+    counts = ok.sum(axis=0)
+    filled = np.sort(np.where(np.isnan(points), 0.0, points), axis=1)
+    y = np.where(ok, observed, 0.0)
+    factors = np.asarray(grid, dtype=float)[:, None, None, None]
+    z = np.asarray(scale.to_unbounded(filled), dtype=float)[None]
+    middle = np.median(z, axis=2, keepdims=True)
+    # a positive factor keeps every ensemble sorted: the sorted-ensemble CRPS applies
+    ens = np.asarray(scale.from_unbounded(middle + factors * (z - middle)))
+    crps = np.where(ok, sorted_crps(ens, y[None], axis=2), 0.0).sum(axis=1)  # (grid, horizon)
+    table = np.where(counts > 0, crps / np.maximum(counts, 1), np.nan).T
+    return table, counts
+
+
+def sorted_crps(ens: np.ndarray, y: np.ndarray, axis: int) -> np.ndarray:
+    """CRPS of ensembles sorted along ``axis`` (the energy form ``E|X - y| - E|X - X'| / 2``
+    of the empirical distribution, as ``scoringrules.crps_ensemble``), in ``O(m)`` each."""
+    ens = np.moveaxis(ens, axis, -1)
+    m = ens.shape[-1]
+    spread = ens @ (2 * np.arange(1, m + 1) - m - 1) / m**2
+    return np.abs(ens - y[..., None]).mean(axis=-1) - spread
+
+
+def best_ramp(table: np.ndarray, grid: Sequence[float]) -> tuple[float, float, float]:
+    """The ramp ``(a, b)`` over the grid minimising the summed table (months with scores).
+
+    ``table`` is months x grid factors; the factor of month ``h`` is ``a + (b - a) h / (H - 1)``
+    (interpolated in the table). Returns ``(a, b, summed score)``.
+    """
+    grid = np.asarray(grid, dtype=float)
+    horizon = table.shape[0]
+    ramp = np.arange(horizon) / max(horizon - 1, 1)
+    a, b = np.meshgrid(grid, grid, indexing="ij")
+    total = np.zeros_like(a)
+    for h in range(horizon):
+        if np.all(np.isfinite(table[h])):
+            total += np.interp(a + (b - a) * ramp[h], grid, table[h])
+    i, j = np.unravel_index(int(np.argmin(total)), total.shape)
+    return float(grid[i]), float(grid[j]), float(total[i, j])
+
+
+def fit_ramp(
+    quantiles: np.ndarray,
+    observed: np.ndarray,
+    weights: np.ndarray,
+    scale: Scale,
+    spec: Recalibration,
+) -> tuple[float, float, np.ndarray]:
+    """Unshrunk ramp ``(a, b)`` fitted to the pooled replayed forecasts, and the number of
+    scored outcomes per month."""
+    points = pooled_replays(quantiles, weights, int(spec.ensemble))
+    table, counts = spread_table(points, observed, scale, spec.grid)
+    if counts[-1] < spec.min_scored:
+        return 1.0, 1.0, counts
+    a, b, _ = best_ramp(table, spec.grid)
+    return a, b, counts
+
+
+def shrunk_factors(
+    a: float, b: float, counts: np.ndarray, spec: Recalibration
+) -> tuple[np.ndarray, str]:
+    """Factors of months ``1 … H`` from a fitted ramp, shrunk toward 1, and a note."""
+    horizon = len(counts)
+    if counts[-1] < spec.min_scored:
+        return np.ones(horizon), (
+            f"spread not recalibrated: {int(counts[-1])} replayed forecasts scored "
+            f"{horizon} months ahead (fewer than {spec.min_scored})"
+        )
+    keep = 1.0 - float(spec.shrink)
+    a, b = a**keep, b**keep
+    factors = a + (b - a) * np.arange(horizon) / max(horizon - 1, 1)
+    return factors, (
+        f"spread recalibrated by {a:.2f} (month 1) to {b:.2f} (month {horizon}) from "
+        f"{int(counts.sum())} replayed forecast months"
+    )
+
+
+def learn_factors(
+    quantiles: np.ndarray,
+    observed: np.ndarray,
+    weights: np.ndarray,
+    scale: Scale,
+    spec: Recalibration,
+) -> tuple[np.ndarray, str]:
+    """Spread factors of months ``1 … H`` from the pooled replayed forecasts, and a note."""
+    a, b, counts = fit_ramp(quantiles, observed, weights, scale, spec)
+    return shrunk_factors(a, b, counts, spec)
+
+
+def observed_outcomes(series: pd.Series, origins: Sequence[pd.Period], horizon: int) -> np.ndarray:
+    """Outcomes (n_origins, horizon) of forecasts made at ``origins``; NaN where unobserved."""
+    months = [o + h for o in origins for h in range(1, horizon + 1)]
+    return series.reindex(months).to_numpy(dtype=float).reshape(len(origins), horizon)
