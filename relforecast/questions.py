@@ -9,6 +9,7 @@ kind                   answer (over the window's months, observed ones included)
 ``ever-at-or-above``   P(it is at ``T`` or higher at least once) — "back above −6"
 ``end-below``          P(strictly below ``T`` in the window's last month) — "still below"
 ``end-above``          P(strictly above ``T`` in the window's last month)
+``end-at-or-above``    P(at ``T`` or higher in the window's last month) — "in a better level"
 ``first-below``        the first month strictly below ``T``: P(it happens in the window) and
                        the month by which half of the paths have passed
 ``first-at-or-above``  the same for the first month at ``T`` or higher
@@ -18,7 +19,13 @@ kind                   answer (over the window's months, observed ones included)
 or above the threshold is asked whether it falls below it (``ever-below``, ``end-below``,
 ``first-below``); a series already below it (China–US below −6) is asked whether it comes
 back (``ever-at-or-above``, ``end-below`` read as "still below", ``first-at-or-above``) —
-"P(cross −6)" would be 1 for such a series and say nothing.
+"P(cross −6)" would be 1 for such a series and say nothing — and whether it gets worse still
+(``ever-below`` the whole point at or below its score, e.g. −7 from −6.4). Given the scale,
+a series at or above the threshold is also asked about the boundaries of its level
+(:func:`level_bounds`): P(a worse level) (``ever-below`` and ``end-below`` its lower edge)
+and P(a better level) (``ever-at-or-above`` and ``end-at-or-above`` its upper edge).
+:func:`key_question` is the one question that matters most for a series (the overview of
+all partners shows it).
 
 Every answer is a mean of one indicator per path, so its Monte Carlo error is the binomial
 one and the difference between two scenarios forecast with common random numbers has a
@@ -28,6 +35,7 @@ paired error (:meth:`Question.difference`). A question already settled by observ
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,13 +46,23 @@ from relforecast.exceptions import ForecastError
 from relforecast.forecast import Forecast, check_threshold
 from relforecast.scale import Scale
 
-__all__ = ["QUESTION_KINDS", "Answer", "Question", "default_questions", "parse_question"]
+__all__ = [
+    "QUESTION_KINDS",
+    "Answer",
+    "Question",
+    "default_questions",
+    "key_question",
+    "level_bounds",
+    "parse_question",
+    "worse_still",
+]
 
 QUESTION_KINDS: tuple[str, ...] = (
     "ever-below",
     "ever-at-or-above",
     "end-below",
     "end-above",
+    "end-at-or-above",
     "first-below",
     "first-at-or-above",
 )
@@ -132,7 +150,9 @@ class Question:
         if self.direction is not None:
             return fc.crossed(t, direction=self.direction)
         last = fc.values[:, -1]
-        return last < t if self.kind == "end-below" else last > t
+        if self.kind == "end-below":
+            return last < t
+        return last >= t if self.kind == "end-at-or-above" else last > t
 
     def answer(self, fc: Forecast) -> Answer:
         """The probability, its Monte Carlo error and what observed months already settled."""
@@ -169,7 +189,33 @@ def parse_question(text: str) -> Question:
     return Question(kind.strip(), threshold)
 
 
-def default_questions(last_value: float, threshold: float) -> list[Question]:
+def level_bounds(
+    last_value: float, threshold: float, scale: Scale | None
+) -> tuple[float | None, float | None]:
+    """The boundaries nearest a score: the largest of the scale's cut points and the threshold
+    at or below it (its level's lower edge) and the smallest above it (the upper edge);
+    ``None`` where the scale ends (or without a bounded scale)."""
+    if scale is None or not getattr(scale, "bounded", False):
+        return None, None
+    edges = sorted({*(float(c) for c in scale.cuts), float(threshold)})
+    x = round(float(last_value), 6)
+    below = [e for e in edges if e <= x]
+    above = [e for e in edges if e > x]
+    return (below[-1] if below else None), (above[0] if above else None)
+
+
+def worse_still(last_value: float, scale: Scale | None = None) -> float | None:
+    """The threshold of "worse still" for a series below the threshold: the whole point at or
+    below its score (−7 from −6.4 or from −7.0); ``None`` at the scale's bottom."""
+    w = float(math.floor(round(float(last_value), 6)))
+    if scale is not None and getattr(scale, "bounded", False) and w <= scale.lower:
+        return None
+    return w
+
+
+def default_questions(
+    last_value: float, threshold: float, scale: Scale | None = None
+) -> list[Question]:
     """The questions that fit the series' state at the as-of month.
 
     Parameters
@@ -178,19 +224,56 @@ def default_questions(last_value: float, threshold: float) -> list[Question]:
         The last observed score (the as-of month's).
     threshold : float
         The threshold of interest (−6 on the Tsinghua scale).
+    scale : Scale, optional
+        The scale whose level boundaries are asked about (none without it).
 
     Returns
     -------
     list of Question
-        At or above the threshold: ``ever-below``, ``end-below``, ``first-below``. Below it:
-        ``ever-at-or-above``, ``end-below`` (still below at the end), ``first-at-or-above``.
-        The first is the report's headline.
+        At or above the threshold: ``ever-below``, ``end-below``, ``first-below``, then
+        (with a scale) ``ever-below`` / ``end-below`` the level's lower edge and
+        ``ever-at-or-above`` / ``end-at-or-above`` its upper edge (:func:`level_bounds`),
+        each unless it repeats the threshold or lies at the scale's end. Below it:
+        ``ever-at-or-above``, ``end-below`` (still below at the end), ``first-at-or-above``,
+        ``ever-below`` the next whole point down (:func:`worse_still`). The first is the
+        report's headline.
     """
     t = float(threshold)
-    if last_value < t:
-        return [
+    x = float(last_value)
+    if x < t:
+        out = [
             Question("ever-at-or-above", t),
             Question("end-below", t),
             Question("first-at-or-above", t),
         ]
-    return [Question("ever-below", t), Question("end-below", t), Question("first-below", t)]
+        w = worse_still(x, scale)
+        if w is not None:
+            out.append(Question("ever-below", w))
+        return out
+    out = [Question("ever-below", t), Question("end-below", t), Question("first-below", t)]
+    lo, hi = level_bounds(x, t, scale)
+    if lo is not None and lo != t:
+        out += [Question("ever-below", lo), Question("end-below", lo)]
+    if hi is not None:
+        out += [Question("ever-at-or-above", hi), Question("end-at-or-above", hi)]
+    return out
+
+
+def key_question(last_value: float, threshold: float, scale: Scale | None) -> tuple[Question, str]:
+    """The one question that matters most for a series, and why (``"recover"``, ``"cross"``,
+    ``"worse"``, ``"better"``).
+
+    Below the threshold: coming back to it (``ever-at-or-above``). Otherwise leaving its level
+    across the nearer of its two boundaries (:func:`level_bounds`; a tie goes to the lower
+    one): ``ever-below`` the lower edge (``"cross"`` when that edge is the threshold,
+    ``"worse"`` otherwise) or ``ever-at-or-above`` the upper edge (``"better"``).
+    """
+    t, x = float(threshold), float(last_value)
+    if x < t:
+        return Question("ever-at-or-above", t), "recover"
+    lo, hi = level_bounds(x, t, scale)
+    if lo is None and hi is None:
+        return Question("ever-below", t), "cross"
+    if hi is None or (lo is not None and x - lo <= hi - x):
+        return Question("ever-below", lo), ("cross" if lo == t else "worse")
+    return Question("ever-at-or-above", hi), "better"

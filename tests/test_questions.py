@@ -71,7 +71,8 @@ def test_questions_follow_the_state_of_the_series():
     above = [q.code for q in default_questions(-5.1, -6)]
     below = [q.code for q in default_questions(-6.5, -6)]
     assert above == ["ever-below:-6", "end-below:-6", "first-below:-6"]
-    assert below == ["ever-at-or-above:-6", "end-below:-6", "first-at-or-above:-6"]
+    # below -6: coming back, still below at the end, and worse still (below -7)
+    assert below == ["ever-at-or-above:-6", "end-below:-6", "first-at-or-above:-6", "ever-below:-7"]
     # -6.0 itself is not below -6: the series is asked whether it falls below
     assert default_questions(-6.0, -6)[0].kind == "ever-below"
 

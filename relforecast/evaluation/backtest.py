@@ -88,6 +88,7 @@ class BacktestBlock:
     seed: int
     refit_every: int
     shocks: ShockCalendar | None
+    recover: tuple[float, ...] = ()
 
     @property
     def n_rows(self) -> int:
@@ -120,8 +121,8 @@ def run_block(block: BacktestBlock) -> RowBlock:
             fit = None
             continue
         done.append(int(origin.ordinal))
-        values.append(summarise_paths(fc.paths, fc.values, block.thresholds))
-    width = 20 + len(block.thresholds)
+        values.append(summarise_paths(fc.paths, fc.values, block.thresholds, block.recover))
+    width = 20 + len(block.thresholds) + len(block.recover)
     return RowBlock(
         dyad,
         block.label,
@@ -149,6 +150,7 @@ def plan_blocks(
     refit_every: int,
     shocks: dict[str, ShockCalendar] | ShockCalendar | None,
     scale: Scale | str | None = TSINGHUA_SCALE,
+    recover: Sequence[float] = (),
 ) -> list[BacktestBlock]:
     """The tasks of a backtest: per model and dyad, blocks of whole refit cycles of origins.
 
@@ -177,6 +179,7 @@ def plan_blocks(
                         int(seed),
                         int(refit_every),
                         cal,
+                        tuple(float(t) for t in recover),
                     )
                 )
     return blocks
@@ -200,6 +203,7 @@ def backtest(
     scheduler: str | None = None,
     store: str | PathLike | None = None,
     progress: bool = False,
+    recover: Iterable[float] = (),
 ) -> pd.DataFrame:
     """Rolling-origin backtest of one or several models on one or several dyads.
 
@@ -248,6 +252,10 @@ def backtest(
         ``attrs["blocks"]`` says how many blocks there were and how many were already there.
     progress : bool, default False
         Show a progress bar on stderr.
+    recover : iterable of float, default ()
+        One ``back_above_T`` column each, after the ``cross_T`` columns: P(max of the
+        published path over months 1…h ≥ T), the recovery question of a relation below T
+        (the outlook's track record asks it for a dyad below −6). Not with ``store``.
 
     Returns
     -------
@@ -277,6 +285,11 @@ def backtest(
     thresholds = distinct(
         [check_threshold(t, first_scale) for t in thresholds], "threshold", error=ForecastError
     )
+    recover = distinct(
+        [check_threshold(t, first_scale) for t in recover], "threshold", error=ForecastError
+    )
+    if recover and store is not None:
+        raise ForecastError("recover= columns are not kept in a backtest store; drop store=")
     if refit_every < 1:
         raise ForecastError(f"refit_every={refit_every!r} must be at least 1")
     _check_origins_meet_the_data(panel, origin_list)
@@ -291,13 +304,15 @@ def backtest(
         refit_every=refit_every,
         shocks=shocks,
         scale=scale,
+        recover=recover,
     )
     engine_options = {"workers": workers, "engine": engine, "scheduler": scheduler}
     if store is None:
         results = run_tasks(run_block, blocks, **engine_options)
         if progress:
             results = _with_progress(results, blocks)
-        return _not_empty(frame_from_blocks(results, thresholds, sum(b.n_rows for b in blocks)))
+        rows = sum(b.n_rows for b in blocks)
+        return _not_empty(frame_from_blocks(results, thresholds, rows, recover=recover))
     bt_store = BacktestStore(store)
     bt_store.open(store_settings(horizon, thresholds, n_paths, rng))
     computed = run_into_store(bt_store, blocks, progress=progress, **engine_options)

@@ -36,20 +36,29 @@ def cross_columns(thresholds: Sequence[float]) -> list[str]:
     return [f"cross_{float(t):g}" for t in thresholds]
 
 
-def value_columns(thresholds: Sequence[float]) -> list[str]:
-    """The float columns of a row: ``mean``, the 19 quantiles, one ``cross_T`` a threshold."""
-    return ["mean", *QUANTILE_COLUMNS, *cross_columns(thresholds)]
+def back_columns(recover: Sequence[float]) -> list[str]:
+    """``back_above_T`` column names (``back_above_-6``), named as the record's questions."""
+    return [f"back_above_{float(t):g}" for t in recover]
 
 
-def contract_columns(thresholds: Sequence[float]) -> list[str]:
-    """Every column of the backtest CSV contract, in order."""
-    return [*KEY_COLUMNS, *value_columns(thresholds)]
+def value_columns(thresholds: Sequence[float], recover: Sequence[float] = ()) -> list[str]:
+    """The float columns of a row: ``mean``, the 19 quantiles, one ``cross_T`` a threshold,
+    then one ``back_above_T`` a recovery threshold (none unless asked)."""
+    return ["mean", *QUANTILE_COLUMNS, *cross_columns(thresholds), *back_columns(recover)]
+
+
+def contract_columns(thresholds: Sequence[float], recover: Sequence[float] = ()) -> list[str]:
+    """Every column of the backtest CSV contract, in order (``back_above_T`` when asked)."""
+    return [*KEY_COLUMNS, *value_columns(thresholds, recover)]
 
 
 def summarise_paths(
-    paths: np.ndarray, values: np.ndarray, thresholds: Sequence[float]
+    paths: np.ndarray,
+    values: np.ndarray,
+    thresholds: Sequence[float],
+    recover: Sequence[float] = (),
 ) -> np.ndarray:
-    """The float part of a forecast's rows: ``(horizon, 20 + len(thresholds))``.
+    """The float part of a forecast's rows: ``(horizon, 20 + len(thresholds) + len(recover))``.
 
     Parameters
     ----------
@@ -59,14 +68,21 @@ def summarise_paths(
         The paths as event questions see them (published, rounded): ``cross_T`` is the share of
         paths whose running minimum over months 1..h is strictly below T.
     thresholds : sequence of float
+    recover : sequence of float
+        ``back_above_T``: the share of paths whose running maximum over months 1..h is at
+        ``T`` or higher (the recovery question of a relation below ``T``).
     """
     horizon = paths.shape[1]
-    out = np.empty((horizon, 20 + len(thresholds)))
+    n = len(thresholds)
+    out = np.empty((horizon, 20 + n + len(recover)))
     out[:, 0] = paths.mean(axis=0)
     out[:, 1:20] = np.quantile(paths, QUANTILE_LEVELS, axis=0).T
     running_min = np.minimum.accumulate(values, axis=1)
     for j, t in enumerate(thresholds):
         out[:, 20 + j] = (running_min < t).mean(axis=0)
+    running_max = np.maximum.accumulate(values, axis=1)
+    for j, t in enumerate(recover):
+        out[:, 20 + n + j] = (running_max >= t).mean(axis=0)
     return out
 
 
@@ -107,7 +123,10 @@ def _month_labels(ordinals: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def frame_from_blocks(
-    blocks: Iterable[RowBlock], thresholds: Sequence[float], rows_hint: int = 0
+    blocks: Iterable[RowBlock],
+    thresholds: Sequence[float],
+    rows_hint: int = 0,
+    recover: Sequence[float] = (),
 ) -> pd.DataFrame:
     """The contract table of the blocks, in block order.
 
@@ -115,7 +134,7 @@ def frame_from_blocks(
     generator of results arriving from workers), so only one block at a time exists besides
     the columns. ``attrs["notes"]`` gathers the blocks' notes.
     """
-    width = 20 + len(thresholds)
+    width = 20 + len(thresholds) + len(recover)
     capacity = max(int(rows_hint), 1)
     values = np.empty((capacity, width))
     origin = np.empty(capacity, dtype=np.int64)
@@ -146,7 +165,7 @@ def frame_from_blocks(
     if n < 0.9 * capacity:  # do not keep a mostly unused allocation alive
         values, origin = values.copy(), origin.copy()
     h = np.tile(np.arange(1, horizon + 1, dtype=np.int64), n // horizon) if n else np.empty(0, int)
-    frame = pd.DataFrame(values, columns=value_columns(thresholds), copy=False)
+    frame = pd.DataFrame(values, columns=value_columns(thresholds, recover), copy=False)
     counts = np.array([r for _, _, r in spans], dtype=np.int64)
     names = {"dyad": [d for d, _, _ in spans], "model": [m for _, m, _ in spans]}
     keys: dict[str, np.ndarray] = {}

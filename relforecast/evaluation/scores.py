@@ -46,7 +46,9 @@ class Evaluation:
     scores : pd.DataFrame
         One row per scored backtest row: obs, crps, qloss, in50, in80, in90, pit.
     brier_cases : pd.DataFrame
-        One row per (backtest row, threshold) case: forecast probability, event.
+        One row per (backtest row, question) case: ``question`` (``cross``: below T from at
+        or above it; ``back_above``: back at T or above from below it), ``threshold``,
+        forecast probability, event.
     """
 
     scores: pd.DataFrame
@@ -219,8 +221,8 @@ def validate_backtest(backtest: pd.DataFrame, where: str = "the backtest table")
     first bad rows, never scored in part. Required: the columns ``dyad, model, origin, h,
     target, q5 … q95``; at least one row; a dyad and model in every row; ``h`` a whole number
     >= 1 and ``target`` = ``origin`` + ``h`` months; every quantile a finite number, the 19 in
-    non-decreasing order; every ``cross_T`` a probability in [0, 1] of a finite threshold,
-    each threshold once; each (dyad, model, origin, h) once.
+    non-decreasing order; every ``cross_T`` (and ``back_above_T``) a probability in [0, 1] of
+    a finite threshold, each threshold once; each (dyad, model, origin, h) once.
 
     Returns
     -------
@@ -275,20 +277,22 @@ def validate_backtest(backtest: pd.DataFrame, where: str = "the backtest table")
             f"{rows}; q5 <= q10 <= ... <= q95 must hold"
         )
     out[list(QUANTILE_COLUMNS)] = quantiles
-    thresholds = [c for c in out.columns if str(c).startswith("cross_")]
+    # cross_T, and back_above_T (the recovery question, the backtest's recover= option)
+    thresholds = [c for c in out.columns if str(c).startswith(("cross_", "back_above_"))]
     levels = {}
     for column in thresholds:
+        kind = "back_above_" if str(column).startswith("back_above_") else "cross_"
         try:
-            t = float(str(column).removeprefix("cross_"))
+            t = float(str(column).removeprefix(kind))
         except ValueError:
             t = float("nan")
         if not np.isfinite(t):
             raise DataError(f"{where}: column {column!r} does not name a finite threshold")
-        if t in levels:
+        if (kind, t) in levels:
             raise DataError(
-                f"{where}: columns {levels[t]!r} and {column!r} are the same threshold {t:g}"
+                f"{where}: columns {levels[kind, t]!r} and {column!r} are the same threshold {t:g}"
             )
-        levels[t] = column
+        levels[kind, t] = column
     if thresholds:
         probs = _numbers(out, thresholds, where)
         outside = (probs < 0) | (probs > 1)
@@ -354,7 +358,7 @@ def evaluate(backtest: pd.DataFrame, data: pd.Series | pd.DataFrame) -> Evaluati
             f"{', '.join(map(str, panel.columns))}"
         )
     frames, cases = [], []
-    thresholds = [c for c in backtest.columns if c.startswith("cross_")]
+    thresholds = [c for c in backtest.columns if c.startswith(("cross_", "back_above_"))]
     for dyad, part in backtest.groupby("dyad"):
         series = panel[str(dyad)].dropna() if str(dyad) in panel else panel[dyad].dropna()
         origin = pd.PeriodIndex(part["origin"].astype(str), freq="M")
@@ -391,17 +395,24 @@ def evaluate(backtest: pd.DataFrame, data: pd.Series | pd.DataFrame) -> Evaluati
                 }
             )
         )
+        path_max = np.array([values[p + 1 : p + 1 + k].max() for p, k in zip(pos, h, strict=True)])
         for col in thresholds:
-            t = float(col.removeprefix("cross_"))
-            live = start >= t
+            if col.startswith("back_above_"):  # a relation below T: does it come back?
+                t = float(col.removeprefix("back_above_"))
+                live, happened, question = start < t, path_max >= t, "back_above"
+            else:
+                t = float(col.removeprefix("cross_"))
+                live, happened, question = start >= t, path_min < t, "cross"
             p = part[col].to_numpy(dtype=float)[live]
-            event = (path_min[live] < t).astype(float)
+            event = happened[live].astype(float)
             cases.append(
                 pd.DataFrame(
                     {
                         "dyad": dyad,
                         "model": part["model"].to_numpy()[live],
+                        "origin": part["origin"].astype(str).to_numpy()[live],
                         "h": h[live],
+                        "question": question,
                         "threshold": t,
                         "forecast": p,
                         "event": event,
@@ -415,7 +426,17 @@ def evaluate(backtest: pd.DataFrame, data: pd.Series | pd.DataFrame) -> Evaluati
         pd.concat(cases, ignore_index=True)
         if cases
         else pd.DataFrame(
-            columns=["dyad", "model", "h", "threshold", "forecast", "event", "sq_error"]
+            columns=[
+                "dyad",
+                "model",
+                "origin",
+                "h",
+                "question",
+                "threshold",
+                "forecast",
+                "event",
+                "sq_error",
+            ]
         )
     )
     return Evaluation(scores, brier)

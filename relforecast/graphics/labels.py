@@ -110,9 +110,9 @@ LABELS: dict[str, dict[str, str]] = {
         # trust: track record
         "tr_computed": (
             "Computed for this report: a rolling-origin backtest of {model} — {n_origins} "
-            "origins from {first} to {last} (every {every} months), each fitted only on the "
-            "data up to it, forecasts {horizon} months ahead scored against what followed; "
-            "{n_dyads} dyads pooled."
+            "origins from {first} to {last} (every {every} months), the model {refit}; no "
+            "data after an origin entered its forecast, scored {horizon} months ahead against "
+            "what followed; {n_dyads} dyads pooled."
         ),
         "tr_file": (
             "From the backtest table {source}: {model}, {n_origins} origins from {first} to "
@@ -122,11 +122,8 @@ LABELS: dict[str, dict[str, str]] = {
         "tr_scope": "Scope",
         "tr_this": "This dyad",
         "tr_pooled": "All {n} dyads pooled",
-        "tr_origins": "Origins scored",
         "tr_cov80": "80 % interval coverage ({h} months ahead)",
         "tr_cov50": "50 % interval coverage ({h} months ahead)",
-        "tr_brier": "Brier score, P(crossing) within {h} months",
-        "tr_cases": "Crossing cases",
         "tr_reading": (
             "Read: a calibrated forecast covers the outcome with its 80 % interval in about "
             "80 % of cases and its 50 % interval in about 50 %; in the reliability table the "
@@ -209,13 +206,6 @@ LABELS: dict[str, dict[str, str]] = {
             "simulated paths per dyad, seed {seed} · created {created}"
         ),
         "panel_overview": "Overview",
-        "panel_overview_intro": (
-            "One row a dyad. The question fits the dyad's state in {as_of}: for a dyad at or "
-            "above {t}, the chance that it goes below {t} in the window; for a dyad already "
-            "below {t}, the chance that it comes back to {t} or above. The median, the 80 % "
-            "interval and the most likely level are those of the window's last month, {last}. "
-            "Each dyad's name links to its own report, whose numbers these are."
-        ),
         "col_dyad": "Dyad",
         "col_last": "Score in {as_of}",
         "col_answer": "Probability",
@@ -329,7 +319,7 @@ LABELS: dict[str, dict[str, str]] = {
         "after_window": "展望期之后",
         "tr_computed": (
             "本报告即时计算：对{model}作滚动起点回测——{first}至{last}共 {n_origins} "
-            "个起点（每 {every} 个月一个），每个起点只用截至该月的数据拟合，"
+            "个起点（每 {every} 个月一个），模型{refit}；任何起点之后的数据均未进入该起点的预测，"
             "预测其后 {horizon} 个月并与实际结果比较；合并 {n_dyads} 组双边关系。"
         ),
         "tr_file": (
@@ -340,11 +330,8 @@ LABELS: dict[str, dict[str, str]] = {
         "tr_scope": "范围",
         "tr_this": "本组双边关系",
         "tr_pooled": "全部 {n} 组双边关系合并",
-        "tr_origins": "评分起点数",
         "tr_cov80": "80% 区间覆盖率（提前 {h} 个月）",
         "tr_cov50": "50% 区间覆盖率（提前 {h} 个月）",
-        "tr_brier": "{h} 个月内跌破概率的布赖尔分数",
-        "tr_cases": "跌破问题个案数",
         "tr_reading": (
             "读法：校准良好的预测，其 80% 区间约在 80% 的情形中覆盖实际结果，50% 区间约在 "
             "50% 的情形中覆盖；可靠性表中每个个案足够多的区间，实际频率应与平均预测概率相符。"
@@ -418,12 +405,6 @@ LABELS: dict[str, dict[str, str]] = {
             "{n_paths} 条，随机种子 {seed} · 生成于 {created}"
         ),
         "panel_overview": "总览",
-        "panel_overview_intro": (
-            "每行一对双边关系。所问问题取决于该关系在{as_of}的状态：分值不低于 {t} 的，问展望期内"
-            "跌破 {t} 的概率；已低于 {t} 的，问展望期内回到 {t} 或以上的概率。中位数、80% 区间和"
-            "最可能等级均为展望期最后一个月（{last}）的数值。点击关系名称可打开该关系的报告，"
-            "表中数字即出自该报告。"
-        ),
         "col_dyad": "双边关系",
         "col_last": "{as_of}分值",
         "col_answer": "概率",
@@ -675,6 +656,110 @@ def shock_shape(
     table = SHOCK_SHAPES[lang if lang in SHOCK_SHAPES else "en"]
     return table.get(shape, shape).format(rate=rate or 0.0, length=length or 0)
 
+
+# ---------------------------------------------------------------------------------------------
+# The trust verdict (relforecast.report.verdict), the questions for every state of a dyad
+# (relforecast.questions.default_questions) and the overview's question per partner
+# (relforecast.report.panel_content).
+LABELS["en"].update(
+    {
+        "q_end-at-or-above": "P(at {t} or above at the window's end, {last})",
+        "q_ever-at-or-above_reach": "P(at {t} or above at least once in the window)",
+        "col_p_back_by": "P(back at {t} or above by then)",
+        "tv_q_cross": "P(below {t} within {h} months)",
+        "tv_q_back_above": "P(back at {t} or above within {h} months)",
+        "tv_scope_pooled": "of the {n} dyads",
+        "tv_scope_dyad": "of this dyad",
+        "tv_coverage": (
+            "Track record: 80 % intervals held the outcome in {share} of {n} past forecasts "
+            "{scope} (origins {first} to {last}; 95 % interval {range}): {grade}."
+        ),
+        "tv_coverage_dyad": " This dyad alone: {hits} of {n} ({share}, 95 % interval {range}).",
+        "tv_cov_too_narrow": (
+            "too narrow — the outcome fell outside them more often than one time in five, so "
+            "the ranges of this report are likely narrower than the real uncertainty"
+        ),
+        "tv_cov_too_wide": (
+            "too wide — the ranges of this report are likely more cautious than needed"
+        ),
+        "tv_cov_well_calibrated": "consistent with the nominal 80 %",
+        "tv_cov_too_little": "too few past forecasts to say whether the intervals are right",
+        "tv_prob": (
+            "{question}: it happened in {events} of {cases} past cases ({observed}, 95 % "
+            "interval {range}) against a mean forecast of {forecast}; Brier score {brier}: "
+            "{grade}."
+        ),
+        "tv_prob_none": "{question}: no past case to score (no origin was in this state).",
+        "tv_prob_in_line": "the probabilities were in line with what happened",
+        "tv_prob_too_high": "the probabilities were too high",
+        "tv_prob_too_low": "the probabilities were too low",
+        "tv_prob_too_little": "too few cases to judge the probabilities",
+        "tv_heading_coverage": "Interval coverage",
+        "tv_heading_questions": "Probabilities, one question at a time",
+        "tv_period": "Period",
+        "tv_period_all_short": "all origins",
+        "tv_period_recent_short": "from {first}",
+        "tv_forecasts": "Forecasts",
+        "tv_held50": "50 % interval held",
+        "tv_verdict": "Verdict",
+        "tv_cases": "Cases",
+        "tv_events": "Happened",
+        "tv_observed": "Observed frequency (95 % interval)",
+        "tv_brier": "Brier score",
+        "tv_grade_too_narrow": "too narrow",
+        "tv_grade_too_wide": "too wide",
+        "tv_grade_well_calibrated": "well calibrated",
+        "tv_grade_too_little": "too little evidence",
+        "tv_grade_in_line": "in line",
+        "tv_grade_too_high": "too high",
+        "tv_grade_too_low": "too low",
+        "tv_rule": (
+            "The verdict: with fewer than {min} cases there is too little evidence to say; "
+            "otherwise the intervals are too narrow when the whole 95 % interval of the share "
+            "they held lies below 80 %, too wide when it lies above, and well calibrated when "
+            "it contains 80 %. A question's probabilities are too high (too low) when their "
+            "mean lies above (below) the 95 % interval of the observed frequency. Each "
+            "threshold is scored on its own."
+        ),
+        "tv_reliability_of": "Reliability of {question}",
+        "tr_refit_all": "estimated anew at every origin",
+        "tr_refit_some": (
+            "estimated at {estimated} only, its estimates applied at the other origins to the "
+            "data up to each (the filter runs through the new months, nothing is re-estimated)"
+        ),
+        # the overview: the question that matters per partner
+        "pq_question": "Question that matters",
+        "pq_change": "Change since {previous}",
+        "pq_change_edition": "Change since the previous edition",
+        "pq_change_none": (
+            "No previous edition was given, so no change is shown: give the previous "
+            "overview (its folder or summary.json) to compare."
+        ),
+        "pq_change_other": "not asked in the previous edition",
+        "pq_why_cross": "near {t}",
+        "pq_why_worse": "next level down",
+        "pq_why_better": "next level up",
+        "pq_why_recover": "below {t}",
+        "pq_intro": (
+            "One row a dyad, with the question that matters for it in the window: for a dyad "
+            "below {t}, whether it comes back to {t} or above; for any other, whether it "
+            "leaves its level across the boundary nearest its score in {as_of} ({t} is one "
+            "of them) — falling below the lower one or reaching the upper one. The change is "
+            "against the previous edition's answer to the same question. The median, the "
+            "80 % interval and the most likely level are those of the window's last month, "
+            "{last}. Each dyad's name links to its own report, whose numbers these are."
+        ),
+        "pq_joint_one": (
+            "There is no joint question to add: of the dyads at or above {t} in {as_of}, only "
+            "{name} has a chance of going below {t} in the window ({p}); the others have none "
+            "in the simulated paths."
+        ),
+        "pq_joint_none": (
+            "There is no joint question to add: none of the dyads at or above {t} in {as_of} "
+            "goes below {t} in any simulated path of the window."
+        ),
+    }
+)
 # the "changes since the edition of ..." section of an edition (relforecast.report.changes)
 LABELS["en"].update(
     {
@@ -713,6 +798,93 @@ LABELS["en"].update(
         ),
         "changes_scenario_dropped": (
             "Scenario “{scenario}” is left out: none of its shocks starts after {as_of} any more."
+        ),
+    }
+)
+LABELS["zh"].update(
+    {
+        "q_end-at-or-above": "展望期末（{last}）达到 {t} 或以上的概率",
+        "q_ever-at-or-above_reach": "展望期内至少一次达到 {t} 或以上的概率",
+        "col_p_back_by": "截至当月曾回升至 {t} 或以上的概率",
+        "tv_q_cross": "{h} 个月内低于 {t} 的概率",
+        "tv_q_back_above": "{h} 个月内回升至 {t} 或以上的概率",
+        "tv_scope_pooled": "{n} 组双边关系",
+        "tv_scope_dyad": "本组双边关系",
+        "tv_coverage": (
+            "历史表现：{scope}在{first}至{last}各起点的 {n} 次预测中，80% 区间覆盖实际结果的"
+            "比例为 {share}（95% 置信区间 {range}）：{grade}。"
+        ),
+        "tv_coverage_dyad": "仅本组双边关系：{n} 次中 {hits} 次（{share}，95% 置信区间 {range}）。",
+        "tv_cov_too_narrow": (
+            "区间偏窄——实际结果落在区间之外的次数多于五分之一，本报告所示区间很可能窄于真实的不确定性"
+        ),
+        "tv_cov_too_wide": "区间偏宽——本报告所示区间很可能比所需更为保守",
+        "tv_cov_well_calibrated": "与名义上的 80% 相符",
+        "tv_cov_too_little": "以往预测太少，无法判断区间是否合适",
+        "tv_prob": (
+            "{question}：以往 {cases} 个个案中发生 {events} 次（{observed}，95% 置信区间 "
+            "{range}），平均预测概率为 {forecast}；布赖尔分数 {brier}：{grade}。"
+        ),
+        "tv_prob_none": "{question}：无可评分的以往个案（没有起点处于此状态）。",
+        "tv_prob_in_line": "预测概率与实际情况相符",
+        "tv_prob_too_high": "预测概率偏高",
+        "tv_prob_too_low": "预测概率偏低",
+        "tv_prob_too_little": "个案太少，无法判断预测概率",
+        "tv_heading_coverage": "区间覆盖率",
+        "tv_heading_questions": "各问题的概率（逐一评分）",
+        "tv_period": "时期",
+        "tv_period_all_short": "全部起点",
+        "tv_period_recent_short": "{first}起",
+        "tv_forecasts": "预测次数",
+        "tv_held50": "50% 区间覆盖率",
+        "tv_verdict": "结论",
+        "tv_cases": "个案数",
+        "tv_events": "发生次数",
+        "tv_observed": "实际频率（95% 置信区间）",
+        "tv_brier": "布赖尔分数",
+        "tv_grade_too_narrow": "偏窄",
+        "tv_grade_too_wide": "偏宽",
+        "tv_grade_well_calibrated": "校准良好",
+        "tv_grade_too_little": "证据不足",
+        "tv_grade_in_line": "相符",
+        "tv_grade_too_high": "偏高",
+        "tv_grade_too_low": "偏低",
+        "tv_rule": (
+            "结论规则：个案少于 {min} 个时证据不足，不下结论；否则，若区间覆盖率的 95% 置信区间"
+            "整体低于 80%，则区间偏窄，整体高于 80% 则偏宽，包含 80% 则校准良好。某一问题的平均"
+            "预测概率高于（低于）实际频率的 95% 置信区间时，预测概率偏高（偏低）。"
+            "每个临界值单独评分。"
+        ),
+        "tv_reliability_of": "{question}的可靠性",
+        "tr_refit_all": "在每个起点重新估计",
+        "tr_refit_some": (
+            "仅在{estimated}估计参数，其余起点沿用这些估计值，只用截至该起点的数据更新"
+            "（滤波延续到新增月份，不重新估计）"
+        ),
+        "pq_question": "关键问题",
+        "pq_change": "较{previous}的变化",
+        "pq_change_edition": "较上一期的变化",
+        "pq_change_none": (
+            "未提供上一期，故不显示变化：提供上一期总览（其文件夹或 summary.json）即可比较。"
+        ),
+        "pq_change_other": "上一期未问此问题",
+        "pq_why_cross": "接近 {t}",
+        "pq_why_worse": "下一等级",
+        "pq_why_better": "上一等级",
+        "pq_why_recover": "低于 {t}",
+        "pq_intro": (
+            "每行一对双边关系，列出展望期内对该关系最关键的问题：已低于 {t} 的，问能否回到 {t} "
+            "或以上；其余的，问是否越过距其{as_of}分值最近的等级边界（{t} 即为边界之一）离开当前"
+            "等级——跌破下边界或达到上边界。变化为与上一期对同一问题回答的差值。中位数、80% 区间和"
+            "最可能等级均为展望期最后一个月（{last}）的数值。点击关系名称可打开该关系的报告，"
+            "表中数字即出自该报告。"
+        ),
+        "pq_joint_one": (
+            "无需联合问题：{as_of}分值不低于 {t} 的双边关系中，只有{name}在展望期内有跌破 {t} "
+            "的可能（{p}），其余关系的模拟路径均未跌破。"
+        ),
+        "pq_joint_none": (
+            "无需联合问题：{as_of}分值不低于 {t} 的双边关系在展望期内的模拟路径均未跌破 {t}。"
         ),
     }
 )

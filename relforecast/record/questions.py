@@ -32,6 +32,7 @@ import numpy as np
 
 from relforecast.exceptions import RecordError
 from relforecast.forecast import Forecast
+from relforecast.questions import worse_still
 from relforecast.scale import TSINGHUA_SCALE, Scale
 
 __all__ = ["QUESTION_KINDS", "Question", "default_questions", "parse_question"]
@@ -134,10 +135,16 @@ def default_questions(last_value: float, thresholds: tuple[float, ...]) -> list[
     """The questions recorded for every forecast, chosen by where the relation stands.
 
     For each threshold ``T``: ``cross_T`` when the last observed score is at or above ``T``
-    (a crossing is news); otherwise ``back_above_T`` and ``below_end_T``.
+    (a crossing is news); otherwise ``back_above_T`` and ``below_end_T``. Below the lowest
+    threshold, also ``cross_W`` — worse still, ``W`` the whole point at or below the score
+    (:func:`relforecast.questions.worse_still`, the outlook's question for such a relation).
     """
     out = []
     for t in thresholds:
         kinds = ("cross",) if last_value >= t else ("back_above", "below_end")
         out.extend(parse_question(question_name(k, t)) for k in kinds)
+    if thresholds and last_value < min(thresholds):
+        w = worse_still(last_value, TSINGHUA_SCALE)
+        if w is not None and w not in thresholds:
+            out.append(parse_question(question_name("cross", w)))
     return out

@@ -40,10 +40,18 @@ from relforecast.graphics.labels import (
 from relforecast.questions import Answer, Question
 from relforecast.report.changes import changes_blocks
 from relforecast.report.document import Bullets, Document, Figure, Heading, Paragraph, Table
-from relforecast.report.track_record import TrackRecord
+from relforecast.report.track_record import TrackRecord, estimation_origins, report_origins
+from relforecast.report.verdict import MIN_CASES, question_words, verdict_sentences
 from relforecast.scenarios import Scenario
 
-__all__ = ["FIGURE_FILES", "ReportInputs", "build_document", "question_text", "window_text"]
+__all__ = [
+    "FIGURE_FILES",
+    "ReportInputs",
+    "build_document",
+    "question_text",
+    "trust_sentences",
+    "window_text",
+]
 
 FIGURE_FILES = (
     "fan.png",
@@ -94,6 +102,8 @@ def question_text(q: Question, words: dict[str, str], window_end: str, below_now
     key = f"q_{q.kind}"
     if q.kind == "end-below" and below_now:
         key = "q_end-below_still"
+    if q.kind == "ever-at-or-above" and not below_now:  # a better level: reached, not "back"
+        key = "q_ever-at-or-above_reach"
     return words[key].format(t=fmt_threshold(q.threshold), last=window_end)
 
 
@@ -141,10 +151,16 @@ def _summary(inp: ReportInputs, words: dict[str, str], lang: str, below_now: boo
         event = words["event_below" if head_q.direction == "below" else "event_at_or_above"]
         blocks.append(
             Paragraph(
-                words["headline_observed"].format(
-                    question=qtext,
-                    event=event.format(t=fmt_threshold(head_q.threshold)),
-                    month=fmt_month(head.observed, lang),
+                join_sentences(
+                    [
+                        words["headline_observed"].format(
+                            question=qtext,
+                            event=event.format(t=fmt_threshold(head_q.threshold)),
+                            month=fmt_month(head.observed, lang),
+                        ),
+                        *trust_sentences(inp.track_record, lang),
+                    ],
+                    lang,
                 ),
                 "headline",
             )
@@ -152,7 +168,15 @@ def _summary(inp: ReportInputs, words: dict[str, str], lang: str, below_now: boo
     else:
         blocks.append(
             Paragraph(
-                words["headline"].format(question=qtext, p=fmt_pct(head.p), se=fmt_pct(head.se)),
+                join_sentences(
+                    [
+                        words["headline"].format(
+                            question=qtext, p=fmt_pct(head.p), se=fmt_pct(head.se)
+                        ),
+                        *trust_sentences(inp.track_record, lang),
+                    ],
+                    lang,
+                ),
                 "headline",
             )
         )
@@ -246,7 +270,10 @@ def _monthly_table(inp: ReportInputs, words: dict[str, str], lang: str) -> Table
     t = fmt_threshold(inp.threshold)
     q = base.quantiles([0.1, 0.5, 0.9])
     below = base.prob_below(inp.threshold)
-    crossed = base.prob_cross_curve(inp.threshold)
+    # a dyad already below the threshold: "below it at least once by then" is ~1 and says
+    # nothing; the month-by-month chance of having come back is asked instead
+    below_now = float(inp.series.iloc[-1]) < inp.threshold
+    crossed = base.prob_cross_curve(inp.threshold, "at_or_above" if below_now else "below")
     level = base.most_likely_level(lang)
     rows = []
     for i, month in enumerate(base.index):
@@ -268,7 +295,7 @@ def _monthly_table(inp: ReportInputs, words: dict[str, str], lang: str) -> Table
         words["col_median"],
         words["col_interval"],
         words["col_p_below"].format(t=t),
-        words["col_p_crossed"].format(t=t),
+        words["col_p_back_by" if below_now else "col_p_crossed"].format(t=t),
         words["col_level"],
     )
     align = ("left", "left", "right", "right", "right", "right", "left")
@@ -286,6 +313,50 @@ def condense(diagnostics: list[str]) -> list[str]:
     for key, items in groups.items():
         out.append(items[0] if len(items) == 1 else f"{key} (×{len(items)})")
     return out
+
+
+def join_sentences(parts: list[str], lang: str) -> str:
+    """Sentences joined as the language writes them (no space after a Chinese full stop)."""
+    return ("" if lang == "zh" else " ").join(parts)
+
+
+def trust_sentences(tr: TrackRecord | None, lang: str) -> list[str]:
+    """The track record's verdict in plain words (none without a track record)."""
+    if tr is None or not tr.verdict:
+        return []
+    return verdict_sentences(tr.verdict, tr.horizon, tr.n_dyads, lang)
+
+
+def _schedule(inp: ReportInputs, tr: TrackRecord, words: dict[str, str], lang: str) -> str:
+    """How the report-time backtest made its forecasts: where the model was estimated."""
+    cfg = inp.track_record_config
+    if cfg.refit_every <= 1:
+        return words["tr_refit_all"]
+    scored = sorted(set(tr.table["origin"].astype(str)))
+    origins = [str(o) for o in report_origins(inp.as_of, cfg) if str(o) in scored]
+    months = [fmt_month(o, lang) for o in estimation_origins(origins, cfg.refit_every)]
+    if len(months) == 1:
+        estimated = months[0]
+    elif lang == "zh":
+        estimated = "、".join(months[:-1]) + "和" + months[-1]
+    else:
+        estimated = ", ".join(months[:-1]) + " and " + months[-1]
+    return words["tr_refit_some"].format(estimated=estimated)
+
+
+def _scope_name(scope: str, tr: TrackRecord, words: dict[str, str]) -> str:
+    return words["tr_this"] if scope == "dyad" else words["tr_pooled"].format(n=tr.n_dyads)
+
+
+def _period_name(period: str, tr: TrackRecord, words: dict[str, str], lang: str) -> str:
+    if period == "recent":
+        return words["tv_period_recent_short"].format(first=fmt_month(tr.recent_from, lang))
+    return words["tv_period_all_short"]
+
+
+def _pct_range(share: float, lo: float, hi: float, lang: str) -> str:
+    inner = f"{fmt_pct(lo, 0)}–{fmt_pct(hi, 0)}"
+    return f"{fmt_pct(share, 0)}（{inner}）" if lang == "zh" else f"{fmt_pct(share, 0)} ({inner})"
 
 
 def _track_record_blocks(inp: ReportInputs, words: dict[str, str], lang: str) -> list:
@@ -306,6 +377,7 @@ def _track_record_blocks(inp: ReportInputs, words: dict[str, str], lang: str) ->
             every=cfg.every,
             horizon=cfg.horizon,
             n_dyads=tr.n_dyads,
+            refit=_schedule(inp, tr, words, lang),
         )
     else:
         text = words["tr_file"].format(
@@ -318,67 +390,103 @@ def _track_record_blocks(inp: ReportInputs, words: dict[str, str], lang: str) ->
             as_of=fmt_month(inp.as_of, lang),
         )
     blocks.append(Paragraph(text))
+    blocks.append(Paragraph(join_sentences(trust_sentences(tr, lang), lang), "headline"))
     h = tr.horizon
     rows = []
-    for scope, row in tr.summary.iterrows():
-        name = (
-            words["tr_this"] if scope == "dyad" else words["tr_pooled"].format(n=int(row["dyads"]))
-        )
+    for _, row in tr.coverage.iterrows():
+        n = int(row["n"])
         rows.append(
             (
-                name,
-                f"{int(row['origins'])}",
-                fmt_pct(row["cov80"], 0) if pd.notna(row["cov80"]) else words["none"],
-                fmt_pct(row["cov50"], 0) if pd.notna(row["cov50"]) else words["none"],
-                f"{row['brier']:.3f}" if pd.notna(row["brier"]) else words["none"],
-                f"{int(row['cases'])}",
+                _scope_name(row["scope"], tr, words),
+                _period_name(row["period"], tr, words, lang),
+                f"{n}",
+                _pct_range(row["share"], row["lower"], row["upper"], lang) if n else words["none"],
+                fmt_pct(row["cov50"], 0) if n else words["none"],
+                words[f"tv_grade_{row['grade']}"],
             )
         )
+    blocks.append(Heading(words["tv_heading_coverage"], 4))
     blocks.append(
         Table(
             (
                 words["tr_scope"],
-                words["tr_origins"],
+                words["tv_period"],
+                words["tv_forecasts"],
                 words["tr_cov80"].format(h=h),
                 words["tr_cov50"].format(h=h),
-                words["tr_brier"].format(h=h),
-                words["tr_cases"],
+                words["tv_verdict"],
             ),
             tuple(rows),
+            align=("left", "left", "right", "right", "right", "left"),
         )
     )
+    q_rows = []
+    for _, row in tr.crossing.iterrows():
+        q_rows.append(
+            (
+                question_words(row["question"], row["threshold"], h, lang),
+                _scope_name(row["scope"], tr, words),
+                _period_name(row["period"], tr, words, lang),
+                f"{int(row['cases'])}",
+                f"{int(row['events'])}",
+                fmt_pct(row["forecast"]),
+                _pct_range(row["observed"], row["lower"], row["upper"], lang),
+                f"{row['brier']:.3f}",
+                words[f"tv_grade_{row['grade']}"],
+            )
+        )
+    if q_rows:
+        blocks.append(Heading(words["tv_heading_questions"], 4))
+        blocks.append(
+            Table(
+                (
+                    words["question"],
+                    words["tr_scope"],
+                    words["tv_period"],
+                    words["tv_cases"],
+                    words["tv_events"],
+                    words["rel_forecast"],
+                    words["tv_observed"],
+                    words["tv_brier"],
+                    words["tv_verdict"],
+                ),
+                tuple(q_rows),
+                align=("left", "left", "left", "right", "right", "right", "right", "right", "left"),
+            )
+        )
     rel_rows = []
     for _, row in tr.reliability.iterrows():
         if row["cases"] == 0:
             continue
-        scope = (
-            words["tr_this"] if row["scope"] == "dyad" else words["tr_pooled"].format(n=tr.n_dyads)
-        )
         rel_rows.append(
             (
-                scope,
+                _scope_name(row["scope"], tr, words),
                 f"{fmt_pct(row['lower'], 0)}–{fmt_pct(row['upper'], 0)}",
                 fmt_pct(row["forecast"]),
                 fmt_pct(row["observed"]),
                 f"{int(row['cases'])}",
             )
         )
-    blocks.append(
-        Table(
-            (
-                words["tr_scope"],
-                words["rel_bin"],
-                words["rel_forecast"],
-                words["rel_observed"],
-                words["rel_cases"],
-            ),
-            tuple(rel_rows),
-            align=("left", "left", "right", "right", "right"),
+    head = question_words(tr.headline[0], tr.headline[1], h, lang)
+    if rel_rows:
+        blocks.append(Heading(words["tv_reliability_of"].format(question=head), 4))
+        blocks.append(
+            Table(
+                (
+                    words["tr_scope"],
+                    words["rel_bin"],
+                    words["rel_forecast"],
+                    words["rel_observed"],
+                    words["rel_cases"],
+                ),
+                tuple(rel_rows),
+                align=("left", "left", "right", "right", "right"),
+            )
         )
-    )
-    if "reliability.png" in inp.figures:
-        blocks.append(Figure("reliability.png", words["figures_reliability"]))
+        if "reliability.png" in inp.figures:
+            blocks.append(Figure("reliability.png", words["figures_reliability"]))
     blocks.append(Paragraph(words["tr_reading"], "note"))
+    blocks.append(Paragraph(words["tv_rule"].format(min=MIN_CASES), "note"))
     return blocks
 
 

@@ -64,7 +64,7 @@ from relforecast.models.spread import model_spread
 from relforecast.panel.parallel import worker_process
 from relforecast.periods import default_window, to_month, window_horizon
 from relforecast.questions import Answer, Question, default_questions, parse_question
-from relforecast.report.content import FIGURE_FILES, ReportInputs, build_document
+from relforecast.report.content import FIGURE_FILES, ReportInputs, build_document, trust_sentences
 from relforecast.report.document import Document
 from relforecast.report.edition import (
     EditionInputs,
@@ -212,7 +212,6 @@ def _answers(questions: list[Question], forecasts: dict[str, Forecast]) -> dict[
     return {key: [q.answer(fc) for q in questions] for key, fc in forecasts.items()}
 
 
-
 def headline_threshold(spec: Any, threshold: float | None) -> float:
     """The threshold of the headline question: ``threshold``, else the scale's critical point.
 
@@ -225,6 +224,7 @@ def headline_threshold(spec: Any, threshold: float | None) -> float:
     if threshold is None and scale.critical is None:
         raise DataError("give a threshold: the model's scale has no critical point")
     return check_threshold(threshold if threshold is not None else scale.critical, scale)
+
 
 def outlook(
     series: pd.Series,
@@ -373,6 +373,7 @@ def outlook(
                 month,
                 config=config,
                 rng=rng,
+                recover=(t,),
             )
         split_task = split = None
         if edition is not None and edition.previous is not None:
@@ -399,7 +400,7 @@ def outlook(
         )
         forecasts: dict[str, Forecast] = table.attrs["forecasts"]
         base = forecasts["baseline"]
-        asked = default_questions(float(data.iloc[-1]), t)
+        asked = default_questions(float(data.iloc[-1]), t, scale)
         asked += [q for q in extra if q not in asked]
         answers = _answers(asked, forecasts)
 
@@ -426,8 +427,10 @@ def outlook(
                 rows, source = pending.result(), "computed"
             else:
                 rows, source = table_in
+            # the track record scores the question the report leads with
+            headline = ("back_above" if asked[0].direction == "at_or_above" else "cross", t)
             record = score_track_record(
-                rows, observed, str(data.name), model_key, month, source=source
+                rows, observed, str(data.name), model_key, month, source=source, headline=headline
             )
 
         say("drawing figures")
@@ -718,6 +721,13 @@ def package_versions() -> dict[str, str]:
     }
 
 
+def _trust(record: TrackRecord | None, lang: str) -> dict[str, Any] | None:
+    """The verdict of the track record for ``summary.json``: grades and the sentences."""
+    if record is None:
+        return None
+    return {**record.verdict, "sentences": trust_sentences(record, lang)}
+
+
 def _summary(inp: ReportInputs, table, window, lang, font, calendar, scenarios, model_key):
     series = inp.series
     results = {}
@@ -763,6 +773,7 @@ def _summary(inp: ReportInputs, table, window, lang, font, calendar, scenarios, 
             for k, row in inp.spread.iterrows()
         },
         "track_record": inp.track_record.to_dict() if inp.track_record is not None else None,
+        "trust": _trust(inp.track_record, lang),
         "recent_movement": recent_movement(inp.series, 12, "en").to_dict(),
         "versions": inp.versions,
     }

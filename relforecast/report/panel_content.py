@@ -6,12 +6,16 @@
 and ``report.docx`` by the same renderers as the single-dyad report. Every word comes from
 the label tables of :mod:`relforecast.graphics.labels`. The sections, in order:
 
-1. overview — one row a dyad: the question that fits its state, its probability with the
-   Monte Carlo error, the median and 80 % interval at the window's end, the most likely level
-   there; each dyad's name links to its own report;
+1. overview — one row a dyad: the question that matters for it
+   (:mod:`relforecast.report.panel_questions`), its probability with the Monte Carlo error,
+   its change since a previous edition (when one is given), the median and 80 % interval at
+   the window's end (one decimal, as the dyads' reports), the most likely level there; each
+   dyad's name links to its own report;
 2. the fan charts of every dyad, one panel each, on one shared score axis;
 3. joint questions — P(k or more of the dyads at or above the threshold go below it), with the
-   co-movement of their history, independent, and the product rule;
+   co-movement of their history, independent, and the product rule; when at most one of them
+   has any chance of going below, one sentence says so instead (the table would only repeat
+   that dyad's own answer);
 4. each dyad's report (its folder); notes; reproducibility.
 
 :func:`fan_grid` draws the small multiples: :func:`relforecast.report.plots.fan_chart` in
@@ -31,6 +35,7 @@ import pandas as pd
 from relforecast.forecast import Forecast
 from relforecast.graphics.labels import (
     dyad_label,
+    fmt_diff,
     fmt_month,
     fmt_num,
     fmt_pct,
@@ -63,6 +68,8 @@ class PanelInputs:
         Why the joint question was not answered although two or more dyads qualify.
     as_of, window, threshold, model_names, n_paths, seed, created, font, versions, synthetic
         As in the single-dyad report.
+    previous_as_of : str or None
+        The as-of month of the previous edition compared with (None: none given).
     """
 
     overview: pd.DataFrame
@@ -79,40 +86,67 @@ class PanelInputs:
     font: str | None
     versions: dict[str, str]
     synthetic: bool = False
+    previous_as_of: str | None = None
 
 
-def _question_label(question: str, words: dict[str, str], t: str) -> str:
-    key = "q_ever-below" if question == "cross" else "q_ever-at-or-above"
-    return words[key].format(t=t)
+def _key_label(row: pd.Series, words: dict[str, str], lang: str) -> str:
+    """The dyad's key question in words, with why it is the one asked."""
+    t = fmt_threshold(row["key_threshold"])
+    kind = str(row["key_question"]).partition(":")[0]
+    if row["key_why"] == "better":
+        kind += "_reach"
+    text = words[f"q_{kind}"].format(t=t)
+    why = words[f"pq_why_{row['key_why']}"].format(t=t)
+    return f"{text}（{why}）" if lang == "zh" else f"{text} ({why})"
+
+
+def _change_text(row: pd.Series, words: dict[str, str]) -> str:
+    if row["change_note"] == "other":
+        return words["pq_change_other"]
+    if row["change_note"] == "none":
+        return words["none"]
+    return words["pp"].format(diff=fmt_diff(row["change"], row["change_se"]))
 
 
 def _overview_table(inp: PanelInputs, words: dict[str, str], lang: str) -> Table:
-    t = fmt_threshold(inp.threshold)
     rows, links = [], []
     for dyad, row in inp.overview.iterrows():
+        level = (
+            f"{row['level_end']}（{fmt_pct(row['p_level_end'], 0)}）"
+            if lang == "zh"
+            else (f"{row['level_end']} ({fmt_pct(row['p_level_end'], 0)})")
+        )
         rows.append(
             (
                 dyad_label(dyad, lang, short=True),
                 fmt_num(row["last"]),
-                _question_label(row["question"], words, t),
-                fmt_pct_se(row["p"], row["p_se"]),
-                fmt_num(row["median_end"], 2),
-                f"{fmt_num(row['lower_end'], 2)} … {fmt_num(row['upper_end'], 2)}",
-                f"{row['level_end']} ({fmt_pct(row['p_level_end'], 0)})",
+                _key_label(row, words, lang),
+                fmt_pct_se(row["key_p"], row["key_se"]),
+                _change_text(row, words),
+                fmt_num(row["median_end"]),
+                f"{fmt_num(row['lower_end'])} … {fmt_num(row['upper_end'])}",
+                level,
             )
         )
         links.append(f"{inp.folders[str(dyad)]}/report.html")
+    change = (
+        words["pq_change"].format(previous=fmt_month(inp.previous_as_of, lang))
+        if inp.previous_as_of
+        else words["pq_change_edition"]
+    )
     columns = (
         words["col_dyad"],
         words["col_last"].format(as_of=fmt_month(inp.as_of, lang)),
-        words["question"],
+        words["pq_question"],
         words["col_answer"],
+        change,
         words["col_median_end"],
         words["col_interval_end"],
         words["col_level_end"],
     )
-    align = ("left", "right", "left", "right", "right", "right", "left")
-    return Table(columns, tuple(rows), align=align, links=tuple(links))
+    align = ("left", "right", "left", "right", "right", "right", "right", "left")
+    caption = "" if inp.previous_as_of else words["pq_change_none"]
+    return Table(columns, tuple(rows), align=align, links=tuple(links), caption=caption)
 
 
 def _joint_blocks(inp: PanelInputs, words: dict[str, str], lang: str) -> list:
@@ -124,6 +158,16 @@ def _joint_blocks(inp: PanelInputs, words: dict[str, str], lang: str) -> list:
     blocks: list = [Heading(words["panel_joint"])]
     if len(above) < 2:
         return [*blocks, Paragraph(words["panel_joint_few"].format(t=t, as_of=as_of, names=names))]
+    able = [d for d in above if inp.overview.loc[d, "p"] > 0]
+    if len(able) < 2:  # the joint answer would only repeat one dyad's own (or be 0)
+        if not able:
+            return [*blocks, Paragraph(words["pq_joint_none"].format(t=t, as_of=as_of))]
+        row = inp.overview.loc[able[0]]
+        name = dyad_label(able[0], lang, short=True)
+        text = words["pq_joint_one"].format(
+            t=t, as_of=as_of, name=name, p=fmt_pct_se(row["p"], row["p_se"])
+        )
+        return [*blocks, Paragraph(text)]
     if inp.joint is None:
         return [*blocks, Paragraph(inp.joint_error or "")]
     span = inp.joint.attrs.get("history_span", "")
@@ -188,7 +232,7 @@ def build_panel_document(inp: PanelInputs, lang: str) -> Document:
         doc.add(Paragraph(words["synthetic"], "note"))
     doc.add(
         Heading(words["panel_overview"]),
-        Paragraph(words["panel_overview_intro"].format(as_of=as_of, t=t, last=last)),
+        Paragraph(words["pq_intro"].format(as_of=as_of, t=t, last=last)),
         _overview_table(inp, words, lang),
         Figure(FANS_FILE, words["panel_fans"].format(first=first, last=last)),
         *_joint_blocks(inp, words, lang),

@@ -70,6 +70,7 @@ from relforecast.report.outlook import (
     track_record_input,
 )
 from relforecast.report.panel_content import FANS_FILE, PanelInputs, build_panel_document, fan_grid
+from relforecast.report.panel_questions import changes, key_table, read_previous
 from relforecast.report.render_html import to_html
 from relforecast.report.render_markdown import to_markdown
 from relforecast.report.render_word import to_docx
@@ -217,6 +218,7 @@ def panel_outlook(
     progress: Callable[[str], None] | None = None,
     created: datetime | None = None,
     edition: EditionInputs | None = None,
+    previous: str | Path | Mapping[str, Any] | None = None,
 ) -> PanelOutlook:
     """Write the all-partners outlook: an overview of every dyad and each dyad's own report.
 
@@ -250,6 +252,11 @@ def panel_outlook(
         Set by :func:`relforecast.report.update.run_spec`: the spec as run (saved as
         ``spec.json`` with the input copies) and the previous edition, whose dyad reports
         each dyad's "changes since" section compares with.
+    previous : path or dict, optional
+        An earlier overview (its folder or ``summary.json``, or that summary as a dict), as of
+        this as-of month or before: each dyad's key question is compared with its answer there
+        (:mod:`relforecast.report.panel_questions`). Default: the previous edition of
+        ``edition``, if any.
 
     Returns
     -------
@@ -273,6 +280,9 @@ def panel_outlook(
     table_in = track_record_input(track_record)
     stamp = creation_stamp(created)
     config = track_record_config or TrackRecordConfig()
+    if previous is None and edition is not None and edition.previous is not None:
+        previous = edition.previous  # an update: compare with the edition it follows
+    earlier = read_previous(previous, month)
 
     with OutputFolder(out) as folder:
         given = track_record
@@ -287,6 +297,7 @@ def panel_outlook(
                 month,
                 config=config,
                 rng=rng,
+                recover=(t,),
             )
             folder.write("track_record.csv", rows.to_csv(index=False, float_format="%.5g"))
             given = folder.tmp / "track_record.csv"
@@ -330,6 +341,8 @@ def panel_outlook(
         forecasts = {d: r.forecast for d, r in results.items()}
         overview = panel_overview(forecasts, (first, end), threshold=t, lang=lang)
         overview.insert(0, "folder", [folders[d] for d in overview.index])
+        key = key_table(forecasts, (first, end), t)
+        overview = overview.join(key).join(changes(key, earlier))
         joint, joint_error = _joint(forecasts, overview, (first, end), t, rng, lang)
 
         say("drawing the fan charts and writing the overview")
@@ -349,6 +362,7 @@ def panel_outlook(
             font=font.name,
             versions=package_versions(),
             synthetic=bool(panel.attrs.get("synthetic", False)),
+            previous_as_of=None if earlier is None else str(earlier["as_of"]),
         )
         document = build_panel_document(inputs, lang)
         folder.write(FANS_FILE, fans)
@@ -440,6 +454,12 @@ def _summary(inp: PanelInputs, results, window, model_key, lang, font, table_in)
             "folder": row["folder"],
             "headline": r.headline["question"],
             **{c: (v if isinstance(v, str) else float(v)) for c, v in row.items() if c != "folder"},
+            "key": {
+                "question": row["key_question"],
+                "why": row["key_why"],
+                "p": float(row["key_p"]),
+                "se": float(row["key_se"]),
+            },
             "model": r.model_name,
             "data_sha256": r.fingerprint,
         }
@@ -456,6 +476,7 @@ def _summary(inp: PanelInputs, results, window, model_key, lang, font, table_in)
         "lang": lang,
         "font": font.to_dict(),
         "track_record": source,
+        "previous_as_of": inp.previous_as_of,
         "dyads": dyads,
         "joint": joint,
         "joint_note": inp.joint_error,

@@ -11,11 +11,19 @@ model, origin, h, target, mean, q5 … q95, cross_T``). It comes from
 * any other source of rows in the same contract (a forecast record).
 
 :func:`track_record` scores the rows against the observed data known at the as-of month
-(``rf.evaluate``): interval coverage and the Brier score of P(crossing) at the longest
-horizon, and the reliability of P(crossing) per probability bin with the number of cases —
-for the report's dyad and pooled over every dyad of the table. Rows whose origin lies after the
-as-of month are dropped and rows whose outcome is not yet known are not scored, so a track
-record never uses hindsight.
+(``rf.evaluate``) at the longest horizon — for the report's dyad and pooled over every dyad of
+the table, over all origins and over the recent ones (the last ten years):
+
+* interval coverage: how often the 80 % (50 %) interval held the outcome, with the 95 %
+  Wilson interval of that share and a grade (:mod:`relforecast.report.verdict`);
+* each probability question of the table on its own — ``cross_T`` (below T, from at or above
+  it) and ``back_above_T`` (back at T or above, from below it), one threshold at a time: cases,
+  events, mean forecast, observed frequency with its Wilson interval, Brier score, grade;
+* the reliability of the *headline* question (the one the report leads with: the recovery
+  question for a dyad below −6) per probability bin.
+
+Rows whose origin lies after the as-of month are dropped and rows whose outcome is not yet
+known are not scored, so a track record never uses hindsight.
 """
 
 from __future__ import annotations
@@ -33,11 +41,19 @@ from relforecast.asof import cut_panel
 from relforecast.evaluation.backtest import QUANTILE_COLUMNS, backtest
 from relforecast.evaluation.scores import evaluate
 from relforecast.exceptions import DataError
+from relforecast.report.verdict import (
+    RECENT_YEARS,
+    coverage_grade,
+    probability_grade,
+    verdict,
+    wilson,
+)
 
 __all__ = [
     "TrackRecord",
     "TrackRecordConfig",
     "compute_backtest",
+    "estimation_origins",
     "read_backtest",
     "report_origins",
     "track_record",
@@ -79,6 +95,12 @@ class TrackRecordConfig:
     thresholds: tuple[float, ...] = (-6.0, -3.0, 0.0, 3.0)
 
 
+def estimation_origins(origins: list[pd.Period], refit_every: int) -> list[pd.Period]:
+    """The origins at which a backtest re-estimates the model (every ``refit_every``-th from
+    the first, :func:`relforecast.backtest.plan_blocks`); the others reuse those estimates."""
+    return list(origins[:: max(1, int(refit_every))])
+
+
 def report_origins(as_of: pd.Period, config: TrackRecordConfig) -> list[pd.Period]:
     """The origins of a report-time backtest: the last ``horizon`` months before ``as_of``,
     then every ``every`` months back, ``n_origins`` in all (oldest first)."""
@@ -94,11 +116,13 @@ def compute_backtest(
     config: TrackRecordConfig | None = None,
     shocks: Any = None,
     rng: int = 0,
+    recover: tuple[float, ...] = (),
 ) -> pd.DataFrame:
     """A backtest table of ``model`` on every dyad of ``panel``, origins before ``as_of``.
 
     The panel is cut at ``as_of`` first (nothing later is seen); origins a dyad has no data
-    for are skipped (listed in ``attrs["notes"]``).
+    for are skipped (listed in ``attrs["notes"]``). ``recover`` adds ``back_above_T``
+    columns (the recovery question of a dyad below T).
     """
     config = config or TrackRecordConfig()
     data = cut_panel(panel, as_of)
@@ -119,6 +143,7 @@ def compute_backtest(
         shocks=shocks,
         refit_every=config.refit_every,
         workers=config.workers,
+        recover=recover,
     )
 
 
@@ -156,16 +181,32 @@ class TrackRecord:
         The horizon scored (the longest in the table).
     summary : pd.DataFrame
         One row per scope (``"dyad"``, ``"pooled"``): ``origins``, ``cov80``, ``cov50``,
-        ``brier``, ``cases`` (crossing cases), ``dyads``.
+        ``brier`` and ``cases`` (of the headline question), ``dyads``.
     reliability : pd.DataFrame
-        Columns ``scope``, ``bin`` (0 … 9), ``lower``, ``upper``, ``forecast`` (mean forecast
-        probability), ``observed`` (observed frequency), ``cases``.
+        The headline question's cases: columns ``scope``, ``bin`` (0 … 9), ``lower``,
+        ``upper``, ``forecast`` (mean forecast probability), ``observed`` (observed
+        frequency), ``cases``.
     origins : tuple of str
         First and last origin scored.
     every : int or None
         Months between origins (when regular).
     table : pd.DataFrame
         The backtest rows used.
+    headline : tuple of (str, float)
+        The headline question scored: (``"cross"`` or ``"back_above"``, threshold).
+    coverage : pd.DataFrame
+        One row per (``scope``, ``period`` — ``"all"`` or ``"recent"``): ``first`` and
+        ``last`` origin, ``n``, ``hits``,
+        ``share``, ``lower``, ``upper`` (95 % Wilson interval), ``grade`` of the 80 %
+        interval, and ``cov50``.
+    crossing : pd.DataFrame
+        One row per (``scope``, ``period``, ``question``, ``threshold``): ``cases``,
+        ``events``, ``forecast`` (mean), ``observed``, ``lower``, ``upper``, ``brier``,
+        ``grade``.
+    verdict : dict
+        :func:`relforecast.report.verdict.verdict`.
+    recent_from : str
+        The first month of the recent period.
     """
 
     model: str
@@ -177,6 +218,11 @@ class TrackRecord:
     origins: tuple[str, str]
     every: int | None
     table: pd.DataFrame = field(repr=False)
+    headline: tuple[str, float] = ("cross", -6.0)
+    coverage: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+    crossing: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+    verdict: dict = field(default_factory=dict, repr=False)
+    recent_from: str = ""
 
     @property
     def n_dyads(self) -> int:
@@ -196,26 +242,81 @@ class TrackRecord:
                 scope: {k: (None if pd.isna(v) else float(v)) for k, v in row.items()}
                 for scope, row in self.summary.iterrows()
             },
-            "reliability": [
-                {k: (v if isinstance(v, str) else float(v)) for k, v in row.items()}
-                for row in self.reliability.to_dict(orient="records")
-            ],
+            "reliability": _records(self.reliability),
+            "headline": {"question": self.headline[0], "threshold": self.headline[1]},
+            "recent_from": self.recent_from,
+            "coverage": _records(self.coverage),
+            "crossing": _records(self.crossing),
+            "verdict": self.verdict,
         }
 
 
-def _scores(table: pd.DataFrame, observed: pd.DataFrame, horizon: int) -> tuple[dict, pd.DataFrame]:
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    return [
+        {k: (v if isinstance(v, str) else None if pd.isna(v) else float(v)) for k, v in r.items()}
+        for r in frame.to_dict(orient="records")
+    ]
+
+
+def _scores(
+    table: pd.DataFrame, observed: pd.DataFrame, horizon: int, headline: tuple[str, float]
+) -> tuple[dict, pd.DataFrame, pd.DataFrame]:
+    """The summary row, the scored rows at ``horizon`` and their probability cases."""
     ev = evaluate(table, observed)
     at = ev.scores[ev.scores["h"] == horizon]
     cases = ev.brier_cases[ev.brier_cases["h"] == horizon]
+    head = cases[(cases["question"] == headline[0]) & (cases["threshold"] == headline[1])]
     row = {
         "origins": float(len(at)),
         "cov80": float(at["in80"].mean()) if len(at) else np.nan,
         "cov50": float(at["in50"].mean()) if len(at) else np.nan,
-        "brier": float(cases["sq_error"].mean()) if len(cases) else np.nan,
-        "cases": float(len(cases)),
+        "brier": float(head["sq_error"].mean()) if len(head) else np.nan,
+        "cases": float(len(head)),
         "dyads": float(at["dyad"].nunique()),
     }
-    return row, cases
+    return row, at, cases
+
+
+def _graded(at: pd.DataFrame, cases: pd.DataFrame, scope: str, period: str):
+    """One coverage row and one row per (question, threshold) of a scope and period."""
+    n, hits = len(at), int(at["in80"].sum())
+    lo, hi = wilson(hits, n)
+    origins = sorted(at["origin"].astype(str).unique())
+    cov = {
+        "scope": scope,
+        "period": period,
+        "first": origins[0] if origins else "",
+        "last": origins[-1] if origins else "",
+        "n": float(n),
+        "hits": float(hits),
+        "share": hits / n if n else np.nan,
+        "lower": lo,
+        "upper": hi,
+        "grade": coverage_grade(hits, n),
+        "cov50": float(at["in50"].mean()) if n else np.nan,
+    }
+    rows = []
+    for (question, t), part in cases.groupby(["question", "threshold"], sort=True):
+        k, m = int(part["event"].sum()), len(part)
+        lo, hi = wilson(k, m)
+        forecast = float(part["forecast"].mean())
+        rows.append(
+            {
+                "scope": scope,
+                "period": period,
+                "question": str(question),
+                "threshold": float(t),
+                "cases": float(m),
+                "events": float(k),
+                "forecast": forecast,
+                "observed": k / m,
+                "lower": lo,
+                "upper": hi,
+                "brier": float(part["sq_error"].mean()),
+                "grade": probability_grade(k, m, forecast),
+            }
+        )
+    return cov, rows
 
 
 def _reliability(cases: pd.DataFrame, scope: str) -> pd.DataFrame:
@@ -245,6 +346,7 @@ def track_record(
     as_of: pd.Period,
     *,
     source: str = "computed",
+    headline: tuple[str, float] = ("cross", -6.0),
 ) -> TrackRecord:
     """Score a backtest table for the report.
 
@@ -262,6 +364,10 @@ def track_record(
         Rows with an origin after it are dropped; outcomes after it are unknown.
     source : str
         Where the table came from (shown in the report).
+    headline : (str, float)
+        The question the report leads with: ``("cross", T)`` (below T, a column
+        ``cross_T``) or ``("back_above", T)`` (back at T or above, a column
+        ``back_above_T``). Its cases make the reliability table and the summary's Brier score.
 
     Raises
     ------
@@ -277,6 +383,7 @@ def track_record(
             f"the track-record table has no rows of model {model!r} (it has "
             f"{', '.join(models)}); backtest the report's model, e.g. --model {model}"
         )
+    headline = (str(headline[0]), float(headline[1]))
     rows = table[table["model"].astype(str) == model].copy()
     rows["origin"] = rows["origin"].astype(str)
     rows["target"] = rows["target"].astype(str)
@@ -292,18 +399,50 @@ def track_record(
         )
     data = cut_panel(observed[known], as_of)
     horizon = int(rows["h"].max())
-    pooled, pooled_cases = _scores(rows, data, horizon)
+    recent_from = as_of - 12 * RECENT_YEARS + 1
+    scopes = {}
     mine = rows[rows["dyad"].astype(str) == str(dyad)]
-    summary, reliability = {}, []
     if len(mine):
-        summary["dyad"], dyad_cases = _scores(mine, data, horizon)
-        reliability.append(_reliability(dyad_cases, "dyad"))
+        scopes["dyad"] = mine
     if len(known) > 1 or not len(mine):
-        summary["pooled"] = pooled
-        reliability.append(_reliability(pooled_cases, "pooled"))
+        scopes["pooled"] = rows
+    summary, reliability, coverage, crossing = {}, [], [], []
+    for scope, part in scopes.items():
+        summary[scope], at, cases = _scores(part, data, horizon, headline)
+        head = cases[(cases["question"] == headline[0]) & (cases["threshold"] == headline[1])]
+        reliability.append(_reliability(head, scope))
+        periods = {"all": (at, cases)}
+        recent_at = at[pd.PeriodIndex(at["origin"].astype(str), freq="M") >= recent_from]
+        if 0 < len(recent_at) < len(at):
+            recent_cases = cases[
+                pd.PeriodIndex(cases["origin"].astype(str), freq="M") >= recent_from
+            ]
+            periods["recent"] = (recent_at, recent_cases)
+        for period, (a, c) in periods.items():
+            cov, probs = _graded(a, c, scope, period)
+            coverage.append(cov)
+            crossing.extend(probs)
     first = rows[rows["h"] == horizon]["origin"]
     months = sorted(pd.PeriodIndex(first.unique(), freq="M"))
     steps = {(b - a).n for a, b in itertools.pairwise(months)}
+    coverage_frame = pd.DataFrame(coverage)
+    crossing_frame = pd.DataFrame(
+        crossing,
+        columns=[
+            "scope",
+            "period",
+            "question",
+            "threshold",
+            "cases",
+            "events",
+            "forecast",
+            "observed",
+            "lower",
+            "upper",
+            "brier",
+            "grade",
+        ],
+    )
     return TrackRecord(
         model=model,
         dyad=str(dyad),
@@ -314,4 +453,9 @@ def track_record(
         origins=(str(months[0]), str(months[-1])),
         every=steps.pop() if len(steps) == 1 else None,
         table=rows,
+        headline=headline,
+        coverage=coverage_frame,
+        crossing=crossing_frame,
+        verdict=verdict(coverage_frame, crossing_frame, headline),
+        recent_from=str(recent_from),
     )

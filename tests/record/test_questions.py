@@ -81,3 +81,21 @@ def test_default_questions_follow_the_state_of_the_relation():
     assert above == ["cross_-6", "back_above_-3", "below_end_-3"]
     on = [q.name for q in default_questions(-6.0, (-6.0,))]
     assert on == ["cross_-6"]  # -6 itself is not below -6: a crossing is still news
+
+
+def test_a_relation_below_every_threshold_is_asked_whether_it_gets_worse_as_the_outlook_asks():
+    from relforecast.questions import default_questions as outlook_questions
+
+    names = [q.name for q in default_questions(-6.5, (-6.0, -3.0))]
+    assert names == ["back_above_-6", "below_end_-6", "back_above_-3", "below_end_-3", "cross_-7"]
+    assert "cross_-9" not in [q.name for q in default_questions(-8.7, (-6.0,))]
+    # the same question, the same answer from the same paths, in the record and the outlook
+    gen = np.random.default_rng(1)
+    paths = np.round(-6.5 + np.cumsum(gen.choice([-0.1, 0, 0.1], size=(500, 12)), axis=1), 1)
+    fc = Forecast(paths, pd.period_range("2025-07", periods=12, freq="M"))
+    asked = {q.code: q.answer(fc).p for q in outlook_questions(-6.5, -6.0, fc.scale)}
+    record = {q.name: q.probability(fc) for q in default_questions(-6.5, (-6.0,))}
+    assert record["cross_-7"] == asked["ever-below:-7"]
+    assert record["back_above_-6"] == asked["ever-at-or-above:-6"]
+    assert record["below_end_-6"] == asked["end-below:-6"]
+    assert 0 < record["cross_-7"] < 1

@@ -50,7 +50,14 @@ def test_tables_and_summary_agree(demo_report):
     assert summary["results"]["baseline"]["p_cross"] == pytest.approx(
         scen.loc["baseline", "p_cross"], abs=1e-4
     )
-    assert summary["questions"] == ["ever-below:-6", "end-below:-6", "first-below:-6"]
+    # the demo ends at -5.7 (tension): below -6, then reaching discord (-3 or above)
+    assert summary["questions"] == [
+        "ever-below:-6",
+        "end-below:-6",
+        "first-below:-6",
+        "ever-at-or-above:-3",
+        "end-at-or-above:-3",
+    ]
     fc = pd.read_csv(out / "forecast.csv")
     assert set(fc["scenario"]) == set(scen.index)
     assert (fc.groupby("scenario").size() == 12).all()
@@ -119,6 +126,8 @@ def test_extra_questions_are_answered(tmp_path, demo_series):
         "ever-below:-6",
         "end-below:-6",
         "first-below:-6",
+        "ever-at-or-above:-3",
+        "end-at-or-above:-3",
         "end-above:-5",
         "ever-below:-5.5",
     ]

@@ -227,3 +227,22 @@ def test_the_default_pool_is_named_in_chinese():
     zh = model_label(name, "zh")
     assert latin_words(zh) <= LATIN_ALLOWED, latin_words(zh) - LATIN_ALLOWED
     assert "阶梯" in zh and "最近 120 个月" in zh
+
+
+def test_the_overview_shows_each_partner_key_question_with_one_decimal(en_run):
+    import json
+
+    from relforecast.questions import key_question
+
+    out, result = en_run
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    md = (out / "report.md").read_text(encoding="utf-8")
+    rows = [line for line in md.splitlines() if re.match(r"\| \[China–", line)]
+    for dyad, last in LAST.items():
+        expected, _ = key_question(last, -6, rf.TSINGHUA_SCALE)
+        assert summary["dyads"][dyad]["key"]["question"] == expected.code
+        assert result.overview.loc[dyad, "key_question"] == expected.code
+        row = next(line for line in rows if f"({dyad}/report.html)" in line)
+        median = row.split("|")[6].strip()
+        assert median == f"{result.overview.loc[dyad, 'median_end']:.1f}".replace("-", "−")
+    assert summary["previous_as_of"] is None
