@@ -333,6 +333,11 @@ def _render(fc: Forecast, model: str, threshold: float, seed: int, fmt: str) -> 
     type=click.Path(dir_okay=False),
     help="Event log (like events_712.csv): monthly event scores under the history.",
 )
+@click.option(
+    "--source-note",
+    help="The report's data-source line (default: the Tsinghua Institute of International "
+    "Relations' database for scores on its scale; the demo says its data are synthetic).",
+)
 @click.option("--out", required=True, type=click.Path(file_okay=False), help="Output folder.")
 @record_option
 @workers_option("--dyad all / A,B,C")
@@ -349,6 +354,7 @@ def outlook(
     track_record: str,
     anchors: str | None,
     events_file: str | None,
+    source_note: str | None,
     out: str,
     record_location: str | None,
     workers: int,
@@ -391,6 +397,7 @@ def outlook(
             questions=questions,
             track_record=track_record,
             panel=panel,
+            source_note=source_note,
             progress=lambda msg: click.echo(f"relforecast: {msg}", err=True),
         )
     for w in caught:

@@ -23,6 +23,7 @@ import re
 from collections.abc import Sequence
 
 __all__ = [
+    "fmt_date",
     "fmt_month",
     "fmt_num",
     "fmt_range",
@@ -51,11 +52,16 @@ def fmt_month(month: object, lang: str = "en") -> str:
 
 
 def fmt_span(first: object, last: object, lang: str = "en") -> str:
-    """A span of months: "2025-07 to 2026-06" / "2025年7月至2026年6月" (one month alone)."""
+    """A span of months: "2025-07 to 2026-06" / "2025年7月至2026年6月" ("2025年3月至4月" within
+    a year; one month alone)."""
     a, b = fmt_month(first, lang), fmt_month(last, lang)
     if a == b:
         return a
-    return f"{a}至{b}" if lang == "zh" else f"{a} to {b}"
+    if lang == "zh":
+        if a[:5] == b[:5] and a[4] == "年":  # the same year: 2025年3月至4月
+            b = b[5:]
+        return f"{a}至{b}"
+    return f"{a} to {b}"
 
 
 def fmt_num(value: float, digits: int = 1) -> str:
@@ -159,7 +165,7 @@ def problems(text: str, lang: str = "en") -> list[str]:
 
 
 _FAMILIES = (
-    (re.compile(r"ARIMA\((\d+),(\d+),(\d+)\)(\+drift)?"), None),
+    (re.compile(r"ARIMA\((\d+), ?(\d+), ?(\d+)\)(\+drift)?"), None),
     (re.compile(r"MS\(\d+\).*"), ("regime-switching model", "马尔可夫转换模型")),
     (re.compile(r"block-bootstrap\(.*"), ("block bootstrap", "区块自助法")),
     (re.compile(r"RW-gauss"), ("Gaussian random walk", "高斯随机游走")),
@@ -171,7 +177,7 @@ _IN_STEPS = " in steps"
 def short_model_name(name: str, lang: str = "en", weights: Sequence[float] | None = None) -> str:
     """A model's name short enough for a sentence or a figure title.
 
-    A pool (``auto[A + B + …]``) is "pool of 6 models" / "6 个模型的组合" ("skill-weighted
+    A pool (``auto[A + B + …]``) is "pool of 6 models" / "6 个模型的组合" ("weighted
     pool of 6 models" / "按近期表现加权的 6 个模型组合" when its weights differ); a single
     model its family ("ARIMA(1,1,0)", "regime-switching model", "block bootstrap"); a name
     it does not know is returned unchanged. The full specification belongs in the methods
@@ -182,7 +188,7 @@ def short_model_name(name: str, lang: str = "en", weights: Sequence[float] | Non
         n = len(name[5:-1].split(" + "))
         weighted = weights is not None and len(weights) > 1 and max(weights) - min(weights) > 1e-9
         if weighted:
-            return f"按近期表现加权的 {n} 个模型组合" if zh else f"skill-weighted pool of {n} models"
+            return f"按近期表现加权的 {n} 个模型组合" if zh else f"weighted pool of {n} models"
         return f"{n} 个模型的组合" if zh else f"pool of {n} models"
     if name.endswith(_IN_STEPS):
         name = name[: -len(_IN_STEPS)]
@@ -194,3 +200,13 @@ def short_model_name(name: str, lang: str = "en", weights: Sequence[float] | Non
             return f"ARIMA({m.group(1)},{m.group(2)},{m.group(3)})"
         return words[1] if zh else words[0]
     return name
+
+
+def fmt_date(day: str, lang: str = "en") -> str:
+    """A calendar day (``2026-12-06``, or the start of an ISO time stamp) as the report writes
+    it: unchanged in English, ``2026年12月6日`` in Chinese."""
+    text = str(day)[:10]
+    m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", text)
+    if lang != "zh" or m is None:
+        return text
+    return f"{m.group(1)}年{int(m.group(2))}月{int(m.group(3))}日"

@@ -61,6 +61,7 @@ def panel_outlook_command(
     record_location: str | None,
     workers: int,
     source: dict[str, Any],
+    source_note: str | None = None,
     **other: Any,
 ) -> str:
     """Write the all-partners outlook the options ask for; return the line to print."""
@@ -86,6 +87,7 @@ def panel_outlook_command(
             anchors=anchors.split(",") if anchors else None,
             events=events,
             workers=workers,
+            source_note=source_note,
             progress=lambda msg: click.echo(f"relforecast: {msg}", err=True),
         )
     for w in caught:

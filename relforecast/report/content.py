@@ -10,7 +10,12 @@ the report's language. The sections, in order:
 3. the figures — fan chart, the headline question by scenario, level probabilities;
 4. scenario comparison, level probabilities at the window's end, the baseline by month;
 5. **how far to trust this** — track record, model spread, scenario assumptions;
-6. history and analogues; notes; reproducibility.
+6. history and analogues; methods and data (the data source, the model's full specification —
+   the only place it is written out; the text uses its short name —, the simulation, the
+   model's diagnostics in words); reproducibility.
+
+The wording follows the house style of :mod:`relforecast.editorial`: every block of a Chinese
+document is passed through :func:`relforecast.editorial.fullwidth` when it is added.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from relforecast.editorial import fmt_date, fmt_range, short_model_name
 from relforecast.forecast import Forecast
 from relforecast.movement import recent_movement
 from relforecast.questions import Answer, Question
@@ -33,6 +39,7 @@ from relforecast.report.labels import (
     fmt_num,
     fmt_pct,
     fmt_pct_se,
+    fmt_span,
     fmt_threshold,
     labels,
     model_label,
@@ -40,9 +47,20 @@ from relforecast.report.labels import (
     shock_shape,
 )
 from relforecast.report.track_record import TrackRecord
+from relforecast.scale import TSINGHUA_SCALE, as_scale
 from relforecast.scenarios import Scenario
 
-__all__ = ["FIGURE_FILES", "ReportInputs", "build_document", "question_text", "window_text"]
+__all__ = [
+    "FIGURE_FILES",
+    "ReportInputs",
+    "build_document",
+    "diagnostics_text",
+    "fit_label",
+    "fit_short_label",
+    "question_text",
+    "source_line",
+    "window_text",
+]
 
 FIGURE_FILES = (
     "fan.png",
@@ -80,6 +98,7 @@ class ReportInputs:
     diagnostics: list[str] = field(default_factory=list)
     figures: tuple[str, ...] = FIGURE_FILES
     synthetic: bool = False
+    source_note: str | None = None
 
 
 def window_text(window: tuple[pd.Period, pd.Period], lang: str) -> tuple[str, str]:
@@ -99,13 +118,28 @@ def _scenario_name(key: str, sc: Scenario | None, words: dict[str, str], lang: s
     return words["baseline"] if sc is None else sc.display_name(lang)
 
 
+def source_line(
+    words: dict[str, str], note: str | None, synthetic: bool, scale: object = None
+) -> str:
+    """The report's data-source line: ``note`` when given; else the synthetic demo's, the
+    Tsinghua database's for scores on its scale, or "not stated"."""
+    if note:
+        return note
+    if synthetic:
+        return words["synthetic"]
+    if as_scale(scale) == TSINGHUA_SCALE:
+        return words["source_tsinghua"]
+    return words["source_unknown"]
+
+
 def _answer_text(a: Answer, words: dict[str, str], lang: str) -> str:
     mark = f"（{words['observed_mark']}）" if lang == "zh" else f" ({words['observed_mark']})"
     if a.question.kind.startswith("first"):
         if a.observed is not None:
             return fmt_month(a.observed, lang) + mark
         if a.median_month is None:
-            return words["first_none"].format(p=fmt_pct(a.p))
+            key = "first_none" if a.question.direction == "below" else "first_none_up"
+            return words[key].format(p=fmt_pct(a.p))
         return words["first_month"].format(month=fmt_month(a.median_month, lang), p=fmt_pct(a.p))
     text = fmt_pct_se(a.p, a.se)
     return text + mark if a.observed is not None else text
@@ -176,7 +210,7 @@ def _summary(inp: ReportInputs, words: dict[str, str], lang: str, below_now: boo
         a = inp.answers[key][0]
         sentences.append(
             words["scenario_sentence"].format(
-                name=sc.display_name(lang), p=fmt_pct_se(a.p, a.se), diff=fmt_diff(d, dse)
+                name=sc.display_name(lang), p=fmt_pct_se(a.p, a.se), diff=fmt_diff(d, dse, lang)
             )
         )
     if sentences:
@@ -223,7 +257,7 @@ def _comparison_tables(inp: ReportInputs, words: dict[str, str], lang: str, belo
                 _answer_text(a, words, lang),
                 words["none"] if sc is None else words["pp"].format(diff=fmt_diff(d, dse)),
                 fmt_num(med),
-                f"{fmt_num(q10)} … {fmt_num(q90)}",
+                fmt_range(fmt_num(q10), fmt_num(q90), lang),
                 f"{level} ({fmt_pct(p_level, 0)})"
                 if lang != "zh"
                 else f"{level}（{fmt_pct(p_level, 0)}）",
@@ -254,7 +288,9 @@ def _monthly_table(inp: ReportInputs, words: dict[str, str], lang: str) -> Table
                 fmt_month(month, lang),
                 words["status_observed" if observed else "status_forecast"],
                 fmt_num(q.iloc[i, 1]),
-                words["none"] if observed else f"{fmt_num(q.iloc[i, 0])} … {fmt_num(q.iloc[i, 2])}",
+                words["none"]
+                if observed
+                else fmt_range(fmt_num(q.iloc[i, 0]), fmt_num(q.iloc[i, 2]), lang),
                 fmt_pct(below.iloc[i]),
                 fmt_pct(crossed.iloc[i]),
                 str(level.iloc[i]),
@@ -293,7 +329,8 @@ def _track_record_blocks(inp: ReportInputs, words: dict[str, str], lang: str) ->
         return [*blocks, Paragraph(words["tr_none"])]
     first, last = fmt_month(tr.origins[0], lang), fmt_month(tr.origins[1], lang)
     n_origins = int(tr.table.loc[tr.table["h"] == tr.horizon, "origin"].nunique())
-    model = fit_label(inp.fit, lang)
+    model = fit_short_label(inp.fit, lang)
+    this = dyad_label(inp.series.name, lang, short=lang != "zh")
     if tr.source == "computed":
         cfg = inp.track_record_config
         text = words["tr_computed"].format(
@@ -319,9 +356,7 @@ def _track_record_blocks(inp: ReportInputs, words: dict[str, str], lang: str) ->
     h = tr.horizon
     rows = []
     for scope, row in tr.summary.iterrows():
-        name = (
-            words["tr_this"] if scope == "dyad" else words["tr_pooled"].format(n=int(row["dyads"]))
-        )
+        name = this if scope == "dyad" else words["tr_pooled"].format(n=int(row["dyads"]))
         rows.append(
             (
                 name,
@@ -349,13 +384,16 @@ def _track_record_blocks(inp: ReportInputs, words: dict[str, str], lang: str) ->
     for _, row in tr.reliability.iterrows():
         if row["cases"] == 0:
             continue
-        scope = (
-            words["tr_this"] if row["scope"] == "dyad" else words["tr_pooled"].format(n=tr.n_dyads)
+        scope = this if row["scope"] == "dyad" else words["tr_pooled"].format(n=tr.n_dyads)
+        bin_text = (
+            f"{fmt_pct(row['lower'], 0)}～{fmt_pct(row['upper'], 0)}"
+            if lang == "zh"
+            else f"{fmt_pct(row['lower'], 0)}–{fmt_pct(row['upper'], 0)}"
         )
         rel_rows.append(
             (
                 scope,
-                f"{fmt_pct(row['lower'], 0)}–{fmt_pct(row['upper'], 0)}",
+                bin_text,
                 fmt_pct(row["forecast"]),
                 fmt_pct(row["observed"]),
                 f"{int(row['cases'])}",
@@ -387,13 +425,18 @@ def _spread_blocks(inp: ReportInputs, words: dict[str, str], lang: str, below_no
     rows = []
     for name, row in inp.spread.iterrows():
         base_name = str(name).split(" (")[0]
+        label = (
+            fit_short_label(inp.fit, lang)
+            if row["role"] == "model"
+            else model_label(base_name.removesuffix(" in steps"), lang)
+        )
         rows.append(
             (
-                model_label(base_name, lang),
+                label,
                 words[roles[row["role"]]],
                 fmt_pct_se(row["p"], row["se"]),
                 fmt_num(row["median_end"]),
-                f"{fmt_num(row['q10_end'])} … {fmt_num(row['q90_end'])}",
+                fmt_range(fmt_num(row["q10_end"]), fmt_num(row["q90_end"]), lang),
             )
         )
     table = Table(
@@ -412,7 +455,7 @@ def _spread_blocks(inp: ReportInputs, words: dict[str, str], lang: str, below_no
         Heading(words["model_spread"], 3),
         Paragraph(words["spread_intro"]),
         table,
-        Paragraph(words["spread_range"].format(lo=fmt_pct(lo), hi=fmt_pct(hi))),
+        Paragraph(words["spread_range"].format(question=qtext, lo=fmt_pct(lo), hi=fmt_pct(hi))),
     ]
 
 
@@ -485,16 +528,18 @@ def build_document(inp: ReportInputs, lang: str) -> Document:
         Paragraph(
             words["meta"].format(
                 as_of=fmt_month(inp.as_of, lang),
-                model=fit_label(inp.fit, lang),
+                model=fit_short_label(inp.fit, lang),
                 n_paths=f"{inp.n_paths:,}",
                 seed=inp.seed,
-                created=inp.created[:10],
+                created=fmt_date(inp.created, lang),
             ),
             "meta",
-        )
+        ),
+        Paragraph(
+            source_line(words, inp.source_note, inp.synthetic, getattr(inp.fit, "scale", None)),
+            "meta",
+        ),
     )
-    if inp.synthetic:
-        doc.add(Paragraph(words["synthetic"], "note"))
     doc.add(Heading(words["summary"]), *_summary(inp, words, lang, below_now))
     doc.add(Heading(words["recent"]), Paragraph(recent_movement(inp.series, 12, lang).text))
     doc.add(Heading(words["questions"]), _questions_table(inp, words, lang, below_now))
@@ -518,14 +563,13 @@ def build_document(inp: ReportInputs, lang: str) -> Document:
         Heading(words["figures_analogues"]),
         Figure("analogues.png", words["figures_analogues"]),
     )
-    notes = [words["mc_note"].format(n_paths=f"{inp.n_paths:,}")]
+    notes = [
+        words["model_note"].format(model=fit_label(inp.fit, lang)),
+        words["mc_note"].format(n_paths=f"{inp.n_paths:,}"),
+    ]
     if inp.window[0] > inp.as_of + 1:
         notes.append(words["gap_note"].format(as_of=fmt_month(inp.as_of, lang)))
-    if inp.diagnostics:
-        if lang == "zh":
-            notes.append(words["diagnostics_count"].format(n=len(inp.diagnostics)))
-        else:
-            notes += [words["diagnostics"].format(text=d) for d in condense(inp.diagnostics)]
+    notes += diagnostics_text(inp.diagnostics, words, lang)
     doc.add(Heading(words["notes"]), Bullets(tuple(notes)))
     versions = ", ".join(f"{k} {v}" for k, v in inp.versions.items())
     rows = (
@@ -538,8 +582,8 @@ def build_document(inp: ReportInputs, lang: str) -> Document:
             ),
         ),
         (words["rep_fingerprint"], inp.fingerprint),
-        (words["rep_window"], f"{first} … {last}"),
-        (words["rep_model"], fit_label(inp.fit, lang)),
+        (words["rep_window"], fmt_span(inp.window[0], inp.window[1], lang)),
+        (words["rep_model"], fit_short_label(inp.fit, lang)),
         (words["rep_paths"], f"{inp.n_paths:,}"),
         (words["rep_seed"], str(inp.seed)),
         (words["rep_font"], inp.font or words["default_font"]),
@@ -553,6 +597,51 @@ def build_document(inp: ReportInputs, lang: str) -> Document:
 
 
 def fit_label(fit: Any, lang: str) -> str:
-    """The fitted model's name for readers, with the pool's weights when it has them."""
+    """The fitted model's full description, with the pool's weights when it has them (the
+    methods note: written once in a report)."""
     weights = getattr(fit, "weights", None)
     return model_label(fit.name, lang, weights=None if weights is None else list(weights))
+
+
+def fit_short_label(fit: Any, lang: str) -> str:
+    """The fitted model's short name for the report's sentences and tables."""
+    weights = getattr(fit, "weights", None)
+    return short_model_name(fit.name, lang, weights=None if weights is None else list(weights))
+
+
+_SHOCK_CONSTANT = re.compile(
+    r"(?:(?P<model>.+?): )?shock '(?P<shock>[^']*)' is constant over the fitting span; its "
+    r"effect is not estimated \(set to 0\)"
+)
+_WEIGHTS = re.compile(r"weights learned from (?P<n>\d+) replayed forecast months")
+
+
+def diagnostics_text(diagnostics: list[str], words: dict[str, str], lang: str) -> list[str]:
+    """The model's diagnostics as sentences for the methods note.
+
+    English: each message once (repeats merged, :func:`condense`). Chinese: the messages the
+    report knows are said in Chinese — learned pool weights; shocks whose effect could not be
+    estimated because they are constant over the fitting span (one sentence for all) — and
+    the others counted.
+    """
+    if not diagnostics:
+        return []
+    if lang != "zh":
+        return [words["diagnostics"].format(text=d) for d in condense(diagnostics)]
+    out, constant, other = [], [], 0
+    for d in diagnostics:
+        if m := _WEIGHTS.fullmatch(d):
+            out.append(f"组合权重依据本序列 {m['n']} 个月的回放预测学得。")
+        elif m := _SHOCK_CONSTANT.fullmatch(d):
+            constant.append(m["shock"])
+        else:
+            other += 1
+    if constant:
+        months = [re.search(r"\d{4}-\d{2}", c) for c in dict.fromkeys(constant)]
+        which = "、".join(fmt_month(m.group(0), "zh") for m in months if m) or "部分"
+        out.append(
+            f"{which}的冲击在部分成员模型的拟合区间内始终不变，无法估计其效应，按 0 处理。"
+        )
+    if other:
+        out.append(words["diagnostics_more"].format(n=other))
+    return out

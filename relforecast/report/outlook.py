@@ -41,7 +41,7 @@ from relforecast.asof import as_of as cut_inputs
 from relforecast.asof import cut_events
 from relforecast.event_charts import window_chart
 from relforecast.events import EventLog
-from relforecast.exceptions import DataError, RelforecastWarning
+from relforecast.exceptions import DataError, RelforecastWarning, SpecError
 from relforecast.forecast import Forecast, check_threshold
 from relforecast.jsontext import json_text
 from relforecast.models.base import FittedModel, Model
@@ -53,7 +53,7 @@ from relforecast.report.content import FIGURE_FILES, ReportInputs, build_documen
 from relforecast.report.document import Document
 from relforecast.report.fonts import FontChoice, cjk_font, figure_style
 from relforecast.report.labels import (
-    dyad_label,
+    figure_dyad,
     fmt_month,
     labels,
     shock_kind,
@@ -243,6 +243,7 @@ def outlook(
     panel: pd.DataFrame | None = None,
     track_record_config: TrackRecordConfig | None = None,
     created: datetime | None = None,
+    source_note: str | None = None,
 ) -> Outlook:
     """Produce the outlook report for one dyad.
 
@@ -294,6 +295,10 @@ def outlook(
         Schedule of the report-time backtest.
     created : datetime, optional
         Creation time written into the report; default ``SOURCE_DATE_EPOCH`` or now.
+    source_note : str, optional
+        The report's data-source line, e.g. ``"Data: ..., 2025 vintage."``. Default: the
+        Tsinghua Institute of International Relations' database for scores on its scale, the
+        synthetic demo's note for the demo, else "not stated".
 
     Returns
     -------
@@ -317,14 +322,7 @@ def outlook(
     window = window or default_window(month)
     first, end, _ = window_horizon(month, window)
     if lang == "zh":
-        for sc in scenarios:
-            if not sc.name_zh:
-                warnings.warn(
-                    f"scenario {sc.name!r} has no name_zh: the Chinese report shows its name "
-                    "as written (add name_zh and description_zh to the scenario file)",
-                    RelforecastWarning,
-                    stacklevel=2,
-                )
+        check_chinese_names(scenarios)
     table_in = track_record_input(track_record)
     stamp = creation_stamp(created)
 
@@ -424,6 +422,7 @@ def outlook(
             diagnostics=list(fit.diagnostics) + list(spread.attrs.get("notes", [])),
             figures=tuple(images),
             synthetic=bool(data.attrs.get("synthetic", False)),
+            source_note=source_note,
         )
         document = build_document(inputs, lang)
         folder.write("report.md", to_markdown(document))
@@ -450,6 +449,27 @@ def outlook(
         track_record=record,
         document=document,
     )
+
+
+def check_chinese_names(scenarios: Sequence[Scenario]) -> None:
+    """Refuse, before the slow steps, a scenario a Chinese report could only name in English.
+
+    Raises
+    ------
+    SpecError
+        Naming the first scenario without ``name_zh`` (or with a description but no
+        ``description_zh``) and the fix.
+    """
+    for sc in scenarios:
+        missing = [k for k in ("name_zh", "description_zh") if not getattr(sc, k)]
+        if not sc.description:
+            missing = [k for k in missing if k != "description_zh"]
+        if missing:
+            raise SpecError(
+                f"scenario {sc.name!r} has no {' or '.join(missing)}: a Chinese report names "
+                f"every scenario in Chinese; add {', '.join(f'{k}: ...' for k in missing)} to "
+                "the scenario (file), or write the report with lang='en' / --lang en"
+            )
 
 
 def track_record_input(value: Any) -> Any:
@@ -488,7 +508,7 @@ def _figures(data, fit, base, table, answers, asked, calendar, events, anchors, 
     fig_lang = figure_language(lang)
     text = labels(fig_lang)
     first, last = fmt_month(base.index[0], fig_lang), fmt_month(base.index[-1], fig_lang)
-    dyad = dyad_label(data.name, fig_lang, short=True)
+    dyad = figure_dyad(data.name, fig_lang)
     names = {
         key: (text["baseline"] if sc is None else sc.display_name(fig_lang))
         for key, sc in table.attrs["scenarios"].items()

@@ -28,7 +28,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from relforecast.editorial import fmt_date, short_model_name
 from relforecast.forecast import Forecast
+from relforecast.report.content import source_line
 from relforecast.report.document import Bullets, Document, Figure, Heading, Paragraph, Table
 from relforecast.report.labels import (
     dyad_label,
@@ -36,6 +38,8 @@ from relforecast.report.labels import (
     fmt_num,
     fmt_pct,
     fmt_pct_se,
+    fmt_range,
+    fmt_span,
     fmt_threshold,
     labels,
     model_label,
@@ -63,6 +67,8 @@ class PanelInputs:
         Why the joint question was not answered although two or more dyads qualify.
     as_of, window, threshold, model_names, n_paths, seed, created, font, versions, synthetic
         As in the single-dyad report.
+    source_note, scale
+        The data-source line (given) and the model's scale (for the default line).
     """
 
     overview: pd.DataFrame
@@ -79,6 +85,8 @@ class PanelInputs:
     font: str | None
     versions: dict[str, str]
     synthetic: bool = False
+    source_note: str | None = None
+    scale: object = None
 
 
 def _question_label(question: str, words: dict[str, str], t: str) -> str:
@@ -97,7 +105,7 @@ def _overview_table(inp: PanelInputs, words: dict[str, str], lang: str) -> Table
                 _question_label(row["question"], words, t),
                 fmt_pct_se(row["p"], row["p_se"]),
                 fmt_num(row["median_end"], 2),
-                f"{fmt_num(row['lower_end'], 2)} … {fmt_num(row['upper_end'], 2)}",
+                fmt_range(fmt_num(row["lower_end"], 2), fmt_num(row["upper_end"], 2), lang),
                 f"{row['level_end']} ({fmt_pct(row['p_level_end'], 0)})",
             )
         )
@@ -128,7 +136,7 @@ def _joint_blocks(inp: PanelInputs, words: dict[str, str], lang: str) -> list:
         return [*blocks, Paragraph(inp.joint_error or "")]
     span = inp.joint.attrs.get("history_span", "")
     first, _, last = span.partition(":")
-    span_text = f"{fmt_month(first, lang)}–{fmt_month(last, lang)}"
+    span_text = fmt_span(first, last, lang)
     blocks.append(
         Paragraph(
             words["panel_joint_intro"].format(
@@ -166,7 +174,8 @@ def build_panel_document(inp: PanelInputs, lang: str) -> Document:
     as_of = fmt_month(inp.as_of, lang)
     t = fmt_threshold(inp.threshold)
     sep = "、" if lang == "zh" else ", "
-    model = sep.join(dict.fromkeys(model_label(name, lang) for name in inp.model_names))
+    model = sep.join(dict.fromkeys(short_model_name(name, lang) for name in inp.model_names))
+    full = sep.join(dict.fromkeys(model_label(name, lang) for name in inp.model_names))
     doc = Document(
         words["panel_title"].format(n=len(inp.overview), first=first, last=last),
         lang,
@@ -177,15 +186,14 @@ def build_panel_document(inp: PanelInputs, lang: str) -> Document:
             words["panel_meta"].format(
                 as_of=as_of,
                 model=model,
-                n_paths=inp.n_paths,
+                n_paths=f"{inp.n_paths:,}",
                 seed=inp.seed,
-                created=inp.created[:10],
+                created=fmt_date(inp.created, lang),
             ),
             "meta",
-        )
+        ),
+        Paragraph(source_line(words, inp.source_note, inp.synthetic, inp.scale), "meta"),
     )
-    if inp.synthetic:
-        doc.add(Paragraph(words["synthetic"], "note"))
     doc.add(
         Heading(words["panel_overview"]),
         Paragraph(words["panel_overview_intro"].format(as_of=as_of, t=t, last=last)),
@@ -195,14 +203,19 @@ def build_panel_document(inp: PanelInputs, lang: str) -> Document:
         Heading(words["panel_reports"]),
         Paragraph(words["panel_reports_intro"]),
         Heading(words["notes"]),
-        Bullets((words["panel_mc_note"].format(n_paths=inp.n_paths),)),
+        Bullets(
+            (
+                words["model_note"].format(model=full),
+                words["panel_mc_note"].format(n_paths=f"{inp.n_paths:,}"),
+            )
+        ),
         Heading(words["reproduce"]),
         Table(
             (words["rep_item"], words["rep_value"]),
             (
-                (words["rep_window"], f"{first} – {last}"),
+                (words["rep_window"], fmt_span(inp.window[0], inp.window[1], lang)),
                 (words["rep_model"], model),
-                (words["rep_paths"], str(inp.n_paths)),
+                (words["rep_paths"], f"{inp.n_paths:,}"),
                 (words["rep_seed"], str(inp.seed)),
                 (words["rep_font"], inp.font or words["default_font"]),
                 (

@@ -214,6 +214,7 @@ def panel_outlook(
     track_record_config: TrackRecordConfig | None = None,
     progress: Callable[[str], None] | None = None,
     created: datetime | None = None,
+    source_note: str | None = None,
 ) -> PanelOutlook:
     """Write the all-partners outlook: an overview of every dyad and each dyad's own report.
 
@@ -228,6 +229,9 @@ def panel_outlook(
         report).
     model, threshold, n_paths, rng, lang, questions, anchors, track_record_config, created
         As in :func:`relforecast.outlook`, for every dyad.
+    source_note : str, optional
+        The data-source line of the overview and of every dyad's report (as in
+        :func:`relforecast.outlook`).
     shocks : ShockCalendar or mapping of dyad -> ShockCalendar, optional
         One calendar for every dyad, or one a dyad (e.g. its leader changes); cut at the as-of
         month.
@@ -295,6 +299,7 @@ def panel_outlook(
             "panel": cut.panel,
             "track_record_config": config,
             "created": stamp,
+            "source_note": source_note,
         }
         tasks = [
             _DyadTask(
@@ -334,6 +339,8 @@ def panel_outlook(
             font=font.name,
             versions=package_versions(),
             synthetic=bool(panel.attrs.get("synthetic", False)),
+            source_note=source_note,
+            scale=getattr(spec, "scale", None),
         )
         document = build_panel_document(inputs, lang)
         folder.write(FANS_FILE, fans)

@@ -7,6 +7,10 @@ the one chosen CJK font. Level names sit outside the right edge of the axes, so 
 may use the right axis: event scores get their own panel under the history
 (:func:`history_figure`, which takes further panels — e.g. a zoom on recent years — as
 extra drawing functions).
+
+Every public function here draws in the report's font for its language
+(:func:`relforecast.report.fonts.drawn_in_style`), so the same call from a script gives the
+same figure; Chinese date axes read 2025年7月 (:func:`month_axis`).
 """
 
 from __future__ import annotations
@@ -17,8 +21,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from relforecast.report.fonts import cjk_font
-from relforecast.report.labels import fmt_threshold, labels
+from relforecast.editorial import fmt_month
+from relforecast.report.fonts import cjk_font, drawn_in_style
+from relforecast.report.labels import figure_dyad, fmt_threshold, labels
 from relforecast.scale import Scale, as_scale
 
 if TYPE_CHECKING:
@@ -38,12 +43,42 @@ __all__ = [
     "history_chart",
     "history_figure",
     "level_chart",
+    "month_axis",
     "reliability_chart",
 ]
 
 # Red (confrontation) to green (friendly); light so that data stay readable on top.
 LEVEL_COLOURS = ("#f4c7c3", "#fbe0c4", "#fdf1c7", "#e8f0d6", "#d4ead3", "#c3e3d9")
 SHOCK_COLOUR = "#7b3294"
+
+
+def month_axis(ax: Axes, lang: str = "en") -> None:
+    """Date ticks of ``ax`` in the report's language: Chinese "2025年7月" (years alone,
+    "1990年", when the axis spans more than six years); English keeps matplotlib's."""
+    if lang != "zh":
+        return
+    import matplotlib.dates as mdates
+    from matplotlib.ticker import FuncFormatter
+
+    def label(x: float, _pos: int) -> str:
+        day = mdates.num2date(x)
+        lo, hi = ax.get_xlim()
+        if hi - lo > 6 * 365.25:
+            return f"{day.year}年"
+        return fmt_month(f"{day.year}-{day.month:02d}", "zh")
+
+    ax.xaxis.set_major_formatter(FuncFormatter(label))
+
+
+def default_title(forecast: Forecast, lang: str = "en") -> str:
+    """A short title for a forecast drawn from a script: "China–Japan, forecast from 2025-07" /
+    "中日关系 2025年7月起预测" (the dyad from the forecast's history, when it has a name)."""
+    words = labels(lang)
+    first = fmt_month(forecast.future().index[0], lang)
+    name = getattr(forecast.history, "name", None)
+    if name is None or str(name) == "":
+        return words["plot_title_plain"].format(first=first)
+    return words["plot_title"].format(dyad=figure_dyad(name, lang), first=first)
 
 
 def draw_level_bands(ax: Axes, scale: Scale, lang: str = "en", labels: bool = True) -> None:
@@ -73,6 +108,7 @@ def draw_level_bands(ax: Axes, scale: Scale, lang: str = "en", labels: bool = Tr
     ax.tick_params(axis="y", right=False, labelright=False)
 
 
+@drawn_in_style
 def fan_chart(
     forecast: Forecast,
     ax: Axes | None = None,
@@ -151,7 +187,8 @@ def fan_chart(
         ax.set_ylim(max(scale.lower, lo - pad), min(scale.upper, hi + pad))
         draw_level_bands(ax, scale, lang=lang)
     ax.set_ylabel(words["score"])
-    ax.set_title(title or f"{forecast.model}: {future.index[0]}..{future.index[-1]}")
+    month_axis(ax, lang)
+    ax.set_title(title or default_title(forecast, lang))
     ax.legend(loc="best", fontsize=8, framealpha=0.9)
     return ax
 
@@ -170,6 +207,7 @@ def _spread_positions(x: np.ndarray, min_gap: float) -> np.ndarray:
     return out
 
 
+@drawn_in_style
 def history_chart(
     series: pd.Series,
     scale: Scale | None,
@@ -220,9 +258,11 @@ def history_chart(
                 bbox={"facecolor": "white", "alpha": 0.6, "lw": 0, "pad": 0.5},
             )
     ax.set_ylabel(text["score"])
+    month_axis(ax, lang)
     return ax
 
 
+@drawn_in_style
 def events_chart(events: pd.Series, *, text: dict[str, str], ax: Axes) -> Axes:
     """Monthly net event scores as bars (green positive, red negative), on their own axes."""
     values = events.to_numpy(dtype=float)
@@ -234,6 +274,7 @@ def events_chart(events: pd.Series, *, text: dict[str, str], ax: Axes) -> Axes:
     return ax
 
 
+@drawn_in_style
 def history_figure(
     series: pd.Series,
     scale: Scale | None,
@@ -272,6 +313,7 @@ def history_figure(
     return fig
 
 
+@drawn_in_style
 def crossing_chart(
     table: pd.DataFrame,
     *,
@@ -300,6 +342,7 @@ def crossing_chart(
     return ax
 
 
+@drawn_in_style
 def level_chart(
     forecast: Forecast, *, text: dict[str, str], lang: str = "en", ax: Axes | None = None
 ) -> Axes:
@@ -310,7 +353,7 @@ def level_chart(
         _, ax = plt.subplots(figsize=(9, 4))
     probs = forecast.level_probabilities(lang)
     bottom = np.zeros(len(probs))
-    months = [str(m) for m in probs.index]
+    months = [fmt_month(m, lang) for m in probs.index]
     for j, col in enumerate(probs.columns):
         colour = LEVEL_COLOURS[j] if len(probs.columns) == len(LEVEL_COLOURS) else None
         ax.bar(
@@ -325,6 +368,7 @@ def level_chart(
     return ax
 
 
+@drawn_in_style
 def analogue_chart(frame: pd.DataFrame, *, text: dict[str, str], ax: Axes | None = None) -> Axes:
     """Trajectories aligned on their anchor months; the legend names each anchor (the column
     names)."""
@@ -342,6 +386,7 @@ def analogue_chart(frame: pd.DataFrame, *, text: dict[str, str], ax: Axes | None
     return ax
 
 
+@drawn_in_style
 def reliability_chart(table: pd.DataFrame, *, text: dict[str, str], ax: Axes | None = None) -> Axes:
     """Mean forecast probability against observed frequency per bin, one series per scope,
     each point labelled with its number of cases (bins without cases are left out).
