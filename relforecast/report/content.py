@@ -619,29 +619,41 @@ _WEIGHTS = re.compile(r"weights learned from (?P<n>\d+) replayed forecast months
 def diagnostics_text(diagnostics: list[str], words: dict[str, str], lang: str) -> list[str]:
     """The model's diagnostics as sentences for the methods note.
 
-    English: each message once (repeats merged, :func:`condense`). Chinese: the messages the
-    report knows are said in Chinese — learned pool weights; shocks whose effect could not be
-    estimated because they are constant over the fitting span (one sentence for all) — and
-    the others counted.
+    The messages the report knows are said in words of the report's language — learned pool
+    weights; shocks whose effect could not be estimated because they are constant over a
+    member's fitting span (one sentence for all). The others: English, each once
+    (:func:`condense`); Chinese, counted.
     """
-    if not diagnostics:
-        return []
-    if lang != "zh":
-        return [words["diagnostics"].format(text=d) for d in condense(diagnostics)]
-    out, constant, other = [], [], 0
+    zh = lang == "zh"
+    out, constant, other = [], [], []
     for d in diagnostics:
         if m := _WEIGHTS.fullmatch(d):
-            out.append(f"组合权重依据本序列 {m['n']} 个月的回放预测学得。")
+            out.append(
+                f"组合权重依据本序列 {m['n']} 个月的回放预测学得。"
+                if zh
+                else f"The pool's weights were learned from {m['n']} replayed forecast months."
+            )
         elif m := _SHOCK_CONSTANT.fullmatch(d):
-            constant.append(m["shock"])
+            month = re.search(r"\d{4}-\d{2}", m["shock"])
+            constant.append(month.group(0) if month else m["shock"])
         else:
-            other += 1
+            other.append(d)
     if constant:
-        months = [re.search(r"\d{4}-\d{2}", c) for c in dict.fromkeys(constant)]
-        which = "、".join(fmt_month(m.group(0), "zh") for m in months if m) or "部分"
-        out.append(
-            f"{which}的冲击在部分成员模型的拟合区间内始终不变，无法估计其效应，按 0 处理。"
-        )
-    if other:
-        out.append(words["diagnostics_more"].format(n=other))
+        months = list(dict.fromkeys(constant))
+        shown = "、".join(fmt_month(x, "zh") for x in months[:3]) if zh else ", ".join(months[:3])
+        if zh:
+            which = shown if len(months) <= 3 else f"{shown}等 {len(months)} 个月份"
+            out.append(
+                f"{which}的冲击在部分成员模型的拟合区间内始终不变，无法估计其效应，按 0 处理。"
+            )
+        else:
+            which = shown if len(months) <= 3 else f"{shown} and {len(months) - 3} more"
+            out.append(
+                f"The shocks of {which} do not vary over some members' fitting span: their "
+                "effect could not be estimated and counts as 0."
+            )
+    if other and zh:
+        out.append(words["diagnostics_more"].format(n=len(other)))
+    elif other:
+        out += [words["diagnostics"].format(text=d) for d in condense(other)]
     return out

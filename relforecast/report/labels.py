@@ -281,7 +281,7 @@ LABELS: dict[str, dict[str, str]] = {
         "source_unknown": "数据来源：未注明。",
         "summary": "摘要",
         "recent": "近期走势",
-        "questions": "展望期问题",
+        "questions": "展望期关键问题",
         "figures_history": "历史走势与六个等级",
         "figures_fan": "展望期预测",
         "figures_crossing": "各情景：{question}",

@@ -599,7 +599,7 @@ def _figures(data, fit, base, table, answers, asked, calendar, events, anchors, 
         if record is not None:
             rel = record.reliability.copy()
             rel["scope"] = [
-                text["tr_this"] if s == "dyad" else text["tr_pooled"].format(n=record.n_dyads)
+                dyad if s == "dyad" else text["tr_pooled"].format(n=record.n_dyads)
                 for s in rel["scope"]
             ]
             draw("reliability.png", (5.5, 5), lambda ax: reliability_chart(rel, text=text, ax=ax))
