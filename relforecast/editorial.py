@@ -95,8 +95,9 @@ _FULL = {":": "：", ",": "，", ";": "；"}
 def fullwidth(text: str) -> str:
     """Chinese punctuation for Chinese text.
 
-    * a pair of parentheses becomes ``（…）`` when the character before it or the first or
-      last character inside it is Chinese (``ARIMA(1,1,0)`` keeps its own);
+    * a pair of parentheses becomes ``（…）`` when the character before it (spaces between
+      ignored) or the first or last character inside it is Chinese (``ARIMA(1,1,0)`` keeps
+      its own);
     * ``:``, ``,`` and ``;`` next to a Chinese character (spaces between ignored) become
       ``：``, ``，``, ``；`` and lose the spaces around them;
     * an ASCII ``-`` before a digit, not inside a word or a date, becomes the minus sign ``−``;
@@ -120,12 +121,14 @@ def fullwidth(text: str) -> str:
             stack.append(i)
         elif ch == ")" and stack:
             start = stack.pop()
-            before = text[start - 1] if start > 0 else ""
+            before = _neighbour(text, start, -1)
             inner = text[start + 1 : i].strip()
             if _is_cjk(before) or (inner and (_is_cjk(inner[0]) or _is_cjk(inner[-1]))):
                 chars[start], chars[i] = "（", "）"
-                if start > 0 and chars[start - 1] == " ":
-                    chars[start - 1] = ""
+                j = start - 1
+                while j >= 0 and chars[j] == " ":
+                    chars[j] = ""
+                    j -= 1
     text = "".join(chars)
     out: list[str] = []
     for i, ch in enumerate(text):

@@ -435,7 +435,7 @@ LABELS: dict[str, dict[str, str]] = {
         "plot_title": "{dyad} {first}起预测",
         "plot_title_plain": "{first}起预测",
         # the all-partners outlook (relforecast.report.panel_content)
-        "panel_title": "中国与{n}个伙伴国的关系形势展望（{first}至{last}）",
+        "panel_title": "中国与{n}国关系形势展望（{first}至{last}）",
         "panel_meta": (
             "数据截至{as_of} · 模型：{model} · 每对双边关系模拟路径 "
             "{n_paths} 条，随机种子 {seed} · 生成于{created}"
@@ -521,7 +521,7 @@ SHOCK_SHAPES: dict[str, dict[str, str]] = {
 }
 
 #: Latin words (runs of letters) a Chinese report may hold: proper names of methods,
-#: software and fonts, the file and option it points to.
+#: software and fonts, the option it names (no file names: see relforecast.editorial).
 LATIN_ALLOWED: frozenset[str] = frozenset(
     {
         "ARIMA",
@@ -535,8 +535,6 @@ LATIN_ALLOWED: frozenset[str] = frozenset(
         "matplotlib",
         "python",
         "docx",
-        "summary",
-        "json",
         "track",
         "record",
         "DejaVu",

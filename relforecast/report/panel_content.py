@@ -104,8 +104,8 @@ def _overview_table(inp: PanelInputs, words: dict[str, str], lang: str) -> Table
                 fmt_num(row["last"]),
                 _question_label(row["question"], words, t),
                 fmt_pct_se(row["p"], row["p_se"]),
-                fmt_num(row["median_end"], 2),
-                fmt_range(fmt_num(row["lower_end"], 2), fmt_num(row["upper_end"], 2), lang),
+                fmt_num(row["median_end"]),
+                fmt_range(fmt_num(row["lower_end"]), fmt_num(row["upper_end"]), lang),
                 f"{row['level_end']} ({fmt_pct(row['p_level_end'], 0)})",
             )
         )
