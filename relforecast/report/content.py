@@ -253,7 +253,7 @@ def _comparison_tables(inp: ReportInputs, words: dict[str, str], lang: str, belo
         rows.append(
             (
                 _scenario_name(key, sc, words, lang),
-                fmt_pct(sc.probability, 0) if sc is not None else fmt_pct(1.0, 0),
+                fmt_pct(sc.probability, 0) if sc is not None else words["none"],
                 _answer_text(a, words, lang),
                 words["none"] if sc is None else words["pp"].format(diff=fmt_diff(d, dse)),
                 fmt_num(med),

@@ -97,7 +97,7 @@ LABELS: dict[str, dict[str, str]] = {
         "question": "Question",
         # tables
         "col_scenario": "Scenario",
-        "col_happens": "Chance it happens",
+        "col_happens": "Assumed chance of its shocks",
         "col_median_end": "Median at end",
         "col_interval_end": "80 % interval at end",
         "col_p": "{question}",
@@ -166,7 +166,7 @@ LABELS: dict[str, dict[str, str]] = {
             "of the model's fitted effects of past shocks of the same kind."
         ),
         "col_description": "Description",
-        "col_probability": "Probability",
+        "col_probability": "Assumed chance",
         "col_shock": "Shock",
         "col_start": "Starts",
         "col_shape": "Shape",
@@ -325,7 +325,7 @@ LABELS: dict[str, dict[str, str]] = {
         "observed_mark": "已观测",
         "question": "问题",
         "col_scenario": "情景",
-        "col_happens": "发生概率",
+        "col_happens": "假设的冲击发生概率",
         "col_median_end": "期末中位数",
         "col_interval_end": "期末 80% 区间",
         "col_p": "{question}",
@@ -388,7 +388,7 @@ LABELS: dict[str, dict[str, str]] = {
             "估计的效应是模型对同类历史冲击拟合效应的均值 ± 标准差。"
         ),
         "col_description": "说明",
-        "col_probability": "发生概率",
+        "col_probability": "假设发生概率",
         "col_shock": "冲击",
         "col_start": "开始月份",
         "col_shape": "形态",
@@ -513,8 +513,8 @@ SHOCK_SHAPES: dict[str, dict[str, str]] = {
         "ramp": "building up over {length} months",
     },
     "zh": {
-        "pulse": "仅一个月",
-        "step": "永久",
+        "pulse": "仅持续一个月",
+        "step": "永久持续",
         "decay": "逐月衰减（每月保留 {rate:.0%}）",
         "ramp": "{length} 个月内逐步形成",
     },
