@@ -34,6 +34,7 @@ from relforecast.report.content import source_line
 from relforecast.report.document import Bullets, Document, Figure, Heading, Paragraph, Table
 from relforecast.report.labels import (
     dyad_label,
+    figure_dyad,
     fmt_month,
     fmt_num,
     fmt_pct,
@@ -266,7 +267,7 @@ def fan_grid(
             threshold=threshold,
             lang=lang,
             text=words,
-            title=dyad_label(dyad, lang, short=True),
+            title=figure_dyad(dyad, lang),
         )
         lo, hi = ax.get_ylim()
         lows.append(lo)
@@ -290,7 +291,7 @@ def fan_grid(
         if scale.bounded:
             draw_level_bands(ax, scale, lang=lang, labels=last_in_row)
         ax.xaxis.set_major_locator(mdates.YearLocator())
-        ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
+        ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y年" if lang == "zh" else "%Y"))
         ax.tick_params(axis="x", labelsize=8)
         if i % ncols:
             ax.set_ylabel("")

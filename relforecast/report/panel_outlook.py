@@ -282,7 +282,8 @@ def panel_outlook(
                 rng=rng,
             )
             folder.write("track_record.csv", rows.to_csv(index=False, float_format="%.5g"))
-            given = folder.tmp / "track_record.csv"
+            given = rows.copy()  # each dyad's report says it was computed, not read from a file
+            given.attrs["source"] = "computed"
         options = {
             "window": window,
             "scenarios": (),
