@@ -152,8 +152,8 @@ def to_docx(doc: Document, images: Mapping[str, bytes], created: datetime) -> by
                     if link:
                         _hyperlink(para, run, link)
                         link = ""  # the row's first cell only
-            if block.caption:
-                runs(word.add_paragraph(), block.caption, italic=True, size=9, colour="555555")
+            # the caption, or an empty line: two tables in a row would otherwise touch
+            runs(word.add_paragraph(), block.caption, italic=True, size=9, colour="555555")
         elif isinstance(block, Figure):
             png = images[block.file]
             word.add_picture(io.BytesIO(png), width=figure_width(png, text_width))
