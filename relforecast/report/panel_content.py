@@ -238,10 +238,21 @@ def fan_grid(
     history_months: int = 24,
     columns: int = 3,
 ) -> bytes:
-    """One PNG: a fan chart per dyad (in the order given) on one shared score axis.
+    """One PNG: a fan chart per dyad (in the order given) on one shared score axis, drawn in
+    the report's font for ``lang`` (:func:`relforecast.report.fonts.figure_style`)."""
+    from relforecast.report.fonts import figure_style
 
-    Call inside :func:`relforecast.report.fonts.figure_style` for the language's font.
-    """
+    with figure_style(lang):
+        return _fan_grid(forecasts, threshold, lang, history_months, columns)
+
+
+def _fan_grid(
+    forecasts: Mapping[str, Forecast],
+    threshold: float,
+    lang: str,
+    history_months: int,
+    columns: int,
+) -> bytes:
     import matplotlib
 
     matplotlib.use("Agg")

@@ -239,3 +239,17 @@ def test_examples_default_to_an_ignored_folder_of_the_working_directory():
         default = re.search(r'--out", default="([^"]+)"', source)
         assert default, name
         assert f"{default.group(1).strip('/')}/" in ignored, name
+
+
+@needs_cjk
+def test_the_small_multiples_draw_chinese_outside_the_report():
+    from relforecast.report.panel_content import fan_grid
+
+    fc = rf.ARIMA(order=(1, 1, 0)).fit(rf.datasets.demo().rename("Japan")).forecast(
+        12, n_paths=200, rng=0
+    )
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        png = fan_grid({"Japan": fc, "US": fc}, -6, "zh")
+    assert png[:4] == b"\x89PNG"
+    assert not any("missing from font" in str(w.message) for w in seen)
