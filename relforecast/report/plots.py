@@ -81,6 +81,13 @@ def default_title(forecast: Forecast, lang: str = "en") -> str:
     return words["plot_title"].format(dyad=figure_dyad(name, lang), first=first)
 
 
+def _percent_axis(axis) -> None:
+    """Probabilities on ``axis`` written as percentages, as in the report's text."""
+    from matplotlib.ticker import PercentFormatter
+
+    axis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+
+
 def draw_level_bands(ax: Axes, scale: Scale, lang: str = "en", labels: bool = True) -> None:
     """Shade each level of ``scale`` as a horizontal band, with its name on the right.
 
@@ -338,6 +345,7 @@ def crossing_chart(
     for yi, p, end in zip(y, table["p"], table["p"] + 1.96 * table["se"], strict=True):
         ax.text(end, yi, f"  {100 * p:.1f}%", va="center", fontsize=9)
     ax.set_xlabel(text["probability"])
+    _percent_axis(ax.xaxis)
     ax.set_title(title)
     return ax
 
@@ -361,6 +369,7 @@ def level_chart(
         )
         bottom += probs[col].to_numpy()
     ax.set_ylim(0, 1)
+    _percent_axis(ax.yaxis)
     ax.set_ylabel(text["probability"])
     ax.set_title(text["figures_levels"])
     ax.tick_params(axis="x", rotation=45)
