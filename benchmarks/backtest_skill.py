@@ -6,7 +6,7 @@ the origin x threshold cases whose origin value is >= the threshold; coverage at
 
 Models: auto (linear pool of ARIMA and 2-regime switching, last 240 months), the baselines
 rw-gauss, rw-boot, arima110, and the two components on their own. Refit every 12 origins
-(the estimates are applied to the new data in between; see relforecast.backtest).
+(the estimates are applied to the new data in between; see relforecast.evaluation.backtest).
 
 Speed: the same backtest of `auto` on one dyad, refitting at every origin vs every 12.
 
@@ -25,8 +25,8 @@ import pandas as pd
 from _common import require_shared_data
 
 import relforecast as rf
-from relforecast.backtest import backtest
-from relforecast.evaluation import evaluate
+from relforecast.evaluation.backtest import backtest
+from relforecast.evaluation.scores import evaluate
 
 BASELINES = ("rw-gauss", "rw-boot", "arima110")
 

@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 import relforecast as rf
-from relforecast.cli import main as cli_main
+from relforecast.cli.main import main as cli_main
 
 HEADER = "country,year,month,ym,score\n"
 OUTCOMES = (

@@ -47,10 +47,10 @@ import scoringrules as sr
 from _common import require_shared_data
 
 import relforecast as rf
-from relforecast.backtest import QUANTILE_LEVELS, backtest
-from relforecast.evaluation import randomized_pit_coverage
+from relforecast.evaluation.backtest import QUANTILE_LEVELS, backtest
+from relforecast.evaluation.scores import randomized_pit_coverage
 from relforecast.models.adaptive import Adaptation, criterion, learned_weights
-from relforecast.parallel import run_tasks
+from relforecast.panel.parallel import run_tasks
 
 ORIGINS = pd.period_range("1995-03", "2024-06", freq="M")[::3]
 HORIZON = 12

@@ -46,7 +46,7 @@ import tracemalloc  # noqa: E402
 from collections.abc import Callable  # noqa: E402
 
 import relforecast as rf  # noqa: E402
-from relforecast.parallel import run_tasks  # noqa: E402
+from relforecast.panel.parallel import run_tasks  # noqa: E402
 
 STEPS = ("ceiling", "scaling", "dask", "full", "memory")
 

@@ -23,8 +23,8 @@ import pandas as pd
 from _common import require_shared_data
 
 import relforecast as rf
-from relforecast.parallel import run_tasks
-from relforecast.rowblock import RowBlock, frame_from_blocks, summarise_paths
+from relforecast.evaluation.rowblock import RowBlock, frame_from_blocks, summarise_paths
+from relforecast.panel.parallel import run_tasks
 
 THRESHOLDS = (-6.0, -3.0, 0.0, 3.0)
 N_PATHS = 1200

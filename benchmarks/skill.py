@@ -35,8 +35,8 @@ import scoringrules as sr
 from _common import require_shared_data
 
 import relforecast as rf
-from relforecast.evaluation import randomized_pit_coverage
-from relforecast.parallel import run_tasks
+from relforecast.evaluation.scores import randomized_pit_coverage
+from relforecast.panel.parallel import run_tasks
 
 HORIZONS = (1, 12)
 DEFAULT_MODELS = (

@@ -26,8 +26,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 
 import relforecast as rf
-from relforecast.cli import main as relforecast_main
-from relforecast.report.labels import labels
+from relforecast.cli.main import main as relforecast_main
+from relforecast.graphics.labels import labels
 from relforecast.report.plots import history_chart
 
 ROOT = Path(__file__).resolve().parents[1]

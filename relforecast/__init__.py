@@ -9,15 +9,17 @@ The public API is re-exported here::
     fc.prob_cross(-6, within=12), fc.mc_se(-6)
 """
 
-from importlib.metadata import PackageNotFoundError, version
-
-from relforecast import datasets
-from relforecast.analogues import analogues
-from relforecast.backtest import backtest
+from relforecast import _moved, datasets
+from relforecast._version import __version__
 from relforecast.data import load_panel, load_scores
-from relforecast.evaluation import Evaluation, evaluate
-from relforecast.event_charts import window_chart
-from relforecast.events import EventLog, damped_update, fit_update_rule, load_events
+from relforecast.evaluation.backtest import backtest
+from relforecast.evaluation.scores import Evaluation, evaluate
+from relforecast.events.analogues import analogues
+from relforecast.events.charts import window_chart
+from relforecast.events.log import EventLog, damped_update, fit_update_rule, load_events
+from relforecast.events.movement import RecentMovement, recent_movement
+from relforecast.events.terms import Terms
+from relforecast.events.venues import VenueClasses, load_venue_classes
 from relforecast.exceptions import (
     DataError,
     EngineError,
@@ -33,7 +35,6 @@ from relforecast.exceptions import (
     Terminated,
 )
 from relforecast.forecast import Forecast
-from relforecast.joint import JointPaths, joint_crossing, joint_paths
 from relforecast.models import (
     ARIMA,
     Adaptation,
@@ -46,8 +47,8 @@ from relforecast.models import (
     RandomWalk,
     Sticky,
 )
-from relforecast.movement import RecentMovement, recent_movement
-from relforecast.panel import forecast_panel, panel_overview
+from relforecast.panel.forecast import forecast_panel, panel_overview
+from relforecast.panel.joint import JointPaths, joint_crossing, joint_paths
 from relforecast.questions import Question, default_questions
 from relforecast.record import Record
 from relforecast.report.outlook import Outlook, outlook
@@ -56,13 +57,9 @@ from relforecast.report.track_record import TrackRecordConfig
 from relforecast.scale import TSINGHUA_SCALE, UNBOUNDED_SCALE, Level, Scale, UnboundedScale
 from relforecast.scenarios import Scenario, compare_scenarios, load_scenarios
 from relforecast.shocks import Shock, ShockCalendar
-from relforecast.terms import Terms
-from relforecast.venues import VenueClasses, load_venue_classes
 
-try:
-    __version__ = version("relforecast")
-except PackageNotFoundError:  # running from a source tree that is not installed
-    __version__ = "0+unknown"
+_moved.install()
+
 
 __all__ = [
     "ARIMA",

@@ -13,7 +13,7 @@ June 2025. Everything dated after that month is invisible to the fit and to the 
   :meth:`relforecast.scenarios.Scenario.check_future`).
 
 The same functions serve the ``outlook`` and ``forecast`` commands (``--until``) and
-``relforecast.backtest`` at every origin, so "as of" means the same everywhere. An as-of
+``relforecast.evaluation.backtest`` at every origin, so "as of" means the same everywhere. An as-of
 outlook is identical to the outlook run on input files truncated by hand at that month.
 """
 
@@ -31,7 +31,7 @@ from relforecast.periods import to_month
 from relforecast.shocks import ShockCalendar
 
 if TYPE_CHECKING:
-    from relforecast.events import EventLog
+    from relforecast.events.log import EventLog
     from relforecast.scenarios import Scenario
 
 __all__ = [
@@ -83,11 +83,9 @@ def cut_events(log: EventLog | None, month: PeriodLike) -> EventLog | None:
     """Events dated at or before ``month``."""
     if log is None:
         return None
-    from relforecast.events import EventLog
-
     last = to_month(month, "as-of month")
     frame = log.frame
-    return EventLog(frame.loc[frame["month"] <= last].reset_index(drop=True))
+    return type(log)(frame.loc[frame["month"] <= last].reset_index(drop=True))
 
 
 @dataclass(frozen=True)

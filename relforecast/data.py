@@ -21,6 +21,7 @@ non-numeric score, named in the error, and ``NA`` in a country column is a count
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from os import PathLike
 from pathlib import Path
@@ -39,6 +40,7 @@ __all__ = [
     "load_panel",
     "load_scores",
     "require_length",
+    "series_fingerprint",
     "validate_series",
 ]
 
@@ -486,3 +488,9 @@ def _match_or_explain(
     except DataError:
         message = _unknown_dyad_message(requested, available, source, country_col, score_col)
         raise DataError(message) from None
+
+
+def series_fingerprint(series: pd.Series) -> str:
+    """SHA-256 of the series' months and values (identifies the data a report or record used)."""
+    text = "\n".join(f"{m},{v:.6f}" for m, v in series.items())
+    return hashlib.sha256(text.encode()).hexdigest()

@@ -184,7 +184,7 @@ def short_model_name(name: str, lang: str = "en", weights: Sequence[float] | Non
     pool of 6 models" / "按近期表现加权的 6 个模型组合" when its weights differ); a single
     model its family ("ARIMA(1,1,0)", "regime-switching model", "block bootstrap"); a name
     it does not know is returned unchanged. The full specification belongs in the methods
-    note (:func:`relforecast.report.labels.model_label`).
+    note (:func:`relforecast.graphics.labels.model_label`).
     """
     zh = lang == "zh"
     if name.startswith("auto[") and name.endswith("]"):

@@ -29,6 +29,7 @@ from relforecast._typing import PeriodLike
 from relforecast.exceptions import DataError, ForecastError, RelforecastError, SpecError
 
 __all__ = [
+    "default_window",
     "parse_months",
     "parse_origins",
     "parse_window",
@@ -235,3 +236,9 @@ def parse_origins(spec: str | PeriodLike | Sequence[Any], every: int = 12) -> li
     if not origins:
         raise ForecastError("no origins given; pass a span such as '1995-06:2024-06'")
     return origins
+
+
+def default_window(last: pd.Period) -> str:
+    """The first July–June window that starts after the month ``last``."""
+    year = last.year if last.month < 7 else last.year + 1
+    return f"{year}-07:{year + 1}-06"

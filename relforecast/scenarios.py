@@ -29,7 +29,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from os import PathLike
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -37,9 +37,11 @@ import pandas as pd
 from relforecast._typing import RNGLike, as_number
 from relforecast.exceptions import ForecastError, ShockError
 from relforecast.forecast import Forecast
-from relforecast.models.base import FittedModel
 from relforecast.periods import window_horizon  # its home is relforecast.periods; kept here
 from relforecast.shocks import Shock, read_yaml_list, shock_from_record
+
+if TYPE_CHECKING:
+    from relforecast.models.base import FittedModel
 
 __all__ = [
     "RESERVED_NAMES",
@@ -315,6 +317,12 @@ def load_scenarios(source: str | PathLike | Iterable[Mapping[str, Any]]) -> list
     return out
 
 
+def _is_fitted_model(fit: object) -> bool:
+    """A fitted model of the contract (:class:`relforecast.models.base.FittedModel`): it holds its
+    series and forecasts scenarios. Checked by what it does, so that the core needs no model."""
+    return hasattr(fit, "series") and callable(getattr(fit, "forecast_scenarios", None))
+
+
 def compare_scenarios(
     fit: FittedModel,
     scenarios: Sequence[Scenario],
@@ -360,7 +368,7 @@ def compare_scenarios(
         ``attrs["scenarios"]`` the scenarios by row name (``None`` for the baseline).
     """
     seed = int(rng.integers(2**32)) if isinstance(rng, np.random.Generator) else rng
-    if not isinstance(fit, FittedModel):
+    if not _is_fitted_model(fit):
         raise ForecastError(
             f"{fit!r} is not a fitted model; pass e.g. rf.ARIMA().fit(series) to compare scenarios"
         )

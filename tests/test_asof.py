@@ -7,7 +7,7 @@ import pytest
 
 import relforecast as rf
 from relforecast.asof import as_of, cut_calendar, cut_events
-from relforecast.cli import main
+from relforecast.cli.main import main
 
 
 def test_as_of_cuts_every_dated_input():

@@ -9,15 +9,15 @@ import scoringrules as sr
 from scipy import stats
 
 import relforecast as rf
-from relforecast.backtest import (
+from relforecast.evaluation.backtest import (
     QUANTILE_COLUMNS,
     backtest,
     origin_stream,
     parse_origins,
     plan_blocks,
 )
-from relforecast.evaluation import evaluate
-from relforecast.rowblock import RowBlock, frame_from_blocks
+from relforecast.evaluation.rowblock import RowBlock, frame_from_blocks
+from relforecast.evaluation.scores import evaluate
 
 
 def random_walk_panel(n_series=8, months=420, sd=0.15, seed=0):

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 import relforecast as rf
-from relforecast.cli import main
+from relforecast.cli.main import main
 
 from .conftest import monthly
 

@@ -5,7 +5,7 @@ import pytest
 from threadpoolctl import threadpool_info, threadpool_limits
 
 import relforecast as rf
-from relforecast.blas import one_blas_thread
+from relforecast._blas import one_blas_thread
 
 pytestmark = pytest.mark.skipif(
     not [p for p in threadpool_info() if p["user_api"] == "blas"],

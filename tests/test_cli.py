@@ -4,7 +4,7 @@ import sys
 
 import pytest
 
-from relforecast.cli import main
+from relforecast.cli.main import main
 
 
 def run(capsys, *argv):

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import relforecast as rf
-from relforecast.evaluation import randomized_pit_coverage
+from relforecast.evaluation.scores import randomized_pit_coverage
 
 
 def test_calibrated_discrete_forecast_has_nominal_randomized_coverage():

@@ -14,9 +14,9 @@ from matplotlib import font_manager
 from matplotlib.text import Text
 
 import relforecast as rf
-from relforecast.event_charts import shares_chart, terms_chart
-from relforecast.events import plot_shares
-from relforecast.report.fonts import cjk_font
+from relforecast.events.charts import shares_chart, terms_chart
+from relforecast.events.log import plot_shares
+from relforecast.graphics.fonts import cjk_font
 
 from .conftest import monthly
 from .test_event_shares import TERMS, synthetic_frame

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 import relforecast as rf
-from relforecast.terms import Term
+from relforecast.events.terms import Term
 
 # Xland, 2020-01 .. 2020-06. Negative events: Jan trade -1, trade -1, border -2; May trade -1;
 # Jun border -3. Positive: Mar visit +1. Neutral: Mar, Apr. February has no event at all.

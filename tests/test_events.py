@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 import relforecast as rf
-from relforecast.events import simulate_update_rule
+from relforecast.events.log import simulate_update_rule
 
 from .conftest import monthly
 

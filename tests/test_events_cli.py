@@ -9,8 +9,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from relforecast.cli import main
-from relforecast.report.fonts import cjk_font
+from relforecast.cli.main import main
+from relforecast.graphics.fonts import cjk_font
 
 from .test_event_shares import synthetic_frame
 
@@ -140,7 +140,7 @@ def test_errors_are_one_line(capsys, files, tmp_path, extra, message):
 
 
 def test_output_is_written_whole_or_not_at_all(capsys, files, tmp_path, monkeypatch):
-    import relforecast.commands.events as command
+    import relforecast.cli.events as command
 
     calls = []
 

@@ -9,7 +9,7 @@ import pytest
 from scipy import stats
 
 import relforecast as rf
-from relforecast.joint import joint_crossing, joint_paths, poisson_binomial_tail
+from relforecast.panel.joint import joint_crossing, joint_paths, poisson_binomial_tail
 
 HORIZON = 12
 

@@ -3,7 +3,7 @@ import math
 
 import numpy as np
 
-from relforecast.jsontext import json_text
+from relforecast._jsontext import json_text
 
 
 def test_non_finite_numbers_are_written_null_and_the_rest_unchanged():

@@ -10,9 +10,9 @@ import pytest
 
 import relforecast as rf
 from relforecast._typing import as_seed
-from relforecast.backtest import QUANTILE_LEVELS, backtest, make_model, origin_stream
-from relforecast.cli import main
-from relforecast.panel import panel_overview
+from relforecast.cli.main import main
+from relforecast.evaluation.backtest import QUANTILE_LEVELS, backtest, make_model, origin_stream
+from relforecast.panel.forecast import panel_overview
 from tests.panels import random_walk_panel, write_long_csv
 
 

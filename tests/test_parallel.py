@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 
 import relforecast as rf
-from relforecast import parallel
-from relforecast.backtest import backtest
+from relforecast.evaluation.backtest import backtest
+from relforecast.panel import parallel
 from tests.test_backtest import random_walk_panel
 
 
@@ -179,7 +179,7 @@ def test_an_address_that_is_not_a_dask_scheduler_fails_fast_in_one_line(
 def test_cli_engine_dask_starts_a_local_cluster_with_the_same_rows(
     small_panel, tmp_path, capsys, distributed
 ):
-    from relforecast.cli import main
+    from relforecast.cli.main import main
     from tests.panels import write_long_csv
 
     data = write_long_csv(small_panel, tmp_path / "scores.csv")
@@ -207,7 +207,7 @@ def test_sigterm_stops_the_worker_processes_and_says_terminated(tmp_path):
 
     data = write_long_csv(random_walk_panel(n_series=4, months=300, seed=9), tmp_path / "p.csv")
     out = tmp_path / "bt.csv"
-    command = [sys.executable, "-c", "from relforecast.cli import run; run()", "backtest"]
+    command = [sys.executable, "-c", "from relforecast.cli.main import run; run()", "backtest"]
     args = [str(data), "--dyad", "all", "--model", "markov", "--origins", "2000-01:2024-06"]
     proc = subprocess.Popen(
         [*command, *args, "--every", "1", "--workers", "2", "--out", str(out), "--store", "bt"],
@@ -230,3 +230,46 @@ def test_sigterm_stops_the_worker_processes_and_says_terminated(tmp_path):
     _, alive = psutil.wait_procs(workers, timeout=20)
     assert not [p for p in alive if p.status() != psutil.STATUS_ZOMBIE]
     assert not out.exists()
+
+
+def _pid_and_filters(_: object) -> tuple[int, int]:
+    import warnings
+
+    warnings.simplefilter("ignore")  # changes this process's filters only
+    return os.getpid(), len(warnings.filters)
+
+
+def test_worker_process_runs_beside_the_caller_in_another_process():
+    """The side job runs in its own process: its warning filters are not the caller's."""
+    import warnings
+
+    before = list(warnings.filters)
+    with parallel.worker_process() as side:
+        pid, _ = side.submit(_pid_and_filters, None).result(timeout=120)
+    assert pid != os.getpid()
+    assert warnings.filters == before
+
+
+def test_worker_process_is_killed_when_the_block_raises():
+    import time
+
+    with pytest.raises(RuntimeError, match="caller failed"):
+        with parallel.worker_process() as side:
+            pending = side.submit(time.sleep, 60)
+            pending.running() or time.sleep(1)  # the worker has started
+            worker_pids = list(side._processes)
+            assert worker_pids
+            raise RuntimeError("caller failed")
+    assert pending.cancelled() or pending.done() or pending.exception(timeout=30) is not None
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and any(_alive(p) for p in worker_pids):
+        time.sleep(0.2)
+    assert not any(_alive(p) for p in worker_pids)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True

@@ -12,7 +12,7 @@ import pytest
 import relforecast as rf
 from relforecast import data, periods, scenarios, shocks
 
-backtest = importlib.import_module("relforecast.backtest")  # rf.backtest is the function
+backtest = importlib.import_module("relforecast.evaluation.backtest")  # rf.backtest is the function
 
 JAN = pd.Period("2024-01", "M")
 

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import relforecast as rf
-from relforecast.cli import main
+from relforecast.cli.main import main
 from tests.conftest import monthly
 
 

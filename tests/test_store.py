@@ -9,14 +9,14 @@ import pandas as pd
 import pytest
 
 import relforecast as rf
-from relforecast.backtest import backtest
-from relforecast.cli import main
-from relforecast.store import BacktestStore
+from relforecast.cli.main import main
+from relforecast.evaluation.backtest import backtest
+from relforecast.evaluation.store import BacktestStore
 from tests.panels import random_walk_panel, write_long_csv
 
 pa = pytest.importorskip("pyarrow", reason="pyarrow is not installed")
-# the module (``relforecast.backtest`` the attribute is the function re-exported by the package)
-bt_module = importlib.import_module("relforecast.backtest")
+# the module (``relforecast.evaluation.backtest`` is also the name of the re-exported function)
+bt_module = importlib.import_module("relforecast.evaluation.backtest")
 REAL_RUN_BLOCK = bt_module.run_block
 ORIGINS = "2008-01:2013-12"
 SETTINGS = {"every": 3, "n_paths": 200, "rng": 5, "refit_every": 4, "thresholds": (-3, 0)}

@@ -38,8 +38,8 @@ from statsmodels.tsa.statespace.mlemodel import MLEResults
 from statsmodels.tsa.statespace.sarimax import SARIMAX
 from statsmodels.tsa.stattools import kpss
 
+from relforecast._blas import one_blas_thread
 from relforecast._typing import as_number
-from relforecast.blas import one_blas_thread
 from relforecast.data import MIN_MONTHS
 from relforecast.exceptions import FitError, SpecError
 from relforecast.models.base import (

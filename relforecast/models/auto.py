@@ -34,8 +34,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from relforecast._blas import one_blas_thread
 from relforecast._typing import RNGLike, as_generator
-from relforecast.blas import one_blas_thread
 from relforecast.exceptions import RelforecastError, SpecError
 from relforecast.forecast import Forecast
 from relforecast.models.adaptive import Adaptation, ReplayRecord, learned_weights
@@ -46,7 +46,7 @@ from relforecast.models.base import (
     check_n_paths,
     check_scenarios,
 )
-from relforecast.models.registry import pool_models
+from relforecast.models.catalogue import pool_models
 from relforecast.scale import Scale, as_scale
 from relforecast.shocks import ShockCalendar
 

@@ -22,8 +22,8 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 import numpy as np
 import pandas as pd
 
+from relforecast._blas import one_blas_thread
 from relforecast._typing import RNGLike, as_generator, as_number
-from relforecast.blas import one_blas_thread
 from relforecast.data import MIN_MONTHS, require_length, validate_series
 from relforecast.exceptions import DataError, ForecastError, SpecError
 from relforecast.forecast import Forecast

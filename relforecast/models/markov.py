@@ -66,7 +66,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
-from relforecast.blas import one_blas_thread
+from relforecast._blas import one_blas_thread
 from relforecast.data import MIN_MONTHS
 from relforecast.exceptions import SpecError
 from relforecast.models.base import (

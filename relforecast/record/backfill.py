@@ -31,11 +31,11 @@ import numpy as np
 import pandas as pd
 
 from relforecast.asof import as_of
-from relforecast.events import EventLog
+from relforecast.events.log import EventLog
 from relforecast.exceptions import RelforecastError, SpecError
 from relforecast.models.registry import make_model
-from relforecast.parallel import run_tasks
-from relforecast.periods import parse_origins
+from relforecast.panel.parallel import run_tasks
+from relforecast.periods import default_window, parse_origins
 from relforecast.record.entry import (
     DEFAULT_THRESHOLDS,
     Entry,
@@ -44,7 +44,6 @@ from relforecast.record.entry import (
     shocks_fingerprint,
 )
 from relforecast.record.store import Record
-from relforecast.report.outlook import default_window
 from relforecast.scenarios import compare_scenarios
 from relforecast.shocks import ShockCalendar
 

@@ -26,7 +26,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from relforecast.backtest import QUANTILE_COLUMNS, QUANTILE_LEVELS
+from relforecast._version import __version__
+from relforecast.data import series_fingerprint
+from relforecast.evaluation.backtest import QUANTILE_COLUMNS, QUANTILE_LEVELS
 from relforecast.exceptions import RecordError
 from relforecast.forecast import Forecast
 from relforecast.periods import to_month
@@ -43,9 +45,7 @@ SOURCES = ("python", "forecast", "outlook", "backfill")
 
 def data_fingerprint(series: pd.Series) -> str:
     """SHA-256 of the series' months and values (as in an outlook's ``summary.json``)."""
-    from relforecast.report.outlook import fingerprint
-
-    return fingerprint(series)
+    return series_fingerprint(series)
 
 
 @dataclass(frozen=True)
@@ -333,8 +333,6 @@ def make_entry(
     threshold = float(TSINGHUA_SCALE.critical if threshold is None else threshold)
     thresholds = tuple(sorted({float(t) for t in (*thresholds, threshold)}))
     created = created or datetime.now(UTC).isoformat(timespec="seconds")
-
-    from relforecast import __version__
 
     row: dict[str, Any] = {
         "dyad": str(dyad),

@@ -55,7 +55,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from relforecast.backtest import QUANTILE_COLUMNS
+from relforecast.evaluation.backtest import QUANTILE_COLUMNS
 from relforecast.exceptions import RecordError
 from relforecast.scale import TSINGHUA_SCALE
 

@@ -28,8 +28,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from relforecast.backtest import QUANTILE_COLUMNS
-from relforecast.evaluation import evaluate
+from relforecast.evaluation.backtest import QUANTILE_COLUMNS
+from relforecast.evaluation.scores import evaluate
 from relforecast.exceptions import DataError
 from relforecast.record.questions import parse_question
 from relforecast.record.schema import LEVEL_COLUMNS

@@ -25,7 +25,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from relforecast.backtest import QUANTILE_COLUMNS
+from relforecast.evaluation.backtest import QUANTILE_COLUMNS
 from relforecast.exceptions import RecordError
 from relforecast.forecast import Forecast
 from relforecast.periods import to_month

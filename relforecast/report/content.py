@@ -28,11 +28,9 @@ import numpy as np
 import pandas as pd
 
 from relforecast.editorial import fmt_date, fmt_range, short_model_name
+from relforecast.events.movement import recent_movement
 from relforecast.forecast import Forecast
-from relforecast.movement import recent_movement
-from relforecast.questions import Answer, Question
-from relforecast.report.document import Bullets, Document, Figure, Heading, Paragraph, Table
-from relforecast.report.labels import (
+from relforecast.graphics.labels import (
     dyad_label,
     fmt_diff,
     fmt_month,
@@ -46,6 +44,8 @@ from relforecast.report.labels import (
     shock_kind,
     shock_shape,
 )
+from relforecast.questions import Answer, Question
+from relforecast.report.document import Bullets, Document, Figure, Heading, Paragraph, Table
 from relforecast.report.track_record import TrackRecord
 from relforecast.scale import TSINGHUA_SCALE, as_scale
 from relforecast.scenarios import Scenario

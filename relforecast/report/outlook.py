@@ -21,13 +21,11 @@ keeps, so an as-of outlook equals the outlook run on files truncated by hand at 
 
 from __future__ import annotations
 
-import hashlib
 import io
 import os
 import platform
 import warnings
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -36,28 +34,32 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from relforecast.analogues import analogues
+from relforecast._jsontext import json_text
+from relforecast._version import __version__
 from relforecast.asof import as_of as cut_inputs
 from relforecast.asof import cut_events
-from relforecast.event_charts import window_chart
-from relforecast.events import EventLog
+from relforecast.data import series_fingerprint as fingerprint
+from relforecast.events.analogues import analogues
+from relforecast.events.charts import window_chart
+from relforecast.events.log import EventLog
+from relforecast.events.movement import recent_movement
 from relforecast.exceptions import DataError, RelforecastWarning, SpecError
 from relforecast.forecast import Forecast, check_threshold
-from relforecast.jsontext import json_text
-from relforecast.models.base import FittedModel, Model
-from relforecast.models.registry import make_model
-from relforecast.movement import recent_movement
-from relforecast.periods import to_month, window_horizon
-from relforecast.questions import Answer, Question, default_questions, parse_question
-from relforecast.report.content import FIGURE_FILES, ReportInputs, build_document
-from relforecast.report.document import Document
-from relforecast.report.fonts import FontChoice, cjk_font, figure_style
-from relforecast.report.labels import (
+from relforecast.graphics.fonts import FontChoice, cjk_font, figure_style
+from relforecast.graphics.labels import (
     figure_dyad,
     fmt_month,
     labels,
     shock_kind,
 )
+from relforecast.models.base import FittedModel, Model
+from relforecast.models.registry import make_model
+from relforecast.models.spread import model_spread
+from relforecast.panel.parallel import worker_process
+from relforecast.periods import default_window, to_month, window_horizon
+from relforecast.questions import Answer, Question, default_questions, parse_question
+from relforecast.report.content import FIGURE_FILES, ReportInputs, build_document
+from relforecast.report.document import Document
 from relforecast.report.plots import (
     analogue_chart,
     crossing_chart,
@@ -69,7 +71,6 @@ from relforecast.report.plots import (
 from relforecast.report.render_html import to_html
 from relforecast.report.render_markdown import to_markdown
 from relforecast.report.render_word import to_docx
-from relforecast.report.spread import model_spread
 from relforecast.report.track_record import (
     TrackRecord,
     TrackRecordConfig,
@@ -107,7 +108,7 @@ class Outlook:
     questions : pd.DataFrame
         One row per (scenario, question): ``p``, ``se``, ``observed``, ``median_month``.
     spread : pd.DataFrame
-        Model spread (:func:`relforecast.report.spread.model_spread`).
+        Model spread (:func:`relforecast.models.spread.model_spread`).
     track_record : TrackRecord or None
     document : Document
         The report's content (render it again with the renderers of ``relforecast.report``).
@@ -123,18 +124,6 @@ class Outlook:
     spread: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
     track_record: TrackRecord | None = field(default=None, repr=False)
     document: Document | None = field(default=None, repr=False)
-
-
-def default_window(last: pd.Period) -> str:
-    """The first July–June window that starts after the month ``last``."""
-    year = last.year if last.month < 7 else last.year + 1
-    return f"{year}-07:{year + 1}-06"
-
-
-def fingerprint(series: pd.Series) -> str:
-    """SHA-256 of the series' months and values (identifies the data a report used)."""
-    text = "\n".join(f"{m},{v:.6f}" for m, v in series.items())
-    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def creation_stamp(created: datetime | None) -> datetime:
@@ -331,11 +320,11 @@ def outlook(
     if str(data.name) not in observed.columns:
         observed = observed.join(data.rename(str(data.name)), how="outer")
 
-    with ThreadPoolExecutor(1) as side, OutputFolder(out) as folder:
+    with worker_process() as side, OutputFolder(out) as folder:
         pending = None
         if isinstance(table_in, str) and table_in == "compute":
-            # the report-time backtest runs in its worker processes while this process fits
-            # and simulates the outlook itself
+            # the report-time backtest runs in a worker process while this process fits and
+            # simulates the outlook itself
             say(
                 f"track record: backtest of {model_key} over {config.n_origins} origins on "
                 f"{observed.shape[1]} dyad(s), in the background"
@@ -638,8 +627,6 @@ def package_versions() -> dict[str, str]:
     import matplotlib
     import scipy
     import statsmodels
-
-    from relforecast import __version__
 
     try:
         from importlib.metadata import version

@@ -4,7 +4,7 @@
 :func:`relforecast.report.panel_outlook.panel_outlook` (:class:`PanelInputs`) into a
 :class:`~relforecast.report.document.Document` — rendered to ``report.html``, ``report.md``
 and ``report.docx`` by the same renderers as the single-dyad report. Every word comes from
-the label tables of :mod:`relforecast.report.labels`. The sections, in order:
+the label tables of :mod:`relforecast.graphics.labels`. The sections, in order:
 
 1. overview — one row a dyad: the question that fits its state, its probability with the
    Monte Carlo error, the median and 80 % interval at the window's end, the most likely level
@@ -30,9 +30,7 @@ import pandas as pd
 
 from relforecast.editorial import fmt_date, short_model_name
 from relforecast.forecast import Forecast
-from relforecast.report.content import source_line
-from relforecast.report.document import Bullets, Document, Figure, Heading, Paragraph, Table
-from relforecast.report.labels import (
+from relforecast.graphics.labels import (
     dyad_label,
     figure_dyad,
     fmt_month,
@@ -45,6 +43,8 @@ from relforecast.report.labels import (
     labels,
     model_label,
 )
+from relforecast.report.content import source_line
+from relforecast.report.document import Bullets, Document, Figure, Heading, Paragraph, Table
 
 __all__ = ["PanelInputs", "build_panel_document", "fan_grid"]
 
@@ -239,8 +239,8 @@ def fan_grid(
     columns: int = 3,
 ) -> bytes:
     """One PNG: a fan chart per dyad (in the order given) on one shared score axis, drawn in
-    the report's font for ``lang`` (:func:`relforecast.report.fonts.figure_style`)."""
-    from relforecast.report.fonts import figure_style
+    the report's font for ``lang`` (:func:`relforecast.graphics.fonts.figure_style`)."""
+    from relforecast.graphics.fonts import figure_style
 
     with figure_style(lang):
         return _fan_grid(forecasts, threshold, lang, history_months, columns)
@@ -259,7 +259,7 @@ def _fan_grid(
     import matplotlib.dates as mdates
     import matplotlib.pyplot as plt
 
-    from relforecast.report.plots import draw_level_bands, fan_chart
+    from relforecast.graphics.fan import draw_level_bands, fan_chart
 
     words = labels(lang)
     n = len(forecasts)

@@ -45,18 +45,18 @@ from typing import Any
 
 import pandas as pd
 
+from relforecast._jsontext import json_text
 from relforecast.asof import as_of as cut_inputs
-from relforecast.events import EventLog
+from relforecast.events.log import EventLog
 from relforecast.exceptions import DataError, ForecastError
 from relforecast.forecast import Forecast
-from relforecast.joint import MIN_JOINT_MONTHS, joint_crossing
-from relforecast.jsontext import json_text
-from relforecast.panel import panel_overview
-from relforecast.parallel import run_tasks
+from relforecast.graphics.fonts import FontChoice, figure_style
+from relforecast.graphics.labels import labels
+from relforecast.panel.forecast import panel_overview
+from relforecast.panel.joint import MIN_JOINT_MONTHS, joint_crossing
+from relforecast.panel.parallel import run_tasks
 from relforecast.periods import window_horizon
 from relforecast.report.document import Document
-from relforecast.report.fonts import FontChoice, figure_style
-from relforecast.report.labels import labels
 from relforecast.report.outlook import (
     RelforecastWarning,
     creation_stamp,

@@ -30,8 +30,8 @@ import numpy as np
 import pandas as pd
 
 from relforecast.asof import cut_panel
-from relforecast.backtest import QUANTILE_COLUMNS, backtest
-from relforecast.evaluation import evaluate
+from relforecast.evaluation.backtest import QUANTILE_COLUMNS, backtest
+from relforecast.evaluation.scores import evaluate
 from relforecast.exceptions import DataError
 
 __all__ = [

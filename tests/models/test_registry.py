@@ -5,11 +5,11 @@ import importlib
 import pytest
 
 import relforecast as rf
-from relforecast.cli import main
+from relforecast.cli.main import main
 from relforecast.models import registry
 from relforecast.models.base import Model
 
-backtest = importlib.import_module("relforecast.backtest")  # rf.backtest is the function
+backtest = importlib.import_module("relforecast.evaluation.backtest")  # rf.backtest is the function
 
 
 def test_every_name_makes_a_fresh_specification():

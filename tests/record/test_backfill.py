@@ -3,7 +3,7 @@ import pandas as pd
 import pytest
 
 import relforecast as rf
-from relforecast.events import EventLog
+from relforecast.events.log import EventLog
 from relforecast.record import Record, as_of_cut, backfill, origin_seed
 from relforecast.shocks import Shock, ShockCalendar
 

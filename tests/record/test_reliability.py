@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from relforecast.cli import main
+from relforecast.cli.main import main
 from relforecast.exceptions import RecordError
 from relforecast.record import Record, schema
 

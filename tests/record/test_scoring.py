@@ -5,8 +5,8 @@ import pandas as pd
 import pytest
 from scipy.stats import norm
 
-from relforecast.backtest import QUANTILE_COLUMNS, QUANTILE_LEVELS
-from relforecast.evaluation import evaluate
+from relforecast.evaluation.backtest import QUANTILE_COLUMNS, QUANTILE_LEVELS
+from relforecast.evaluation.scores import evaluate
 from relforecast.forecast import Forecast
 from relforecast.record import Record, ranked_probability_score
 from relforecast.record.scoring import log_score

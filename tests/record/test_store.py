@@ -6,15 +6,15 @@ import pytest
 import sqlalchemy as sa
 
 import relforecast as rf
-from relforecast.exceptions import RecordError
-from relforecast.record import Record, make_entry, schema
-from relforecast.rowblock import (
+from relforecast.evaluation.rowblock import (
     QUANTILE_COLUMNS,
     QUANTILE_LEVELS,
     RowBlock,
     frame_from_blocks,
     summarise_paths,
 )
+from relforecast.exceptions import RecordError
+from relforecast.record import Record, make_entry, schema
 
 from .conftest import history, make_forecast
 

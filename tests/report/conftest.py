@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 import relforecast as rf
-from relforecast.backtest import QUANTILE_COLUMNS, QUANTILE_LEVELS
+from relforecast.evaluation.backtest import QUANTILE_COLUMNS, QUANTILE_LEVELS
 
 
 def small_pool() -> rf.Auto:

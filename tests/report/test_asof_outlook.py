@@ -6,7 +6,7 @@ import csv
 import pandas as pd
 import pytest
 
-from relforecast.cli import main
+from relforecast.cli.main import main
 
 
 def truncate_csv(src, dst, column, last="2025-06"):

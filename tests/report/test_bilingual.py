@@ -9,8 +9,8 @@ import zipfile
 
 import pytest
 
-from relforecast.report.fonts import cjk_font
-from relforecast.report.labels import (
+from relforecast.graphics.fonts import cjk_font
+from relforecast.graphics.labels import (
     LABELS,
     LATIN_ALLOWED,
     dyad_label,
@@ -86,7 +86,7 @@ def test_the_glyphs_drawn_come_from_the_chosen_face():
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from relforecast.report.fonts import figure_style
+    from relforecast.graphics.fonts import figure_style
 
     with figure_style("zh") as font, matplotlib.rc_context({"pdf.fonttype": 42}):
         fig, ax = plt.subplots()
@@ -110,7 +110,7 @@ def test_the_glyphs_drawn_come_from_the_chosen_face():
 @needs_cjk
 def test_the_font_choice_is_the_same_in_fresh_processes():
     """Before: three fresh processes drew in Serif, Sans and Sans Bold (a JP variant)."""
-    code = "from relforecast.report.fonts import cjk_font; print(cjk_font())"
+    code = "from relforecast.graphics.fonts import cjk_font; print(cjk_font())"
     seen = {
         subprocess.run(
             [sys.executable, "-c", code], capture_output=True, text=True, check=True

@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from relforecast.report.labels import LABELS, LATIN_ALLOWED, latin_words
+from relforecast.graphics.labels import LABELS, LATIN_ALLOWED, latin_words
 
 
 def chromium() -> str | None:

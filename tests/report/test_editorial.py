@@ -13,8 +13,8 @@ import pytest
 
 import relforecast as rf
 from relforecast.editorial import fmt_span, fullwidth, problems, short_model_name
+from relforecast.graphics.fonts import cjk_font
 from relforecast.report.content import fit_label
-from relforecast.report.fonts import cjk_font
 
 from .conftest import fake_backtest, small_pool
 

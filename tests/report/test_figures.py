@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 import relforecast as rf
-from relforecast.report.labels import labels
+from relforecast.graphics.labels import labels
 from relforecast.report.plots import analogue_chart, history_figure, reliability_chart
 
 TEXT = labels("en")

@@ -19,10 +19,10 @@ import pandas as pd
 import pytest
 
 import relforecast as rf
-from relforecast.cli import main
+from relforecast.cli.main import main
 from relforecast.exceptions import DataError
+from relforecast.graphics.labels import LABELS, LATIN_ALLOWED, latin_words, model_label
 from relforecast.report import panel_outlook as panel_module
-from relforecast.report.labels import LABELS, LATIN_ALLOWED, latin_words, model_label
 from relforecast.report.panel_outlook import _folders, dyad_folder
 from tests.panels import write_long_csv
 from tests.report.conftest import small_pool

@@ -103,7 +103,7 @@ CHILD = textwrap.dedent(
     """
     import sys, time
     from relforecast.report import writer
-    from relforecast.cli import main
+    from relforecast.cli.main import main
     real = writer._write_bytes
     def slow(path, data):          # a slow disk: every file takes a while
         real(path, data)

@@ -144,7 +144,7 @@ def test_a_supplied_csv_gives_the_same_report_numbers(demo_report, tmp_path, dem
 
 def test_cli_reads_a_track_record_csv_pooled_over_the_data(tmp_path, capsys, demo_series):
     """A supplied table is scored against every dyad of DATA, not only the report's."""
-    from relforecast.cli import main
+    from relforecast.cli.main import main
 
     panel = pd.DataFrame({"A": demo_series, "B": (demo_series * 0.5).round(1)})
     long = panel.stack().rename("score").reset_index()

@@ -41,11 +41,11 @@ import numpy as np
 import pandas as pd
 
 from relforecast._files import replacing
+from relforecast.evaluation.rowblock import RowBlock, frame_from_blocks, value_columns
 from relforecast.exceptions import StoreError
-from relforecast.rowblock import RowBlock, frame_from_blocks, value_columns
 
 if TYPE_CHECKING:
-    from relforecast.backtest import BacktestBlock
+    from relforecast.evaluation.backtest import BacktestBlock
 
 __all__ = ["BacktestStore", "block_key"]
 

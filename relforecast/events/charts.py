@@ -6,7 +6,7 @@ as bars on a labelled axis beneath it (positive up, negative down); months witho
 marked. It draws on an Axes it is given — the space of that Axes is split between the score and
 the event panel — so a report can place it beside a long history chart.
 
-Every figure draws its text inside :func:`relforecast.report.fonts.figure_style`, so Chinese
+Every figure draws its text inside :func:`relforecast.graphics.fonts.figure_style`, so Chinese
 labels get the CJK font (``lang=None`` picks Chinese when any label is Chinese).
 """
 
@@ -21,12 +21,12 @@ import numpy as np
 import pandas as pd
 
 from relforecast.editorial import fmt_month, fmt_span
-from relforecast.event_labels import EVENT_WORDS, event_words
+from relforecast.events.labels import EVENT_WORDS, event_words
 from relforecast.exceptions import DataError
+from relforecast.graphics.fan import draw_level_bands
+from relforecast.graphics.fonts import figure_style, pin_fonts
+from relforecast.graphics.labels import dyad_label, fmt_threshold
 from relforecast.periods import parse_months, to_month
-from relforecast.report.fonts import figure_style, pin_fonts
-from relforecast.report.labels import dyad_label, fmt_threshold
-from relforecast.report.plots import draw_level_bands
 from relforecast.scale import TSINGHUA_SCALE, Scale, as_scale
 
 if TYPE_CHECKING:

@@ -1,9 +1,9 @@
 """Forecasts of many dyads in one run, and the per-dyad overview of an outlook window.
 
 :func:`forecast_panel` fits one model to every dyad of a panel and simulates its paths, each
-dyad as one task of the execution layer (:mod:`relforecast.parallel`: this process, loky
+dyad as one task of the execution layer (:mod:`relforecast.panel.parallel`: this process, loky
 workers or a Dask cluster). Each dyad's random stream is
-:func:`~relforecast.backtest.origin_stream` of ``(seed, dyad name, model, last month)``, so a
+:func:`~relforecast.panel.streams.origin_stream` of ``(seed, dyad name, model, last month)``, so a
 dyad's forecast does not depend on the other dyads, their order, the number of workers or the
 engine — and equals the backtest row of the same model at that origin.
 
@@ -11,7 +11,7 @@ engine — and equals the backtest row of the same model at that origin.
 the question that fits the dyad's state (P(crossing the threshold) for a dyad above it, P(back
 at or above it) for one already below), P(below at the window's end), the median and central
 band at the window's end, and the most likely level there. Joint questions across dyads are in
-:mod:`relforecast.joint`.
+:mod:`relforecast.panel.joint`.
 """
 
 from __future__ import annotations
@@ -25,12 +25,12 @@ import numpy as np
 import pandas as pd
 
 from relforecast._typing import RNGLike, as_seed
-from relforecast.backtest import origin_stream
 from relforecast.exceptions import ForecastError, RelforecastError
 from relforecast.forecast import Forecast
 from relforecast.models.base import Model
 from relforecast.models.registry import make_model
-from relforecast.parallel import Engine, run_tasks
+from relforecast.panel.parallel import Engine, run_tasks
+from relforecast.panel.streams import origin_stream
 from relforecast.periods import parse_window as parse_window_text
 from relforecast.shocks import ShockCalendar
 
@@ -162,7 +162,7 @@ def forecast_panel(
     rng : int, Generator or None, default 0
         Seed of the run (the default, like ``rf.backtest``'s and the command line's, makes
         two calls give the same table); each dyad draws from
-        :func:`~relforecast.backtest.origin_stream` of (seed, dyad, model, last month). A
+        :func:`~relforecast.panel.streams.origin_stream` of (seed, dyad, model, last month). A
         Generator contributes one seed drawn from it; None fresh entropy.
     thresholds : float or iterable of float, default (-6,)
         One ``p_cross_T`` column each: P(the published score goes strictly below T in months
@@ -175,7 +175,7 @@ def forecast_panel(
         Also return the :class:`~relforecast.forecast.Forecast` of every dyad (their paths
         take ``n_paths x horizon x 8`` bytes each).
     workers, engine, scheduler
-        Where the dyads run: see :func:`relforecast.parallel.run_tasks`.
+        Where the dyads run: see :func:`relforecast.panel.parallel.run_tasks`.
     progress : bool, default False
         Progress bar on stderr.
 

@@ -1,7 +1,7 @@
 """``relforecast outlook DATA --dyad all|A,B,C``: the all-partners outlook from the command line.
 
 The panel is read and cut at ``--until`` like ``relforecast forecast --dyad all``
-(:mod:`relforecast.commands.panel_forecast`): every dyad's scores and its ``--leaders`` /
+(:mod:`relforecast.cli.panel_forecast`): every dyad's scores and its ``--leaders`` /
 ``--shocks`` calendar; :func:`relforecast.report.panel_outlook.panel_outlook` writes the
 overview and every dyad's own report into ``--out``. Refused, with the reason: ``--scenarios``
 (a scenario names no dyad: its shocks would be applied to every dyad) and ``--record`` (the
@@ -16,8 +16,8 @@ from typing import Any
 
 import click
 
-from relforecast.commands.panel_forecast import dyads_text, panel_inputs
-from relforecast.events import load_events
+from relforecast.cli.panel_forecast import dyads_text, panel_inputs
+from relforecast.events.log import load_events
 from relforecast.report.outlook import RelforecastWarning
 from relforecast.report.panel_outlook import panel_outlook
 

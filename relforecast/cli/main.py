@@ -16,20 +16,20 @@ from pathlib import Path
 import click
 import pandas as pd
 
-from relforecast import __version__
+from relforecast._blas import single_blas_thread
 from relforecast._files import replacing
+from relforecast._jsontext import json_text
+from relforecast._version import __version__
 from relforecast.asof import as_of
-from relforecast.backtest import backtest as run_backtest
-from relforecast.blas import single_blas_thread
-from relforecast.commands.events import events as events_command
-from relforecast.commands.options import published_model_option, workers_option
-from relforecast.commands.panel_forecast import (
+from relforecast.cli.events import events as events_command
+from relforecast.cli.options import published_model_option, workers_option
+from relforecast.cli.panel_forecast import (
     dyad_names,
     is_panel_request,
     panel_forecast_command,
 )
-from relforecast.commands.panel_outlook import panel_outlook_command
-from relforecast.commands.record import (
+from relforecast.cli.panel_outlook import panel_outlook_command
+from relforecast.cli.record import (
     check_record_value,
     open_record,
     outlook_csv_hint,
@@ -40,8 +40,9 @@ from relforecast.commands.record import (
 )
 from relforecast.data import load_panel, load_scores
 from relforecast.datasets import demo, demo_scenarios, demo_shocks
-from relforecast.evaluation import evaluate as run_evaluate
-from relforecast.events import load_events
+from relforecast.evaluation.backtest import backtest as run_backtest
+from relforecast.evaluation.scores import evaluate as run_evaluate
+from relforecast.events.log import load_events
 from relforecast.exceptions import (
     RelforecastError,
     RelforecastWarning,
@@ -49,9 +50,8 @@ from relforecast.exceptions import (
     sigterm_unwinds,
 )
 from relforecast.forecast import Forecast, check_threshold
-from relforecast.jsontext import json_text
 from relforecast.models.registry import make_model, model_help
-from relforecast.parallel import ENGINES
+from relforecast.panel.parallel import ENGINES
 from relforecast.periods import to_month
 from relforecast.report.outlook import outlook as make_outlook
 from relforecast.scenarios import load_scenarios

@@ -9,8 +9,8 @@ is a column like the others, so its share is always visible.
 
 The span is, by default, the dyad's first to last event month; ``start`` and ``until`` move its
 ends (``until`` is the as-of month: no event after it is used). For ``by="term"`` the periods
-are the terms given (see :mod:`relforecast.terms`) and events outside every term are counted in
-:func:`period_counts` under no term (its ``outside`` attribute), never silently moved.
+are the terms given (see :mod:`relforecast.events.terms`) and events outside every term are
+counted in :func:`period_counts` under no term (its ``outside`` attribute), never silently moved.
 """
 
 from __future__ import annotations
@@ -20,13 +20,13 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from relforecast.event_labels import event_words
+from relforecast.events.labels import event_words
 from relforecast.exceptions import DataError
 from relforecast.periods import to_month
 
 if TYPE_CHECKING:
     from relforecast._typing import PeriodLike
-    from relforecast.terms import Terms
+    from relforecast.events.terms import Terms
 
 __all__ = ["BY_OPTIONS", "SIGNS", "category_table", "period_counts", "shares_from_weights"]
 

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from relforecast.editorial import fmt_month, fmt_num, fmt_span
-from relforecast.event_labels import event_words
+from relforecast.events.labels import event_words
 from relforecast.exceptions import DataError
 from relforecast.periods import parse_months, to_month
 

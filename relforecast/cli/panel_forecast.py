@@ -5,7 +5,7 @@ simulated by :func:`relforecast.forecast_panel`; the output is one overview row 
 (``table``), the tidy per-month table (``csv``), or both (``json``). With two or more dyads
 at or above the threshold, ``table`` and ``json`` add the joint question P(at least one of
 them goes below it in the window), with and without the dependence of their history
-(:mod:`relforecast.joint`).
+(:mod:`relforecast.panel.joint`).
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ import pandas as pd
 from relforecast.asof import as_of, cut_calendar
 from relforecast.data import load_panel
 from relforecast.exceptions import ForecastError
-from relforecast.joint import joint_crossing
-from relforecast.panel import forecast_panel, panel_overview
+from relforecast.panel.forecast import forecast_panel, panel_overview
+from relforecast.panel.joint import joint_crossing
 from relforecast.periods import to_month
 from relforecast.shocks import ShockCalendar
 

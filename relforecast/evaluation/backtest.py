@@ -15,15 +15,15 @@ state or regime filter runs through the new months, nothing is re-estimated). ``
 refitting at every origin.
 
 Execution: the work is cut into blocks — consecutive origins of one dyad and model, whole refit
-cycles (:func:`plan_blocks`) — run by :func:`relforecast.parallel.run_tasks` (this process,
+cycles (:func:`plan_blocks`) — run by :func:`relforecast.panel.parallel.run_tasks` (this process,
 loky workers or a Dask cluster). Each block comes back as a compact
-:class:`~relforecast.rowblock.RowBlock`; with ``store=`` it is written to a Parquet folder as it
-arrives and a rerun skips the blocks already there (:mod:`relforecast.store`).
+:class:`~relforecast.evaluation.rowblock.RowBlock`; with ``store=`` it is written to a Parquet
+folder as it arrives and a rerun skips the blocks already there
+(:mod:`relforecast.evaluation.store`).
 """
 
 from __future__ import annotations
 
-import hashlib
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -35,21 +35,22 @@ import pandas as pd
 
 from relforecast._typing import RNGLike, as_seed
 from relforecast.asof import cut_calendar
-from relforecast.exceptions import ForecastError, RelforecastError
-from relforecast.forecast import check_threshold
-from relforecast.models.base import FittedModel, Model
-from relforecast.models.registry import make_model  # the model names live in the registry
-from relforecast.parallel import Engine, run_tasks
-from relforecast.periods import parse_origins, to_month  # origin lists live in relforecast.periods
-from relforecast.rowblock import (
+from relforecast.evaluation.rowblock import (
     QUANTILE_COLUMNS,
     QUANTILE_LEVELS,
     RowBlock,
     frame_from_blocks,
     summarise_paths,
 )
+from relforecast.evaluation.store import BacktestStore, block_key
+from relforecast.exceptions import ForecastError, RelforecastError
+from relforecast.forecast import check_threshold
+from relforecast.models.base import FittedModel, Model
+from relforecast.models.registry import make_model  # the model names live in the registry
+from relforecast.panel.parallel import Engine, run_tasks
+from relforecast.panel.streams import origin_stream
+from relforecast.periods import parse_origins  # origin lists live in relforecast.periods
 from relforecast.shocks import ShockCalendar
-from relforecast.store import BacktestStore, block_key
 
 __all__ = [
     "QUANTILE_COLUMNS",
@@ -62,38 +63,6 @@ __all__ = [
     "plan_blocks",
     "run_block",
 ]
-
-
-def origin_stream(seed: int, dyad: object, model: object, origin: object) -> np.random.Generator:
-    """The random stream of one (dyad, model, origin): a function of these and the seed alone.
-
-    The dyad's name, the model's label and the origin month (``YYYY-MM``) are hashed
-    (BLAKE2b, 128 bits) into four 32-bit words that join the seed in the stream's
-    :class:`numpy.random.SeedSequence`. Nothing about the run enters — not the position of the
-    dyad in the input, the other dyads, the number of workers or the engine — so every
-    (dyad, model, origin) draws the same numbers however a run is ordered, subset or split.
-
-    Parameters
-    ----------
-    seed : int
-        The run's seed (``rng`` of :func:`backtest`), a non-negative integer.
-    dyad : object
-        Dyad name, as it appears in the data (``str(dyad)`` is hashed).
-    model : object
-        Model label (``"auto"``, ``"rw-gauss"``, or a specification's ``name``).
-    origin : Period or str
-        Last month the model saw.
-
-    Returns
-    -------
-    numpy.random.Generator
-    """
-    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
-        raise ForecastError(f"seed {seed!r} must be a non-negative integer; pass e.g. rng=0")
-    month = str(to_month(origin, "origin", error=ForecastError))
-    text = "\x1f".join((str(dyad), str(model), month)).encode("utf-8")
-    words = np.frombuffer(hashlib.blake2b(text, digest_size=16).digest(), dtype="<u4")
-    return np.random.default_rng([int(seed), *(int(w) for w in words)])
 
 
 @dataclass(frozen=True)
@@ -247,7 +216,8 @@ def backtest(
         longer data (see the module docstring).
     workers : int, optional
         Worker processes (blocks of origins are spread over them); ``None``: the ``n_jobs`` of
-        an active ``joblib.parallel_config``, else 1. See :func:`relforecast.parallel.run_tasks`.
+        an active ``joblib.parallel_config``, else 1. See
+        :func:`relforecast.panel.parallel.run_tasks`.
     engine : {"loky", "dask"}, optional
         ``None`` follows ``joblib.parallel_config`` (loky when nothing is configured).
     scheduler : str, optional
@@ -256,7 +226,7 @@ def backtest(
         A Parquet folder (needs pyarrow): each block of origins is written there as soon as it
         is done, partitioned by model and dyad, and blocks the folder already holds from the
         same inputs are not recomputed — an interrupted run resumes where it stopped
-        (:mod:`relforecast.store`). The table returned is read back from the folder; its
+        (:mod:`relforecast.evaluation.store`). The table returned is read back from the folder; its
         ``attrs["blocks"]`` says how many blocks there were and how many were already there.
     progress : bool, default False
         Show a progress bar on stderr.

@@ -4,9 +4,9 @@ A backtest of 2,000 dyads x 360 origins x 12 horizons has 8.6 million rows. Held
 dicts (≈ 1.8 KB a row) that is ~15 GB before any table is built. Here a block of rows is a
 float64 array of ``mean, q5 ... q95, cross_T ...`` (one row per origin and horizon) with the
 origins as integer month ordinals; the dyad and model names are stored once per block. The
-contract table (:data:`relforecast.backtest.QUANTILE_COLUMNS` and friends) is assembled from the
-blocks into preallocated columns, with every month label made once, so a row costs its floats,
-its horizon and four references to shared labels (about 0.25 KB with four thresholds).
+contract table (:data:`relforecast.evaluation.backtest.QUANTILE_COLUMNS` and friends) is assembled
+from the blocks into preallocated columns, with every month label made once, so a row costs its
+floats, its horizon and four references to shared labels (about 0.25 KB with four thresholds).
 """
 
 from __future__ import annotations

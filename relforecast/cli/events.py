@@ -26,15 +26,15 @@ import click
 import pandas as pd
 
 from relforecast.data import load_scores
-from relforecast.event_charts import monthly_chart, shares_chart, terms_chart, window_chart
-from relforecast.event_labels import event_words
-from relforecast.event_shares import SIGNS
-from relforecast.events import EventLog, load_events
-from relforecast.movement import recent_movement
+from relforecast.events.charts import monthly_chart, shares_chart, terms_chart, window_chart
+from relforecast.events.labels import event_words
+from relforecast.events.log import EventLog, load_events
+from relforecast.events.movement import recent_movement
+from relforecast.events.shares import SIGNS
+from relforecast.events.terms import Terms
+from relforecast.events.venues import VenueClasses
+from relforecast.graphics.fonts import cjk_font
 from relforecast.periods import to_month
-from relforecast.report.fonts import cjk_font
-from relforecast.terms import Terms
-from relforecast.venues import VenueClasses
 
 __all__ = ["events"]
 

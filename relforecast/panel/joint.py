@@ -42,7 +42,7 @@ import pandas as pd
 from relforecast._typing import RNGLike, as_seed
 from relforecast.exceptions import ForecastError
 from relforecast.forecast import Forecast
-from relforecast.panel import parse_window, window_forecast
+from relforecast.panel.forecast import parse_window, window_forecast
 
 __all__ = ["JointPaths", "joint_crossing", "joint_paths", "poisson_binomial_tail"]
 

@@ -34,7 +34,7 @@ import pandas as pd
 from scipy.optimize import least_squares
 
 from relforecast.data import dyad_key
-from relforecast.event_shares import category_table, period_counts, shares_from_weights
+from relforecast.events.shares import category_table, period_counts, shares_from_weights
 from relforecast.exceptions import DataError, FitError
 from relforecast.periods import parse_months, to_month
 from relforecast.shocks import ShockCalendar
@@ -43,8 +43,8 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
     from relforecast._typing import PeriodLike
-    from relforecast.terms import Terms
-    from relforecast.venues import VenueClasses
+    from relforecast.events.terms import Terms
+    from relforecast.events.venues import VenueClasses
 
 __all__ = [
     "DEFAULT_IMPACT_SCORES",
@@ -219,10 +219,10 @@ class EventLog:
         what : {"topic", "venue"}
             Topics: the log's topic column (its Chinese column ``topic_zh`` for
             ``lang="zh"`` when the log has one). Venues: the classes of ``venues`` (a
-            :class:`~relforecast.venues.VenueClasses`), else the log's venue column.
+            :class:`~relforecast.events.venues.VenueClasses`), else the log's venue column.
         sign : {"positive", "negative"}
         by : {"month", "year", "term"}
-            ``term`` needs ``terms`` (:class:`~relforecast.terms.Terms`).
+            ``term`` needs ``terms`` (:class:`~relforecast.events.terms.Terms`).
         lang : {"en", "zh"}
             Language of the ``none`` / ``unclassified`` labels, of term and venue names.
         start, until : str or Period, optional
@@ -336,12 +336,12 @@ class EventLog:
 def plot_shares(
     shares: pd.DataFrame, title: str = "", ax: Axes | None = None, lang: str | None = None
 ) -> Axes:
-    """Stacked bars of shares per period; see :func:`relforecast.event_charts.shares_chart`.
+    """Stacked bars of shares per period; see :func:`relforecast.events.charts.shares_chart`.
 
-    Chinese labels are drawn with the CJK font of ``relforecast.report.fonts`` (``lang=None``
+    Chinese labels are drawn with the CJK font of ``relforecast.graphics.fonts`` (``lang=None``
     chooses it when any label is Chinese).
     """
-    from relforecast.event_charts import shares_chart
+    from relforecast.events.charts import shares_chart
 
     return shares_chart(shares, title=title, ax=ax, lang=lang)
 

@@ -20,7 +20,7 @@ dyad, or one dyad's forecast) and hand them to :func:`run_tasks`, which runs the
 Results come back **in task order**, as a generator, whatever the engine and whichever task
 finished first, so a caller can write them out as they arrive and still produce the same
 output. Randomness never depends on the engine: each task carries its own seed material
-(see :func:`relforecast.backtest.origin_stream`).
+(see :func:`relforecast.panel.streams.origin_stream`).
 """
 
 from __future__ import annotations
@@ -28,12 +28,13 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Executor
 from contextlib import ExitStack, contextmanager
 from typing import Any, Literal, TypeVar
 
 from relforecast.exceptions import EngineError
 
-__all__ = ["ENGINES", "Engine", "run_tasks"]
+__all__ = ["ENGINES", "Engine", "run_tasks", "worker_process"]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -242,3 +243,35 @@ def dask_client(
         distributed.Client(cluster, set_as_default=False) as client,
     ):
         yield client
+
+
+_THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+@contextmanager
+def worker_process(threads: int = 1) -> Iterator[Executor]:
+    """One worker process for a job that runs beside the caller's own work.
+
+    Yields an executor whose ``submit(func, *args, **kwargs)`` runs the call in a separate loky
+    process while the caller goes on (the outlook fits and simulates while its track-record
+    backtest runs). A process, not a thread: the two never share warning filters, the GIL or
+    BLAS thread pools. The process is the executor's own — not joblib's shared one, which a
+    ``run_tasks`` call of the caller may resize — and leaves with the block: after the pending
+    call on a normal exit, at once (killed) when the block raises.
+
+    Parameters
+    ----------
+    threads : int, default 1
+        BLAS/OpenMP threads of the worker.
+    """
+    _check(None, None, None, threads)
+    from joblib.externals.loky.process_executor import ProcessPoolExecutor
+
+    env = {name: str(int(threads)) for name in _THREAD_VARIABLES}
+    executor = ProcessPoolExecutor(max_workers=1, env=env)
+    try:
+        yield executor
+    except BaseException:
+        executor.shutdown(wait=False, kill_workers=True)
+        raise
+    executor.shutdown(wait=True)

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 import scoringrules as sr
 
-from relforecast.backtest import QUANTILE_COLUMNS, QUANTILE_LEVELS
+from relforecast.evaluation.backtest import QUANTILE_COLUMNS, QUANTILE_LEVELS
 from relforecast.exceptions import DataError
 
 if TYPE_CHECKING:

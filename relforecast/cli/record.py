@@ -17,8 +17,8 @@ from typing import Any
 import click
 import pandas as pd
 
-from relforecast.commands.options import published_model_option, workers_option
-from relforecast.commands.panel_forecast import dyad_names
+from relforecast.cli.options import published_model_option, workers_option
+from relforecast.cli.panel_forecast import dyad_names
 from relforecast.data import load_panel
 from relforecast.exceptions import RecordError
 from relforecast.forecast import Forecast

@@ -7,7 +7,7 @@ workers of a panel run) each product waits for threads to be scheduled — on a 
 machine a SARIMAX log-likelihood took 20 ms with OpenBLAS's default threads against 0.7 ms
 with one. The estimation and filtering calls are therefore wrapped in
 :func:`one_blas_thread` (``threadpoolctl``), and the command line runs with one BLAS thread
-throughout. Worker processes of :mod:`relforecast.parallel` are capped the same way, so a
+throughout. Worker processes of :mod:`relforecast.panel.parallel` are capped the same way, so a
 result does not depend on where it was computed.
 """
 
