@@ -1,6 +1,6 @@
 """Skill of `auto` against the baselines under the evaluation protocol, and the refit speed-up.
 
-Protocol (issue "Honest evaluation"): the seven dyads of ../shared/data, monthly origins
+Protocol: the seven dyads of ../shared/data, monthly origins
 1995-01 … 2024-08, horizon 12, thresholds -6, -3, 0, 3; CRPS from the 19 quantiles; Brier over
 the origin x threshold cases whose origin value is >= the threshold; coverage at h = 12.
 

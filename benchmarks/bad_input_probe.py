@@ -11,8 +11,8 @@ with a given error type whose message names the bad value. Each case ends as one
 * ``silent wrong answer`` — an answer where an error was due, or an answer failing its check.
 
 Run:  python benchmarks/bad_input_probe.py [--details]
-(prints a Markdown table per class of input; docs/validation.md has the figures before and
-after issue 15). Works on older versions of the package too: it uses the public API only.
+(prints a Markdown table per class of input; docs/validation.md has the figures). Works on
+older versions of the package too: it uses the public API only.
 """
 
 from __future__ import annotations

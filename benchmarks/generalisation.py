@@ -1,13 +1,13 @@
 """Does `auto` generalise to dyads it was not built on?  Leave-one-dyad-out, end to end.
 
-Protocol (issue "Crossing probabilities that hold on dyads the model was not built on"): the
-seven dyads of ../shared/data, quarterly origins 1995-03 … 2024-06 (118 per dyad), horizon 12,
-thresholds -6, -3, 0, 3, components refitted every 12 origins and applied to the new data in
-between (``fit.update``), as ``relforecast backtest --every 3 --refit-every 12`` does.
+Protocol: the seven dyads of ../shared/data, quarterly origins 1995-03 … 2024-06 (118 per
+dyad), horizon 12, thresholds -6, -3, 0, 3, components refitted every 12 origins and applied to
+the new data in between (``fit.update``), as ``relforecast backtest --every 3 --refit-every 12``
+does.
 
 The continuous candidates (ARIMA, regime switching) are published in whole steps of 0.1
-(``rf.Sticky``), as in the library's `auto`; ``--continuous`` runs them without (the session-4
-first pass, kept for comparison in its own cache folder).
+(``rf.Sticky``), as in the library's `auto`; ``--continuous`` runs them without (kept for
+comparison, in its own cache folder).
 
 Stage 1 (``components``, slow, cached in --cache): at every origin, every candidate component
 is fitted (or updated) inside one ``rf.Auto`` whose replay record keeps the longest lookback

@@ -46,13 +46,13 @@ POOLS = {
     "ARIMA(1,1,0) + block": ("ARIMA(1,1,0)", "block"),
     "ARIMA(auto) + ARIMA(1,1,0) + MS + block": ("ARIMA(auto)", "ARIMA(1,1,0)", "MS", "block"),
     "ARIMA(1,1,1) + MS + block": ("ARIMA(1,1,1)", "MS", "block"),
-    "session-2 auto: ARIMA(1,1,1) + ARIMA(1,1,0) + MS + block": (
+    "ARIMA(1,1,1) + ARIMA(1,1,0) + MS + block": (
         "ARIMA(1,1,1)",
         "ARIMA(1,1,0)",
         "MS",
         "block",
     ),
-    "session-2 auto with the centred block": (
+    "ARIMA(1,1,1) + ARIMA(1,1,0) + MS + centred block": (
         "ARIMA(1,1,1)",
         "ARIMA(1,1,0)",
         "MS",
@@ -116,7 +116,7 @@ def main() -> None:
         for order in MORE_ORDERS:
             name = f"ARIMA{order}".replace(" ", "")
             COMPONENTS[name] = lambda order=order: rf.ARIMA(order=order, window=240)
-            POOLS[f"{name} for ARIMA(1,1,0) in the session-2 auto"] = (
+            POOLS[f"ARIMA(1,1,1) + {name} + MS + block"] = (
                 "ARIMA(1,1,1)",
                 name,
                 "MS",

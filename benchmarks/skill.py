@@ -1,8 +1,7 @@
 """Rolling-origin skill of the regime-switching model against ARIMA and a Gaussian random walk.
 
-Protocol (issue "Markov regime-switching forecasts"): the seven dyads of
-``../shared/data/tsinghua_relations_long.csv``, June origins 1995-06 ... 2024-06, horizon 12,
-each model fitted only on data up to the origin:
+Protocol: the seven dyads of ``../shared/data/tsinghua_relations_long.csv``, June origins
+1995-06 ... 2024-06, horizon 12, each model fitted only on data up to the origin:
 
 * ``MS(2)-diff``: ``rf.MarkovSwitching(k_regimes=2, form="diff", window=240)`` (plug-in);
 * ``MS(2)-diff draws``: the same with ``parameter_draws=40`` (estimation uncertainty);

@@ -34,7 +34,18 @@ def replacing(path: str | os.PathLike) -> Iterator[Path]:
     """Yield a temporary path beside ``path``; on success it replaces ``path``, on any error
     (or interruption) it is removed and ``path`` is left as it was."""
     target = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".tmp-{target.name}.", dir=target.parent)
+    if not target.parent.is_dir():
+        raise FileNotFoundError(
+            f"cannot write {str(target)!r}: the folder {str(target.parent)!r} does not exist; "
+            "create it first"
+        )
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".tmp-{target.name}.", dir=target.parent)
+    except OSError as exc:
+        raise type(exc)(
+            f"cannot write {str(target)!r}: the folder {str(target.parent)!r} does not accept "
+            f"new files ({exc.strerror or exc}); choose a folder you can write to"
+        ) from exc
     os.close(fd)
     try:
         yield Path(tmp)

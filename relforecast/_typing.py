@@ -24,6 +24,19 @@ SHOCK_SHAPES: tuple[str, ...] = get_args(ShockShape)
 _RNG_HELP = "pass an int seed >= 0 (e.g. rng=0), a numpy Generator or None (fresh entropy)"
 
 
+def distinct(items: list, what: str, *, error: type[Exception] = SpecError, key=None) -> list:
+    """``items`` unchanged when no two of them are the same (compared by ``key``); otherwise
+    ``error`` naming the repeats. The one rule for every list an option takes (models,
+    thresholds, dyads, anchors): the same thing asked twice is refused, because it would be
+    computed and written twice, and counted twice when scored."""
+    keys = [item if key is None else key(item) for item in items]
+    repeats = [k for i, k in enumerate(keys) if k in keys[:i]]
+    if repeats:
+        shown = ", ".join(dict.fromkeys(str(k) for k in repeats))
+        raise error(f"{what} {shown} given more than once; give each once")
+    return items
+
+
 def _is_seed(value: object) -> bool:
     return isinstance(value, int | np.integer) and not isinstance(value, bool | np.bool_)
 

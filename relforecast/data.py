@@ -22,6 +22,7 @@ non-numeric score, named in the error, and ``NA`` in a country column is a count
 from __future__ import annotations
 
 import hashlib
+import warnings
 from collections.abc import Sequence
 from os import PathLike
 from pathlib import Path
@@ -30,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from relforecast._typing import FillMethod, PathOrFrame
-from relforecast.exceptions import DataError
+from relforecast.exceptions import DataError, RelforecastWarning
 from relforecast.periods import parse_months
 from relforecast.scale import TSINGHUA_SCALE, Scale, as_scale
 
@@ -39,8 +40,13 @@ __all__ = [
     "dyad_key",
     "load_panel",
     "load_scores",
+    "merge_note",
+    "read_csv_file",
+    "refuse_several_spellings",
     "require_length",
     "series_fingerprint",
+    "several_spellings",
+    "spellings",
     "validate_series",
 ]
 
@@ -66,30 +72,130 @@ def dyad_key(name: object) -> str:
     return _ALIASES.get(key, key)
 
 
+def spellings(names: Sequence[object]) -> dict[str, list[str]]:
+    """The spellings of each dyad among ``names``, by :func:`dyad_key`, in order of first
+    appearance ("Japan" and "japan", or "US" and "United States", are one dyad)."""
+    out: dict[str, list[str]] = {}
+    for name in names:
+        text = str(name).strip()
+        seen = out.setdefault(dyad_key(text), [])
+        if text not in seen:
+            seen.append(text)
+    return out
+
+
+def several_spellings(names: Sequence[object]) -> list[list[str]]:
+    """The dyads spelled more than one way among ``names`` (each as its list of spellings)."""
+    return [found for found in spellings(names).values() if len(found) > 1]
+
+
+def refuse_several_spellings(
+    names: Sequence[object], where: str, *, error: type = DataError
+) -> None:
+    """The identity rule of dyad names: a dyad spelled two ways in one source ("Japan" and
+    "japan", "US" and "United States") is refused, naming the spellings, because reading them
+    as two dyads would split one series (and move its last month) without a word."""
+    clashes = several_spellings(names)
+    if clashes:
+        shown = "; ".join(" and ".join(repr(s) for s in found) for found in clashes)
+        raise error(
+            f"{where} spells one dyad several ways: {shown}; names are matched ignoring case "
+            "and known aliases (United States = US), so use one spelling for each dyad"
+        )
+
+
+def merge_note(names: Sequence[object], where: str) -> None:
+    """The identity rule where rows of one dyad may simply be pooled (events, leaders' terms):
+    rows spelled several ways are read as one dyad, with a warning naming the spellings."""
+    clashes = several_spellings(names)
+    if clashes:
+        shown = "; ".join(" and ".join(repr(s) for s in found) for found in clashes)
+        warnings.warn(
+            f"{where} spells one dyad several ways ({shown}); their rows are read as one dyad",
+            RelforecastWarning,
+            stacklevel=3,
+        )
+
+
 def _preview(items: list, n: int = 6) -> str:
     shown = ", ".join(str(i) for i in items[:n])
     return shown + (f", ... ({len(items)} in all)" if len(items) > n else "")
 
 
 # ---------------------------------------------------------------------------------- reading
-def _read_table(source: str | PathLike) -> pd.DataFrame:
+def read_csv_file(
+    source: str | PathLike,
+    what: str = "data file",
+    *,
+    error: type = DataError,
+    dtype: dict | None = None,
+    keep_default_na: bool = False,
+) -> pd.DataFrame:
+    """Read a CSV file the user gave (scores, events, leaders, a backtest): a missing, empty,
+    binary, ragged or header-only file is an ``error`` naming the file and what it should be.
+
+    By default only an empty cell is missing: 'n/a', 'NA', 'null'... stay text (named if a
+    score); ``keep_default_na=True`` reads them as pandas does by default.
+    """
     path = Path(source)
     if not path.exists():
-        raise DataError(f"data file {str(path)!r} does not exist; check the path")
+        raise error(f"{what} {str(path)!r} does not exist; check the path")
     if path.is_dir():
-        raise DataError(f"{str(path)!r} is a folder; give the path of a CSV file")
+        raise error(f"{str(path)!r} is a folder; give the path of a CSV file")
     if path.stat().st_size == 0:
-        raise DataError(f"data file {str(path)!r} is empty; expected a CSV with a header row")
+        raise error(f"{what} {str(path)!r} is empty; expected a CSV with a header row")
+    with path.open("rb") as handle:
+        head = handle.read(8192)
+    if b"\0" in head:
+        raise error(f"{what} {str(path)!r} is a binary file, not CSV text")
+    first = head.split(b"\n", 1)[0]
+    for sep, name in ((b";", "';'"), (b"\t", "tabs")):
+        if first.count(sep) > first.count(b","):
+            raise error(
+                f"{what} {str(path)!r} is separated by {name}, not commas (its header is "
+                f"{first.decode('utf-8', 'replace').strip()!r}); relforecast reads comma-"
+                "separated CSV with decimal points: save it as CSV (comma-separated)"
+            )
     try:
-        # only an empty cell is missing: 'n/a', 'NA', 'null'... stay text (named if a score)
-        frame = pd.read_csv(path, encoding="utf-8-sig", keep_default_na=False, na_values=[""])
+        frame = pd.read_csv(
+            path,
+            encoding="utf-8-sig",
+            keep_default_na=keep_default_na,
+            na_values=None if keep_default_na else [""],
+            dtype=dtype,
+        )
     except pd.errors.EmptyDataError as exc:
-        raise DataError(f"data file {str(path)!r} has no columns; expected a CSV header") from exc
-    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
-        raise DataError(f"cannot parse {str(path)!r} as CSV: {exc}") from exc
+        raise error(f"{what} {str(path)!r} has no columns; expected a CSV header") from exc
+    except UnicodeDecodeError as exc:
+        raise error(
+            f"{what} {str(path)!r} is not UTF-8 text (byte {exc.object[exc.start]:#04x} at "
+            f"position {exc.start}); save it as UTF-8 CSV"
+        ) from exc
+    except (pd.errors.ParserError, ValueError) as exc:
+        reason = " ".join(str(exc).split())
+        raise error(f"cannot parse {what} {str(path)!r} as CSV: {reason}") from exc
+    header = _header(path)
+    twice = sorted({c for c in header if header.count(c) > 1 and c})
+    if twice:  # pandas would rename the second 'cross_-6' to 'cross_-6.1', a new threshold
+        raise error(f"{what} {str(path)!r} has the column(s) {twice} twice; keep one of each")
     if frame.empty:
-        raise DataError(f"data file {str(path)!r} has a header but no rows")
+        raise error(f"{what} {str(path)!r} has a header but no rows")
+    unnamed = [str(c) for c in frame.columns if str(c).startswith("Unnamed: ")]
+    if unnamed and len(unnamed) == len(frame.columns):
+        raise error(f"{what} {str(path)!r} has no header row; expected named columns")
     return frame
+
+
+def _header(path: Path) -> list[str]:
+    """The names in the first row of a CSV file, as written."""
+    import csv
+
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return [c.strip() for c in next(csv.reader(handle), [])]
+
+
+def _read_table(source: str | PathLike) -> pd.DataFrame:
+    return read_csv_file(source)
 
 
 _parse_months = parse_months  # the former private name (relforecast.periods is its home)
@@ -154,6 +260,13 @@ def validate_series(
     if len(values) == 0:
         raise DataError(f"no observations for {name!r}")
     raw = pd.Series(np.asarray(values, dtype=object), index=months)
+    booleans = raw[raw.map(lambda v: isinstance(v, bool | np.bool_))]
+    if len(booleans):
+        items = [f"{m}: {v!r}" for m, v in booleans.items()]
+        raise DataError(
+            f"true/false values as scores for {name!r} at {_preview(items)}; scores must be "
+            "numbers on the scale"
+        )
     numeric = pd.to_numeric(raw, errors="coerce")
     not_numeric = raw[numeric.isna() & raw.notna() & (raw.astype(str).str.strip() != "")]
     if len(not_numeric):
@@ -235,6 +348,7 @@ def _split_long(
 ) -> dict[str, tuple[pd.Series, pd.PeriodIndex]]:
     months = _months_from_columns(frame, date_col, year_col, month_col)
     names = frame[country_col].astype(str).str.strip()
+    refuse_several_spellings(pd.unique(names), f"the column {country_col!r}")
     out: dict[str, tuple[pd.Series, pd.PeriodIndex]] = {}
     for dyad in pd.unique(names):
         mask = (names == dyad).to_numpy()
@@ -274,6 +388,7 @@ def _split_wide(
         months = parse_months(frame.index, "dates in the index")
     if frame.shape[1] == 0:
         raise DataError("the table has no score columns besides the dates")
+    refuse_several_spellings(list(frame.columns), "the table's header")
     filled = frame.notna()
     for col in frame.columns:
         if not pd.api.types.is_numeric_dtype(frame[col]):  # a blank text cell is empty too
@@ -467,6 +582,14 @@ def load_panel(
     available = list(parts)
     if isinstance(dyads, str):
         dyads = [dyads]
+    if dyads is not None:
+        dyads = list(dyads)
+        if not dyads:
+            raise DataError("dyads=[] names no dyad; leave it out to load them all")
+        refuse_several_spellings(dyads, "the list of dyads asked for")
+        twice = sorted({str(d) for d in dyads if dyads.count(d) > 1})
+        if twice:
+            raise DataError(f"dyad(s) {twice} asked for twice; name each dyad once")
     chosen = (
         available
         if dyads is None

@@ -78,7 +78,7 @@ class Forecast:
     unchanged, so a series often *sits* on a threshold. Counting a simulated -6.04 as a
     crossing of -6 overstates the probability of crossing a threshold the series sits on: in
     rolling backtests of the seven shared dyads, origins exactly on a threshold were given
-    P(cross within 12 months) = 0.80 on average against an observed 0.53 before this rule.
+    P(cross within 12 months) = 0.80 on average against an observed 0.53 when counted that way.
     Quantiles stay continuous: rounded quantiles of a discrete variable cover more than their
     nominal level, which would make interval coverage incomparable with other tools.
     """

@@ -8,10 +8,12 @@ place. Each reader raises the error type of the place it serves: the caller says
 (``error=``), so a bad backtest origin is a :class:`~relforecast.exceptions.ForecastError` and a
 bad shock date a :class:`~relforecast.exceptions.ShockError`.
 
-A month label must hold its year: ``'May'`` or ``'5/6'`` would otherwise be read as a month of
-the current year. Time-zone-aware timestamps are read in their own zone:
-``2000-01-01 00:00+09:00`` is January 2000, not December 1999 as it would be after a
-conversion to UTC.
+A month label must hold its year and its month: ``'May'`` or ``'5/6'`` would otherwise be read
+as a month of the current year, and a bare year ``'2024'`` as its January. A label with the
+day before the month (``'13/01/2024'``, ``'01.02.2024'``) is refused too, since
+``'01/02/2024'`` is January in one country and February in another: write ``YYYY-MM``.
+Time-zone-aware timestamps are read in their own zone: ``2000-01-01 00:00+09:00`` is January
+2000, not December 1999 as it would be after a conversion to UTC.
 """
 
 from __future__ import annotations
@@ -39,6 +41,8 @@ __all__ = [
 
 _EXAMPLE = "use a year-month such as '2024-10'"
 _HAS_YEAR = re.compile(r"\d{4}")
+_BARE_YEAR = re.compile(r"^\s*[+-]?\d{1,4}(\.0*)?\s*$")
+_DAY_MONTH_YEAR = re.compile(r"^\s*\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}(\s|$)")
 
 
 def _is_missing(value: object) -> bool:
@@ -55,6 +59,8 @@ def _timestamp(value: object) -> pd.Timestamp:
         return pd.NaT
     if isinstance(value, str):
         if not _HAS_YEAR.search(value):  # 'May' would silently mean May of this year
+            return pd.NaT
+        if _BARE_YEAR.match(value) or _DAY_MONTH_YEAR.match(value):  # no month, or ambiguous
             return pd.NaT
         value = value.strip()
     elif not isinstance(value, pd.Timestamp | datetime | date | np.datetime64):
@@ -144,8 +150,14 @@ def _parse_stamps(raw: pd.Series) -> pd.Series:
         return pd.Series(pd.DatetimeIndex([lookup[label] for label in text]), index=raw.index)
     if getattr(parsed.dt, "tz", None) is not None:
         parsed = parsed.dt.tz_localize(None)
-    # a label without a year ('May') would silently mean that month of the current year
-    return parsed.where(text.str.contains(_HAS_YEAR).to_numpy(), pd.NaT)
+    # a label without a year ('May') would silently mean that month of the current year; a
+    # bare year its January; '01/02/2024' is January or February depending on the reader
+    ok = (
+        text.str.contains(_HAS_YEAR)
+        & ~text.str.match(_BARE_YEAR)
+        & ~text.str.match(_DAY_MONTH_YEAR)
+    )
+    return parsed.where(ok.to_numpy(), pd.NaT)
 
 
 def parse_window(

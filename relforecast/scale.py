@@ -108,6 +108,14 @@ class Scale:
                 f"{cuts.size} cut points make {cuts.size + 1} levels but {len(names)} names were "
                 "given; pass one name per level, from the bottom up"
             )
+        for label, group in (("names", names), ("names_zh", self.names_zh or ())):
+            keys = [str(n).strip().lower() for n in group]
+            twice = sorted({str(n) for n, k in zip(group, keys, strict=True) if keys.count(k) > 1})
+            if twice or any(not k for k in keys):
+                raise ScaleError(
+                    f"{label} must name each level once, and not by an empty name; got "
+                    f"{list(group)}"
+                )
         if self.names_zh is not None and len(tuple(self.names_zh)) != len(names):
             raise ScaleError(
                 f"names_zh has {len(tuple(self.names_zh))} entries, expected {len(names)}"

@@ -289,6 +289,8 @@ def load_scenarios(source: str | PathLike | Iterable[Mapping[str, Any]]) -> list
     for i, rec in enumerate(records):
         if not isinstance(rec, Mapping) or "name" not in rec:
             raise ShockError(f"{where}scenario #{i + 1} needs at least a name, got {rec!r}")
+        if rec["name"] is None or not str(rec["name"]).strip():
+            raise ShockError(f"{where}scenario #{i + 1} has an empty name; give it a name")
         unknown = set(rec) - set(_SCENARIO_KEYS)
         if unknown:
             raise ShockError(
@@ -375,12 +377,15 @@ def compare_scenarios(
     last = fit.series.index[-1]
     if window is not None:
         first, end, horizon = window_horizon(last, window)
+    if isinstance(scenarios, Scenario | str | bytes) or not isinstance(scenarios, Sequence):
+        raise ForecastError(f"scenarios must be a list of rf.Scenario objects, got {scenarios!r}")
+    for sc in scenarios:
+        if not isinstance(sc, Scenario):
+            raise ForecastError(f"scenarios must be rf.Scenario objects, got {sc!r}")
     names = [s.name for s in scenarios]
     if len(set(names)) != len(names):
         raise ForecastError(f"scenario names must be unique, got {names}")
     for sc in scenarios:
-        if not isinstance(sc, Scenario):
-            raise ForecastError(f"scenarios must be rf.Scenario objects, got {sc!r}")
         sc.check_future(last)
     todo: list[Scenario | None] = [None, *scenarios]
     keys = ["baseline", *names]

@@ -28,7 +28,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from relforecast._typing import (
     SHOCK_KINDS,
@@ -39,11 +38,19 @@ from relforecast._typing import (
     ShockShape,
     as_number,
 )
-from relforecast.data import dyad_key
+from relforecast._yaml import load_yaml
+from relforecast.data import dyad_key, merge_note, read_csv_file
 from relforecast.exceptions import ShockError
 from relforecast.periods import to_month  # its home is relforecast.periods; kept importable
 
-__all__ = ["Shock", "ShockCalendar", "read_leaders", "shock_from_record", "to_month"]
+__all__ = [
+    "Shock",
+    "ShockCalendar",
+    "as_calendar",
+    "read_leaders",
+    "shock_from_record",
+    "to_month",
+]
 
 
 @dataclass(frozen=True)
@@ -166,17 +173,7 @@ class Shock:
 def read_yaml_list(path: str | PathLike, key: str) -> list:
     """The list under ``key:`` in a YAML file (safe-loaded); clear errors otherwise."""
     p = Path(path)
-    if not p.is_file():
-        raise ShockError(f"{key} file {str(p)!r} does not exist")
-    try:
-        doc = yaml.safe_load(p.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise ShockError(f"cannot parse {str(p)!r} as YAML: {exc}") from exc
-    except UnicodeDecodeError as exc:
-        raise ShockError(
-            f"{str(p)!r} is not UTF-8 text (byte {exc.object[exc.start]:#04x} at position "
-            f"{exc.start}); a {key} file is YAML text — save it as UTF-8"
-        ) from exc
+    doc = load_yaml(p, f"{key} file", error=ShockError)
     records = doc.get(key) if isinstance(doc, Mapping) else None
     if not isinstance(records, list):
         raise ShockError(f"{str(p)!r} must hold a list under the key '{key}:'")
@@ -185,7 +182,24 @@ def read_yaml_list(path: str | PathLike, key: str) -> list:
         raise ShockError(
             f"{str(p)!r}: unknown top-level key(s) {others}; a {key} file holds only '{key}:'"
         )
+    _refuse_empty_names(records, f"{str(p)!r}")
     return records
+
+
+def _refuse_empty_names(node: object, where: str) -> None:
+    """An empty ``name:`` in a file is a mistake (it would publish a scenario called 'None'
+    or a shock labelled by its kind); leaving the field out is how to say "no name"."""
+    if isinstance(node, Mapping):
+        if "name" in node and (node["name"] is None or not str(node["name"]).strip()):
+            rest = {k: v for k, v in node.items() if k != "name" and not isinstance(v, list)}
+            raise ShockError(
+                f"{where}: an empty name in {rest!r}; give a name or leave the field out"
+            )
+        for value in node.values():
+            _refuse_empty_names(value, where)
+    elif isinstance(node, list):
+        for item in node:
+            _refuse_empty_names(item, where)
 
 
 def _is_missing(value: object) -> bool:
@@ -213,8 +227,6 @@ def shock_from_record(record: Mapping[str, Any], where: str) -> Shock:
     return Shock(**clean)
 
 
-
-
 _LEADER_COLUMNS = {
     "国家英文名": "country",
     "实权职位英文": "office",
@@ -225,9 +237,7 @@ _LEADER_COLUMNS = {
 }
 
 
-def read_leaders(
-    source: PathOrFrame, country: str, *, office: str | None = None
-) -> pd.DataFrame:
+def read_leaders(source: PathOrFrame, country: str, *, office: str | None = None) -> pd.DataFrame:
     """The leaders of one country from a leaders table, sorted by the start of their terms.
 
     Parameters
@@ -250,10 +260,7 @@ def read_leaders(
     if isinstance(source, pd.DataFrame):
         frame = source
     else:
-        path = Path(source)
-        if not path.is_file():
-            raise ShockError(f"leaders file {str(path)!r} does not exist; check the path")
-        frame = pd.read_csv(path, encoding="utf-8-sig")
+        frame = read_csv_file(source, "leaders file", error=ShockError, keep_default_na=True)
     frame = frame.rename(columns=_LEADER_COLUMNS)
     need = {"country", "leader", "start"}
     if not need <= set(frame.columns):
@@ -263,6 +270,7 @@ def read_leaders(
         )
     key = dyad_key(country)
     rows = frame[frame["country"].map(dyad_key) == key]
+    merge_note(pd.unique(rows["country"].astype(str)), "the leaders table")
     if rows.empty:
         known = ", ".join(sorted(frame["country"].astype(str).unique()))
         raise ShockError(f"no leaders for country {country!r}; the table has: {known}")
@@ -553,3 +561,18 @@ class ShockCalendar:
         if self.regressors is not None:
             data.update(self._regressor_values(index))
         return pd.DataFrame(data, index=index, dtype=float)
+
+
+def as_calendar(shocks: object) -> ShockCalendar:
+    """The ``shocks=`` of a model's ``fit``: ``None`` (no shocks), a :class:`ShockCalendar`, or
+    a list of :class:`Shock` objects (made into a calendar); anything else is refused."""
+    if shocks is None:
+        return ShockCalendar()
+    if isinstance(shocks, ShockCalendar):
+        return shocks
+    if isinstance(shocks, list | tuple) and all(isinstance(s, Shock) for s in shocks):
+        return ShockCalendar(shocks)
+    raise ShockError(
+        f"shocks={shocks!r} is not a shock calendar; pass rf.ShockCalendar([...]), a list of "
+        "rf.Shock, rf.ShockCalendar.from_yaml(path) or None"
+    )

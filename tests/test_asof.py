@@ -1,4 +1,4 @@
-"""The as-of cut (finding 1 of issue 12): nothing dated after the as-of month reaches a fit."""
+"""The as-of cut: nothing dated after the as-of month reaches a fit."""
 
 import json
 
@@ -65,7 +65,7 @@ def _leaders_table(path, rows):
 
 def test_forecast_until_cuts_the_leaders_calendar(tmp_path, capsys, scores_csv):
     """--until 2025-06 with a leaders table holding a later PM must equal the run on a table
-    without that row (before issue 12 the later leader entered the fit)."""
+    without that row: a leader who took office after the as-of month must not enter the fit."""
     rows = ["Kishida,2021-10,2024-10", "Ishiba,2024-10,2025-10", "Takaichi,2025-10,"]
     full = _leaders_table(tmp_path / "full.csv", rows)
     cut = _leaders_table(tmp_path / "cut.csv", rows[:2])

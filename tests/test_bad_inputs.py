@@ -1,7 +1,7 @@
-"""Regression tests of the bad-input probe (issue 15): every input either gets the right answer
-or a library error that names the bad value — never another exception type, never a silent
-wrong answer. One test (or parametrised case) per class of the probe; each failed before the
-fix (docs/validation.md lists them)."""
+"""The bad-input probe (benchmarks/bad_input_probe.py) as tests: every input either gets the
+right answer or a library error that names the bad value — never another exception type, never a
+silent wrong answer. One test (or parametrised case) per class of the probe (docs/validation.md
+lists them)."""
 
 from __future__ import annotations
 
@@ -286,8 +286,9 @@ def test_bad_origins_and_anchors_are_not_shock_errors():
 
 
 def test_inputs_beyond_the_data_are_refused_by_name(tmp_path):
-    """Found by the session-4 walkthrough: --until after the data was ignored, origins after
-    it gave an empty backtest (exit 0) and evaluating that said 'No objects to concatenate'."""
+    """--until after the data, backtest origins after it and evaluating an empty backtest are
+    each refused with an error naming the bad value (not ignored, not an empty exit 0, not
+    pandas' 'No objects to concatenate')."""
     series = rf.datasets.demo()
     last = series.index[-1]
     with pytest.raises(rf.DataError, match=f"after the last month.*{last}"):

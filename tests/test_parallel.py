@@ -196,7 +196,7 @@ def test_cli_engine_dask_starts_a_local_cluster_with_the_same_rows(
 
 def test_sigterm_stops_the_worker_processes_and_says_terminated(tmp_path):
     """A plain `kill` of a parallel backtest unwinds like Ctrl-C: the loky workers go with it
-    (they used to outlive it, holding its stdout open), no CSV is written, the store's
+    (none outlives it holding its stdout open), no CSV is written, the store's
     finished blocks are said to be kept, exit code 143."""
     import signal
     import subprocess

@@ -1,5 +1,5 @@
-"""Questions chosen by the series' state (finding 3) and outlooks updated during their window
-(finding 4) — checked against exact answers of a lattice random walk and hand-built paths."""
+"""Questions chosen by the series' state and outlooks updated during their window — checked against
+exact answers of a lattice random walk and hand-built paths."""
 
 import numpy as np
 import pandas as pd
@@ -77,10 +77,11 @@ def test_questions_follow_the_state_of_the_series():
 
 
 def test_a_dyad_below_the_threshold_gets_a_useful_question():
-    """Before issue 12 a dyad at -6.5 was asked P(cross -6) (about 1 in every scenario)."""
+    """A dyad at -6.5 is not asked P(cross -6) (about 1 in every scenario) but a question
+    whose answer informs."""
     fc = rf.Forecast(lattice_walk(-6.5, 4000, 12, seed=2), INDEX, rf.TSINGHUA_SCALE)
     headline = default_questions(-6.5, -6)[0].answer(fc)
-    assert fc.prob_cross(-6) == 1.0  # the old question: no information
+    assert fc.prob_cross(-6) == 1.0  # P(cross -6) here: no information
     assert 0.02 < headline.p < 0.6 and headline.se > 0
 
 
@@ -115,7 +116,8 @@ def fit_to_august():
 
 
 def test_update_during_the_window_counts_the_observed_months(fit_to_august):
-    """Before issue 12: 'window starts at or before the last observed month'."""
+    """A window that began before the last observed month counts the observed months, not
+    the error 'window starts at or before the last observed month'."""
     table = rf.compare_scenarios(fit_to_august, [], window="2025-07:2026-06", n_paths=800, rng=1)
     fc = table.attrs["forecasts"]["baseline"]
     assert list(fc.index) == list(pd.period_range("2025-07", "2026-06", freq="M"))

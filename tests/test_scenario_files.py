@@ -1,4 +1,4 @@
-"""Scenario and shock inputs that used to change the numbers silently (finding 9)."""
+"""Scenario and shock inputs that would change the numbers silently are refused by name."""
 
 import numpy as np
 import pytest
@@ -16,7 +16,7 @@ def fit():
 
 @pytest.mark.parametrize("name", ["baseline", "Baseline ", "基准"])
 def test_baseline_is_a_reserved_name(name, tmp_path):
-    """Before issue 12 a scenario named 'baseline' replaced the real baseline."""
+    """A scenario may not be named 'baseline': it would replace the real baseline."""
     with pytest.raises(rf.ShockError, match="is reserved for the forecast without extra shocks"):
         rf.Scenario(name, [rf.Shock("tariff", "2025-09", effect=(-3, 0))])
     path = tmp_path / "sc.yaml"
@@ -38,7 +38,8 @@ def test_the_baseline_row_is_always_the_forecast_without_shocks(fit):
 
 @pytest.mark.parametrize("start", ["2010-01", "2020-10", "2025-06"])
 def test_scenario_shocks_inside_the_history_are_refused(fit, start):
-    """Before issue 12 a step shock of 2020-10 was applied in full to every future month."""
+    """A scenario shock starting in the history (a step of 2020-10 would apply in full to
+    every future month) is refused."""
     past = rf.Scenario("past", [rf.Shock("custom", start, shape="step", effect=(-2, 0))])
     with pytest.raises(
         rf.ShockError,
@@ -50,7 +51,7 @@ def test_scenario_shocks_inside_the_history_are_refused(fit, start):
 
 
 def test_effect_in_a_shock_calendar_is_refused(tmp_path, capsys):
-    """Before issue 12 an effect: in a --shocks file was accepted and ignored."""
+    """An effect: in a --shocks file is refused, not ignored (effects are estimated)."""
     path = tmp_path / "shocks.yaml"
     path.write_text("shocks:\n  - {kind: tariff, start: 2018-03, effect: [-0.5, 0.2]}\n")
     with pytest.raises(rf.ShockError, match=r"effect=\[-0.5, 0.2\].*estimated from the data"):

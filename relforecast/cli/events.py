@@ -16,9 +16,6 @@ when every one of them was written: the folder gets the whole set or nothing new
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -35,6 +32,7 @@ from relforecast.events.terms import Terms
 from relforecast.events.venues import VenueClasses
 from relforecast.graphics.fonts import cjk_font
 from relforecast.periods import to_month
+from relforecast.report.writer import OutputFolder
 
 __all__ = ["events"]
 
@@ -71,20 +69,12 @@ def _save(fig, path: Path) -> None:
 
 
 def _write_all(out: Path, writers: dict[str, Callable[[Path], None]]) -> None:
-    """Write every file into a temporary folder, then move them all into ``out``."""
-    out = out.resolve()
-    if out.exists() and not out.is_dir():
-        raise click.UsageError(f"--out {str(out)!r} is a file; give a folder")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
-    try:
+    """Write every file, then swap the folder in whole (the output-folder rule of
+    :class:`~relforecast.report.writer.OutputFolder`)."""
+    with OutputFolder(out, kind="events") as folder:
         for name, write in writers.items():
-            write(tmp / name)
-        out.mkdir(exist_ok=True)
-        for name in writers:
-            os.replace(tmp / name, out / name)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+            write(folder.path(name))
+        folder.commit()
 
 
 def _percent(table: pd.DataFrame) -> str:

@@ -38,12 +38,14 @@ from relforecast.cli.record import (
     record_option,
     record_outlook,
 )
-from relforecast.data import load_panel, load_scores
+from relforecast.data import load_panel, load_scores, read_csv_file
 from relforecast.datasets import demo, demo_scenarios, demo_shocks
 from relforecast.evaluation.backtest import backtest as run_backtest
 from relforecast.evaluation.scores import evaluate as run_evaluate
+from relforecast.evaluation.scores import validate_backtest
 from relforecast.events.log import load_events
 from relforecast.exceptions import (
+    DataError,
     RelforecastError,
     RelforecastWarning,
     Terminated,
@@ -54,6 +56,7 @@ from relforecast.models.registry import make_model, model_help
 from relforecast.panel.parallel import ENGINES
 from relforecast.periods import to_month
 from relforecast.report.outlook import outlook as make_outlook
+from relforecast.report.writer import OutputFolder
 from relforecast.scenarios import load_scenarios
 from relforecast.shocks import ShockCalendar
 
@@ -363,6 +366,10 @@ def outlook(
     """Write the outlook report (HTML, Markdown, Word, PNG, CSV, JSON) for one dyad to --out;
     with --dyad all or A,B,C, an overview of every dyad and each dyad's report (docs/panel.md)."""
     check_record_value(record_location, data)
+    if not track_record.strip():
+        raise click.UsageError(
+            "--track-record '' names nothing; give a backtest CSV, 'compute' or 'none'"
+        )
     if is_panel_request(source["dyad"]):
         options = {k: v for k, v in locals().items() if k not in ("data", "source")}
         return click.echo(panel_outlook_command(data, source=source, **options))
@@ -544,27 +551,37 @@ def backtest(
 )
 def evaluate(backtest_csv: str, data: str, out: str | None) -> None:
     """Score a backtest CSV against the observed DATA (CRPS, coverage, Brier, PIT)."""
-    table = pd.read_csv(backtest_csv, dtype={"origin": str, "target": str})
+    table = read_csv_file(backtest_csv, "backtest CSV", dtype={"origin": str, "target": str})
     hint = outlook_csv_hint(backtest_csv, set(table.columns))
     if hint is not None:
         raise click.UsageError(hint)
+    table = validate_backtest(table, f"backtest CSV {backtest_csv!r}")
     dyads = sorted(table["dyad"].astype(str).unique())
     ev = run_evaluate(table, load_panel(Path(data), dyads))
+    if ev.scores.empty:
+        raise DataError(
+            f"no row of {backtest_csv!r} can be scored: its targets "
+            f"({table['target'].min()} ... {table['target'].max()}) are not observed in "
+            f"{data!r}; score it once the data covers them"
+        )
     click.echo(ev.summary().round(4).to_string())
     if out is not None:
         import matplotlib
 
         matplotlib.use("Agg")
-        folder = Path(out)
-        folder.mkdir(parents=True, exist_ok=True)
-        ev.by_horizon().to_csv(folder / "by_horizon.csv", float_format="%.5g")
-        ev.summary().to_csv(folder / "summary.csv", float_format="%.5g")
-        ev.reliability().to_csv(folder / "reliability.csv", float_format="%.5g")
-        ev.pit_histogram().to_csv(folder / "pit.csv", float_format="%.5g")
-        for name, draw in (("reliability.png", ev.plot_reliability), ("pit.png", ev.plot_pit)):
-            ax = draw()
-            ax.figure.savefig(folder / name, dpi=110, bbox_inches="tight")
-        click.echo(f"wrote tables and figures to {folder}")
+        with OutputFolder(out, kind="evaluation") as folder:
+            ev.by_horizon().to_csv(folder.path("by_horizon.csv"), float_format="%.5g")
+            ev.summary().to_csv(folder.path("summary.csv"), float_format="%.5g")
+            ev.reliability().to_csv(folder.path("reliability.csv"), float_format="%.5g")
+            ev.pit_histogram().to_csv(folder.path("pit.csv"), float_format="%.5g")
+            for name, draw in (
+                ("reliability.png", ev.plot_reliability),
+                ("pit.png", ev.plot_pit),
+            ):
+                ax = draw()
+                ax.figure.savefig(folder.path(name), dpi=110, bbox_inches="tight")
+            folder.commit()
+        click.echo(f"wrote tables and figures to {out}")
 
 
 cli.add_command(events_command)

@@ -10,7 +10,6 @@ printed or written.
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +23,7 @@ from relforecast.exceptions import RecordError
 from relforecast.forecast import Forecast
 from relforecast.record.backfill import backfill as run_backfill
 from relforecast.record.store import Record, default_location
+from relforecast.report.writer import OutputFolder
 from relforecast.shocks import ShockCalendar
 
 __all__ = [
@@ -153,16 +153,6 @@ def _read(value: str | None) -> Record:
 
 def _names(text: str | None) -> list[str] | None:
     return [p.strip() for p in text.split(",") if p.strip()] if text else None
-
-
-def _write_whole(path: Path, write) -> None:
-    """Write a file through a temporary name in its folder, renamed into place."""
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 @click.group("record")
@@ -376,8 +366,6 @@ def score(
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    folder = Path(out)
-    folder.mkdir(parents=True, exist_ok=True)
     tables = {
         "summary.csv": summary,
         "by_year.csv": scores.summary(["year", "model"]),
@@ -386,18 +374,18 @@ def score(
         "months.csv": scores.months,
         "reliability.csv": scores.reliability(),
     }
-    for name, table in tables.items():
-        keep_index = not isinstance(table.index, pd.RangeIndex)  # row numbers are not data
-        _write_whole(
-            folder / name,
-            lambda p, t=table, i=keep_index: t.to_csv(p, index=i, float_format="%.6g"),
-        )
     ax = scores.plot_reliability()
-    _write_whole(
-        folder / "reliability.png",
-        lambda p: ax.figure.savefig(p, format="png", dpi=110, bbox_inches="tight"),
-    )
-    plt.close(ax.figure)
+    try:
+        with OutputFolder(out, kind="record scores") as folder:
+            for name, table in tables.items():
+                keep_index = not isinstance(table.index, pd.RangeIndex)  # row numbers: not data
+                table.to_csv(folder.path(name), index=keep_index, float_format="%.6g")
+            ax.figure.savefig(
+                folder.path("reliability.png"), format="png", dpi=110, bbox_inches="tight"
+            )
+            folder.commit()
+    finally:
+        plt.close(ax.figure)
     click.echo(f"wrote {', '.join([*tables, 'reliability.png'])} to {folder}")
 
 
@@ -502,8 +490,11 @@ def backfill_(
 )
 def export(record_location: str | None, out: str, fmt: str) -> None:
     """Write the record's tables (and its backtest-contract view) as CSV or Parquet."""
-    with _read(record_location) as rec:
-        files = rec.export(out, fmt)
+    with _read(record_location) as rec, OutputFolder(out, kind="record export") as folder:
+        files = rec.export(folder.tmp, fmt)
+        for path in files.values():
+            folder.path(path.name)
+        folder.commit()
     click.echo(f"wrote {', '.join(p.name for p in files.values())} to {out}")
 
 

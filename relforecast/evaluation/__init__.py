@@ -10,7 +10,12 @@ Layer: above :mod:`relforecast.panel` (its execution layer runs the blocks).
 
 from relforecast._reexport import old_module_getattr
 from relforecast.evaluation.backtest import QUANTILE_COLUMNS, QUANTILE_LEVELS, backtest
-from relforecast.evaluation.scores import Evaluation, evaluate, randomized_pit_coverage
+from relforecast.evaluation.scores import (
+    Evaluation,
+    evaluate,
+    randomized_pit_coverage,
+    validate_backtest,
+)
 
 __all__ = [
     "QUANTILE_COLUMNS",
@@ -19,6 +24,7 @@ __all__ = [
     "backtest",
     "evaluate",
     "randomized_pit_coverage",
+    "validate_backtest",
 ]
 
 # ``relforecast.evaluation`` was the scoring module: its other names still resolve, with a warning

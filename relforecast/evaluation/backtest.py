@@ -33,7 +33,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from relforecast._typing import RNGLike, as_seed
+from relforecast._typing import RNGLike, as_seed, distinct
 from relforecast.asof import cut_calendar
 from relforecast.evaluation.rowblock import (
     QUANTILE_COLUMNS,
@@ -43,9 +43,9 @@ from relforecast.evaluation.rowblock import (
     summarise_paths,
 )
 from relforecast.evaluation.store import BacktestStore, block_key
-from relforecast.exceptions import ForecastError, RelforecastError
+from relforecast.exceptions import ForecastError, RelforecastError, SpecError
 from relforecast.forecast import check_threshold
-from relforecast.models.base import FittedModel, Model
+from relforecast.models.base import FittedModel, Model, check_horizon, check_n_paths
 from relforecast.models.registry import make_model  # the model names live in the registry
 from relforecast.panel.parallel import Engine, run_tasks
 from relforecast.panel.streams import origin_stream
@@ -124,6 +124,11 @@ def run_block(block: BacktestBlock) -> RowBlock:
     )
 
 
+def _label(model: str | Model, spec: Model) -> str:
+    """The label of a model in the rows: its name, or a specification's ``name``."""
+    return model if isinstance(model, str) else getattr(spec, "name", type(spec).__name__)
+
+
 def plan_blocks(
     panel: pd.DataFrame,
     models: Sequence[str | Model],
@@ -145,7 +150,7 @@ def plan_blocks(
     blocks = []
     for m in models:
         spec = make_model(m) if isinstance(m, str) else m
-        label = m if isinstance(m, str) else getattr(spec, "name", type(spec).__name__)
+        label = _label(m, spec)
         for dyad in panel.columns:
             series = panel[dyad].dropna()
             cal = shocks.get(dyad) if isinstance(shocks, dict) else shocks
@@ -241,11 +246,24 @@ def backtest(
     panel = data.to_frame() if isinstance(data, pd.Series) else data
     origin_list = parse_origins(origins, every)
     rng = as_seed(rng)
-    models = model if isinstance(model, list | tuple) else [model]
+    models = list(model) if isinstance(model, list | tuple) else [model]
+    if not models:
+        raise SpecError("model=[] names no model; give e.g. 'block' or ['block', 'rw-gauss']")
+    for m in models:
+        if not isinstance(m, str | Model):
+            raise SpecError(
+                f"model {m!r} is neither a model name nor a model specification; give e.g. "
+                "'block' or rf.ARIMA()"
+            )
     specs = [make_model(m) if isinstance(m, str) else m for m in models]
+    distinct([_label(m, s) for m, s in zip(models, specs, strict=True)], "model", error=SpecError)
+    horizon = check_horizon(horizon)
+    n_paths = check_n_paths(n_paths)
     # a bad threshold fails here, not silently at every origin
     scale = getattr(specs[0], "scale", None)
-    thresholds = [check_threshold(t, scale) for t in thresholds]
+    thresholds = distinct(
+        [check_threshold(t, scale) for t in thresholds], "threshold", error=ForecastError
+    )
     if refit_every < 1:
         raise ForecastError(f"refit_every={refit_every!r} must be at least 1")
     _check_origins_meet_the_data(panel, origin_list)
@@ -265,13 +283,27 @@ def backtest(
         results = run_tasks(run_block, blocks, **engine_options)
         if progress:
             results = _with_progress(results, blocks)
-        return frame_from_blocks(results, thresholds, sum(b.n_rows for b in blocks))
+        return _not_empty(frame_from_blocks(results, thresholds, sum(b.n_rows for b in blocks)))
     bt_store = BacktestStore(store)
     bt_store.open(store_settings(horizon, thresholds, n_paths, rng))
     computed = run_into_store(bt_store, blocks, progress=progress, **engine_options)
     table = bt_store.read(blocks)
     table.attrs["blocks"] = {"total": len(blocks), "from_store": len(blocks) - computed}
-    return table
+    return _not_empty(table)
+
+
+def _not_empty(table: pd.DataFrame) -> pd.DataFrame:
+    """A backtest with no rows is an error that says why (every origin was skipped), not an
+    empty table returned with exit status 0."""
+    if len(table):
+        return table
+    notes = table.attrs.get("notes", [])
+    shown = "; ".join(str(n) for n in notes[:3]) + (" ..." if len(notes) > 3 else "")
+    raise ForecastError(
+        "no origin could be backtested"
+        + (f" ({shown})" if shown else "")
+        + "; choose origins with enough data before them"
+    )
 
 
 def _check_origins_meet_the_data(panel: pd.DataFrame, origins: Sequence[pd.Period]) -> None:

@@ -27,11 +27,12 @@ import scoringrules as sr
 
 from relforecast.evaluation.backtest import QUANTILE_COLUMNS, QUANTILE_LEVELS
 from relforecast.exceptions import DataError
+from relforecast.periods import parse_months
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-__all__ = ["Evaluation", "evaluate", "randomized_pit_coverage"]
+__all__ = ["Evaluation", "evaluate", "randomized_pit_coverage", "validate_backtest"]
 
 _ALPHA = np.asarray(QUANTILE_LEVELS)
 
@@ -188,6 +189,144 @@ def _pit(obs: np.ndarray, q: np.ndarray) -> np.ndarray:
     return 0.05 * (below + at_or_below) / 2 + 0.025
 
 
+_KEY = ["dyad", "model", "origin", "h"]
+
+
+def _shown(value: object) -> str:
+    """A cell as the user wrote it: '(empty)' for a missing one, numbers without numpy's
+    type names."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return "(empty)"
+    return repr(value)
+
+
+def _bad_rows(frame: pd.DataFrame, bad: np.ndarray, column: str) -> str:
+    """The first few bad rows, as 'row N: value' (rows counted from 1, as in a spreadsheet
+    below the header)."""
+    where = np.flatnonzero(bad)
+    shown = [f"row {i + 1}: {_shown(frame[column].iloc[i])}" for i in where[:4]]
+    more = f" ... ({len(where)} rows in all)" if len(where) > 4 else ""
+    return ", ".join(shown) + more
+
+
+def validate_backtest(backtest: pd.DataFrame, where: str = "the backtest table") -> pd.DataFrame:
+    """Check a table against the backtest CSV contract before anything is scored.
+
+    The one check shared by :func:`evaluate`, ``relforecast evaluate`` and the record's
+    scoring: a table that breaks the contract is refused with a :class:`DataError` naming the
+    first bad rows, never scored in part. Required: the columns ``dyad, model, origin, h,
+    target, q5 … q95``; at least one row; a dyad and model in every row; ``h`` a whole number
+    >= 1 and ``target`` = ``origin`` + ``h`` months; every quantile a finite number, the 19 in
+    non-decreasing order; every ``cross_T`` a probability in [0, 1] of a finite threshold,
+    each threshold once; each (dyad, model, origin, h) once.
+
+    Returns
+    -------
+    pd.DataFrame
+        The table with ``h`` as integers and the quantile and ``cross_T`` columns as floats.
+    """
+    if not isinstance(backtest, pd.DataFrame):
+        raise DataError(
+            f"{where} must be a DataFrame in the backtest contract, got {type(backtest).__name__}"
+        )
+    need = ["dyad", "model", "origin", "h", "target", *QUANTILE_COLUMNS]
+    missing = [c for c in need if c not in backtest.columns]
+    if missing:
+        raise DataError(
+            f"{where} lacks columns {missing}; a backtest table (relforecast backtest) has "
+            "dyad, model, origin, h, target, q5 ... q95 and cross_T columns"
+        )
+    if backtest.empty:
+        raise DataError(f"{where} has no rows: nothing to score")
+    twice = [str(c) for c in pd.Index(backtest.columns)[pd.Index(backtest.columns).duplicated()]]
+    if twice:
+        raise DataError(f"{where} has the column(s) {twice} twice; keep one of each")
+    out = backtest.copy()
+    for column in ("dyad", "model"):
+        blank = out[column].isna().to_numpy() | (out[column].astype(str).str.strip() == "")
+        if blank.any():
+            raise DataError(f"{where}: empty {column} at {_bad_rows(out, blank, column)}")
+    h = pd.to_numeric(out["h"], errors="coerce")
+    bad = ~(h.notna() & (h >= 1) & (h == np.round(h))).to_numpy()
+    if out["h"].map(lambda v: isinstance(v, bool | np.bool_)).any():
+        bad |= out["h"].map(lambda v: isinstance(v, bool | np.bool_)).to_numpy()
+    if bad.any():
+        raise DataError(
+            f"{where}: h must be a whole number of months >= 1; {_bad_rows(out, bad, 'h')}"
+        )
+    out["h"] = h.astype(int)
+    origin = parse_months(out["origin"], f"origins in {where}")
+    target = parse_months(out["target"], f"targets in {where}")
+    off = (target - origin).map(lambda d: d.n).to_numpy() != out["h"].to_numpy()
+    if off.any():
+        raise DataError(
+            f"{where}: target is not origin + h months at {_bad_rows(out, off, 'target')}"
+        )
+    out["origin"] = origin.astype(str)
+    out["target"] = target.astype(str)
+    quantiles = _numbers(out, list(QUANTILE_COLUMNS), where)
+    crossed = (np.diff(quantiles, axis=1) < -1e-9).any(axis=1)
+    if crossed.any():
+        rows = ", ".join(str(i + 1) for i in np.flatnonzero(crossed)[:4])
+        raise DataError(
+            f"{where}: quantiles out of order (a lower level above a higher one) in row(s) "
+            f"{rows}; q5 <= q10 <= ... <= q95 must hold"
+        )
+    out[list(QUANTILE_COLUMNS)] = quantiles
+    thresholds = [c for c in out.columns if str(c).startswith("cross_")]
+    levels = {}
+    for column in thresholds:
+        try:
+            t = float(str(column).removeprefix("cross_"))
+        except ValueError:
+            t = float("nan")
+        if not np.isfinite(t):
+            raise DataError(f"{where}: column {column!r} does not name a finite threshold")
+        if t in levels:
+            raise DataError(
+                f"{where}: columns {levels[t]!r} and {column!r} are the same threshold {t:g}"
+            )
+        levels[t] = column
+    if thresholds:
+        probs = _numbers(out, thresholds, where)
+        outside = (probs < 0) | (probs > 1)
+        if outside.any():
+            i, j = np.argwhere(outside)[0]
+            raise DataError(
+                f"{where}: {thresholds[j]} = {probs[i, j]:g} in row {i + 1} is not a "
+                "probability; it must lie in [0, 1]"
+            )
+        out[thresholds] = probs
+    repeated = out.duplicated(_KEY, keep=False).to_numpy()
+    if repeated.any():
+        first = out[repeated].iloc[0]
+        raise DataError(
+            f"{where} holds {int(repeated.sum())} rows that repeat a (dyad, model, origin, h), "
+            f"e.g. {first['dyad']}, {first['model']}, {first['origin']}, h={first['h']}; each "
+            "forecast must appear once (was a backtest written twice or a model asked twice?)"
+        )
+    return out
+
+
+def _numbers(frame: pd.DataFrame, columns: list[str], where: str) -> np.ndarray:
+    """The columns as a float matrix; an empty, non-numeric or infinite cell is refused."""
+    for column in columns:
+        raw = frame[column]
+        if raw.map(lambda v: isinstance(v, bool | np.bool_)).any():
+            bad = raw.map(lambda v: isinstance(v, bool | np.bool_)).to_numpy()
+            raise DataError(f"{where}: true/false in {column!r} at {_bad_rows(frame, bad, column)}")
+        values = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float)
+        bad = ~np.isfinite(values)
+        if bad.any():
+            raise DataError(
+                f"{where}: {column!r} must be a finite number in every row; "
+                f"{_bad_rows(frame, bad, column)}"
+            )
+    return frame[columns].apply(pd.to_numeric).to_numpy(dtype=float)
+
+
 def evaluate(backtest: pd.DataFrame, data: pd.Series | pd.DataFrame) -> Evaluation:
     """Score a backtest table against the observed data.
 
@@ -204,12 +343,7 @@ def evaluate(backtest: pd.DataFrame, data: pd.Series | pd.DataFrame) -> Evaluati
         Rows whose target month is not observed are left out (their count is in
         ``scores.attrs["unscored"]``).
     """
-    need = {"dyad", "model", "origin", "h", "target", *QUANTILE_COLUMNS}
-    missing = need - set(backtest.columns)
-    if missing:
-        raise DataError(f"backtest table lacks columns {sorted(missing)}")
-    if backtest.empty:
-        raise DataError("the backtest table has no rows: nothing to score")
+    backtest = validate_backtest(backtest)
     panel = _observed_frame(data)
     if isinstance(data, pd.Series) and data.name is not None:
         panel.columns = [str(data.name)]

@@ -26,14 +26,13 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from os import PathLike
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 from scipy.optimize import least_squares
 
-from relforecast.data import dyad_key
+from relforecast.data import dyad_key, merge_note, read_csv_file
 from relforecast.events.shares import category_table, period_counts, shares_from_weights
 from relforecast.exceptions import DataError, FitError
 from relforecast.periods import parse_months, to_month
@@ -85,6 +84,7 @@ class EventLog:
         rows = self.frame[self.frame["dyad"].map(dyad_key) == key]
         if rows.empty:
             raise DataError(f"no events for dyad {dyad!r}; the log has: {', '.join(self.dyads)}")
+        merge_note(pd.unique(rows["dyad"].astype(str)), "the event log")
         return rows
 
     def monthly_scores(self, dyad: str, index: pd.PeriodIndex | None = None) -> pd.DataFrame:
@@ -391,10 +391,7 @@ def load_events(
     if isinstance(source, pd.DataFrame):
         raw = source
     else:
-        path = Path(source)
-        if not path.is_file():
-            raise DataError(f"event file {str(path)!r} does not exist")
-        raw = pd.read_csv(path, encoding="utf-8-sig")
+        raw = read_csv_file(source, "event file", keep_default_na=True)
     if raw.empty:
         raise DataError("the event log is empty")
     wanted = {

@@ -36,8 +36,8 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import yaml
 
+from relforecast._yaml import load_yaml
 from relforecast.exceptions import DataError
 
 __all__ = ["VenueClass", "VenueClasses", "load_venue_classes"]
@@ -115,12 +115,7 @@ class VenueClasses:
     def from_yaml(cls, path: str | PathLike) -> VenueClasses:
         """Read a venue mapping file (YAML)."""
         p = Path(path)
-        if not p.is_file():
-            raise DataError(f"venue mapping file {str(p)!r} does not exist; check the path")
-        try:
-            doc = yaml.safe_load(p.read_text(encoding="utf-8"))
-        except yaml.YAMLError as exc:
-            raise DataError(f"cannot parse {str(p)!r} as YAML: {exc}") from exc
+        doc = load_yaml(p, "venue mapping file", error=DataError)
         return cls.from_dict(doc, where=str(p))
 
     # ------------------------------------------------------------------ use

@@ -53,7 +53,7 @@ from relforecast.models.base import (
     sqrt_psd,
 )
 from relforecast.scale import TSINGHUA_SCALE, Scale, as_scale
-from relforecast.shocks import ShockCalendar
+from relforecast.shocks import ShockCalendar, as_calendar
 
 __all__ = ["ARIMA", "ARIMAResult"]
 
@@ -61,6 +61,24 @@ __all__ = ["ARIMA", "ARIMAResult"]
 _SIM_RNG_KW = (
     "rng" if "rng" in inspect.signature(MLEResults.simulate).parameters else "random_state"
 )
+
+
+MAX_ORDER = 6
+"""Largest p and q of a fixed order (the bound of the automatic grid's max_p and max_q too)."""
+MONTHS_PER_PARAMETER = 5
+"""A fixed order needs at least this many months per ARMA parameter."""
+
+
+def _check_data_supports(order: tuple[int, int, int], months: int, name: str) -> None:
+    """Refuse an order with more ARMA parameters than the series can estimate."""
+    p, d, q = order
+    needed = MONTHS_PER_PARAMETER * (p + q + 1) + d
+    if months < needed:
+        raise FitError(
+            f"ARIMA{order} has {p + q + 1} parameters, too many for the {months} months of "
+            f"{name!r} (needs at least {needed}: {MONTHS_PER_PARAMETER} months per parameter); "
+            "use a smaller order, order='auto', or a longer series"
+        )
 
 
 @dataclass(frozen=True)
@@ -116,11 +134,19 @@ class ARIMA:
                 raise SpecError(
                     f"order={self.order!r} must be three whole numbers (p, d, q) >= 0, d <= 2"
                 )
+            if max(order[0], order[2]) > MAX_ORDER:
+                raise SpecError(
+                    f"order={self.order!r}: p and q are at most {MAX_ORDER} (monthly scores "
+                    "carry no information for longer lags, and the fit would take minutes); "
+                    "use a smaller order or order='auto'"
+                )
             object.__setattr__(self, "order", order)
         if self.trend not in (None, "n", "c", "t"):
             raise SpecError(f"trend={self.trend!r} is not known; use 'n', 'c' or 't'")
         for option in ("max_p", "max_q"):
-            value = check_whole(getattr(self, option), option, "ARIMA", minimum=0, maximum=6)
+            value = check_whole(
+                getattr(self, option), option, "ARIMA", minimum=0, maximum=MAX_ORDER
+            )
             object.__setattr__(self, option, value)
         if self.window is not None:
             window = check_whole(self.window, "window", "ARIMA", minimum=MIN_MONTHS)
@@ -157,9 +183,11 @@ class ARIMA:
                 "has no variance to estimate; forecast it with a model that resamples its "
                 "changes (rf.BlockBootstrap, --model block) or use a span in which it moves"
             )
+        if self.order != "auto":
+            _check_data_supports(self.order, len(y), str(y.name))
         z = self.scale.to_unbounded(y)
         diagnostics: list[str] = []
-        calendar = shocks if shocks is not None else ShockCalendar()
+        calendar = as_calendar(shocks)
         design = calendar.design(y.index, by=self.shocks_by)
         design, notes = clean_design(design)
         diagnostics.extend(notes)

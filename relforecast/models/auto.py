@@ -43,7 +43,9 @@ from relforecast.models.base import (
     BorrowsShockEffects,
     FittedModel,
     Model,
+    check_horizon,
     check_n_paths,
+    check_paths_memory,
     check_scenarios,
 )
 from relforecast.models.catalogue import pool_models
@@ -277,6 +279,7 @@ class AutoResult(FittedModel):
         """Pooled forecasts of several scenarios (common random numbers within each component)."""
         scenarios = check_scenarios(scenarios)
         n = check_n_paths(n_paths)
+        check_paths_memory(n, check_horizon(horizon), len(scenarios) + 1)  # + the pooled copy
         counts = self._counts(n)
         streams = as_generator(rng).spawn(len(self.fits))
         parts = [

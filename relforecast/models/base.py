@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from relforecast._blas import one_blas_thread
+from relforecast._memory import check_request
 from relforecast._typing import RNGLike, as_generator, as_number
 from relforecast.data import MIN_MONTHS, require_length, validate_series
 from relforecast.exceptions import DataError, ForecastError, SpecError
@@ -41,7 +42,9 @@ __all__ = [
     "Model",
     "PathSimulator",
     "capture_warnings",
+    "check_horizon",
     "check_n_paths",
+    "check_paths_memory",
     "check_scenarios",
     "check_whole",
     "clean_design",
@@ -261,6 +264,7 @@ class PathSimulator(FittedModel):
         todo = check_scenarios(scenarios)
         n = check_n_paths(n_paths)
         index = future_index(self.series.index[-1], horizon)
+        check_paths_memory(n, len(index), len(todo))
         base_gen, scenario_seq = as_generator(rng).spawn(2)
         z, regimes = self._simulate_unbounded(index, n, base_gen)
         scale = self.spec.scale
@@ -383,12 +387,29 @@ def clean_design(design: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
     return design[keep], notes
 
 
-def future_index(last: pd.Period, horizon: int) -> pd.PeriodIndex:
-    """The ``horizon`` months after ``last``."""
+def check_horizon(horizon: int) -> int:
+    """Validate a horizon: a whole number of months >= 1."""
     h = as_number(horizon) if not isinstance(horizon, str) else None
     if h is None or not np.isfinite(h) or not h.is_integer() or h < 1:
         raise ForecastError(f"horizon must be a whole number of months >= 1, got {horizon!r}")
-    return pd.period_range(last + 1, periods=int(h), freq="M")
+    return int(h)
+
+
+def future_index(last: pd.Period, horizon: int) -> pd.PeriodIndex:
+    """The ``horizon`` months after ``last``."""
+    return pd.period_range(last + 1, periods=check_horizon(horizon), freq="M")
+
+
+def check_paths_memory(n_paths: int, horizon: int, scenarios: int = 1) -> None:
+    """Refuse, before anything is simulated, paths that would not fit in memory: the base
+    paths, their transformed copy and regimes, and one set of paths per scenario, as float64."""
+    copies = 3 + scenarios
+    check_request(
+        8.0 * n_paths * horizon * copies,
+        f"{n_paths} paths x {horizon} months"
+        + (f" x {scenarios} scenarios" if scenarios > 1 else ""),
+        "use fewer paths (--paths) or a shorter horizon",
+    )
 
 
 def sqrt_psd(cov: np.ndarray) -> np.ndarray:

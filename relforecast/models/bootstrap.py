@@ -26,7 +26,7 @@ from relforecast._typing import as_number
 from relforecast.exceptions import SpecError
 from relforecast.models.base import PathSimulator, check_whole, prepare_series, shock_effect_table
 from relforecast.scale import TSINGHUA_SCALE, Scale, as_scale
-from relforecast.shocks import ShockCalendar
+from relforecast.shocks import ShockCalendar, as_calendar
 
 __all__ = ["BlockBootstrap", "BlockBootstrapResult"]
 
@@ -86,7 +86,7 @@ class BlockBootstrap:
         changes = np.diff(np.asarray(z, dtype=float))
         if not self.drift:
             changes = changes - changes.mean()
-        return BlockBootstrapResult(self, y, float(z.iloc[-1]), changes, shocks or ShockCalendar())
+        return BlockBootstrapResult(self, y, float(z.iloc[-1]), changes, as_calendar(shocks))
 
 
 @dataclass

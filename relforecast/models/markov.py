@@ -83,7 +83,7 @@ from relforecast.models.markov_statsmodels import (
     variance_floor,
 )
 from relforecast.scale import TSINGHUA_SCALE, Scale, as_scale
-from relforecast.shocks import ShockCalendar
+from relforecast.shocks import ShockCalendar, as_calendar
 
 __all__ = ["MarkovResult", "MarkovSwitching"]
 
@@ -212,7 +212,7 @@ class MarkovSwitching:
         MarkovResult
         """
         y = prepare_series(series, self.scale, window=self.window, what=self.name)
-        calendar = shocks if shocks is not None else ShockCalendar()
+        calendar = as_calendar(shocks)
         adaptor = MarkovAdaptor(self, variance_floor(self, y))
         data = adaptor.data(y, calendar)
         diagnostics = list(data.notes)

@@ -21,6 +21,7 @@ from relforecast.forecast import Forecast
 from relforecast.models.base import (
     FittedModel,
     check_n_paths,
+    check_paths_memory,
     check_scenarios,
     check_whole,
     future_index,
@@ -29,7 +30,7 @@ from relforecast.models.base import (
     shock_effect_table,
 )
 from relforecast.scale import TSINGHUA_SCALE, Scale, as_scale
-from relforecast.shocks import ShockCalendar
+from relforecast.shocks import ShockCalendar, as_calendar
 
 if TYPE_CHECKING:
     from relforecast.scenarios import Scenario
@@ -78,7 +79,7 @@ class RandomWalk:
         """
         y = prepare_series(series, self.scale, what=self.name)
         changes = y.diff().dropna().to_numpy()[-self.window :]
-        calendar = shocks if shocks is not None else ShockCalendar()
+        calendar = as_calendar(shocks)
         notes = []
         if len(calendar):
             notes.append(
@@ -145,6 +146,7 @@ class RandomWalkResult(FittedModel):
         n = check_n_paths(n_paths)
         gen = as_generator(rng)
         index = future_index(self.series.index[-1], horizon)
+        check_paths_memory(n, len(index), len(todo))
         effects_stream = gen.spawn(1)[0]  # spawning leaves gen's own draws unchanged
         if self.spec.steps == "gaussian":
             steps = gen.normal(0.0, self.params["sigma"], size=(n, len(index)))

@@ -17,6 +17,12 @@ dyad, or one dyad's forecast) and hand them to :func:`run_tasks`, which runs the
   (``"dask"`` with an open client, ``"ray"`` after ``ray.util.joblib.register_ray()``,
   ``"threading"``...) when ``engine`` is left at ``None``.
 
+Loky workers die with their parent: each runs a watchdog thread (:func:`watch_parent`, the
+pool's initializer) that ends the worker as soon as the process that started it is gone, so a
+``kill -9`` of a backtest, an outlook or a backfill leaves no worker behind, and with the
+workers gone loky's resource tracker removes the pool's semaphores and memory-mapped folders
+(in ``/dev/shm``). An ordinary end, an error, Ctrl-C or SIGTERM shut the pool down as before.
+
 Results come back **in task order**, as a generator, whatever the engine and whichever task
 finished first, so a caller can write them out as they arrive and still produce the same
 output. Randomness never depends on the engine: each task carries its own seed material
@@ -34,7 +40,7 @@ from typing import Any, Literal, TypeVar
 
 from relforecast.exceptions import EngineError
 
-__all__ = ["ENGINES", "Engine", "run_tasks", "worker_process"]
+__all__ = ["ENGINES", "Engine", "run_tasks", "watch_parent", "worker_process"]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -44,6 +50,35 @@ ENGINES: tuple[str, ...] = ("loky", "dask")
 SCHEDULER_TIMEOUT = "20s"
 PROBE_SECONDS = 10.0
 """How long to try reaching a Dask scheduler before giving up."""
+PARENT_POLL_SECONDS = 0.25
+"""How often a loky worker checks that the process that started it is still there."""
+
+
+_WATCH = """
+import os, threading, time
+def _watch():
+    while os.getppid() == {parent}:
+        time.sleep({poll})
+    os._exit(1)
+if os.getppid() != {parent}:
+    os._exit(1)
+threading.Thread(target=_watch, name="relforecast-parent-watch", daemon=True).start()
+"""
+
+
+def watch_parent(parent: int) -> tuple[object, tuple[str, dict]]:
+    """The initializer (and its arguments) that makes a loky worker die with ``parent``.
+
+    It starts a daemon thread that ends the worker (``os._exit``: nothing of the dead run is
+    worth finishing) as soon as its parent id is no longer ``parent``: a worker orphaned by a
+    ``kill -9`` of the main process is re-parented (to init or a subreaper). The initializer
+    is the builtin ``exec`` of a few lines of standard-library code, so that a worker unpickles
+    and runs it before it imports relforecast (which takes seconds on a loaded machine): a
+    worker whose parent dies while it is starting ends as soon as it gets there. (When the
+    main program is the ``relforecast`` script, loky imports it in each worker first.)
+    """
+    code = _WATCH.format(parent=int(parent), poll=PARENT_POLL_SECONDS)
+    return exec, (code, {})
 
 
 def _check(workers: int | None, engine: str | None, scheduler: str | None, threads: int) -> None:
@@ -117,7 +152,13 @@ def run_tasks(
         if n_jobs == 1 or len(tasks) <= 1:
             yield from map(func, tasks)
             return
-        with joblib.parallel_config(backend="loky", inner_max_num_threads=int(threads)):
+        initializer, initargs = watch_parent(os.getpid())
+        with joblib.parallel_config(
+            backend="loky",
+            inner_max_num_threads=int(threads),
+            initializer=initializer,
+            initargs=initargs,
+        ):
             yield from _joblib_map(func, tasks, n_jobs)
         return
     # a backend the caller configured with joblib.parallel_config: honour it as it is
@@ -268,7 +309,10 @@ def worker_process(threads: int = 1) -> Iterator[Executor]:
     from joblib.externals.loky.process_executor import ProcessPoolExecutor
 
     env = {name: str(int(threads)) for name in _THREAD_VARIABLES}
-    executor = ProcessPoolExecutor(max_workers=1, env=env)
+    initializer, initargs = watch_parent(os.getpid())
+    executor = ProcessPoolExecutor(
+        max_workers=1, env=env, initializer=initializer, initargs=initargs
+    )
     try:
         yield executor
     except BaseException:

@@ -30,9 +30,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from relforecast._typing import distinct
 from relforecast.asof import as_of
 from relforecast.events.log import EventLog
-from relforecast.exceptions import RelforecastError, SpecError
+from relforecast.exceptions import ForecastError, RelforecastError, SpecError
+from relforecast.forecast import check_threshold
 from relforecast.models.registry import make_model
 from relforecast.panel.parallel import run_tasks
 from relforecast.periods import default_window, parse_origins
@@ -176,6 +178,9 @@ def backfill(
             "seed is recorded"
         )
     panel = data.to_frame() if isinstance(data, pd.Series) else data
+    thresholds = distinct(
+        [check_threshold(t) for t in thresholds], "threshold", error=ForecastError
+    )
     result = BackfillResult()
     done = _recorded(record, [str(d) for d in panel.columns], model, n_paths)
     tasks: list[_Task] = []

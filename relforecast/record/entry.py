@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from relforecast._version import __version__
-from relforecast.data import series_fingerprint
+from relforecast.data import dyad_key, series_fingerprint
 from relforecast.evaluation.backtest import QUANTILE_COLUMNS, QUANTILE_LEVELS
 from relforecast.exceptions import RecordError
 from relforecast.forecast import Forecast
@@ -200,6 +200,26 @@ def _from_outlook(outlook: Any) -> tuple[Forecast, dict[str, Any]]:
     return outlook.forecast, {k: v for k, v in facts.items() if v is not None}
 
 
+def _check_history(fc: Forecast, history: pd.Series | None) -> None:
+    """A ``history=`` given beside a forecast must be the same dyad's data, ending where the
+    forecast's own history ends (else the record would file it under another dyad or month)."""
+    own = fc.history
+    if history is None or own is None or history is own:
+        return
+    if own.name is not None and history.name is not None:
+        if dyad_key(own.name) != dyad_key(history.name):
+            raise RecordError(
+                f"history= is the data of {history.name!r}, but the forecast was made from "
+                f"the data of {own.name!r}; give the forecast's own history (or leave history= "
+                "out)"
+            )
+    if len(own) and len(history) and history.index[-1] < own.index[-1]:
+        raise RecordError(
+            f"history= ends {history.index[-1]}, before the forecast's data ({own.index[-1]}); "
+            "give the data the forecast was made from"
+        )
+
+
 def make_entry(
     published: Forecast | Any,
     *,
@@ -281,6 +301,7 @@ def make_entry(
         )
     if source not in SOURCES:
         raise RecordError(f"source {source!r} is not one of {SOURCES}")
+    _check_history(fc, history)
     history = history if history is not None else fc.history
     if questions is None:
         questions = facts.get("questions")
@@ -291,6 +312,13 @@ def make_entry(
     if as_of is None:
         raise RecordError("give as_of= (the last month of data the forecast saw)")
     as_of = _month_text(as_of, "as_of")
+    own = fc.history
+    if own is not None and len(own) and str(own.index[-1]) != as_of:
+        raise RecordError(
+            f"as_of {as_of} is not the month the forecast was made from: its history ends "
+            f"{own.index[-1]} and it starts {fc.index[0]}; give as_of={str(own.index[-1])!r} "
+            "or leave it out"
+        )
     cut = history.loc[: pd.Period(as_of, "M")] if history is not None else None
     fingerprint = fingerprint or facts.get("fingerprint")
     if fingerprint is None:
@@ -327,6 +355,13 @@ def make_entry(
     if not params:
         params = _params(fc.meta.get("params"))
     seed = seed if seed is not None else facts.get("seed", fc.meta.get("seed"))
+    if seed is not None and (
+        isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0
+    ):
+        raise RecordError(
+            f"seed {seed!r} cannot be recorded: the command line reproduces a forecast from a "
+            "whole-number seed >= 0 (--seed); give that seed, or none"
+        )
     n_paths = int(n_paths or facts.get("n_paths") or fc.n_paths)
     if threshold is None:
         threshold = facts.get("threshold")

@@ -182,8 +182,29 @@ def display(location: str) -> str:
         return location
     try:
         return sa.make_url(location).render_as_string(hide_password=True)
-    except sa.exc.ArgumentError:
-        return location
+    except (sa.exc.ArgumentError, ValueError):  # not a URL, or a bad port: hide the password
+        import re
+
+        return re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", location)
+
+
+def access_error(path: Path, exc: BaseException) -> RecordError:
+    """The error for a record file SQLite cannot open, lock or write — a read-only file or
+    folder, a file-size limit, a full disk — which says so instead of calling it corrupt."""
+    import resource
+
+    limit = resource.getrlimit(resource.RLIMIT_FSIZE)[0]
+    hints = [
+        f"that this user can read and write {path} and its folder {path.parent} (SQLite "
+        "writes its journal beside the file)"
+    ]
+    if limit != resource.RLIM_INFINITY:
+        hints.append(f"the file-size limit (ulimit -f: {limit} bytes)")
+    hints.append("that the disk is not full")
+    return RecordError(
+        f"cannot use the record {path} ({exc}); the file itself may be fine: check "
+        + ", ".join(hints)
+    )
 
 
 def check_sqlite_file(path: Path, *, create: bool) -> None:
@@ -220,6 +241,8 @@ def check_sqlite_file(path: Path, *, create: bool) -> None:
     try:
         conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S)
         verdict = conn.execute("PRAGMA quick_check").fetchall()
+    except sqlite3.OperationalError as exc:  # cannot open, lock, or write: not the file's fault
+        raise access_error(path, exc) from exc
     except sqlite3.DatabaseError as exc:
         raise RecordError(
             f"{path} is a corrupt SQLite file ({exc}); restore it from a backup"
@@ -242,7 +265,8 @@ def make_engine(location: str) -> Engine:
     if is_url(location):
         try:
             url = sa.make_url(location)
-        except sa.exc.ArgumentError as exc:
+            url.port  # noqa: B018  (a bad port is only read here)
+        except (sa.exc.ArgumentError, ValueError) as exc:
             raise RecordError(
                 f"--record {display(location)!r} is not a database URL: {exc}"
             ) from exc

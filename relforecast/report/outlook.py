@@ -35,6 +35,7 @@ import numpy as np
 import pandas as pd
 
 from relforecast._jsontext import json_text
+from relforecast._typing import distinct
 from relforecast._version import __version__
 from relforecast.asof import as_of as cut_inputs
 from relforecast.asof import cut_events
@@ -155,7 +156,7 @@ def _parse_anchors(anchors: Sequence[Any]) -> list[tuple[pd.Period, str | None]]
             month, _, name = str(item).partition("=")
         anchor = to_month(str(month).strip(), "anchor", error=DataError)
         out.append((anchor, (name or "").strip() or None))
-    return out
+    return distinct(out, "anchor", error=DataError, key=lambda pair: str(pair[0]))
 
 
 def _shock_label(shock: Any, lang: str) -> str:

@@ -15,8 +15,14 @@ A lock (``.<name>.lock`` beside the target, ``flock``) makes a second run into t
 folder fail at once with a clear error instead of mixing two reports' files. The lock file is
 removed when the run ends.
 
-A target that exists must be empty or a previous report (it holds a ``summary.json`` written
-by relforecast): the swap replaces the whole folder, so any other folder is refused.
+One rule for every command that writes a folder (``outlook``, ``evaluate``, ``events``,
+``record score``, ``record export``): the target must be new, empty, or a folder of the same
+kind written by relforecast earlier — a report holds its ``summary.json``, the other kinds a
+``.relforecast-folder`` file naming the kind. The swap replaces the whole folder, so any other
+folder is refused, and so is one whose files this user cannot remove (read-only, or another
+user's): it is refused before anything is written, instead of leaving the replaced folder
+behind as a hidden ``.NAME.tmp-*``. A leftover that still cannot be removed is named in a
+warning.
 """
 
 from __future__ import annotations
@@ -27,14 +33,18 @@ import errno
 import json
 import os
 import shutil
+import sys
 import tempfile
 from pathlib import Path
 from types import TracebackType
 
 from relforecast._files import published_mode
-from relforecast.exceptions import RelforecastError, sigterm_unwinds
+from relforecast.exceptions import RelforecastError, RelforecastWarning, sigterm_unwinds
 
-__all__ = ["OutputBusyError", "OutputError", "OutputFolder"]
+__all__ = ["KIND_FILE", "OutputBusyError", "OutputError", "OutputFolder", "folder_kind"]
+
+KIND_FILE = ".relforecast-folder"
+"""The file that names the kind of a folder written by relforecast (other than a report)."""
 
 
 class OutputError(RelforecastError, OSError):
@@ -96,8 +106,56 @@ def is_report_folder(path: Path) -> bool:
     return isinstance(doc, dict) and "relforecast" in doc.get("versions", {})
 
 
+def folder_kind(path: Path) -> str | None:
+    """The kind of folder relforecast wrote at ``path`` ("report", "evaluation"...), or
+    ``None`` for any other folder."""
+    if is_report_folder(path):
+        return "report"
+    try:
+        kind = (path / KIND_FILE).read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError):
+        return None
+    return kind or None
+
+
+def _not_removable(folder: Path) -> Path | None:
+    """The first folder in ``folder``'s tree whose entries this user cannot remove."""
+    for root, dirs, _ in os.walk(folder):
+        if not os.access(root, os.W_OK | os.X_OK):
+            return Path(root)
+        dirs[:] = [d for d in dirs if not os.path.islink(os.path.join(root, d))]
+    return None
+
+
+def _remove(path: Path) -> None:
+    """Remove a folder; one that cannot be removed is named in a warning, not left silently."""
+    errors: list[str] = []
+
+    def note(func: object, where: str, exc: object) -> None:
+        errors.append(f"{where}: {exc[1] if isinstance(exc, tuple) else exc}")
+
+    hook = "onexc" if sys.version_info >= (3, 12) else "onerror"
+    shutil.rmtree(path, **{hook: note})
+    if errors and path.exists():
+        import warnings
+
+        warnings.warn(
+            f"could not remove the temporary folder {str(path)!r} ({errors[0]}); remove it "
+            "by hand",
+            RelforecastWarning,
+            stacklevel=3,
+        )
+
+
 class OutputFolder:
     """Write a report folder safely (see the module docstring).
+
+    Parameters
+    ----------
+    target : path
+        The folder to write.
+    kind : str, default "report"
+        What the folder holds; an existing target must be of the same kind (or empty).
 
     Examples
     --------
@@ -106,7 +164,8 @@ class OutputFolder:
     ...     folder.commit()                                 # the swap
     """
 
-    def __init__(self, target: str | os.PathLike) -> None:
+    def __init__(self, target: str | os.PathLike, kind: str = "report") -> None:
+        self.kind = kind
         self.target = Path(target).absolute()
         self.parent = self.target.parent
         self.lock_path = self.parent / f".{self.target.name}.lock"
@@ -125,12 +184,21 @@ class OutputFolder:
                     f"--out {str(self.target)!r} exists and is not a folder; choose a folder name"
                 )
             entries = sorted(p.name for p in self.target.iterdir())
-            if entries and not is_report_folder(self.target):
+            found = folder_kind(self.target) if entries else self.kind
+            if found != self.kind:
                 shown = ", ".join(entries[:4]) + (" ..." if len(entries) > 4 else "")
+                what = f"a relforecast {found} folder" if found else f"other files ({shown})"
                 raise OutputError(
-                    f"--out {str(self.target)!r} holds other files ({shown}) and is not a "
-                    "relforecast report folder; a report replaces its whole folder, so choose "
-                    "a new or empty folder"
+                    f"--out {str(self.target)!r} holds {what} and is not a relforecast "
+                    f"{self.kind} folder; the {self.kind} replaces its whole folder, so choose a "
+                    "new or empty folder"
+                )
+            locked = _not_removable(self.target) if entries else None
+            if locked is not None:
+                raise OutputError(
+                    f"--out {str(self.target)!r} cannot be replaced: the files in "
+                    f"{str(locked)!r} cannot be removed by this user (read-only or another "
+                    "user's); make it writable, remove it, or choose another --out"
                 )
         if not self.parent.is_dir():
             raise OutputError(
@@ -194,7 +262,7 @@ class OutputFolder:
         """Temporary folders of earlier runs killed outright (we hold the lock: none is live)."""
         for pattern in (f".{self.target.name}.tmp-*", f".{self.target.name}.old-*"):
             for stale in self.parent.glob(pattern):
-                shutil.rmtree(stale, ignore_errors=True)
+                _remove(stale)
 
     # ------------------------------------------------------------------ context
     def __enter__(self) -> OutputFolder:
@@ -205,6 +273,8 @@ class OutputFolder:
             self._remove_stale()
             self.tmp = Path(tempfile.mkdtemp(prefix=f".{self.target.name}.tmp-", dir=self.parent))
             self._interrupts.enter_context(sigterm_unwinds())
+            if self.kind != "report":  # a report is known by its summary.json
+                _write_bytes(self.tmp / KIND_FILE, f"{self.kind}\n".encode())
         except BaseException:
             self._cleanup()
             raise
@@ -217,6 +287,13 @@ class OutputFolder:
         tb: TracebackType | None,
     ) -> bool:
         self._cleanup()
+        if isinstance(exc, OSError) and not isinstance(exc, RelforecastError):
+            reason = exc.strerror or str(exc)
+            where = f" ({Path(exc.filename).name})" if getattr(exc, "filename", None) else ""
+            raise OutputError(
+                f"could not write --out {str(self.target)!r}{where}: {reason}; nothing was "
+                "changed there"
+            ) from exc
         return False
 
     def _cleanup(self) -> None:
@@ -243,6 +320,16 @@ class OutputFolder:
         self.files[name] = self.target / name
         return self.files[name]
 
+    def path(self, name: str) -> Path:
+        """The path to write file ``name`` to (in the temporary folder), for writers that take
+        a path (``DataFrame.to_csv``, ``Figure.savefig``); it is moved in with the rest."""
+        if self.tmp is None or self._committed:
+            raise OutputError("path() outside an open OutputFolder")
+        if "/" in name or name.startswith("."):
+            raise OutputError(f"bad file name {name!r}")
+        self.files[name] = self.target / name
+        return self.tmp / name
+
     def read(self, name: str) -> bytes:
         """A file written in this run (from the temporary folder)."""
         return (self.tmp / name).read_bytes()
@@ -256,7 +343,7 @@ class OutputFolder:
         if not self.target.exists():
             os.rename(self.tmp, self.target)
         elif _exchange(self.tmp, self.target):
-            shutil.rmtree(self.tmp, ignore_errors=True)  # now holds the previous report
+            _remove(self.tmp)  # now holds the previous folder
         else:
             aside = Path(tempfile.mkdtemp(prefix=f".{self.target.name}.old-", dir=self.parent))
             os.rmdir(aside)
@@ -266,7 +353,7 @@ class OutputFolder:
             except OSError:
                 os.rename(aside, self.target)
                 raise
-            shutil.rmtree(aside, ignore_errors=True)
+            _remove(aside)
         _fsync_dir(self.parent)
         self.tmp = None
         self._committed = True

@@ -162,8 +162,8 @@ def test_outlook_records_what_it_published(capsys, tmp_path, scores_csv):
 
 
 def test_an_outlook_updated_during_its_window_is_recorded_from_the_as_of_month(tmp_path):
-    """Found by the session-4 walkthrough: the mid-window outlook of the README's monthly
-    update could not be recorded ('forecast month ... is not after the as-of month')."""
+    """The mid-window outlook of the README's monthly update is recorded from the as-of month
+    on (not refused with 'forecast month ... is not after the as-of month')."""
     series = rf.datasets.demo()
     last = series.index[-1]
     window = f"{last - 1}:{last + 10}"  # began two months before the data end

@@ -1,4 +1,4 @@
-"""An as-of outlook equals the outlook run on files truncated by hand (finding 1): byte for
+"""An as-of outlook equals the outlook run on files truncated by hand: byte for
 byte, with the creation time fixed by SOURCE_DATE_EPOCH."""
 
 import csv

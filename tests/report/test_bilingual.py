@@ -1,4 +1,4 @@
-"""Finished bilingual output and one deterministic CJK font (finding 5)."""
+"""Finished bilingual output and one deterministic CJK font."""
 
 import io
 import json
@@ -45,7 +45,7 @@ def test_dyads_months_and_models_as_the_group_writes_them():
 
 
 def test_the_pool_is_described_by_how_its_members_were_weighted():
-    """Before session 4's review: every report called the adaptive pool 'equal-weight'."""
+    """A pool with learned weights is not called 'equal-weight'; unknown weights make no claim."""
     name = "auto[ARIMA(1,1,1) + block-bootstrap(12)]"
     learned = model_label(name, "en", weights=[0.8, 0.2])
     assert "equal-weight" not in learned and "weight 0.80" in learned and "weight 0.20" in learned
@@ -57,7 +57,8 @@ def test_the_pool_is_described_by_how_its_members_were_weighted():
 
 
 def test_chinese_report_holds_no_english_words(demo_report_zh):
-    """Before issue 12: 'Japan: 形势展望', p_cross, d_p_cross_se, baseline, none in zh."""
+    """No English words in a zh report (such as 'Japan: 形势展望', p_cross, d_p_cross_se,
+    baseline, none)."""
     out, result = demo_report_zh
     text = result.document.text()
     assert latin_words(text) <= LATIN_ALLOWED, latin_words(text) - LATIN_ALLOWED

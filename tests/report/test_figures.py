@@ -1,4 +1,4 @@
-"""Figures (finding 7): no overlap of level names and tick labels, labelled shock lines, named
+"""Figures: no overlap of level names and tick labels, labelled shock lines, named
 analogue anchors, reliability bins with their counts."""
 
 import matplotlib
@@ -41,7 +41,7 @@ def history():
 
 
 def test_level_names_do_not_overlap_tick_labels(history):
-    """Before issue 12 the event bars' right axis put its ticks under the level names."""
+    """The event bars' right-axis ticks do not sit under the level names."""
     fig, _ = history
     main = fig.axes[0]
     names = {lv.label("en") for lv in rf.TSINGHUA_SCALE.levels}

@@ -181,7 +181,8 @@ def test_analogues_align_on_anchors():
 
 
 def test_update_during_the_window(tmp_path, demo_series):
-    """Before issue 12: 'window starts at or before the last observed month'."""
+    """A window that began before the last observed month is an update during the window,
+    not the error 'window starts at or before the last observed month'."""
     series = demo_series.loc[:"2025-03"].copy()
     series.loc["2025-02"] = -6.2  # crossed in an observed month of the window
     result = rf.outlook(

@@ -1,4 +1,4 @@
-"""Publication formats (finding 6): human headers, pipe tables, a Word file holding the same
+"""Publication formats: human headers, pipe tables, a Word file holding the same
 text, tables and figures — all rendered from one document."""
 
 import io
@@ -35,7 +35,8 @@ def pipe_tables(md: str) -> list[list[str]]:
 
 
 def test_markdown_tables_are_pipe_tables_with_human_headers(demo_report):
-    """Before issue 12 report.md held DataFrame.to_string() text with variable names."""
+    """report.md holds pipe tables with human headers, not DataFrame.to_string() text with
+    variable names."""
     out, result, _ = demo_report
     md = (out / "report.md").read_text(encoding="utf-8")
     headers = pipe_tables(md)

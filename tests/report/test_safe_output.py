@@ -1,4 +1,4 @@
-"""Safe output (finding 8): a failed or killed run leaves the previous report byte-identical
+"""Safe output: a failed or killed run leaves the previous report byte-identical
 and nothing behind; two runs into one folder give one report and one clear error."""
 
 import errno
@@ -62,7 +62,7 @@ def failing_writes(monkeypatch, fail_at: int, exc: BaseException):
 
 @pytest.mark.parametrize("fail_at", [1, 13])
 def test_full_disk_leaves_the_previous_report_intact(previous, monkeypatch, fail_at):
-    """Before issue 12 a failed rerun left a truncated report.html and mixed files."""
+    """A rerun that fails mid-write leaves no truncated report.html and no mix of files."""
     out, before = previous
     failing_writes(monkeypatch, fail_at, OSError(errno.ENOSPC, "No space left on device"))
     with pytest.raises(
@@ -82,7 +82,7 @@ def test_ctrl_c_leaves_the_previous_report_intact(previous, monkeypatch):
 
 
 def test_a_failed_first_run_leaves_nothing(tmp_path, monkeypatch):
-    """Before issue 12 failed runs left empty folders."""
+    """A failed first run leaves no empty folder behind."""
     failing_writes(monkeypatch, 2, OSError(errno.EDQUOT, "Disk quota exceeded"))
     with pytest.raises(rf.RelforecastError, match="Disk quota exceeded"):
         rf.outlook(rf.datasets.demo(), out=tmp_path / "new", rng=2, **FAST)
@@ -202,7 +202,8 @@ def test_a_quota_hit_in_a_real_process_fails_cleanly(previous, data_csv):
 
 
 def test_two_runs_into_one_folder_give_one_report_and_one_error(tmp_path, data_csv):
-    """Before issue 12, 2 of 5 such pairs wrote a Japan report embedding the US fan chart."""
+    """Two concurrent runs into one folder never mix their files (a report of one run
+    embedding the other's fan chart): the second is refused."""
     out = tmp_path / "outlook"
     first = run_cli(["--out", str(out), "--seed", "11"], data_csv, delay=0.1)
     lock = tmp_path / ".outlook.lock"
@@ -230,7 +231,7 @@ def test_two_runs_into_one_folder_give_one_report_and_one_error(tmp_path, data_c
 
 @pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs Linux's /proc")
 def test_an_unwritable_out_parent_is_named_as_the_out_folder():
-    """Found by the session-4 walkthrough: the error named the lock file, not --out."""
+    """The error names the --out folder, not the lock file beside it."""
     with pytest.raises(writer.OutputError, match=r"--out '/proc/o7'.*choose a folder"):
         with writer.OutputFolder("/proc/o7"):
             pass

@@ -1,4 +1,4 @@
-"""The "How far to trust this" section (finding 2): track record, model spread, assumptions."""
+"""The "How far to trust this" section: track record, model spread, assumptions."""
 
 import json
 import zipfile
@@ -23,8 +23,8 @@ def docx_text(path) -> str:
 
 
 def test_trust_section_is_in_every_format(demo_report):
-    """Before issue 12 the report said nothing of model choice, past scores or the scenarios'
-    descriptions and effect sizes."""
+    """Every format states the model choice, past scores and the scenarios' descriptions and
+    effect sizes."""
     out, _, _ = demo_report
     texts = {
         "html": (out / "report.html").read_text(encoding="utf-8"),

@@ -1,0 +1,416 @@
+"""Probe the ways a careless script or a new user gets a wrong, lost or confusing result.
+
+Each case states what a correct library does — refuse, with a message naming the bad value, or
+answer (checked) — and, where files are involved, what must be left on disk. It ends as one of
+
+* ``right``      — the answer due, or the refusal due with a message naming the value;
+* ``silent``     — an answer (exit status 0) where a refusal was due, or a wrong answer;
+* ``lost``       — output cut, mixed into another folder, or a folder left altered;
+* ``foreign``    — not a relforecast error (a raw Python/numpy/YAML exception, a traceback,
+  ``internal error``, or more than one line on the command line);
+* ``misleading`` — a relforecast error whose message does not name the value (or names a
+  temporary file, or calls a healthy file corrupt);
+* ``hang``       — no answer within 60 s.
+
+Classes of input follow docs/errors.md. Kill -9 of parallel commands (orphan workers) is checked
+by tests/test_orphans.py, which needs real processes.
+
+Run:  python benchmarks/reliability_probe.py [--details]
+(prints a Markdown table; docs/errors.md has the figures). It uses the public API and the
+command line only, so it also runs against older versions of the package.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import json
+import resource
+import signal
+import tempfile
+import warnings
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+import relforecast as rf
+from relforecast.cli import main as cli_main
+
+OUTCOMES = ("right", "silent", "lost", "foreign", "misleading", "hang")
+HEADER = "country,year,month,ym,score\n"
+TIMEOUT = 60
+
+
+@dataclass
+class Case:
+    group: str
+    label: str
+    run: Callable[[], object]
+    names: str | None = None  # a refusal is due; its message must hold this text
+    check: Callable[[object], bool] | None = None  # an answer is due; it must pass this
+    after: Callable[[], bool] | None = None  # what must hold on disk afterwards
+    not_names: tuple[str, ...] = ()  # text a right message must not hold
+
+
+def cli(*argv: str) -> Callable[[], tuple[int, str]]:
+    def run() -> tuple[int, str]:
+        err = io.StringIO()
+        with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+            code = cli_main([str(a) for a in argv])
+        return code, err.getvalue()
+
+    return run
+
+
+def long_csv(path: Path, names: list[str], months: int = 60, start: str = "2000-01") -> Path:
+    """A long table; ``names[i]`` spells the dyad of month i (the last name repeats)."""
+    index = pd.period_range(start, periods=months, freq="M")
+    rows = [
+        f"{names[min(i, len(names) - 1)]},{m.year},{m.month},{m},{-1.0 + 0.05 * np.sin(i):.2f}"
+        for i, m in enumerate(index)
+    ]
+    path.write_text(HEADER + "\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+def with_fsize_limit(limit: int, func: Callable[[], object]) -> Callable[[], object]:
+    def run() -> object:
+        soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+        old = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, hard))
+        try:
+            return func()
+        finally:
+            resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
+            signal.signal(signal.SIGXFSZ, old)
+
+    return run
+
+
+def fake_report(folder: Path) -> Path:
+    folder.mkdir()
+    (folder / "summary.json").write_text(json.dumps({"versions": {"relforecast": "0"}}))
+    (folder / "report.md").write_text("![](reliability.png)\n")
+    (folder / "reliability.png").write_bytes(b"\x89PNG original")
+    return folder
+
+
+def unchanged(folder: Path, names: dict[str, bytes]) -> Callable[[], bool]:
+    def check() -> bool:
+        left = sorted(p.name for p in folder.iterdir())
+        hidden = [p.name for p in folder.parent.iterdir() if ".tmp-" in p.name]
+        same = all((folder / n).read_bytes() == b for n, b in names.items())
+        return same and left == sorted(names) and not hidden
+
+    return check
+
+
+def cases(tmp: Path) -> list[Case]:
+    out: list[Case] = []
+    add = out.append
+    data = long_csv(tmp / "japan.csv", ["Japan"])
+    split = long_csv(tmp / "split.csv", ["Japan"] * 58 + ["japan"])
+    alias = tmp / "alias.csv"
+    us = long_csv(tmp / "us1.csv", ["US"]).read_text()
+    both = long_csv(tmp / "us2.csv", ["United States"]).read_text()
+    alias.write_text(us + both.split("\n", 1)[1])
+    demo = rf.datasets.demo()
+    series = rf.load_scores(data, "Japan")
+    bt_csv = tmp / "bt.csv"
+    cli(
+        "backtest", data, "--dyad", "Japan", "--origins", "2003-01:2004-06", "--every", "3",
+        "--model", "rw-gauss", "--paths", "200", "--out", bt_csv,
+    )()  # fmt: skip
+    bt = pd.read_csv(bt_csv, dtype={"origin": str, "target": str})
+
+    def bad_bt(name: str, edit: Callable[[pd.DataFrame], pd.DataFrame]) -> Path:
+        path = tmp / f"bt_{name}.csv"
+        edit(bt.copy()).to_csv(path, index=False)
+        return path
+
+    def setcell(col: str, value: object) -> Callable[[pd.DataFrame], pd.DataFrame]:
+        def edit(frame: pd.DataFrame) -> pd.DataFrame:
+            frame[col] = frame[col].astype(object)
+            frame.loc[2, col] = value
+            return frame
+
+        return edit
+
+    # ------------------------------------------------------------- silent wrong answers
+    g = "one dyad, two spellings"
+    add(Case(g, "forecast, last months spelled 'japan'",
+             cli("forecast", split, "--dyad", "Japan", "--model", "block", "--paths", "200"),
+             "japan"))  # fmt: skip
+    add(Case(g, "forecast --dyad 'United States', US + United States rows",
+             cli("forecast", alias, "--dyad", "United States", "--model", "block"),
+             "United States"))  # fmt: skip
+    add(Case(g, "load_panel(['Japan', 'japan'])",
+             lambda: rf.load_panel(split, ["Japan", "japan"]), "japan"))  # fmt: skip
+    add(Case(g, "load_panel of a file with US and United States",
+             lambda: rf.load_panel(alias), "United States"))  # fmt: skip
+    add(Case(g, "true/false as scores",
+             lambda: rf.load_scores(pd.Series([True, False] * 20, index=pd.period_range(
+                 "2000-01", periods=40, freq="M"), name="X")), "True"))  # fmt: skip
+    g = "the same thing asked twice"
+    add(Case(g, "backtest --model rw-gauss,rw-gauss",
+             cli("backtest", data, "--dyad", "Japan", "--origins", "2004-01", "--model",
+                 "rw-gauss,rw-gauss", "--out", tmp / "twice.csv"), "rw-gauss"))  # fmt: skip
+    add(Case(g, "rf.backtest(model=['block', 'block'])",
+             lambda: rf.backtest(series, ["block", "block"], "2004-01", n_paths=100),
+             "block"))  # fmt: skip
+    add(Case(g, "backtest --thresholds=-6,-6",
+             cli("backtest", data, "--dyad", "Japan", "--origins", "2004-01", "--model",
+                 "rw-gauss", "--thresholds=-6,-6", "--out", tmp / "t.csv"), "-6"))  # fmt: skip
+    g = "backtest CSVs evaluate must refuse"
+    for label, path, names in (
+        ("empty q50", bad_bt("empty", setcell("q50", np.nan)), "q50"),
+        ("q50 = inf", bad_bt("inf", setcell("q50", np.inf)), "q50"),
+        ("every row twice", bad_bt("twice", lambda f: pd.concat([f, f])), "repeat"),
+        ("q5 = 5 > q95 = -5", bad_bt("crossed", lambda f: setcell("q95", -5)(
+            setcell("q5", 5)(f))), "order"),
+        ("a probability of 1.5", bad_bt("prob", setcell("cross_-6", 1.5)), "1.5"),
+        ("text in a quantile", bad_bt("text", setcell("q50", "abc")), "abc"),
+        ("a bad origin", bad_bt("origin", setcell("origin", "2003-13")), "2003-13"),
+        ("h = 0", bad_bt("h0", setcell("h", 0)), "h"),
+        ("no dyad column", bad_bt("nodyad", lambda f: f.drop(columns="dyad")), "dyad"),
+        ("header only", bad_bt("header", lambda f: f.iloc[:0]), "no rows"),
+        ("targets after the data", bad_bt("after", lambda f: f.assign(
+            origin=(pd.PeriodIndex(f["origin"], freq="M") + 120).astype(str),
+            target=(pd.PeriodIndex(f["target"], freq="M") + 120).astype(str))), "target"),
+    ):  # fmt: skip
+        add(Case(g, label, cli("evaluate", path, data), names))
+    (tmp / "empty.csv").write_bytes(b"")
+    (tmp / "binary.csv").write_bytes(bytes(range(256)) * 8)
+    add(Case(g, "an empty file", cli("evaluate", tmp / "empty.csv", data), "empty"))
+    add(Case(g, "a binary file", cli("evaluate", tmp / "binary.csv", data), "binary"))
+    add(Case(g, "DATA and BT swapped", cli("evaluate", data, bt_csv), "lacks"))
+
+    g = "YAML files"
+    (tmp / "dup.yaml").write_text(
+        "shocks:\n  - kind: tariff\n    start: 2001-01\n    start: 2002-01\n"
+    )
+    (tmp / "dup_sc.yaml").write_text(
+        "scenarios:\n  - name: a\n    name: b\n    shocks: []\n"
+    )
+    (tmp / "noname.yaml").write_text("scenarios:\n  - name:\n    shocks: []\n")
+    laughs = "shocks:\n  - &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"  - &{c} [{', '.join([f'*{p}'] * 9)}]\n" for p, c in zip("abcdef", "bcdefg", strict=True)
+    )
+    (tmp / "bomb.yaml").write_text(laughs)
+    (tmp / "deep.yaml").write_text("shocks: " + "[" * 3000 + "]" * 3000 + "\n")
+    (tmp / "bomb_sc.yaml").write_text(laughs.replace("shocks:", "scenarios:", 1))
+    (tmp / "bomb_venue.yaml").write_text(laughs.replace("shocks:", "classes:", 1))
+    add(Case(g, "start: given twice in a shock",
+             lambda: rf.ShockCalendar.from_yaml(tmp / "dup.yaml"), "start"))  # fmt: skip
+    add(Case(g, "name: given twice in a scenario",
+             lambda: rf.load_scenarios(tmp / "dup_sc.yaml"), "name"))  # fmt: skip
+    add(Case(g, "an empty name:", lambda: rf.load_scenarios(tmp / "noname.yaml"), "name"))
+    add(Case(g, "billion laughs (shocks)",
+             lambda: rf.ShockCalendar.from_yaml(tmp / "bomb.yaml"), "alias"))  # fmt: skip
+    add(Case(g, "billion laughs (scenarios)",
+             lambda: rf.load_scenarios(tmp / "bomb_sc.yaml"), "alias"))  # fmt: skip
+    add(Case(g, "billion laughs (venues)",
+             cli("events", tmp / "events.csv", "--dyad", "Japan", "--venues",
+                 tmp / "bomb_venue.yaml", "--out", tmp / "ev_venues"), "alias"))  # fmt: skip
+    add(Case(g, "3000 levels of nesting",
+             lambda: rf.ShockCalendar.from_yaml(tmp / "deep.yaml"), "nesting"))  # fmt: skip
+
+    g = "the forecast record"
+    japan_fc = rf.RandomWalk().fit(series).forecast(12, n_paths=200, rng=0)
+    other = series.rename("US")
+
+    def record_add(**facts: object) -> Callable[[], object]:
+        def run() -> object:
+            with rf.Record(tmp / f"rec_{len(facts)}_{sorted(facts)}.sqlite") as rec:
+                return rec.add(japan_fc, **facts)
+
+        return run
+
+    add(Case(g, "history= of another dyad", record_add(history=other), "US"))
+    add(Case(g, "history= ending earlier", record_add(history=series.iloc[:-12]), "ends"))
+    add(Case(g, "seed -1", record_add(seed=-1), "-1"))
+    add(Case(g, "Scale with two levels 'low'",
+             lambda: rf.Scale(0, 10, cuts=[5], names=["low", "low"], resolution=1.0),
+             "low"))  # fmt: skip
+
+    # ------------------------------------------------------------- lost or mixed output
+    g = "output folders"
+    report = fake_report(tmp / "report")
+    report_files = {p.name: p.read_bytes() for p in report.iterdir()}
+    add(Case(g, "evaluate --out an outlook report",
+             cli("evaluate", bt_csv, data, "--out", report), "report",
+             after=unchanged(report, report_files)))  # fmt: skip
+    events = tmp / "events.csv"
+    events.write_text(
+        "country_en,event_date,event_name,event_category_en,impact\n"
+        + "".join(f"Japan,2003-{m:02d}-01,visit {m},diplomacy,positive\n" for m in range(1, 13))
+    )
+    add(Case(g, "events --out an outlook report",
+             cli("events", events, "--dyad", "Japan", "--out", report), "report",
+             after=unchanged(report, report_files)))  # fmt: skip
+    rec_path = tmp / "record.sqlite"
+    with rf.Record(rec_path) as rec:
+        rec.add(japan_fc)
+    add(Case(g, "record export --out an outlook report",
+             cli("record", "export", "--record", rec_path, "--out", report), "report",
+             after=unchanged(report, report_files)))  # fmt: skip
+    add(Case(g, "record score --out an outlook report",
+             cli("record", "score", data, "--record", rec_path, "--out", report), "report",
+             after=unchanged(report, report_files)))  # fmt: skip
+    ev = tmp / "ev"
+    cli("evaluate", bt_csv, data, "--out", ev)()
+    ev_files = {p.name: p.read_bytes() for p in ev.iterdir()}
+    add(Case(g, "evaluate --out rerun under a 16 kB file-size limit",
+             with_fsize_limit(16384, cli("evaluate", bt_csv, data, "--out", ev)),
+             "ev", after=unchanged(ev, ev_files)))  # fmt: skip
+
+    # ------------------------------------------------------------- foreign exceptions
+    g = "files that are not tables"
+    for kind in ("empty", "binary", "ragged"):
+        path = tmp / f"{kind}_table.csv"
+        if kind == "empty":
+            path.write_bytes(b"")
+        elif kind == "binary":
+            path.write_bytes(bytes(range(256)) * 8)
+        else:
+            path.write_text('a,b\n1,2,3,4\n"x\n')
+        add(Case(g, f"{kind} --leaders",
+                 cli("forecast", data, "--dyad", "Japan", "--leaders", path), path.name))
+        add(Case(g, f"{kind} --events",
+                 cli("events", path, "--dyad", "Japan", "--out", tmp / f"o_{kind}"),
+                 path.name))  # fmt: skip
+    add(Case(g, "record URL with a bad port",
+             cli("record", "list", "--record", "postgresql+psycopg://u:pw@host:abc/db"),
+             "abc", not_names=("pw",)))  # fmt: skip
+
+    g = "Python API misuse"
+    add(Case(g, "ARIMA.fit(shocks='x')",
+             lambda: rf.ARIMA(order=(1, 1, 0)).fit(demo, shocks="x"), "'x'"))  # fmt: skip
+    add(Case(g, "ARIMA.fit(shocks=[Shock])",
+             lambda: rf.ARIMA(order=(1, 1, 0)).fit(demo, shocks=[rf.Shock("tariff", "2020-01")]),
+             check=lambda fit: list(fit.calendar.labels) == ["tariff:2020-01"]))  # fmt: skip
+    fit = rf.RandomWalk().fit(demo)
+    add(Case(g, "compare_scenarios(fit, ['x'])",
+             lambda: rf.compare_scenarios(fit, ["x"]), "'x'"))  # fmt: skip
+    add(Case(g, "backtest(model=object())",
+             lambda: rf.backtest(series, object(), "2004-01"), "object"))  # fmt: skip
+    add(Case(g, "forecast(n_paths=10**8)",
+             lambda: fit.forecast(12, n_paths=10**8), "GB"))  # fmt: skip
+    add(Case(g, "ARIMA(order=(50, 1, 50)).fit",
+             lambda: rf.ARIMA(order=(50, 1, 50)).fit(demo), "50"))  # fmt: skip
+
+    # ------------------------------------------------------------- misleading messages
+    g = "dates"
+    add(Case(g, "--until 2024", cli("forecast", "--until", "2024", "--model", "block"), "2024"))
+    add(Case(g, "--origins 2004",
+             cli("backtest", data, "--dyad", "Japan", "--origins", "2004", "--out",
+                 tmp / "y.csv"), "2004"))  # fmt: skip
+    add(Case(g, "shock start: \"2020\"", lambda: rf.Shock("tariff", "2020"), "2020"))
+    add(Case(g, "--window 2025:2026",
+             cli("outlook", "--window", "2025:2026", "--out", tmp / "w"), "2025"))  # fmt: skip
+    semi = tmp / "semi.csv"
+    semi.write_text("country;year;month;ym;score\n" + "".join(
+        f"Japan;2000;{m};2000-{m:02d};-1,{m}\n" for m in range(1, 13)))  # fmt: skip
+    add(Case(g, "';'-separated, decimal commas", lambda: rf.load_scores(semi, "Japan"), "';'"))
+    dmy = tmp / "dmy.csv"
+    dmy.write_text("country,ym,score\n" + "".join(
+        f"Japan,01/{m:02d}/{y},-1.0\n" for y in (2000, 2001, 2002) for m in range(1, 13)))
+    add(Case(g, "dd/mm/yyyy dates", lambda: rf.load_scores(dmy, "Japan"), "01/01/2000",
+             not_names=("duplicated",)))  # fmt: skip
+    g = "exit 0 with nothing, and names of things"
+    add(Case(g, "backtest --origins at the first month",
+             cli("backtest", data, "--dyad", "Japan", "--origins", "2000-01", "--out",
+                 tmp / "z.csv"), "2000-01"))  # fmt: skip
+    add(Case(g, "rf.backtest(n_paths=0)",
+             lambda: rf.backtest(series, "block", "2004-01", n_paths=0), "n_paths"))  # fmt: skip
+    add(Case(g, "rf.backtest(horizon=0)",
+             lambda: rf.backtest(series, "block", "2004-01", 0), "horizon"))  # fmt: skip
+    add(Case(g, "backtest --out MISSING/x.csv",
+             cli("backtest", data, "--dyad", "Japan", "--origins", "2004-01", "--model",
+                 "rw-gauss", "--out", tmp / "MISSING" / "x.csv"), "MISSING",
+             not_names=(".tmp-",)))  # fmt: skip
+    add(Case(g, "--track-record ''",
+             cli("outlook", "--track-record", "", "--out", tmp / "tr"), "track-record"))
+    add(Case(g, "record backfill --thresholds nan",
+             cli("record", "backfill", data, "--dyad", "Japan", "--origins", "2004-01",
+                 "--thresholds", "nan", "--record", tmp / "bf.sqlite"), "nan"))  # fmt: skip
+    add(Case(g, "a healthy record under a 1 kB file-size limit",
+             with_fsize_limit(1024, cli("record", "list", "--record", rec_path)), "record",
+             not_names=("corrupt",)))  # fmt: skip
+    return out
+
+
+class _Timeout(Exception):
+    pass
+
+
+def _alarm(signum: int, frame: object) -> None:
+    raise _Timeout
+
+
+def classify(case: Case) -> str:
+    old = signal.signal(signal.SIGALRM, _alarm)
+    signal.alarm(TIMEOUT)
+    try:
+        result = case.run()
+        error = None
+    except _Timeout:
+        return "hang"
+    except rf.RelforecastError as exc:
+        result, error = None, str(exc)
+    except Exception:  # counted: that is the point of the probe
+        return "foreign"
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, old)
+    if case.after is not None and not case.after():
+        return "lost"
+    if isinstance(result, tuple) and len(result) == 2 and isinstance(result[0], int):
+        code, err = result
+        lines = err.strip().splitlines()
+        if code == 0:
+            ok = case.names is None and (case.check is None or case.check(result))
+            return "right" if ok else "silent"
+        if "Traceback" in err or "internal error" in err or len(lines) != 1:
+            return "foreign"
+        error = err
+    if error is None:
+        if case.names is not None:
+            return "silent"
+        return "right" if case.check is None or case.check(result) else "silent"
+    if case.names is None:
+        return "misleading"
+    named = case.names in error and not any(t in error for t in case.not_names)
+    return "right" if named else "misleading"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--details", action="store_true", help="list every case and outcome")
+    args = parser.parse_args()
+    warnings.simplefilter("ignore")
+    with tempfile.TemporaryDirectory() as tmp:
+        results = [(c, classify(c)) for c in cases(Path(tmp))]
+    groups = list(dict.fromkeys(c.group for c, _ in results))
+    print("| input class | cases | " + " | ".join(OUTCOMES) + " |")
+    print("| --- | --- | " + " | ".join("---" for _ in OUTCOMES) + " |")
+    total: Counter = Counter()
+    for group in groups:
+        counts = Counter(o for c, o in results if c.group == group)
+        total.update(counts)
+        n = sum(counts.values())
+        print(f"| {group} | {n} | " + " | ".join(str(counts[o]) for o in OUTCOMES) + " |")
+    n = sum(total.values())
+    print(f"| **all** | **{n}** | " + " | ".join(f"**{total[o]}**" for o in OUTCOMES) + " |")
+    if args.details:
+        for case, result in results:
+            print(f"{result:11s} {case.group}: {case.label}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,303 @@
+"""The shared rules for bad input: one mechanism per class (docs/errors.md, "Classes of bad
+input"), each checked where it used to give a silent, lost or foreign result."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import os
+import resource
+import signal
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import relforecast as rf
+from relforecast._memory import check_request
+from relforecast._yaml import MAX_DEPTH, load_yaml
+from relforecast.cli import main as cli_main
+from relforecast.evaluation import validate_backtest
+from relforecast.periods import parse_months, to_month
+from relforecast.report.writer import OutputFolder, folder_kind
+
+HEADER = "country,year,month,ym,score\n"
+
+
+def _long(path: Path, names: list[str], months: int = 48) -> Path:
+    index = pd.period_range("2000-01", periods=months, freq="M")
+    rows = [
+        f"{names[min(i, len(names) - 1)]},{m.year},{m.month},{m},{-1 + 0.1 * (i % 7):.1f}"
+        for i, m in enumerate(index)
+    ]
+    path.write_text(HEADER + "\n".join(rows) + "\n")
+    return path
+
+
+def _cli(*argv: object) -> tuple[int, str]:
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+        code = cli_main([str(a) for a in argv])
+    return code, err.getvalue()
+
+
+# ------------------------------------------------------------------ dyad identity
+def test_a_dyad_spelled_two_ways_is_refused_naming_both(tmp_path: Path) -> None:
+    split = _long(tmp_path / "split.csv", ["Japan"] * 46 + ["japan"])
+    whole = _long(tmp_path / "whole.csv", ["Japan"])
+    assert rf.load_scores(whole, "Japan").index[-1] == pd.Period("2003-12", "M")
+    for load in (lambda: rf.load_scores(split, "Japan"), lambda: rf.load_panel(split)):
+        with pytest.raises(rf.DataError, match="'Japan' and 'japan'"):
+            load()
+    us = _long(tmp_path / "us.csv", ["US"]).read_text()
+    alias = tmp_path / "alias.csv"
+    other = _long(tmp_path / "x.csv", ["United States"]).read_text()
+    alias.write_text(us + other.split("\n", 1)[1])
+    with pytest.raises(rf.DataError, match="'US' and 'United States'"):
+        rf.load_panel(alias)
+    with pytest.raises(rf.DataError, match="twice"):
+        rf.load_panel(whole, ["Japan", "Japan"])
+
+
+def test_event_rows_spelled_two_ways_are_pooled_with_a_warning() -> None:
+    frame = pd.DataFrame(
+        {"dyad": ["Japan", "japan", "US"], "month": ["2020-01", "2020-02", "2020-01"],
+         "impact": ["positive", "negative", "positive"], "topic": ["visit"] * 3,
+         "event_name": ["a", "b", "c"]}
+    )  # fmt: skip
+    log = rf.load_events(frame, dyad_col="dyad", month_col="month", topic_col="topic")
+    with pytest.warns(rf.RelforecastWarning, match="'Japan' and 'japan'"):
+        rows = log.for_dyad("Japan")
+    assert len(rows) == 2
+
+
+def test_booleans_are_not_scores() -> None:
+    index = pd.period_range("2000-01", periods=40, freq="M")
+    with pytest.raises(rf.DataError, match="true/false"):
+        rf.load_scores(pd.Series([True, False] * 20, index=index, name="X"))
+
+
+# ------------------------------------------------------------------ asked twice, empty results
+def test_the_same_model_or_threshold_twice_is_refused() -> None:
+    series = rf.datasets.demo()
+    with pytest.raises(rf.SpecError, match="rw-gauss given more than once"):
+        rf.backtest(series, ["rw-gauss", "rw-gauss"], "2020-01", n_paths=100)
+    with pytest.raises(rf.ForecastError, match=r"-6\.0 given more than once"):
+        rf.backtest(series, "rw-gauss", "2020-01", n_paths=100, thresholds=[-6, -6.0])
+    for bad in ({"n_paths": 0}, {"horizon": 0}):
+        with pytest.raises(rf.ForecastError):
+            rf.backtest(series, "rw-gauss", "2020-01", **bad)
+    with pytest.raises(rf.ForecastError, match="no origin could be backtested"):
+        rf.backtest(series, "rw-gauss", str(series.index[0]), n_paths=100)
+
+
+# ------------------------------------------------------------------ backtest tables
+@pytest.fixture(scope="module")
+def table() -> pd.DataFrame:
+    return rf.backtest(rf.datasets.demo(), "rw-gauss", "2020-01:2022-01", 6, n_paths=200)
+
+
+def _edit(table: pd.DataFrame, column: str, value: object) -> pd.DataFrame:
+    out = table.copy()
+    out[column] = out[column].astype(object)
+    out.loc[3, column] = value
+    return out
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "named"),
+    [
+        ("q50", np.nan, "row 4: (empty)"),
+        ("q50", np.inf, "row 4: inf"),
+        ("q50", "abc", "'abc'"),
+        ("q5", 9.0, "out of order"),
+        ("cross_-6", 1.5, "1.5"),
+        ("h", 0, "h must be a whole number"),
+        ("target", "2099-01", "origin + h"),
+        ("origin", "2020-13", "2020-13"),
+    ],
+)
+def test_a_backtest_table_breaking_the_contract_is_refused(
+    table: pd.DataFrame, column: str, value: object, named: str
+) -> None:
+    with pytest.raises(rf.DataError) as info:
+        rf.evaluate(_edit(table, column, value), rf.datasets.demo())
+    assert named in str(info.value)
+
+
+def test_repeated_rows_are_refused_and_a_valid_table_scores_as_before(
+    table: pd.DataFrame,
+) -> None:
+    with pytest.raises(rf.DataError, match="repeat a"):
+        validate_backtest(pd.concat([table, table]))
+    checked = validate_backtest(table)
+    pd.testing.assert_frame_equal(
+        checked[["q5", "q50", "q95"]], table[["q5", "q50", "q95"]].astype(float)
+    )
+    scores = rf.evaluate(table, rf.datasets.demo()).scores
+    # CRPS of the quantile form against a direct pinball-loss mean (independent formula)
+    alpha = np.arange(1, 20) / 20
+    q = table[[f"q{5 * i}" for i in range(1, 20)]].to_numpy()
+    obs = scores["obs"].to_numpy()[:, None]
+    pinball = np.mean(np.maximum(alpha * (obs - q), (alpha - 1) * (obs - q)), axis=1)
+    np.testing.assert_allclose(scores["qloss"].to_numpy(), pinball, rtol=1e-12)
+    assert len(scores) == len(table)
+
+
+# ------------------------------------------------------------------ YAML
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        ("shocks:\n  - kind: tariff\n    start: 2001-01\n    start: 2002-01\n", "'start'"),
+        ("shocks: " + "[" * (MAX_DEPTH + 5) + "]" * (MAX_DEPTH + 5) + "\n", "nesting"),
+        (
+            "shocks:\n  - &a [x, x, x, x, x, x, x, x, x, x]\n"
+            + "".join(
+                f"  - &{c} [{', '.join([f'*{p}'] * 10)}]\n"
+                for p, c in zip("abcd", "bcde", strict=True)
+            )
+            + "  - [" + ", ".join(["*e"] * 10) + "]\n",
+            "alias",
+        ),
+        ("shocks:\n  - {kind: tariff, start: 2001-01, name: }\n", "empty name"),
+    ],
+)  # fmt: skip
+def test_hostile_or_ambiguous_yaml_is_refused(tmp_path: Path, text: str, named: str) -> None:
+    path = tmp_path / "s.yaml"
+    path.write_text(text)
+    with pytest.raises(rf.ShockError) as info:
+        rf.ShockCalendar.from_yaml(path)
+    assert named in str(info.value)
+
+
+def test_a_few_aliases_are_still_fine(tmp_path: Path) -> None:
+    path = tmp_path / "ok.yaml"
+    path.write_text("shocks:\n  - &base {kind: tariff, start: 2001-01}\n  - *base\n")
+    assert load_yaml(path, "shocks file", error=rf.ShockError)["shocks"][1]["kind"] == "tariff"
+
+
+def test_an_empty_scenario_name_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "sc.yaml"
+    path.write_text("scenarios:\n  - name:\n    shocks: []\n")
+    with pytest.raises(rf.ShockError, match="empty name"):
+        rf.load_scenarios(path)
+
+
+# ------------------------------------------------------------------ dates
+@pytest.mark.parametrize("label", ["2024", " 2024 ", "13/01/2024", "01.02.2024", "01-02-2024"])
+def test_a_month_needs_a_year_and_a_month_in_that_order(label: str) -> None:
+    with pytest.raises(rf.SpecError, match="bad month"):
+        to_month(label)
+    with pytest.raises(rf.DataError, match="unparseable"):
+        parse_months(pd.Series([label]), "dates")
+
+
+def test_ordinary_month_labels_still_read() -> None:
+    got = [str(to_month(v)) for v in ("2024-06", "2024-06-15", "2024/06", "Jun 2024")]
+    assert got == ["2024-06"] * 4
+
+
+# ------------------------------------------------------------------ the record
+def test_a_record_entry_must_agree_with_its_forecast(tmp_path: Path) -> None:
+    series = rf.datasets.demo().rename("Japan")
+    fc = rf.RandomWalk().fit(series).forecast(12, n_paths=200, rng=0)
+    with rf.Record(tmp_path / "r.sqlite") as rec:
+        for facts, named in (
+            ({"history": series.rename("US")}, "'US'"),
+            ({"history": series.iloc[:-12]}, "ends"),
+            ({"as_of": str(series.index[-13])}, "as_of"),
+            ({"seed": -1}, "seed -1"),
+        ):
+            with pytest.raises(rf.RecordError, match=named):
+                rec.add(fc, **facts)
+        added = rec.add(fc)
+        assert rec.forecasts().loc[added.id, "as_of"] == str(series.index[-1])
+
+
+def test_a_scale_names_each_level_once() -> None:
+    with pytest.raises(rf.ScaleError, match="once"):
+        rf.Scale(0, 10, cuts=[5], names=["low", "LOW"], resolution=1.0)
+
+
+# ------------------------------------------------------------------ output folders
+def _report(folder: Path) -> dict[str, bytes]:
+    folder.mkdir()
+    (folder / "summary.json").write_text(json.dumps({"versions": {"relforecast": "0"}}))
+    (folder / "reliability.png").write_bytes(b"\x89PNG report's own")
+    return {p.name: p.read_bytes() for p in folder.iterdir()}
+
+
+def test_commands_do_not_write_into_another_kind_of_folder(tmp_path: Path) -> None:
+    data = _long(tmp_path / "d.csv", ["Japan"], months=72)
+    bt = tmp_path / "bt.csv"
+    code, err = _cli(
+        "backtest", data, "--dyad", "Japan", "--origins", "2004-01:2004-06",
+        "--model", "rw-gauss", "--horizon", "6", "--paths", "200", "--out", bt,
+    )  # fmt: skip
+    assert code == 0, err
+    report = tmp_path / "report"
+    before = _report(report)
+    code, err = _cli("evaluate", bt, data, "--out", report)
+    assert code == 1 and "report folder" in err
+    assert {p.name: p.read_bytes() for p in report.iterdir()} == before
+    ev = tmp_path / "ev"
+    assert _cli("evaluate", bt, data, "--out", ev)[0] == 0
+    assert folder_kind(ev) == "evaluation"
+    assert _cli("evaluate", bt, data, "--out", ev)[0] == 0  # its own kind: replaced
+    kept = {p.name: p.read_bytes() for p in ev.iterdir()}
+    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    old = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (16384, hard))
+    try:
+        code, err = _cli("evaluate", bt, data, "--out", ev)
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
+        signal.signal(signal.SIGXFSZ, old)
+    assert code == 1 and "nothing was changed" in err
+    assert {p.name: p.read_bytes() for p in ev.iterdir()} == kept
+    assert not [p for p in tmp_path.iterdir() if ".tmp-" in p.name]
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root can remove read-only files")
+def test_a_folder_that_cannot_be_emptied_is_refused_before_writing(tmp_path: Path) -> None:
+    target = tmp_path / "ev"
+    target.mkdir()
+    (target / ".relforecast-folder").write_text("evaluation\n")
+    (target / "summary.csv").write_text("old\n")
+    target.chmod(0o555)
+    try:
+        with pytest.raises(rf.RelforecastError, match="cannot be removed"):
+            with OutputFolder(target, kind="evaluation") as folder:
+                folder.commit()
+        assert (target / "summary.csv").read_text() == "old\n"
+        assert not [p for p in tmp_path.iterdir() if ".tmp-" in p.name]
+    finally:
+        target.chmod(0o755)
+
+
+# ------------------------------------------------------------------ memory and orders
+def test_requests_larger_than_memory_are_refused_naming_the_size() -> None:
+    with pytest.raises(rf.ForecastError, match=r"needs about .* of memory, more than"):
+        check_request(2.0**60, "a test request", "ask for less")
+    check_request(1024, "a small request", "ask for less")
+    fit = rf.RandomWalk().fit(rf.datasets.demo())
+    with pytest.raises(rf.ForecastError, match="10000000000 paths"):
+        fit.forecast(12, n_paths=10**10)
+
+
+def test_arima_orders_the_data_cannot_support_are_refused() -> None:
+    with pytest.raises(rf.SpecError, match="at most 6"):
+        rf.ARIMA(order=(50, 1, 50))
+    with pytest.raises(rf.FitError, match="parameters"):
+        rf.ARIMA(order=(6, 1, 6)).fit(rf.datasets.demo().iloc[-40:])
+    with pytest.raises(rf.ShockError, match="not a shock calendar"):
+        rf.ARIMA(order=(1, 1, 0)).fit(rf.datasets.demo(), shocks="x")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fit = rf.ARIMA(order=(1, 1, 0)).fit(
+            rf.datasets.demo(), shocks=[rf.Shock("tariff", "2020-01")]
+        )
+    assert list(fit.calendar.labels) == ["tariff:2020-01"]
