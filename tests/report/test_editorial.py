@@ -65,7 +65,7 @@ def test_short_model_names():
     assert short_model_name("MS(2)-diff-momentum(12)", "zh") == "马尔可夫转换模型"
 
 
-# ------------------------------------------------------------------------- finding 7: text
+# --------------------------------------------------------------- the text of the report
 def test_chinese_report_follows_the_house_style(zh_pool_report):
     _, result = zh_pool_report
     text = result.document.text()
@@ -115,7 +115,7 @@ def test_the_cli_refuses_it_in_one_line(tmp_path, capsys):
     assert not (tmp_path / "o").exists()
 
 
-# --------------------------------------------------------------- finding 9: Word, data source
+# ------------------------------------------------------------ Word file and data source
 def test_word_file_is_a4_and_every_figure_fits_the_text_width(zh_pool_report):
     import docx
 
@@ -158,7 +158,7 @@ def test_the_cli_sets_the_source_note(tmp_path, capsys):
     assert "Source: X-9." in (out / "report.md").read_text()
 
 
-# ------------------------------------------------------------------ finding 8: script figures
+# ------------------------------------------------------------- figures drawn from scripts
 _PLOT = """
 import warnings, relforecast as rf
 import matplotlib; matplotlib.use("Agg")
@@ -213,7 +213,7 @@ def test_the_window_panel_names_only_what_it_draws():
     assert ticks and all(problems(t, "zh") == [] and "年" in t for t in ticks)
 
 
-# ---------------------------------------------------------------------- finding 10: examples
+# ------------------------------------------------------------------------------- examples
 def _tracked_state() -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted((ROOT / "docs" / "img").glob("*.png"))}
 
