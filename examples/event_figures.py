@@ -1,7 +1,11 @@
 """Draw the event figures of docs/events.md from the real data, with the commands shown there.
 
-python examples/event_figures.py                       # ../shared/data -> docs/img/events_*.png
-python examples/event_figures.py DATA_DIR --img-dir IMG_DIR
+python examples/event_figures.py                       # ../shared/data -> example_output/
+python examples/event_figures.py DATA_DIR --out FOLDER
+
+The figures go into the folder you name (default ``example_output/`` under the current
+directory, which git ignores); the script never writes into the repository. The maintainers
+refresh the pictures of the documentation by naming that folder explicitly.
 
 Each figure is made by a `relforecast events` command (run here through the CLI's own entry
 point, in a temporary folder) and copied to the image folder; the last one shows the window
@@ -100,7 +104,7 @@ def run(data: Path, img_dir: Path) -> list[Path]:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("data", nargs="?", default=str(ROOT.parent / "shared" / "data"))
-    parser.add_argument("--img-dir", default=str(ROOT / "docs" / "img"))
+    parser.add_argument("--out", default="example_output", help="folder for the figures")
     args = parser.parse_args()
-    for p in run(Path(args.data), Path(args.img_dir)):
+    for p in run(Path(args.data), Path(args.out)):
         print("wrote", p)

@@ -3,8 +3,9 @@
     python examples/scenario_comparison.py                       # synthetic demo data
     python examples/scenario_comparison.py ../shared/data        # real data (by path)
 
-With the real data, the model is fitted on Japan up to 2025-06 with the leader-change calendar
-from ``leaders.csv``, and the window is July 2025 – June 2026.
+With the real data, the model is fitted on Japan as of 2025-06 with the leader-change calendar
+from ``leaders.csv`` cut at the same month, and the window is July 2025 – June 2026: the same
+inputs as ``relforecast outlook ... --until 2025-06``, so the same seed gives the same numbers.
 """
 
 from __future__ import annotations
@@ -23,8 +24,12 @@ def main(argv: list[str]) -> None:
     if argv:
         data = Path(argv[0])
         series = rf.load_scores(data / "tsinghua_relations_long.csv", dyad="Japan")
-        series = series.loc[:"2025-06"]
-        shocks = rf.ShockCalendar.from_leaders(data / "leaders.csv", "Japan")
+        calendar = rf.ShockCalendar.from_leaders(data / "leaders.csv", "Japan")
+        # as of 2025-06, as the report with --until 2025-06: the scores *and* the calendar are
+        # cut (the calendar also holds the leader change of 2025-10, which a forecast would
+        # otherwise apply to every path; see "Same seed, different numbers?" in docs/outlook.md)
+        cut = rf.asof.as_of("2025-06", series=series, calendar=calendar)
+        series, shocks = cut.series, cut.calendar
     else:
         series, shocks = rf.datasets.demo(), rf.datasets.demo_shocks()
     scenarios = rf.load_scenarios(HERE / "scenarios_japan.yaml")

@@ -510,6 +510,9 @@ class Forecast:
     ) -> Axes:
         """Fan chart (50/80/95 %) with the level bands and the threshold line.
 
+        Drawn in the report's font for ``lang`` (Chinese labels with the same CJK font as the
+        outlook's figures, :mod:`relforecast.graphics.fonts`), titled briefly: "China–Japan,
+        forecast from 2025-07" / "中日关系 2025年7月起预测" (the dyad from the history's name).
         Returns the matplotlib ``Axes``.
         """
         from relforecast.graphics.fan import fan_chart

@@ -13,7 +13,7 @@ DOC = Path(__file__).resolve().parents[1] / "docs" / "events.md"
 @pytest.mark.slow
 def test_the_docs_figures_are_made_by_the_script(shared_data, tmp_path):
     done = subprocess.run(
-        [sys.executable, str(SCRIPT), str(shared_data), "--img-dir", str(tmp_path)],
+        [sys.executable, str(SCRIPT), str(shared_data), "--out", str(tmp_path)],
         capture_output=True,
         text=True,
         cwd=tmp_path,

@@ -54,9 +54,9 @@ def test_scenario_comparison_orders_the_scenarios(tmp_path):
 @pytest.mark.slow
 def test_outlook_and_forecast_examples_write_their_outputs(tmp_path):
     out = run_example("china_japan_outlook.py", tmp_path)
-    report = tmp_path / "outlook_demo" / "report.html"
+    report = tmp_path / "example_output" / "outlook_demo" / "report.html"
     assert report.is_file() and "synthetic" in report.read_text(encoding="utf-8").lower()
     assert "right-wing successor" in out
     out = run_example("forecast_japan.py", tmp_path)
-    assert (tmp_path / "forecast_japan.png").stat().st_size > 10_000
+    assert (tmp_path / "example_output" / "forecast_japan.png").stat().st_size > 10_000
     assert "2026-06" in out

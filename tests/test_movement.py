@@ -37,8 +37,9 @@ def test_known_low_high_and_turning_points():
         "2024-09 to 2024-10."
     )
     zh = rf.recent_movement(monthly(VALUES, start="2024-01"), 12, lang="zh")
-    assert zh.text.startswith("近12个月（2024-01至2024-12），分值由-5.0变为-5.1（-0.1）。")
-    assert "最低-5.6（2024-05）" in zh.text and "2024-09至2024-10高点-4.9" in zh.text
+    head = "近12个月（2024年1月至2024年12月），分值由 −5.0 降至 −5.1（下降 0.1）。"
+    assert zh.text.startswith(head)
+    assert "最低 −5.6（2024年5月）" in zh.text and "2024年9月至10月见顶（−4.9）" in zh.text
     assert zh.to_dict()["turning_points"] == m.to_dict()["turning_points"]
 
 

@@ -314,6 +314,11 @@ def _render(fc: Forecast, model: str, threshold: float, seed: int, fmt: str) -> 
     type=click.Path(dir_okay=False),
     help="Event log (like events_712.csv): monthly event scores under the history.",
 )
+@click.option(
+    "--source-note",
+    help="The report's data-source line (default: the Tsinghua Institute of International "
+    "Relations' database for scores on its scale; the demo says its data are synthetic).",
+)
 @click.option("--out", required=True, type=click.Path(file_okay=False), help="Output folder.")
 @record_option
 @workers_option("--dyad all / A,B,C")
@@ -330,6 +335,7 @@ def outlook(
     track_record: str,
     anchors: str | None,
     events_file: str | None,
+    source_note: str | None,
     out: str,
     record_location: str | None,
     workers: int,
@@ -343,8 +349,7 @@ def outlook(
             "--track-record '' names nothing; give a backtest CSV, 'compute' or 'none'"
         )
     if is_panel_request(source["dyad"]):
-        options = {k: v for k, v in locals().items() if k not in ("data", "source", "model")}
-        options["model"] = model_for(model, source)
+        options = {k: v for k, v in locals().items() if k not in ("data", "source")}
         return click.echo(panel_outlook_command(data, source=source, **options))
     series, _ = _load(data, source)  # validates the options, says what the cut left out
     rec = open_record(record_location)
@@ -369,6 +374,7 @@ def outlook(
         out=out,
         record=record_location,
         workers=workers,
+        source_note=source_note,
     )
     from_record = None
     if rec is not None and track_record.lower() == "compute":

@@ -60,6 +60,7 @@ def panel_outlook_command(
     record_location: str | None,
     workers: int,
     source: dict[str, Any],
+    source_note: str | None = None,
     **other: Any,
 ) -> str:
     """Write the all-partners outlook the options ask for; return the line to print."""
@@ -85,6 +86,7 @@ def panel_outlook_command(
         anchors=tuple(anchors.split(",")) if anchors else (),
         out=out,
         workers=workers,
+        source_note=source_note,
     )
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", RelforecastWarning)

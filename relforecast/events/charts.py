@@ -20,10 +20,12 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from relforecast.editorial import fmt_month, fmt_span
 from relforecast.events.labels import EVENT_WORDS, event_words
 from relforecast.exceptions import DataError
 from relforecast.graphics.fan import draw_level_bands
 from relforecast.graphics.fonts import figure_style, pin_fonts
+from relforecast.graphics.labels import dyad_label, fmt_threshold
 from relforecast.periods import parse_months, to_month
 from relforecast.scale import TSINGHUA_SCALE, Scale, as_scale
 
@@ -51,6 +53,13 @@ _CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
 def guess_lang(texts: Iterable[object]) -> str:
     """``"zh"`` when any of ``texts`` contains Chinese characters, else ``"en"``."""
     return "zh" if any(_CJK.search(str(t)) for t in texts) else "en"
+
+
+def _dyad_words(name: object, lang: str) -> str:
+    """The dyad in a title: "China–Japan" / "中日" (nothing for an unnamed series)."""
+    if name is None or str(name) == "":
+        return ""
+    return dyad_label(name, lang, short=True)
 
 
 def _font_lang(lang: str, texts: Iterable[object]) -> str:
@@ -202,7 +211,7 @@ def window_chart(
     scale = as_scale(scale)  # None: no bounds, no level bands
     t = threshold if threshold is not None else scale.critical
     x = np.arange(len(shown))
-    labels = [str(m) for m in shown]
+    labels = [fmt_month(m, lang) for m in shown]
     with figure_style(_font_lang(lang, [series.name, title])) as font:
         event_ax = None
         if ax is None:
@@ -225,7 +234,9 @@ def window_chart(
         _draw_scores(ax, x, table["score"].to_numpy(), scale, t, words, lang, annotate)
         ax.set_title(
             title
-            or words["window_title"].format(dyad=series.name or "", first=shown[0], last=shown[-1])
+            or words["window_title" if events is not None else "window_title_scores"].format(
+                dyad=_dyad_words(series.name, lang), span=fmt_span(shown[0], shown[-1], lang)
+            )
         )
         tick_step = max(1, int(np.ceil(len(x) / 13)))
         if event_ax is not None:
@@ -253,7 +264,9 @@ def _draw_scores(ax, x, y, scale, t, words, lang, annotate) -> None:
     if scale.bounded:
         draw_level_bands(ax, scale, lang=lang)
     if t is not None:
-        ax.axhline(t, color="#b2182b", ls="--", lw=1.2, label=words["critical"].format(t=t))
+        ax.axhline(
+            t, color="#b2182b", ls="--", lw=1.2, label=words["critical"].format(t=fmt_threshold(t))
+        )
     ax.plot(x, y, color="black", lw=1.6, marker="o", ms=3.5, label=words["score"], zorder=3)
     if annotate and len(x) <= 24:
         for xi, yi in zip(x, y, strict=True):

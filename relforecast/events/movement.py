@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from relforecast.editorial import fmt_month, fmt_num, fmt_span
 from relforecast.events.labels import event_words
 from relforecast.exceptions import DataError
 from relforecast.periods import parse_months, to_month
@@ -25,6 +26,8 @@ __all__ = ["RecentMovement", "TurningPoint", "recent_movement"]
 _TEXT = {
     "en": {
         "head": "Last {n} months ({first} to {last}): the score went from {a} to {b} ({d}).",
+        "up": "",
+        "down": "",
         "flat": "Last {n} months ({first} to {last}): the score stayed at {a}.",
         "same": "Last {n} months ({first} to {last}): the score started and ended at {a}.",
         "low_high": " Low {low} in {low_when}; high {high} in {high_when}.",
@@ -37,15 +40,17 @@ _TEXT = {
         "sep": ", ",
     },
     "zh": {
-        "head": "近{n}个月（{first}至{last}），分值由{a}变为{b}（{d}）。",
-        "flat": "近{n}个月（{first}至{last}），分值保持在{a}。",
-        "same": "近{n}个月（{first}至{last}），分值起止均为{a}。",
-        "low_high": "最低{low}（{low_when}），最高{high}（{high_when}）。",
+        "head": "近{n}个月（{first}至{last}），分值由 {a} {move}至 {b}（{d}）。",
+        "flat": "近{n}个月（{first}至{last}），分值保持在 {a}。",
+        "same": "近{n}个月（{first}至{last}），分值起止均为 {a}。",
+        "low_high": "最低 {low}（{low_when}），最高 {high}（{high_when}）。",
         "turns": "转折点：{items}。",
-        "no_turns": "无转折点：分值单向变动。",
-        "peak": "{when}高点{v}",
-        "trough": "{when}低点{v}",
+        "no_turns": "期间无转折点，分值单向变动。",
+        "peak": "{when}见顶（{v}）",
+        "trough": "{when}触底（{v}）",
         "span": "{a}至{b}",
+        "up": "升",
+        "down": "降",
         "and": "、",
         "sep": "，",
     },
@@ -232,10 +237,14 @@ def _paragraph(lang, n, first, last, values, low, low_spans, high, high_spans, t
     w = _TEXT[lang]
 
     def num(v: float) -> str:
-        return f"{v:.{decimals}f}"
+        return fmt_num(v, decimals) if lang == "zh" else f"{v:.{decimals}f}"
 
     def when(spans) -> str:
-        return w["and"].join(str(a) if a == b else w["span"].format(a=a, b=b) for a, b in spans)
+        return w["and"].join(
+            fmt_month(a, lang) if a == b else fmt_span(a, b, lang) for a, b in spans
+        )
+
+    first, last = fmt_month(first, lang), fmt_month(last, lang)
 
     if low == high:
         return w["flat"].format(n=n, first=first, last=last, a=num(values[0]))
@@ -243,8 +252,17 @@ def _paragraph(lang, n, first, last, values, low, low_spans, high, high_spans, t
     if num(values[-1]) == num(values[0]):
         text = w["same"].format(n=n, first=first, last=last, a=num(values[0]))
     else:
+        change = f"{d:+.{decimals}f}"
+        if lang == "zh":
+            change = f"{'上升' if d > 0 else '下降'} {abs(d):.{decimals}f}"
         text = w["head"].format(
-            n=n, first=first, last=last, a=num(values[0]), b=num(values[-1]), d=f"{d:+.{decimals}f}"
+            n=n,
+            first=first,
+            last=last,
+            a=num(values[0]),
+            b=num(values[-1]),
+            d=change,
+            move=w["up" if d > 0 else "down"],
         )
     text += w["low_high"].format(
         low=num(low), low_when=when(low_spans), high=num(high), high_when=when(high_spans)

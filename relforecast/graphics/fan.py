@@ -2,7 +2,9 @@
 
 :meth:`relforecast.Forecast.plot` draws :func:`fan_chart`; the report and the event figures use
 the same functions, so a figure made in a script and the report's figure agree. Every word comes
-from the label tables (:mod:`relforecast.graphics.labels`) of the chosen language.
+from the label tables (:mod:`relforecast.graphics.labels`) of the chosen language; the chart
+draws in the report's font for that language (:func:`relforecast.graphics.fonts.drawn_in_style`),
+with a short default title and, in Chinese, date ticks such as 2025年7月 (:func:`month_axis`).
 """
 
 from __future__ import annotations
@@ -11,7 +13,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from relforecast.graphics.labels import fmt_threshold, labels
+from relforecast.editorial import fmt_month
+from relforecast.graphics.fonts import drawn_in_style
+from relforecast.graphics.labels import figure_dyad, fmt_threshold, labels
 from relforecast.scale import Scale
 
 if TYPE_CHECKING:
@@ -19,10 +23,54 @@ if TYPE_CHECKING:
 
     from relforecast.forecast import Forecast
 
-__all__ = ["LEVEL_COLOURS", "draw_level_bands", "fan_chart"]
+__all__ = [
+    "LEVEL_COLOURS",
+    "default_title",
+    "draw_level_bands",
+    "fan_chart",
+    "month_axis",
+    "percent_axis",
+]
 
 # Red (confrontation) to green (friendly); light so that data stay readable on top.
 LEVEL_COLOURS = ("#f4c7c3", "#fbe0c4", "#fdf1c7", "#e8f0d6", "#d4ead3", "#c3e3d9")
+
+
+def month_axis(ax: Axes, lang: str = "en") -> None:
+    """Date ticks of ``ax`` in the report's language: Chinese "2025年7月" (years alone,
+    "1990年", when the axis spans more than six years); English keeps matplotlib's."""
+    if lang != "zh":
+        return
+    import matplotlib.dates as mdates
+    from matplotlib.ticker import FuncFormatter
+
+    def label(x: float, _pos: int) -> str:
+        day = mdates.num2date(x)
+        lo, hi = ax.get_xlim()
+        if hi - lo > 6 * 365.25:
+            return f"{day.year}年"
+        return fmt_month(f"{day.year}-{day.month:02d}", "zh")
+
+    ax.xaxis.set_major_formatter(FuncFormatter(label))
+
+
+def percent_axis(axis) -> None:
+    """Probabilities on ``axis`` (``ax.xaxis`` or ``ax.yaxis``) written as percentages, as the
+    report's text writes them."""
+    from matplotlib.ticker import PercentFormatter
+
+    axis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+
+
+def default_title(forecast: Forecast, lang: str = "en") -> str:
+    """A short title for a forecast drawn from a script: "China–Japan, forecast from 2025-07" /
+    "中日关系 2025年7月起预测" (the dyad from the forecast's history, when it has a name)."""
+    words = labels(lang)
+    first = fmt_month(forecast.future().index[0], lang)
+    name = getattr(forecast.history, "name", None)
+    if name is None or str(name) == "":
+        return words["plot_title_plain"].format(first=first)
+    return words["plot_title"].format(dyad=figure_dyad(name, lang), first=first)
 
 
 def draw_level_bands(ax: Axes, scale: Scale, lang: str = "en", labels: bool = True) -> None:
@@ -52,6 +100,7 @@ def draw_level_bands(ax: Axes, scale: Scale, lang: str = "en", labels: bool = Tr
     ax.tick_params(axis="y", right=False, labelright=False)
 
 
+@drawn_in_style
 def fan_chart(
     forecast: Forecast,
     ax: Axes | None = None,
@@ -130,6 +179,7 @@ def fan_chart(
         ax.set_ylim(max(scale.lower, lo - pad), min(scale.upper, hi + pad))
         draw_level_bands(ax, scale, lang=lang)
     ax.set_ylabel(words["score"])
-    ax.set_title(title or f"{forecast.model}: {future.index[0]}..{future.index[-1]}")
+    month_axis(ax, lang)
+    ax.set_title(title or default_title(forecast, lang))
     ax.legend(loc="best", fontsize=8, framealpha=0.9)
     return ax

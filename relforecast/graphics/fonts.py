@@ -19,16 +19,27 @@ rcParams of that moment: a figure built inside the context but saved outside it 
 Chinese text with the default font (boxes). :func:`pin_fonts` writes the chosen family into
 every text object of the figure (and into the tick-label settings), so the figure keeps its font
 wherever it is saved.
+
+Every public plotting function of the package is wrapped in :func:`drawn_in_style`, so a figure
+drawn from a script (``fc.plot(lang="zh")``) gets the same font as the report's figures without
+the caller opening the context: the language is the function's ``lang`` argument, or Chinese
+when any of its words (``text``, ``title``) is Chinese.
 """
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+import functools
+import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeVar
 
-__all__ = ["FontChoice", "cjk_font", "figure_style", "pin_fonts"]
+__all__ = ["FontChoice", "cjk_font", "drawn_in_style", "figure_style", "pin_fonts"]
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+_CHINESE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 
 # Family-name preferences, most preferred first (lower-case substrings).
 _PREFERENCE = (
@@ -175,3 +186,35 @@ def pin_fonts(artist: object, font: FontChoice) -> None:
         text.set_fontfamily(family)
     for ax in [artist] if isinstance(artist, Axes) else artist.get_axes():
         ax.tick_params(which="both", labelfontfamily=family)
+
+
+def _language(kwargs: dict[str, Any]) -> str:
+    """``kwargs["lang"]``, or ``"zh"`` when the words given (``text``, ``title``) are Chinese."""
+    if kwargs.get("lang") == "zh":
+        return "zh"
+    words = [*(kwargs.get("text") or {}).values(), kwargs.get("title") or ""]
+    return "zh" if any(_CHINESE.search(str(w)) for w in words) else "en"
+
+
+def _figure_of(result: Any) -> Any:
+    for candidate in (result, getattr(result, "score_ax", None)):
+        figure = getattr(candidate, "figure", None)
+        if figure is not None:
+            return figure
+    return result if hasattr(result, "get_axes") else None
+
+
+def drawn_in_style(func: _F) -> _F:
+    """Run a plotting function inside :func:`figure_style` for its language and pin the
+    chosen font into the figure it drew on (see the module docstring)."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        with figure_style(_language(kwargs)) as font:
+            result = func(*args, **kwargs)
+            figure = _figure_of(result)
+            if figure is not None:
+                pin_fonts(figure, font)
+        return result
+
+    return wrapper  # type: ignore[return-value]

@@ -13,16 +13,20 @@ import re
 from collections.abc import Sequence
 
 from relforecast.data import dyad_key
+from relforecast.editorial import fmt_month, fmt_num, fmt_range, fmt_span, short_model_name
 from relforecast.exceptions import ForecastError
 
 __all__ = [
     "LABELS",
     "LATIN_ALLOWED",
     "dyad_label",
+    "figure_dyad",
     "fmt_month",
     "fmt_num",
     "fmt_pct",
     "fmt_pct_se",
+    "fmt_range",
+    "fmt_span",
     "labels",
     "latin_words",
     "model_label",
@@ -37,6 +41,11 @@ LABELS: dict[str, dict[str, str]] = {
             "simulated paths, seed {seed} · created {created}"
         ),
         "synthetic": "The data are the package's synthetic demo series, not real scores.",
+        "source_tsinghua": (
+            "Data source: monthly scores of China's relations with great powers, database of the "
+            "Institute of International Relations, Tsinghua University (scale −9 to +9)."
+        ),
+        "source_unknown": "Data source: not stated.",
         # sections
         "summary": "Summary",
         "recent": "Recent movement",
@@ -59,7 +68,7 @@ LABELS: dict[str, dict[str, str]] = {
         "track_record": "Track record",
         "model_spread": "Model spread",
         "assumptions": "Scenario assumptions",
-        "notes": "Notes",
+        "notes": "Methods and data",
         "reproduce": "Reproducibility",
         # summary sentences
         "observed_so_far": "Observed so far in the window: {values}.",
@@ -82,12 +91,13 @@ LABELS: dict[str, dict[str, str]] = {
         "event_below": "the score was below {t}",
         "event_at_or_above": "the score was at {t} or above",
         "first_none": "after the window for most paths (P in window {p})",
+        "first_none_up": "after the window for most paths (P in window {p})",
         "first_month": "{month} (P in window {p})",
         "observed_mark": "observed",
         "question": "Question",
         # tables
         "col_scenario": "Scenario",
-        "col_happens": "Chance it happens",
+        "col_happens": "Assumed chance of its shocks",
         "col_median_end": "Median at end",
         "col_interval_end": "80 % interval at end",
         "col_p": "{question}",
@@ -145,7 +155,7 @@ LABELS: dict[str, dict[str, str]] = {
         "role_model": "the report's model",
         "role_component": "part of the pool",
         "role_baseline": "reference model",
-        "spread_range": "Across these models the headline probability ranges from {lo} to {hi}.",
+        "spread_range": "Across these models, {question} ranges from {lo} to {hi}.",
         # trust: assumptions
         "assumptions_intro": (
             "Each scenario adds its shocks to every simulated path of the baseline. A "
@@ -153,7 +163,7 @@ LABELS: dict[str, dict[str, str]] = {
             "of the model's fitted effects of past shocks of the same kind."
         ),
         "col_description": "Description",
-        "col_probability": "Probability",
+        "col_probability": "Assumed chance",
         "col_shock": "Shock",
         "col_start": "Starts",
         "col_shape": "Shape",
@@ -165,7 +175,8 @@ LABELS: dict[str, dict[str, str]] = {
         "no_shocks": "no extra shock",
         # notes
         "diagnostics": "Model diagnostics: {text}",
-        "diagnostics_count": "{n} model diagnostics (in summary.json).",
+        "diagnostics_more": "{n} further technical messages from the model fit.",
+        "model_note": "Model: {model}.",
         "mc_note": (
             "Probabilities are shares of {n_paths} simulated paths, counted on the published "
             "score (rounded to 0.1): a simulated −6.04 is published as −6.0, not below −6."
@@ -199,6 +210,8 @@ LABELS: dict[str, dict[str, str]] = {
         "history_title": "{dyad}: {first} to {last}",
         "diagonal": "perfect calibration",
         "default_font": "DejaVu Sans (matplotlib default)",
+        "plot_title": "{dyad}, forecast from {first}",
+        "plot_title_plain": "Forecast from {first}",
         # the all-partners outlook (relforecast.report.panel_content)
         "panel_title": "China's relations with {n} partners: outlook for {first} to {last}",
         "panel_meta": (
@@ -248,19 +261,23 @@ LABELS: dict[str, dict[str, str]] = {
     "zh": {
         "title": "{dyad}形势展望（{first}至{last}）",
         "meta": (
-            "数据截至 {as_of}（所用最后一个月）· 模型：{model} · 模拟路径 {n_paths} 条，"
-            "随机种子 {seed} · 生成于 {created}"
+            "数据截至{as_of} · 模型：{model} · 模拟路径 {n_paths} 条，"
+            "随机种子 {seed} · 生成于{created}"
         ),
-        "synthetic": "数据为本软件包的合成演示序列，并非真实分值。",
+        "synthetic": "数据来源：本软件包自带的合成演示序列，并非真实分值。",
+        "source_tsinghua": (
+            "数据来源：清华大学国际关系研究院中外关系数据库，中国与大国关系月度分值（−9 至 +9）。"
+        ),
+        "source_unknown": "数据来源：未注明。",
         "summary": "摘要",
         "recent": "近期走势",
-        "questions": "展望期问题",
-        "figures_history": "历史分值与六个等级",
+        "questions": "展望期关键问题",
+        "figures_history": "历史走势与六个等级",
         "figures_fan": "展望期预测",
         "figures_crossing": "各情景：{question}",
         "figures_levels": "各月等级概率（基准情景）",
         "figures_analogues": "历史类比",
-        "figures_reliability": "以往跌破概率的可靠性",
+        "figures_reliability": "以往跌破概率预测的可靠性",
         "scenarios": "情景比较",
         "levels_end": "展望期末等级概率",
         "forecast_table": "基准预测（按月）",
@@ -272,16 +289,16 @@ LABELS: dict[str, dict[str, str]] = {
         "track_record": "历史表现",
         "model_spread": "模型差异",
         "assumptions": "情景假设",
-        "notes": "说明",
+        "notes": "方法与数据说明",
         "reproduce": "可重复性",
         "observed_so_far": "展望期内已观测：{values}。",
         "median_sentence": (
-            "{last}分值中位数 {med}（80% 区间 {lo} 至 {hi}）；"
-            "届时最可能等级：{level}（{p_level}）。"
+            "{last}分值的中位数为 {med}（80% 区间 {lo} 至 {hi}），"
+            "届时最可能处于“{level}”等级（概率 {p_level}）。"
         ),
         "headline": "基准情景：{question}为 {p}（蒙特卡洛标准误 {se}）。",
         "headline_observed": "基准情景：{question}为 1——已观测：{month}{event}。",
-        "scenario_sentence": "{name}：{p}（较基准情景 {diff} 个百分点）。",
+        "scenario_sentence": "{name}：{p}（较基准情景{diff} 个百分点）。",
         "pp": "{diff} 个百分点",
         "q_ever-below": "展望期内至少一次低于 {t} 的概率",
         "q_ever-at-or-above": "展望期内至少一次回升至 {t} 或以上的概率",
@@ -292,18 +309,19 @@ LABELS: dict[str, dict[str, str]] = {
         "q_first-at-or-above": "首次回升至 {t} 或以上的月份（半数路径届时已回升）",
         "event_below": "分值低于 {t}",
         "event_at_or_above": "分值达到 {t} 或以上",
-        "first_none": "多数路径在展望期内未发生（期内概率 {p}）",
+        "first_none": "展望期内不到半数路径跌破（期内概率 {p}）",
+        "first_none_up": "展望期内不到半数路径回升（期内概率 {p}）",
         "first_month": "{month}（期内概率 {p}）",
         "observed_mark": "已观测",
         "question": "问题",
         "col_scenario": "情景",
-        "col_happens": "发生概率",
+        "col_happens": "假设的冲击发生概率",
         "col_median_end": "期末中位数",
         "col_interval_end": "期末 80% 区间",
         "col_p": "{question}",
         "col_diff": "与基准之差",
         "col_level_end": "期末最可能等级",
-        "col_first": "半数路径跌破的月份",
+        "col_first": "半数路径已跌破的月份",
         "col_month": "月份",
         "col_median": "中位数",
         "col_interval": "80% 区间",
@@ -318,44 +336,49 @@ LABELS: dict[str, dict[str, str]] = {
         "none": "—",
         "after_window": "展望期之后",
         "tr_computed": (
-            "本报告即时计算：对{model}作滚动起点回测——{first}至{last}共 {n_origins} "
-            "个起点（每 {every} 个月一个），模型{refit}；任何起点之后的数据均未进入该起点的预测，"
-            "预测其后 {horizon} 个月并与实际结果比较；合并 {n_dyads} 组双边关系。"
+            "历史表现由本报告即时计算：对{model}进行滚动起点回测，起点为{first}至{last}间的 "
+            "{n_origins} 个月份（每 {every} 个月一个），模型{refit}；任何起点之后的数据均未进入"
+            "该起点的预测；预测其后 {horizon} 个月，再与实际分值比较；汇总 {n_dyads} 对双边关系。"
         ),
         "tr_file": (
-            "取自回测表 {source}：{model}，{first}至{last}共 {n_origins} 个起点，"
-            "{n_dyads} 组双边关系；只评分结果在 {as_of} 前已知的记录。"
+            "历史表现取自回测表 {source}：{model}，起点为{first}至{last}间的 "
+            "{n_origins} 个月份，{n_dyads} 对双边关系；只计入结果在{as_of}之前已知的记录。"
         ),
         "tr_none": "未计算也未提供历史表现（选项 --track-record）。",
         "tr_scope": "范围",
-        "tr_this": "本组双边关系",
-        "tr_pooled": "全部 {n} 组双边关系合并",
+        "tr_this": "本双边关系",
+        "tr_pooled": "{n} 对双边关系合计",
+        "tr_origins": "评分起点数",
         "tr_cov80": "80% 区间覆盖率（提前 {h} 个月）",
         "tr_cov50": "50% 区间覆盖率（提前 {h} 个月）",
+        "tr_brier": "{h} 个月内跌破概率的布赖尔分数",
+        "tr_cases": "跌破问题的个案数",
         "tr_reading": (
             "读法：校准良好的预测，其 80% 区间约在 80% 的情形中覆盖实际结果，50% 区间约在 "
-            "50% 的情形中覆盖；可靠性表中每个个案足够多的区间，实际频率应与平均预测概率相符。"
+            "50% 的情形中覆盖；在可靠性表中，个案足够多的各概率区间内，实际频率应与平均预测概率"
+            "相符。"
         ),
         "rel_bin": "预测概率区间",
         "rel_forecast": "平均预测概率",
         "rel_observed": "实际频率",
         "rel_cases": "个案数",
         "spread_intro": (
-            "以同一问题询问组合模型的各组成部分和几个简单参照模型（均用相同数据拟合）："
-            "它们分歧越大，结论对模型的依赖就越超出蒙特卡洛误差所示。"
+            "对组合模型的各个成员和几个简单参照模型（均以相同数据拟合）提出同一问题："
+            "各模型的答案分歧越大，说明结论越依赖模型选择，其不确定性也越超出蒙特卡洛误差"
+            "所示的范围。"
         ),
         "col_model": "模型",
         "col_role": "角色",
         "role_model": "本报告所用模型",
-        "role_component": "组合模型的组成部分",
+        "role_component": "组合成员",
         "role_baseline": "参照模型",
-        "spread_range": "各模型给出的首要问题概率介于 {lo} 与 {hi} 之间。",
+        "spread_range": "各模型对“{question}”的估计介于 {lo} 与 {hi} 之间。",
         "assumptions_intro": (
             "每个情景把其冲击加到基准情景的每条模拟路径上。主观设定的效应是分析者的假设；"
             "估计的效应是模型对同类历史冲击拟合效应的均值 ± 标准差。"
         ),
         "col_description": "说明",
-        "col_probability": "发生概率",
+        "col_probability": "假设发生概率",
         "col_shock": "冲击",
         "col_start": "开始月份",
         "col_shape": "形态",
@@ -366,12 +389,13 @@ LABELS: dict[str, dict[str, str]] = {
         "no_scenarios": "未设定情景。",
         "no_shocks": "无额外冲击",
         "diagnostics": "模型诊断：{text}",
-        "diagnostics_count": "模型诊断信息 {n} 条（见 summary.json）。",
+        "diagnostics_more": "模型拟合另有 {n} 条技术性提示。",
+        "model_note": "模型：{model}。",
         "mc_note": (
             "概率为 {n_paths} 条模拟路径中的比例，按公布分值（精确到 0.1）计算："
             "模拟值 −6.04 公布为 −6.0，不算低于 −6。"
         ),
-        "gap_note": "数据截至 {as_of}；展望期之前的月份同样为预测。",
+        "gap_note": "数据截至{as_of}；展望期开始之前的月份同样为预测值。",
         "rep_item": "项目",
         "rep_value": "取值",
         "rep_data": "数据",
@@ -390,19 +414,21 @@ LABELS: dict[str, dict[str, str]] = {
         "median": "中位数",
         "interval": "{c}% 区间",
         "threshold": "临界值 {t}",
-        "threshold_p": "临界值 {t}：跌破概率 {p}",
+        "threshold_p": "临界值 {t}（展望期内跌破概率 {p}）",
         "window_span": "展望期",
         "events_axis": "事件净分值",
         "events_title": "每月事件（净分值）",
-        "fan_title": "{dyad}：{first}至{last}预测",
-        "history_title": "{dyad}：{first}至{last}",
+        "fan_title": "{dyad} {first}至{last}预测",
+        "history_title": "{dyad} {first}至{last}",
         "diagonal": "完全校准",
         "default_font": "DejaVu Sans（matplotlib 默认字体）",
+        "plot_title": "{dyad} {first}起预测",
+        "plot_title_plain": "{first}起预测",
         # the all-partners outlook (relforecast.report.panel_content)
-        "panel_title": "中国与{n}个伙伴国的关系形势展望（{first}至{last}）",
+        "panel_title": "中国与{n}国关系形势展望（{first}至{last}）",
         "panel_meta": (
-            "数据截至 {as_of}（所用最后一个月）· 模型：{model} · 每对双边关系模拟路径 "
-            "{n_paths} 条，随机种子 {seed} · 生成于 {created}"
+            "数据截至{as_of} · 模型：{model} · 每对双边关系模拟路径 "
+            "{n_paths} 条，随机种子 {seed} · 生成于{created}"
         ),
         "panel_overview": "总览",
         "col_dyad": "双边关系",
@@ -471,15 +497,15 @@ SHOCK_SHAPES: dict[str, dict[str, str]] = {
         "ramp": "building up over {length} months",
     },
     "zh": {
-        "pulse": "仅一个月",
-        "step": "永久",
+        "pulse": "仅持续一个月",
+        "step": "永久持续",
         "decay": "逐月衰减（每月保留 {rate:.0%}）",
         "ramp": "{length} 个月内逐步形成",
     },
 }
 
 #: Latin words (runs of letters) a Chinese report may hold: proper names of methods,
-#: software and fonts, the file and option it points to.
+#: software and fonts, the option it names (no file names: see relforecast.editorial).
 LATIN_ALLOWED: frozenset[str] = frozenset(
     {
         "ARIMA",
@@ -493,8 +519,6 @@ LATIN_ALLOWED: frozenset[str] = frozenset(
         "matplotlib",
         "python",
         "docx",
-        "summary",
-        "json",
         "track",
         "record",
         "DejaVu",
@@ -535,21 +559,10 @@ def dyad_label(name: object, lang: str = "en", short: bool = False) -> str:
     return entry[index]
 
 
-def fmt_month(month: object, lang: str = "en") -> str:
-    """``2025-07`` (English) or ``2025年7月`` (Chinese)."""
-    text = str(month)
-    m = re.fullmatch(r"(\d{4})-(\d{2})", text)
-    if lang != "zh" or m is None:
-        return text
-    return f"{m.group(1)}年{int(m.group(2))}月"
-
-
-def fmt_num(value: float, digits: int = 1) -> str:
-    """A score with a true minus sign: ``−6.0``."""
-    text = f"{value:.{digits}f}"
-    if text.startswith("-") and float(text) == 0:
-        text = text[1:]
-    return text.replace("-", "−")
+def figure_dyad(name: object, lang: str = "en") -> str:
+    """The dyad in a figure title: "China–Japan" / "中日关系" (the Chinese short form "中日"
+    does not stand alone in a title)."""
+    return dyad_label(name, lang, short=lang != "zh")
 
 
 def fmt_threshold(value: float) -> str:
@@ -569,8 +582,11 @@ def fmt_pct_se(p: float, se: float) -> str:
     return f"{fmt_pct(p)} ± {fmt_pct(se)}"
 
 
-def fmt_diff(d: float, se: float) -> str:
-    """A signed difference of probabilities with its error: ``+19.0 ± 0.4 points``-like."""
+def fmt_diff(d: float, se: float, lang: str = "en") -> str:
+    """A signed difference of probabilities with its error: ``+19.0 ± 0.4`` (Chinese in a
+    sentence: ``高 19.0 ± 0.4`` / ``低 3.0 ± 0.4``, to be followed by 个百分点)."""
+    if lang == "zh":
+        return f"{'高' if d >= 0 else '低'} {100 * abs(d):.1f} ± {100 * se:.1f}"
     sign = "+" if d >= 0 else "−"
     return f"{sign}{100 * abs(d):.1f} ± {100 * se:.1f}"
 
@@ -620,28 +636,48 @@ def _component_label(name: str, lang: str) -> str:
     return name
 
 
+def _steps_clause(names: Sequence[str], lang: str) -> str:
+    """Which members move in the published 0.1 steps, said once for the whole pool."""
+    stepped = [short_model_name(n, lang) for n in names if n.endswith(_IN_STEPS)]
+    if not stepped:
+        return ""
+    if lang == "zh":
+        listed = stepped[0] if len(stepped) == 1 else f"{'、'.join(stepped[:-1])}和{stepped[-1]}"
+        return f"；其中 {listed}的模拟路径与公布分值一样按 0.1 分阶梯变化"
+    stepped = [n if n.startswith("ARIMA") else f"the {n}" for n in stepped]
+    listed = stepped[0] if len(stepped) == 1 else f"{', '.join(stepped[:-1])} and {stepped[-1]}"
+    return f"; the simulated paths of {listed} move in the published 0.1 steps"
+
+
 def model_label(name: str, lang: str = "en", weights: Sequence[float] | None = None) -> str:
-    """A model's name for readers, in ``"en"`` or ``"zh"``; names it does not know unchanged.
+    """A model's full description for readers, in ``"en"`` or ``"zh"``; names it does not
+    know unchanged. The text of a report uses the short name
+    (:func:`relforecast.editorial.short_model_name`) and this once, in its methods note.
 
     ``auto[ARIMA(1,1,1) + MS(2)-diff]`` becomes "pool of ARIMA(1,1,1), the 2-regime switching
     model (...)". With the pool's ``weights`` (one per member, in order) the label says how the
     members were weighted: equal weights as an "equal-weight pool", learned ones member by
-    member ("ARIMA(1,1,1) 0.72, ...").
+    member ("ARIMA(1,1,1) 0.72, ..."). Members published in 0.1 steps are named once at the
+    end, not member by member.
     """
     if not (name.startswith("auto[") and name.endswith("]")):
         return _component_label(name, lang)
-    parts = [_component_label(p.strip(), lang) for p in name[5:-1].split(" + ")]
+    names = [p.strip() for p in name[5:-1].split(" + ")]
+    parts = [_component_label(n.removesuffix(_IN_STEPS), lang) for n in names]
+    steps = _steps_clause(names, lang)
     if weights is None or len(weights) != len(parts):
-        return f"组合模型（{'、'.join(parts)}）" if lang == "zh" else "pool of " + ", ".join(parts)
+        if lang == "zh":
+            return f"组合模型（{'、'.join(parts)}{steps}）"
+        return "pool of " + ", ".join(parts) + steps
     if max(weights) - min(weights) < 1e-9:
         if lang == "zh":
-            return f"等权组合模型（{'、'.join(parts)}）"
-        return "equal-weight pool of " + ", ".join(parts)
+            return f"等权组合模型（{'、'.join(parts)}{steps}）"
+        return "equal-weight pool of " + ", ".join(parts) + steps
     if lang == "zh":
         members = "；".join(f"{p}，权重 {w:.2f}" for p, w in zip(parts, weights, strict=True))
-        return f"按各成员在本序列近期回放预测中的表现加权的组合模型（{members}）"
+        return f"按各成员在本序列近期回放预测中的表现加权的组合模型（{members}{steps}）"
     members = "; ".join(f"{p}, weight {w:.2f}" for p, w in zip(parts, weights, strict=True))
-    return f"pool weighted by each member's replayed skill on this series ({members})"
+    return f"pool weighted by each member's replayed skill on this series ({members}{steps})"
 
 
 def shock_kind(kind: str, lang: str = "en") -> str:

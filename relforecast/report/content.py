@@ -10,7 +10,12 @@ the report's language. The sections, in order:
 3. the figures — fan chart, the headline question by scenario, level probabilities;
 4. scenario comparison, level probabilities at the window's end, the baseline by month;
 5. **how far to trust this** — track record, model spread, scenario assumptions;
-6. history and analogues; notes; reproducibility.
+6. history and analogues; methods and data (the data source, the model's full specification —
+   the only place it is written out; the text uses its short name —, the simulation, the
+   model's diagnostics in words); reproducibility.
+
+The wording follows the house style of :mod:`relforecast.editorial`: every block of a Chinese
+document is passed through :func:`relforecast.editorial.fullwidth` when it is added.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from relforecast.editorial import fmt_date, fmt_range, short_model_name
 from relforecast.events.movement import recent_movement
 from relforecast.forecast import Forecast
 from relforecast.graphics.labels import (
@@ -31,6 +37,7 @@ from relforecast.graphics.labels import (
     fmt_num,
     fmt_pct,
     fmt_pct_se,
+    fmt_span,
     fmt_threshold,
     labels,
     model_label,
@@ -42,13 +49,18 @@ from relforecast.report.changes import changes_blocks
 from relforecast.report.document import Bullets, Document, Figure, Heading, Paragraph, Table
 from relforecast.report.track_record import TrackRecord, estimation_origins, report_origins
 from relforecast.report.verdict import MIN_CASES, question_words, verdict_sentences
+from relforecast.scale import TSINGHUA_SCALE, as_scale
 from relforecast.scenarios import Scenario
 
 __all__ = [
     "FIGURE_FILES",
     "ReportInputs",
     "build_document",
+    "diagnostics_text",
+    "fit_label",
+    "fit_short_label",
     "question_text",
+    "source_line",
     "trust_sentences",
     "window_text",
 ]
@@ -90,6 +102,7 @@ class ReportInputs:
     figures: tuple[str, ...] = FIGURE_FILES
     synthetic: bool = False
     changes: Any = None  # relforecast.report.edition.Changes of an update
+    source_note: str | None = None
 
 
 def window_text(window: tuple[pd.Period, pd.Period], lang: str) -> tuple[str, str]:
@@ -111,13 +124,28 @@ def _scenario_name(key: str, sc: Scenario | None, words: dict[str, str], lang: s
     return words["baseline"] if sc is None else sc.display_name(lang)
 
 
+def source_line(
+    words: dict[str, str], note: str | None, synthetic: bool, scale: object = None
+) -> str:
+    """The report's data-source line: ``note`` when given; else the synthetic demo's, the
+    Tsinghua database's for scores on its scale, or "not stated"."""
+    if note:
+        return note
+    if synthetic:
+        return words["synthetic"]
+    if as_scale(scale) == TSINGHUA_SCALE:
+        return words["source_tsinghua"]
+    return words["source_unknown"]
+
+
 def _answer_text(a: Answer, words: dict[str, str], lang: str) -> str:
     mark = f"（{words['observed_mark']}）" if lang == "zh" else f" ({words['observed_mark']})"
     if a.question.kind.startswith("first"):
         if a.observed is not None:
             return fmt_month(a.observed, lang) + mark
         if a.median_month is None:
-            return words["first_none"].format(p=fmt_pct(a.p))
+            key = "first_none" if a.question.direction == "below" else "first_none_up"
+            return words[key].format(p=fmt_pct(a.p))
         return words["first_month"].format(month=fmt_month(a.median_month, lang), p=fmt_pct(a.p))
     text = fmt_pct_se(a.p, a.se)
     return text + mark if a.observed is not None else text
@@ -202,7 +230,7 @@ def _summary(inp: ReportInputs, words: dict[str, str], lang: str, below_now: boo
         a = inp.answers[key][0]
         sentences.append(
             words["scenario_sentence"].format(
-                name=sc.display_name(lang), p=fmt_pct_se(a.p, a.se), diff=fmt_diff(d, dse)
+                name=sc.display_name(lang), p=fmt_pct_se(a.p, a.se), diff=fmt_diff(d, dse, lang)
             )
         )
     if sentences:
@@ -245,11 +273,11 @@ def _comparison_tables(inp: ReportInputs, words: dict[str, str], lang: str, belo
         rows.append(
             (
                 _scenario_name(key, sc, words, lang),
-                fmt_pct(sc.probability, 0) if sc is not None else fmt_pct(1.0, 0),
+                fmt_pct(sc.probability, 0) if sc is not None else words["none"],
                 _answer_text(a, words, lang),
                 words["none"] if sc is None else words["pp"].format(diff=fmt_diff(d, dse)),
                 fmt_num(med),
-                f"{fmt_num(q10)} … {fmt_num(q90)}",
+                fmt_range(fmt_num(q10), fmt_num(q90), lang),
                 f"{level} ({fmt_pct(p_level, 0)})"
                 if lang != "zh"
                 else f"{level}（{fmt_pct(p_level, 0)}）",
@@ -283,7 +311,9 @@ def _monthly_table(inp: ReportInputs, words: dict[str, str], lang: str) -> Table
                 fmt_month(month, lang),
                 words["status_observed" if observed else "status_forecast"],
                 fmt_num(q.iloc[i, 1]),
-                words["none"] if observed else f"{fmt_num(q.iloc[i, 0])} … {fmt_num(q.iloc[i, 2])}",
+                words["none"]
+                if observed
+                else fmt_range(fmt_num(q.iloc[i, 0]), fmt_num(q.iloc[i, 2]), lang),
                 fmt_pct(below.iloc[i]),
                 fmt_pct(crossed.iloc[i]),
                 str(level.iloc[i]),
@@ -344,8 +374,9 @@ def _schedule(inp: ReportInputs, tr: TrackRecord, words: dict[str, str], lang: s
     return words["tr_refit_some"].format(estimated=estimated)
 
 
-def _scope_name(scope: str, tr: TrackRecord, words: dict[str, str]) -> str:
-    return words["tr_this"] if scope == "dyad" else words["tr_pooled"].format(n=tr.n_dyads)
+def _scope_name(scope: str, tr: TrackRecord, words: dict[str, str], this: str) -> str:
+    """The dyad's own name, or the pooled dyads."""
+    return this if scope == "dyad" else words["tr_pooled"].format(n=tr.n_dyads)
 
 
 def _period_name(period: str, tr: TrackRecord, words: dict[str, str], lang: str) -> str:
@@ -366,7 +397,8 @@ def _track_record_blocks(inp: ReportInputs, words: dict[str, str], lang: str) ->
         return [*blocks, Paragraph(words["tr_none"])]
     first, last = fmt_month(tr.origins[0], lang), fmt_month(tr.origins[1], lang)
     n_origins = int(tr.table.loc[tr.table["h"] == tr.horizon, "origin"].nunique())
-    model = fit_label(inp.fit, lang)
+    model = fit_short_label(inp.fit, lang)
+    this = dyad_label(inp.series.name, lang, short=lang != "zh")
     if tr.source == "computed":
         cfg = inp.track_record_config
         text = words["tr_computed"].format(
@@ -397,7 +429,7 @@ def _track_record_blocks(inp: ReportInputs, words: dict[str, str], lang: str) ->
         n = int(row["n"])
         rows.append(
             (
-                _scope_name(row["scope"], tr, words),
+                _scope_name(row["scope"], tr, words, this),
                 _period_name(row["period"], tr, words, lang),
                 f"{n}",
                 _pct_range(row["share"], row["lower"], row["upper"], lang) if n else words["none"],
@@ -425,7 +457,7 @@ def _track_record_blocks(inp: ReportInputs, words: dict[str, str], lang: str) ->
         q_rows.append(
             (
                 question_words(row["question"], row["threshold"], h, lang),
-                _scope_name(row["scope"], tr, words),
+                _scope_name(row["scope"], tr, words, this),
                 _period_name(row["period"], tr, words, lang),
                 f"{int(row['cases'])}",
                 f"{int(row['events'])}",
@@ -458,10 +490,15 @@ def _track_record_blocks(inp: ReportInputs, words: dict[str, str], lang: str) ->
     for _, row in tr.reliability.iterrows():
         if row["cases"] == 0:
             continue
+        bin_text = (
+            f"{fmt_pct(row['lower'], 0)}～{fmt_pct(row['upper'], 0)}"
+            if lang == "zh"
+            else f"{fmt_pct(row['lower'], 0)}–{fmt_pct(row['upper'], 0)}"
+        )
         rel_rows.append(
             (
-                _scope_name(row["scope"], tr, words),
-                f"{fmt_pct(row['lower'], 0)}–{fmt_pct(row['upper'], 0)}",
+                _scope_name(row["scope"], tr, words, this),
+                bin_text,
                 fmt_pct(row["forecast"]),
                 fmt_pct(row["observed"]),
                 f"{int(row['cases'])}",
@@ -497,13 +534,18 @@ def _spread_blocks(inp: ReportInputs, words: dict[str, str], lang: str, below_no
     rows = []
     for name, row in inp.spread.iterrows():
         base_name = str(name).split(" (")[0]
+        label = (
+            fit_short_label(inp.fit, lang)
+            if row["role"] == "model"
+            else model_label(base_name.removesuffix(" in steps"), lang)
+        )
         rows.append(
             (
-                model_label(base_name, lang),
+                label,
                 words[roles[row["role"]]],
                 fmt_pct_se(row["p"], row["se"]),
                 fmt_num(row["median_end"]),
-                f"{fmt_num(row['q10_end'])} … {fmt_num(row['q90_end'])}",
+                fmt_range(fmt_num(row["q10_end"]), fmt_num(row["q90_end"]), lang),
             )
         )
     table = Table(
@@ -522,7 +564,7 @@ def _spread_blocks(inp: ReportInputs, words: dict[str, str], lang: str, below_no
         Heading(words["model_spread"], 3),
         Paragraph(words["spread_intro"]),
         table,
-        Paragraph(words["spread_range"].format(lo=fmt_pct(lo), hi=fmt_pct(hi))),
+        Paragraph(words["spread_range"].format(question=qtext, lo=fmt_pct(lo), hi=fmt_pct(hi))),
     ]
 
 
@@ -595,16 +637,18 @@ def build_document(inp: ReportInputs, lang: str) -> Document:
         Paragraph(
             words["meta"].format(
                 as_of=fmt_month(inp.as_of, lang),
-                model=fit_label(inp.fit, lang),
+                model=fit_short_label(inp.fit, lang),
                 n_paths=f"{inp.n_paths:,}",
                 seed=inp.seed,
-                created=inp.created[:10],
+                created=fmt_date(inp.created, lang),
             ),
             "meta",
-        )
+        ),
+        Paragraph(
+            source_line(words, inp.source_note, inp.synthetic, getattr(inp.fit, "scale", None)),
+            "meta",
+        ),
     )
-    if inp.synthetic:
-        doc.add(Paragraph(words["synthetic"], "note"))
     doc.add(Heading(words["summary"]), *_summary(inp, words, lang, below_now))
     if inp.changes is not None:
         names = {k: _scenario_name(k, sc, words, lang) for k, sc in inp.scenarios.items()}
@@ -632,14 +676,13 @@ def build_document(inp: ReportInputs, lang: str) -> Document:
         Heading(words["figures_analogues"]),
         Figure("analogues.png", words["figures_analogues"]),
     )
-    notes = [words["mc_note"].format(n_paths=f"{inp.n_paths:,}")]
+    notes = [
+        words["model_note"].format(model=fit_label(inp.fit, lang)),
+        words["mc_note"].format(n_paths=f"{inp.n_paths:,}"),
+    ]
     if inp.window[0] > inp.as_of + 1:
         notes.append(words["gap_note"].format(as_of=fmt_month(inp.as_of, lang)))
-    if inp.diagnostics:
-        if lang == "zh":
-            notes.append(words["diagnostics_count"].format(n=len(inp.diagnostics)))
-        else:
-            notes += [words["diagnostics"].format(text=d) for d in condense(inp.diagnostics)]
+    notes += diagnostics_text(inp.diagnostics, words, lang)
     doc.add(Heading(words["notes"]), Bullets(tuple(notes)))
     versions = ", ".join(f"{k} {v}" for k, v in inp.versions.items())
     rows = (
@@ -652,8 +695,8 @@ def build_document(inp: ReportInputs, lang: str) -> Document:
             ),
         ),
         (words["rep_fingerprint"], inp.fingerprint),
-        (words["rep_window"], f"{first} … {last}"),
-        (words["rep_model"], fit_label(inp.fit, lang)),
+        (words["rep_window"], fmt_span(inp.window[0], inp.window[1], lang)),
+        (words["rep_model"], fit_short_label(inp.fit, lang)),
         (words["rep_paths"], f"{inp.n_paths:,}"),
         (words["rep_seed"], str(inp.seed)),
         (words["rep_font"], inp.font or words["default_font"]),
@@ -667,6 +710,63 @@ def build_document(inp: ReportInputs, lang: str) -> Document:
 
 
 def fit_label(fit: Any, lang: str) -> str:
-    """The fitted model's name for readers, with the pool's weights when it has them."""
+    """The fitted model's full description, with the pool's weights when it has them (the
+    methods note: written once in a report)."""
     weights = getattr(fit, "weights", None)
     return model_label(fit.name, lang, weights=None if weights is None else list(weights))
+
+
+def fit_short_label(fit: Any, lang: str) -> str:
+    """The fitted model's short name for the report's sentences and tables."""
+    weights = getattr(fit, "weights", None)
+    return short_model_name(fit.name, lang, weights=None if weights is None else list(weights))
+
+
+_SHOCK_CONSTANT = re.compile(
+    r"(?:(?P<model>.+?): )?shock '(?P<shock>[^']*)' is constant over the fitting span; its "
+    r"effect is not estimated \(set to 0\)"
+)
+_WEIGHTS = re.compile(r"weights learned from (?P<n>\d+) replayed forecast months")
+
+
+def diagnostics_text(diagnostics: list[str], words: dict[str, str], lang: str) -> list[str]:
+    """The model's diagnostics as sentences for the methods note.
+
+    The messages the report knows are said in words of the report's language — learned pool
+    weights; shocks whose effect could not be estimated because they are constant over a
+    member's fitting span (one sentence for all). The others: English, each once
+    (:func:`condense`); Chinese, counted.
+    """
+    zh = lang == "zh"
+    out, constant, other = [], [], []
+    for d in diagnostics:
+        if m := _WEIGHTS.fullmatch(d):
+            out.append(
+                f"组合权重依据本序列 {m['n']} 个月的回放预测学得。"
+                if zh
+                else f"The pool's weights were learned from {m['n']} replayed forecast months."
+            )
+        elif m := _SHOCK_CONSTANT.fullmatch(d):
+            month = re.search(r"\d{4}-\d{2}", m["shock"])
+            constant.append(month.group(0) if month else m["shock"])
+        else:
+            other.append(d)
+    if constant:
+        months = list(dict.fromkeys(constant))
+        shown = "、".join(fmt_month(x, "zh") for x in months[:3]) if zh else ", ".join(months[:3])
+        if zh:
+            which = shown if len(months) <= 3 else f"{shown}等 {len(months)} 个月份"
+            out.append(
+                f"{which}的冲击在部分成员模型的拟合区间内始终不变，无法估计其效应，按 0 处理。"
+            )
+        else:
+            which = shown if len(months) <= 3 else f"{shown} and {len(months) - 3} more"
+            out.append(
+                f"The shocks of {which} do not vary over some members' fitting span: their "
+                "effect could not be estimated and counts as 0."
+            )
+    if other and zh:
+        out.append(words["diagnostics_more"].format(n=len(other)))
+    elif other:
+        out += [words["diagnostics"].format(text=d) for d in condense(other)]
+    return out

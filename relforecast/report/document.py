@@ -7,13 +7,20 @@ and a list of blocks (headings, paragraphs, tables, figures, bullet lists) — b
 :mod:`~relforecast.report.render_markdown`, :mod:`~relforecast.report.render_word`), so the
 three files cannot say different things. Tables hold display strings (numbers already
 formatted in the report's language) and human column headers.
+
+A Chinese document applies the house style's punctuation rule
+(:func:`relforecast.editorial.fullwidth`) to its title and to every block added, so a sentence
+written anywhere (the content modules, a verdict, a scenario's own Chinese name) reaches the
+reader with full-width punctuation and Chinese months.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-__all__ = ["Bullets", "Document", "Figure", "Heading", "Paragraph", "Table"]
+from relforecast.editorial import fullwidth
+
+__all__ = ["Bullets", "Document", "Figure", "Heading", "Paragraph", "Table", "polish"]
 
 
 @dataclass(frozen=True)
@@ -84,6 +91,25 @@ class Bullets:
 Block = Heading | Paragraph | Table | Figure | Bullets
 
 
+def polish(block: Block) -> Block:
+    """``block`` with :func:`~relforecast.editorial.fullwidth` applied to every text in it
+    (figure files and link addresses untouched)."""
+    if isinstance(block, Heading | Paragraph):
+        return replace(block, text=fullwidth(block.text))
+    if isinstance(block, Table):
+        return replace(
+            block,
+            columns=tuple(fullwidth(c) for c in block.columns),
+            rows=tuple(tuple(fullwidth(c) for c in row) for row in block.rows),
+            caption=fullwidth(block.caption),
+        )
+    if isinstance(block, Figure):
+        return replace(block, title=fullwidth(block.title), alt=fullwidth(block.alt))
+    if isinstance(block, Bullets):
+        return replace(block, items=tuple(fullwidth(i) for i in block.items))
+    return block
+
+
 @dataclass
 class Document:
     """A report: title, language (``"en"`` or ``"zh"``) and blocks in reading order."""
@@ -93,9 +119,14 @@ class Document:
     blocks: list[Block] = field(default_factory=list)
     font: str | None = None
 
+    def __post_init__(self) -> None:
+        if self.lang == "zh":
+            self.title = fullwidth(self.title)
+
     def add(self, *blocks: Block) -> Document:
-        """Append blocks; returns the document."""
-        self.blocks.extend(blocks)
+        """Append blocks (Chinese: with full-width punctuation, :func:`polish`); returns the
+        document."""
+        self.blocks.extend(polish(b) if self.lang == "zh" else b for b in blocks)
         return self
 
     def figures(self) -> list[Figure]:

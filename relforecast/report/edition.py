@@ -376,6 +376,7 @@ def single_job(
         "n_paths": spec.n_paths,
         "rng": spec.seed,
         "lang": spec.lang,
+        "source_note": spec.source_note,
         "anchors": list(spec.anchors) or None,
         "events": load_events(paths["events"]) if "events" in paths else None,
         "as_of": month,
@@ -417,6 +418,7 @@ def panel_job(
         "n_paths": spec.n_paths,
         "rng": spec.seed,
         "lang": spec.lang,
+        "source_note": spec.source_note,
         "as_of": month,
         "questions": spec.questions,
         "track_record": track_record

@@ -49,11 +49,11 @@ from relforecast.events.analogues import analogues
 from relforecast.events.charts import window_chart
 from relforecast.events.log import EventLog
 from relforecast.events.movement import recent_movement
-from relforecast.exceptions import DataError, RelforecastWarning
+from relforecast.exceptions import DataError, RelforecastWarning, SpecError
 from relforecast.forecast import Forecast, check_threshold
 from relforecast.graphics.fonts import FontChoice, cjk_font, figure_style
 from relforecast.graphics.labels import (
-    dyad_label,
+    figure_dyad,
     fmt_month,
     labels,
     shock_kind,
@@ -249,6 +249,7 @@ def outlook(
     created: datetime | None = None,
     spec: OutlookSpec | None = None,
     edition: EditionInputs | None = None,
+    source_note: str | None = None,
 ) -> Outlook:
     """Produce the outlook report for one dyad.
 
@@ -312,6 +313,10 @@ def outlook(
     edition : EditionInputs, optional
         Set by :func:`relforecast.report.update.run_spec`: the spec as run, the input
         copies and the previous edition.
+    source_note : str, optional
+        The report's data-source line, e.g. ``"Data: ..., 2025 vintage."``. Default: the
+        Tsinghua Institute of International Relations' database for scores on its scale, the
+        synthetic demo's note for the demo, else "not stated".
 
     Returns
     -------
@@ -341,14 +346,7 @@ def outlook(
     window = window or default_window(month)
     first, end, _ = window_horizon(month, window)
     if lang == "zh":
-        for sc in scenarios:
-            if not sc.name_zh:
-                warnings.warn(
-                    f"scenario {sc.name!r} has no name_zh: the Chinese report shows its name "
-                    "as written (add name_zh and description_zh to the scenario file)",
-                    RelforecastWarning,
-                    stacklevel=2,
-                )
+        check_chinese_names(scenarios)
     table_in = track_record_input(track_record)
     stamp = creation_stamp(created)
 
@@ -481,6 +479,7 @@ def outlook(
             figures=tuple(images),
             synthetic=bool(data.attrs.get("synthetic", False)),
             changes=changes,
+            source_note=source_note,
         )
         document = build_document(inputs, lang)
         folder.write("report.md", to_markdown(document))
@@ -536,6 +535,27 @@ def outlook(
     )
 
 
+def check_chinese_names(scenarios: Sequence[Scenario]) -> None:
+    """Refuse, before the slow steps, a scenario a Chinese report could only name in English.
+
+    Raises
+    ------
+    SpecError
+        Naming the first scenario without ``name_zh`` (or with a description but no
+        ``description_zh``) and the fix.
+    """
+    for sc in scenarios:
+        missing = [k for k in ("name_zh", "description_zh") if not getattr(sc, k)]
+        if not sc.description:
+            missing = [k for k in missing if k != "description_zh"]
+        if missing:
+            raise SpecError(
+                f"scenario {sc.name!r} has no {' or '.join(missing)}: a Chinese report names "
+                f"every scenario in Chinese; add {', '.join(f'{k}: ...' for k in missing)} to "
+                "the scenario (file), or write the report with lang='en' / --lang en"
+            )
+
+
 def track_record_input(value: Any) -> Any:
     """Validate the track-record option before the slow steps."""
     if value is None or (isinstance(value, str) and value.lower() == "none"):
@@ -572,7 +592,7 @@ def _figures(data, fit, base, table, answers, asked, calendar, events, anchors, 
     fig_lang = figure_language(lang)
     text = labels(fig_lang)
     first, last = fmt_month(base.index[0], fig_lang), fmt_month(base.index[-1], fig_lang)
-    dyad = dyad_label(data.name, fig_lang, short=True)
+    dyad = figure_dyad(data.name, fig_lang)
     names = {
         key: (text["baseline"] if sc is None else sc.display_name(fig_lang))
         for key, sc in table.attrs["scenarios"].items()
@@ -663,7 +683,7 @@ def _figures(data, fit, base, table, answers, asked, calendar, events, anchors, 
         if record is not None:
             rel = record.reliability.copy()
             rel["scope"] = [
-                text["tr_this"] if s == "dyad" else text["tr_pooled"].format(n=record.n_dyads)
+                dyad if s == "dyad" else text["tr_pooled"].format(n=record.n_dyads)
                 for s in rel["scope"]
             ]
             draw("reliability.png", (5.5, 5), lambda ax: reliability_chart(rel, text=text, ax=ax))

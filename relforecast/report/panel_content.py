@@ -32,18 +32,23 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from relforecast.editorial import fmt_date, short_model_name
 from relforecast.forecast import Forecast
 from relforecast.graphics.labels import (
     dyad_label,
+    figure_dyad,
     fmt_diff,
     fmt_month,
     fmt_num,
     fmt_pct,
     fmt_pct_se,
+    fmt_range,
+    fmt_span,
     fmt_threshold,
     labels,
     model_label,
 )
+from relforecast.report.content import source_line
 from relforecast.report.document import Bullets, Document, Figure, Heading, Paragraph, Table
 
 __all__ = ["PanelInputs", "build_panel_document", "fan_grid"]
@@ -70,6 +75,8 @@ class PanelInputs:
         As in the single-dyad report.
     previous_as_of : str or None
         The as-of month of the previous edition compared with (None: none given).
+    source_note, scale
+        The data-source line (given) and the model's scale (for the default line).
     """
 
     overview: pd.DataFrame
@@ -87,6 +94,8 @@ class PanelInputs:
     versions: dict[str, str]
     synthetic: bool = False
     previous_as_of: str | None = None
+    source_note: str | None = None
+    scale: object = None
 
 
 def _key_label(row: pd.Series, words: dict[str, str], lang: str) -> str:
@@ -124,7 +133,7 @@ def _overview_table(inp: PanelInputs, words: dict[str, str], lang: str) -> Table
                 fmt_pct_se(row["key_p"], row["key_se"]),
                 _change_text(row, words),
                 fmt_num(row["median_end"]),
-                f"{fmt_num(row['lower_end'])} … {fmt_num(row['upper_end'])}",
+                fmt_range(fmt_num(row["lower_end"]), fmt_num(row["upper_end"]), lang),
                 level,
             )
         )
@@ -172,7 +181,7 @@ def _joint_blocks(inp: PanelInputs, words: dict[str, str], lang: str) -> list:
         return [*blocks, Paragraph(inp.joint_error or "")]
     span = inp.joint.attrs.get("history_span", "")
     first, _, last = span.partition(":")
-    span_text = f"{fmt_month(first, lang)}–{fmt_month(last, lang)}"
+    span_text = fmt_span(first, last, lang)
     blocks.append(
         Paragraph(
             words["panel_joint_intro"].format(
@@ -210,7 +219,8 @@ def build_panel_document(inp: PanelInputs, lang: str) -> Document:
     as_of = fmt_month(inp.as_of, lang)
     t = fmt_threshold(inp.threshold)
     sep = "、" if lang == "zh" else ", "
-    model = sep.join(dict.fromkeys(model_label(name, lang) for name in inp.model_names))
+    model = sep.join(dict.fromkeys(short_model_name(name, lang) for name in inp.model_names))
+    full = sep.join(dict.fromkeys(model_label(name, lang) for name in inp.model_names))
     doc = Document(
         words["panel_title"].format(n=len(inp.overview), first=first, last=last),
         lang,
@@ -221,15 +231,14 @@ def build_panel_document(inp: PanelInputs, lang: str) -> Document:
             words["panel_meta"].format(
                 as_of=as_of,
                 model=model,
-                n_paths=inp.n_paths,
+                n_paths=f"{inp.n_paths:,}",
                 seed=inp.seed,
-                created=inp.created[:10],
+                created=fmt_date(inp.created, lang),
             ),
             "meta",
-        )
+        ),
+        Paragraph(source_line(words, inp.source_note, inp.synthetic, inp.scale), "meta"),
     )
-    if inp.synthetic:
-        doc.add(Paragraph(words["synthetic"], "note"))
     doc.add(
         Heading(words["panel_overview"]),
         Paragraph(words["pq_intro"].format(as_of=as_of, t=t, last=last)),
@@ -239,14 +248,19 @@ def build_panel_document(inp: PanelInputs, lang: str) -> Document:
         Heading(words["panel_reports"]),
         Paragraph(words["panel_reports_intro"]),
         Heading(words["notes"]),
-        Bullets((words["panel_mc_note"].format(n_paths=inp.n_paths),)),
+        Bullets(
+            (
+                words["model_note"].format(model=full),
+                words["panel_mc_note"].format(n_paths=f"{inp.n_paths:,}"),
+            )
+        ),
         Heading(words["reproduce"]),
         Table(
             (words["rep_item"], words["rep_value"]),
             (
-                (words["rep_window"], f"{first} – {last}"),
+                (words["rep_window"], fmt_span(inp.window[0], inp.window[1], lang)),
                 (words["rep_model"], model),
-                (words["rep_paths"], str(inp.n_paths)),
+                (words["rep_paths"], f"{inp.n_paths:,}"),
                 (words["rep_seed"], str(inp.seed)),
                 (words["rep_font"], inp.font or words["default_font"]),
                 (
@@ -268,10 +282,21 @@ def fan_grid(
     history_months: int = 24,
     columns: int = 3,
 ) -> bytes:
-    """One PNG: a fan chart per dyad (in the order given) on one shared score axis.
+    """One PNG: a fan chart per dyad (in the order given) on one shared score axis, drawn in
+    the report's font for ``lang`` (:func:`relforecast.graphics.fonts.figure_style`)."""
+    from relforecast.graphics.fonts import figure_style
 
-    Call inside :func:`relforecast.graphics.fonts.figure_style` for the language's font.
-    """
+    with figure_style(lang):
+        return _fan_grid(forecasts, threshold, lang, history_months, columns)
+
+
+def _fan_grid(
+    forecasts: Mapping[str, Forecast],
+    threshold: float,
+    lang: str,
+    history_months: int,
+    columns: int,
+) -> bytes:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -297,7 +322,7 @@ def fan_grid(
             threshold=threshold,
             lang=lang,
             text=words,
-            title=dyad_label(dyad, lang, short=True),
+            title=figure_dyad(dyad, lang),
         )
         lo, hi = ax.get_ylim()
         lows.append(lo)
@@ -321,7 +346,7 @@ def fan_grid(
         if scale.bounded:
             draw_level_bands(ax, scale, lang=lang, labels=last_in_row)
         ax.xaxis.set_major_locator(mdates.YearLocator())
-        ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
+        ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y年" if lang == "zh" else "%Y"))
         ax.tick_params(axis="x", labelsize=8)
         if i % ncols:
             ax.set_ylabel("")

@@ -219,6 +219,7 @@ def panel_outlook(
     created: datetime | None = None,
     edition: EditionInputs | None = None,
     previous: str | Path | Mapping[str, Any] | None = None,
+    source_note: str | None = None,
 ) -> PanelOutlook:
     """Write the all-partners outlook: an overview of every dyad and each dyad's own report.
 
@@ -234,6 +235,9 @@ def panel_outlook(
         report).
     model, threshold, n_paths, rng, lang, questions, anchors, track_record_config, created
         As in :func:`relforecast.outlook`, for every dyad.
+    source_note : str, optional
+        The data-source line of the overview and of every dyad's report (as in
+        :func:`relforecast.outlook`).
     shocks : ShockCalendar or mapping of dyad -> ShockCalendar, optional
         One calendar for every dyad, or one a dyad (e.g. its leader changes); cut at the as-of
         month.
@@ -300,7 +304,8 @@ def panel_outlook(
                 recover=(t,),
             )
             folder.write("track_record.csv", rows.to_csv(index=False, float_format="%.5g"))
-            given = folder.tmp / "track_record.csv"
+            given = rows.copy()  # each dyad's report says it was computed, not read from a file
+            given.attrs["source"] = "computed"
         options = {
             "window": window,
             "scenarios": (),
@@ -317,6 +322,7 @@ def panel_outlook(
             "panel": cut.panel,
             "track_record_config": config,
             "created": stamp,
+            "source_note": source_note,
         }
         tasks = [
             _DyadTask(
@@ -363,6 +369,8 @@ def panel_outlook(
             versions=package_versions(),
             synthetic=bool(panel.attrs.get("synthetic", False)),
             previous_as_of=None if earlier is None else str(earlier["as_of"]),
+            source_note=source_note,
+            scale=getattr(spec, "scale", None),
         )
         document = build_panel_document(inputs, lang)
         folder.write(FANS_FILE, fans)

@@ -2,9 +2,10 @@
 reliability.
 
 Every word comes from the label tables (:mod:`relforecast.graphics.labels`) of the report's
-language; draw inside :func:`relforecast.graphics.fonts.figure_style` so that Chinese text uses
-the one chosen CJK font. Level names sit outside the right edge of the axes, so nothing else
-may use the right axis: event scores get their own panel under the history
+language. Every public function here draws in the report's font for its language
+(:func:`relforecast.graphics.fonts.drawn_in_style`), so the same call from a script gives the
+same figure; Chinese date axes read 2025年7月. Level names sit outside the right edge of the
+axes, so nothing else may use the right axis: event scores get their own panel under the history
 (:func:`history_figure`, which takes further panels — e.g. a zoom on recent years — as
 extra drawing functions).
 """
@@ -17,8 +18,15 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from relforecast.graphics.fan import LEVEL_COLOURS, draw_level_bands, fan_chart
-from relforecast.graphics.fonts import cjk_font
+from relforecast.editorial import fmt_month
+from relforecast.graphics.fan import (
+    LEVEL_COLOURS,
+    draw_level_bands,
+    fan_chart,
+    month_axis,
+    percent_axis,
+)
+from relforecast.graphics.fonts import cjk_font, drawn_in_style
 from relforecast.scale import Scale, as_scale
 
 if TYPE_CHECKING:
@@ -58,6 +66,7 @@ def _spread_positions(x: np.ndarray, min_gap: float) -> np.ndarray:
     return out
 
 
+@drawn_in_style
 def history_chart(
     series: pd.Series,
     scale: Scale | None,
@@ -108,9 +117,11 @@ def history_chart(
                 bbox={"facecolor": "white", "alpha": 0.6, "lw": 0, "pad": 0.5},
             )
     ax.set_ylabel(text["score"])
+    month_axis(ax, lang)
     return ax
 
 
+@drawn_in_style
 def events_chart(events: pd.Series, *, text: dict[str, str], ax: Axes) -> Axes:
     """Monthly net event scores as bars (green positive, red negative), on their own axes."""
     values = events.to_numpy(dtype=float)
@@ -122,6 +133,7 @@ def events_chart(events: pd.Series, *, text: dict[str, str], ax: Axes) -> Axes:
     return ax
 
 
+@drawn_in_style
 def history_figure(
     series: pd.Series,
     scale: Scale | None,
@@ -160,6 +172,7 @@ def history_figure(
     return fig
 
 
+@drawn_in_style
 def crossing_chart(
     table: pd.DataFrame,
     *,
@@ -184,10 +197,12 @@ def crossing_chart(
     for yi, p, end in zip(y, table["p"], table["p"] + 1.96 * table["se"], strict=True):
         ax.text(end, yi, f"  {100 * p:.1f}%", va="center", fontsize=9)
     ax.set_xlabel(text["probability"])
+    percent_axis(ax.xaxis)
     ax.set_title(title)
     return ax
 
 
+@drawn_in_style
 def level_chart(
     forecast: Forecast, *, text: dict[str, str], lang: str = "en", ax: Axes | None = None
 ) -> Axes:
@@ -198,7 +213,7 @@ def level_chart(
         _, ax = plt.subplots(figsize=(9, 4))
     probs = forecast.level_probabilities(lang)
     bottom = np.zeros(len(probs))
-    months = [str(m) for m in probs.index]
+    months = [fmt_month(m, lang) for m in probs.index]
     for j, col in enumerate(probs.columns):
         colour = LEVEL_COLOURS[j] if len(probs.columns) == len(LEVEL_COLOURS) else None
         ax.bar(
@@ -206,6 +221,7 @@ def level_chart(
         )
         bottom += probs[col].to_numpy()
     ax.set_ylim(0, 1)
+    percent_axis(ax.yaxis)
     ax.set_ylabel(text["probability"])
     ax.set_title(text["figures_levels"])
     ax.tick_params(axis="x", rotation=45)
@@ -213,6 +229,7 @@ def level_chart(
     return ax
 
 
+@drawn_in_style
 def analogue_chart(frame: pd.DataFrame, *, text: dict[str, str], ax: Axes | None = None) -> Axes:
     """Trajectories aligned on their anchor months; the legend names each anchor (the column
     names)."""
@@ -230,6 +247,7 @@ def analogue_chart(frame: pd.DataFrame, *, text: dict[str, str], ax: Axes | None
     return ax
 
 
+@drawn_in_style
 def reliability_chart(table: pd.DataFrame, *, text: dict[str, str], ax: Axes | None = None) -> Axes:
     """Mean forecast probability against observed frequency per bin, one series per scope,
     each point labelled with its number of cases (bins without cases are left out).

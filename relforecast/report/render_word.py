@@ -1,9 +1,12 @@
 """``report.docx``: the document as a Word file (python-docx), for the group's publication.
 
-Headings use Word's heading styles, tables the "Table Grid" style with a bold header row,
-figures are embedded at the text width. In a Chinese report the East Asian font of every run
-is the report's CJK font. The file is reproducible: its core properties carry the report's
-creation time and the zip entries a fixed timestamp, so the same report gives the same bytes.
+The page is A4 (210 × 297 mm) with 25 mm margins, as the group prints; headings use Word's
+heading styles, tables the "Table Grid" style with a bold header row, and every figure is
+embedded at most as wide as the text (page width minus margins, read from the section) and
+never wider than it was drawn (:func:`figure_width`). In a Chinese report the East Asian font
+of every run is the report's CJK font. The file is reproducible: its core properties carry the
+report's creation time and the zip entries a fixed timestamp, so the same report gives the same
+bytes.
 """
 
 from __future__ import annotations
@@ -15,7 +18,31 @@ from datetime import datetime
 
 from relforecast.report.document import Bullets, Document, Figure, Heading, Paragraph, Table
 
-__all__ = ["to_docx"]
+__all__ = ["A4_MM", "MARGIN_MM", "figure_width", "to_docx"]
+
+A4_MM = (210.0, 297.0)
+MARGIN_MM = 25.0
+_DPI = 110  # the outlook's figures are saved at this resolution
+
+
+def figure_width(png: bytes, text_width: int, dpi: float = _DPI) -> int:
+    """The width (EMU) to embed a PNG at: its drawn width at ``dpi``, at most ``text_width``."""
+    import struct
+
+    if png[:8] != b"\x89PNG\r\n\x1a\n":
+        return text_width
+    pixels = struct.unpack(">I", png[16:20])[0]
+    return min(text_width, int(pixels / dpi * 914_400))
+
+
+def _a4(section) -> int:
+    """Make ``section`` A4 portrait with the house margins; returns the text width (EMU)."""
+    from docx.shared import Mm
+
+    section.page_width, section.page_height = Mm(A4_MM[0]), Mm(A4_MM[1])
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, Mm(MARGIN_MM))
+    return section.page_width - section.left_margin - section.right_margin
 
 
 def _east_asian(run, font: str | None) -> None:
@@ -64,9 +91,10 @@ def to_docx(doc: Document, images: Mapping[str, bytes], created: datetime) -> by
     """The Word file of ``doc`` as bytes; ``images`` maps figure file names to PNG bytes."""
     import docx
     from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Inches, Pt, RGBColor
+    from docx.shared import Pt, RGBColor
 
     word = docx.Document()
+    text_width = _a4(word.sections[0])
     font = doc.font if doc.lang == "zh" else None
     normal = word.styles["Normal"]
     normal.font.size = Pt(10.5)
@@ -95,7 +123,6 @@ def to_docx(doc: Document, images: Mapping[str, bytes], created: datetime) -> by
         return run
 
     runs(word.add_heading(level=0), doc.title)
-    width = Inches(6.3)
     for block in doc.blocks:
         if isinstance(block, Heading):
             runs(word.add_heading(level=min(block.level, 3)), block.text)
@@ -125,10 +152,11 @@ def to_docx(doc: Document, images: Mapping[str, bytes], created: datetime) -> by
                     if link:
                         _hyperlink(para, run, link)
                         link = ""  # the row's first cell only
-            if block.caption:
-                runs(word.add_paragraph(), block.caption, italic=True, size=9, colour="555555")
+            # the caption, or an empty line: two tables in a row would otherwise touch
+            runs(word.add_paragraph(), block.caption, italic=True, size=9, colour="555555")
         elif isinstance(block, Figure):
-            word.add_picture(io.BytesIO(images[block.file]), width=width)
+            png = images[block.file]
+            word.add_picture(io.BytesIO(png), width=figure_width(png, text_width))
             runs(word.add_paragraph(), block.title, italic=True, size=9, colour="555555")
         elif isinstance(block, Bullets):
             for item in block.items:

@@ -196,6 +196,8 @@ class OutlookSpec:
         The record (``--record``) the outlook is entered in.
     workers : int
         Processes for the all-partners outlook (the results do not depend on it).
+    source_note : str or None
+        The report's data-source line; ``None``: the default for the data's scale.
     """
 
     dyad: str | None = None
@@ -216,6 +218,7 @@ class OutlookSpec:
     out: str | None = None
     record: str | None = None
     workers: int = 1
+    source_note: str | None = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.model, str):

@@ -127,19 +127,3 @@ def test_word_file_of_the_chinese_report_sets_the_east_asian_font(demo_report_zh
     if result.summary["font"]["name"]:
         assert f'w:eastAsia="{result.summary["font"]["name"]}"' in xml
     assert "基准情景" in xml and "可信程度" in xml
-
-
-def test_a_scenario_without_a_chinese_name_is_flagged(tmp_path):
-    import relforecast as rf
-
-    plain = rf.Scenario("calm", [rf.Shock("custom", "2025-09", effect=(0.2, 0.1))])
-    with pytest.warns(rf.RelforecastWarning, match="scenario 'calm' has no name_zh"):
-        rf.outlook(
-            rf.datasets.demo(),
-            scenarios=[plain],
-            out=tmp_path / "o",
-            lang="zh",
-            model="arima110",
-            n_paths=200,
-            track_record=None,
-        )
