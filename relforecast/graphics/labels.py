@@ -348,11 +348,8 @@ LABELS: dict[str, dict[str, str]] = {
         "tr_scope": "范围",
         "tr_this": "本双边关系",
         "tr_pooled": "{n} 对双边关系合计",
-        "tr_origins": "评分起点数",
         "tr_cov80": "80% 区间覆盖率（提前 {h} 个月）",
         "tr_cov50": "50% 区间覆盖率（提前 {h} 个月）",
-        "tr_brier": "{h} 个月内跌破概率的布赖尔分数",
-        "tr_cases": "跌破问题的个案数",
         "tr_reading": (
             "读法：校准良好的预测，其 80% 区间约在 80% 的情形中覆盖实际结果，50% 区间约在 "
             "50% 的情形中覆盖；在可靠性表中，个案足够多的各概率区间内，实际频率应与平均预测概率"
@@ -768,8 +765,8 @@ LABELS["en"].update(
         "pq_change": "Change since {previous}",
         "pq_change_edition": "Change since the previous edition",
         "pq_change_none": (
-            "No previous edition was given, so no change is shown: give the previous "
-            "overview (its folder or summary.json) to compare."
+            "No previous edition was given, so no change is shown; an update of the overview "
+            "compares with the edition before it."
         ),
         "pq_change_other": "not asked in the previous edition",
         "pq_why_cross": "near {t}",
@@ -845,12 +842,12 @@ LABELS["zh"].update(
         "tv_q_cross": "{h} 个月内低于 {t} 的概率",
         "tv_q_back_above": "{h} 个月内回升至 {t} 或以上的概率",
         "tv_scope_pooled": "{n} 组双边关系",
-        "tv_scope_dyad": "本组双边关系",
+        "tv_scope_dyad": "该双边关系",
         "tv_coverage": (
             "历史表现：{scope}在{first}至{last}各起点的 {n} 次预测中，80% 区间覆盖实际结果的"
             "比例为 {share}（95% 置信区间 {range}）：{grade}。"
         ),
-        "tv_coverage_dyad": "仅本组双边关系：{n} 次中 {hits} 次（{share}，95% 置信区间 {range}）。",
+        "tv_coverage_dyad": "仅就该双边关系而言：{n} 次中 {hits} 次（{share}，95% 置信区间 {range}）。",
         "tv_cov_too_narrow": (
             "区间偏窄——实际结果落在区间之外的次数多于五分之一，本报告所示区间很可能窄于真实的不确定性"
         ),
@@ -901,7 +898,7 @@ LABELS["zh"].update(
         "pq_change": "较{previous}的变化",
         "pq_change_edition": "较上一期的变化",
         "pq_change_none": (
-            "未提供上一期，故不显示变化：提供上一期总览（其文件夹或 summary.json）即可比较。"
+            "未提供上一期总览，故不显示变化；更新总览时将与上一期比较。"
         ),
         "pq_change_other": "上一期未问此问题",
         "pq_why_cross": "接近 {t}",
