@@ -847,7 +847,9 @@ LABELS["zh"].update(
             "历史表现：{scope}在{first}至{last}各起点的 {n} 次预测中，80% 区间覆盖实际结果的"
             "比例为 {share}（95% 置信区间 {range}）：{grade}。"
         ),
-        "tv_coverage_dyad": "仅就该双边关系而言：{n} 次中 {hits} 次（{share}，95% 置信区间 {range}）。",
+        "tv_coverage_dyad": (
+            "仅就该双边关系而言：{n} 次中 {hits} 次（{share}，95% 置信区间 {range}）。"
+        ),
         "tv_cov_too_narrow": (
             "区间偏窄——实际结果落在区间之外的次数多于五分之一，本报告所示区间很可能窄于真实的不确定性"
         ),
