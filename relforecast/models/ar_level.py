@@ -27,7 +27,12 @@ import pandas as pd
 
 from relforecast._typing import as_number
 from relforecast.exceptions import FitError, SpecError
-from relforecast.models.base import PathSimulator, check_whole, prepare_series, shock_effect_table
+from relforecast.models.base import (
+    BorrowedEffects,
+    PathSimulator,
+    check_whole,
+    prepare_series,
+)
 from relforecast.scale import TSINGHUA_SCALE, Scale, as_scale
 from relforecast.shocks import ShockCalendar
 
@@ -102,7 +107,7 @@ class ARLevel:
 
 
 @dataclass
-class ARLevelResult(PathSimulator):
+class ARLevelResult(BorrowedEffects, PathSimulator):
     """A fitted :class:`ARLevel`: last transformed value, level, persistence and sd."""
 
     spec: ARLevel
@@ -130,16 +135,6 @@ class ARLevelResult(PathSimulator):
         y = prepare_series(series, self.spec.scale, what=self.name)
         z_last = float(self.spec.scale.to_unbounded(float(y.iloc[-1])))
         return replace(self, series=y.iloc[-self.spec.window :], z_last=z_last)
-
-    def with_effects(self, table: pd.DataFrame | None) -> ARLevelResult:
-        """The same fit using shock effects estimated elsewhere, for scenarios."""
-        return replace(self, borrowed_effects=table)
-
-    def shock_effects(self) -> pd.DataFrame:
-        """Borrowed shock effects (see :meth:`with_effects`); none are estimated here."""
-        if self.borrowed_effects is not None:
-            return self.borrowed_effects
-        return shock_effect_table(self.calendar, "kind", [], [])
 
     def mean_variance(self, horizon: int) -> tuple[np.ndarray, np.ndarray]:
         """Forecast mean and variance of ``z`` at months ``1 … horizon`` (closed form)."""

@@ -17,6 +17,7 @@ import warnings
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import numpy as np
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
     from relforecast.scenarios import Scenario
 
 __all__ = [
+    "BorrowedEffects",
     "BorrowsShockEffects",
     "FittedModel",
     "LikelihoodResult",
@@ -185,6 +187,28 @@ class BorrowsShockEffects(Protocol):
     def with_effects(self, table: pd.DataFrame | None) -> FittedModel:
         """The same fit, using ``table`` (like :meth:`FittedModel.shock_effects`)."""
         ...
+
+
+class BorrowedEffects:
+    """Mixin for fitted models (dataclasses with ``calendar`` and ``borrowed_effects`` fields)
+    that estimate no shock effects of their own: scenarios use effects estimated by another
+    fit (:class:`BorrowsShockEffects`; the ``auto`` pool lends them), and an update refits on
+    the new data keeping them."""
+
+    def update(self, series: pd.Series) -> FittedModel:
+        """Refit on new data (nothing to keep but the calendar and the borrowed effects)."""
+        return self.spec.fit(series, shocks=self.calendar).with_effects(self.borrowed_effects)
+
+    def with_effects(self, table: pd.DataFrame | None) -> FittedModel:
+        """The same fit using shock effects estimated elsewhere (a table like
+        :meth:`FittedModel.shock_effects` of another fitted model), for scenarios."""
+        return replace(self, borrowed_effects=table)
+
+    def shock_effects(self) -> pd.DataFrame:
+        """Borrowed shock effects (see :meth:`with_effects`); none are estimated here."""
+        if self.borrowed_effects is not None:
+            return self.borrowed_effects
+        return shock_effect_table(self.calendar, "kind", [], [])
 
 
 class LikelihoodResult:

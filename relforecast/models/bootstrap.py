@@ -17,14 +17,19 @@ effects a scenario gives, or, inside a pool, those estimated by another componen
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from relforecast._typing import as_number
 from relforecast.exceptions import SpecError
-from relforecast.models.base import PathSimulator, check_whole, prepare_series, shock_effect_table
+from relforecast.models.base import (
+    BorrowedEffects,
+    PathSimulator,
+    check_whole,
+    prepare_series,
+)
 from relforecast.scale import TSINGHUA_SCALE, Scale, as_scale
 from relforecast.shocks import ShockCalendar, as_calendar
 
@@ -90,7 +95,7 @@ class BlockBootstrap:
 
 
 @dataclass
-class BlockBootstrapResult(PathSimulator):
+class BlockBootstrapResult(BorrowedEffects, PathSimulator):
     """A fitted :class:`BlockBootstrap`: the last transformed value and the past changes."""
 
     spec: BlockBootstrap
@@ -120,21 +125,6 @@ class BlockBootstrapResult(PathSimulator):
     def diagnostics(self) -> list[str]:
         """Nothing is estimated, so nothing can fail."""
         return []
-
-    def update(self, series: pd.Series) -> BlockBootstrapResult:
-        """Resample the changes of the new data (nothing is estimated)."""
-        return self.spec.fit(series, shocks=self.calendar).with_effects(self.borrowed_effects)
-
-    def with_effects(self, table: pd.DataFrame | None) -> BlockBootstrapResult:
-        """The same fit using shock effects estimated elsewhere (a table like
-        :meth:`shock_effects` of another fitted model) for scenarios."""
-        return replace(self, borrowed_effects=table)
-
-    def shock_effects(self) -> pd.DataFrame:
-        """Borrowed shock effects (see :meth:`with_effects`); none are estimated here."""
-        if self.borrowed_effects is not None:
-            return self.borrowed_effects
-        return shock_effect_table(self.calendar, "kind", [], [])
 
     def _simulate_unbounded(
         self, index: pd.PeriodIndex, n: int, gen: np.random.Generator

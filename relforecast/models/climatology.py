@@ -18,12 +18,17 @@ a scenario gives or, inside a pool, those estimated by another member
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from relforecast.models.base import PathSimulator, check_whole, prepare_series, shock_effect_table
+from relforecast.models.base import (
+    BorrowedEffects,
+    PathSimulator,
+    check_whole,
+    prepare_series,
+)
 from relforecast.scale import TSINGHUA_SCALE, Scale, as_scale
 from relforecast.shocks import ShockCalendar
 
@@ -68,7 +73,7 @@ class Climatology:
 
 
 @dataclass
-class ClimatologyResult(PathSimulator):
+class ClimatologyResult(BorrowedEffects, PathSimulator):
     """A fitted :class:`Climatology`: the transformed scores of the window."""
 
     spec: Climatology
@@ -97,20 +102,6 @@ class ClimatologyResult(PathSimulator):
     def diagnostics(self) -> list[str]:
         """Nothing is estimated, so nothing can fail."""
         return []
-
-    def update(self, series: pd.Series) -> ClimatologyResult:
-        """Resample the window of the new data (nothing is estimated)."""
-        return self.spec.fit(series, shocks=self.calendar).with_effects(self.borrowed_effects)
-
-    def with_effects(self, table: pd.DataFrame | None) -> ClimatologyResult:
-        """The same fit using shock effects estimated elsewhere, for scenarios."""
-        return replace(self, borrowed_effects=table)
-
-    def shock_effects(self) -> pd.DataFrame:
-        """Borrowed shock effects (see :meth:`with_effects`); none are estimated here."""
-        if self.borrowed_effects is not None:
-            return self.borrowed_effects
-        return shock_effect_table(self.calendar, "kind", [], [])
 
     def _simulate_unbounded(
         self, index: pd.PeriodIndex, n: int, gen: np.random.Generator

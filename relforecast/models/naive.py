@@ -9,7 +9,7 @@ construction instead).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -19,6 +19,7 @@ from relforecast._typing import RNGLike, as_generator
 from relforecast.exceptions import SpecError
 from relforecast.forecast import Forecast
 from relforecast.models.base import (
+    BorrowedEffects,
     FittedModel,
     check_n_paths,
     check_paths_memory,
@@ -27,7 +28,6 @@ from relforecast.models.base import (
     future_index,
     prepare_series,
     scenario_stream,
-    shock_effect_table,
 )
 from relforecast.scale import TSINGHUA_SCALE, Scale, as_scale
 from relforecast.shocks import ShockCalendar, as_calendar
@@ -90,7 +90,7 @@ class RandomWalk:
 
 
 @dataclass
-class RandomWalkResult(FittedModel):
+class RandomWalkResult(BorrowedEffects, FittedModel):
     """A fitted random walk: the last value and the recent changes.
 
     Scenarios shift the paths by their effects in score points: effects given in transformed
@@ -115,20 +115,6 @@ class RandomWalkResult(FittedModel):
     def params(self) -> pd.Series:
         """``sigma`` of the steps (Gaussian) and the number of changes used."""
         return pd.Series({"sigma": float(self.changes.std(ddof=1)), "n_changes": len(self.changes)})
-
-    def update(self, series: pd.Series) -> RandomWalkResult:
-        """Refit on new data (a random walk has nothing to keep but its calendar)."""
-        return self.spec.fit(series, shocks=self.calendar).with_effects(self.borrowed_effects)
-
-    def with_effects(self, table: pd.DataFrame | None) -> RandomWalkResult:
-        """The same fit using shock effects estimated elsewhere, for scenarios."""
-        return replace(self, borrowed_effects=table)
-
-    def shock_effects(self) -> pd.DataFrame:
-        """Borrowed shock effects (see :meth:`with_effects`); none are estimated here."""
-        if self.borrowed_effects is not None:
-            return self.borrowed_effects
-        return shock_effect_table(self.calendar, "kind", [], [])
 
     def forecast_scenarios(
         self,
@@ -167,7 +153,5 @@ class RandomWalkResult(FittedModel):
                 model = f"{model} | {scenario.name}"
             paths = np.clip(paths, scale.lower, scale.upper)  # without bounds: unchanged
             meta = {"params": self.params.to_dict(), "shocks_sha256": self.calendar.fingerprint()}
-            out.append(
-                Forecast(paths, index, scale, history=self.series, model=model, meta=meta)
-            )
+            out.append(Forecast(paths, index, scale, history=self.series, model=model, meta=meta))
         return out
