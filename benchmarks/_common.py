@@ -1,11 +1,12 @@
-"""Helpers shared by the benchmark scripts: where the real data lives, timing."""
+"""Helpers shared by the benchmark scripts: where the real data lives, timing, probe tables."""
 
 from __future__ import annotations
 
 import os
 import sys
 import time
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -28,3 +29,25 @@ def best_of(func: Callable[[], object], repeats: int) -> float:
         times.append(time.perf_counter() - t0)
     times.sort()
     return times[len(times) // 2]
+
+
+def print_outcomes(
+    results: Sequence[tuple[object, str]], outcomes: Sequence[str], *, noun: str, details: bool
+) -> None:
+    """A probe's Markdown table: per input class (``case.group``), how many inputs got each
+    outcome, and a total row; with ``details`` every case and its outcome after it."""
+    groups = list(dict.fromkeys(c.group for c, _ in results))
+    print(f"| input class | {noun} | " + " | ".join(outcomes) + " |")
+    print("| --- | --- | " + " | ".join("---" for _ in outcomes) + " |")
+    total: Counter = Counter()
+    for group in groups:
+        counts = Counter(o for c, o in results if c.group == group)
+        total.update(counts)
+        n = sum(counts.values())
+        print(f"| {group} | {n} | " + " | ".join(str(counts[o]) for o in outcomes) + " |")
+    n = sum(total.values())
+    print(f"| **all** | **{n}** | " + " | ".join(f"**{total[o]}**" for o in outcomes) + " |")
+    if details:
+        width = max((len(o) for _, o in results), default=0) + 1
+        for case, result in results:
+            print(f"{result:{width}s} {case.group}: {case.label}")

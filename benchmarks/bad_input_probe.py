@@ -21,13 +21,13 @@ import argparse
 import contextlib
 import io
 import tempfile
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from _common import print_outcomes
 
 import relforecast as rf
 from relforecast.cli.main import main as cli_main
@@ -563,21 +563,7 @@ def main() -> None:
     warnings.simplefilter("ignore")
     with tempfile.TemporaryDirectory() as tmp:
         results = [(c, classify(c)) for c in cases(Path(tmp))]
-    groups = list(dict.fromkeys(c.group for c, _ in results))
-    print("| input class | inputs | " + " | ".join(OUTCOMES) + " |")
-    print("| --- | --- | " + " | ".join("---" for _ in OUTCOMES) + " |")
-    total: Counter = Counter()
-    for group in groups:
-        counts = Counter(o for c, o in results if c.group == group)
-        total.update(counts)
-        n = sum(counts.values())
-        print(f"| {group} | {n} | " + " | ".join(str(counts[o]) for o in OUTCOMES) + " |")
-    n = sum(total.values())
-    print(f"| **all** | **{n}** | " + " | ".join(f"**{total[o]}**" for o in OUTCOMES) + " |")
-    if args.details:
-        for case, result in results:
-            print(f"{result:20s} {case.group}: {case.label}")
-
+    print_outcomes(results, OUTCOMES, noun="inputs", details=args.details)
 
 if __name__ == "__main__":
     main()

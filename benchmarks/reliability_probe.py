@@ -30,13 +30,13 @@ import resource
 import signal
 import tempfile
 import warnings
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from _common import print_outcomes
 
 import relforecast as rf
 from relforecast.cli import main as cli_main
@@ -68,10 +68,12 @@ def cli(*argv: str) -> Callable[[], tuple[int, str]]:
 
 
 def long_csv(path: Path, names: list[str], months: int = 60, start: str = "2000-01") -> Path:
-    """A long table; ``names[i]`` spells the dyad of month i (the last name repeats)."""
+    """A long table on the 0.1 grid; ``names[i]`` spells the dyad of month i (the last name
+    repeats)."""
     index = pd.period_range(start, periods=months, freq="M")
+    values = -1.0 + 0.1 * np.round(np.sin(np.arange(months)))
     rows = [
-        f"{names[min(i, len(names) - 1)]},{m.year},{m.month},{m},{-1.0 + 0.05 * np.sin(i):.2f}"
+        f"{names[min(i, len(names) - 1)]},{m.year},{m.month},{m},{values[i]:.1f}"
         for i, m in enumerate(index)
     ]
     path.write_text(HEADER + "\n".join(rows) + "\n", encoding="utf-8")
@@ -396,21 +398,7 @@ def main() -> None:
     warnings.simplefilter("ignore")
     with tempfile.TemporaryDirectory() as tmp:
         results = [(c, classify(c)) for c in cases(Path(tmp))]
-    groups = list(dict.fromkeys(c.group for c, _ in results))
-    print("| input class | cases | " + " | ".join(OUTCOMES) + " |")
-    print("| --- | --- | " + " | ".join("---" for _ in OUTCOMES) + " |")
-    total: Counter = Counter()
-    for group in groups:
-        counts = Counter(o for c, o in results if c.group == group)
-        total.update(counts)
-        n = sum(counts.values())
-        print(f"| {group} | {n} | " + " | ".join(str(counts[o]) for o in OUTCOMES) + " |")
-    n = sum(total.values())
-    print(f"| **all** | **{n}** | " + " | ".join(f"**{total[o]}**" for o in OUTCOMES) + " |")
-    if args.details:
-        for case, result in results:
-            print(f"{result:11s} {case.group}: {case.label}")
-
+    print_outcomes(results, OUTCOMES, noun="cases", details=args.details)
 
 if __name__ == "__main__":
     main()
