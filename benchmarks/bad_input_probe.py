@@ -56,7 +56,10 @@ def long_csv(
     folder: Path, name: str, *, months=48, country="Japan", extra="", header=HEADER, edit=None
 ) -> Path:
     index = pd.period_range("2000-01", periods=months, freq="M")
-    rows = [f"{country},{m.year},{m.month},{m},{-1.0 + 0.01 * i:.2f}" for i, m in enumerate(index)]
+    # scores on the Tsinghua scale's 0.1 grid, moving a little
+    rows = [
+        f"{country},{m.year},{m.month},{m},{-1.0 + 0.1 * (i % 5):.1f}" for i, m in enumerate(index)
+    ]
     if edit is not None:
         rows = edit(rows)
     path = folder / name
