@@ -34,7 +34,7 @@ other domain (rule "joint", the mean of the two domains' criteria, so that one c
 must work in both), and scored on the held-out unit.
 
 Run:  python benchmarks/loo.py [--fast] [--workers 2] [--stage all|components|loo]
-      [--timing "six + AR level|0.25|0.25"]
+      [--timing "six + AR level|0.25|0.25"]   (recalibration: none, S, or "widen S")
 """
 
 from __future__ import annotations
@@ -95,13 +95,16 @@ SETS = {
     "reverting three + ARIMA(0,1,1)": (*REVERTING, "arima011"),
 }
 WEIGHT_SHRINKS = (0.25, 0.0)
-RECALIBRATIONS = (None, 0.5, 0.25)
+RECALIBRATIONS = (None, (0.5, True), (0.25, True), (0.5, False), (0.0, False))
+"""Spread recalibration: off, or (shrinkage of the log factors, whether factors below 1 are
+allowed)."""
 BEFORE = ("today's six", 0.25, None)
 AFTER = "auto after (LOO)"
 SHOWN = {  # fixed configurations shown beside the held-out choice, for comparison
-    "six, recalibrated 0.5": ("today's six", 0.25, 0.5),
-    "eight, no shrink": ("six + AR level + climatology", 0.0, None),
-    "eight, no shrink, recalibrated 0.5": ("six + AR level + climatology", 0.0, 0.5),
+    "six, recalibrated 0.5": ("today's six", 0.25, (0.5, True)),
+    "six, widened only": ("today's six", 0.25, (0.0, False)),
+    "ten, no shrink": ("all ten", 0.0, None),
+    "ten, no shrink, recalibrated 0.5": ("all ten", 0.0, (0.5, True)),
 }
 RULES = {
     "own": "on the rest of the series' own domain",
@@ -284,10 +287,8 @@ def pool_paths(store: dict, i: int, config: tuple, scale: rf.Scale, memo: dict) 
         A, B, observed = store["kernels"][i]
         a, b, scored = criterion(A[:, :, members], B[:, :, members][:, :, :, members], observed)
         prior = np.full(len(members), 1.0 / len(members))
-        weights = learned_weights(a, b, scored, prior, config[1])
-        q, obs = store["replays"][i]
-        memo[key] = (weights, fit_ramp(q[:, members], obs, weights, scale, Recalibration()))
-    weights, ramp = memo[key]
+        memo[key] = learned_weights(a, b, scored, prior, config[1])
+    weights = memo[key]
     paths = store["paths"][i]
     counts = member_counts(weights, paths.shape[1])
     pooled = np.vstack(
@@ -295,13 +296,22 @@ def pool_paths(store: dict, i: int, config: tuple, scale: rf.Scale, memo: dict) 
     ).astype(float)
     if config[2] is None:
         return pooled
-    factors, _ = shrunk_factors(*ramp, Recalibration(shrink=config[2]))
+    shrink, narrow = config[2]
+    if (*key, narrow) not in memo:
+        q, obs = store["replays"][i]
+        ramp = fit_ramp(q[:, members], obs, weights, scale, Recalibration(narrow=narrow))
+        memo[(*key, narrow)] = ramp
+    factors, _ = shrunk_factors(*memo[(*key, narrow)], Recalibration(shrink=shrink))
     return widen(pooled, factors, scale)
 
 
 def label(config: tuple) -> str:
     members, shrink, recal = config
-    spread = "no recalibration" if recal is None else f"recalibrated, shrink {recal:g}"
+    if recal is None:
+        spread = "no recalibration"
+    else:
+        shrink_, narrow = recal
+        spread = f"{'recalibrated' if narrow else 'widened only'}, shrink {shrink_:g}"
     return f"{members} | weights shrink {shrink:g} | {spread}"
 
 
@@ -445,7 +455,9 @@ def timing(domains: list[Domain], config: tuple, n_series: int = 3) -> None:
                 "after": rf.Auto(
                     [member(m, domain.scale, domain.in_steps) for m in SETS[members]],
                     adapt=Adaptation(shrink=shrink),
-                    recalibrate=None if recal is None else Recalibration(shrink=recal),
+                    recalibrate=None
+                    if recal is None
+                    else Recalibration(shrink=recal[0], narrow=recal[1]),
                 ),
                 "ARIMA(auto)": rf.ARIMA(order="auto", scale=domain.scale),
             }
@@ -483,7 +495,8 @@ def main() -> None:
         stage_loo(domains, cache, args.workers)
     if args.timing:
         members, shrink, recal = args.timing.split("|")
-        timing(domains, (members, float(shrink), None if recal == "none" else float(recal)))
+        spread = None if recal == "none" else (float(recal.split()[-1]), "widen" not in recal)
+        timing(domains, (members, float(shrink), spread))
 
 
 if __name__ == "__main__":

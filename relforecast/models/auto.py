@@ -32,7 +32,7 @@ evaluation on the shared dyads (``benchmarks/generalisation.py``; docs/evaluatio
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -53,7 +53,7 @@ from relforecast.models.base import (
     check_paths_memory,
     check_scenarios,
 )
-from relforecast.models.catalogue import pool_models
+from relforecast.models.catalogue import pool_models, pool_plan, with_scale
 from relforecast.models.recalibration import (
     Recalibration,
     learn_factors,
@@ -79,6 +79,18 @@ class _ComponentsScale:
 
 
 _COMPONENTS_SCALE = _ComponentsScale()
+
+
+class _PlanDefault:
+    """The default of ``Auto(adapt=...)`` and ``Auto(recalibrate=...)``: that of the default
+    pool of the scale (:func:`relforecast.models.catalogue.pool_plan`) when the members are the
+    default ones, else ``Adaptation()`` and no recalibration."""
+
+    def __repr__(self) -> str:
+        return "<the default pool's setting>"
+
+
+_PLAN_DEFAULT = _PlanDefault()
 
 
 @dataclass(frozen=True)
@@ -115,8 +127,8 @@ class Auto:
 
     components: Sequence[Model] | None = None
     weights: Sequence[float] | None = None
-    adapt: Adaptation | None = field(default_factory=Adaptation)
-    recalibrate: Recalibration | None = None
+    adapt: Adaptation | None = _PLAN_DEFAULT  # type: ignore[assignment]
+    recalibrate: Recalibration | None = _PLAN_DEFAULT  # type: ignore[assignment]
     scale: Scale | str | None = field(default=_COMPONENTS_SCALE, kw_only=True)  # type: ignore[assignment]
 
     def __post_init__(self) -> None:
@@ -153,10 +165,12 @@ class Auto:
             )
 
     def _resolve_members(self) -> None:
-        """The default members on ``scale``, or the given ones checked to share it."""
+        """The default members on ``scale`` with the settings of their pool, or the given ones
+        checked to share it."""
         given = self.scale is not _COMPONENTS_SCALE
         scale = as_scale(self.scale) if given else TSINGHUA_SCALE
-        if self.components is None:
+        plan = pool_plan(scale) if self.components is None else None
+        if plan is not None:
             object.__setattr__(self, "components", pool_models(scale))
         elif isinstance(self.components, Sequence) and not isinstance(self.components, str):
             on = {as_scale(getattr(c, "scale", None)) for c in self.components}
@@ -169,6 +183,23 @@ class Auto:
                     "them on one scale, the one given to Auto(scale=...)"
                 )
         object.__setattr__(self, "scale", scale)
+        if self.adapt is _PLAN_DEFAULT:
+            adapt = Adaptation() if plan is None else Adaptation(shrink=plan.shrink)
+            object.__setattr__(self, "adapt", adapt)
+        if self.recalibrate is _PLAN_DEFAULT:
+            recalibrate = None if plan is None or self.adapt is None else plan.recalibration
+            object.__setattr__(self, "recalibrate", recalibrate)
+
+    def on_scale(self, scale: Scale | str | None) -> Auto:
+        """This pool on ``scale``: the default pool of that scale when this is the default pool
+        of its own, else the same members and settings, each on ``scale``."""
+        scale = as_scale(scale)
+        if scale == self.scale:
+            return self
+        if self == Auto(scale=self.scale):
+            return Auto(scale=scale)
+        members = tuple(with_scale(c, scale) for c in self.components)
+        return replace(self, components=members, scale=scale)
 
     @property
     def name(self) -> str:

@@ -15,6 +15,7 @@ from relforecast.models.auto import Auto
 from relforecast.models.base import Model
 from relforecast.models.catalogue import (
     BASE_MODELS,
+    CONTINUOUS_POOL,
     POOL,
     PoolMember,
     RegisteredModel,
@@ -39,8 +40,9 @@ __all__ = [
 MODELS: dict[str, RegisteredModel] = {
     "auto": RegisteredModel(
         "auto",
-        f"linear pool of {', '.join(m.describe() for m in POOL)}; weights learned "
-        "from replayed forecasts",
+        f"linear pool of {', '.join(m.describe() for m in POOL)} (a continuous score, "
+        f"--scale without a step: {', '.join(m.describe() for m in CONTINUOUS_POOL)}, spread "
+        "recalibrated); weights learned from replayed forecasts",
         Auto,
         published=True,
     ),
