@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from os import PathLike
 from typing import Any
 
@@ -37,6 +36,7 @@ import pandas as pd
 
 from relforecast._typing import RNGLike, distinct
 from relforecast.asof import cut_calendar
+from relforecast.evaluation.block import BacktestBlock
 from relforecast.evaluation.rowblock import (
     QUANTILE_COLUMNS,
     QUANTILE_LEVELS,
@@ -70,29 +70,6 @@ __all__ = [
     "run_backtest",
     "run_block",
 ]
-
-
-@dataclass(frozen=True)
-class BacktestBlock:
-    """One task: consecutive origins of one dyad and model, starting with a refit."""
-
-    dyad: str
-    series: pd.Series
-    spec: Model
-    label: str
-    origins: tuple[pd.Period, ...]
-    horizon: int
-    thresholds: tuple[float, ...]
-    n_paths: int
-    seed: int
-    refit_every: int
-    shocks: ShockCalendar | None
-    recover: tuple[float, ...] = ()
-
-    @property
-    def n_rows(self) -> int:
-        """Rows the block yields when no origin is skipped."""
-        return len(self.origins) * self.horizon
 
 
 def run_block(block: BacktestBlock) -> RowBlock:
