@@ -188,7 +188,7 @@ class OutlookSpec:
         Headline threshold; ``None``: the scale's critical point.
     n_paths, seed : int
     anchors : tuple of str
-        Analogue anchors (``"2012-09=Diaoyu"``).
+        Analogue anchors (``"2012-09=Diaoyu"``), each month once (checked when the spec is made).
     track_record : str
         ``"compute"``, ``"none"`` or a backtest CSV's path.
     out : str or None
