@@ -64,11 +64,7 @@ class ScenarioFit(Protocol):
     def shock_effects(self) -> pd.DataFrame: ...
 
     def forecast_scenarios(
-        self,
-        horizon: int,
-        scenarios: Sequence[Scenario | None],
-        n_paths: int = 10_000,
-        rng: RNGLike = None,
+        self, horizon: int, scenarios: Sequence[Scenario | None], n_paths: int = ..., rng: Any = ...
     ) -> list[Forecast]: ...
 
 #: Scenario names that mean the forecast without extra shocks; a user scenario may not use them.

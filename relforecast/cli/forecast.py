@@ -76,6 +76,7 @@ def forecast(
     """Simulate HORIZON months ahead of DATA (default: the synthetic demo).
 
     With --dyad all or --dyad A,B,C every dyad is forecast (docs/panel.md)."""
+    options = {k: v for k, v in locals().items() if k not in ("data", "source")}
     check_record_value(record_location, data)
     spec = make_model(model, scale=source["scale"])
     check_threshold(threshold, getattr(spec, "scale", None))  # before the slow fit
@@ -84,20 +85,8 @@ def forecast(
             raise click.UsageError(
                 "--record keeps one dyad's forecast; record the dyads one at a time"
             )
-        options = {"model": model_for(model, source), "horizon": horizon, "paths": paths}
-        click.echo(
-            panel_forecast_command(
-                data,
-                **options,
-                seed=seed,
-                threshold=threshold,
-                fmt=fmt,
-                workers=workers,
-                engine=engine,
-                scheduler=scheduler,
-                source=source,
-            )
-        )
+        options = {**options, "model": model_for(model, source)}
+        click.echo(panel_forecast_command(data, source, options))
         return
     series, calendar = load_series(data, source)
     rec = open_record(record_location)
