@@ -36,8 +36,8 @@ def cli() -> None:
     """Forecast monthly bilateral relation scores (Tsinghua scale, -9 ... 9)."""
 
 
-for command in (forecast, outlook, backtest, evaluate, events_command, record, update_command):
-    cli.add_command(command)
+for _command in (forecast, outlook, backtest, evaluate, events_command, record, update_command):
+    cli.add_command(_command)
 
 
 def main(argv: list[str] | None = None) -> int:

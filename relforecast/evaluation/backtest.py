@@ -16,6 +16,10 @@ state or regime filter runs through the new months, nothing is re-estimated). ``
 refitting at every origin: each row is the forecast that would have been made at its origin,
 fitted then, as ``relforecast forecast`` fits it. A larger ``k`` trades that for speed.
 
+Settings: everything after the horizon is one :class:`~relforecast.BacktestSpec`
+(:mod:`relforecast.evaluation.spec`), given as ``spec=`` or built from the keywords of
+:func:`backtest`; :func:`run_backtest` runs a spec.
+
 Execution: the work is cut into blocks — consecutive origins of one dyad and model, whole refit
 cycles (:func:`plan_blocks`) — run by :func:`relforecast.panel.parallel.run_tasks` (this process,
 loky workers or a Dask cluster). Each block comes back as a compact
