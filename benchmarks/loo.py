@@ -108,8 +108,15 @@ SHOWN = {  # fixed configurations shown beside the held-out choice, for comparis
 }
 RULES = {
     "own": "on the rest of the series' own domain",
+    "own, calibrated": (
+        "on the rest of the series' own domain, among the configurations whose 80 % intervals "
+        "at h = 12 held 0.75-0.85 of the outcomes there, and >= 0.75 of those from origins "
+        "2015-2024"
+    ),
     "joint": "on the rest of its domain together with the whole other domain",
 }
+COVERAGE = (0.75, 0.85)
+RECENT = 2015
 ERAS = {"1995-2004": (1995, 2004), "2005-2014": (2005, 2014), "2015-2024": (2015, 2024)}
 
 
@@ -337,6 +344,29 @@ def relative(scores: pd.DataFrame, baselines: list[str]) -> pd.DataFrame:
     return ratio.groupby(["model", "dyad"]).mean().unstack("dyad")
 
 
+def coverage_table(ev: rf.Evaluation) -> pd.DataFrame:
+    """Rows at h = 12: model, dyad, whether the origin is recent, and in80."""
+    rows = ev.scores[ev.scores["h"] == HORIZON]
+    years = pd.PeriodIndex(rows["origin"].astype(str), freq="M").year
+    return rows[["model", "dyad", "in80"]].assign(recent=np.asarray(years >= RECENT))
+
+
+def calibrated(cover: pd.DataFrame, labels: list[str], keep: list[str]) -> list[str]:
+    """The configurations whose 80 % coverage at h = 12 on ``keep`` lies in :data:`COVERAGE`
+    and is at least its lower end for recent origins; when none does, those with the smallest
+    shortfall (the distance to those bounds)."""
+    rows = cover[cover["model"].isin(labels) & cover["dyad"].isin(keep)]
+    overall = rows.groupby("model")["in80"].mean()
+    recent = rows[rows["recent"]].groupby("model")["in80"].mean()
+    lo, hi = COVERAGE
+    shortfall = (
+        (lo - overall).clip(lower=0)
+        + (overall - hi).clip(lower=0)
+        + (lo - recent.reindex(overall.index).fillna(lo)).clip(lower=0)
+    )
+    return list(shortfall.index[shortfall <= shortfall.min() + 1e-12])
+
+
 def headline(ev: rf.Evaluation, baselines: list[str]) -> pd.DataFrame:
     """Summary at h = 12 plus CRPS@1 and the ratios to the best baseline."""
     table = ev.summary(HORIZON)
@@ -386,6 +416,7 @@ def stage_loo(domains: list[Domain], cache: Path, workers: int) -> None:
 
     for domain, rule in itertools.product(domains, RULES):
         others = [d for d in rel if d != domain.name] if rule == "joint" else []
+        cover = coverage_table(evals[domain.name]) if rule == "own, calibrated" else None
         chosen: dict[str, str] = {}
         units = sorted({domain.unit(s) for s in domain.panel.columns})
         for unit in units:
@@ -393,10 +424,19 @@ def stage_loo(domains: list[Domain], cache: Path, workers: int) -> None:
             score = rel[domain.name].loc[labels, keep].mean(axis=1)
             for other in others:
                 score = score + rel[other].loc[labels].mean(axis=1)
+            if cover is not None:
+                score = score[calibrated(cover, labels, keep)].reindex(labels).fillna(np.inf)
             pick = score.idxmin()
             for s in rel[domain.name].columns:
                 if domain.unit(s) == unit:
                     chosen[s] = pick
+        everything = rel[domain.name].loc[labels].mean(axis=1)
+        for other in others:
+            everything = everything + rel[other].loc[labels].mean(axis=1)
+        if cover is not None:
+            fit = calibrated(cover, labels, list(rel[domain.name].columns))
+            everything = everything[fit].reindex(labels).fillna(np.inf)
+        library = everything.idxmin()
         frame = frames[domain.name]
         held = pd.concat(
             [
@@ -414,6 +454,7 @@ def stage_loo(domains: list[Domain], cache: Path, workers: int) -> None:
         print(f"===== {domain.name}: held-out configuration per unit, chosen {RULES[rule]}")
         for pick, count in pd.Series(chosen).value_counts().items():
             print(f"  {count:3d} series: {pick}")
+        print(f"  chosen on every series of the domain (the library default): {library}")
         print(f"\n{domain.name} pooled:")
         print(headline(ev, list(domain.baselines)).round(4).to_string())
         if domain.name == "tsinghua":

@@ -20,13 +20,25 @@ toward equal weights. A calm series thus gets most of its paths from the compone
 forecast it well when calm; a volatile one from those that kept up with its moves. Nothing
 after the end of the data is used.
 
+The replays also say whether the pooled forecast was wide enough lately. When the world has
+turned more turbulent than the estimation window, the pooled spread is widened month by month
+by the factors that would have served the replays best (:mod:`relforecast.models.recalibration`);
+it is never narrowed below what the members give, so a calm spell keeps its intervals.
+
+On a continuous score — a scale without a grid, such as a machine-coded event index — the
+default pool is another one: series that revert to a slowly moving mean are served by an AR(1)
+around the recent level, the recent climatology, ARIMA with its differencing order chosen per
+series and exponential smoothing (ARIMA(0,1,1)), whose pooled spread is recalibrated in both
+directions (:func:`relforecast.models.catalogue.pool_plan`).
+
 A member that cannot be fitted to the series — the regime-switching member needs 49 months,
 12 of them for its momentum — steps aside: the pool is the members that could be fitted, with
 their prior weights renormalised, and the diagnostics name the member and why. Only when no
 member can be fitted is the series refused.
 
-The components, the replay lookback and the shrinkage were chosen by leave-one-dyad-out
-evaluation on the shared dyads (``benchmarks/generalisation.py``; docs/evaluation.md).
+The components, the replay lookback, the shrinkage and the spread recalibration were chosen by
+leave-one-out evaluation, within the Tsinghua dyads and within the event indices
+(``benchmarks/generalisation.py``, ``benchmarks/loo.py``; docs/evaluation.md).
 """
 
 from __future__ import annotations
@@ -100,7 +112,9 @@ class Auto:
     Parameters
     ----------
     components : sequence of model specifications
-        Default: the members of :data:`relforecast.models.registry.POOL` —
+        Default: the default pool of the scale (:func:`~relforecast.models.catalogue.pool_plan`);
+        on a scale with a grid (the Tsinghua scale), the members of
+        :data:`relforecast.models.registry.POOL` —
         ``ARIMA(order=(1, 1, 1), window=240)``, ``ARIMA(order=(1, 1, 0), window=240)`` and
         ``MarkovSwitching(k_regimes=2, form="diff", momentum=12, window=240)``, each
         published in whole steps (:class:`~relforecast.models.sticky.Sticky`),
@@ -109,12 +123,17 @@ class Auto:
     weights : sequence of float, optional
         Prior share of the paths drawn from each component (default equal). Without
         adaptation these are the weights used.
-    adapt : Adaptation or None, default Adaptation()
+    adapt : Adaptation or None, optional
         How the weights are learned from the series' own replayed forecasts
-        (:mod:`relforecast.models.adaptive`); ``None`` keeps the prior weights.
-    recalibrate : Recalibration or None, default None
+        (:mod:`relforecast.models.adaptive`); ``None`` keeps the prior weights. Default: that
+        of the default pool (``Adaptation(shrink=0.25)``) with the default members, else
+        ``Adaptation()``.
+    recalibrate : Recalibration or None, optional
         Rescale the pooled spread from the pooled replayed forecasts
         (:mod:`relforecast.models.recalibration`; needs ``adapt``); ``None`` leaves it.
+        Default: that of the default pool with the default members
+        (``Recalibration(shrink=0, narrow=False)`` on a scale with a grid,
+        ``Recalibration(shrink=0.5)`` without), else ``None``.
     scale : Scale, str or None, optional
         The scale of the scores, given to every default member (``None``: no bounds; text as
         in :func:`relforecast.scale.parse_scale`, e.g. ``"-10:10"``). Default: the scale of the

@@ -236,6 +236,11 @@ def shrunk_factors(
     keep = 1.0 - float(spec.shrink)
     a, b = a**keep, b**keep
     factors = a + (b - a) * np.arange(horizon) / max(horizon - 1, 1)
+    if np.all(factors == 1.0):
+        return factors, (
+            f"spread kept as the members give it: {int(counts.sum())} replayed forecast months "
+            "did not call for rescaling"
+        )
     return factors, (
         f"spread recalibrated by {a:.2f} (month 1) to {b:.2f} (month {horizon}) from "
         f"{int(counts.sum())} replayed forecast months"

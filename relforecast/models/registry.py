@@ -40,9 +40,10 @@ __all__ = [
 MODELS: dict[str, RegisteredModel] = {
     "auto": RegisteredModel(
         "auto",
-        f"linear pool of {', '.join(m.describe() for m in POOL)} (a continuous score, "
-        f"--scale without a step: {', '.join(m.describe() for m in CONTINUOUS_POOL)}, spread "
-        "recalibrated); weights learned from replayed forecasts",
+        f"linear pool of {', '.join(m.describe() for m in POOL)}, spread widened when "
+        "recent replays missed (a continuous score, --scale without a step: "
+        f"{', '.join(m.describe() for m in CONTINUOUS_POOL)}, spread recalibrated); weights "
+        "learned from replayed forecasts",
         Auto,
         published=True,
     ),

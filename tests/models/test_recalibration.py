@@ -61,7 +61,8 @@ def test_widening_only_keeps_a_too_wide_pool_and_widens_a_too_narrow_one():
     q = replay_quantiles(40, 6)
     spec = rf.Recalibration(shrink=0.0, narrow=False)
     weights = np.ones(1)
-    calm, _ = learn_factors(q, outcomes(40, 6, 0.5), weights, rf.UNBOUNDED_SCALE, spec)
+    calm, note = learn_factors(q, outcomes(40, 6, 0.5), weights, rf.UNBOUNDED_SCALE, spec)
+    assert note.startswith("spread kept as the members give it: ")
     turbulent, _ = learn_factors(q, outcomes(40, 6, 2.0), weights, rf.UNBOUNDED_SCALE, spec)
     # outcomes half as spread: the best factor >= 1 is 1 (the CRPS rises with the factor above
     # the optimum 0.5); twice as spread: the ratio of the sds, as when narrowing is allowed

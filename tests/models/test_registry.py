@@ -50,8 +50,9 @@ def test_the_auto_pool_is_the_registrys_pool():
     summary = registry.MODELS["auto"].summary
     assert summary.startswith(
         "linear pool of arima111 in steps, arima110 in steps, markov in steps, block, "
-        "block120, iid120 (a continuous score, --scale without a step: ar-level, climatology, "
-        "arima, arima011, spread recalibrated); "
+        "block120, iid120, spread widened when recent replays missed (a continuous score, "
+        "--scale without a step: ar-level, climatology, arima, arima011, spread "
+        "recalibrated); "
     )
 
 
@@ -71,8 +72,8 @@ def test_a_continuous_score_gets_the_mean_reverting_pool():
     assert registry.make_model("auto", scale=scale) == pool
     assert registry.with_scale(rf.Auto(), scale) == pool
     assert registry.with_scale(pool, rf.TSINGHUA_SCALE) == rf.Auto()
-    # the Tsinghua pool keeps its spread; given members get the plain defaults
-    assert rf.Auto().recalibrate is None
+    # the Tsinghua pool only widens its spread; given members get the plain defaults
+    assert rf.Auto().recalibrate == rf.Recalibration(shrink=0.0, narrow=False)
     own = rf.Auto([rf.ARIMA(scale=scale)])
     assert own.adapt == rf.Adaptation() and own.recalibrate is None
     # a customised pool keeps its settings on another scale
