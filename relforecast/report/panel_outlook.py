@@ -48,27 +48,25 @@ import pandas as pd
 from relforecast._jsontext import json_text
 from relforecast.asof import as_of as cut_inputs
 from relforecast.events.log import EventLog
-from relforecast.exceptions import DataError, ForecastError
+from relforecast.exceptions import DataError, ForecastError, RelforecastWarning
 from relforecast.forecast import Forecast
 from relforecast.graphics.fonts import FontChoice, figure_style
 from relforecast.graphics.labels import labels
 from relforecast.panel.forecast import panel_overview
 from relforecast.panel.joint import MIN_JOINT_MONTHS, joint_crossing
 from relforecast.panel.parallel import run_tasks
-from relforecast.periods import window_horizon
+from relforecast.periods import default_window, window_horizon
 from relforecast.report.document import Document
 from relforecast.report.edition import EditionInputs, panel_job
-from relforecast.report.outlook import (
-    RelforecastWarning,
+from relforecast.report.outlook import outlook
+from relforecast.report.outlook_compute import (
     creation_stamp,
-    default_window,
-    figure_language,
     headline_threshold,
     model_spec,
-    outlook,
     package_versions,
     track_record_input,
 )
+from relforecast.report.outlook_write import figure_language
 from relforecast.report.panel_content import FANS_FILE, PanelInputs, build_panel_document, fan_grid
 from relforecast.report.panel_questions import changes, key_table, read_previous
 from relforecast.report.render_html import to_html
