@@ -58,15 +58,17 @@ from relforecast.panel.parallel import run_tasks
 from relforecast.periods import default_window, window_horizon
 from relforecast.report.document import Document
 from relforecast.report.edition import EditionInputs, panel_job
-from relforecast.report.outlook import outlook
 from relforecast.report.outlook_compute import (
+    OutlookResult,
+    compute_outlook,
     creation_stamp,
     headline_threshold,
     model_spec,
     package_versions,
+    prepare_outlook,
     track_record_input,
 )
-from relforecast.report.outlook_write import figure_language
+from relforecast.report.outlook_write import figure_language, write_outlook
 from relforecast.report.panel_content import FANS_FILE, PanelInputs, build_panel_document, fan_grid
 from relforecast.report.panel_questions import changes, key_table, read_previous
 from relforecast.report.render_html import to_html
@@ -134,36 +136,42 @@ def dyad_folder(dyad: str) -> str:
 @dataclass(frozen=True)
 class _DyadTask:
     dyad: str
-    folder: Path
     series: pd.Series
     options: dict[str, Any]
+    out: Path  # the dyad's report folder (recorded in its edition's spec)
 
 
-@dataclass
-class _DyadResult:
-    dyad: str
-    forecast: Forecast
-    headline: dict[str, Any]
-    model_name: str
-    fingerprint: str
-    files: list[str]
-    warnings: list[str]
+def _caught(caught: list[warnings.WarningMessage]) -> list[str]:
+    return [str(w.message) for w in caught if issubclass(w.category, RelforecastWarning)]
 
 
-def _dyad_outlook(task: _DyadTask) -> _DyadResult:
-    """One dyad's own outlook, written into its folder (runs in a worker process)."""
+def _dyad_compute(task: _DyadTask) -> tuple[OutlookResult, list[str]]:
+    """One dyad's outlook computed (runs in a worker process), and the warnings it raised."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", RelforecastWarning)
-        result = outlook(task.series, out=task.folder, **task.options)
-    return _DyadResult(
-        task.dyad,
-        result.forecast,
-        result.questions.iloc[0].to_dict(),
-        str(result.fit.name),
-        result.summary["data"]["sha256"],
-        sorted(result.files),
-        [str(w.message) for w in caught if issubclass(w.category, RelforecastWarning)],
-    )
+        result = compute_outlook(prepare_outlook(task.series, **task.options), out=task.out)
+    return result, _caught(caught)
+
+
+@dataclass(frozen=True)
+class _DyadWrite:
+    result: OutlookResult
+    folder: Path  # where its files go, inside the overview's temporary folder
+    out: Path  # the report folder it names
+
+
+def _dyad_write(task: _DyadWrite) -> list[str]:
+    """One dyad's report written (runs in a worker process); the warnings it raised."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", RelforecastWarning)
+        with OutputFolder(task.folder) as folder:
+            write_outlook(task.result, task.out, folder=folder)
+    return _caught(caught)
+
+
+def _warn(messages: Sequence[str]) -> None:
+    for message in dict.fromkeys(messages):
+        warnings.warn(message, RelforecastWarning, stacklevel=3)
 
 
 def _dyad_series(panel: pd.DataFrame, month: pd.Period) -> dict[str, pd.Series]:
@@ -267,8 +275,88 @@ def panel_outlook(
     if isinstance(panel, OutlookSpec):  # rf.panel_outlook(spec): the job as one value
         job = panel if out == "outlook" else replace(panel, out=str(out))
         return panel_outlook(**panel_job(job), progress=progress, created=created)
+    prepared = prepare_panel_outlook(
+        panel,
+        window,
+        model=model,
+        shocks=shocks,
+        threshold=threshold,
+        n_paths=n_paths,
+        rng=rng,
+        lang=lang,
+        as_of=as_of,
+        questions=questions,
+        track_record=track_record,
+        anchors=anchors,
+        events=events,
+        track_record_config=track_record_config,
+        created=created,
+        edition=edition,
+        previous=previous,
+        source_note=source_note,
+    )
+    # the folder is taken (and its lock held) before the slow steps
+    with OutputFolder(out) as folder:
+        result = compute_panel_outlook(prepared, out=out, workers=workers, progress=progress)
+        return write_panel_outlook(
+            result, out, folder=folder, workers=workers, progress=progress
+        )
+
+
+@dataclass(frozen=True)
+class PanelJob:
+    """The all-partners outlook's inputs checked and cut (:func:`prepare_panel_outlook`).
+
+    ``series`` holds each dyad's scores up to the as-of month, ``folders`` each dyad's
+    folder name, ``earlier`` the previous overview's summary (or ``None``); the other
+    attributes are the options of :func:`panel_outlook` as used.
+    """
+
+    panel: pd.DataFrame
+    series: dict[str, pd.Series]
+    folders: dict[str, str]
+    month: pd.Period
+    window: str
+    months: tuple[pd.Period, pd.Period]
+    threshold: float
+    spec_model: Any
+    model_key: str
+    track_input: Any
+    config: TrackRecordConfig
+    created: datetime
+    earlier: dict[str, Any] | None
+    options: dict[str, Any]
+    shocks: ShockCalendar | Mapping[str, ShockCalendar] | None
+    edition: EditionInputs | None
+
+
+def prepare_panel_outlook(
+    panel: pd.DataFrame,
+    window: str | None = None,
+    *,
+    model: Any = "auto",
+    shocks: ShockCalendar | Mapping[str, ShockCalendar] | None = None,
+    threshold: float | None = None,
+    n_paths: int = 10_000,
+    rng: int = 0,
+    lang: str = "en",
+    as_of: str | pd.Period | None = None,
+    questions: Sequence[str] = (),
+    track_record: str | Path | pd.DataFrame | None = "compute",
+    anchors: Sequence[Any] | None = None,
+    events: EventLog | None = None,
+    track_record_config: TrackRecordConfig | None = None,
+    created: datetime | None = None,
+    edition: EditionInputs | None = None,
+    previous: str | Path | Mapping[str, Any] | None = None,
+    source_note: str | None = None,
+) -> PanelJob:
+    """Check the options of :func:`panel_outlook` and cut the panel at the as-of month.
+
+    The parameters are those of :func:`panel_outlook` (without ``out``, ``workers`` and
+    ``progress``); nothing is fitted.
+    """
     labels(lang)  # an unknown language fails before the slow steps
-    say = progress or (lambda _msg: None)
     if not isinstance(panel, pd.DataFrame) or panel.shape[1] == 0:
         raise DataError("panel must be a DataFrame with one column a dyad (rf.load_panel)")
     spec, model_key = model_spec(model)
@@ -285,120 +373,258 @@ def panel_outlook(
     if previous is None and edition is not None and edition.previous is not None:
         previous = edition.previous  # an update: compare with the edition it follows
     earlier = read_previous(previous, month)
+    options = {
+        "window": window,
+        "scenarios": (),
+        "model": model,
+        "threshold": t,
+        "n_paths": n_paths,
+        "rng": rng,
+        "lang": lang,
+        "anchors": anchors,
+        "events": events,
+        "as_of": month,
+        "questions": tuple(questions),
+        "track_record": track_record,
+        "panel": cut.panel,
+        "track_record_config": config,
+        "created": stamp,
+        "source_note": source_note,
+    }
+    return PanelJob(
+        panel=cut.panel,
+        series=series,
+        folders=folders,
+        month=month,
+        window=window,
+        months=(first, end),
+        threshold=t,
+        spec_model=spec,
+        model_key=model_key,
+        track_input=table_in,
+        config=config,
+        created=stamp,
+        earlier=earlier,
+        options=options,
+        shocks=shocks,
+        edition=edition,
+    )
 
-    with OutputFolder(out) as folder:
-        given = track_record
-        if isinstance(table_in, str):  # "compute": one backtest for every dyad's report
-            say(
-                f"track record: backtest of {model_key} over {config.n_origins} origins on "
-                f"{len(series)} dyads"
-            )
-            rows = compute_backtest(
-                cut.panel,
-                model_key if isinstance(model, str) else spec,
-                month,
-                config=config,
-                rng=rng,
-                recover=(t,),
-            )
-            folder.write("track_record.csv", rows.to_csv(index=False, float_format="%.5g"))
-            given = rows.copy()  # each dyad's report says it was computed, not read from a file
-            given.attrs["source"] = "computed"
-        options = {
-            "window": window,
-            "scenarios": (),
-            "model": model,
-            "threshold": t,
-            "n_paths": n_paths,
-            "rng": rng,
-            "lang": lang,
-            "anchors": anchors,
-            "events": events,
-            "as_of": month,
-            "questions": tuple(questions),
-            "track_record": given if table_in is not None else None,
-            "panel": cut.panel,
-            "track_record_config": config,
-            "created": stamp,
-            "source_note": source_note,
-        }
-        tasks = [
-            _DyadTask(
-                dyad,
-                folder.tmp / folders[dyad],
-                s,
-                {
-                    **options,
-                    "shocks": shocks.get(dyad) if isinstance(shocks, Mapping) else shocks,
-                    "edition": _dyad_edition(edition, dyad, Path(out) / folders[dyad]),
-                },
-            )
-            for dyad, s in series.items()
-        ]
-        say(f"writing the outlook of {len(tasks)} dyads with {workers} process(es)")
-        results = {}
-        for r in run_tasks(_dyad_outlook, tasks, workers=workers):
-            results[r.dyad] = r
-            say(f"{r.dyad}: report written ({len(results)}/{len(tasks)})")
-        for message in dict.fromkeys(m for r in results.values() for m in r.warnings):
-            warnings.warn(message, RelforecastWarning, stacklevel=2)
-        forecasts = {d: r.forecast for d, r in results.items()}
-        overview = panel_overview(forecasts, (first, end), threshold=t, lang=lang)
-        overview.insert(0, "folder", [folders[d] for d in overview.index])
-        key = key_table(forecasts, (first, end), t)
-        overview = overview.join(key).join(changes(key, earlier))
-        joint, joint_error = _joint(forecasts, overview, (first, end), t, rng, lang)
 
-        say("drawing the fan charts and writing the overview")
-        font, fans = _fans(forecasts, t, lang)
-        inputs = PanelInputs(
-            overview=overview,
-            folders=folders,
-            joint=joint,
-            joint_error=joint_error,
-            as_of=month,
-            window=(first, end),
-            threshold=t,
-            model_names=[r.model_name for r in results.values()],
-            n_paths=n_paths,
-            seed=rng,
-            created=stamp.isoformat(),
-            font=font.name,
-            versions=package_versions(),
-            synthetic=bool(panel.attrs.get("synthetic", False)),
-            previous_as_of=None if earlier is None else str(earlier["as_of"]),
-            source_note=source_note,
-            scale=getattr(spec, "scale", None),
+@dataclass(frozen=True)
+class PanelOutlookResult:
+    """Every number of the all-partners outlook (:func:`compute_panel_outlook`).
+
+    Attributes
+    ----------
+    job : PanelJob
+    backtest : pd.DataFrame or None
+        The pooled report-time backtest (``track_record.csv``), when computed.
+    dyads : dict of str to OutlookResult
+        Each dyad's computed outlook.
+    overview : pd.DataFrame
+        :func:`relforecast.panel_overview` of the dyads with their key questions, the
+        changes since the previous overview and their folders.
+    joint : pd.DataFrame or None
+    joint_error : str or None
+        Why the joint question is not answered, when it is not.
+    versions : dict of str to str
+    """
+
+    job: PanelJob
+    backtest: pd.DataFrame | None
+    dyads: dict[str, OutlookResult]
+    overview: pd.DataFrame
+    joint: pd.DataFrame | None
+    joint_error: str | None
+    versions: dict[str, str]
+
+    @property
+    def forecasts(self) -> dict[str, Forecast]:
+        """Each dyad's baseline forecast over the window."""
+        return {d: r.baseline for d, r in self.dyads.items()}
+
+
+def compute_panel_outlook(
+    job: PanelJob,
+    *,
+    out: str | Path = "outlook",
+    workers: int = 1,
+    progress: Callable[[str], None] | None = None,
+) -> PanelOutlookResult:
+    """Compute the all-partners outlook ``job`` describes; nothing is drawn or written.
+
+    Parameters
+    ----------
+    job : PanelJob
+        From :func:`prepare_panel_outlook`.
+    out : str or Path, default "outlook"
+        The folder it is meant for (each dyad's edition spec names its folder there).
+    workers : int, default 1
+        Processes computing the dyads' outlooks (the results do not depend on it).
+    progress : callable, optional
+        Called with a short message before each step.
+    """
+    say = progress or (lambda _msg: None)
+    t, month, table_in, shocks = job.threshold, job.month, job.track_input, job.shocks
+    rows = None
+    given = job.options.get("track_record")
+    if isinstance(table_in, str):  # "compute": one backtest for every dyad's report
+        say(
+            f"track record: backtest of {job.model_key} over {job.config.n_origins} origins "
+            f"on {len(job.series)} dyads"
         )
-        document = build_panel_document(inputs, lang)
-        folder.write(FANS_FILE, fans)
-        folder.write("report.md", to_markdown(document))
-        folder.write("report.html", to_html(document, {FANS_FILE: fans}))
-        folder.write("report.docx", to_docx(document, {FANS_FILE: fans}, stamp))
-        folder.write("overview.csv", overview.to_csv(float_format="%.4f"))
-        if joint is not None:
-            folder.write("joint.csv", joint.to_csv(float_format="%.4f"))
-        summary = _summary(inputs, results, window, model_key, lang, font, table_in)
-        if edition is not None:
-            job = replace(edition.spec, as_of=str(month), window=window, out=str(out))
-            folder.write(SPEC_FILE, job.to_json())
-            for name, payload in edition.copies.items():
-                folder.write(name, payload)
-            summary["edition"] = {"spec": SPEC_FILE, "inputs": sorted(edition.copies)}
-            if edition.previous is not None:
-                summary["previous"] = str(edition.previous)
-        folder.write("summary.json", json_text(summary) + "\n")
-        folder.commit()
-        files = dict(sorted(folder.files.items()))
+        rows = compute_backtest(
+            job.panel,
+            job.model_key if isinstance(job.options["model"], str) else job.spec_model,
+            month,
+            config=job.config,
+            rng=job.options["rng"],
+            recover=(t,),
+        )
+        given = rows.copy()  # each dyad's report says it was computed, not read from a file
+        given.attrs["source"] = "computed"
+    tasks = [
+        _DyadTask(
+            dyad,
+            s,
+            {
+                **job.options,
+                "track_record": given if table_in is not None else None,
+                "shocks": shocks.get(dyad) if isinstance(shocks, Mapping) else shocks,
+                "edition": _dyad_edition(job.edition, dyad, Path(out) / job.folders[dyad]),
+            },
+            Path(out) / job.folders[dyad],
+        )
+        for dyad, s in job.series.items()
+    ]
+    say(f"computing the outlook of {len(tasks)} dyads with {workers} process(es)")
+    results: dict[str, OutlookResult] = {}
+    caught: list[str] = []
+    for (r, messages), task in zip(
+        run_tasks(_dyad_compute, tasks, workers=workers), tasks, strict=True
+    ):
+        results[task.dyad] = r
+        caught += messages
+        say(f"{task.dyad}: outlook computed ({len(results)}/{len(tasks)})")
+    _warn(caught)
+    forecasts = {d: r.baseline for d, r in results.items()}
+    lang, window = job.options["lang"], job.months
+    overview = panel_overview(forecasts, window, threshold=t, lang=lang)
+    overview.insert(0, "folder", [job.folders[d] for d in overview.index])
+    key = key_table(forecasts, window, t)
+    overview = overview.join(key).join(changes(key, job.earlier))
+    joint, joint_error = _joint(forecasts, overview, window, t, job.options["rng"], lang)
+    return PanelOutlookResult(
+        job=job,
+        backtest=rows,
+        dyads=results,
+        overview=overview,
+        joint=joint,
+        joint_error=joint_error,
+        versions=package_versions(),
+    )
+
+
+def write_panel_outlook(
+    result: PanelOutlookResult,
+    out: str | Path = "outlook",
+    *,
+    folder: OutputFolder | None = None,
+    workers: int = 1,
+    progress: Callable[[str], None] | None = None,
+) -> PanelOutlook:
+    """Write a computed all-partners outlook: each dyad's report, the overview and its files.
+
+    Parameters
+    ----------
+    result : PanelOutlookResult
+        From :func:`compute_panel_outlook`.
+    out : str or Path, default "outlook"
+        Output folder, replaced whole when everything is written.
+    folder : OutputFolder, optional
+        ``out``'s output folder, already open; default: opened here.
+    workers : int, default 1
+        Processes writing the dyads' reports.
+    progress : callable, optional
+        Called with a short message before each step.
+    """
+    if folder is None:
+        with OutputFolder(out) as opened:
+            return write_panel_outlook(
+                result, out, folder=opened, workers=workers, progress=progress
+            )
+    say = progress or (lambda _msg: None)
+    job = result.job
+    opts = job.options
+    lang, t, stamp, folders = opts["lang"], job.threshold, job.created, job.folders
+    if result.backtest is not None:
+        folder.write(
+            "track_record.csv", result.backtest.to_csv(index=False, float_format="%.5g")
+        )
+    writes = [
+        _DyadWrite(r, folder.tmp / folders[d], Path(out) / folders[d])
+        for d, r in result.dyads.items()
+    ]
+    say(f"writing the reports of {len(writes)} dyads with {workers} process(es)")
+    caught: list[str] = []
+    for done, messages in enumerate(run_tasks(_dyad_write, writes, workers=workers), 1):
+        caught += messages
+        say(f"report written ({done}/{len(writes)})")
+    _warn(caught)
+
+    say("drawing the fan charts and writing the overview")
+    font, fans = _fans(result.forecasts, t, lang)
+    earlier = job.earlier
+    inputs = PanelInputs(
+        overview=result.overview,
+        folders=folders,
+        joint=result.joint,
+        joint_error=result.joint_error,
+        as_of=job.month,
+        window=job.months,
+        threshold=t,
+        model_names=[str(r.fit.name) for r in result.dyads.values()],
+        n_paths=opts["n_paths"],
+        seed=opts["rng"],
+        created=stamp.isoformat(),
+        font=font.name,
+        versions=result.versions,
+        synthetic=bool(job.panel.attrs.get("synthetic", False)),
+        previous_as_of=None if earlier is None else str(earlier["as_of"]),
+        source_note=opts["source_note"],
+        scale=getattr(job.spec_model, "scale", None),
+    )
+    document = build_panel_document(inputs, lang)
+    folder.write(FANS_FILE, fans)
+    folder.write("report.md", to_markdown(document))
+    folder.write("report.html", to_html(document, {FANS_FILE: fans}))
+    folder.write("report.docx", to_docx(document, {FANS_FILE: fans}, stamp))
+    folder.write("overview.csv", result.overview.to_csv(float_format="%.4f"))
+    if result.joint is not None:
+        folder.write("joint.csv", result.joint.to_csv(float_format="%.4f"))
+    summary = _summary(inputs, result, job.window, job.model_key, lang, font, job.track_input)
+    edition = job.edition
+    if edition is not None:
+        spec = replace(edition.spec, as_of=str(job.month), window=job.window, out=str(out))
+        folder.write(SPEC_FILE, spec.to_json())
+        for name, payload in edition.copies.items():
+            folder.write(name, payload)
+        summary["edition"] = {"spec": SPEC_FILE, "inputs": sorted(edition.copies)}
+        if edition.previous is not None:
+            summary["previous"] = str(edition.previous)
+    folder.write("summary.json", json_text(summary) + "\n")
+    folder.commit()
+    files = dict(sorted(folder.files.items()))
     target = Path(out)
-    say(f"wrote the overview and {len(results)} dyad reports to {out}")
+    say(f"wrote the overview and {len(result.dyads)} dyad reports to {out}")
     return PanelOutlook(
         out=target,
         files=files,
-        reports={d: target / folders[d] / "report.html" for d in results},
-        overview=overview,
-        joint=joint,
-        forecasts=forecasts,
+        reports={d: target / folders[d] / "report.html" for d in result.dyads},
+        overview=result.overview,
+        joint=result.joint,
+        forecasts=result.forecasts,
         summary=summary,
         document=document,
     )
@@ -443,7 +669,7 @@ def _fans(forecasts: dict[str, Forecast], t: float, lang: str) -> tuple[FontChoi
     return (font if font.name is not None else FontChoice(None)), png
 
 
-def _summary(inp: PanelInputs, results, window, model_key, lang, font, table_in) -> dict:
+def _summary(inp: PanelInputs, result, window, model_key, lang, font, table_in) -> dict:
     joint = None
     if inp.joint is not None:
         joint = {
@@ -455,10 +681,10 @@ def _summary(inp: PanelInputs, results, window, model_key, lang, font, table_in)
         }
     dyads = {}
     for dyad, row in inp.overview.iterrows():
-        r = results[dyad]
+        r = result.dyads[dyad]
         dyads[str(dyad)] = {
             "folder": row["folder"],
-            "headline": r.headline["question"],
+            "headline": r.question_table.iloc[0]["question"],
             **{c: (v if isinstance(v, str) else float(v)) for c, v in row.items() if c != "folder"},
             "key": {
                 "question": row["key_question"],
@@ -466,7 +692,7 @@ def _summary(inp: PanelInputs, results, window, model_key, lang, font, table_in)
                 "p": float(row["key_p"]),
                 "se": float(row["key_se"]),
             },
-            "model": r.model_name,
+            "model": str(r.fit.name),
             "data_sha256": r.fingerprint,
         }
     source = None if table_in is None else ("computed" if isinstance(table_in, str) else "given")
