@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 import pandas as pd
@@ -28,36 +29,22 @@ from relforecast.events.labels import event_words
 from relforecast.events.log import EventLog, load_events
 from relforecast.events.movement import recent_movement
 from relforecast.events.shares import SIGNS
+from relforecast.events.spec import BY, CHARTS, EventsSpec
 from relforecast.events.terms import Terms
 from relforecast.events.venues import VenueClasses
+from relforecast.exceptions import SpecError
 from relforecast.graphics.fonts import cjk_font
 from relforecast.periods import to_month
 from relforecast.report.writer import OutputFolder
 
-__all__ = ["events"]
+__all__ = ["events", "run_events"]
 
-CHARTS = ("monthly", "shares", "window")
-
-
-def _terms(
-    log: EventLog,
-    dyad: str,
-    leaders: str | None,
-    spans: str | None,
-    office: str | None,
-    until: str | None,
-) -> Terms:
-    if spans is not None and leaders is not None:
-        raise click.UsageError("give --leaders FILE or --terms NAME=START:END,..., not both")
-    if spans is not None:
-        return Terms.from_spans(spans)
-    if leaders is None:
-        raise click.UsageError(
-            "--by term needs the terms: --leaders FILE (a leaders table like leaders.csv) or "
-            "--terms NAME=START:END,... (e.g. Kishida=2021-10:2024-09,Ishiba=2024-10:2025-09)"
-        )
-    months = log.for_dyad(dyad)["month"]
-    terms = Terms.from_leaders(leaders, dyad, office=office, until=until)
+def _terms(log: EventLog, spec: EventsSpec) -> Terms:
+    """The leader terms of ``--by term`` (the spec has checked that they are given once)."""
+    if spec.terms is not None:
+        return Terms.from_spans(spec.terms)
+    months = log.for_dyad(spec.dyad)["month"]
+    terms = Terms.from_leaders(spec.leaders, spec.dyad, office=spec.office, until=spec.until)
     return terms.overlapping(months.min(), months.max())
 
 
@@ -86,22 +73,20 @@ def _percent(table: pd.DataFrame) -> str:
 @click.option("--dyad", required=True, help="Dyad (partner country) of the events, e.g. Japan.")
 @click.option(
     "--by",
-    type=click.Choice(["month", "year", "term"]),
+    type=click.Choice(BY),
     default="year",
     show_default=True,
     help="Periods of the share tables; 'term' = leader terms (--leaders or --terms).",
 )
 @click.option(
     "--leaders",
-    "leaders_file",
     type=click.Path(dir_okay=False),
     help="Leaders table (like leaders.csv) giving the terms for --by term.",
 )
 @click.option("--office", help="Office whose terms to use when the table lists several.")
-@click.option("--terms", "spans", help="Terms by hand: NAME=START:END,... (instead of --leaders).")
+@click.option("--terms", help="Terms by hand: NAME=START:END,... (instead of --leaders).")
 @click.option(
     "--venues",
-    "venues_file",
     type=click.Path(dir_okay=False),
     help="Venue-class mapping (YAML, see docs/events.md and examples/venues_japan.yaml).",
 )
@@ -136,7 +121,6 @@ def _percent(table: pd.DataFrame) -> str:
 )
 @click.option(
     "--scores",
-    "scores_file",
     type=click.Path(dir_okay=False),
     help="Score CSV (long layout, like tsinghua_relations_long.csv) for --chart window.",
 )
@@ -149,45 +133,25 @@ def _percent(table: pd.DataFrame) -> str:
     help="Window length when --window is not given (ending at --until or the last score).",
 )
 @click.option("--out", required=True, type=click.Path(file_okay=False), help="Output folder.")
-def events(
-    data: str,
-    dyad: str,
-    by: str,
-    leaders_file: str | None,
-    office: str | None,
-    spans: str | None,
-    venues_file: str | None,
-    venue_col: str | None,
-    score_col: str | None,
-    impact_col: str,
-    topic_col: str,
-    topic_zh_col: str,
-    lang: str,
-    since: str | None,
-    until: str | None,
-    charts: tuple[str, ...],
-    scores_file: str | None,
-    window: str | None,
-    months: int,
-    out: str,
-) -> None:
+def events(**options: Any) -> None:
     """Event tables and figures of one dyad: monthly event scores, topic and venue shares by
     month, year or leader term, and the window chart of scores with events beneath."""
+    try:
+        spec = EventsSpec(**options)  # the options are named as the spec's fields
+    except SpecError as exc:  # contradicting options: a usage error, as click's own
+        raise click.UsageError(str(exc)) from exc
+    run_events(spec)
+
+
+def run_events(spec: EventsSpec) -> None:
+    """Write the tables and figures ``spec`` asks for into ``spec.out`` (whole or not at all)
+    and print what was counted."""
     import matplotlib
 
     matplotlib.use("Agg")
 
-    if venues_file and venue_col:
-        raise click.UsageError("give --venues FILE (classes) or --venue-col COL, not both")
-    if (window or scores_file) and charts and "window" not in charts:
-        raise click.UsageError("--scores/--window are for --chart window")
-    if "window" in charts and scores_file is None:
-        raise click.UsageError(
-            "--chart window needs the scores: --scores FILE (e.g. tsinghua_relations_long.csv)"
-        )
-    if by != "term" and (leaders_file or spans or office):
-        raise click.UsageError("--leaders/--terms/--office are for --by term")
-    charts = charts or (("monthly", "shares") + (("window",) if scores_file else ()))
+    dyad, by, lang, since, until = spec.dyad, spec.by, spec.lang, spec.since, spec.until
+    charts, venue_col = spec.charts, spec.venue_col
     if lang == "zh" and cjk_font() is None:
         click.echo(
             "relforecast: warning: no CJK font installed, Chinese labels will not render "
@@ -196,11 +160,11 @@ def events(
         )
     words = event_words(lang)
     log = load_events(
-        data,
-        score_col=score_col,
-        impact_col=impact_col,
-        topic_col=topic_col,
-        topic_zh_col=topic_zh_col,
+        spec.data,
+        score_col=spec.score_col,
+        impact_col=spec.impact_col,
+        topic_col=spec.topic_col,
+        topic_zh_col=spec.topic_zh_col,
         venue_col=venue_col,
     )
     first_event = log.for_dyad(dyad)["month"].min()  # also checks the dyad
@@ -211,8 +175,8 @@ def events(
             )
         log = log.until(until)
     name = log.dyad_label(dyad, lang)
-    terms = _terms(log, dyad, leaders_file, spans, office, until) if by == "term" else None
-    venues = VenueClasses.from_yaml(venues_file) if venues_file else None
+    terms = _terms(log, spec) if by == "term" else None
+    venues = VenueClasses.from_yaml(spec.venues) if spec.venues else None
     options = {"terms": terms, "lang": lang, "start": since, "until": until}
     writers: dict[str, Callable[[Path], None]] = {}
 
@@ -277,13 +241,18 @@ def events(
         )
 
     if "window" in charts:
-        series = load_scores(Path(scores_file), dyad)
+        series = load_scores(Path(spec.scores), dyad)
         if until is not None:
             series = series.loc[: to_month(until, "--until")]
         series.name = name
         events_monthly = log.monthly_scores(dyad, series.index)
         drawn = window_chart(
-            series, events_monthly, window=window, months=months, lang=lang, until=until
+            series,
+            events_monthly,
+            window=spec.window,
+            months=spec.months,
+            lang=lang,
+            until=until,
         )
         movement = recent_movement(series.loc[: drawn.table.index[-1]], len(drawn.table), lang=lang)
         writers["window.csv"] = lambda p: drawn.table.to_csv(p, float_format="%.4g")
@@ -292,7 +261,7 @@ def events(
             json.dumps(movement.to_dict(), indent=2, ensure_ascii=False), encoding="utf-8"
         )
 
-    _write_all(Path(out), writers)
+    _write_all(Path(spec.out), writers)
     total = counts[["positive", "neutral", "negative"]].sum()
     click.echo(
         f"{dyad}: {int(total.sum())} events ({int(total['positive'])} positive, "
@@ -318,4 +287,4 @@ def events(
             )
     if "window" in charts:
         click.echo(movement.text)
-    click.echo(f"wrote {', '.join(writers)} to {out}")
+    click.echo(f"wrote {', '.join(writers)} to {spec.out}")
