@@ -747,12 +747,14 @@ LABELS["en"].update(
         "tv_grade_too_high": "too high",
         "tv_grade_too_low": "too low",
         "tv_rule": (
-            "The verdict: with fewer than {min} cases there is too little evidence to say; "
-            "otherwise the intervals are too narrow when the whole 95 % interval of the share "
-            "they held lies below 80 %, too wide when it lies above, and well calibrated when "
-            "it contains 80 %. A question's probabilities are too high (too low) when their "
-            "mean lies above (below) the 95 % interval of the observed frequency. Each "
-            "threshold is scored on its own."
+            "The verdict: the intervals are too narrow when the whole 95 % interval of the "
+            "share they held lies below 80 %, too wide when it lies above — with few cases "
+            "too, as the 95 % interval is then wide already — and well calibrated when it "
+            "contains 80 % and rests on at least {min} cases (with fewer, there is too little "
+            "evidence to say). A question's probabilities are too high (too low) when their "
+            "mean lies above (below) the 95 % interval of the observed frequency, and in line "
+            "when it lies inside and rests on at least {min} cases. Each threshold is scored "
+            "on its own."
         ),
         "tv_reliability_of": "Reliability of {question}",
         "tr_refit_all": "estimated anew at every origin",
@@ -885,10 +887,11 @@ LABELS["zh"].update(
         "tv_grade_too_high": "偏高",
         "tv_grade_too_low": "偏低",
         "tv_rule": (
-            "结论规则：个案少于 {min} 个时证据不足，不下结论；否则，若区间覆盖率的 95% 置信区间"
-            "整体低于 80%，则区间偏窄，整体高于 80% 则偏宽，包含 80% 则校准良好。某一问题的平均"
-            "预测概率高于（低于）实际频率的 95% 置信区间时，预测概率偏高（偏低）。"
-            "每个临界值单独评分。"
+            "结论规则：若区间覆盖率的95%置信区间整体低于80%，则区间偏窄，整体高于80%则偏宽——"
+            "个案少时同样适用，因为此时置信区间本身已经很宽；若置信区间包含80%，个案不少于{min}个"
+            "时判为校准良好，少于{min}个时证据不足，不下结论。某一问题的平均预测概率高于（低于）"
+            "实际频率的95%置信区间时，预测概率偏高（偏低）；落在区间内且个案不少于{min}个时，"
+            "判为相符。每个临界值单独评分。"
         ),
         "tv_reliability_of": "{question}的可靠性",
         "tr_refit_all": "在每个起点重新估计",

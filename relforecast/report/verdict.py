@@ -10,11 +10,14 @@ Two kinds of evidence come out of a track record (:mod:`relforecast.report.track
   forecast probability against the observed frequency ``k / n`` with its Wilson interval, and
   the Brier score.
 
-The grade (:func:`coverage_grade`, :func:`probability_grade`) follows one rule: with fewer than
-:data:`MIN_CASES` cases there is *too little evidence to say*; otherwise the nominal value (0.8
-for the 80 % interval, the mean forecast probability for a question) is compared with the 95 %
-interval of the observed share — inside: *well calibrated* (resp. *in line*); the whole interval
-below it: *too narrow* (resp. *too high*); above it: *too wide* (resp. *too low*).
+The grade (:func:`coverage_grade`, :func:`probability_grade`) follows one rule: the nominal
+value (0.8 for the 80 % interval, the mean forecast probability for a question) is compared
+with the 95 % interval of the observed share. The whole interval below it: *too narrow*
+(resp. *too high*); above it: *too wide* (resp. *too low*) — whatever the number of cases,
+since the Wilson interval already widens with few of them (4 of 8 held gives 22 %–78 %, which
+excludes 80 %: too narrow). Inside it: *well calibrated* (resp. *in line*) with at least
+:data:`MIN_CASES` cases, else *too little evidence to say*: a few cases that do not contradict
+the nominal value do not confirm it either.
 
 :func:`verdict_sentences` writes the result in plain words in English or Chinese (the words are
 in :mod:`relforecast.graphics.labels`).
@@ -42,7 +45,8 @@ __all__ = [
     "wilson",
 ]
 
-#: Fewer cases than this: too little evidence to grade.
+#: Fewer cases than this, and a Wilson interval that contains the nominal value: too little
+#: evidence to call the forecasts calibrated.
 MIN_CASES = 10
 #: Confidence of the interval around an observed share.
 CONFIDENCE = 0.95
@@ -65,29 +69,32 @@ def coverage_grade(hits: int, n: int, nominal: float = NOMINAL) -> str:
     """``"too_little"``, ``"too_narrow"``, ``"too_wide"`` or ``"well_calibrated"``.
 
     Intervals that held the outcome in fewer cases than ``nominal`` allows (the whole Wilson
-    interval of ``hits / n`` below ``nominal``) are too narrow; in more, too wide.
+    interval of ``hits / n`` below ``nominal``) are too narrow; in more, too wide, at any
+    ``n`` > 0. An interval containing ``nominal`` is "well calibrated" from :data:`MIN_CASES`
+    forecasts on, "too little" evidence below.
     """
-    if n < MIN_CASES:
+    if n <= 0:
         return "too_little"
     lo, hi = wilson(hits, n)
     if hi < nominal:
         return "too_narrow"
     if lo > nominal:
         return "too_wide"
-    return "well_calibrated"
+    return "well_calibrated" if n >= MIN_CASES else "too_little"
 
 
 def probability_grade(events: int, n: int, mean_forecast: float) -> str:
     """``"too_little"``, ``"too_high"``, ``"too_low"`` or ``"in_line"``: the mean forecast
-    probability against the Wilson interval of the observed frequency ``events / n``."""
-    if n < MIN_CASES:
+    probability against the Wilson interval of the observed frequency ``events / n`` (outside
+    it: graded at any ``n`` > 0; inside: "in_line" from :data:`MIN_CASES` cases on)."""
+    if n <= 0:
         return "too_little"
     lo, hi = wilson(events, n)
     if mean_forecast > hi:
         return "too_high"
     if mean_forecast < lo:
         return "too_low"
-    return "in_line"
+    return "in_line" if n >= MIN_CASES else "too_little"
 
 
 def question_words(question: str, threshold: float, horizon: int, lang: str) -> str:
@@ -119,8 +126,9 @@ def verdict(coverage: pd.DataFrame, crossing: pd.DataFrame, headline: tuple[str,
     prob = _pick(crossing, scope=scope, period=period, question=question, threshold=threshold)
     out: dict[str, Any] = {
         "rule": (
-            f"fewer than {MIN_CASES} cases: too little evidence; else the nominal value against "
-            f"the {CONFIDENCE:.0%} Wilson interval of the observed share"
+            f"the nominal value against the {CONFIDENCE:.0%} Wilson interval of the observed "
+            f"share: outside it, graded at any number of cases; inside it, calibrated from "
+            f"{MIN_CASES} cases on, else too little evidence"
         ),
         "scope": scope,
         "period": period,
