@@ -48,7 +48,13 @@ from relforecast.questions import Answer, Question
 from relforecast.report.changes import changes_blocks
 from relforecast.report.document import Bullets, Document, Figure, Heading, Paragraph, Table
 from relforecast.report.track_record import TrackRecord, estimation_origins, report_origins
-from relforecast.report.verdict import MIN_CASES, question_words, verdict_sentences
+from relforecast.report.verdict import (
+    MIN_CASES,
+    pct_range,
+    question_words,
+    verdict_sentences,
+    verdict_summary,
+)
 from relforecast.scale import TSINGHUA_SCALE, as_scale
 from relforecast.scenarios import Scenario
 
@@ -59,6 +65,7 @@ __all__ = [
     "diagnostics_text",
     "fit_label",
     "fit_short_label",
+    "levels_line",
     "question_text",
     "source_line",
     "trust_sentences",
@@ -138,6 +145,39 @@ def source_line(
     return words["source_unknown"]
 
 
+def levels_line(scale: object, lang: str) -> str:
+    """The scale's range and the score range of each level, once per report: "分值范围为
+    −9～+9，分为六个等级：对抗（−9.0～−6.1）、紧张（−6.0～−3.1）……" ("" for a scale without
+    levels). A level is ``[lower, upper)``: on a grid of ``resolution`` it ends one step
+    below ``upper``; the top level includes the scale's upper bound."""
+    sc = as_scale(scale)
+    if not sc.bounded or len(sc.levels) < 2:
+        return ""
+    words = labels(lang)
+    step = sc.resolution
+    digits = 1 if step is None else max(0, -int(np.floor(np.log10(step) + 1e-9)))
+    parts = []
+    for i, lv in enumerate(sc.levels):
+        top = i == len(sc.levels) - 1
+        lo = fmt_num(lv.lower, digits)
+        if step is None and not top:
+            span = words["level_span_open"].format(lo=lo, hi=fmt_num(lv.upper, digits))
+        else:
+            hi = fmt_num(lv.upper if top else lv.upper - step, digits)
+            span = fmt_range(lo, hi, lang) if lang == "zh" else f"{lo} to {hi}"
+        parts.append(
+            f"{lv.label(lang)}（{span}）" if lang == "zh" else f"{lv.label(lang)} ({span})"
+        )
+    hi = fmt_num(sc.upper, 0)
+    n = len(parts)
+    return words["levels_line"].format(
+        lo=fmt_num(sc.lower, 0),
+        hi=f"+{hi}" if sc.upper > 0 else hi,
+        n="一二三四五六七八九十"[n - 1] if lang == "zh" and n <= 10 else n,
+        levels=("、" if lang == "zh" else ", ").join(parts),
+    )
+
+
 def _answer_text(a: Answer, words: dict[str, str], lang: str) -> str:
     mark = f"（{words['observed_mark']}）" if lang == "zh" else f" ({words['observed_mark']})"
     if a.question.kind.startswith("first"):
@@ -165,7 +205,7 @@ def _summary(inp: ReportInputs, words: dict[str, str], lang: str, below_now: boo
     blocks: list = []
     if base.observed:
         values = [
-            f"{fmt_month(m, lang)} {fmt_num(v)}"
+            f"{fmt_month(m, lang)}为{fmt_num(v)}" if lang == "zh" else f"{m} {fmt_num(v)}"
             for m, v in zip(base.observed_index, base.paths[0, : base.observed], strict=True)
         ]
         blocks.append(
@@ -177,37 +217,18 @@ def _summary(inp: ReportInputs, words: dict[str, str], lang: str, below_now: boo
         )
     if head.observed is not None:
         event = words["event_below" if head_q.direction == "below" else "event_at_or_above"]
-        blocks.append(
-            Paragraph(
-                join_sentences(
-                    [
-                        words["headline_observed"].format(
-                            question=qtext,
-                            event=event.format(t=fmt_threshold(head_q.threshold)),
-                            month=fmt_month(head.observed, lang),
-                        ),
-                        *trust_sentences(inp.track_record, lang),
-                    ],
-                    lang,
-                ),
-                "headline",
-            )
+        headline = words["headline_observed"].format(
+            question=qtext,
+            event=event.format(t=fmt_threshold(head_q.threshold)),
+            month=fmt_month(head.observed, lang),
         )
     else:
-        blocks.append(
-            Paragraph(
-                join_sentences(
-                    [
-                        words["headline"].format(
-                            question=qtext, p=fmt_pct(head.p), se=fmt_pct(head.se)
-                        ),
-                        *trust_sentences(inp.track_record, lang),
-                    ],
-                    lang,
-                ),
-                "headline",
-            )
-        )
+        headline = words["headline"].format(question=qtext, p=fmt_pct(head.p))
+    # the verdict in one plain sentence; its statistics are in the trust section
+    caution = verdict_summary(inp.track_record.verdict, lang) if _has_verdict(inp) else ""
+    blocks.append(
+        Paragraph(join_sentences([headline, caution] if caution else [headline], lang), "headline")
+    )
     q10, med, q90 = np.quantile(base.paths[:, -1], [0.1, 0.5, 0.9])
     level, p_level = _level_words(base, lang)
     blocks.append(
@@ -226,16 +247,29 @@ def _summary(inp: ReportInputs, words: dict[str, str], lang: str, below_now: boo
     for key, sc in inp.scenarios.items():
         if sc is None:
             continue
-        d, dse = head_q.difference(inp.forecasts[key], base)
+        d, _ = head_q.difference(inp.forecasts[key], base)
         a = inp.answers[key][0]
         sentences.append(
             words["scenario_sentence"].format(
-                name=sc.display_name(lang), p=fmt_pct_se(a.p, a.se), diff=fmt_diff(d, dse, lang)
+                name=sc.display_name(lang), p=fmt_pct(a.p), diff=_plain_diff(d, lang)
             )
         )
     if sentences:
+        blocks.append(Paragraph(words["scenarios_lead"]))
         blocks.append(Bullets(tuple(sentences)))
     return blocks
+
+
+def _has_verdict(inp: ReportInputs) -> bool:
+    return inp.track_record is not None and bool(inp.track_record.verdict)
+
+
+def _plain_diff(d: float, lang: str) -> str:
+    """A difference of probabilities in points without its Monte Carlo error (the summary's
+    plain words; the tables give the error): ``+21.7`` / ``高21.7``."""
+    if lang == "zh":
+        return f"{'高' if d >= 0 else '低'}{100 * abs(d):.1f}"
+    return f"{'+' if d >= 0 else '−'}{100 * abs(d):.1f}"
 
 
 def _questions_table(inp: ReportInputs, words: dict[str, str], lang: str, below_now: bool):
@@ -386,7 +420,7 @@ def _period_name(period: str, tr: TrackRecord, words: dict[str, str], lang: str)
 
 
 def _pct_range(share: float, lo: float, hi: float, lang: str) -> str:
-    inner = f"{fmt_pct(lo, 0)}–{fmt_pct(hi, 0)}"
+    inner = pct_range(lo, hi, lang)
     return f"{fmt_pct(share, 0)}（{inner}）" if lang == "zh" else f"{fmt_pct(share, 0)} ({inner})"
 
 
@@ -490,11 +524,7 @@ def _track_record_blocks(inp: ReportInputs, words: dict[str, str], lang: str) ->
     for _, row in tr.reliability.iterrows():
         if row["cases"] == 0:
             continue
-        bin_text = (
-            f"{fmt_pct(row['lower'], 0)}～{fmt_pct(row['upper'], 0)}"
-            if lang == "zh"
-            else f"{fmt_pct(row['lower'], 0)}–{fmt_pct(row['upper'], 0)}"
-        )
+        bin_text = pct_range(row["lower"], row["upper"], lang)
         rel_rows.append(
             (
                 _scope_name(row["scope"], tr, words, this),
@@ -521,7 +551,8 @@ def _track_record_blocks(inp: ReportInputs, words: dict[str, str], lang: str) ->
             )
         )
         if "reliability.png" in inp.figures:
-            blocks.append(Figure("reliability.png", words["figures_reliability"]))
+            caption = words["tv_reliability_of"].format(question=head)
+            blocks.append(Figure("reliability.png", caption))
     blocks.append(Paragraph(words["tr_reading"], "note"))
     blocks.append(Paragraph(words["tv_rule"].format(min=MIN_CASES), "note"))
     return blocks
@@ -649,6 +680,9 @@ def build_document(inp: ReportInputs, lang: str) -> Document:
             "meta",
         ),
     )
+    levels = levels_line(getattr(inp.fit, "scale", None), lang)
+    if levels:
+        doc.add(Paragraph(levels, "meta"))
     doc.add(Heading(words["summary"]), *_summary(inp, words, lang, below_now))
     if inp.changes is not None:
         names = {k: _scenario_name(k, sc, words, lang) for k, sc in inp.scenarios.items()}

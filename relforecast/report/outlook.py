@@ -95,6 +95,7 @@ from relforecast.report.track_record import (
 from relforecast.report.track_record import (
     track_record as score_track_record,
 )
+from relforecast.report.verdict import question_words
 from relforecast.report.writer import OutputFolder
 from relforecast.scale import as_scale
 from relforecast.scenarios import Scenario, compare_scenarios
@@ -382,7 +383,7 @@ def outlook(
                 data,
                 calendar,
                 tuple(scenarios),
-                default_questions(float(data.iloc[-1]), t)[0],
+                default_questions(float(data.iloc[-1]), t, scale, key_first=True)[0],
                 window,
                 t,
                 n_paths,
@@ -398,7 +399,7 @@ def outlook(
         )
         forecasts: dict[str, Forecast] = table.attrs["forecasts"]
         base = forecasts["baseline"]
-        asked = default_questions(float(data.iloc[-1]), t, scale)
+        asked = default_questions(float(data.iloc[-1]), t, scale, key_first=True)
         asked += [q for q in extra if q not in asked]
         answers = _answers(asked, forecasts)
 
@@ -426,7 +427,10 @@ def outlook(
             else:
                 rows, source = table_in
             # the track record scores the question the report leads with
-            headline = ("back_above" if asked[0].direction == "at_or_above" else "cross", t)
+            headline = (
+                "back_above" if asked[0].direction == "at_or_above" else "cross",
+                asked[0].threshold,
+            )
             record = score_track_record(
                 rows, observed, str(data.name), model_key, month, source=source, headline=headline
             )
@@ -686,7 +690,17 @@ def _figures(data, fit, base, table, answers, asked, calendar, events, anchors, 
                 dyad if s == "dyad" else text["tr_pooled"].format(n=record.n_dyads)
                 for s in rel["scope"]
             ]
-            draw("reliability.png", (5.5, 5), lambda ax: reliability_chart(rel, text=text, ax=ax))
+            scored = question_words(*record.headline, record.horizon, fig_lang)
+            draw(
+                "reliability.png",
+                (5.5, 5),
+                lambda ax: reliability_chart(
+                    rel,
+                    text=text,
+                    ax=ax,
+                    title=text["tv_reliability_of"].format(question=scored),
+                ),
+            )
     if font.name is None:
         font = FontChoice(None)
     ordered = [f for f in FIGURE_FILES if f in images]

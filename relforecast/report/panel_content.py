@@ -48,7 +48,7 @@ from relforecast.graphics.labels import (
     labels,
     model_label,
 )
-from relforecast.report.content import source_line
+from relforecast.report.content import levels_line, source_line
 from relforecast.report.document import Bullets, Document, Figure, Heading, Paragraph, Table
 
 __all__ = ["PanelInputs", "build_panel_document", "fan_grid"]
@@ -239,6 +239,8 @@ def build_panel_document(inp: PanelInputs, lang: str) -> Document:
         ),
         Paragraph(source_line(words, inp.source_note, inp.synthetic, inp.scale), "meta"),
     )
+    if levels := levels_line(inp.scale, lang):
+        doc.add(Paragraph(levels, "meta"))
     doc.add(
         Heading(words["panel_overview"]),
         Paragraph(words["pq_intro"].format(as_of=as_of, t=t, last=last)),

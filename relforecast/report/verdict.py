@@ -38,10 +38,12 @@ __all__ = [
     "NOMINAL",
     "RECENT_YEARS",
     "coverage_grade",
+    "pct_range",
     "probability_grade",
     "question_words",
     "verdict",
     "verdict_sentences",
+    "verdict_summary",
     "wilson",
 ]
 
@@ -149,8 +151,13 @@ def _plain(v: Any) -> Any:
     return None if pd.isna(v) else float(v)
 
 
-def _range(lo: float, hi: float, lang: str) -> str:
-    return f"{fmt_pct(lo, 0)}–{fmt_pct(hi, 0)}"
+def pct_range(lo: float, hi: float, lang: str) -> str:
+    """``42%–68%`` / ``42%～68%`` (the house style of a range in Chinese)."""
+    return (
+        f"{fmt_pct(lo, 0)}～{fmt_pct(hi, 0)}"
+        if lang == "zh"
+        else f"{fmt_pct(lo, 0)}–{fmt_pct(hi, 0)}"
+    )
 
 
 def verdict_sentences(v: dict, horizon: int, n_dyads: int, lang: str) -> list[str]:
@@ -170,7 +177,7 @@ def verdict_sentences(v: dict, horizon: int, n_dyads: int, lang: str) -> list[st
             scope=scope,
             first=fmt_month(cov["first"], lang),
             last=fmt_month(cov["last"], lang),
-            range=_range(cov["lower"], cov["upper"], lang),
+            range=pct_range(cov["lower"], cov["upper"], lang),
             grade=words[f"tv_cov_{cov['grade']}"],
         )
         mine = v.get("dyad_coverage")
@@ -179,7 +186,8 @@ def verdict_sentences(v: dict, horizon: int, n_dyads: int, lang: str) -> list[st
                 hits=int(mine["hits"]),
                 n=int(mine["n"]),
                 share=fmt_pct(mine["share"], 0),
-                range=_range(mine["lower"], mine["upper"], lang),
+                range=pct_range(mine["lower"], mine["upper"], lang),
+                grade=words[f"tv_grade_{mine['grade']}"],
             )
         out.append(text)
     prob = v["probability"]
@@ -194,9 +202,25 @@ def verdict_sentences(v: dict, horizon: int, n_dyads: int, lang: str) -> list[st
                 events=int(prob["events"]),
                 forecast=fmt_pct(prob["forecast"]),
                 observed=fmt_pct(prob["observed"]),
-                range=_range(prob["lower"], prob["upper"], lang),
+                range=pct_range(prob["lower"], prob["upper"], lang),
                 brier=f"{prob['brier']:.3f}",
                 grade=words[f"tv_prob_{prob['grade']}"],
             )
         )
     return out
+
+
+def verdict_summary(v: dict, lang: str) -> str:
+    """The verdict in one plain sentence for the report's summary: what the past coverage of
+    the intervals says about this report's ranges (and the headline question's probabilities
+    when they were too high or too low), without the statistics — those are in the trust
+    section (:func:`verdict_sentences`)."""
+    words = labels(lang)
+    cov = v.get("coverage")
+    if cov is None or not cov["n"]:
+        return ""
+    text = words[f"sum_trust_{cov['grade']}"].format(share=fmt_pct(cov["share"], 0))
+    prob = v.get("probability")
+    if prob is not None and prob["cases"] and prob["grade"] in ("too_high", "too_low"):
+        text += words[f"sum_trust_prob_{prob['grade']}"]
+    return text
