@@ -139,13 +139,20 @@ LABELS: dict[str, dict[str, str]] = {
             "what followed; {n_dyads} dyads pooled."
         ),
         "tr_file": (
-            "From the backtest table {source}: {model}, {n_origins} origins from {first} to "
-            "{last}, {n_dyads} dyads; only rows whose outcome was known by {as_of} are scored."
+            "From a backtest table supplied with the report: {model}, {n_origins} origins from "
+            "{first} to {last}, {n_dyads} dyads; only rows whose outcome was known by {as_of} "
+            "are scored."
+        ),
+        "tr_previous": (
+            "The backtest of the previous edition, kept: {model}, {n_origins} origins from "
+            "{first} to {last}, {n_dyads} dyads; its forecasts are scored again on the data "
+            "as they are now (outcomes known by {as_of})."
         ),
         "tr_none": "No track record was computed or supplied (option --track-record).",
         "tr_scope": "Scope",
         "tr_this": "This dyad",
         "tr_pooled": "All {n} dyads pooled",
+        "tr_pooled_some": "All {n} dyads pooled ({k} with cases)",
         "tr_cov80": "80 % interval coverage ({h} months ahead)",
         "tr_cov50": "50 % interval coverage ({h} months ahead)",
         "tr_reading": (
@@ -169,6 +176,8 @@ LABELS: dict[str, dict[str, str]] = {
         "role_model": "the report's model",
         "role_component": "part of the pool",
         "role_baseline": "reference model",
+        "spread_in_steps": "{model}, in 0.1 steps",
+        "spread_continuous": "{model}, unrounded",
         "spread_range": "Across these models, {question} ranges from {lo} to {hi}.",
         # trust: assumptions
         "assumptions_intro": (
@@ -189,7 +198,6 @@ LABELS: dict[str, dict[str, str]] = {
         "no_shocks": "no extra shock",
         # notes
         "diagnostics": "Model diagnostics: {text}",
-        "diagnostics_more": "{n} further technical messages from the model fit.",
         "model_note": "Model: {model}.",
         "mc_note": (
             "Probabilities are shares of {n_paths} simulated paths, counted on the published "
@@ -328,8 +336,8 @@ LABELS: dict[str, dict[str, str]] = {
         "q_first-at-or-above": "首次回升至 {t} 或以上的月份（半数路径届时已回升）",
         "event_below": "分值低于 {t}",
         "event_at_or_above": "分值达到 {t} 或以上",
-        "first_none": "展望期内不到半数路径跌破（期内概率 {p}）",
-        "first_none_up": "展望期内不到半数路径回升（期内概率 {p}）",
+        "first_none": "展望期内跌破的路径不足半数（期内概率 {p}）",
+        "first_none_up": "展望期内回升的路径不足半数（期内概率 {p}）",
         "first_month": "{month}（期内概率 {p}）",
         "observed_mark": "已观测",
         "question": "问题",
@@ -360,13 +368,18 @@ LABELS: dict[str, dict[str, str]] = {
             "该起点的预测；预测其后 {horizon} 个月，再与实际分值比较；汇总 {n_dyads} 组双边关系。"
         ),
         "tr_file": (
-            "历史表现取自回测表 {source}：{model}，起点为{first}至{last}间的 "
-            "{n_origins} 个月份，{n_dyads} 组双边关系；只计入结果在{as_of}之前已知的记录。"
+            "历史表现取自随报告提供的回测表：{model}，起点为{first}至{last}间的"
+            "{n_origins}个月份，{n_dyads}组双边关系；只计入结果在{as_of}之前已知的记录。"
+        ),
+        "tr_previous": (
+            "历史表现沿用上一版的回测结果：{model}，起点为{first}至{last}间的{n_origins}个"
+            "月份，{n_dyads}组双边关系；这些预测按现有数据重新评分（计入截至{as_of}已知的结果）。"
         ),
         "tr_none": "未计算也未提供历史表现（选项 --track-record）。",
         "tr_scope": "范围",
         "tr_this": "本双边关系",
         "tr_pooled": "{n} 组双边关系合计",
+        "tr_pooled_some": "{n} 组双边关系合计（其中 {k} 组有此类个案）",
         "tr_cov80": "80% 区间覆盖率（提前 {h} 个月）",
         "tr_cov50": "50% 区间覆盖率（提前 {h} 个月）",
         "tr_reading": (
@@ -388,6 +401,8 @@ LABELS: dict[str, dict[str, str]] = {
         "role_model": "本报告所用模型",
         "role_component": "组合成员",
         "role_baseline": "参照模型",
+        "spread_in_steps": "{model}（按0.1分阶梯取值）",
+        "spread_continuous": "{model}（连续取值）",
         "spread_range": "各模型对“{question}”的估计介于 {lo} 与 {hi} 之间。",
         "assumptions_intro": (
             "每个情景把其冲击加到基准情景的每条模拟路径上。主观设定的效应是分析者的假设；"
@@ -405,7 +420,6 @@ LABELS: dict[str, dict[str, str]] = {
         "no_scenarios": "未设定情景。",
         "no_shocks": "无额外冲击",
         "diagnostics": "模型诊断：{text}",
-        "diagnostics_more": "模型拟合另有 {n} 条技术性提示。",
         "model_note": "模型：{model}。",
         "mc_note": (
             "概率为 {n_paths} 条模拟路径中的比例，按公布分值（精确到 0.1）计算："
@@ -739,12 +753,12 @@ LABELS["en"].update(
         "tv_cov_well_calibrated": "consistent with the nominal 80 %",
         "tv_cov_too_little": "too few past forecasts to say whether the intervals are right",
         "tv_prob": (
-            "{question}: it happened in {events} of {cases} past cases ({observed}, 95 % "
-            "interval {range}) against a mean forecast of {forecast}; Brier score {brier} "
+            "{question}, past cases {scope}: it happened in {events} of {cases} ({observed}, "
+            "95 % interval {range}) against a mean forecast of {forecast}; Brier score {brier} "
             "(the mean squared gap between each forecast probability and what happened, "
             "counted 1 or 0: 0 is perfect, 0.25 what always saying 50 % scores): {grade}."
         ),
-        "tv_prob_none": "{question}: no past case to score (no origin was in this state).",
+        "tv_prob_none": "{question}: the backtest has no past case of this question to score.",
         "sum_trust_too_narrow": (
             "A caution: in past forecasts of this kind the 80 % ranges held what happened "
             "only {share} of the time, so the ranges of this report are probably too narrow "
@@ -891,7 +905,7 @@ LABELS["zh"].update(
         "tv_scope_pooled": "{n} 组双边关系",
         "tv_scope_dyad": "该双边关系",
         "tv_coverage": (
-            "{scope}在{first}至{last}各起点的{n}次预测中，80%区间涵盖实际结果的"
+            "{scope}在{first}至{last}各起点的{n}次预测中，80%区间覆盖实际结果的"
             "比例为{share}（95%置信区间{range}）：{grade}。"
         ),
         "tv_coverage_dyad": (
@@ -904,21 +918,21 @@ LABELS["zh"].update(
         "tv_cov_well_calibrated": "与名义上的 80% 相符",
         "tv_cov_too_little": "以往预测太少，无法判断区间是否合适",
         "tv_prob": (
-            "{question}：以往{cases}个个案中发生{events}次（{observed}，95%置信区间"
+            "{question}：{scope}以往{cases}个个案中发生{events}次（{observed}，95%置信区间"
             "{range}），平均预测概率为{forecast}；布里尔分数为{brier}（即每次预测概率与实际结果"
             "——发生记为1，未发生记为0——之差的平方的平均值，0为完美，一律预测50%得0.25）："
             "{grade}。"
         ),
-        "tv_prob_none": "{question}：无可评分的以往个案（没有起点处于此状态）。",
+        "tv_prob_none": "{question}：以往回测中没有这一问题的个案可供评分。",
         "sum_trust_too_narrow": (
-            "需要注意：以往同类预测的80%区间只有{share}的时候涵盖了实际结果，"
+            "需要注意：以往同类预测的80%区间只在{share}的情况下覆盖了实际结果，"
             "说明本报告给出的区间可能偏窄，实际的不确定性比区间所示更大（详见“可信程度”一节）。"
         ),
         "sum_trust_too_wide": (
-            "以往同类预测的80%区间有{share}的时候涵盖了实际结果，本报告给出的区间可能偏于保守。"
+            "以往同类预测的80%区间在{share}的情况下覆盖了实际结果，本报告给出的区间可能偏于保守。"
         ),
         "sum_trust_well_calibrated": (
-            "以往同类预测的80%区间有{share}的时候涵盖了实际结果，与预期大体相符。"
+            "以往同类预测的80%区间在{share}的情况下覆盖了实际结果，与80%的设计大体相符。"
         ),
         "sum_trust_too_little": "以往同类预测太少，尚无法检验本报告区间的可靠程度。",
         "sum_trust_prob_too_high": "以往对同一问题给出的概率总体偏高。",

@@ -348,8 +348,9 @@ def _monthly_table(inp: ReportInputs, words: dict[str, str], lang: str) -> Table
                 words["none"]
                 if observed
                 else fmt_range(fmt_num(q.iloc[i, 0]), fmt_num(q.iloc[i, 2]), lang),
-                fmt_pct(below.iloc[i]),
-                fmt_pct(crossed.iloc[i]),
+                # an observed month has a score, not a probability
+                words["none"] if observed else fmt_pct(below.iloc[i]),
+                words["none"] if observed else fmt_pct(crossed.iloc[i]),
                 str(level.iloc[i]),
             )
         )
@@ -408,9 +409,29 @@ def _schedule(inp: ReportInputs, tr: TrackRecord, words: dict[str, str], lang: s
     return words["tr_refit_some"].format(estimated=estimated)
 
 
-def _scope_name(scope: str, tr: TrackRecord, words: dict[str, str], this: str) -> str:
-    """The dyad's own name, or the pooled dyads."""
-    return this if scope == "dyad" else words["tr_pooled"].format(n=tr.n_dyads)
+def _scope_name(
+    scope: str, tr: TrackRecord, words: dict[str, str], this: str, dyads: float | None = None
+) -> str:
+    """The dyad's own name, or the pooled dyads — saying how many of them had cases when
+    fewer than all did (``dyads``)."""
+    if scope == "dyad":
+        return this
+    if dyads is not None and not pd.isna(dyads) and 0 < int(dyads) < tr.n_dyads:
+        return words["tr_pooled_some"].format(n=tr.n_dyads, k=int(dyads))
+    return words["tr_pooled"].format(n=tr.n_dyads)
+
+
+def _same_as_dyad(frame: pd.DataFrame, keys: list[str]) -> pd.Series:
+    """Pooled rows whose cases all come from one dyad and equal the dyad's own row (same
+    ``keys`` and ``cases``): a repeat of the dyad's row, left out of the tables."""
+    mine = frame[frame["scope"] == "dyad"]
+    own = {tuple(r[k] for k in [*keys, "cases"]) for _, r in mine.iterrows()}
+    return frame.apply(
+        lambda r: r["scope"] == "pooled"
+        and r.get("dyads", 0) == 1
+        and tuple(r[k] for k in [*keys, "cases"]) in own,
+        axis=1,
+    ).astype(bool)
 
 
 def _period_name(period: str, tr: TrackRecord, words: dict[str, str], lang: str) -> str:
@@ -445,9 +466,9 @@ def _track_record_blocks(inp: ReportInputs, words: dict[str, str], lang: str) ->
             n_dyads=tr.n_dyads,
             refit=_schedule(inp, tr, words, lang),
         )
-    else:
-        text = words["tr_file"].format(
-            source=tr.source,
+    else:  # rows read from a table: named by where they come from, never by file name
+        key = "tr_previous" if inp.changes is not None else "tr_file"
+        text = words[key].format(
             model=model,
             n_origins=n_origins,
             first=first,
@@ -487,11 +508,14 @@ def _track_record_blocks(inp: ReportInputs, words: dict[str, str], lang: str) ->
         )
     )
     q_rows = []
-    for _, row in tr.crossing.iterrows():
+    crossing = tr.crossing
+    if len(crossing) and "dyads" in crossing:
+        crossing = crossing[~_same_as_dyad(crossing, ["period", "question", "threshold"])]
+    for _, row in crossing.iterrows():
         q_rows.append(
             (
                 question_words(row["question"], row["threshold"], h, lang),
-                _scope_name(row["scope"], tr, words, this),
+                _scope_name(row["scope"], tr, words, this, row.get("dyads")),
                 _period_name(row["period"], tr, words, lang),
                 f"{int(row['cases'])}",
                 f"{int(row['events'])}",
@@ -521,7 +545,14 @@ def _track_record_blocks(inp: ReportInputs, words: dict[str, str], lang: str) ->
             )
         )
     rel_rows = []
-    for _, row in tr.reliability.iterrows():
+    reliability = tr.reliability
+    if len(reliability) and "dyads" in reliability:
+        pooled = reliability[reliability["scope"] == "pooled"]
+        if len(pooled) and int(pooled["dyads"].max()) <= 1:
+            mine = reliability[reliability["scope"] == "dyad"]
+            if pooled["cases"].sum() == mine["cases"].sum():  # the dyad's own cases only
+                reliability = mine
+    for _, row in reliability.iterrows():
         if row["cases"] == 0:
             continue
         bin_text = pct_range(row["lower"], row["upper"], lang)
@@ -563,13 +594,19 @@ def _spread_blocks(inp: ReportInputs, words: dict[str, str], lang: str, below_no
     qtext = question_text(inp.questions[0], words, last, below_now)
     roles = {"model": "role_model", "component": "role_component", "baseline": "role_baseline"}
     rows = []
-    for name, row in inp.spread.iterrows():
-        base_name = str(name).split(" (")[0]
-        label = (
-            fit_short_label(inp.fit, lang)
-            if row["role"] == "model"
-            else model_label(base_name.removesuffix(" in steps"), lang)
-        )
+    names = [str(name).split(" (")[0] for name in inp.spread.index]
+    labels_ = [
+        fit_short_label(inp.fit, lang)
+        if role == "model"
+        else model_label(name.removesuffix(" in steps"), lang)
+        for name, role in zip(names, inp.spread["role"], strict=True)
+    ]
+    plain = list(labels_)
+    for i, (name, label) in enumerate(zip(names, plain, strict=True)):
+        if plain.count(label) > 1:  # a member in 0.1 steps and the same model unrounded
+            key = "spread_in_steps" if name.endswith(" in steps") else "spread_continuous"
+            labels_[i] = words[key].format(model=label)
+    for label, (_, row) in zip(labels_, inp.spread.iterrows(), strict=True):
         rows.append(
             (
                 label,
@@ -761,6 +798,26 @@ _SHOCK_CONSTANT = re.compile(
     r"effect is not estimated \(set to 0\)"
 )
 _WEIGHTS = re.compile(r"weights learned from (?P<n>\d+) replayed forecast months")
+#: Other messages of the fits, said in words in Chinese (English keeps the message itself).
+_KNOWN_ZH = (
+    (
+        re.compile(r"(?:.+?: )?regime\(s\) .+ sit at the resolution variance floor .*"),
+        "马尔可夫转换模型中波动最小的状态，其月度变动小于分值精度（0.1分）："
+        "处于该状态的月份，公布分值基本不变。",
+    ),
+    (
+        re.compile(r"(?:.+?: )?the log-likelihood cannot be evaluated next to the estimate.*"),
+        "马尔可夫转换模型的某个状态转移概率估计为0或1，模拟时的参数抽样改用点估计值。",
+    ),
+    (
+        re.compile(r"(?:.+?: )?the log-likelihood is flat or not concave.*"),
+        "马尔可夫转换模型的似然函数在估计值附近的某一方向上平坦，模拟时的参数抽样不考虑该方向。",
+    ),
+    (
+        re.compile(r"(?:.+?: )?optimiser did not report convergence"),
+        "部分成员模型的参数优化未报告收敛，其结果应审慎看待。",
+    ),
+)
 
 
 def diagnostics_text(diagnostics: list[str], words: dict[str, str], lang: str) -> list[str]:
@@ -768,21 +825,26 @@ def diagnostics_text(diagnostics: list[str], words: dict[str, str], lang: str) -
 
     The messages the report knows are said in words of the report's language — learned pool
     weights; shocks whose effect could not be estimated because they are constant over a
-    member's fitting span (one sentence for all). The others: English, each once
-    (:func:`condense`); Chinese, counted.
+    member's fitting span (one sentence for all); a regime at the variance floor, an
+    unevaluable or flat likelihood, an optimiser without convergence. The others: in English
+    each once (:func:`condense`); a Chinese report leaves them out (a reader could not act on
+    an untranslated message; ``summary.json`` keeps them all under ``model.diagnostics``).
     """
     zh = lang == "zh"
     out, constant, other = [], [], []
     for d in diagnostics:
         if m := _WEIGHTS.fullmatch(d):
             out.append(
-                f"组合权重依据本序列 {m['n']} 个月的回放预测学得。"
+                f"组合权重依据本序列过去{m['n']}个月的回放预测确定。"
                 if zh
                 else f"The pool's weights were learned from {m['n']} replayed forecast months."
             )
         elif m := _SHOCK_CONSTANT.fullmatch(d):
             month = re.search(r"\d{4}-\d{2}", m["shock"])
             constant.append(month.group(0) if month else m["shock"])
+        elif zh and (said := next((t for p, t in _KNOWN_ZH if p.fullmatch(d)), None)):
+            if said not in out:
+                out.append(said)
         else:
             other.append(d)
     if constant:
@@ -791,7 +853,7 @@ def diagnostics_text(diagnostics: list[str], words: dict[str, str], lang: str) -
         if zh:
             which = shown if len(months) <= 3 else f"{shown}等 {len(months)} 个月份"
             out.append(
-                f"{which}的冲击在部分成员模型的拟合区间内始终不变，无法估计其效应，按 0 处理。"
+                f"{which}的冲击发生在部分成员模型的拟合时段之外，这些模型无法估计其效应，按0计。"
             )
         else:
             which = shown if len(months) <= 3 else f"{shown} and {len(months) - 3} more"
@@ -799,8 +861,6 @@ def diagnostics_text(diagnostics: list[str], words: dict[str, str], lang: str) -
                 f"The shocks of {which} do not vary over some members' fitting span: their "
                 "effect could not be estimated and counts as 0."
             )
-    if other and zh:
-        out.append(words["diagnostics_more"].format(n=len(other)))
-    elif other:
+    if other and not zh:
         out += [words["diagnostics"].format(text=d) for d in condense(other)]
     return out

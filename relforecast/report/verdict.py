@@ -198,6 +198,7 @@ def verdict_sentences(v: dict, horizon: int, n_dyads: int, lang: str) -> list[st
         out.append(
             words["tv_prob"].format(
                 question=question,
+                scope=scope,
                 cases=int(prob["cases"]),
                 events=int(prob["events"]),
                 forecast=fmt_pct(prob["forecast"]),
