@@ -831,9 +831,9 @@ LABELS["en"].update(
         ),
         "pq_change_other": "not asked in the previous edition",
         "pq_why_cross": "near {t}",
-        "pq_why_worse": "next level down",
-        "pq_why_better": "next level up",
-        "pq_why_recover": "below {t}",
+        "pq_why_worse": "the level below",
+        "pq_why_better": "the level above",
+        "pq_why_recover": "now below {t}",
         "pq_intro": (
             "One row a dyad, with the question that matters for it in the window: for a dyad "
             "below {t}, whether it comes back to {t} or above; for any other, whether it "
@@ -874,6 +874,13 @@ LABELS["en"].update(
         "changes_caption": (
             "{question}: each edition's answer (± Monte Carlo error) and the change, split "
             "into its parts, in percentage points (the parts add up to the change)."
+        ),
+        "panel_changes_intro": (
+            "The previous edition was as of {before}; this one is as of {now}. Per dyad: its "
+            "score in each edition's as-of month and the answer to its key question then and "
+            "now (± Monte Carlo error); a dyad whose key question changed since is marked. "
+            "The split of each change into new data and re-estimation is in the dyad's own "
+            "report."
         ),
         "changes_col_scenario": "Scenario",
         "changes_col_then": "Then",
@@ -978,10 +985,10 @@ LABELS["zh"].update(
         "pq_change_edition": "较上一期的变化",
         "pq_change_none": ("未提供上一期总览，故不显示变化；更新总览时将与上一期比较。"),
         "pq_change_other": "上一期未问此问题",
-        "pq_why_cross": "接近 {t}",
-        "pq_why_worse": "下一等级",
-        "pq_why_better": "上一等级",
-        "pq_why_recover": "低于 {t}",
+        "pq_why_cross": "接近{t}",
+        "pq_why_worse": "跌入下一等级",
+        "pq_why_better": "升入上一等级",
+        "pq_why_recover": "目前低于{t}",
         "pq_intro": (
             "每行一组双边关系，列出展望期内对该关系最关键的问题：已低于 {t} 的，问能否回到 {t} "
             "或以上；其余的，问是否越过距其{as_of}分值最近的等级边界（{t} 即为边界之一）离开当前"
@@ -1011,6 +1018,11 @@ LABELS["zh"].update(
         "changes_caption": (
             "{question}：两版的答案（± 蒙特卡洛误差）及其变化的分解，单位为百分点"
             "（各部分之和等于变化）。"
+        ),
+        "panel_changes_intro": (
+            "上一版截至{before}，本版截至{now}。下表列出各双边关系在两版截至月份的分值，"
+            "以及其关键问题在两版中的答案（± 蒙特卡洛误差）；关键问题已改变的关系另加注明。"
+            "每项变化中新增数据与重新估计各占多少，见该关系的报告。"
         ),
         "changes_col_scenario": "情景",
         "changes_col_then": "上一版",
