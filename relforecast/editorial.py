@@ -56,7 +56,7 @@ _SPACE_BEFORE_CJK = re.compile(f"(?<=[{_LATIN})]) +(?=[{CJK}])")
 _TEMPLATE_AFTER_CJK = re.compile(f"(?<=[{CJK}]) +(?=[{_LATIN}({{])")
 _TEMPLATE_BEFORE_CJK = re.compile(f"(?<=[{_LATIN})}}]) +(?=[{CJK}])")
 #: A range of values written with a dash or 至 (``42%–68%``, ``−6.2 至 −3.7``): ``～`` in Chinese.
-_VALUE_RANGE = re.compile(r"(?<=\d)(%?)\s*(?:[–—~]|至)\s*(?=[−+]?\d)")
+_VALUE_RANGE = re.compile(r"(?<=\d)(%?) *(?:[–—~]|至) *(?=[−+]?\d)")
 #: Chinese words the house style replaces (the variant, the house word).
 ZH_WORDS = (("对双边关系", "组双边关系"), ("布赖尔", "布里尔"))
 
