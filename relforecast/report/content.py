@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from relforecast.editorial import fmt_date, fmt_range, short_model_name
+from relforecast.editorial import fmt_date, fmt_range, fullwidth, short_model_name
 from relforecast.events.movement import recent_movement
 from relforecast.forecast import Forecast
 from relforecast.graphics.labels import (
@@ -784,7 +784,8 @@ def fit_label(fit: Any, lang: str) -> str:
     """The fitted model's full description, with the pool's weights when it has them (the
     methods note: written once in a report)."""
     weights = getattr(fit, "weights", None)
-    return model_label(fit.name, lang, weights=None if weights is None else list(weights))
+    text = model_label(fit.name, lang, weights=None if weights is None else list(weights))
+    return fullwidth(text) if lang == "zh" else text
 
 
 def fit_short_label(fit: Any, lang: str) -> str:

@@ -15,6 +15,7 @@ from relforecast.report.verdict import (
     NOMINAL,
     coverage_grade,
     probability_grade,
+    verdict_summary,
     wilson,
 )
 from tests.report.conftest import fake_backtest
@@ -122,13 +123,17 @@ def test_the_verdict_leads_the_summary_and_summary_json(demo_report, demo_series
     assert trust["coverage"]["lower"] == pytest.approx(lo)
     assert trust["coverage"]["grade"] == coverage_grade(held, n)
     assert trust["headline"] == {"question": "cross", "threshold": -6.0}
-    # first paragraph of the summary: the headline answer, then the verdict in words
+    # first paragraph of the summary: the headline answer, then the verdict in plain words;
+    # its statistics (n, Wilson interval) are in the trust section
     md = (out / "report.md").read_text(encoding="utf-8")
     first = md.split("## Summary", 1)[1].strip().split("\n\n")[0]
-    assert first.startswith("**Baseline: P(below −6")
+    assert first.startswith("**Baseline (no extra shocks): P(below −6")
+    assert f"{100 * held / n:.0f}% of the time" in first
+    assert verdict_summary(trust, "en") in first and "interval" not in first.split(".", 1)[1]
+    trust_section = md.split("## How far to trust this", 1)[1]
     share = f"{100 * held / n:.0f}% of {n} past forecasts"
-    assert share in first and f"{100 * lo:.0f}%–{100 * hi:.0f}%" in first
-    assert trust["sentences"][0] in first
+    assert share in trust_section and f"{100 * lo:.0f}%–{100 * hi:.0f}%" in trust_section
+    assert trust["sentences"][0] in trust_section
 
 
 def test_the_schedule_sentence_says_where_the_model_was_estimated(demo_report_zh):
