@@ -606,9 +606,12 @@ def fmt_pct(p: float, digits: int = 1) -> str:
 
 
 def fmt_pct_se(p: float, se: float) -> str:
-    """``16.6% ± 0.4%``; a settled answer (se 0 and p 0 or 1) shows no error."""
+    """``16.6% ± 0.4%``; a settled answer (se 0 and p 0 or 1) shows no error, an error that
+    rounds to 0.0 % shows as ``± <0.1%``."""
     if se == 0 and p in (0.0, 1.0):
         return fmt_pct(p)
+    if round(100 * se, 1) == 0:  # an error below the last digit shown: not "± 0.0%"
+        return f"{fmt_pct(p)} ± <0.1%"
     return f"{fmt_pct(p)} ± {fmt_pct(se)}"
 
 
