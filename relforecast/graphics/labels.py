@@ -488,7 +488,7 @@ LABELS: dict[str, dict[str, str]] = {
             "名称命名的文件夹内；点击总览表中的关系名称即可打开。"
         ),
         "panel_mc_note": (
-            "每组双边关系模拟 {n_paths} 条路径；概率按公布分值（保留一位小数）计算。"
+            "每组双边关系模拟 {n_paths} 条路径；概率按公布分值（精确到 0.1）计算。"
         ),
     },
 }
@@ -618,10 +618,11 @@ def fmt_pct_se(p: float, se: float) -> str:
 def fmt_diff(d: float, se: float, lang: str = "en") -> str:
     """A signed difference of probabilities with its error: ``+19.0 ± 0.4`` (Chinese in a
     sentence: ``高 19.0 ± 0.4`` / ``低 3.0 ± 0.4``, to be followed by 个百分点)."""
+    err = "<0.1" if round(100 * se, 1) == 0 else f"{100 * se:.1f}"  # never "± 0.0"
     if lang == "zh":
-        return f"{'高' if d >= 0 else '低'} {100 * abs(d):.1f} ± {100 * se:.1f}"
+        return f"{'高' if d >= 0 else '低'} {100 * abs(d):.1f} ± {err}"
     sign = "+" if d >= 0 else "−"
-    return f"{sign}{100 * abs(d):.1f} ± {100 * se:.1f}"
+    return f"{sign}{100 * abs(d):.1f} ± {err}"
 
 
 _MS = re.compile(r"MS\((\d+)\)(?:-AR\((\d+)\))?-(diff|level)(?:-momentum\((\d+)\))?")

@@ -62,6 +62,7 @@ __all__ = [
     "FIGURE_FILES",
     "ReportInputs",
     "build_document",
+    "count_word",
     "diagnostics_text",
     "fit_label",
     "fit_short_label",
@@ -145,6 +146,12 @@ def source_line(
     return words["source_unknown"]
 
 
+def count_word(n: int, lang: str) -> str:
+    """A small count as Chinese prose writes it in a title or sentence (六个等级, 中国与七国);
+    numbers above ten, and every count in English, in digits."""
+    return "一二三四五六七八九十"[n - 1] if lang == "zh" and 1 <= n <= 10 else str(n)
+
+
 def levels_line(scale: object, lang: str) -> str:
     """The scale's range and the score range of each level, once per report: "分值范围为
     −9～+9，分为六个等级：对抗（−9.0～−6.1）、紧张（−6.0～−3.1）……" ("" for a scale without
@@ -173,7 +180,7 @@ def levels_line(scale: object, lang: str) -> str:
     return words["levels_line"].format(
         lo=fmt_num(sc.lower, 0),
         hi=f"+{hi}" if sc.upper > 0 else hi,
-        n="一二三四五六七八九十"[n - 1] if lang == "zh" and n <= 10 else n,
+        n=count_word(n, lang),
         levels=("、" if lang == "zh" else ", ").join(parts),
     )
 
@@ -427,9 +434,11 @@ def _same_as_dyad(frame: pd.DataFrame, keys: list[str]) -> pd.Series:
     mine = frame[frame["scope"] == "dyad"]
     own = {tuple(r[k] for k in [*keys, "cases"]) for _, r in mine.iterrows()}
     return frame.apply(
-        lambda r: r["scope"] == "pooled"
-        and r.get("dyads", 0) == 1
-        and tuple(r[k] for k in [*keys, "cases"]) in own,
+        lambda r: (
+            r["scope"] == "pooled"
+            and r.get("dyads", 0) == 1
+            and tuple(r[k] for k in [*keys, "cases"]) in own
+        ),
         axis=1,
     ).astype(bool)
 

@@ -48,7 +48,7 @@ from relforecast.graphics.labels import (
     labels,
     model_label,
 )
-from relforecast.report.content import levels_line, source_line
+from relforecast.report.content import count_word, levels_line, source_line
 from relforecast.report.document import Bullets, Document, Figure, Heading, Paragraph, Table
 
 __all__ = ["PanelInputs", "build_panel_document", "fan_grid"]
@@ -264,7 +264,7 @@ def build_panel_document(inp: PanelInputs, lang: str) -> Document:
     model = sep.join(dict.fromkeys(short_model_name(name, lang) for name in inp.model_names))
     full = sep.join(dict.fromkeys(model_label(name, lang) for name in inp.model_names))
     doc = Document(
-        words["panel_title"].format(n=len(inp.overview), first=first, last=last),
+        words["panel_title"].format(n=count_word(len(inp.overview), lang), first=first, last=last),
         lang,
         font=inp.font,
     )
