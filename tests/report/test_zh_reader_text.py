@@ -161,3 +161,37 @@ def test_the_uk_at_minus_three_is_asked_about_minus_three_first():
     assert rf.default_questions(-6.5, -6.0, TSINGHUA_SCALE, key_first=True)[0].kind == (
         "ever-at-or-above"
     )
+
+
+def test_a_backtest_file_is_not_named_and_observed_months_show_no_probability(
+    demo_series, tmp_path
+):
+    """A track record read from a file (as an update reads the previous edition's) is
+    described, not named; a month of the window already observed shows its score only."""
+    path = tmp_path / "track_record.csv"
+    fake_backtest(demo_series.to_frame(), "arima110", ["2019-06", "2021-06", "2023-06"]).to_csv(
+        path, index=False
+    )
+    last = demo_series.index[-1]
+    window = f"{last - 2}:{last + 9}"  # three months of the window observed
+    result = rf.outlook(
+        demo_series,
+        window,
+        (),
+        tmp_path / "out",
+        model="arima110",
+        n_paths=300,
+        rng=0,
+        lang="zh",
+        track_record=path,
+    )
+    text = result.document.text()
+    assert "track_record.csv" not in text and problems(text, "zh") == []
+    md = (tmp_path / "out" / "report.md").read_text(encoding="utf-8")
+    table = md.split("## 基准预测（按月）", 1)[1].split("\n## ", 1)[0]
+    rows = [r.split("|")[1:-1] for r in table.splitlines() if r.startswith("| 20")]
+    observed = [r for r in rows if r[1].strip() == "已观测"]
+    assert len(observed) == 3
+    for r in observed:  # interval, P(below), P(below by then): none for a known month
+        assert [c.strip() for c in r[3:6]] == ["—", "—", "—"]
+    assert all("%" in r[4] for r in rows if r[1].strip() == "预测")
