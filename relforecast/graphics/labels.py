@@ -740,6 +740,7 @@ LABELS["en"].update(
         "tv_q_back_above": "P(back at {t} or above within {h} months)",
         "tv_scope_pooled": "of the {n} dyads",
         "tv_scope_dyad": "of this dyad",
+        "tv_scope_pooled_some": "of the {n} dyads ({k} of them with cases)",
         "tv_coverage": (
             "80 % intervals held the outcome in {share} of {n} past forecasts "
             "{scope} (origins {first} to {last}; 95 % interval {range}): {grade}."
@@ -915,6 +916,7 @@ LABELS["zh"].update(
         "tv_q_back_above": "{h} 个月内回升至 {t} 或以上的概率",
         "tv_scope_pooled": "{n} 组双边关系",
         "tv_scope_dyad": "该双边关系",
+        "tv_scope_pooled_some": "{n}组双边关系（其中仅{k}组有此类个案）",
         "tv_coverage": (
             "{scope}在{first}至{last}各起点的{n}次预测中，80%区间覆盖实际结果的"
             "比例为{share}（95%置信区间{range}）：{grade}。"

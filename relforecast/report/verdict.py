@@ -192,6 +192,10 @@ def verdict_sentences(v: dict, horizon: int, n_dyads: int, lang: str) -> list[st
         out.append(text)
     prob = v["probability"]
     question = question_words(v["headline"]["question"], v["headline"]["threshold"], horizon, lang)
+    k = None if prob is None else prob.get("dyads")
+    if v["scope"] == "pooled" and k is not None and 0 < int(k) < n_dyads:
+        # a question asked in one state only (coming back above −6): few dyads had cases
+        scope = words["tv_scope_pooled_some"].format(n=n_dyads, k=int(k))
     if prob is None or not prob["cases"]:
         out.append(words["tv_prob_none"].format(question=question))
     else:

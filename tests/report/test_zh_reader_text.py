@@ -122,6 +122,8 @@ def test_the_recovery_dyad_scores_and_captions_its_own_question(real):
     # the recovery cases all come from the US: the pooled row says so or is left out
     rows = [line for line in md.splitlines() if line.startswith("| 12个月内回升至−6")]
     assert rows and not any("7组双边关系合计 |" in r.replace(" ", "") for r in rows)
+    verdict = md.split("### 历史表现", 1)[1].split("####", 1)[0]
+    assert "7组双边关系（其中仅1组有此类个案）以往" in verdict
 
 
 def test_model_spread_rows_are_told_apart(real):
