@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import io
 import os
+import pickle
 import platform
 import warnings
 from collections.abc import Callable, Sequence
@@ -67,10 +68,12 @@ from relforecast.questions import Answer, Question, default_questions, parse_que
 from relforecast.report.content import FIGURE_FILES, ReportInputs, build_document, trust_sentences
 from relforecast.report.document import Document
 from relforecast.report.edition import (
+    FIT_FILE,
     EditionInputs,
     SplitTask,
     changes_since,
     edition_record,
+    fit_entry,
     single_job,
     start_split,
 )
@@ -389,7 +392,8 @@ def outlook(
                 n_paths,
                 rng,
             )
-            split = start_split(split_task, side if edition.background else None)
+            background = edition.background and not split_task.can_keep_fit()
+            split = start_split(split_task, side if background else None)
         name = getattr(spec_model, "name", type(spec_model).__name__)
         say(f"fitting {name} to {data.name} (as of {month})")
         fit = spec_model.fit(data, shocks=calendar)
@@ -521,6 +525,10 @@ def outlook(
             summary["edition"] = {"spec": SPEC_FILE, "inputs": sorted(copies)}
         if changes is not None:
             summary["changes"] = changes.to_dict()
+        if saved is not None:  # an edition keeps its fit for the split of its update
+            payload = pickle.dumps(fit, protocol=pickle.HIGHEST_PROTOCOL)
+            folder.write(FIT_FILE, payload)
+            summary["fit"] = fit_entry(payload)
         folder.write("summary.json", json_text(summary) + "\n")
         folder.commit()
         files = dict(sorted(folder.files.items()))
