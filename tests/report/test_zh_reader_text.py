@@ -197,3 +197,28 @@ def test_a_backtest_file_is_not_named_and_observed_months_show_no_probability(
     for r in observed:  # interval, P(below), P(below by then): none for a known month
         assert [c.strip() for c in r[3:6]] == ["—", "—", "—"]
     assert all("%" in r[4] for r in rows if r[1].strip() == "预测")
+
+
+def test_chinese_figures_write_the_true_minus_sign_without_missing_glyphs():
+    import io
+    import warnings
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from relforecast.graphics.fonts import cjk_font, figure_style
+
+    if cjk_font() is None:
+        pytest.skip("no CJK font installed (apt-get install fonts-noto-cjk)")
+    with figure_style("zh"), warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fig, ax = plt.subplots()
+        ax.plot([0, 1], [-6.5, -2.0])
+        ax.set_title("中日关系预测")
+        fig.savefig(io.BytesIO(), format="png")
+        ticks = [t.get_text() for t in ax.get_yticklabels()]
+        plt.close(fig)
+    assert any(t.startswith("−") for t in ticks) and not any(t.startswith("-") for t in ticks)
+    assert not [w for w in caught if "missing from" in str(w.message)]
