@@ -179,7 +179,8 @@ def _parse_anchors(anchors: Sequence[Any]) -> list[tuple[pd.Period, str | None]]
 
 def _shock_label(shock: Any, lang: str) -> str:
     if lang == "zh":
-        return f"{shock_kind(shock.kind, 'zh')} {fmt_month(shock.start, 'zh')}"
+        # the date first, as Chinese writes it: 2001年4月领导人更替
+        return f"{fmt_month(shock.start, 'zh')}{shock_kind(shock.kind, 'zh')}"
     return shock.label if str(shock.start) in shock.label else f"{shock.label} ({shock.start})"
 
 
