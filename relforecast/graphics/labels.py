@@ -143,6 +143,11 @@ LABELS: dict[str, dict[str, str]] = {
             "{first} to {last}, {n_dyads} dyads; only rows whose outcome was known by {as_of} "
             "are scored."
         ),
+        "tr_record": (
+            "From the forecast record (the forecasts kept with --record, scored on what "
+            "followed): {model}, {n_origins} origins from {first} to {last}, {n_dyads} dyads; "
+            "only forecasts whose outcome was known by {as_of} are scored."
+        ),
         "tr_previous": (
             "The backtest of the previous edition, kept: {model}, {n_origins} origins from "
             "{first} to {last}, {n_dyads} dyads; its forecasts are scored again on the data "
@@ -370,6 +375,11 @@ LABELS: dict[str, dict[str, str]] = {
         "tr_file": (
             "历史表现取自随报告提供的回测表：{model}，起点为{first}至{last}间的"
             "{n_origins}个月份，{n_dyads}组双边关系；只计入结果在{as_of}之前已知的记录。"
+        ),
+        "tr_record": (
+            "历史表现取自预测记录（以--record保存的以往预测，按其后的实际分值评分）：{model}，"
+            "起点为{first}至{last}间的{n_origins}个月份，{n_dyads}组双边关系；只计入结果在"
+            "{as_of}之前已知的预测。"
         ),
         "tr_previous": (
             "历史表现沿用上一版的回测结果：{model}，起点为{first}至{last}间的{n_origins}个"

@@ -111,6 +111,7 @@ class ReportInputs:
     synthetic: bool = False
     changes: Any = None  # relforecast.report.edition.Changes of an update
     source_note: str | None = None
+    track_record_kind: str = "table"  # supplied rows: "table" (a backtest file) or "record"
 
 
 def window_text(window: tuple[pd.Period, pd.Period], lang: str) -> tuple[str, str]:
@@ -476,7 +477,13 @@ def _track_record_blocks(inp: ReportInputs, words: dict[str, str], lang: str) ->
             refit=_schedule(inp, tr, words, lang),
         )
     else:  # rows read from a table: named by where they come from, never by file name
-        key = "tr_previous" if inp.changes is not None else "tr_file"
+        key = (
+            "tr_previous"
+            if inp.changes is not None
+            else "tr_record"
+            if inp.track_record_kind == "record"
+            else "tr_file"
+        )
         text = words[key].format(
             model=model,
             n_origins=n_origins,

@@ -477,6 +477,7 @@ def outlook(
             spread=spread,
             track_record=record,
             track_record_config=config,
+            track_record_kind=_track_kind(track_record),
             assumptions=assumptions,
             n_paths=n_paths,
             seed=rng,
@@ -567,6 +568,14 @@ def check_chinese_names(scenarios: Sequence[Scenario]) -> None:
                 f"every scenario in Chinese; add {', '.join(f'{k}: ...' for k in missing)} to "
                 "the scenario (file), or write the report with lang='en' / --lang en"
             )
+
+
+def _track_kind(value: Any) -> str:
+    """Where supplied track-record rows come from, for the report's words: ``"record"`` (the
+    forecast record), else ``"table"``."""
+    if isinstance(value, pd.DataFrame) and value.attrs.get("kind") == "record":
+        return "record"
+    return "table"
 
 
 def track_record_input(value: Any) -> Any:
