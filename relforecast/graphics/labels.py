@@ -685,9 +685,9 @@ def _steps_clause(names: Sequence[str], lang: str) -> str:
     stepped = [short_model_name(n, lang) for n in names if n.endswith(_IN_STEPS)]
     if not stepped:
         return ""
-    if lang == "zh":
+    if lang == "zh":  # a sentence of its own after the list of members
         listed = stepped[0] if len(stepped) == 1 else f"{'、'.join(stepped[:-1])}和{stepped[-1]}"
-        return f"；其中 {listed}的模拟路径与公布分值一样按 0.1 分阶梯变化"
+        return f"。其中{listed}的模拟路径与公布分值一样按0.1分阶梯变化"
     stepped = [n if n.startswith("ARIMA") else f"the {n}" for n in stepped]
     listed = stepped[0] if len(stepped) == 1 else f"{', '.join(stepped[:-1])} and {stepped[-1]}"
     return f"; the simulated paths of {listed} move in the published 0.1 steps"
@@ -709,17 +709,20 @@ def model_label(name: str, lang: str = "en", weights: Sequence[float] | None = N
     names = [p.strip() for p in name[5:-1].split(" + ")]
     parts = [_component_label(n.removesuffix(_IN_STEPS), lang) for n in names]
     steps = _steps_clause(names, lang)
+    # Chinese: the members listed after a colon, not in parentheses (a member's own details
+    # are in parentheses already), the 0.1 steps in a sentence of their own
     if weights is None or len(weights) != len(parts):
         if lang == "zh":
-            return f"组合模型（{'、'.join(parts)}{steps}）"
+            return f"组合模型，成员为：{'；'.join(parts)}{steps}"
         return "pool of " + ", ".join(parts) + steps
     if max(weights) - min(weights) < 1e-9:
         if lang == "zh":
-            return f"等权组合模型（{'、'.join(parts)}{steps}）"
+            return f"等权组合模型，成员为：{'；'.join(parts)}{steps}"
         return "equal-weight pool of " + ", ".join(parts) + steps
     if lang == "zh":
-        members = "；".join(f"{p}，权重 {w:.2f}" for p, w in zip(parts, weights, strict=True))
-        return f"按各成员在本序列近期回放预测中的表现加权的组合模型（{members}{steps}）"
+        members = "；".join(f"{p}，权重{w:.2f}" for p, w in zip(parts, weights, strict=True))
+        lead = "按各成员在本序列近期回放预测中的表现加权的组合模型，各成员为："
+        return f"{lead}{members}{steps}"
     members = "; ".join(f"{p}, weight {w:.2f}" for p, w in zip(parts, weights, strict=True))
     return f"pool weighted by each member's replayed skill on this series ({members}{steps})"
 

@@ -148,9 +148,13 @@ def source_line(
 
 
 def count_word(n: int, lang: str) -> str:
-    """A small count as Chinese prose writes it in a title or sentence (六个等级, 中国与七国);
-    numbers above ten, and every count in English, in digits."""
-    return "一二三四五六七八九十"[n - 1] if lang == "zh" and 1 <= n <= 10 else str(n)
+    """A small count as prose writes it in a title or sentence (六个等级, 中国与七国; "six
+    levels"); numbers above ten in digits."""
+    if 1 <= n <= 10:
+        if lang == "zh":
+            return "一二三四五六七八九十"[n - 1]
+        return "one two three four five six seven eight nine ten".split()[n - 1]
+    return str(n)
 
 
 def levels_line(scale: object, lang: str) -> str:
