@@ -654,6 +654,27 @@ def fit_entry(payload: bytes) -> dict[str, str]:
     return {"file": FIT_FILE, "sha256": hashlib.sha256(payload).hexdigest(), "version": __version__}
 
 
+def _kept_payload(
+    previous: str | Path,
+    summary: Mapping[str, Any],
+    seen: pd.Series,
+    calendar: ShockCalendar | None,
+) -> bytes | None:
+    """The bytes of the previous edition's kept fit when they may stand for a refit (see
+    :func:`kept_fit`), else ``None``."""
+    entry = summary.get("fit")
+    path = Path(previous) / FIT_FILE
+    if not isinstance(entry, Mapping) or entry.get("version") != __version__ or not path.is_file():
+        return None
+    if series_fingerprint(seen) != summary.get("data", {}).get("sha256"):
+        return None
+    shocks = calendar.fingerprint() if calendar is not None else None
+    if shocks != summary.get("shocks_sha256"):
+        return None
+    payload = path.read_bytes()
+    return payload if hashlib.sha256(payload).hexdigest() == entry.get("sha256") else None
+
+
 def kept_fit(
     previous: str | Path,
     summary: Mapping[str, Any],
@@ -667,17 +688,8 @@ def kept_fit(
     the file's SHA-256 is the recorded one, and the data and shocks fingerprints equal the
     edition's (``summary["data"]["sha256"]``, ``summary["shocks_sha256"]``).
     """
-    entry = summary.get("fit")
-    path = Path(previous) / FIT_FILE
-    if not isinstance(entry, Mapping) or entry.get("version") != __version__ or not path.is_file():
-        return None
-    if series_fingerprint(seen) != summary.get("data", {}).get("sha256"):
-        return None
-    shocks = calendar.fingerprint() if calendar is not None else None
-    if shocks != summary.get("shocks_sha256"):
-        return None
-    payload = path.read_bytes()
-    if hashlib.sha256(payload).hexdigest() != entry.get("sha256"):
+    payload = _kept_payload(previous, summary, seen, calendar)
+    if payload is None:
         return None
     # the named previous edition's own file, its hash checked against that edition's summary
     fit = pickle.loads(payload)
@@ -711,17 +723,21 @@ class SplitTask:
     n_paths: int
     seed: int
 
-    def can_keep_fit(self) -> bool:
-        """True when the previous edition kept its fit (the split is then cheap enough to
-        run at once; :func:`kept_fit` still checks that it applies)."""
-        return (Path(self.previous) / FIT_FILE).is_file()
-
-    def run(self) -> tuple[dict[str, float], dict[str, float]]:
-        """P(question) of every scenario: refitted, and held fixed on the new data."""
+    def _seen(self) -> tuple[dict[str, Any], pd.Series, ShockCalendar | None]:
+        """The previous summary, and the data and shocks cut at its as-of month."""
         summary = _read_summary(self.previous)
         before = to_month(summary["as_of"], "previous as-of month", error=SpecError)
         calendar = self.calendar.between(None, before) if self.calendar else None
-        seen = self.series.loc[self.series.index <= before]
+        return summary, self.series.loc[self.series.index <= before], calendar
+
+    def can_keep_fit(self) -> bool:
+        """True when the previous edition's kept fit stands for the refit (:func:`kept_fit`):
+        the split is then cheap enough to run at once, not in a worker."""
+        return _kept_payload(self.previous, *self._seen()) is not None
+
+    def run(self) -> tuple[dict[str, float], dict[str, float]]:
+        """P(question) of every scenario: refitted, and held fixed on the new data."""
+        summary, seen, calendar = self._seen()
         old_fit = kept_fit(self.previous, summary, seen, calendar)
         if old_fit is None:  # revised data or shocks, or no kept fit: refit the model
             old_fit = self.model.fit(seen, shocks=calendar)

@@ -416,5 +416,7 @@ def test_update_uses_the_kept_fit_only_when_it_applies(job, tmp_path, monkeypatc
         args = ["update", str(previous), str(root / "scores.csv"), "--out", str(out)]
         assert main([*args, "--until", "2025-05"]) == 0
         splits.append(_summary(out)["changes"]["answers"])
-    assert used == [True, False]
+    # the intact fit is loaded (in this process); the damaged one is refused before, so the
+    # refit runs in the worker process as it did without a kept fit
+    assert used == [True]
     assert splits[0] == splits[1] == _summary(second)["changes"]["answers"]
