@@ -136,6 +136,14 @@ def check_chinese_names(scenarios: Sequence[Scenario]) -> None:
             )
 
 
+def track_record_kind(value: Any) -> str:
+    """Where supplied track-record rows come from, for the report's words: ``"record"`` (the
+    forecast record), else ``"table"``."""
+    if isinstance(value, pd.DataFrame) and value.attrs.get("kind") == "record":
+        return "record"
+    return "table"
+
+
 def track_record_input(value: Any) -> Any:
     """Validate the track-record option before the slow steps."""
     if value is None or (isinstance(value, str) and value.lower() == "none"):
@@ -176,7 +184,8 @@ def package_versions() -> dict[str, str]:
 def shock_label(shock: Any, lang: str) -> str:
     """A shock's name in a figure: its label (with its month), or kind and month in Chinese."""
     if lang == "zh":
-        return f"{shock_kind(shock.kind, 'zh')} {fmt_month(shock.start, 'zh')}"
+        # the date first, as Chinese writes it: 2001年4月领导人更替
+        return f"{fmt_month(shock.start, 'zh')}{shock_kind(shock.kind, 'zh')}"
     return shock.label if str(shock.start) in shock.label else f"{shock.label} ({shock.start})"
 
 
@@ -518,13 +527,14 @@ def compute_outlook(
                 data,
                 calendar,
                 job.scenarios,
-                default_questions(float(data.iloc[-1]), t)[0],
+                default_questions(float(data.iloc[-1]), t, job.scale, key_first=True)[0],
                 job.window,
                 t,
                 n_paths,
                 rng,
             )
-            split = start_split(split_task, side if edition.background else None)
+            background = edition.background and not split_task.can_keep_fit()
+            split = start_split(split_task, side if background else None)
         name = getattr(spec_model, "name", type(spec_model).__name__)
         say(f"fitting {name} to {data.name} (as of {month})")
         fit = spec_model.fit(data, shocks=calendar)
@@ -540,7 +550,7 @@ def compute_outlook(
         )
         forecasts: dict[str, Forecast] = table.attrs["forecasts"]
         base = forecasts["baseline"]
-        asked = default_questions(float(data.iloc[-1]), t, job.scale)
+        asked = default_questions(float(data.iloc[-1]), t, job.scale, key_first=True)
         asked += [q for q in job.extra if q not in asked]
         answers = {key: [q.answer(fc) for q in asked] for key, fc in forecasts.items()}
 
@@ -568,7 +578,10 @@ def compute_outlook(
             else:
                 rows, source = table_in
             # the track record scores the question the report leads with
-            headline = ("back_above" if asked[0].direction == "at_or_above" else "cross", t)
+            headline = (
+                "back_above" if asked[0].direction == "at_or_above" else "cross",
+                asked[0].threshold,
+            )
             record = score_track_record(
                 rows,
                 job.observed,

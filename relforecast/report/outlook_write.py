@@ -14,6 +14,7 @@ creation time written into the Word file.
 from __future__ import annotations
 
 import io
+import pickle
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -37,7 +38,13 @@ from relforecast.report.content import (
     trust_sentences,
 )
 from relforecast.report.document import Document
-from relforecast.report.outlook_compute import OutlookResult, anchor_names, shock_label
+from relforecast.report.edition import FIT_FILE, fit_entry
+from relforecast.report.outlook_compute import (
+    OutlookResult,
+    anchor_names,
+    shock_label,
+    track_record_kind,
+)
 from relforecast.report.plots import (
     analogue_chart,
     crossing_chart,
@@ -51,6 +58,7 @@ from relforecast.report.render_markdown import to_markdown
 from relforecast.report.render_word import to_docx
 from relforecast.report.spec import SPEC_FILE
 from relforecast.report.track_record import TrackRecord
+from relforecast.report.verdict import question_words
 from relforecast.report.writer import OutputFolder
 
 __all__ = ["Outlook", "figure_language", "write_outlook"]
@@ -161,6 +169,10 @@ def write_outlook(
         summary["edition"] = {"spec": SPEC_FILE, "inputs": sorted(copies)}
     if result.changes is not None:
         summary["changes"] = result.changes.to_dict()
+    if result.edition is not None:  # an edition keeps its fit for the split of its update
+        payload = pickle.dumps(result.fit, protocol=pickle.HIGHEST_PROTOCOL)
+        folder.write(FIT_FILE, payload)
+        summary["fit"] = fit_entry(payload)
     folder.write("summary.json", json_text(summary) + "\n")
     folder.commit()
     files = dict(sorted(folder.files.items()))
@@ -197,6 +209,7 @@ def report_inputs(
         spread=result.spread,
         track_record=result.track_record,
         track_record_config=job.config,
+        track_record_kind=track_record_kind(job.keywords["track_record"]),
         assumptions=result.assumptions,
         n_paths=job.n_paths,
         seed=job.rng,
@@ -314,7 +327,17 @@ def _figures(result: OutlookResult) -> tuple[FontChoice, dict[str, bytes]]:
                 dyad if s == "dyad" else text["tr_pooled"].format(n=record.n_dyads)
                 for s in rel["scope"]
             ]
-            draw("reliability.png", (5.5, 5), lambda ax: reliability_chart(rel, text=text, ax=ax))
+            scored = question_words(*record.headline, record.horizon, fig_lang)
+            draw(
+                "reliability.png",
+                (5.5, 5),
+                lambda ax: reliability_chart(
+                    rel,
+                    text=text,
+                    ax=ax,
+                    title=text["tv_reliability_of"].format(question=scored),
+                ),
+            )
     if font.name is None:
         font = FontChoice(None)
     ordered = [f for f in FIGURE_FILES if f in images]
