@@ -22,6 +22,13 @@ keeps, so an as-of outlook equals the outlook run on files truncated by hand at 
 (with ``SOURCE_DATE_EPOCH`` fixing the creation time, byte for byte) — all but the edition's
 record of how it was made (``spec.json`` and the copies of the input files as given, which
 the next edition reads: :mod:`relforecast.report.edition`).
+
+Three steps make the folder: :func:`~relforecast.report.outlook_compute.prepare_outlook`
+checks the job and cuts the inputs, :func:`~relforecast.report.outlook_compute.compute_outlook`
+computes every number (an :class:`~relforecast.report.outlook_compute.OutlookResult`) and
+:func:`~relforecast.report.outlook_write.write_outlook` draws, words and writes it.
+:func:`outlook` runs them in that order, holding the output folder's lock from before the
+computation, so that a folder that cannot be written fails first.
 """
 
 from __future__ import annotations
@@ -81,6 +88,11 @@ def outlook(
     :class:`~relforecast.OutlookSpec` describes (:func:`relforecast.report.update.run_spec`);
     the keyword form below builds that spec from its keywords and saves it in the folder
     (``spec.json``), so that ``relforecast update`` can make the next edition.
+
+    It is :func:`~relforecast.report.outlook_compute.prepare_outlook`, then
+    :func:`~relforecast.report.outlook_compute.compute_outlook`, then
+    :func:`~relforecast.report.outlook_write.write_outlook`; run them one by one to compute
+    once and write several times.
 
     Parameters
     ----------

@@ -28,6 +28,12 @@ single-dyad outlook (:mod:`relforecast.asof`), so nothing dated later enters a f
 dyads (the single-dyad outlook would run the same backtest for every dyad), writes it to
 ``track_record.csv`` and gives that file to every dyad's report.
 
+**Steps.** As the single-dyad outlook: :func:`prepare_panel_outlook` checks the job and cuts
+the panel, :func:`compute_panel_outlook` computes the pooled backtest, every dyad's
+:class:`~relforecast.report.outlook_compute.OutlookResult` (in worker processes), the
+overview, the key questions and the joint question, and :func:`write_panel_outlook` writes
+every dyad's report (in worker processes) and the overview, computing nothing.
+
 **Scenarios** are not taken: a scenario (:class:`relforecast.Scenario`) names no dyad, so a
 scenario file would apply one dyad's assumptions to all. Compare scenarios in a dyad's own
 outlook.
@@ -79,7 +85,16 @@ from relforecast.report.track_record import TrackRecordConfig, compute_backtest
 from relforecast.report.writer import OutputFolder
 from relforecast.shocks import ShockCalendar
 
-__all__ = ["PanelOutlook", "dyad_folder", "panel_outlook"]
+__all__ = [
+    "PanelJob",
+    "PanelOutlook",
+    "PanelOutlookResult",
+    "compute_panel_outlook",
+    "dyad_folder",
+    "panel_outlook",
+    "prepare_panel_outlook",
+    "write_panel_outlook",
+]
 
 OVERVIEW_FILES = (
     "report.html",

@@ -75,15 +75,21 @@ def _refuse(name):
     return refused
 
 
-def test_writing_computes_nothing(computed, tmp_path, monkeypatch):
-    fit = computed.fit
-    for cls in {type(fit), *(type(c) for c in getattr(fit, "fits", ()))}:
-        for method in ("forecast", "forecast_scenarios", "update"):
-            if hasattr(cls, method):
-                monkeypatch.setattr(cls, method, _refuse(f"{cls.__name__}.{method}"))
+def _refuse_fits(monkeypatch, fits):
+    """Make every fit, forecast and update of these fitted models (and their pool's
+    components) raise."""
+    for fit in fits:
+        for cls in {type(fit), *(type(c) for c in getattr(fit, "fits", ()))}:
+            for method in ("forecast", "forecast_scenarios", "update"):
+                if hasattr(cls, method):
+                    monkeypatch.setattr(cls, method, _refuse(f"{cls.__name__}.{method}"))
     for part in small_pool().components:
         monkeypatch.setattr(type(part), "fit", _refuse(f"{type(part).__name__}.fit"))
     monkeypatch.setattr(rf.Auto, "fit", _refuse("Auto.fit"))
+
+
+def test_writing_computes_nothing(computed, tmp_path, monkeypatch):
+    _refuse_fits(monkeypatch, [computed.fit])
     for module, name in [
         (outlook_compute, "compare_scenarios"),
         (outlook_compute, "model_spread"),
@@ -132,3 +138,39 @@ def test_one_result_writes_two_folders_alike(computed, tmp_path):
         if name != "spec.json":
             assert first.files[name].read_bytes() == second.files[name].read_bytes(), name
     assert first.summary == second.summary
+
+
+def test_panel_steps_write_the_files_of_panel_outlook(tmp_path, monkeypatch):
+    from relforecast.report import panel_outlook as panel_module
+
+    from .test_panel_outlook import AS_OF, WINDOW, make_panel, tree
+
+    panel = make_panel()
+    options = {
+        "model": small_pool(),
+        "n_paths": 300,
+        "rng": 5,
+        "track_record": None,
+        "created": CREATED,
+        "as_of": AS_OF,
+    }
+    rf.panel_outlook(panel, WINDOW, tmp_path / "whole", **options)
+    job = panel_module.prepare_panel_outlook(panel, WINDOW, **options)
+    result = panel_module.compute_panel_outlook(job, out=tmp_path / "steps")
+
+    _refuse_fits(monkeypatch, [r.fit for r in result.dyads.values()])
+    for module, name in [
+        (panel_module, "compute_outlook"),
+        (panel_module, "compute_backtest"),
+        (panel_module, "panel_overview"),
+        (panel_module, "key_table"),
+        (panel_module, "joint_crossing"),
+        (outlook_compute, "compare_scenarios"),
+        (outlook_compute, "model_spread"),
+    ]:
+        monkeypatch.setattr(module, name, _refuse(name))
+    panel_module.write_panel_outlook(result, tmp_path / "steps")
+
+    whole, steps = tree(tmp_path / "whole"), tree(tmp_path / "steps")
+    assert sorted(whole) == sorted(steps)
+    assert [name for name in whole if whole[name] != steps[name]] == []
