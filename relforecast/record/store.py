@@ -121,28 +121,41 @@ class Record:
     create : bool, default True
         Create the record when the file is missing or the database empty. ``False`` refuses
         (for commands that only read).
+    read_only : bool, default False
+        Only read: nothing is created, upgraded or written (an SQLite file is opened through
+        SQLite's read-only ``mode=ro``), so a record on a read-only file or folder can be
+        listed, shown, exported and scored; :meth:`add` refuses.
 
     Raises
     ------
     RecordError
         The location is not a record (another kind of file, a database holding other
-        tables), is corrupt, or was written by a newer relforecast. Nothing is written then.
+        tables), is corrupt, or was written by a newer relforecast; a record file or folder
+        this user may not write, unless ``read_only``. Nothing is written then.
     """
 
-    def __init__(self, location: str | os.PathLike | None = None, *, create: bool = True) -> None:
+    def __init__(
+        self,
+        location: str | os.PathLike | None = None,
+        *,
+        create: bool = True,
+        read_only: bool = False,
+    ) -> None:
         self.location = str(location) if location is not None else default_location()
         self.where = display(self.location)
+        self.read_only = bool(read_only)
         if not is_url(self.location):
-            check_sqlite_file(Path(self.location), create=create)
-        self._engine = make_engine(self.location)
+            check_sqlite_file(Path(self.location), create=create, read_only=self.read_only)
+        self._engine = make_engine(self.location, read_only=self.read_only)
         try:
             with _database_errors(self.where):
                 #: upgraded_from: the schema version the record had when this opening upgraded
                 #: it (older relforecast releases cannot open it after that), else None
                 self.schema_version, self.upgraded_from = ensure_schema(
-                    self._engine, self.where, create=create
+                    self._engine, self.where, create=create, read_only=self.read_only
                 )
-                ensure_wal(self._engine, self.where)
+                if not self.read_only:
+                    ensure_wal(self._engine, self.where)
         except BaseException:
             self._engine.dispose()
             raise
@@ -198,6 +211,11 @@ class Record:
 
     def add_entry(self, entry: Entry) -> Added:
         """Record an :class:`~relforecast.record.entry.Entry` in one transaction."""
+        if self.read_only:
+            raise RecordError(
+                f"the record {self.where} was opened read-only; open it with "
+                "Record(..., read_only=False) to record into it"
+            )
         try:
             with _database_errors(self.where), write_transaction(self._engine) as conn:
                 found = self._find(conn, entry.key)
