@@ -427,10 +427,22 @@ def compare_scenarios(
         row["median_first_passage"] = str(fp) if fp is not None else "none"
         rows.append(row)
     table = pd.DataFrame(rows).set_index("scenario")
-    table.attrs["forecasts"] = forecasts
-    table.attrs["scenarios"] = dict(zip(keys, todo, strict=True))
+    table.attrs["forecasts"] = _Shared(forecasts)
+    table.attrs["scenarios"] = _Shared(zip(keys, todo, strict=True))
     table.attrs["threshold"] = t
     return table
+
+
+class _Shared(dict):
+    """A mapping in ``DataFrame.attrs`` that operations on the frame share instead of copying.
+
+    pandas deep-copies ``attrs`` into the result of every operation (a row by ``.loc``, a
+    copy, a selection); the forecasts' paths (``n_paths`` x months each, per scenario) would
+    be copied each time, which with a million paths exhausts memory part-way through a report.
+    """
+
+    def __deepcopy__(self, memo: dict) -> _Shared:
+        return self
 
 
 def forecast_in_window(
