@@ -94,6 +94,17 @@ def test_the_same_model_or_threshold_twice_is_refused() -> None:
         rf.backtest(series, "rw-gauss", str(series.index[0]), n_paths=100)
 
 
+def test_a_repeated_outlook_anchor_is_refused_before_anything_runs(tmp_path: Path) -> None:
+    said: list[str] = []
+    with pytest.raises(rf.DataError, match="anchor 2012-09 given more than once"):
+        rf.outlook(
+            rf.datasets.demo(), model="block", n_paths=200, track_record=None,
+            anchors=["2012-09=a", "2019-06", "2012-09"], out=tmp_path / "report",
+            progress=said.append,
+        )  # fmt: skip
+    assert said == [] and not (tmp_path / "report").exists()
+
+
 # ------------------------------------------------------------------ backtest tables
 @pytest.fixture(scope="module")
 def table() -> pd.DataFrame:

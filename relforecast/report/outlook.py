@@ -347,6 +347,8 @@ def outlook(
     first, end, _ = window_horizon(month, window)
     if lang == "zh":
         check_chinese_names(scenarios)
+    if anchors:
+        _parse_anchors(anchors)  # a bad or repeated anchor fails before the slow steps
     table_in = track_record_input(track_record)
     stamp = creation_stamp(created)
 
