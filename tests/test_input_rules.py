@@ -6,7 +6,6 @@ from __future__ import annotations
 import contextlib
 import io
 import json
-import os
 import resource
 import signal
 import warnings
@@ -23,6 +22,8 @@ from relforecast.cli import main as cli_main
 from relforecast.evaluation import validate_backtest
 from relforecast.periods import parse_months, to_month
 from relforecast.report.writer import OutputFolder, folder_kind
+
+from .users import as_another_user
 
 HEADER = "country,year,month,ym,score\n"
 
@@ -272,21 +273,23 @@ def test_commands_do_not_write_into_another_kind_of_folder(tmp_path: Path) -> No
     assert not [p for p in tmp_path.iterdir() if ".tmp-" in p.name]
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root can remove read-only files")
-def test_a_folder_that_cannot_be_emptied_is_refused_before_writing(tmp_path: Path) -> None:
-    target = tmp_path / "ev"
+def test_a_folder_that_cannot_be_emptied_is_refused_before_writing(shared_dir: Path) -> None:
+    shared_dir.chmod(0o777)  # the other user may write beside the target, not into it
+    target = shared_dir / "ev"
     target.mkdir()
     (target / ".relforecast-folder").write_text("evaluation\n")
     (target / "summary.csv").write_text("old\n")
     target.chmod(0o555)
-    try:
-        with pytest.raises(rf.RelforecastError, match="cannot be removed"):
-            with OutputFolder(target, kind="evaluation") as folder:
-                folder.commit()
-        assert (target / "summary.csv").read_text() == "old\n"
-        assert not [p for p in tmp_path.iterdir() if ".tmp-" in p.name]
-    finally:
-        target.chmod(0o755)
+
+    def replace() -> None:
+        with OutputFolder(target, kind="evaluation") as folder:
+            folder.write("summary.csv", "new\n")
+            folder.commit()
+
+    with pytest.raises(rf.RelforecastError, match="cannot be removed"):
+        as_another_user(replace)
+    assert (target / "summary.csv").read_text() == "old\n"
+    assert [p.name for p in shared_dir.iterdir()] == ["ev"]  # no hidden folder, no lock
 
 
 # ------------------------------------------------------------------ memory and orders

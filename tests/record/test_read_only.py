@@ -5,22 +5,17 @@ write; a read-only file or folder, or a file-size limit, must not stop them, and
 must equal what they print from the same record when it is writable. Writing commands refuse a
 read-only file or folder up front, naming it, and leave the file as it was.
 
-Folder permissions do not bind the superuser, so the folder cases run as another user: as root,
-in a forked child that drops to ``nobody`` (with everything it needs already imported).
+Permissions do not bind the superuser, so the cases of files another user may not write run as
+another user (tests/users.py).
 """
 
 from __future__ import annotations
 
 import contextlib
 import io
-import os
-import pickle
 import resource
-import shutil
 import signal
 import stat
-import tempfile
-from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -29,7 +24,8 @@ from relforecast.cli.main import main
 from relforecast.exceptions import RecordError
 from relforecast.record import Record
 
-NOBODY = 65534
+from ..users import as_another_user
+
 COMMANDS = (
     ("record", "list", "--format", "csv"),
     ("record", "show", "1", "--format", "json"),
@@ -42,53 +38,6 @@ def cli(*argv: object) -> tuple[int, str, str]:
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         code = main([str(a) for a in argv])
     return code, out.getvalue(), err.getvalue()
-
-
-def as_another_user(func: Callable[[], object]) -> object:
-    """``func()`` run by a user other than root: here when this is not root, else in a forked
-    child that becomes ``nobody`` (its result or error comes back through a pipe)."""
-    if os.geteuid() != 0:
-        return func()
-    read, write = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: never returns into pytest
-        code = 0
-        try:
-            os.close(read)
-            os.setgroups([])
-            os.setgid(NOBODY)
-            os.setuid(NOBODY)
-            payload = ("value", func())
-        except BaseException as exc:  # sent to the parent, which raises it
-            payload = ("error", type(exc).__name__, str(exc))
-        try:
-            with os.fdopen(write, "wb") as pipe:
-                pickle.dump(payload, pipe)
-        except BaseException:
-            code = 1
-        os._exit(code)
-    os.close(write)
-    with os.fdopen(read, "rb") as pipe:
-        data = pipe.read()
-    os.waitpid(pid, 0)
-    kind, *rest = pickle.loads(data)
-    if kind == "error":
-        pytest.fail(f"as user {NOBODY}: {rest[0]}: {rest[1]}")
-    return rest[0]
-
-
-@pytest.fixture
-def shared_dir() -> Iterator[Path]:
-    """A folder every user can reach (pytest's own tmp_path is private to its user)."""
-    folder = Path(tempfile.mkdtemp(prefix="relforecast-ro-"))
-    folder.chmod(0o755)
-    try:
-        yield folder
-    finally:
-        for root, dirs, _ in os.walk(folder):
-            for d in dirs:
-                os.chmod(os.path.join(root, d), 0o755)
-        shutil.rmtree(folder)
 
 
 def _record(folder: Path) -> Path:
