@@ -192,8 +192,9 @@ def cases(tmp: Path, restore: list[Path]) -> list[Case]:
              lambda: rf.load_scores(pd.Series([True, False] * 20, index=pd.period_range(
                  "2000-01", periods=40, freq="M"), name="X")), "True"))  # fmt: skip
     bools = tmp / "bools.csv"
+    truth = ("false", "true")
     bools.write_text(HEADER + "".join(
-        f"X,2000,{m},2000-{m:02d},{'true' if m % 2 else 'false'}\n" for m in range(1, 13)))  # fmt: skip
+        f"X,2000,{m},2000-{m:02d},{truth[m % 2]}\n" for m in range(1, 13)))  # fmt: skip
     add(Case(g, "true/false as scores in a CSV file",
              lambda: rf.load_scores(bools, "X"), "True"))  # fmt: skip
     g = "the same thing asked twice"
