@@ -317,9 +317,9 @@ def check_sqlite_file(path: Path, *, create: bool, read_only: bool = False) -> N
         reason = read_only_reason(path)
         if reason is not None:
             raise RecordError(
-                f"cannot write the record {path}: {reason}; `relforecast record list`, `show`, "
-                f"`export` and `score` read it as it is; to record into it, make it writable "
-                f"(chmod u+w) or give another --record"
+                f"cannot write the record {path}: {reason}; to record into it, make it writable "
+                "(chmod u+w) or give another --record; to read it as it is, use `relforecast "
+                "record list`, `show`, `export` or `score` (in Python: read_only=True)"
             )
     if path.stat().st_size == 0:
         if read_only:
