@@ -29,8 +29,9 @@ spread factors) and written as backtest rows; ``rf.evaluate`` scores everything.
 of a configuration on a set of series is the mean over series and horizons of CRPS divided by
 the best baseline's CRPS on that series and horizon. Leave-one-out: for each held-out unit — a
 Tsinghua dyad, or an event partner with both its sources — the configuration is chosen on the
-*rest of its own domain together with the whole other domain* (the mean of the two domains'
-criteria), so that one configuration must work in both, and scored on the held-out unit.
+*rest of its own domain* (rule "own"), or on the rest of its own domain together with the whole
+other domain (rule "joint", the mean of the two domains' criteria, so that one configuration
+must work in both), and scored on the held-out unit.
 
 Run:  python benchmarks/loo.py [--fast] [--workers 2] [--stage all|components|loo]
       [--timing "six + AR level|0.25|0.25"]
@@ -75,22 +76,36 @@ MEMBERS = (
     "iid120",
     "ar-level",
     "climatology",
+    "arima-auto",
+    "arima011",
 )
 TODAY = MEMBERS[:6]
+REVERTING = ("ar-level", "climatology", "arima-auto")
 SETS = {
     "today's six": TODAY,
-    "six + AR level + climatology": MEMBERS,
+    "six + AR level + climatology": (*TODAY, "ar-level", "climatology"),
     "six + AR level": (*TODAY, "ar-level"),
     "six + climatology": (*TODAY, "climatology"),
+    "six + reverting three": (*TODAY, *REVERTING),
+    "all ten": MEMBERS,
+    "five (no regimes) + reverting three": (
+        "arima111", "arima110", "block", "block120", "iid120", *REVERTING
+    ),
+    "lean: ARIMA(1,1,1), single months, reverting three": ("arima111", "iid120", *REVERTING),
+    "reverting three + ARIMA(0,1,1)": (*REVERTING, "arima011"),
 }
 WEIGHT_SHRINKS = (0.25, 0.0)
-RECALIBRATIONS = (None, 0.5, 0.25, 0.0)
+RECALIBRATIONS = (None, 0.5, 0.25)
 BEFORE = ("today's six", 0.25, None)
 AFTER = "auto after (LOO)"
 SHOWN = {  # fixed configurations shown beside the held-out choice, for comparison
     "six, recalibrated 0.5": ("today's six", 0.25, 0.5),
     "eight, no shrink": ("six + AR level + climatology", 0.0, None),
     "eight, no shrink, recalibrated 0.5": ("six + AR level + climatology", 0.0, 0.5),
+}
+RULES = {
+    "own": "on the rest of the series' own domain",
+    "joint": "on the rest of its domain together with the whole other domain",
 }
 ERAS = {"1995-2004": (1995, 2004), "2005-2014": (2005, 2014), "2015-2024": (2015, 2024)}
 
@@ -108,9 +123,11 @@ def member(name: str, scale: rf.Scale, in_steps: bool) -> rf.models.base.Model:
         "iid120": lambda: rf.BlockBootstrap(window=120, block=1, scale=scale),
         "ar-level": lambda: rf.ARLevel(window=120, scale=scale),
         "climatology": lambda: rf.Climatology(window=60, scale=scale),
+        "arima-auto": lambda: rf.ARIMA(order="auto", window=240, scale=scale),
+        "arima011": lambda: rf.ARIMA(order=(0, 1, 1), window=240, scale=scale),
     }
     spec = make[name]()
-    continuous = name in ("arima111", "arima110", "markov", "ar-level")
+    continuous = name in ("arima111", "arima110", "markov", "ar-level", "arima-auto", "arima011")
     return rf.Sticky(spec) if in_steps and continuous else spec
 
 
@@ -357,8 +374,8 @@ def stage_loo(domains: list[Domain], cache: Path, workers: int) -> None:
     print("criterion in-sample (mean CRPS ratio to the best baseline), all series:")
     print(crit.sort_values("both").round(4).to_string(), "\n")
 
-    for domain in domains:
-        others = [d for d in rel if d != domain.name]
+    for domain, rule in itertools.product(domains, RULES):
+        others = [d for d in rel if d != domain.name] if rule == "joint" else []
         chosen: dict[str, str] = {}
         units = sorted({domain.unit(s) for s in domain.panel.columns})
         for unit in units:
@@ -384,7 +401,7 @@ def stage_loo(domains: list[Domain], cache: Path, workers: int) -> None:
         base = frame[frame["model"].isin(list(domain.baselines))]
         table = pd.concat([held, before, *shown, base], ignore_index=True)
         ev = rf.evaluate(table, domain.panel)
-        print(f"===== {domain.name}: held-out configuration per unit")
+        print(f"===== {domain.name}: held-out configuration per unit, chosen {RULES[rule]}")
         for pick, count in pd.Series(chosen).value_counts().items():
             print(f"  {count:3d} series: {pick}")
         print(f"\n{domain.name} pooled:")

@@ -230,6 +230,26 @@ def _months_from_columns(
 
 
 # ------------------------------------------------------------------------------ validation
+def _parse_numbers(raw: pd.Series, name: str) -> pd.Series:
+    """The scores of ``raw`` (objects: numbers, texts, empty cells) as floats, NaN for empty
+    cells; true/false values and texts that are not numbers are refused."""
+    booleans = raw[raw.map(lambda v: isinstance(v, bool | np.bool_))]
+    if len(booleans):
+        items = [f"{m}: {v!r}" for m, v in booleans.items()]
+        raise DataError(
+            f"true/false values as scores for {name!r} at {_preview(items)}; scores must be "
+            "numbers on the scale"
+        )
+    numeric = pd.to_numeric(raw, errors="coerce")
+    not_numeric = raw[numeric.isna() & raw.notna() & (raw.astype(str).str.strip() != "")]
+    if len(not_numeric):
+        items = [f"{m}: {v!r}" for m, v in not_numeric.items()]
+        raise DataError(
+            f"non-numeric scores for {name!r} at {_preview(items)}; scores must be numbers"
+        )
+    return numeric
+
+
 def validate_series(
     values: pd.Series,
     months: pd.PeriodIndex,
@@ -272,21 +292,11 @@ def validate_series(
         raise DataError(f"fill={fill!r} is not known; use 'ffill', 'interpolate' or None")
     if len(values) == 0:
         raise DataError(f"no observations for {name!r}")
-    raw = pd.Series(np.asarray(values, dtype=object), index=months)
-    booleans = raw[raw.map(lambda v: isinstance(v, bool | np.bool_))]
-    if len(booleans):
-        items = [f"{m}: {v!r}" for m, v in booleans.items()]
-        raise DataError(
-            f"true/false values as scores for {name!r} at {_preview(items)}; scores must be "
-            "numbers on the scale"
-        )
-    numeric = pd.to_numeric(raw, errors="coerce")
-    not_numeric = raw[numeric.isna() & raw.notna() & (raw.astype(str).str.strip() != "")]
-    if len(not_numeric):
-        items = [f"{m}: {v!r}" for m, v in not_numeric.items()]
-        raise DataError(
-            f"non-numeric scores for {name!r} at {_preview(items)}; scores must be numbers"
-        )
+    array = np.asarray(values)
+    if array.dtype.kind in "fiu":  # already numbers: nothing to parse
+        numeric = pd.Series(array.astype(float), index=months)
+    else:
+        numeric = _parse_numbers(pd.Series(array.astype(object), index=months), name)
     dup = numeric.index[numeric.index.duplicated()].unique()
     if len(dup):
         raise DataError(
