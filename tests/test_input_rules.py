@@ -104,6 +104,29 @@ def test_a_repeated_outlook_anchor_is_refused_before_anything_runs(tmp_path: Pat
             progress=said.append,
         )  # fmt: skip
     assert said == [] and not (tmp_path / "report").exists()
+    with pytest.raises(rf.DataError, match=r"anchor 1900-01 is outside the data \(1950-01"):
+        rf.outlook(
+            rf.datasets.demo(), model="block", n_paths=200, track_record=None,
+            anchors=["1900-01"], out=tmp_path / "report", progress=said.append,
+        )  # fmt: skip
+    assert said == [] and not (tmp_path / "report").exists()
+
+
+def test_an_outlook_of_a_short_series_draws_its_analogues_inside_the_data(
+    tmp_path: Path,
+) -> None:
+    """The default analogue anchors (ten and five years back) are kept only inside the data,
+    else the first month: an outlook of four years of data is written."""
+    from relforecast.report.outlook import _default_anchors
+
+    demo = rf.datasets.demo()
+    for months, inside in ((48, [0]), (90, [-61]), (200, [-121, -61])):
+        short = demo.iloc[-months:]
+        chosen = [m for m, _ in _default_anchors(short, None, 3, "en")]
+        assert chosen == [short.index[i] for i in inside]
+    short = demo.iloc[-48:]
+    rf.outlook(short, model="block", n_paths=200, track_record=None, out=tmp_path / "r")
+    assert (tmp_path / "r" / "analogues.png").stat().st_size > 0
 
 
 # ------------------------------------------------------------------ backtest tables

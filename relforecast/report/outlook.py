@@ -183,8 +183,9 @@ def _default_anchors(
     series: pd.Series, shocks: ShockCalendar | None, count: int, lang: str
 ) -> list[tuple[pd.Period, str]]:
     if shocks is None or not len(shocks):
-        months = [series.index[-1] - 12 * k for k in (10, 5)]
-        return [(m, fmt_month(m, lang)) for m in months]
+        # ten and five years back, as far as the data reach (else its first month)
+        months = [m for m in (series.index[-1] - 12 * k for k in (10, 5)) if m in series.index]
+        return [(m, fmt_month(m, lang)) for m in months or [series.index[0]]]
     inside = {}
     for s in shocks:
         if series.index[0] + 12 <= s.start <= series.index[-1]:
@@ -347,8 +348,12 @@ def outlook(
     first, end, _ = window_horizon(month, window)
     if lang == "zh":
         check_chinese_names(scenarios)
-    if anchors:
-        _parse_anchors(anchors)  # a bad or repeated anchor fails before the slow steps
+    for anchor, _ in _parse_anchors(anchors) if anchors else ():
+        # a bad, repeated or unobserved anchor fails before the slow steps
+        if anchor not in data.index:
+            raise DataError(
+                f"anchor {anchor} is outside the data ({data.index[0]}..{data.index[-1]})"
+            )
     table_in = track_record_input(track_record)
     stamp = creation_stamp(created)
 
