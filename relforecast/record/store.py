@@ -104,6 +104,21 @@ def _insert_rows(
         conn.execute(table.insert(), [{"forecast_id": forecast_id, **r} for r in rows])
 
 
+_MAX_ID = 2**63 - 1  # the largest integer a database column holds
+
+
+def _ids(ids: Sequence[int]) -> list[int]:
+    """Forecast ids as whole numbers; those no record can hold (below 1, above 2**63 - 1)
+    match nothing, rather than overflowing the database driver."""
+    out = []
+    for i in ids:
+        if isinstance(i, bool) or not float(i).is_integer():
+            raise RecordError(f"forecast id {i!r} is not a whole number")
+        if 1 <= int(i) <= _MAX_ID:
+            out.append(int(i))
+    return out
+
+
 def _insert_children(conn: Connection, forecast_id: int, entry: Entry) -> None:
     """Insert the month, crossing and question rows of one forecast (inside its transaction)."""
     for name, table in _CHILDREN.items():
@@ -260,7 +275,7 @@ class Record:
                 values = [wanted] if isinstance(wanted, str) else list(wanted)
                 query = query.where(column.in_(values))
         if ids is not None:
-            query = query.where(forecasts.c.id.in_([int(i) for i in ids]))
+            query = query.where(forecasts.c.id.in_(_ids(ids)))
         with _database_errors(self.where), self._engine.connect() as conn:
             frame = pd.read_sql(query, conn)
         return frame.set_index("id")
@@ -272,7 +287,7 @@ class Record:
         table = _CHILDREN[name]
         query = sa.select(table).order_by(*table.primary_key.columns)
         if ids is not None:
-            query = query.where(table.c.forecast_id.in_([int(i) for i in ids]))
+            query = query.where(table.c.forecast_id.in_(_ids(ids)))
         with _database_errors(self.where), self._engine.connect() as conn:
             return pd.read_sql(query, conn)
 
