@@ -388,6 +388,15 @@ def cases(tmp: Path, restore: list[Path]) -> list[Case]:
              with_as_limit(4 * 1024**3, cli("forecast", "--horizon", "120", "--paths",
                                             "1000000", "--model", "block")),
              "GB"))  # fmt: skip
+    g = "analogue anchors"
+    add(Case(g, "outlook --anchors outside the data",
+             cli("outlook", data, "--dyad", "Japan", "--model", "block", "--paths", "200",
+                 "--track-record", "none", "--anchors", "1990-01",
+                 "--out", tmp / "anchors_out"), "1990-01"))  # fmt: skip
+    add(Case(g, "outlook of five years of data (default analogue anchors)",
+             cli("outlook", data, "--dyad", "Japan", "--model", "block", "--paths", "200",
+                 "--track-record", "none", "--out", tmp / "short"),
+             check=answered))  # fmt: skip
     add(Case(g, "outlook --anchors 2003-01,2003-01",
              cli("outlook", data, "--dyad", "Japan", "--model", "block", "--paths", "200",
                  "--track-record", "none", "--anchors", "2003-01,2003-01",
@@ -440,6 +449,9 @@ def cases(tmp: Path, restore: list[Path]) -> list[Case]:
     add(Case(g, "record backfill --thresholds nan",
              cli("record", "backfill", data, "--dyad", "Japan", "--origins", "2004-01",
                  "--thresholds", "nan", "--record", tmp / "bf.sqlite"), "nan"))  # fmt: skip
+    add(Case(g, "record show of an id beyond any database integer",
+             cli("record", "show", "99999999999999999999", "--record", rec_path),
+             "#99999999999999999999"))  # fmt: skip
     g = "a record this user cannot write"
     add(Case(g, "record list of a healthy record under a 1 kB file-size limit",
              with_fsize_limit(1024, cli("record", "list", "--record", rec_path)),
