@@ -139,7 +139,8 @@ class Record:
     read_only : bool, default False
         Only read: nothing is created, upgraded or written (an SQLite file is opened through
         SQLite's read-only ``mode=ro``), so a record on a read-only file or folder can be
-        listed, shown, exported and scored; :meth:`add` refuses.
+        listed, shown, exported and scored; :meth:`add` refuses, and a missing record is not
+        created.
 
     Raises
     ------
@@ -159,6 +160,7 @@ class Record:
         self.location = str(location) if location is not None else default_location()
         self.where = display(self.location)
         self.read_only = bool(read_only)
+        create = create and not self.read_only
         if not is_url(self.location):
             check_sqlite_file(Path(self.location), create=create, read_only=self.read_only)
         self._engine = make_engine(self.location, read_only=self.read_only)

@@ -137,3 +137,10 @@ def test_a_record_opened_read_only_refuses_to_record(shared_dir: Path) -> None:
         assert len(rec) == 2
     with Record(path) as rec:
         assert rec.add(fc).new  # the same forecast is recorded once the record is writable
+
+
+def test_a_missing_record_opened_read_only_is_not_created(shared_dir: Path) -> None:
+    path = shared_dir / "none.sqlite"
+    with pytest.raises(RecordError, match="no forecast record at"):
+        Record(path, read_only=True)
+    assert not list(shared_dir.iterdir())
