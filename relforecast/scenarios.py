@@ -283,8 +283,12 @@ def load_scenarios(source: str | PathLike | Iterable[Mapping[str, Any]]) -> list
     where = f"{str(source)!r}: " if isinstance(source, str | PathLike) else ""
     if isinstance(source, str | PathLike):
         records = read_yaml_list(source, "scenarios")
-    else:
+    elif isinstance(source, Iterable) and not isinstance(source, bytes | Mapping):
         records = list(source)
+    else:
+        raise ShockError(
+            f"scenarios come from a YAML file path or a list of records (dicts), got {source!r}"
+        )
     out = []
     for i, rec in enumerate(records):
         if not isinstance(rec, Mapping) or "name" not in rec:

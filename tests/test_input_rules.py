@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import re
 import resource
 import signal
 import warnings
@@ -338,3 +339,36 @@ def test_arima_orders_the_data_cannot_support_are_refused() -> None:
             rf.datasets.demo(), shocks=[rf.Shock("tariff", "2020-01")]
         )
     assert list(fit.calendar.labels) == ["tariff:2020-01"]
+
+
+# ------------------------------------------------------------------ arguments of the wrong kind
+THREE_MONTHS = pd.period_range("2025-07", periods=3, freq="M")
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "named"),
+    [
+        (lambda tmp: rf.load_scenarios(42), rf.ShockError, "got 42"),
+        (lambda tmp: rf.Record(42), rf.RecordError, "got 42"),
+        (
+            lambda tmp: rf.Forecast(np.zeros((0, 3)), THREE_MONTHS),
+            rf.ForecastError,
+            "(0, 3)",
+        ),
+        (lambda tmp: rf.analogues(rf.datasets.demo(), ["2020-01"], before=-1), rf.DataError, "-1"),
+        (
+            lambda tmp: rf.outlook(rf.datasets.demo(), track_record=42, out=tmp / "r"),
+            rf.DataError,
+            "track_record=42",
+        ),
+    ],
+    ids=["scenarios from an int", "record at an int", "forecast of 0 paths",
+         "analogues before=-1", "outlook track_record=42"],
+)  # fmt: skip
+def test_an_argument_of_the_wrong_kind_is_refused_naming_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, call, error: type, named: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(error, match=re.escape(named)):
+        call(tmp_path)
+    assert list(tmp_path.iterdir()) == []  # nothing written (no record file named '42')

@@ -157,6 +157,10 @@ class Record:
         create: bool = True,
         read_only: bool = False,
     ) -> None:
+        if location is not None and not isinstance(location, str | os.PathLike):
+            raise RecordError(
+                f"a record is an SQLite file path or a database URL, got {location!r}"
+            )
         self.location = str(location) if location is not None else default_location()
         self.where = display(self.location)
         self.read_only = bool(read_only)

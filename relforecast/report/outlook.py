@@ -571,6 +571,11 @@ def track_record_input(value: Any) -> Any:
         return "compute"
     if isinstance(value, pd.DataFrame):  # attrs["source"]: where the rows came from
         return value, str(value.attrs.get("source", "given"))
+    if not isinstance(value, str | os.PathLike):
+        raise DataError(
+            f"track_record={value!r} is not known; give 'compute', a backtest CSV path, a "
+            "DataFrame of backtest rows or None"
+        )
     path = Path(value)
     return read_backtest(path), path.name
 
