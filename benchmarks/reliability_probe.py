@@ -380,6 +380,19 @@ def cases(tmp: Path, restore: list[Path]) -> list[Case]:
              lambda: rf.compare_scenarios(fit, ["x"]), "'x'"))  # fmt: skip
     add(Case(g, "backtest(model=object())",
              lambda: rf.backtest(series, object(), "2004-01"), "object"))  # fmt: skip
+    add(Case(g, "load_scenarios(42)", lambda: rf.load_scenarios(42), "42"))
+    def record_42() -> object:
+        with contextlib.chdir(tmp):
+            return rf.Record(42)
+
+    add(Case(g, "Record(42)", record_42, "42", after=lambda: not (tmp / "42").exists()))
+    year = pd.period_range("2025-07", periods=12, freq="M")
+    add(Case(g, "a Forecast of no paths",
+             lambda: rf.Forecast(np.zeros((0, 12)), year), "(0, 12)"))  # fmt: skip
+    add(Case(g, "analogues(before=-1)",
+             lambda: rf.analogues(demo, ["2020-01"], before=-1), "-1"))  # fmt: skip
+    add(Case(g, "outlook(track_record=42)",
+             lambda: rf.outlook(demo, track_record=42, out=tmp / "tr42"), "42"))  # fmt: skip
     add(Case(g, "forecast(n_paths=10**8)",
              lambda: fit.forecast(12, n_paths=10**8), "GB"))  # fmt: skip
     add(Case(g, "ARIMA(order=(50, 1, 50)).fit",
