@@ -34,7 +34,7 @@ other domain (rule "joint", the mean of the two domains' criteria, so that one c
 must work in both), and scored on the held-out unit.
 
 Run:  python benchmarks/loo.py [--fast] [--workers 2] [--stage all|components|loo]
-      [--timing "six + AR level|0.25|0.25"]
+      [--timing "six + AR level|0.25|0.25"]   (recalibration: none, S, or "widen S")
 """
 
 from __future__ import annotations
@@ -95,18 +95,28 @@ SETS = {
     "reverting three + ARIMA(0,1,1)": (*REVERTING, "arima011"),
 }
 WEIGHT_SHRINKS = (0.25, 0.0)
-RECALIBRATIONS = (None, 0.5, 0.25)
+RECALIBRATIONS = (None, (0.5, True), (0.25, True), (0.5, False), (0.0, False))
+"""Spread recalibration: off, or (shrinkage of the log factors, whether factors below 1 are
+allowed)."""
 BEFORE = ("today's six", 0.25, None)
 AFTER = "auto after (LOO)"
 SHOWN = {  # fixed configurations shown beside the held-out choice, for comparison
-    "six, recalibrated 0.5": ("today's six", 0.25, 0.5),
-    "eight, no shrink": ("six + AR level + climatology", 0.0, None),
-    "eight, no shrink, recalibrated 0.5": ("six + AR level + climatology", 0.0, 0.5),
+    "six, recalibrated 0.5": ("today's six", 0.25, (0.5, True)),
+    "six, widened only": ("today's six", 0.25, (0.0, False)),
+    "ten, no shrink": ("all ten", 0.0, None),
+    "ten, no shrink, recalibrated 0.5": ("all ten", 0.0, (0.5, True)),
 }
 RULES = {
     "own": "on the rest of the series' own domain",
+    "own, calibrated": (
+        "on the rest of the series' own domain, among the configurations whose 80 % intervals "
+        "at h = 12 held 0.75-0.85 of the outcomes there, and >= 0.75 of those from origins "
+        "2015-2024"
+    ),
     "joint": "on the rest of its domain together with the whole other domain",
 }
+COVERAGE = (0.75, 0.85)
+RECENT = 2015
 ERAS = {"1995-2004": (1995, 2004), "2005-2014": (2005, 2014), "2015-2024": (2015, 2024)}
 
 
@@ -284,10 +294,8 @@ def pool_paths(store: dict, i: int, config: tuple, scale: rf.Scale, memo: dict) 
         A, B, observed = store["kernels"][i]
         a, b, scored = criterion(A[:, :, members], B[:, :, members][:, :, :, members], observed)
         prior = np.full(len(members), 1.0 / len(members))
-        weights = learned_weights(a, b, scored, prior, config[1])
-        q, obs = store["replays"][i]
-        memo[key] = (weights, fit_ramp(q[:, members], obs, weights, scale, Recalibration()))
-    weights, ramp = memo[key]
+        memo[key] = learned_weights(a, b, scored, prior, config[1])
+    weights = memo[key]
     paths = store["paths"][i]
     counts = member_counts(weights, paths.shape[1])
     pooled = np.vstack(
@@ -295,13 +303,22 @@ def pool_paths(store: dict, i: int, config: tuple, scale: rf.Scale, memo: dict) 
     ).astype(float)
     if config[2] is None:
         return pooled
-    factors, _ = shrunk_factors(*ramp, Recalibration(shrink=config[2]))
+    shrink, narrow = config[2]
+    if (*key, narrow) not in memo:
+        q, obs = store["replays"][i]
+        ramp = fit_ramp(q[:, members], obs, weights, scale, Recalibration(narrow=narrow))
+        memo[(*key, narrow)] = ramp
+    factors, _ = shrunk_factors(*memo[(*key, narrow)], Recalibration(shrink=shrink))
     return widen(pooled, factors, scale)
 
 
 def label(config: tuple) -> str:
     members, shrink, recal = config
-    spread = "no recalibration" if recal is None else f"recalibrated, shrink {recal:g}"
+    if recal is None:
+        spread = "no recalibration"
+    else:
+        shrink_, narrow = recal
+        spread = f"{'recalibrated' if narrow else 'widened only'}, shrink {shrink_:g}"
     return f"{members} | weights shrink {shrink:g} | {spread}"
 
 
@@ -325,6 +342,29 @@ def relative(scores: pd.DataFrame, baselines: list[str]) -> pd.DataFrame:
     best = crps.loc[baselines].groupby(["dyad", "h"]).min()
     ratio = (crps / best.reindex(crps.index.droplevel("model")).to_numpy()).rename("ratio")
     return ratio.groupby(["model", "dyad"]).mean().unstack("dyad")
+
+
+def coverage_table(ev: rf.Evaluation) -> pd.DataFrame:
+    """Rows at h = 12: model, dyad, whether the origin is recent, and in80."""
+    rows = ev.scores[ev.scores["h"] == HORIZON]
+    years = pd.PeriodIndex(rows["origin"].astype(str), freq="M").year
+    return rows[["model", "dyad", "in80"]].assign(recent=np.asarray(years >= RECENT))
+
+
+def calibrated(cover: pd.DataFrame, labels: list[str], keep: list[str]) -> list[str]:
+    """The configurations whose 80 % coverage at h = 12 on ``keep`` lies in :data:`COVERAGE`
+    and is at least its lower end for recent origins; when none does, those with the smallest
+    shortfall (the distance to those bounds)."""
+    rows = cover[cover["model"].isin(labels) & cover["dyad"].isin(keep)]
+    overall = rows.groupby("model")["in80"].mean()
+    recent = rows[rows["recent"]].groupby("model")["in80"].mean()
+    lo, hi = COVERAGE
+    shortfall = (
+        (lo - overall).clip(lower=0)
+        + (overall - hi).clip(lower=0)
+        + (lo - recent.reindex(overall.index).fillna(lo)).clip(lower=0)
+    )
+    return list(shortfall.index[shortfall <= shortfall.min() + 1e-12])
 
 
 def headline(ev: rf.Evaluation, baselines: list[str]) -> pd.DataFrame:
@@ -376,6 +416,7 @@ def stage_loo(domains: list[Domain], cache: Path, workers: int) -> None:
 
     for domain, rule in itertools.product(domains, RULES):
         others = [d for d in rel if d != domain.name] if rule == "joint" else []
+        cover = coverage_table(evals[domain.name]) if rule == "own, calibrated" else None
         chosen: dict[str, str] = {}
         units = sorted({domain.unit(s) for s in domain.panel.columns})
         for unit in units:
@@ -383,10 +424,19 @@ def stage_loo(domains: list[Domain], cache: Path, workers: int) -> None:
             score = rel[domain.name].loc[labels, keep].mean(axis=1)
             for other in others:
                 score = score + rel[other].loc[labels].mean(axis=1)
+            if cover is not None:
+                score = score[calibrated(cover, labels, keep)].reindex(labels).fillna(np.inf)
             pick = score.idxmin()
             for s in rel[domain.name].columns:
                 if domain.unit(s) == unit:
                     chosen[s] = pick
+        everything = rel[domain.name].loc[labels].mean(axis=1)
+        for other in others:
+            everything = everything + rel[other].loc[labels].mean(axis=1)
+        if cover is not None:
+            fit = calibrated(cover, labels, list(rel[domain.name].columns))
+            everything = everything[fit].reindex(labels).fillna(np.inf)
+        library = everything.idxmin()
         frame = frames[domain.name]
         held = pd.concat(
             [
@@ -404,6 +454,7 @@ def stage_loo(domains: list[Domain], cache: Path, workers: int) -> None:
         print(f"===== {domain.name}: held-out configuration per unit, chosen {RULES[rule]}")
         for pick, count in pd.Series(chosen).value_counts().items():
             print(f"  {count:3d} series: {pick}")
+        print(f"  chosen on every series of the domain (the library default): {library}")
         print(f"\n{domain.name} pooled:")
         print(headline(ev, list(domain.baselines)).round(4).to_string())
         if domain.name == "tsinghua":
@@ -445,7 +496,9 @@ def timing(domains: list[Domain], config: tuple, n_series: int = 3) -> None:
                 "after": rf.Auto(
                     [member(m, domain.scale, domain.in_steps) for m in SETS[members]],
                     adapt=Adaptation(shrink=shrink),
-                    recalibrate=None if recal is None else Recalibration(shrink=recal),
+                    recalibrate=None
+                    if recal is None
+                    else Recalibration(shrink=recal[0], narrow=recal[1]),
                 ),
                 "ARIMA(auto)": rf.ARIMA(order="auto", scale=domain.scale),
             }
@@ -483,7 +536,8 @@ def main() -> None:
         stage_loo(domains, cache, args.workers)
     if args.timing:
         members, shrink, recal = args.timing.split("|")
-        timing(domains, (members, float(shrink), None if recal == "none" else float(recal)))
+        spread = None if recal == "none" else (float(recal.split()[-1]), "widen" not in recal)
+        timing(domains, (members, float(shrink), spread))
 
 
 if __name__ == "__main__":

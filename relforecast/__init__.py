@@ -14,6 +14,7 @@ from relforecast._version import __version__
 from relforecast.data import load_panel, load_scores
 from relforecast.evaluation.backtest import backtest
 from relforecast.evaluation.scores import Evaluation, evaluate
+from relforecast.evaluation.spec import BacktestSpec
 from relforecast.events.analogues import analogues
 from relforecast.events.charts import window_chart
 from relforecast.events.log import EventLog, damped_update, fit_update_rule, load_events
@@ -74,6 +75,7 @@ __all__ = [
     "ARLevel",
     "Adaptation",
     "Auto",
+    "BacktestSpec",
     "BlockBootstrap",
     "Calibrated",
     "Climatology",

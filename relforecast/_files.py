@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-__all__ = ["published_mode", "replacing"]
+__all__ = ["check_parent", "published_mode", "replacing"]
 
 
 def published_mode(target: Path, *, directory: bool = False) -> int:
@@ -29,16 +29,23 @@ def published_mode(target: Path, *, directory: bool = False) -> int:
     return (0o777 if directory else 0o666) & ~mask
 
 
-@contextmanager
-def replacing(path: str | os.PathLike) -> Iterator[Path]:
-    """Yield a temporary path beside ``path``; on success it replaces ``path``, on any error
-    (or interruption) it is removed and ``path`` is left as it was."""
+def check_parent(path: str | os.PathLike) -> Path:
+    """``path`` as a Path when the folder it would be written into exists, else
+    FileNotFoundError naming both (checked before a long job, so it does not fail at the end)."""
     target = Path(path)
     if not target.parent.is_dir():
         raise FileNotFoundError(
             f"cannot write {str(target)!r}: the folder {str(target.parent)!r} does not exist; "
             "create it first"
         )
+    return target
+
+
+@contextmanager
+def replacing(path: str | os.PathLike) -> Iterator[Path]:
+    """Yield a temporary path beside ``path``; on success it replaces ``path``, on any error
+    (or interruption) it is removed and ``path`` is left as it was."""
+    target = check_parent(path)
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".tmp-{target.name}.", dir=target.parent)
     except OSError as exc:

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 import pandas as pd
 
@@ -31,8 +31,19 @@ from relforecast.periods import to_month
 from relforecast.shocks import ShockCalendar
 
 if TYPE_CHECKING:
-    from relforecast.events.log import EventLog
     from relforecast.scenarios import Scenario
+
+
+class DatedEvents(Protocol):
+    """An event log as the cut sees it (:class:`relforecast.EventLog` is one): a table with a
+    ``month`` column, and a constructor from such a table."""
+
+    frame: pd.DataFrame
+
+    def __init__(self, frame: pd.DataFrame) -> None: ...
+
+
+E = TypeVar("E", bound=DatedEvents)
 
 __all__ = [
     "AsOf",
@@ -79,7 +90,7 @@ def cut_calendar(calendar: ShockCalendar | None, month: PeriodLike) -> ShockCale
     return calendar.between(None, to_month(month, "as-of month"))
 
 
-def cut_events(log: EventLog | None, month: PeriodLike) -> EventLog | None:
+def cut_events(log: E | None, month: PeriodLike) -> E | None:
     """Events dated at or before ``month``."""
     if log is None:
         return None
@@ -107,7 +118,7 @@ class AsOf:
     series: pd.Series | None = None
     panel: pd.DataFrame | None = None
     calendar: ShockCalendar | None = None
-    events: EventLog | None = None
+    events: DatedEvents | None = None
     scenarios: tuple = ()
     dropped: dict[str, int] = field(default_factory=dict)
 
@@ -125,7 +136,7 @@ def as_of(
     series: pd.Series | None = None,
     panel: pd.DataFrame | None = None,
     calendar: ShockCalendar | None = None,
-    events: EventLog | None = None,
+    events: DatedEvents | None = None,
     scenarios: Sequence[Scenario] = (),
 ) -> AsOf:
     """Cut every dated input at ``month``.

@@ -29,7 +29,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from os import PathLike
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
@@ -38,10 +38,8 @@ from relforecast._typing import RNGLike, as_number
 from relforecast.exceptions import ForecastError, ShockError
 from relforecast.forecast import Forecast
 from relforecast.periods import window_horizon  # its home is relforecast.periods; kept here
-from relforecast.shocks import Shock, read_yaml_list, shock_from_record
-
-if TYPE_CHECKING:
-    from relforecast.models.base import FittedModel
+from relforecast.scale import Scale
+from relforecast.shocks import Shock, ShockCalendar, read_yaml_list, shock_from_record
 
 __all__ = [
     "RESERVED_NAMES",
@@ -50,6 +48,24 @@ __all__ = [
     "load_scenarios",
     "window_horizon",
 ]
+
+
+class ScenarioFit(Protocol):
+    """What scenarios use of a fitted model (:class:`relforecast.models.base.FittedModel`
+    keeps it): its data, scale and shock calendar, its estimated shock effects, and forecasts
+    of several scenarios from common random numbers."""
+
+    series: pd.Series
+    calendar: ShockCalendar
+
+    @property
+    def scale(self) -> Scale: ...
+
+    def shock_effects(self) -> pd.DataFrame: ...
+
+    def forecast_scenarios(
+        self, horizon: int, scenarios: Sequence[Scenario | None], n_paths: int = ..., rng: Any = ...
+    ) -> list[Forecast]: ...
 
 #: Scenario names that mean the forecast without extra shocks; a user scenario may not use them.
 RESERVED_NAMES: tuple[str, ...] = ("baseline", "基准", "基准情景")
@@ -161,7 +177,7 @@ class Scenario:
                     f"last observed month {last}; give values from {last + 1} on"
                 )
 
-    def effect_summary(self, fit: FittedModel) -> list[dict[str, Any]]:
+    def effect_summary(self, fit: ScenarioFit) -> list[dict[str, Any]]:
         """Each shock's assumed effect in score points and where it comes from.
 
         Returns
@@ -196,7 +212,7 @@ class Scenario:
         return rows
 
     def unbounded_effects(
-        self, fit: FittedModel, index: pd.PeriodIndex, n_paths: int, gen: np.random.Generator
+        self, fit: ScenarioFit, index: pd.PeriodIndex, n_paths: int, gen: np.random.Generator
     ) -> np.ndarray:
         """Effects of the scenario on the transformed scale, one row per path.
 
@@ -235,7 +251,7 @@ class Scenario:
         happens = gen.random(n_paths) < self.probability
         return total * happens[:, None]
 
-    def _effect(self, shock: Shock, fit: FittedModel, slope: float) -> tuple[float, float]:
+    def _effect(self, shock: Shock, fit: ScenarioFit, slope: float) -> tuple[float, float]:
         if shock.effect is not None:
             return shock.effect[0] * slope, shock.effect[1] * slope
         table = fit.shock_effects()
@@ -330,7 +346,7 @@ def _is_fitted_model(fit: object) -> bool:
 
 
 def compare_scenarios(
-    fit: FittedModel,
+    fit: ScenarioFit,
     scenarios: Sequence[Scenario],
     horizon: int = 12,
     *,

@@ -196,3 +196,43 @@ def test_backtest_errors_are_one_line(capsys, scores_csv, tmp_path):
         ]
     )
     assert code == 2 and "--thresholds takes numbers" in capsys.readouterr().err
+
+
+def _must_not_run(*_args, **_kwargs):
+    raise AssertionError("the job started although its options were refused")
+
+
+def test_backtest_refuses_an_out_folder_that_does_not_exist_before_running(
+    capsys, scores_csv, tmp_path, monkeypatch
+):
+    import relforecast.cli.backtest as command
+
+    monkeypatch.setattr(command, "backtest_with", _must_not_run)
+    monkeypatch.setattr(command, "load_panel", _must_not_run)
+    out = tmp_path / "missing" / "bt.csv"
+    argv = ["backtest", str(scores_csv), "--dyad", "Japan", "--origins", "2019-01"]
+    code, _, err = run(capsys, *argv, "--out", str(out))
+    assert code == 1 and err.count("\n") == 1
+    assert f"the folder {str(out.parent)!r} does not exist" in err
+    assert not out.parent.exists()
+
+
+def test_outlook_refuses_a_repeated_anchor_before_running(
+    capsys, scores_csv, tmp_path, monkeypatch
+):
+    import relforecast.cli.outlook as command
+
+    monkeypatch.setattr(command, "run_outlook_spec", _must_not_run)
+    out = tmp_path / "jp"
+    argv = ["outlook", "--anchors", "2012-09=Diaoyu,2019-06,2012-09", "--out", str(out)]
+    code, _, err = run(capsys, *argv)
+    assert code == 1 and err.count("\n") == 1
+    assert "anchor 2012-09 given more than once" in err
+    assert not out.exists()
+    # the all-partners form refuses it before running, too
+    import relforecast.cli.panel_outlook as panel_command
+
+    monkeypatch.setattr(panel_command, "run_outlook_spec", _must_not_run)
+    code, _, err = run(capsys, "outlook", str(scores_csv), *argv[1:], "--dyad", "Japan,UK")
+    assert code == 1 and err.count("\n") == 1
+    assert "anchor 2012-09 given more than once" in err

@@ -1,9 +1,10 @@
 """The ``relforecast`` command: one module per command, one shared set of source options.
 
-:mod:`~relforecast.cli.main` holds the command group and the single-dyad ``forecast``,
-``outlook``, ``backtest`` and ``evaluate``; ``events``, ``record``, ``update`` and the panel
-variants of ``forecast`` and ``outlook`` have modules of their own. Errors become one line on
-stderr and a non-zero exit (:func:`main`).
+:mod:`~relforecast.cli.main` holds the command group, registers the commands and turns errors
+into one line on stderr and a non-zero exit (:func:`main`); ``forecast``, ``outlook``,
+``backtest``, ``evaluate``, ``events``, ``record`` and ``update`` each have a module of their
+own, the all-partners forms of ``forecast`` and ``outlook`` too. The options several commands
+share are declared once (:mod:`~relforecast.cli.source`, :mod:`~relforecast.cli.options`).
 
 Layer: the top; nothing imports it.
 """

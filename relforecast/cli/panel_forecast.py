@@ -11,6 +11,7 @@ them goes below it in the window), with and without the dependence of their hist
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -125,20 +126,16 @@ def panel_inputs(
 
 
 def panel_forecast_command(
-    data: str | None,
-    *,
-    model: str,
-    horizon: int,
-    paths: int,
-    seed: int,
-    threshold: float,
-    fmt: str,
-    workers: int,
-    engine: str | None,
-    scheduler: str | None,
-    source: dict[str, Any],
+    data: str | None, source: Mapping[str, Any], options: Mapping[str, Any]
 ) -> str:
-    """Run the panel forecast the options ask for; return the text to print."""
+    """Run the panel forecast the options ask for; return the text to print.
+
+    ``source`` holds the data options, ``options`` those of ``relforecast forecast`` by their
+    parameter names (``model`` — a name or, off the Tsinghua scale, a specification —,
+    ``horizon``, ``paths``, ``seed``, ``threshold``, ``fmt``, ``workers``, ``engine``,
+    ``scheduler``)."""
+    model, horizon, paths = options["model"], options["horizon"], options["paths"]
+    seed, threshold, fmt = options["seed"], options["threshold"], options["fmt"]
     panel, calendars = panel_inputs(data, source)
     keep = fmt != "csv"  # the overview needs the paths; the tidy table does not
     result = forecast_panel(
@@ -150,9 +147,9 @@ def panel_forecast_command(
         thresholds=(threshold,),
         shocks=calendars,
         return_forecasts=keep,
-        workers=workers,
-        engine=engine,
-        scheduler=scheduler,
+        workers=options["workers"],
+        engine=options["engine"],
+        scheduler=options["scheduler"],
         progress=True,
     )
     table, forecasts = result if keep else (result, {})

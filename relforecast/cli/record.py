@@ -23,6 +23,7 @@ from relforecast.data import load_panel
 from relforecast.exceptions import RecordError
 from relforecast.forecast import Forecast
 from relforecast.record.backfill import backfill as run_backfill
+from relforecast.record.entry import EntryFacts
 from relforecast.record.schema import OlderRecordError
 from relforecast.record.store import Record, default_location
 from relforecast.report.writer import OutputFolder
@@ -100,33 +101,12 @@ def _say_recorded(rec: Record, added: Any) -> None:
     click.echo(f"relforecast: {verb} forecast #{added.id} in {rec.where}{extra}", err=True)
 
 
-def record_forecast(
-    rec: Record | None,
-    fc: Forecast,
-    series: pd.Series,
-    *,
-    model: str,
-    model_name: str,
-    model_params: Any,
-    seed: int,
-    threshold: float,
-    shocks: ShockCalendar | None = None,
-) -> None:
+def record_forecast(rec: Record | None, fc: Forecast, facts: EntryFacts) -> None:
     """Record what ``relforecast forecast`` printed (no-op without ``--record``)."""
     if rec is None:
         return
     with rec:
-        added = rec.add(
-            fc,
-            history=series,
-            model=model,
-            model_name=model_name,
-            model_params=model_params,
-            seed=seed,
-            threshold=threshold,
-            shocks=shocks,
-            source="forecast",
-        )
+        added = rec.add(fc, facts)
         _say_recorded(rec, added)
 
 

@@ -1,8 +1,9 @@
 """The source options: how every command that reads DATA finds its series.
 
-One definition for every command (:func:`source_options`), and one helper turning the parsed
+One definition for every command (:func:`source_options`), one helper turning the parsed
 options into the arguments of :func:`relforecast.load_scores` / :func:`relforecast.load_panel`
-(:func:`load_arguments`):
+(:func:`load_arguments`), and one reading of a dyad's series and shocks cut at the as-of month
+(:func:`load_series`):
 
 ``--country-col``, ``--date-col``, ``--score-col``
     the columns of a long table (defaults: the Tsinghua file's ``country``, ``ym``, ``score``);
@@ -21,16 +22,24 @@ options into the arguments of :func:`relforecast.load_scores` / :func:`relforeca
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
+import pandas as pd
 
+from relforecast.asof import as_of
+from relforecast.data import load_scores
+from relforecast.datasets import demo, demo_shocks
 from relforecast.exceptions import ScaleError
 from relforecast.models.base import Model
 from relforecast.models.registry import model_on_scale
+from relforecast.periods import to_month
+from relforecast.report.edition import shocks_from_file
 from relforecast.scale import TSINGHUA_SCALE, Scale, parse_scale
+from relforecast.shocks import ShockCalendar
 
-__all__ = ["SOURCE_KEYS", "load_arguments", "model_for", "source_options"]
+__all__ = ["SOURCE_KEYS", "load_arguments", "load_series", "model_for", "source_options"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -115,3 +124,31 @@ def model_for(name: str, source: Mapping[str, Any]) -> str | Model:
     """The model behind ``--model NAME`` on the ``--scale`` of ``source``: the name itself on
     the default Tsinghua scale (so tables and records keep it), else its specification."""
     return model_on_scale(name, source.get("scale", TSINGHUA_SCALE))
+
+
+def load_series(
+    data: str | None, source: Mapping[str, Any]
+) -> tuple[pd.Series, ShockCalendar | None]:
+    """Series and shock calendar from the data options (:func:`relforecast.cli.options.
+    data_options`), cut at ``--until``; the demo when no DATA is given."""
+    dyad, until = source["dyad"], source["until"]
+    shocks_file, leaders_file = source["shocks_file"], source["leaders_file"]
+    if data is None:
+        if dyad is not None:
+            raise click.UsageError("--dyad needs a DATA file (without DATA the demo is used)")
+        series, calendar = demo(), demo_shocks()
+    else:
+        series, calendar = load_scores(Path(data), dyad, **load_arguments(source)), None
+    if until is not None and to_month(until, "--until") < series.index[0]:
+        raise click.UsageError(f"--until {until} is before the first month of the data")
+    if shocks_file is not None:  # relative starts (+2) count from the as-of month
+        month = to_month(until, "--until") if until is not None else series.index[-1]
+        calendar = shocks_from_file(shocks_file, month)
+    if leaders_file is not None:
+        leaders = ShockCalendar.from_leaders(leaders_file, str(dyad or series.name))
+        calendar = leaders if shocks_file is None else calendar + leaders
+    # one as-of cut for every dated input (default: the data's last month)
+    cut = as_of(until, series=series, calendar=calendar)
+    if any(cut.dropped.values()):
+        click.echo(f"relforecast: {cut.describe()}", err=True)
+    return cut.series, cut.calendar

@@ -16,6 +16,10 @@ state or regime filter runs through the new months, nothing is re-estimated). ``
 refitting at every origin: each row is the forecast that would have been made at its origin,
 fitted then, as ``relforecast forecast`` fits it. A larger ``k`` trades that for speed.
 
+Settings: everything after the horizon is one :class:`~relforecast.BacktestSpec`
+(:mod:`relforecast.evaluation.spec`), given as ``spec=`` or built from the keywords of
+:func:`backtest`; :func:`run_backtest` runs a spec.
+
 Execution: the work is cut into blocks — consecutive origins of one dyad and model, whole refit
 cycles (:func:`plan_blocks`) — run by :func:`relforecast.panel.parallel.run_tasks` (this process,
 loky workers or a Dask cluster). Each block comes back as a compact
@@ -28,15 +32,15 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from os import PathLike
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from relforecast._typing import RNGLike, as_seed, distinct
+from relforecast._typing import RNGLike, distinct
 from relforecast.asof import cut_calendar
+from relforecast.evaluation.block import BacktestBlock
 from relforecast.evaluation.rowblock import (
     QUANTILE_COLUMNS,
     QUANTILE_LEVELS,
@@ -44,10 +48,11 @@ from relforecast.evaluation.rowblock import (
     frame_from_blocks,
     summarise_paths,
 )
+from relforecast.evaluation.spec import REFIT_EVERY, BacktestSpec
 from relforecast.evaluation.store import BacktestStore, block_key
 from relforecast.exceptions import ForecastError, RelforecastError, SpecError
 from relforecast.forecast import check_threshold
-from relforecast.models.base import FittedModel, Model, check_horizon, check_n_paths
+from relforecast.models.base import FittedModel, Model, check_horizon
 from relforecast.models.registry import make_model  # the model names live in the registry
 from relforecast.panel.parallel import Engine, run_tasks
 from relforecast.panel.streams import origin_stream
@@ -60,40 +65,15 @@ __all__ = [
     "QUANTILE_LEVELS",
     "REFIT_EVERY",
     "BacktestBlock",
+    "BacktestSpec",
     "backtest",
     "make_model",
     "origin_stream",
     "parse_origins",
     "plan_blocks",
+    "run_backtest",
     "run_block",
 ]
-
-
-REFIT_EVERY = 1
-"""The default refit schedule of every backtest (Python and command line): every origin."""
-
-
-@dataclass(frozen=True)
-class BacktestBlock:
-    """One task: consecutive origins of one dyad and model, starting with a refit."""
-
-    dyad: str
-    series: pd.Series
-    spec: Model
-    label: str
-    origins: tuple[pd.Period, ...]
-    horizon: int
-    thresholds: tuple[float, ...]
-    n_paths: int
-    seed: int
-    refit_every: int
-    shocks: ShockCalendar | None
-    recover: tuple[float, ...] = ()
-
-    @property
-    def n_rows(self) -> int:
-        """Rows the block yields when no origin is skipped."""
-        return len(self.origins) * self.horizon
 
 
 def run_block(block: BacktestBlock) -> RowBlock:
@@ -191,6 +171,7 @@ def backtest(
     origins: str | Sequence[Any] = "1995-06:2024-06",
     horizon: int = 12,
     *,
+    spec: BacktestSpec | None = None,
     every: int = 12,
     thresholds: Iterable[float] = (-6, -3, 0, 3),
     n_paths: int = 2000,
@@ -207,6 +188,10 @@ def backtest(
 ) -> pd.DataFrame:
     """Rolling-origin backtest of one or several models on one or several dyads.
 
+    The settings after ``horizon`` are those of a :class:`~relforecast.BacktestSpec`: give
+    them as keywords, or as one ``spec=`` (a keyword beside it that says something else is
+    refused).
+
     Parameters
     ----------
     data : Series or DataFrame
@@ -219,6 +204,8 @@ def backtest(
         ``"1995-06:2024-06"`` (with ``every``) or a list of months: the last month each fit
         sees.
     horizon : int, default 12
+    spec : BacktestSpec, optional
+        Every setting below as one value.
     every : int, default 12
         Step between origins of a span.
     thresholds : iterable of float
@@ -248,8 +235,8 @@ def backtest(
         A Parquet folder (needs pyarrow): each block of origins is written there as soon as it
         is done, partitioned by model and dyad, and blocks the folder already holds from the
         same inputs are not recomputed — an interrupted run resumes where it stopped
-        (:mod:`relforecast.evaluation.store`). The table returned is read back from the folder; its
-        ``attrs["blocks"]`` says how many blocks there were and how many were already there.
+        (:mod:`relforecast.evaluation.store`). The table returned is read back from the folder;
+        its ``attrs["blocks"]`` says how many blocks there were and how many were already there.
     progress : bool, default False
         Show a progress bar on stderr.
     recover : iterable of float, default ()
@@ -264,9 +251,35 @@ def backtest(
         are the same whatever the engine, the number of workers, or the order, subset or
         split of the dyads.
     """
+    job = BacktestSpec.from_keywords(
+        spec,
+        every=every,
+        thresholds=thresholds,
+        n_paths=n_paths,
+        rng=rng,
+        shocks=shocks,
+        refit_every=refit_every,
+        scale=scale,
+        workers=workers,
+        engine=engine,
+        scheduler=scheduler,
+        store=store,
+        progress=progress,
+        recover=recover,
+    )
+    return run_backtest(data, model, origins, horizon, job)
+
+
+def run_backtest(
+    data: pd.Series | pd.DataFrame,
+    model: str | Model | Sequence[str | Model],
+    origins: str | Sequence[Any],
+    horizon: int,
+    spec: BacktestSpec,
+) -> pd.DataFrame:
+    """The backtest ``spec`` describes (:func:`backtest` without the keyword form)."""
     panel = data.to_frame() if isinstance(data, pd.Series) else data
-    origin_list = parse_origins(origins, every)
-    rng = as_seed(rng)
+    origin_list = parse_origins(origins, spec.every)
     models = list(model) if isinstance(model, list | tuple) else [model]
     if not models:
         raise SpecError("model=[] names no model; give e.g. 'block' or ['block', 'rw-gauss']")
@@ -276,22 +289,13 @@ def backtest(
                 f"model {m!r} is neither a model name nor a model specification; give e.g. "
                 "'block' or rf.ARIMA()"
             )
-    specs = [make_model(m, scale=scale) if isinstance(m, str) else m for m in models]
+    specs = [make_model(m, scale=spec.scale) if isinstance(m, str) else m for m in models]
     distinct([_label(m, s) for m, s in zip(models, specs, strict=True)], "model", error=SpecError)
     horizon = check_horizon(horizon)
-    n_paths = check_n_paths(n_paths)
-    # a bad threshold fails here, not silently at every origin
+    # a threshold outside the models' scale fails here, not silently at every origin
     first_scale = getattr(specs[0], "scale", None)
-    thresholds = distinct(
-        [check_threshold(t, first_scale) for t in thresholds], "threshold", error=ForecastError
-    )
-    recover = distinct(
-        [check_threshold(t, first_scale) for t in recover], "threshold", error=ForecastError
-    )
-    if recover and store is not None:
-        raise ForecastError("recover= columns are not kept in a backtest store; drop store=")
-    if refit_every < 1:
-        raise ForecastError(f"refit_every={refit_every!r} must be at least 1")
+    thresholds = [check_threshold(t, first_scale) for t in spec.thresholds]
+    recover = [check_threshold(t, first_scale) for t in spec.recover]
     _check_origins_meet_the_data(panel, origin_list)
     blocks = plan_blocks(
         panel,
@@ -299,23 +303,23 @@ def backtest(
         origin_list,
         horizon,
         thresholds=thresholds,
-        n_paths=n_paths,
-        seed=rng,
-        refit_every=refit_every,
-        shocks=shocks,
-        scale=scale,
+        n_paths=spec.n_paths,
+        seed=spec.rng,
+        refit_every=spec.refit_every,
+        shocks=spec.shocks,
+        scale=spec.scale,
         recover=recover,
     )
-    engine_options = {"workers": workers, "engine": engine, "scheduler": scheduler}
-    if store is None:
+    engine_options = spec.execution.options()
+    if spec.store is None:
         results = run_tasks(run_block, blocks, **engine_options)
-        if progress:
+        if spec.progress:
             results = _with_progress(results, blocks)
         rows = sum(b.n_rows for b in blocks)
         return _not_empty(frame_from_blocks(results, thresholds, rows, recover=recover))
-    bt_store = BacktestStore(store)
-    bt_store.open(store_settings(horizon, thresholds, n_paths, rng))
-    computed = run_into_store(bt_store, blocks, progress=progress, **engine_options)
+    bt_store = BacktestStore(spec.store)
+    bt_store.open(store_settings(horizon, thresholds, spec.n_paths, spec.rng))
+    computed = run_into_store(bt_store, blocks, progress=spec.progress, **engine_options)
     table = bt_store.read(blocks)
     table.attrs["blocks"] = {"total": len(blocks), "from_store": len(blocks) - computed}
     return _not_empty(table)

@@ -34,18 +34,16 @@ import json
 import os
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import quote
 
 import numpy as np
 import pandas as pd
 
 from relforecast._files import replacing
+from relforecast.evaluation.block import BacktestBlock
 from relforecast.evaluation.rowblock import RowBlock, frame_from_blocks, value_columns
 from relforecast.exceptions import StoreError
-
-if TYPE_CHECKING:
-    from relforecast.evaluation.backtest import BacktestBlock
 
 __all__ = ["BacktestStore", "block_key"]
 

@@ -3,15 +3,39 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from relforecast._typing import PeriodLike
+from relforecast._typing import PeriodLike, distinct
 from relforecast.exceptions import DataError
 from relforecast.periods import to_month
 
-__all__ = ["analogues"]
+__all__ = ["analogues", "parse_anchors"]
+
+
+def parse_anchors(
+    anchors: Sequence[Any], *, error: type[Exception] = DataError
+) -> list[tuple[pd.Period, str | None]]:
+    """Anchors as ``(month, name or None)``, each month once.
+
+    Parameters
+    ----------
+    anchors : sequence
+        ``"2012-09"``, ``"2012-09=Diaoyu purchase"`` or ``(month, name)`` items.
+    error : exception type, default DataError
+        Raised for a month that is not a month, or a month given twice (naming it).
+    """
+    out = []
+    for item in anchors:
+        if isinstance(item, tuple):
+            month, name = item
+        else:
+            month, _, name = str(item).partition("=")
+        anchor = to_month(str(month).strip(), "anchor", error=error)
+        out.append((anchor, (name or "").strip() or None))
+    return distinct(out, "anchor", error=error, key=lambda pair: str(pair[0]))
 
 
 def analogues(

@@ -9,9 +9,10 @@ with a short default title and, in Chinese, date ticks such as 2025年7月 (:fun
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
+import pandas as pd
 
 from relforecast.editorial import fmt_month
 from relforecast.graphics.fonts import drawn_in_style
@@ -21,8 +22,6 @@ from relforecast.scale import Scale
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-    from relforecast.forecast import Forecast
-
 __all__ = [
     "LEVEL_COLOURS",
     "default_title",
@@ -31,6 +30,25 @@ __all__ = [
     "month_axis",
     "percent_axis",
 ]
+
+
+class FanForecast(Protocol):
+    """What a fan chart reads of a forecast (:class:`relforecast.Forecast` is one): its months,
+    scale, history, observed months, the forecast of the months not yet observed, its median,
+    intervals and crossing probability."""
+
+    index: pd.PeriodIndex
+    scale: Scale
+    history: pd.Series | None
+    observed: int
+
+    def future(self) -> FanForecast: ...
+
+    def median(self) -> pd.Series: ...
+
+    def interval(self, coverage: float = 0.8) -> pd.DataFrame: ...
+
+    def prob_cross(self, threshold: float | None = None, within: int | None = None) -> float: ...
 
 # Red (confrontation) to green (friendly); light so that data stay readable on top.
 LEVEL_COLOURS = ("#f4c7c3", "#fbe0c4", "#fdf1c7", "#e8f0d6", "#d4ead3", "#c3e3d9")
@@ -62,7 +80,7 @@ def percent_axis(axis) -> None:
     axis.set_major_formatter(PercentFormatter(1.0, decimals=0))
 
 
-def default_title(forecast: Forecast, lang: str = "en") -> str:
+def default_title(forecast: FanForecast, lang: str = "en") -> str:
     """A short title for a forecast drawn from a script: "China–Japan, forecast from 2025-07" /
     "中日关系 2025年7月起预测" (the dyad from the forecast's history, when it has a name)."""
     words = labels(lang)
@@ -102,7 +120,7 @@ def draw_level_bands(ax: Axes, scale: Scale, lang: str = "en", labels: bool = Tr
 
 @drawn_in_style
 def fan_chart(
-    forecast: Forecast,
+    forecast: FanForecast,
     ax: Axes | None = None,
     *,
     history_months: int = 60,

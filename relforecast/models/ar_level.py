@@ -30,6 +30,7 @@ from relforecast.exceptions import FitError, SpecError
 from relforecast.models.base import (
     BorrowedEffects,
     PathSimulator,
+    SpecLabel,
     check_whole,
     prepare_series,
 )
@@ -107,7 +108,7 @@ class ARLevel:
 
 
 @dataclass
-class ARLevelResult(BorrowedEffects, PathSimulator):
+class ARLevelResult(SpecLabel, BorrowedEffects, PathSimulator):
     """A fitted :class:`ARLevel`: last transformed value, level, persistence and sd."""
 
     spec: ARLevel
@@ -119,11 +120,6 @@ class ARLevelResult(BorrowedEffects, PathSimulator):
     calendar: ShockCalendar = field(default_factory=ShockCalendar)
     diagnostics: list[str] = field(default_factory=list)
     borrowed_effects: pd.DataFrame | None = field(default=None, repr=False)
-
-    @property
-    def name(self) -> str:
-        """Label of the model."""
-        return self.spec.name
 
     @property
     def params(self) -> pd.Series:

@@ -20,19 +20,31 @@ toward equal weights. A calm series thus gets most of its paths from the compone
 forecast it well when calm; a volatile one from those that kept up with its moves. Nothing
 after the end of the data is used.
 
+The replays also say whether the pooled forecast was wide enough lately. When the world has
+turned more turbulent than the estimation window, the pooled spread is widened month by month
+by the factors that would have served the replays best (:mod:`relforecast.models.recalibration`);
+it is never narrowed below what the members give, so a calm spell keeps its intervals.
+
+On a continuous score — a scale without a grid, such as a machine-coded event index — the
+default pool is another one: series that revert to a slowly moving mean are served by an AR(1)
+around the recent level, the recent climatology, ARIMA with its differencing order chosen per
+series and exponential smoothing (ARIMA(0,1,1)), whose pooled spread is recalibrated in both
+directions (:func:`relforecast.models.catalogue.pool_plan`).
+
 A member that cannot be fitted to the series — the regime-switching member needs 49 months,
 12 of them for its momentum — steps aside: the pool is the members that could be fitted, with
 their prior weights renormalised, and the diagnostics name the member and why. Only when no
 member can be fitted is the series refused.
 
-The components, the replay lookback and the shrinkage were chosen by leave-one-dyad-out
-evaluation on the shared dyads (``benchmarks/generalisation.py``; docs/evaluation.md).
+The components, the replay lookback, the shrinkage and the spread recalibration were chosen by
+leave-one-out evaluation, within the Tsinghua dyads and within the event indices
+(``benchmarks/generalisation.py``, ``benchmarks/loo.py``; docs/evaluation.md).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -53,7 +65,7 @@ from relforecast.models.base import (
     check_paths_memory,
     check_scenarios,
 )
-from relforecast.models.catalogue import pool_models
+from relforecast.models.catalogue import pool_models, pool_plan, with_scale
 from relforecast.models.recalibration import (
     Recalibration,
     learn_factors,
@@ -81,6 +93,18 @@ class _ComponentsScale:
 _COMPONENTS_SCALE = _ComponentsScale()
 
 
+class _PlanDefault:
+    """The default of ``Auto(adapt=...)`` and ``Auto(recalibrate=...)``: that of the default
+    pool of the scale (:func:`relforecast.models.catalogue.pool_plan`) when the members are the
+    default ones, else ``Adaptation()`` and no recalibration."""
+
+    def __repr__(self) -> str:
+        return "<the default pool's setting>"
+
+
+_PLAN_DEFAULT = _PlanDefault()
+
+
 @dataclass(frozen=True)
 class Auto:
     """Linear pool of model specifications, weighted by their replayed skill on the series.
@@ -88,7 +112,9 @@ class Auto:
     Parameters
     ----------
     components : sequence of model specifications
-        Default: the members of :data:`relforecast.models.registry.POOL` —
+        Default: the default pool of the scale (:func:`~relforecast.models.catalogue.pool_plan`);
+        on a scale with a grid (the Tsinghua scale), the members of
+        :data:`relforecast.models.registry.POOL` —
         ``ARIMA(order=(1, 1, 1), window=240)``, ``ARIMA(order=(1, 1, 0), window=240)`` and
         ``MarkovSwitching(k_regimes=2, form="diff", momentum=12, window=240)``, each
         published in whole steps (:class:`~relforecast.models.sticky.Sticky`),
@@ -97,12 +123,17 @@ class Auto:
     weights : sequence of float, optional
         Prior share of the paths drawn from each component (default equal). Without
         adaptation these are the weights used.
-    adapt : Adaptation or None, default Adaptation()
+    adapt : Adaptation or None, optional
         How the weights are learned from the series' own replayed forecasts
-        (:mod:`relforecast.models.adaptive`); ``None`` keeps the prior weights.
-    recalibrate : Recalibration or None, default None
+        (:mod:`relforecast.models.adaptive`); ``None`` keeps the prior weights. Default: that
+        of the default pool (``Adaptation(shrink=0.25)``) with the default members, else
+        ``Adaptation()``.
+    recalibrate : Recalibration or None, optional
         Rescale the pooled spread from the pooled replayed forecasts
         (:mod:`relforecast.models.recalibration`; needs ``adapt``); ``None`` leaves it.
+        Default: that of the default pool with the default members
+        (``Recalibration(shrink=0, narrow=False)`` on a scale with a grid,
+        ``Recalibration(shrink=0.5)`` without), else ``None``.
     scale : Scale, str or None, optional
         The scale of the scores, given to every default member (``None``: no bounds; text as
         in :func:`relforecast.scale.parse_scale`, e.g. ``"-10:10"``). Default: the scale of the
@@ -115,8 +146,8 @@ class Auto:
 
     components: Sequence[Model] | None = None
     weights: Sequence[float] | None = None
-    adapt: Adaptation | None = field(default_factory=Adaptation)
-    recalibrate: Recalibration | None = None
+    adapt: Adaptation | None = _PLAN_DEFAULT  # type: ignore[assignment]
+    recalibrate: Recalibration | None = _PLAN_DEFAULT  # type: ignore[assignment]
     scale: Scale | str | None = field(default=_COMPONENTS_SCALE, kw_only=True)  # type: ignore[assignment]
 
     def __post_init__(self) -> None:
@@ -153,10 +184,12 @@ class Auto:
             )
 
     def _resolve_members(self) -> None:
-        """The default members on ``scale``, or the given ones checked to share it."""
+        """The default members on ``scale`` with the settings of their pool, or the given ones
+        checked to share it."""
         given = self.scale is not _COMPONENTS_SCALE
         scale = as_scale(self.scale) if given else TSINGHUA_SCALE
-        if self.components is None:
+        plan = pool_plan(scale) if self.components is None else None
+        if plan is not None:
             object.__setattr__(self, "components", pool_models(scale))
         elif isinstance(self.components, Sequence) and not isinstance(self.components, str):
             on = {as_scale(getattr(c, "scale", None)) for c in self.components}
@@ -169,6 +202,23 @@ class Auto:
                     "them on one scale, the one given to Auto(scale=...)"
                 )
         object.__setattr__(self, "scale", scale)
+        if self.adapt is _PLAN_DEFAULT:
+            adapt = Adaptation() if plan is None else Adaptation(shrink=plan.shrink)
+            object.__setattr__(self, "adapt", adapt)
+        if self.recalibrate is _PLAN_DEFAULT:
+            recalibrate = None if plan is None or self.adapt is None else plan.recalibration
+            object.__setattr__(self, "recalibrate", recalibrate)
+
+    def on_scale(self, scale: Scale | str | None) -> Auto:
+        """This pool on ``scale``: the default pool of that scale when this is the default pool
+        of its own, else the same members and settings, each on ``scale``."""
+        scale = as_scale(scale)
+        if scale == self.scale:
+            return self
+        if self == Auto(scale=self.scale):
+            return Auto(scale=scale)
+        members = tuple(with_scale(c, scale) for c in self.components)
+        return replace(self, components=members, scale=scale)
 
     @property
     def name(self) -> str:

@@ -43,6 +43,8 @@ __all__ = [
     "LikelihoodResult",
     "Model",
     "PathSimulator",
+    "SpecLabel",
+    "Wrapping",
     "capture_warnings",
     "check_horizon",
     "check_n_paths",
@@ -189,6 +191,41 @@ class BorrowsShockEffects(Protocol):
         ...
 
 
+class Wrapping:
+    """Mixin for fitted models that wrap another fit (their ``wrapped``): its data, shock
+    calendar and shock effects are theirs."""
+
+    @property
+    def wrapped(self) -> FittedModel:
+        """The wrapped fit."""
+        raise NotImplementedError
+
+    @property
+    def series(self) -> pd.Series:
+        """The data the wrapped model was fitted to."""
+        return self.wrapped.series
+
+    @property
+    def calendar(self) -> ShockCalendar:
+        """The wrapped fit's shock calendar."""
+        return self.wrapped.calendar
+
+    def shock_effects(self) -> pd.DataFrame:
+        """The wrapped fit's shock effects."""
+        return self.wrapped.shock_effects()
+
+
+class SpecLabel:
+    """Mixin for fitted models labelled by their specification (a ``spec`` field)."""
+
+    spec: Any
+
+    @property
+    def name(self) -> str:
+        """Label of the model."""
+        return self.spec.name
+
+
 class BorrowedEffects:
     """Mixin for fitted models (dataclasses with ``calendar`` and ``borrowed_effects`` fields)
     that estimate no shock effects of their own: scenarios use effects estimated by another
@@ -280,11 +317,8 @@ class PathSimulator(FittedModel):
         n_paths: int = 10_000,
         rng: RNGLike = None,
     ) -> list[Forecast]:
-        """Forecasts of several scenarios from *one* set of base paths (common random numbers).
-
-        Equivalent to calling :meth:`forecast` with the same seed for each scenario, but the
-        base paths are simulated once. ``None`` stands for the baseline.
-        """
+        """As :meth:`FittedModel.forecast_scenarios`: the paths of the transformed series are
+        simulated once (``_simulate_unbounded``) and every scenario's effects added to them."""
         todo = check_scenarios(scenarios)
         n = check_n_paths(n_paths)
         index = future_index(self.series.index[-1], horizon)

@@ -27,6 +27,7 @@ from relforecast.exceptions import SpecError
 from relforecast.models.base import (
     BorrowedEffects,
     PathSimulator,
+    SpecLabel,
     check_whole,
     prepare_series,
 )
@@ -95,7 +96,7 @@ class BlockBootstrap:
 
 
 @dataclass
-class BlockBootstrapResult(BorrowedEffects, PathSimulator):
+class BlockBootstrapResult(SpecLabel, BorrowedEffects, PathSimulator):
     """A fitted :class:`BlockBootstrap`: the last transformed value and the past changes."""
 
     spec: BlockBootstrap
@@ -104,11 +105,6 @@ class BlockBootstrapResult(BorrowedEffects, PathSimulator):
     changes: np.ndarray = field(repr=False)
     calendar: ShockCalendar = field(default_factory=ShockCalendar)
     borrowed_effects: pd.DataFrame | None = field(default=None, repr=False)
-
-    @property
-    def name(self) -> str:
-        """Label of the model."""
-        return self.spec.name
 
     @property
     def params(self) -> pd.Series:

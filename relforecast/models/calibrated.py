@@ -31,7 +31,7 @@ import scoringrules as sr
 from relforecast._typing import RNGLike, as_number
 from relforecast.exceptions import RelforecastError, SpecError
 from relforecast.forecast import Forecast
-from relforecast.models.base import FittedModel, Model, check_whole
+from relforecast.models.base import FittedModel, Model, Wrapping, check_whole
 from relforecast.models.recalibration import best_ramp, widen
 from relforecast.scale import Scale, as_scale
 from relforecast.shocks import ShockCalendar
@@ -166,7 +166,7 @@ class Calibrated:
 
 
 @dataclass
-class CalibratedResult(FittedModel):
+class CalibratedResult(Wrapping, FittedModel):
     """A fitted model with its learnt spread factors.
 
     Attributes
@@ -184,14 +184,9 @@ class CalibratedResult(FittedModel):
     notes: list[str] = field(default_factory=list)
 
     @property
-    def series(self) -> pd.Series:
-        """Data of the wrapped fit."""
-        return self.fit.series
-
-    @property
-    def calendar(self) -> ShockCalendar:
-        """Calendar of the wrapped fit."""
-        return self.fit.calendar
+    def wrapped(self) -> FittedModel:
+        """The fit whose spread is calibrated."""
+        return self.fit
 
     @property
     def name(self) -> str:
@@ -213,10 +208,6 @@ class CalibratedResult(FittedModel):
     def diagnostics(self) -> list[str]:
         """The wrapped diagnostics and the calibration notes."""
         return [*self.fit.diagnostics, *self.notes]
-
-    def shock_effects(self) -> pd.DataFrame:
-        """Shock effects of the wrapped fit."""
-        return self.fit.shock_effects()
 
     def update(self, series: pd.Series) -> CalibratedResult:
         """Apply the estimates (and the spread factors) to new data."""

@@ -1,9 +1,30 @@
-"""The named models under ``auto``, and the default members of its pool.
+"""The named models under ``auto``, and the default pools.
 
-Every named specification but ``auto`` itself (:data:`BASE_MODELS`) and the pool's members
-(:data:`POOL`, built by :func:`pool_models`). :mod:`relforecast.models.registry` adds ``auto`` on
-top; keeping the pool's table here lets :class:`~relforecast.models.auto.Auto` read it without
-importing the registry that names it.
+Every named specification but ``auto`` itself (:data:`BASE_MODELS`) and the default pools of
+``auto`` (:func:`pool_plan`). :mod:`relforecast.models.registry` adds ``auto`` on top; keeping the
+pools' table here lets :class:`~relforecast.models.auto.Auto` read it without importing the
+registry that names it.
+
+The default pool follows the kind of score, which the scale declares:
+
+* **published in steps** (a scale with a grid, such as the Tsinghua scale): an expert score that
+  moves rarely and then by a step, wanders over decades, and keeps its level for months —
+  :data:`POOL`: models of monthly *changes* (ARIMA(1,1,1), ARIMA(1,1,0) and the regime-switching
+  model, published in steps; block bootstraps of past changes), weights learned from the
+  replays and shrunk a quarter of the way toward equal; the pooled spread is widened when the
+  replays show that it was too narrow lately, never narrowed (``Recalibration(shrink=0,
+  narrow=False)``): a world more turbulent than the estimation window widens the intervals, a
+  calm spell keeps them as the members give them;
+* **continuous** (a scale without a grid, such as a machine-coded event index on -10 … 10): a
+  noisy index that reverts to a slowly moving mean — :data:`CONTINUOUS_POOL`: an AR(1) around
+  the level of the last ten years, the climatology of the last five, ARIMA with its
+  differencing order chosen per series (KPSS) and ARIMA(0,1,1) (exponential smoothing); weights
+  learned and shrunk a quarter, and the pooled spread recalibrated from the replays
+  (:mod:`relforecast.models.recalibration`, log factors shrunk by half).
+
+Both were chosen by leave-one-out within their domain, the best mean CRPS among the
+configurations whose 80 % intervals held 75–85 % of the outcomes a year ahead, and at least 75 %
+in 2015–2024 (``benchmarks/loo.py``; docs/evaluation.md).
 """
 
 from __future__ import annotations
@@ -19,10 +40,23 @@ from relforecast.models.bootstrap import BlockBootstrap
 from relforecast.models.climatology import Climatology
 from relforecast.models.markov import MarkovSwitching
 from relforecast.models.naive import RandomWalk
+from relforecast.models.recalibration import Recalibration
 from relforecast.models.sticky import Sticky
 from relforecast.scale import TSINGHUA_SCALE, Scale, as_scale
 
-__all__ = ["BASE_MODELS", "POOL", "PoolMember", "RegisteredModel", "pool_models", "with_scale"]
+__all__ = [
+    "BASE_MODELS",
+    "CONTINUOUS_PLAN",
+    "CONTINUOUS_POOL",
+    "GRID_PLAN",
+    "POOL",
+    "PoolMember",
+    "PoolPlan",
+    "RegisteredModel",
+    "pool_models",
+    "pool_plan",
+    "with_scale",
+]
 
 
 @dataclass(frozen=True)
@@ -77,7 +111,51 @@ POOL: tuple[PoolMember, ...] = (
     PoolMember("block120"),
     PoolMember("iid120"),
 )
-"""The default members of the ``auto`` pool (:class:`~relforecast.models.auto.Auto`)."""
+"""The default members of the ``auto`` pool (:class:`~relforecast.models.auto.Auto`) for scores
+published in steps."""
+
+CONTINUOUS_POOL: tuple[PoolMember, ...] = (
+    PoolMember("ar-level"),
+    PoolMember("climatology"),
+    PoolMember("arima"),
+    PoolMember("arima011"),
+)
+"""The default members of the ``auto`` pool for a continuous score (a scale without a grid)."""
+
+
+@dataclass(frozen=True)
+class PoolPlan:
+    """The default ``auto`` pool of one kind of score.
+
+    Attributes
+    ----------
+    kind : str
+        What scores it is for, in words.
+    members : tuple of PoolMember
+    shrink : float
+        Shrinkage of the learned weights toward equal (:class:`~relforecast.Adaptation`).
+    recalibration : Recalibration or None
+        How the pooled spread is recalibrated from the replays (``None``: it is not).
+    """
+
+    kind: str
+    members: tuple[PoolMember, ...]
+    shrink: float
+    recalibration: Recalibration | None
+
+
+GRID_PLAN = PoolPlan(
+    "scores published in steps", POOL, 0.25, Recalibration(shrink=0.0, narrow=False)
+)
+CONTINUOUS_PLAN = PoolPlan(
+    "a continuous score", CONTINUOUS_POOL, 0.25, Recalibration(shrink=0.5)
+)
+
+
+def pool_plan(scale: Scale | str | None = TSINGHUA_SCALE) -> PoolPlan:
+    """The default pool for scores on ``scale``: :data:`GRID_PLAN` when the scale has a grid
+    (scores published in steps), :data:`CONTINUOUS_PLAN` otherwise."""
+    return GRID_PLAN if as_scale(scale).step is not None else CONTINUOUS_PLAN
 
 
 BASE_MODELS: dict[str, RegisteredModel] = {
@@ -115,6 +193,11 @@ BASE_MODELS: dict[str, RegisteredModel] = {
             "arima111",
             "ARIMA(1,1,1) on the last 240 months",
             lambda: ARIMA(order=(1, 1, 1), window=240),
+        ),
+        RegisteredModel(
+            "arima011",
+            "ARIMA(0,1,1) on the last 240 months (exponential smoothing)",
+            lambda: ARIMA(order=(0, 1, 1), window=240),
         ),
         RegisteredModel(
             "arima110",
@@ -158,6 +241,9 @@ def with_scale(spec: Model, scale: Scale | str | None) -> Model:
     scale = as_scale(scale)
     if as_scale(spec.scale) == scale:
         return spec
+    on_scale = getattr(spec, "on_scale", None)
+    if callable(on_scale):  # a pool knows its default members per scale
+        return on_scale(scale)
     names = {f.name for f in fields(spec) if f.init} if is_dataclass(spec) else set()
     if "components" in names:
         members = tuple(with_scale(c, scale) for c in spec.components)
@@ -170,9 +256,11 @@ def with_scale(spec: Model, scale: Scale | str | None) -> Model:
 
 
 def pool_models(scale: Scale | str | None = TSINGHUA_SCALE) -> tuple[Model, ...]:
-    """Fresh specifications of the default ``auto`` pool, the members of :data:`POOL`, on
-    ``scale`` (a member published in steps steps aside on a scale without a grid)."""
-    members = (with_scale(BASE_MODELS[m.name].make(), scale) for m in POOL)
+    """Fresh specifications of the default ``auto`` pool on ``scale``, the members of
+    :func:`pool_plan` (those published in steps wrapped in
+    :class:`~relforecast.models.sticky.Sticky`)."""
+    pool = pool_plan(scale).members
+    members = (with_scale(BASE_MODELS[m.name].make(), scale) for m in pool)
     return tuple(
-        Sticky(spec) if m.in_steps else spec for m, spec in zip(POOL, members, strict=True)
+        Sticky(spec) if m.in_steps else spec for m, spec in zip(pool, members, strict=True)
     )

@@ -26,6 +26,7 @@ import pandas as pd
 from relforecast.models.base import (
     BorrowedEffects,
     PathSimulator,
+    SpecLabel,
     check_whole,
     prepare_series,
 )
@@ -73,7 +74,7 @@ class Climatology:
 
 
 @dataclass
-class ClimatologyResult(BorrowedEffects, PathSimulator):
+class ClimatologyResult(SpecLabel, BorrowedEffects, PathSimulator):
     """A fitted :class:`Climatology`: the transformed scores of the window."""
 
     spec: Climatology
@@ -81,11 +82,6 @@ class ClimatologyResult(BorrowedEffects, PathSimulator):
     values: np.ndarray = field(repr=False)
     calendar: ShockCalendar = field(default_factory=ShockCalendar)
     borrowed_effects: pd.DataFrame | None = field(default=None, repr=False)
-
-    @property
-    def name(self) -> str:
-        """Label of the model."""
-        return self.spec.name
 
     @property
     def params(self) -> pd.Series:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
@@ -26,12 +26,40 @@ from statsmodels.tsa.regime_switching.markov_switching import MarkovSwitching
 
 from relforecast.exceptions import FitError
 from relforecast.models.base import capture_warnings, clean_design, sqrt_psd
+from relforecast.scale import Scale
 from relforecast.shocks import ShockCalendar
 
-if TYPE_CHECKING:
-    from relforecast.models.markov import MarkovSwitching
+__all__ = ["MarkovAdaptor", "MarkovData", "MarkovParameters", "MarkovSettings", "variance_floor"]
 
-__all__ = ["MarkovAdaptor", "MarkovData", "MarkovParameters", "variance_floor"]
+
+class MarkovSettings(Protocol):
+    """The settings of a regime-switching specification that the adaptor reads
+    (:class:`relforecast.models.markov.MarkovSwitching` holds them; see it for their meaning)."""
+
+    @property
+    def k_regimes(self) -> int: ...
+    @property
+    def order(self) -> int: ...
+    @property
+    def form(self) -> str: ...
+    @property
+    def switching_variance(self) -> bool: ...
+    @property
+    def switching_ar(self) -> bool: ...
+    @property
+    def switching_exog(self) -> bool: ...
+    @property
+    def scale(self) -> Scale: ...
+    @property
+    def n_starts(self) -> int: ...
+    @property
+    def shocks_by(self) -> str: ...
+    @property
+    def seed(self) -> int: ...
+    @property
+    def momentum(self) -> int: ...
+    @property
+    def name(self) -> str: ...
 
 
 class _FlooredVariance:
@@ -119,7 +147,7 @@ class _FlooredAutoregression(_FlooredVariance, MarkovAutoregression, _DirectTran
     pass
 
 
-def variance_floor(spec: MarkovSwitching, y: pd.Series) -> float:
+def variance_floor(spec: MarkovSettings, y: pd.Series) -> float:
     """The smallest regime variance the published resolution can resolve, on the transformed
     scale at the median score of ``y`` (0 without a grid: no resolution to resolve)."""
     if spec.scale.step is None:
@@ -209,14 +237,15 @@ class MarkovAdaptor:
 
     Parameters
     ----------
-    spec : MarkovSwitching
-        Read for its public settings (regimes, order, form, switching, momentum, starts).
+    spec : MarkovSettings
+        A :class:`~relforecast.models.markov.MarkovSwitching`, read for its public settings
+        (regimes, order, form, switching, momentum, starts).
     floor : float
         The variance floor (:func:`variance_floor` of the fitting span), kept when the
         estimates are applied to new data.
     """
 
-    def __init__(self, spec: MarkovSwitching, floor: float) -> None:
+    def __init__(self, spec: MarkovSettings, floor: float) -> None:
         self.spec = spec
         self.floor = floor
 

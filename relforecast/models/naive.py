@@ -21,6 +21,7 @@ from relforecast.forecast import Forecast
 from relforecast.models.base import (
     BorrowedEffects,
     FittedModel,
+    SpecLabel,
     check_n_paths,
     check_paths_memory,
     check_scenarios,
@@ -90,7 +91,7 @@ class RandomWalk:
 
 
 @dataclass
-class RandomWalkResult(BorrowedEffects, FittedModel):
+class RandomWalkResult(SpecLabel, BorrowedEffects, FittedModel):
     """A fitted random walk: the last value and the recent changes.
 
     Scenarios shift the paths by their effects in score points: effects given in transformed
@@ -105,11 +106,6 @@ class RandomWalkResult(BorrowedEffects, FittedModel):
     calendar: ShockCalendar = field(default_factory=ShockCalendar)
     diagnostics: list[str] = field(default_factory=list)
     borrowed_effects: pd.DataFrame | None = field(default=None, repr=False)
-
-    @property
-    def name(self) -> str:
-        """Label of the model."""
-        return self.spec.name
 
     @property
     def params(self) -> pd.Series:

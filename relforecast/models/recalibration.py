@@ -60,12 +60,17 @@ class Recalibration:
         Candidate factors for the first and the last month (default 0.5 … 2.5 by 0.1).
     min_scored : int, default 4
         Fewest scored replayed forecasts at the last month needed to rescale at all.
+    narrow : bool, default True
+        Allow factors below 1. ``False`` only widens: the replays can say that the pool was
+        too narrow lately, never that it was too wide (calm spells keep the spread the
+        estimation window gives).
     """
 
     shrink: float = 0.5
     ensemble: int = 100
     grid: Sequence[float] = field(default=_GRID)
     min_scored: int = 4
+    narrow: bool = True
 
     def __post_init__(self) -> None:
         shrink = as_number(self.shrink) if not isinstance(self.shrink, str) else None
@@ -81,6 +86,14 @@ class Recalibration:
             raise SpecError(f"grid={self.grid!r} must be positive spread factors, e.g. 0.5 ... 3")
         if min(grid) > 1 or max(grid) < 1:
             raise SpecError(f"grid={self.grid!r} must include factors on both sides of 1")
+        if not isinstance(self.narrow, bool | np.bool_):
+            raise SpecError(f"Recalibration narrow={self.narrow!r} must be True or False")
+
+    @property
+    def candidates(self) -> tuple[float, ...]:
+        """The factors searched: the grid, without those below 1 when ``narrow`` is off."""
+        grid = sorted(float(c) for c in self.grid)
+        return tuple(grid if self.narrow else [c for c in grid if c >= 1.0])
 
 
 def member_counts(weights: np.ndarray, n: int) -> np.ndarray:
@@ -203,10 +216,10 @@ def fit_ramp(
     """Unshrunk ramp ``(a, b)`` fitted to the pooled replayed forecasts, and the number of
     scored outcomes per month."""
     points = pooled_replays(quantiles, weights, int(spec.ensemble))
-    table, counts = spread_table(points, observed, scale, spec.grid)
+    table, counts = spread_table(points, observed, scale, spec.candidates)
     if counts[-1] < spec.min_scored:
         return 1.0, 1.0, counts
-    a, b, _ = best_ramp(table, spec.grid)
+    a, b, _ = best_ramp(table, spec.candidates)
     return a, b, counts
 
 
@@ -223,6 +236,11 @@ def shrunk_factors(
     keep = 1.0 - float(spec.shrink)
     a, b = a**keep, b**keep
     factors = a + (b - a) * np.arange(horizon) / max(horizon - 1, 1)
+    if np.all(factors == 1.0):
+        return factors, (
+            f"spread kept as the members give it: {int(counts.sum())} replayed forecast months "
+            "did not call for rescaling"
+        )
     return factors, (
         f"spread recalibrated by {a:.2f} (month 1) to {b:.2f} (month {horizon}) from "
         f"{int(counts.sum())} replayed forecast months"

@@ -15,6 +15,7 @@ from relforecast.models.auto import Auto
 from relforecast.models.base import Model
 from relforecast.models.catalogue import (
     BASE_MODELS,
+    CONTINUOUS_POOL,
     POOL,
     PoolMember,
     RegisteredModel,
@@ -39,8 +40,10 @@ __all__ = [
 MODELS: dict[str, RegisteredModel] = {
     "auto": RegisteredModel(
         "auto",
-        f"linear pool of {', '.join(m.describe() for m in POOL)}; weights learned "
-        "from replayed forecasts",
+        f"linear pool of {', '.join(m.describe() for m in POOL)}, spread widened when "
+        "recent replays missed (a continuous score, --scale without a step: "
+        f"{', '.join(m.describe() for m in CONTINUOUS_POOL)}, spread recalibrated); weights "
+        "learned from replayed forecasts",
         Auto,
         published=True,
     ),

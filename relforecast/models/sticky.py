@@ -35,7 +35,13 @@ import pandas as pd
 from relforecast._typing import RNGLike, as_number
 from relforecast.exceptions import SpecError
 from relforecast.forecast import Forecast
-from relforecast.models.base import BorrowsShockEffects, FittedModel, Model, check_scenarios
+from relforecast.models.base import (
+    BorrowsShockEffects,
+    FittedModel,
+    Model,
+    Wrapping,
+    check_scenarios,
+)
 from relforecast.scale import Scale, as_scale
 from relforecast.shocks import ShockCalendar
 
@@ -123,7 +129,7 @@ class Sticky:
 
 
 @dataclass
-class StickyResult(FittedModel):
+class StickyResult(Wrapping, FittedModel):
     """A fitted model whose forecasts are published in whole steps.
 
     ``inner`` is the wrapped fit: its forecasts are the latent paths.
@@ -131,6 +137,11 @@ class StickyResult(FittedModel):
 
     spec: Sticky
     inner: FittedModel
+
+    @property
+    def wrapped(self) -> FittedModel:
+        """The fit whose forecasts are published in steps."""
+        return self.inner
 
     @property
     def step(self) -> float | None:
@@ -143,16 +154,6 @@ class StickyResult(FittedModel):
     def name(self) -> str:
         """The wrapped fit's name, marked as published in steps when there is a step."""
         return self.inner.name if self.step is None else f"{self.inner.name} in steps"
-
-    @property
-    def series(self) -> pd.Series:
-        """The data the wrapped model was fitted to."""
-        return self.inner.series
-
-    @property
-    def calendar(self) -> ShockCalendar:
-        """The wrapped fit's shock calendar."""
-        return self.inner.calendar
 
     @property
     def params(self) -> pd.Series:
@@ -171,10 +172,6 @@ class StickyResult(FittedModel):
                 "(give Sticky a step= to publish in steps)"
             )
         return notes
-
-    def shock_effects(self) -> pd.DataFrame:
-        """The wrapped fit's shock effects."""
-        return self.inner.shock_effects()
 
     def with_effects(self, table: pd.DataFrame | None) -> StickyResult:
         """The same, with borrowed shock effects when the wrapped fit takes them."""

@@ -41,11 +41,12 @@ import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Executor
 from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
 
 from relforecast.exceptions import EngineError
 
-__all__ = ["ENGINES", "Engine", "run_tasks", "watch_parent", "worker_process"]
+__all__ = ["ENGINES", "Engine", "Execution", "run_tasks", "watch_parent", "worker_process"]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -100,6 +101,35 @@ def _check(workers: int | None, engine: str | None, scheduler: str | None, threa
         )
     if int(threads) != threads or threads < 1:
         raise EngineError(f"threads={threads!r} must be a whole number >= 1")
+
+
+@dataclass(frozen=True)
+class Execution:
+    """Where tasks run: the options of :func:`run_tasks` as one value, checked when made.
+
+    The results never depend on it (every task carries its own seed material).
+
+    Attributes
+    ----------
+    workers : int, optional
+        Processes (see :func:`run_tasks`); ``None``: the ``n_jobs`` of an active
+        ``joblib.parallel_config``, else 1.
+    engine : {"loky", "dask"}, optional
+        ``None`` follows ``joblib.parallel_config`` (loky when nothing is configured).
+    scheduler : str, optional
+        Address of a Dask scheduler (implies ``engine="dask"``).
+    """
+
+    workers: int | None = None
+    engine: Engine | None = None
+    scheduler: str | None = None
+
+    def __post_init__(self) -> None:
+        _check(self.workers, self.engine, self.scheduler, 1)
+
+    def options(self) -> dict[str, Any]:
+        """The keyword arguments of :func:`run_tasks`."""
+        return {"workers": self.workers, "engine": self.engine, "scheduler": self.scheduler}
 
 
 def run_tasks(

@@ -11,7 +11,7 @@ The user guide is docs/record.md ("Keeping score").
 """
 
 from relforecast.record.backfill import BackfillResult, as_of_cut, backfill, origin_seed
-from relforecast.record.entry import DEFAULT_THRESHOLDS, Entry, make_entry
+from relforecast.record.entry import DEFAULT_THRESHOLDS, Entry, EntryFacts, make_entry
 from relforecast.record.questions import Question, parse_question
 from relforecast.record.schema import SCHEMA_VERSION
 from relforecast.record.scoring import RecordScores, ranked_probability_score
@@ -23,6 +23,7 @@ __all__ = [
     "Added",
     "BackfillResult",
     "Entry",
+    "EntryFacts",
     "Question",
     "Record",
     "RecordScores",

@@ -41,6 +41,7 @@ from relforecast.periods import default_window, parse_origins
 from relforecast.record.entry import (
     DEFAULT_THRESHOLDS,
     Entry,
+    EntryFacts,
     data_fingerprint,
     make_entry,
     shocks_fingerprint,
@@ -110,8 +111,7 @@ def _run(task: _Task) -> Entry | str:
         window = _window(task.origin)
         table = compare_scenarios(fit, [], window=window, n_paths=task.n_paths, rng=task.seed)
         base = table.attrs["forecasts"]["baseline"]
-        entry = make_entry(
-            base,
+        facts = EntryFacts(
             history=task.series,
             dyad=task.dyad,
             as_of=task.origin,
@@ -126,6 +126,7 @@ def _run(task: _Task) -> Entry | str:
             source="backfill",
             notes=list(fit.diagnostics),
         )
+        entry = make_entry(base, facts)
     except RelforecastError as exc:
         return f"{task.dyad} {task.origin}: {exc}"
     return entry

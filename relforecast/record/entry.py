@@ -1,10 +1,10 @@
 """What a record keeps of one published forecast: the rows of its tables, made from paths.
 
 :func:`make_entry` turns a :class:`~relforecast.forecast.Forecast` (or the ``Outlook`` that
-``rf.outlook`` returns) and the facts about how it was made into an :class:`Entry` — the
-``forecasts`` row and its child rows — without touching any database, so that the expensive
-part (fitting, simulating, summarising the paths) can run in worker processes and only the
-small rows travel to the one process that writes.
+``rf.outlook`` returns) and the facts about how it was made (:class:`EntryFacts`, or the same
+facts as keywords) into an :class:`Entry` — the ``forecasts`` row and its child rows — without
+touching any database, so that the expensive part (fitting, simulating, summarising the paths)
+can run in worker processes and only the small rows travel to the one process that writes.
 
 The identity ``key`` of an entry is a SHA-256 of the dyad, as-of month, window, model label,
 description and estimates (to 6 significant digits), seed, number of paths, and the
@@ -37,7 +37,7 @@ from relforecast.record.schema import LEVEL_COLUMNS
 from relforecast.scale import TSINGHUA_SCALE
 from relforecast.shocks import ShockCalendar
 
-__all__ = ["DEFAULT_THRESHOLDS", "Entry", "make_entry"]
+__all__ = ["DEFAULT_THRESHOLDS", "Entry", "EntryFacts", "make_entry"]
 
 DEFAULT_THRESHOLDS: tuple[float, ...] = (-6.0, -3.0, 0.0, 3.0)
 SOURCES = ("python", "forecast", "outlook", "backfill")
@@ -220,47 +220,21 @@ def _check_history(fc: Forecast, history: pd.Series | None) -> None:
         )
 
 
-def make_entry(
-    published: Forecast | Any,
-    *,
-    history: pd.Series | None = None,
-    dyad: str | None = None,
-    as_of: Any = None,
-    window: str | tuple[Any, Any] | None = None,
-    model: str | None = None,
-    model_name: str | None = None,
-    model_params: Mapping[str, Any] | pd.Series | None = None,
-    seed: int | str | None = None,
-    n_paths: int | None = None,
-    fingerprint: str | None = None,
-    shocks: ShockCalendar | str | None = None,
-    last_value: float | None = None,
-    scenarios: Any = None,
-    questions: Mapping[str, float] | None = None,
-    thresholds: Sequence[float] = DEFAULT_THRESHOLDS,
-    threshold: float | None = None,
-    source: str = "python",
-    notes: Sequence[str] = (),
-    created: str | None = None,
-) -> Entry:
-    """Summarise a published forecast into the rows a record keeps.
+@dataclass(frozen=True, eq=False)
+class EntryFacts:
+    """How a published forecast was made: what :func:`make_entry` records beside its paths.
 
-    Parameters
+    Every fact is optional: a fact left out is taken from the forecast (its history, model,
+    ``meta``) or from an outlook's ``summary.json``.
+
+    Attributes
     ----------
-    published : Forecast or Outlook
-        The forecast (its paths are summarised; they are not stored), or the object
-        ``rf.outlook`` returns (its baseline forecast and ``summary`` are used).
     history : pd.Series, optional
         The data the forecast was made from (all of it: a model may keep only its last
         months as ``forecast.history``). Default ``forecast.history``.
     dyad, as_of, fingerprint, last_value : optional
         Default: from ``history`` (its name, last month, SHA-256 of its months and values,
         last value) or the outlook's summary.
-    shocks : ShockCalendar, optional
-        The shock calendar the model was fitted with (or its fingerprint); part of the
-        forecast's identity. Default: the one the forecast says it was made with (its
-        ``meta["shocks_sha256"]``, set by every model), an outlook's from its summary, else
-        none.
     window : "YYYY-MM:YYYY-MM" or (first, last), optional
         The months the questions are about; default all the forecast's months.
     model : str, optional
@@ -271,6 +245,11 @@ def make_entry(
         ``meta["params"]``, or the outlook's.
     seed, n_paths : optional
         Random seed and number of paths (default ``forecast.meta["seed"]``, its path count).
+    shocks : ShockCalendar or str, optional
+        The shock calendar the model was fitted with (or its fingerprint); part of the
+        forecast's identity. Default: the one the forecast says it was made with (its
+        ``meta["shocks_sha256"]``, set by every model), an outlook's from its summary, else
+        none.
     scenarios : any JSON-able value, optional
         The scenarios published alongside (an outlook's definitions and results by default).
     questions : mapping name -> probability, optional
@@ -285,90 +264,101 @@ def make_entry(
         What published the forecast.
     notes : sequence of str
         Diagnostics worth keeping.
+    created : str, optional
+        When it was recorded (ISO 8601); default now.
+    """
+
+    history: pd.Series | None = None
+    dyad: str | None = None
+    as_of: Any = None
+    window: str | tuple[Any, Any] | None = None
+    model: str | None = None
+    model_name: str | None = None
+    model_params: Mapping[str, Any] | pd.Series | None = None
+    seed: int | str | None = None
+    n_paths: int | None = None
+    fingerprint: str | None = None
+    shocks: ShockCalendar | str | None = None
+    last_value: float | None = None
+    scenarios: Any = None
+    questions: Mapping[str, float] | None = None
+    thresholds: Sequence[float] = DEFAULT_THRESHOLDS
+    threshold: float | None = None
+    source: str = "python"
+    notes: Sequence[str] = ()
+    created: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.source not in SOURCES:
+            raise RecordError(f"source {self.source!r} is not one of {SOURCES}")
+
+    @classmethod
+    def of(cls, facts: EntryFacts | None, given: Mapping[str, Any]) -> EntryFacts:
+        """``facts``, or the facts given as keywords (not both)."""
+        if facts is None:
+            return cls(**given)
+        if not isinstance(facts, EntryFacts):
+            raise RecordError(f"facts must be an EntryFacts, got {type(facts).__name__}")
+        if given:
+            raise RecordError(
+                f"give the facts as an EntryFacts or as keywords, not both (got {sorted(given)} "
+                "beside it); use dataclasses.replace(facts, ...)"
+            )
+        return facts
+
+
+def make_entry(
+    published: Forecast | Any, facts: EntryFacts | None = None, /, **given: Any
+) -> Entry:
+    """Summarise a published forecast into the rows a record keeps.
+
+    Parameters
+    ----------
+    published : Forecast or Outlook
+        The forecast (its paths are summarised; they are not stored), or the object
+        ``rf.outlook`` returns (its baseline forecast and ``summary`` are used).
+    facts : EntryFacts, optional
+        How it was made (see :class:`EntryFacts`).
+    **given
+        The same facts as keywords (``dyad=``, ``seed=``, ``questions=`` …), instead of
+        ``facts``.
 
     Returns
     -------
     Entry
     """
-    facts: dict[str, Any] = {}
+    facts = EntryFacts.of(facts, given)
     if isinstance(published, Forecast):
-        fc = published
+        fc, told = published, {}
     elif hasattr(published, "forecast") and hasattr(published, "summary"):
-        fc, facts = _from_outlook(published)
+        fc, told = _from_outlook(published)
     else:
         raise RecordError(
             f"a record stores a Forecast or an Outlook, got {type(published).__name__}"
         )
-    if source not in SOURCES:
-        raise RecordError(f"source {source!r} is not one of {SOURCES}")
-    _check_history(fc, history)
-    history = history if history is not None else fc.history
-    if questions is None:
-        questions = facts.get("questions")
-    dyad = dyad or facts.get("dyad") or (history.name if history is not None else None)
-    if not dyad:
-        raise RecordError("give dyad=: the forecast has no named history to take it from")
-    as_of = as_of or facts.get("as_of") or (history.index[-1] if history is not None else None)
-    if as_of is None:
-        raise RecordError("give as_of= (the last month of data the forecast saw)")
-    as_of = _month_text(as_of, "as_of")
-    own = fc.history
-    if own is not None and len(own) and str(own.index[-1]) != as_of:
-        raise RecordError(
-            f"as_of {as_of} is not the month the forecast was made from: its history ends "
-            f"{own.index[-1]} and it starts {fc.index[0]}; give as_of={str(own.index[-1])!r} "
-            "or leave it out"
-        )
-    cut = history.loc[: pd.Period(as_of, "M")] if history is not None else None
-    fingerprint = fingerprint or facts.get("fingerprint")
+    _check_history(fc, facts.history)
+    history = facts.history if facts.history is not None else fc.history
+    questions = facts.questions if facts.questions is not None else told.get("questions")
+    dyad, as_of, cut = _what_data(fc, facts, told, history)
+    fingerprint = facts.fingerprint or told.get("fingerprint")
     if fingerprint is None:
         if cut is None or cut.empty:
             raise RecordError("give fingerprint=: the forecast has no history to fingerprint")
         fingerprint = data_fingerprint(cut)
+    last_value = facts.last_value
     if last_value is None and cut is not None and not cut.empty:
         last_value = float(cut.iloc[-1])
+    window = facts.window
     if window is None:
-        window = facts.get("window") or (fc.index[0], fc.index[-1])
-    if isinstance(window, str):
-        parts = window.split(":")
-        if len(parts) != 2:
-            raise RecordError(f"window {window!r} must look like '2025-07:2026-06'")
-        window = tuple(parts)
-    first, last = (_month_text(w, "window month") for w in window)
-    if pd.Period(last, "M") < pd.Period(first, "M"):
-        raise RecordError(f"window {first}:{last} ends before it starts")
-    if pd.Period(first, "M") < fc.index[0] or pd.Period(last, "M") > fc.index[-1]:
-        if questions is None:
-            raise RecordError(
-                f"window {first}:{last} is not inside the forecast months "
-                f"{fc.index[0]}..{fc.index[-1]}; pass the published questions= for it"
-            )
-    published_model = facts.get("model")
-    if model is not None and published_model is not None and model != published_model:
-        raise RecordError(
-            f"model={model!r}, but the outlook was made with {published_model!r} (its "
-            "summary.json); leave model= out or give the outlook's"
-        )
-    model = model or published_model
-    model_name = model_name or facts.get("model_name") or fc.model or "model"
-    params = _params(model_params if model_params is not None else facts.get("model_params"))
-    if not params:
-        params = _params(fc.meta.get("params"))
-    seed = seed if seed is not None else facts.get("seed", fc.meta.get("seed"))
-    if seed is not None and (
-        isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0
-    ):
-        raise RecordError(
-            f"seed {seed!r} cannot be recorded: the command line reproduces a forecast from a "
-            "whole-number seed >= 0 (--seed); give that seed, or none"
-        )
-    n_paths = int(n_paths or facts.get("n_paths") or fc.n_paths)
-    if threshold is None:
-        threshold = facts.get("threshold")
+        window = told.get("window") or (fc.index[0], fc.index[-1])
+    first, last = _window(fc, window, questions)
+    model, model_name, params = _which_model(fc, facts, told)
+    seed = _seed(facts.seed if facts.seed is not None else told.get("seed", fc.meta.get("seed")))
+    n_paths = int(facts.n_paths or told.get("n_paths") or fc.n_paths)
+    threshold = facts.threshold if facts.threshold is not None else told.get("threshold")
     threshold = float(TSINGHUA_SCALE.critical if threshold is None else threshold)
-    thresholds = tuple(sorted({float(t) for t in (*thresholds, threshold)}))
-    created = created or datetime.now(UTC).isoformat(timespec="seconds")
-
+    thresholds = tuple(sorted({float(t) for t in (*facts.thresholds, threshold)}))
+    shocks = facts.shocks
     row: dict[str, Any] = {
         "dyad": str(dyad),
         "as_of": as_of,
@@ -383,25 +373,27 @@ def make_entry(
         "shocks_sha256": shocks_fingerprint(
             shocks
             if shocks is not None
-            else facts.get("shocks_sha256", fc.meta.get("shocks_sha256"))
+            else told.get("shocks_sha256", fc.meta.get("shocks_sha256"))
         ),
         "data_first": str(cut.index[0]) if cut is not None and not cut.empty else None,
         "data_months": len(cut) if cut is not None else None,
         "last_value": last_value,
         "synthetic": bool(
-            facts.get(
+            told.get(
                 "synthetic", history.attrs.get("synthetic", False) if history is not None else False
             )
         ),
         "threshold": threshold,
-        "scenarios": _json(scenarios if scenarios is not None else facts.get("scenarios", [])),
-        "source": source,
-        "created": created,
+        "scenarios": _json(
+            facts.scenarios if facts.scenarios is not None else told.get("scenarios", [])
+        ),
+        "source": facts.source,
+        "created": facts.created or datetime.now(UTC).isoformat(timespec="seconds"),
         "relforecast_version": __version__,
-        "notes": _json([*facts.get("notes", []), *notes]),
+        "notes": _json([*told.get("notes", []), *facts.notes]),
     }
-    if facts.get("data_first") and facts.get("data_months"):
-        row["data_first"], row["data_months"] = facts["data_first"], int(facts["data_months"])
+    if told.get("data_first") and told.get("data_months"):
+        row["data_first"], row["data_months"] = told["data_first"], int(told["data_months"])
     row["key"] = identity_key(row)
     return Entry(
         forecast=row,
@@ -409,6 +401,83 @@ def make_entry(
         crossings=_crossing_rows(fc, thresholds),
         questions=_question_rows(fc, first, last, last_value, thresholds, questions, n_paths),
     )
+
+
+def _what_data(
+    fc: Forecast, facts: EntryFacts, told: Mapping[str, Any], history: pd.Series | None
+) -> tuple[Any, str, pd.Series | None]:
+    """The dyad, the as-of month (text) and the data up to it."""
+    dyad = facts.dyad or told.get("dyad") or (history.name if history is not None else None)
+    if not dyad:
+        raise RecordError("give dyad=: the forecast has no named history to take it from")
+    as_of = (
+        facts.as_of
+        or told.get("as_of")
+        or (history.index[-1] if history is not None else None)
+    )
+    if as_of is None:
+        raise RecordError("give as_of= (the last month of data the forecast saw)")
+    as_of = _month_text(as_of, "as_of")
+    own = fc.history
+    if own is not None and len(own) and str(own.index[-1]) != as_of:
+        raise RecordError(
+            f"as_of {as_of} is not the month the forecast was made from: its history ends "
+            f"{own.index[-1]} and it starts {fc.index[0]}; give as_of={str(own.index[-1])!r} "
+            "or leave it out"
+        )
+    cut = history.loc[: pd.Period(as_of, "M")] if history is not None else None
+    return dyad, as_of, cut
+
+
+def _window(
+    fc: Forecast, window: str | tuple[Any, Any], questions: Mapping[str, float] | None
+) -> tuple[str, str]:
+    """The first and last month of the questions' window (inside the forecast's months,
+    unless the published answers are given)."""
+    if isinstance(window, str):
+        parts = window.split(":")
+        if len(parts) != 2:
+            raise RecordError(f"window {window!r} must look like '2025-07:2026-06'")
+        window = tuple(parts)
+    first, last = (_month_text(w, "window month") for w in window)
+    if pd.Period(last, "M") < pd.Period(first, "M"):
+        raise RecordError(f"window {first}:{last} ends before it starts")
+    if pd.Period(first, "M") < fc.index[0] or pd.Period(last, "M") > fc.index[-1]:
+        if questions is None:
+            raise RecordError(
+                f"window {first}:{last} is not inside the forecast months "
+                f"{fc.index[0]}..{fc.index[-1]}; pass the published questions= for it"
+            )
+    return first, last
+
+
+def _which_model(
+    fc: Forecast, facts: EntryFacts, told: Mapping[str, Any]
+) -> tuple[str | None, str, dict[str, Any]]:
+    """The model's label, its description and its estimates."""
+    published_model = told.get("model")
+    model = facts.model
+    if model is not None and published_model is not None and model != published_model:
+        raise RecordError(
+            f"model={model!r}, but the outlook was made with {published_model!r} (its "
+            "summary.json); leave model= out or give the outlook's"
+        )
+    model_name = facts.model_name or told.get("model_name") or fc.model or "model"
+    given = facts.model_params
+    params = _params(given if given is not None else told.get("model_params"))
+    return model or published_model, model_name, params or _params(fc.meta.get("params"))
+
+
+def _seed(seed: Any) -> Any:
+    """The seed as recorded: a whole number >= 0 (what ``--seed`` reproduces), or none."""
+    if seed is not None and (
+        isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0
+    ):
+        raise RecordError(
+            f"seed {seed!r} cannot be recorded: the command line reproduces a forecast from a "
+            "whole-number seed >= 0 (--seed); give that seed, or none"
+        )
+    return seed
 
 
 def _month_rows(fc: Forecast, as_of: str, history: pd.Series | None) -> list[dict[str, Any]]:

@@ -22,8 +22,9 @@ scored, the others wait), ``pending`` (none yet) or ``no data`` (the data has no
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 import pandas as pd
@@ -38,9 +39,7 @@ from relforecast.scale import TSINGHUA_SCALE
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-    from relforecast.record.store import Record
-
-__all__ = ["RecordScores", "ranked_probability_score", "score_record"]
+__all__ = ["ForecastTables", "RecordScores", "ranked_probability_score", "score_record"]
 
 
 def ranked_probability_score(probs: np.ndarray, observed: np.ndarray) -> np.ndarray:
@@ -186,8 +185,23 @@ def _panel(data: pd.Series | pd.DataFrame) -> pd.DataFrame:
     return panel
 
 
+class ForecastTables(Protocol):
+    """What scoring reads of a record (:class:`relforecast.record.store.Record` keeps it)."""
+
+    where: str
+    """The record's location, for messages."""
+
+    def forecasts(self, *, dyad: Any = None, model: Any = None) -> pd.DataFrame:
+        """The ``forecasts`` rows (by id) of a dyad and model, or all."""
+        ...
+
+    def table(self, name: str, ids: Sequence[int] | None = None) -> pd.DataFrame:
+        """The child rows (``months``, ``questions`` …) of the forecasts ``ids``."""
+        ...
+
+
 def score_record(
-    record: Record,
+    record: ForecastTables,
     data: pd.Series | pd.DataFrame,
     *,
     dyad: Any = None,
@@ -198,6 +212,7 @@ def score_record(
     Parameters
     ----------
     record : Record
+        A forecast record (anything with its ``where``, ``forecasts`` and ``table``).
     data : Series or DataFrame
         Observed scores: one dyad (a named series) or a panel (``rf.load_panel``).
     """

@@ -29,7 +29,7 @@ from relforecast.evaluation.backtest import QUANTILE_COLUMNS
 from relforecast.exceptions import RecordError
 from relforecast.forecast import Forecast
 from relforecast.periods import to_month
-from relforecast.record.entry import Entry, make_entry
+from relforecast.record.entry import Entry, EntryFacts, make_entry
 from relforecast.record.schema import (
     check_sqlite_file,
     crossings,
@@ -205,18 +205,22 @@ class Record:
         return self._engine.dialect.name
 
     # -------------------------------------------------------------------- write
-    def add(self, published: Forecast | Any, **facts: Any) -> Added:
+    def add(
+        self, published: Forecast | Any, facts: EntryFacts | None = None, /, **given: Any
+    ) -> Added:
         """Record a published forecast, whole or not at all.
 
         Parameters
         ----------
         published : Forecast or Outlook
             What was published (see :func:`relforecast.record.entry.make_entry`).
-        **facts
-            ``dyad``, ``as_of``, ``window``, ``model``, ``model_name``, ``model_params``,
-            ``seed``, ``n_paths``, ``fingerprint``, ``shocks``, ``scenarios``, ``questions``
-            (mapping name -> probability), ``thresholds``, ``threshold``, ``source``,
-            ``notes``.
+        facts : EntryFacts, optional
+            How it was made (:class:`~relforecast.record.entry.EntryFacts`).
+        **given
+            The same facts as keywords instead: ``dyad``, ``as_of``, ``window``, ``model``,
+            ``model_name``, ``model_params``, ``seed``, ``n_paths``, ``fingerprint``,
+            ``shocks``, ``scenarios``, ``questions`` (mapping name -> probability),
+            ``thresholds``, ``threshold``, ``source``, ``notes``.
 
         Returns
         -------
@@ -228,7 +232,7 @@ class Record:
             the questions and crossing thresholds it publishes that the record lacks are
             added to the recorded forecast (their names in ``added_questions``).
         """
-        return self.add_entry(make_entry(published, **facts))
+        return self.add_entry(make_entry(published, facts, **given))
 
     def add_entry(self, entry: Entry) -> Added:
         """Record an :class:`~relforecast.record.entry.Entry` in one transaction."""

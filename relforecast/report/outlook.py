@@ -40,12 +40,11 @@ import numpy as np
 import pandas as pd
 
 from relforecast._jsontext import json_text
-from relforecast._typing import distinct
 from relforecast._version import __version__
 from relforecast.asof import as_of as cut_inputs
 from relforecast.asof import cut_events
 from relforecast.data import series_fingerprint as fingerprint
-from relforecast.events.analogues import analogues
+from relforecast.events.analogues import analogues, parse_anchors
 from relforecast.events.charts import window_chart
 from relforecast.events.log import EventLog
 from relforecast.events.movement import recent_movement
@@ -62,7 +61,7 @@ from relforecast.models.base import FittedModel, Model
 from relforecast.models.registry import make_model
 from relforecast.models.spread import model_spread
 from relforecast.panel.parallel import worker_process
-from relforecast.periods import default_window, to_month, window_horizon
+from relforecast.periods import default_window, window_horizon
 from relforecast.questions import Answer, Question, default_questions, parse_question
 from relforecast.report.content import FIGURE_FILES, ReportInputs, build_document, trust_sentences
 from relforecast.report.document import Document
@@ -159,18 +158,6 @@ def model_spec(model: str | Model) -> tuple[Model, str]:
     if not isinstance(model, str):
         return model, str(getattr(model, "name", type(model).__name__))
     return make_model(model), model
-
-
-def _parse_anchors(anchors: Sequence[Any]) -> list[tuple[pd.Period, str | None]]:
-    out = []
-    for item in anchors:
-        if isinstance(item, tuple):
-            month, name = item
-        else:
-            month, _, name = str(item).partition("=")
-        anchor = to_month(str(month).strip(), "anchor", error=DataError)
-        out.append((anchor, (name or "").strip() or None))
-    return distinct(out, "anchor", error=DataError, key=lambda pair: str(pair[0]))
 
 
 def _shock_label(shock: Any, lang: str) -> str:
@@ -330,6 +317,7 @@ def outlook(
         return outlook(**single_job(job, series=given), progress=progress, created=created)
     out = "outlook" if out is None else out
     labels(lang)  # an unknown language fails before the slow steps
+    parse_anchors(anchors or ())  # as does a bad or repeated anchor
     say = progress or (lambda _msg: None)
     spec_model, model_key = model_spec(model)
     scale = as_scale(getattr(spec_model, "scale", None))
@@ -348,8 +336,8 @@ def outlook(
     first, end, _ = window_horizon(month, window)
     if lang == "zh":
         check_chinese_names(scenarios)
-    for anchor, _ in _parse_anchors(anchors) if anchors else ():
-        # a bad, repeated or unobserved anchor fails before the slow steps
+    for anchor, _ in parse_anchors(anchors or ()):
+        # so does an anchor outside the data, which the analogue figure could not draw
         if anchor not in data.index:
             raise DataError(
                 f"anchor {anchor} is outside the data ({data.index[0]}..{data.index[-1]})"
@@ -621,7 +609,7 @@ def _figures(data, fit, base, table, answers, asked, calendar, events, anchors, 
     chosen = (
         [
             (m, f"{n} ({fmt_month(m, fig_lang)})" if n else fmt_month(m, fig_lang))
-            for m, n in _parse_anchors(anchors)
+            for m, n in parse_anchors(anchors)
         ]
         if anchors
         else _default_anchors(data, calendar, 3, fig_lang)

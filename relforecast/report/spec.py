@@ -24,6 +24,7 @@ from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+from relforecast.events.analogues import parse_anchors
 from relforecast.exceptions import SpecError
 from relforecast.scale import parse_scale
 
@@ -187,7 +188,7 @@ class OutlookSpec:
         Headline threshold; ``None``: the scale's critical point.
     n_paths, seed : int
     anchors : tuple of str
-        Analogue anchors (``"2012-09=Diaoyu"``).
+        Analogue anchors (``"2012-09=Diaoyu"``), each month once (checked when the spec is made).
     track_record : str
         ``"compute"``, ``"none"`` or a backtest CSV's path.
     out : str or None
@@ -237,6 +238,7 @@ class OutlookSpec:
         object.__setattr__(self, "inputs", inputs)
         for name in ("questions", "anchors"):
             object.__setattr__(self, name, tuple(str(v) for v in getattr(self, name)))
+        parse_anchors(self.anchors, error=SpecError)  # a bad or repeated anchor fails now
         for name in ("as_of", "window", "out", "record"):
             value = getattr(self, name)
             if value is not None:

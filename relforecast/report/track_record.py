@@ -40,7 +40,9 @@ import pandas as pd
 from relforecast.asof import cut_panel
 from relforecast.evaluation.backtest import QUANTILE_COLUMNS, backtest
 from relforecast.evaluation.scores import evaluate
+from relforecast.evaluation.spec import BacktestSpec
 from relforecast.exceptions import DataError
+from relforecast.panel.parallel import Execution
 from relforecast.report.verdict import (
     RECENT_YEARS,
     coverage_grade,
@@ -94,6 +96,20 @@ class TrackRecordConfig:
     workers: int = 2
     thresholds: tuple[float, ...] = (-6.0, -3.0, 0.0, 3.0)
 
+    def backtest_spec(
+        self, rng: int = 0, shocks: Any = None, recover: tuple[float, ...] = ()
+    ) -> BacktestSpec:
+        """The settings of the report-time backtest on this schedule."""
+        return BacktestSpec(
+            thresholds=self.thresholds,
+            recover=recover,
+            n_paths=self.n_paths,
+            rng=rng,
+            refit_every=self.refit_every,
+            shocks=shocks,
+            execution=Execution(workers=self.workers),
+        )
+
 
 def estimation_origins(origins: list[pd.Period], refit_every: int) -> list[pd.Period]:
     """The origins at which a backtest re-estimates the model (every ``refit_every``-th from
@@ -133,17 +149,7 @@ def compute_backtest(
             "--track-record none or a backtest CSV"
         )
     return backtest(
-        data,
-        model,
-        origins,
-        config.horizon,
-        thresholds=config.thresholds,
-        n_paths=config.n_paths,
-        rng=rng,
-        shocks=shocks,
-        refit_every=config.refit_every,
-        workers=config.workers,
-        recover=recover,
+        data, model, origins, config.horizon, spec=config.backtest_spec(rng, shocks, recover)
     )
 
 

@@ -57,6 +57,24 @@ def test_a_run_of_misses_widens_and_a_run_of_hits_narrows():
     np.testing.assert_allclose(half, np.sqrt(wide[0]), rtol=1e-9)
 
 
+def test_widening_only_keeps_a_too_wide_pool_and_widens_a_too_narrow_one():
+    q = replay_quantiles(40, 6)
+    spec = rf.Recalibration(shrink=0.0, narrow=False)
+    weights = np.ones(1)
+    calm, note = learn_factors(q, outcomes(40, 6, 0.5), weights, rf.UNBOUNDED_SCALE, spec)
+    assert note.startswith("spread kept as the members give it: ")
+    turbulent, _ = learn_factors(q, outcomes(40, 6, 2.0), weights, rf.UNBOUNDED_SCALE, spec)
+    # outcomes half as spread: the best factor >= 1 is 1 (the CRPS rises with the factor above
+    # the optimum 0.5); twice as spread: the ratio of the sds, as when narrowing is allowed
+    np.testing.assert_array_equal(calm, 1.0)
+    np.testing.assert_allclose(turbulent, 2.0, atol=0.15)
+    assert rf.Recalibration(narrow=False).candidates == tuple(
+        c for c in rf.Recalibration().candidates if c >= 1
+    )
+    with pytest.raises(rf.SpecError, match="narrow='no' must be True or False"):
+        rf.Recalibration(narrow="no")
+
+
 def test_too_few_scored_replays_leave_the_spread_alone():
     q = replay_quantiles(3, 6)
     obs = outcomes(3, 6, 2.0)

@@ -8,6 +8,7 @@ import relforecast as rf
 from relforecast.cli.main import main
 from relforecast.models import registry
 from relforecast.models.base import Model
+from relforecast.scale import parse_scale
 
 backtest = importlib.import_module("relforecast.evaluation.backtest")  # rf.backtest is the function
 
@@ -49,8 +50,36 @@ def test_the_auto_pool_is_the_registrys_pool():
     summary = registry.MODELS["auto"].summary
     assert summary.startswith(
         "linear pool of arima111 in steps, arima110 in steps, markov in steps, block, "
-        "block120, iid120; "
+        "block120, iid120, spread widened when recent replays missed (a continuous score, "
+        "--scale without a step: ar-level, climatology, arima, arima011, spread "
+        "recalibrated); "
     )
+
+
+def test_a_continuous_score_gets_the_mean_reverting_pool():
+    scale = parse_scale("-10:10")
+    pool = rf.Auto(scale=scale)
+    assert pool.components == (
+        rf.ARLevel(window=120, scale=scale),
+        rf.Climatology(window=60, scale=scale),
+        rf.ARIMA(order="auto", window=240, scale=scale),
+        rf.ARIMA(order=(0, 1, 1), window=240, scale=scale),
+    )
+    assert pool.adapt == rf.Adaptation(shrink=0.25)
+    assert pool.recalibrate == rf.Recalibration(shrink=0.5)
+    # the name means the same pool from the registry, and a default pool moved to another
+    # scale is that scale's default pool (not the grid members on a continuous scale)
+    assert registry.make_model("auto", scale=scale) == pool
+    assert registry.with_scale(rf.Auto(), scale) == pool
+    assert registry.with_scale(pool, rf.TSINGHUA_SCALE) == rf.Auto()
+    # the Tsinghua pool only widens its spread; given members get the plain defaults
+    assert rf.Auto().recalibrate == rf.Recalibration(shrink=0.0, narrow=False)
+    own = rf.Auto([rf.ARIMA(scale=scale)])
+    assert own.adapt == rf.Adaptation() and own.recalibrate is None
+    # a customised pool keeps its settings on another scale
+    custom = rf.Auto(adapt=rf.Adaptation(shrink=0.0))
+    moved = registry.with_scale(custom, scale)
+    assert moved.adapt.shrink == 0.0 and len(moved.components) == 6
 
 
 def test_cli_help_lists_the_registry(capsys):

@@ -14,7 +14,7 @@ from relforecast.evaluation.rowblock import (
     summarise_paths,
 )
 from relforecast.exceptions import RecordError
-from relforecast.record import Record, make_entry, schema
+from relforecast.record import EntryFacts, Record, make_entry, schema
 
 from .conftest import history, make_forecast
 
@@ -283,3 +283,31 @@ def test_json_fields_hold_params_and_scenarios(record_location):
         f = rec.show(added.id)["forecast"]
     assert f["model_params"] == {"ar.L1": 0.3} and f["scenarios"] == scen
     assert json.loads(json.dumps(f["notes"])) == []
+
+
+def test_entry_facts_and_keywords_make_the_same_entry():
+    fc = make_forecast(seed=2)
+    given = {
+        "model": "rw",
+        "seed": 2,
+        "window": "2005-03:2005-08",
+        "thresholds": (-5.0,),
+        "threshold": -4.5,
+        "notes": ("a note",),
+        "created": "2026-01-01T00:00:00+00:00",
+    }
+    by_keywords = make_entry(fc, **given)
+    by_facts = make_entry(fc, EntryFacts(**given))
+    assert by_facts.forecast == by_keywords.forecast
+    assert by_facts.months == by_keywords.months
+    assert by_facts.crossings == by_keywords.crossings
+    assert by_facts.questions == by_keywords.questions
+    # the facts reached the rows
+    row = by_facts.forecast
+    assert (row["window_first"], row["window_last"]) == ("2005-03", "2005-08")
+    assert row["threshold"] == -4.5 and row["notes"] == '["a note"]'
+    assert {c["threshold"] for c in by_facts.crossings} == {-5.0, -4.5}
+    with pytest.raises(RecordError, match=r"not both \(got \['seed'\] beside it\)"):
+        make_entry(fc, EntryFacts(**given), seed=3)
+    with pytest.raises(RecordError, match="source 'cli' is not one of"):
+        EntryFacts(source="cli")
