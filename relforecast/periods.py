@@ -11,7 +11,9 @@ bad shock date a :class:`~relforecast.exceptions.ShockError`.
 A month label must hold its year and its month: ``'May'`` or ``'5/6'`` would otherwise be read
 as a month of the current year, and a bare year ``'2024'`` as its January. A label with the
 day before the month (``'13/01/2024'``, ``'01.02.2024'``) is refused too, since
-``'01/02/2024'`` is January in one country and February in another: write ``YYYY-MM``.
+``'01/02/2024'`` is January in one country and February in another: write ``YYYY-MM``. So is
+a label of digits alone (``'200401'``, ``'20040115'``): pandas reads ``'200401'`` as April
+2001, not January 2004.
 Time-zone-aware timestamps are read in their own zone: ``2000-01-01 00:00+09:00`` is January
 2000, not December 1999 as it would be after a conversion to UTC.
 """
@@ -43,6 +45,7 @@ _EXAMPLE = "use a year-month such as '2024-10'"
 _HAS_YEAR = re.compile(r"\d{4}")
 _BARE_YEAR = re.compile(r"^\s*[+-]?\d{1,4}(\.0*)?\s*$")
 _DAY_MONTH_YEAR = re.compile(r"^\s*\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}(\s|$)")
+_DIGITS_ONLY = re.compile(r"^\s*\d{5,}(\.0*)?\s*$")  # '200401': April 2001 to pandas
 
 
 def _is_missing(value: object) -> bool:
@@ -60,8 +63,8 @@ def _timestamp(value: object) -> pd.Timestamp:
     if isinstance(value, str):
         if not _HAS_YEAR.search(value):  # 'May' would silently mean May of this year
             return pd.NaT
-        if _BARE_YEAR.match(value) or _DAY_MONTH_YEAR.match(value):  # no month, or ambiguous
-            return pd.NaT
+        if _BARE_YEAR.match(value) or _DAY_MONTH_YEAR.match(value) or _DIGITS_ONLY.match(value):
+            return pd.NaT  # no month, or ambiguous
         value = value.strip()
     elif not isinstance(value, pd.Timestamp | datetime | date | np.datetime64):
         return pd.NaT
@@ -156,6 +159,7 @@ def _parse_stamps(raw: pd.Series) -> pd.Series:
         text.str.contains(_HAS_YEAR)
         & ~text.str.match(_BARE_YEAR)
         & ~text.str.match(_DAY_MONTH_YEAR)
+        & ~text.str.match(_DIGITS_ONLY)
     )
     return parsed.where(ok.to_numpy(), pd.NaT)
 

@@ -223,12 +223,26 @@ def test_an_empty_scenario_name_is_refused(tmp_path: Path) -> None:
 
 
 # ------------------------------------------------------------------ dates
-@pytest.mark.parametrize("label", ["2024", " 2024 ", "13/01/2024", "01.02.2024", "01-02-2024"])
+@pytest.mark.parametrize(
+    "label", ["2024", " 2024 ", "13/01/2024", "01.02.2024", "01-02-2024", "200401", "20040115"]
+)
 def test_a_month_needs_a_year_and_a_month_in_that_order(label: str) -> None:
     with pytest.raises(rf.SpecError, match="bad month"):
         to_month(label)
     with pytest.raises(rf.DataError, match="unparseable"):
         parse_months(pd.Series([label]), "dates")
+
+
+def test_a_file_of_yyyymm_labels_is_refused_naming_them_not_read_as_other_months(
+    tmp_path: Path,
+) -> None:
+    """'200101' ... '200212' would be read as other dates (pandas: '200401' is April 2001)
+    and then reported as missing months; they are named as labels that are not months."""
+    path = tmp_path / "yyyymm.csv"
+    months = [f"{y}{m:02d}" for y in (2001, 2002) for m in range(1, 13)]
+    path.write_text("country,ym,score\n" + "".join(f"Japan,{m},-1.0\n" for m in months))
+    with pytest.raises(rf.DataError, match="unparseable dates in column 'ym': 200101, 200102"):
+        rf.load_scores(path, "Japan")
 
 
 def test_ordinary_month_labels_still_read() -> None:
