@@ -433,6 +433,14 @@ def cases(tmp: Path, restore: list[Path]) -> list[Case]:
         f"Japan,01/{m:02d}/{y},-1.0\n" for y in (2000, 2001, 2002) for m in range(1, 13)))
     add(Case(g, "dd/mm/yyyy dates", lambda: rf.load_scores(dmy, "Japan"), "01/01/2000",
              not_names=("duplicated",)))  # fmt: skip
+    add(Case(g, "--until 200401 (YYYYMM)",
+             cli("forecast", data, "--dyad", "Japan", "--until", "200401", "--model", "block",
+                 "--paths", "200"), "200401"))  # fmt: skip
+    compact = tmp / "yyyymm.csv"
+    compact.write_text("country,ym,score\n" + "".join(
+        f"Japan,{y}{m:02d},-1.0\n" for y in (2001, 2002) for m in range(1, 13)))  # fmt: skip
+    add(Case(g, "a file of YYYYMM labels", lambda: rf.load_scores(compact, "Japan"), "200101",
+             not_names=("missing months",)))  # fmt: skip
     g = "exit 0 with nothing, and names of things"
     add(Case(g, "backtest --origins at the first month",
              cli("backtest", data, "--dyad", "Japan", "--origins", "2000-01", "--out",
