@@ -13,7 +13,8 @@ as a month of the current year, and a bare year ``'2024'`` as its January. A lab
 day before the month (``'13/01/2024'``, ``'01.02.2024'``) is refused too, since
 ``'01/02/2024'`` is January in one country and February in another: write ``YYYY-MM``. So is
 a label of digits alone (``'200401'``, ``'20040115'``): pandas reads ``'200401'`` as April
-2001, not January 2004.
+2001, not January 2004. A quarter (``'2024Q3'``) is not a month either (pandas would give its
+first month).
 Time-zone-aware timestamps are read in their own zone: ``2000-01-01 00:00+09:00`` is January
 2000, not December 1999 as it would be after a conversion to UTC.
 """
@@ -46,6 +47,17 @@ _HAS_YEAR = re.compile(r"\d{4}")
 _BARE_YEAR = re.compile(r"^\s*[+-]?\d{1,4}(\.0*)?\s*$")
 _DAY_MONTH_YEAR = re.compile(r"^\s*\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}(\s|$)")
 _DIGITS_ONLY = re.compile(r"^\s*\d{5,}(\.0*)?\s*$")  # '200401': April 2001 to pandas
+_QUARTER = re.compile(r"\d[\s\-]*[Qq]\s*[1-4]\b")  # '2024Q3': a quarter, not its first month
+
+
+def _not_a_month(text: str) -> bool:
+    """A label that names no single month, or names one ambiguously (see the module)."""
+    return bool(
+        _BARE_YEAR.match(text)
+        or _DAY_MONTH_YEAR.match(text)
+        or _DIGITS_ONLY.match(text)
+        or _QUARTER.search(text)
+    )
 
 
 def _is_missing(value: object) -> bool:
@@ -63,8 +75,8 @@ def _timestamp(value: object) -> pd.Timestamp:
     if isinstance(value, str):
         if not _HAS_YEAR.search(value):  # 'May' would silently mean May of this year
             return pd.NaT
-        if _BARE_YEAR.match(value) or _DAY_MONTH_YEAR.match(value) or _DIGITS_ONLY.match(value):
-            return pd.NaT  # no month, or ambiguous
+        if _not_a_month(value):
+            return pd.NaT
         value = value.strip()
     elif not isinstance(value, pd.Timestamp | datetime | date | np.datetime64):
         return pd.NaT
@@ -155,12 +167,10 @@ def _parse_stamps(raw: pd.Series) -> pd.Series:
         parsed = parsed.dt.tz_localize(None)
     # a label without a year ('May') would silently mean that month of the current year; a
     # bare year its January; '01/02/2024' is January or February depending on the reader
-    ok = (
-        text.str.contains(_HAS_YEAR)
-        & ~text.str.match(_BARE_YEAR)
-        & ~text.str.match(_DAY_MONTH_YEAR)
-        & ~text.str.match(_DIGITS_ONLY)
-    )
+    ok = text.str.contains(_HAS_YEAR)
+    for pattern in (_BARE_YEAR, _DAY_MONTH_YEAR, _DIGITS_ONLY):
+        ok &= ~text.str.match(pattern)
+    ok &= ~text.str.contains(_QUARTER)
     return parsed.where(ok.to_numpy(), pd.NaT)
 
 

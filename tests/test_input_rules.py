@@ -224,8 +224,10 @@ def test_an_empty_scenario_name_is_refused(tmp_path: Path) -> None:
 
 # ------------------------------------------------------------------ dates
 @pytest.mark.parametrize(
-    "label", ["2024", " 2024 ", "13/01/2024", "01.02.2024", "01-02-2024", "200401", "20040115"]
-)
+    "label",
+    ["2024", " 2024 ", "13/01/2024", "01.02.2024", "01-02-2024", "200401", "20040115", "2024Q3",
+     "2024-q3"],
+)  # fmt: skip
 def test_a_month_needs_a_year_and_a_month_in_that_order(label: str) -> None:
     with pytest.raises(rf.SpecError, match="bad month"):
         to_month(label)
