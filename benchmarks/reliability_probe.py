@@ -436,6 +436,9 @@ def cases(tmp: Path, restore: list[Path]) -> list[Case]:
     add(Case(g, "--until 200401 (YYYYMM)",
              cli("forecast", data, "--dyad", "Japan", "--until", "200401", "--model", "block",
                  "--paths", "200"), "200401"))  # fmt: skip
+    add(Case(g, "--until 2004Q3 (a quarter)",
+             cli("forecast", data, "--dyad", "Japan", "--until", "2004Q3", "--model", "block",
+                 "--paths", "200"), "2004Q3"))  # fmt: skip
     compact = tmp / "yyyymm.csv"
     compact.write_text("country,ym,score\n" + "".join(
         f"Japan,{y}{m:02d},-1.0\n" for y in (2001, 2002) for m in range(1, 13)))  # fmt: skip
