@@ -5,11 +5,18 @@ these few functions, so that one rule is applied once:
 
 * **months**: ``2025-07`` in English, ``2025年7月`` in Chinese (:func:`fmt_month`); a span is
   "2025-07 to 2026-06" / "2025年7月至2026年6月" (:func:`fmt_span`), never ``2025-07..2026-06``;
-* **numbers**: a true minus sign (``−6.0``, :func:`fmt_num`); a range of values in a table cell
-  is ``−6.2 … −3.7`` in English and ``−6.2～−3.7`` in Chinese (:func:`fmt_range`);
+* **numbers**: a true minus sign (``−6.0``, :func:`fmt_num`); a range of values is
+  ``−6.2 … −3.7`` in an English table cell and ``−6.2～−3.7`` everywhere in Chinese, text and
+  tables, percentages too (``42%～68%``; :func:`fmt_range`) — a span of months is written
+  with 至, a range of values never (no ``−6.2 至 −3.7``, no ``42%–68%`` in Chinese);
 * **punctuation**: Chinese text uses full-width parentheses, colons, commas and semicolons next
   to Chinese characters (:func:`fullwidth`, applied to every block of a Chinese document);
   Latin names keep their own (``ARIMA(1,1,0)``);
+* **spacing** in Chinese: no space between a Chinese character and a number or a Latin word
+  (``低于−6的概率为17.0%``, ``7组双边关系``, ``ARIMA(1,1,0)和马尔可夫转换模型``), as in
+  Chinese print; numbers among themselves keep theirs (``17.0% ± 0.4%``);
+* **words** in Chinese: dyads are counted with 组 (``7组双边关系``, never 对); the Brier score
+  is 布里尔分数;
 * **model names**: a short name in the text (:func:`short_model_name`, "pool of 6 models" /
   "6 个模型的组合"); the full specification appears once, in the report's methods note;
 * **no file names** in reader text.
@@ -31,6 +38,7 @@ __all__ = [
     "fullwidth",
     "problems",
     "short_model_name",
+    "tight_template",
 ]
 
 #: Chinese characters and full-width punctuation (CJK symbols, half/full-width forms).
@@ -40,6 +48,17 @@ _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 _ISO_MONTH = re.compile(r"(?<![\d.\-])(\d{4})-(0[1-9]|1[0-2])(?![\d\-])")
 _HYPHEN_MINUS = re.compile(r"(?<![A-Za-z0-9_.)\]])-(?=\d)")
 _FILE_NAME = re.compile(r"\b[\w-]+\.(?:json|csv|png|md|html|docx|yaml|yml|sqlite)\b")
+#: What a number may start or end with next to a Chinese character (a space between is dropped).
+_LATIN = "0-9A-Za-z%−+±"
+_SPACE_AFTER_CJK = re.compile(f"(?<=[{CJK}]) +(?=[{_LATIN}(])")
+_SPACE_BEFORE_CJK = re.compile(f"(?<=[{_LATIN})]) +(?=[{CJK}])")
+# the same in a template, where a placeholder ({t}, {n}) stands for a number or a name
+_TEMPLATE_AFTER_CJK = re.compile(f"(?<=[{CJK}]) +(?=[{_LATIN}({{])")
+_TEMPLATE_BEFORE_CJK = re.compile(f"(?<=[{_LATIN})}}]) +(?=[{CJK}])")
+#: A range of values written with a dash or 至 (``42%–68%``, ``−6.2 至 −3.7``): ``～`` in Chinese.
+_VALUE_RANGE = re.compile(r"(?<=\d)(%?) *(?:[–—~]|至) *(?=[−+]?\d)")
+#: Chinese words the house style replaces (the variant, the house word).
+ZH_WORDS = (("对双边关系", "组双边关系"), ("布赖尔", "布里尔"))
 
 
 def fmt_month(month: object, lang: str = "en") -> str:
@@ -101,7 +120,9 @@ def fullwidth(text: str) -> str:
     * ``:``, ``,`` and ``;`` next to a Chinese character (spaces between ignored) become
       ``：``, ``，``, ``；`` and lose the spaces around them;
     * an ASCII ``-`` before a digit, not inside a word or a date, becomes the minus sign ``−``;
-    * an ISO month (``2025-07``) becomes ``2025年7月`` and ``..`` between months ``至``.
+    * an ISO month (``2025-07``) becomes ``2025年7月`` and ``..`` between months ``至``;
+    * a range of values (``42%–68%``, ``−6.2 至 −3.7``) becomes ``42%～68%``, ``−6.2～−3.7``;
+    * spaces between a Chinese character and a number or Latin word are dropped.
 
     Text without Chinese characters is returned unchanged.
     """
@@ -144,7 +165,17 @@ def fullwidth(text: str) -> str:
         if ch == " " and out and out[-1] in _FULL.values():
             continue
         out.append(ch)
-    return "".join(out)
+    text = "".join(out)
+    text = _VALUE_RANGE.sub(lambda m: f"{m.group(1)}～", text)
+    text = _SPACE_AFTER_CJK.sub("", text)
+    return _SPACE_BEFORE_CJK.sub("", text)
+
+
+def tight_template(template: str) -> str:
+    """A Chinese label template with the house spacing: no space between a Chinese character
+    and a number, a Latin word or a placeholder (``"低于 {t} 的概率"`` → ``"低于{t}的概率"``),
+    so that figures, which do not pass through :func:`fullwidth`, follow it too."""
+    return _TEMPLATE_BEFORE_CJK.sub("", _TEMPLATE_AFTER_CJK.sub("", template))
 
 
 def problems(text: str, lang: str = "en") -> list[str]:
@@ -152,7 +183,9 @@ def problems(text: str, lang: str = "en") -> list[str]:
 
     Both languages: a file name (``summary.json``) or a month span written ``..``. Chinese
     text also: ASCII parentheses, colons, commas or semicolons next to Chinese characters, ISO
-    months and hyphen-minus signs before numbers.
+    months, hyphen-minus signs before numbers, a range of values not written ``～``, a space
+    between a Chinese character and a number or Latin word, and the variants of
+    :data:`ZH_WORDS`.
     """
     found = [f"file name {m.group(0)!r}" for m in _FILE_NAME.finditer(text)]
     found += [f"span {m.group(0)!r}" for m in re.finditer(r"\d{4}-\d{2}\s*\.\.", text)]
@@ -164,6 +197,13 @@ def problems(text: str, lang: str = "en") -> list[str]:
     found += [f"ISO month {m.group(0)!r}" for m in _ISO_MONTH.finditer(text)]
     for m in _HYPHEN_MINUS.finditer(text):
         found.append(f"hyphen-minus {text[max(0, m.start() - 8) : m.end() + 3]!r}")
+    for m in _VALUE_RANGE.finditer(text):
+        if "～" not in m.group(0):
+            found.append(f"range {text[max(0, m.start() - 6) : m.end() + 4]!r}")
+    for pattern in (_SPACE_AFTER_CJK, _SPACE_BEFORE_CJK):
+        for m in pattern.finditer(text):
+            found.append(f"space {text[max(0, m.start() - 4) : m.end() + 4]!r}")
+    found += [f"word {bad!r} (write {good!r})" for bad, good in ZH_WORDS if bad in text]
     return found
 
 

@@ -214,7 +214,7 @@ def worse_still(last_value: float, scale: Scale | None = None) -> float | None:
 
 
 def default_questions(
-    last_value: float, threshold: float, scale: Scale | None = None
+    last_value: float, threshold: float, scale: Scale | None = None, *, key_first: bool = False
 ) -> list[Question]:
     """The questions that fit the series' state at the as-of month.
 
@@ -237,7 +237,22 @@ def default_questions(
         ``ever-at-or-above``, ``end-below`` (still below at the end), ``first-at-or-above``,
         ``ever-below`` the next whole point down (:func:`worse_still`). The first is the
         report's headline.
+    key_first : bool
+        Lead with the series' key question (:func:`key_question`) and its end-of-window
+        companion: a series at −3.0 on the Tsinghua scale is asked first whether it falls
+        below −3 (the nearest level boundary), not below −6. A series near the threshold or
+        below it keeps the order above.
     """
+    if key_first:
+        out = default_questions(last_value, threshold, scale)
+        key, why = key_question(last_value, threshold, scale)
+        if why in ("worse", "better") and key in out:
+            end = Question(
+                "end-below" if key.kind == "ever-below" else "end-at-or-above", key.threshold
+            )
+            lead = [key, *([end] if end in out else [])]
+            out = lead + [q for q in out if q not in lead]
+        return out
     t = float(threshold)
     x = float(last_value)
     if x < t:

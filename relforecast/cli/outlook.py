@@ -134,6 +134,7 @@ def _record_track(rec, model: str, series: pd.Series, panel: pd.DataFrame | None
         model=model, until=series.index[-1], data=panel if panel is not None else series
     )
     table.attrs["source"] = Path(rec.where).name if "://" not in rec.where else rec.where
+    table.attrs["kind"] = "record"  # the report says "the forecast record", not the file name
     return table if len(table) else None
 
 

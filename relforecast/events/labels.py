@@ -51,7 +51,7 @@ EVENT_WORDS: dict[str, dict[str, str]] = {
         "net_event_score": "事件净分值",
         "no_events": "无事件",
         "neutral_only": "仅中性事件",
-        "critical": "临界值 {t}",
+        "critical": "临界值{t}",
         "shares_title": "{dyad}：{sign}事件的{what}占比（按{by}）",
         "monthly_title": "{dyad}：月度事件分值",
         "window_title": "{dyad}关系分值与事件分值（{span}）",

@@ -164,7 +164,7 @@ def figure_style(lang: str = "en") -> Iterator[FontChoice]:
     rc = {
         "font.family": "sans-serif",
         "font.sans-serif": [font.name, "DejaVu Sans"],
-        "axes.unicode_minus": False,
+        "axes.unicode_minus": True,  # the true minus sign on the axes, as in the text
     }
     with matplotlib.rc_context(rc):
         yield font

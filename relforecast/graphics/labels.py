@@ -13,7 +13,14 @@ import re
 from collections.abc import Sequence
 
 from relforecast.data import dyad_key
-from relforecast.editorial import fmt_month, fmt_num, fmt_range, fmt_span, short_model_name
+from relforecast.editorial import (
+    fmt_month,
+    fmt_num,
+    fmt_range,
+    fmt_span,
+    short_model_name,
+    tight_template,
+)
 from relforecast.exceptions import ForecastError
 
 __all__ = [
@@ -43,9 +50,11 @@ LABELS: dict[str, dict[str, str]] = {
         "synthetic": "The data are the package's synthetic demo series, not real scores.",
         "source_tsinghua": (
             "Data source: monthly scores of China's relations with great powers, database of the "
-            "Institute of International Relations, Tsinghua University (scale −9 to +9)."
+            "Institute of International Relations, Tsinghua University."
         ),
         "source_unknown": "Data source: not stated.",
+        "levels_line": "Scores run from {lo} to {hi} in {n} levels: {levels}.",
+        "level_span_open": "{lo} up to {hi}",
         # sections
         "summary": "Summary",
         "recent": "Recent movement",
@@ -62,8 +71,10 @@ LABELS: dict[str, dict[str, str]] = {
         "trust": "How far to trust this",
         "trust_intro": (
             "Three checks: how forecasts of this kind have scored in the past, how much the "
-            "answer depends on the model, and which assumptions the scenarios add. The "
-            "Monte Carlo errors (±) only measure the simulation noise, not these."
+            "answer depends on the model, and which assumptions the scenarios add. The number "
+            "after ± in the tables is the Monte Carlo standard error: the probabilities are "
+            "counted over simulated paths, and another set of random draws would move them by "
+            "about that much. It measures the simulation noise only, none of the three."
         ),
         "track_record": "Track record",
         "model_spread": "Model spread",
@@ -73,11 +84,14 @@ LABELS: dict[str, dict[str, str]] = {
         # summary sentences
         "observed_so_far": "Observed so far in the window: {values}.",
         "median_sentence": (
-            "Median score in {last}: {med} (80 % interval {lo} to {hi}); most likely level "
-            "then: {level} ({p_level})."
+            "Median score in {last}: {med}, with an 80 % chance of lying between {lo} and "
+            "{hi}; most likely level then: {level} ({p_level})."
         ),
-        "headline": "Baseline: {question} = {p} (Monte Carlo s.e. {se}).",
-        "headline_observed": "Baseline: {question} = 1 — observed: {event} in {month}.",
+        "headline": "Baseline (no extra shocks): {question} = {p}.",
+        "headline_observed": (
+            "Baseline: {event} in {month}, so {question} = 100 % (it has happened)."
+        ),
+        "scenarios_lead": "The same probability in each scenario:",
         "scenario_sentence": "{name}: {p} ({diff} percentage points against the baseline).",
         "pp": "{diff} points",
         # questions
@@ -125,13 +139,25 @@ LABELS: dict[str, dict[str, str]] = {
             "what followed; {n_dyads} dyads pooled."
         ),
         "tr_file": (
-            "From the backtest table {source}: {model}, {n_origins} origins from {first} to "
-            "{last}, {n_dyads} dyads; only rows whose outcome was known by {as_of} are scored."
+            "From a backtest table supplied with the report: {model}, {n_origins} origins from "
+            "{first} to {last}, {n_dyads} dyads; only rows whose outcome was known by {as_of} "
+            "are scored."
+        ),
+        "tr_record": (
+            "From the forecast record (the forecasts kept with --record, scored on what "
+            "followed): {model}, {n_origins} origins from {first} to {last}, {n_dyads} dyads; "
+            "only forecasts whose outcome was known by {as_of} are scored."
+        ),
+        "tr_previous": (
+            "The backtest of the previous edition, kept: {model}, {n_origins} origins from "
+            "{first} to {last}, {n_dyads} dyads; its forecasts are scored again on the data "
+            "as they are now (outcomes known by {as_of})."
         ),
         "tr_none": "No track record was computed or supplied (option --track-record).",
         "tr_scope": "Scope",
         "tr_this": "This dyad",
         "tr_pooled": "All {n} dyads pooled",
+        "tr_pooled_some": "All {n} dyads pooled ({k} with cases)",
         "tr_cov80": "80 % interval coverage ({h} months ahead)",
         "tr_cov50": "50 % interval coverage ({h} months ahead)",
         "tr_reading": (
@@ -155,6 +181,8 @@ LABELS: dict[str, dict[str, str]] = {
         "role_model": "the report's model",
         "role_component": "part of the pool",
         "role_baseline": "reference model",
+        "spread_in_steps": "{model}, in 0.1 steps",
+        "spread_continuous": "{model}, unrounded",
         "spread_range": "Across these models, {question} ranges from {lo} to {hi}.",
         # trust: assumptions
         "assumptions_intro": (
@@ -175,7 +203,6 @@ LABELS: dict[str, dict[str, str]] = {
         "no_shocks": "no extra shock",
         # notes
         "diagnostics": "Model diagnostics: {text}",
-        "diagnostics_more": "{n} further technical messages from the model fit.",
         "model_note": "Model: {model}.",
         "mc_note": (
             "Probabilities are shares of {n_paths} simulated paths, counted on the published "
@@ -266,9 +293,11 @@ LABELS: dict[str, dict[str, str]] = {
         ),
         "synthetic": "数据来源：本软件包自带的合成演示序列，并非真实分值。",
         "source_tsinghua": (
-            "数据来源：清华大学国际关系研究院中外关系数据库，中国与大国关系月度分值（−9 至 +9）。"
+            "数据来源：清华大学国际关系研究院中外关系数据库，中国与大国关系月度分值。"
         ),
         "source_unknown": "数据来源：未注明。",
+        "levels_line": "分值范围为{lo}～{hi}，分为{n}个等级：{levels}。",
+        "level_span_open": "{lo}～{hi}（不含{hi}）",
         "summary": "摘要",
         "recent": "近期走势",
         "questions": "展望期关键问题",
@@ -283,22 +312,25 @@ LABELS: dict[str, dict[str, str]] = {
         "forecast_table": "基准预测（按月）",
         "trust": "可信程度",
         "trust_intro": (
-            "三项检验：此类预测以往的表现、结论对模型选择的依赖程度、各情景所加的假设。"
-            "“±”所示蒙特卡洛误差只反映模拟噪声，不包括上述不确定性。"
+            "以下从三个方面检验本报告的可信程度：此类预测以往的表现、结论对模型选择的依赖程度、"
+            "各情景所加的假设。表中“±”后的数字是蒙特卡洛标准误：概率是从大量模拟路径中统计"
+            "出来的，换一组随机数，结果大约会有这么大的波动。它只反映模拟本身的误差，"
+            "不包括上述三方面的不确定性。"
         ),
         "track_record": "历史表现",
         "model_spread": "模型差异",
         "assumptions": "情景假设",
         "notes": "方法与数据说明",
         "reproduce": "可重复性",
-        "observed_so_far": "展望期内已观测：{values}。",
+        "observed_so_far": "展望期内已有观测值：{values}。",
         "median_sentence": (
-            "{last}分值的中位数为 {med}（80% 区间 {lo} 至 {hi}），"
-            "届时最可能处于“{level}”等级（概率 {p_level}）。"
+            "预计{last}分值的中位数为{med}，有80%的可能落在{lo}～{hi}之间；"
+            "届时最可能处于“{level}”等级（概率{p_level}）。"
         ),
-        "headline": "基准情景：{question}为 {p}（蒙特卡洛标准误 {se}）。",
-        "headline_observed": "基准情景：{question}为 1——已观测：{month}{event}。",
-        "scenario_sentence": "{name}：{p}（较基准情景{diff} 个百分点）。",
+        "headline": "在不假设额外冲击的基准情景下，{question}为{p}。",
+        "headline_observed": "基准情景：{month}{event}，{question}已成事实（100%）。",
+        "scenarios_lead": "在各情景下，这一概率分别为：",
+        "scenario_sentence": "{name}：{p}，较基准情景{diff}个百分点。",
         "pp": "{diff} 个百分点",
         "q_ever-below": "展望期内至少一次低于 {t} 的概率",
         "q_ever-at-or-above": "展望期内至少一次回升至 {t} 或以上的概率",
@@ -309,8 +341,8 @@ LABELS: dict[str, dict[str, str]] = {
         "q_first-at-or-above": "首次回升至 {t} 或以上的月份（半数路径届时已回升）",
         "event_below": "分值低于 {t}",
         "event_at_or_above": "分值达到 {t} 或以上",
-        "first_none": "展望期内不到半数路径跌破（期内概率 {p}）",
-        "first_none_up": "展望期内不到半数路径回升（期内概率 {p}）",
+        "first_none": "展望期内跌破的路径不足半数（期内概率 {p}）",
+        "first_none_up": "展望期内回升的路径不足半数（期内概率 {p}）",
         "first_month": "{month}（期内概率 {p}）",
         "observed_mark": "已观测",
         "question": "问题",
@@ -338,16 +370,26 @@ LABELS: dict[str, dict[str, str]] = {
         "tr_computed": (
             "历史表现由本报告即时计算：对{model}进行滚动起点回测，起点为{first}至{last}间的 "
             "{n_origins} 个月份（每 {every} 个月一个），模型{refit}；任何起点之后的数据均未进入"
-            "该起点的预测；预测其后 {horizon} 个月，再与实际分值比较；汇总 {n_dyads} 对双边关系。"
+            "该起点的预测；预测其后 {horizon} 个月，再与实际分值比较；汇总 {n_dyads} 组双边关系。"
         ),
         "tr_file": (
-            "历史表现取自回测表 {source}：{model}，起点为{first}至{last}间的 "
-            "{n_origins} 个月份，{n_dyads} 对双边关系；只计入结果在{as_of}之前已知的记录。"
+            "历史表现取自随报告提供的回测表：{model}，起点为{first}至{last}间的"
+            "{n_origins}个月份，{n_dyads}组双边关系；只计入结果在{as_of}之前已知的记录。"
+        ),
+        "tr_record": (
+            "历史表现取自预测记录（以--record保存的以往预测，按其后的实际分值评分）：{model}，"
+            "起点为{first}至{last}间的{n_origins}个月份，{n_dyads}组双边关系；只计入结果在"
+            "{as_of}之前已知的预测。"
+        ),
+        "tr_previous": (
+            "历史表现沿用上一版的回测结果：{model}，起点为{first}至{last}间的{n_origins}个"
+            "月份，{n_dyads}组双边关系；这些预测按现有数据重新评分（计入截至{as_of}已知的结果）。"
         ),
         "tr_none": "未计算也未提供历史表现（选项 --track-record）。",
         "tr_scope": "范围",
         "tr_this": "本双边关系",
-        "tr_pooled": "{n} 对双边关系合计",
+        "tr_pooled": "{n} 组双边关系合计",
+        "tr_pooled_some": "{n} 组双边关系合计（其中 {k} 组有此类个案）",
         "tr_cov80": "80% 区间覆盖率（提前 {h} 个月）",
         "tr_cov50": "50% 区间覆盖率（提前 {h} 个月）",
         "tr_reading": (
@@ -369,6 +411,8 @@ LABELS: dict[str, dict[str, str]] = {
         "role_model": "本报告所用模型",
         "role_component": "组合成员",
         "role_baseline": "参照模型",
+        "spread_in_steps": "{model}（按0.1分阶梯取值）",
+        "spread_continuous": "{model}（连续取值）",
         "spread_range": "各模型对“{question}”的估计介于 {lo} 与 {hi} 之间。",
         "assumptions_intro": (
             "每个情景把其冲击加到基准情景的每条模拟路径上。主观设定的效应是分析者的假设；"
@@ -386,7 +430,6 @@ LABELS: dict[str, dict[str, str]] = {
         "no_scenarios": "未设定情景。",
         "no_shocks": "无额外冲击",
         "diagnostics": "模型诊断：{text}",
-        "diagnostics_more": "模型拟合另有 {n} 条技术性提示。",
         "model_note": "模型：{model}。",
         "mc_note": (
             "概率为 {n_paths} 条模拟路径中的比例，按公布分值（精确到 0.1）计算："
@@ -415,16 +458,16 @@ LABELS: dict[str, dict[str, str]] = {
         "window_span": "展望期",
         "events_axis": "事件净分值",
         "events_title": "每月事件（净分值）",
-        "fan_title": "{dyad} {first}至{last}预测",
-        "history_title": "{dyad} {first}至{last}",
+        "fan_title": "{dyad}预测（{first}至{last}）",
+        "history_title": "{dyad}（{first}至{last}）",
         "diagonal": "完全校准",
         "default_font": "DejaVu Sans（matplotlib 默认字体）",
-        "plot_title": "{dyad} {first}起预测",
+        "plot_title": "{dyad}：{first}起预测",
         "plot_title_plain": "{first}起预测",
         # the all-partners outlook (relforecast.report.panel_content)
         "panel_title": "中国与{n}国关系形势展望（{first}至{last}）",
         "panel_meta": (
-            "数据截至{as_of} · 模型：{model} · 每对双边关系模拟路径 "
+            "数据截至{as_of} · 模型：{model} · 每组双边关系模拟路径 "
             "{n_paths} 条，随机种子 {seed} · 生成于{created}"
         ),
         "panel_overview": "总览",
@@ -434,28 +477,28 @@ LABELS: dict[str, dict[str, str]] = {
         "panel_fans": "各双边关系预测（统一纵轴，{first}至{last}）",
         "panel_joint": "联合问题",
         "panel_joint_intro": (
-            "{as_of}分值不低于 {t} 的 {n} 对双边关系（{names}）中，至少一对（或至少两对、三对……）在"
+            "{as_of}分值不低于 {t} 的 {n} 组双边关系（{names}）中，至少一组（或至少两组、三组……）在"
             "展望期内跌破 {t} 的概率。“考虑联动”：按各关系共同历史（{span}，"
             "以整月为单位分块重抽样）中的联动方式配对各关系的模拟路径；“相互独立”：随机配对；“乘积法则”：由各关系自身概率算出的"
             "独立情形下的精确值。± 为蒙特卡洛误差。"
         ),
         "col_k": "跌破 {t} 的关系数",
-        "k_at_least": "至少 {k} 对",
+        "k_at_least": "至少 {k} 组",
         "col_dependent": "考虑联动",
         "col_independent": "相互独立",
         "col_product": "乘积法则",
         "panel_joint_rest": "多于末行关系数的情形，各栏概率均为 0%。",
-        "panel_joint_few": "{as_of}分值不低于 {t} 的双边关系不足两对（{names}），故无联合问题。",
+        "panel_joint_few": "{as_of}分值不低于 {t} 的双边关系不足两组（{names}），故无联合问题。",
         "panel_joint_short": (
             "无法估计联动：各关系共同的连续历史不足 {months} 个月。下表为各关系相互独立配对的结果。"
         ),
         "panel_reports": "各双边关系的报告",
         "panel_reports_intro": (
-            "每对双边关系的完整展望（各项问题、图表、可信度、历史）位于本报告旁以该关系在数据中的"
+            "每组双边关系的完整展望（各项问题、图表、可信度、历史）位于本报告旁以该关系在数据中的"
             "名称命名的文件夹内；点击总览表中的关系名称即可打开。"
         ),
         "panel_mc_note": (
-            "每对双边关系模拟 {n_paths} 条路径；概率按公布分值（保留一位小数）计算。"
+            "每组双边关系模拟 {n_paths} 条路径；概率按公布分值（精确到 0.1）计算。"
         ),
     },
 }
@@ -573,19 +616,23 @@ def fmt_pct(p: float, digits: int = 1) -> str:
 
 
 def fmt_pct_se(p: float, se: float) -> str:
-    """``16.6% ± 0.4%``; a settled answer (se 0 and p 0 or 1) shows no error."""
+    """``16.6% ± 0.4%``; a settled answer (se 0 and p 0 or 1) shows no error, an error that
+    rounds to 0.0 % shows as ``± <0.1%``."""
     if se == 0 and p in (0.0, 1.0):
         return fmt_pct(p)
+    if round(100 * se, 1) == 0:  # an error below the last digit shown: not "± 0.0%"
+        return f"{fmt_pct(p)} ± <0.1%"
     return f"{fmt_pct(p)} ± {fmt_pct(se)}"
 
 
 def fmt_diff(d: float, se: float, lang: str = "en") -> str:
     """A signed difference of probabilities with its error: ``+19.0 ± 0.4`` (Chinese in a
     sentence: ``高 19.0 ± 0.4`` / ``低 3.0 ± 0.4``, to be followed by 个百分点)."""
+    err = "<0.1" if round(100 * se, 1) == 0 else f"{100 * se:.1f}"  # never "± 0.0"
     if lang == "zh":
-        return f"{'高' if d >= 0 else '低'} {100 * abs(d):.1f} ± {100 * se:.1f}"
+        return f"{'高' if d >= 0 else '低'} {100 * abs(d):.1f} ± {err}"
     sign = "+" if d >= 0 else "−"
-    return f"{sign}{100 * abs(d):.1f} ± {100 * se:.1f}"
+    return f"{sign}{100 * abs(d):.1f} ± {err}"
 
 
 _MS = re.compile(r"MS\((\d+)\)(?:-AR\((\d+)\))?-(diff|level)(?:-momentum\((\d+)\))?")
@@ -638,9 +685,9 @@ def _steps_clause(names: Sequence[str], lang: str) -> str:
     stepped = [short_model_name(n, lang) for n in names if n.endswith(_IN_STEPS)]
     if not stepped:
         return ""
-    if lang == "zh":
+    if lang == "zh":  # a sentence of its own after the list of members
         listed = stepped[0] if len(stepped) == 1 else f"{'、'.join(stepped[:-1])}和{stepped[-1]}"
-        return f"；其中 {listed}的模拟路径与公布分值一样按 0.1 分阶梯变化"
+        return f"。其中{listed}的模拟路径与公布分值一样按0.1分阶梯变化"
     stepped = [n if n.startswith("ARIMA") else f"the {n}" for n in stepped]
     listed = stepped[0] if len(stepped) == 1 else f"{', '.join(stepped[:-1])} and {stepped[-1]}"
     return f"; the simulated paths of {listed} move in the published 0.1 steps"
@@ -662,17 +709,20 @@ def model_label(name: str, lang: str = "en", weights: Sequence[float] | None = N
     names = [p.strip() for p in name[5:-1].split(" + ")]
     parts = [_component_label(n.removesuffix(_IN_STEPS), lang) for n in names]
     steps = _steps_clause(names, lang)
+    # Chinese: the members listed after a colon, not in parentheses (a member's own details
+    # are in parentheses already), the 0.1 steps in a sentence of their own
     if weights is None or len(weights) != len(parts):
         if lang == "zh":
-            return f"组合模型（{'、'.join(parts)}{steps}）"
+            return f"组合模型，成员为：{'；'.join(parts)}{steps}"
         return "pool of " + ", ".join(parts) + steps
     if max(weights) - min(weights) < 1e-9:
         if lang == "zh":
-            return f"等权组合模型（{'、'.join(parts)}{steps}）"
+            return f"等权组合模型，成员为：{'；'.join(parts)}{steps}"
         return "equal-weight pool of " + ", ".join(parts) + steps
     if lang == "zh":
-        members = "；".join(f"{p}，权重 {w:.2f}" for p, w in zip(parts, weights, strict=True))
-        return f"按各成员在本序列近期回放预测中的表现加权的组合模型（{members}{steps}）"
+        members = "；".join(f"{p}，权重{w:.2f}" for p, w in zip(parts, weights, strict=True))
+        lead = "按各成员在本序列近期回放预测中的表现加权的组合模型，各成员为："
+        return f"{lead}{members}{steps}"
     members = "; ".join(f"{p}, weight {w:.2f}" for p, w in zip(parts, weights, strict=True))
     return f"pool weighted by each member's replayed skill on this series ({members}{steps})"
 
@@ -703,11 +753,14 @@ LABELS["en"].update(
         "tv_q_back_above": "P(back at {t} or above within {h} months)",
         "tv_scope_pooled": "of the {n} dyads",
         "tv_scope_dyad": "of this dyad",
+        "tv_scope_pooled_some": "of the {n} dyads ({k} of them with cases)",
         "tv_coverage": (
-            "Track record: 80 % intervals held the outcome in {share} of {n} past forecasts "
+            "80 % intervals held the outcome in {share} of {n} past forecasts "
             "{scope} (origins {first} to {last}; 95 % interval {range}): {grade}."
         ),
-        "tv_coverage_dyad": " This dyad alone: {hits} of {n} ({share}, 95 % interval {range}).",
+        "tv_coverage_dyad": (
+            " This dyad alone: {hits} of {n} ({share}, 95 % interval {range}): {grade}."
+        ),
         "tv_cov_too_narrow": (
             "too narrow — the outcome fell outside them more often than one time in five, so "
             "the ranges of this report are likely narrower than the real uncertainty"
@@ -718,11 +771,35 @@ LABELS["en"].update(
         "tv_cov_well_calibrated": "consistent with the nominal 80 %",
         "tv_cov_too_little": "too few past forecasts to say whether the intervals are right",
         "tv_prob": (
-            "{question}: it happened in {events} of {cases} past cases ({observed}, 95 % "
-            "interval {range}) against a mean forecast of {forecast}; Brier score {brier}: "
-            "{grade}."
+            "{question}, past cases {scope}: it happened in {events} of {cases} ({observed}, "
+            "95 % interval {range}) against a mean forecast of {forecast}; Brier score {brier} "
+            "(the mean squared gap between each forecast probability and what happened, "
+            "counted 1 or 0: 0 is perfect, 0.25 what always saying 50 % scores): {grade}."
         ),
-        "tv_prob_none": "{question}: no past case to score (no origin was in this state).",
+        "tv_prob_none": "{question}: the backtest has no past case of this question to score.",
+        "sum_trust_too_narrow": (
+            "A caution: in past forecasts of this kind the 80 % ranges held what happened "
+            "only {share} of the time, so the ranges of this report are probably too narrow "
+            "and the future more uncertain than they show (see “How far to trust this”)."
+        ),
+        "sum_trust_too_wide": (
+            "In past forecasts of this kind the 80 % ranges held what happened {share} of the "
+            "time: the ranges of this report are probably wider than they need to be."
+        ),
+        "sum_trust_well_calibrated": (
+            "In past forecasts of this kind the 80 % ranges held what happened {share} of the "
+            "time, about as often as they should."
+        ),
+        "sum_trust_too_little": (
+            "Too few past forecasts of this kind exist to check how reliable the ranges of "
+            "this report are."
+        ),
+        "sum_trust_prob_too_high": (
+            " The chances given for the headline question were too high in the past."
+        ),
+        "sum_trust_prob_too_low": (
+            " The chances given for the headline question were too low in the past."
+        ),
         "tv_prob_in_line": "the probabilities were in line with what happened",
         "tv_prob_too_high": "the probabilities were too high",
         "tv_prob_too_low": "the probabilities were too low",
@@ -747,12 +824,14 @@ LABELS["en"].update(
         "tv_grade_too_high": "too high",
         "tv_grade_too_low": "too low",
         "tv_rule": (
-            "The verdict: with fewer than {min} cases there is too little evidence to say; "
-            "otherwise the intervals are too narrow when the whole 95 % interval of the share "
-            "they held lies below 80 %, too wide when it lies above, and well calibrated when "
-            "it contains 80 %. A question's probabilities are too high (too low) when their "
-            "mean lies above (below) the 95 % interval of the observed frequency. Each "
-            "threshold is scored on its own."
+            "The verdict: the intervals are too narrow when the whole 95 % interval of the "
+            "share they held lies below 80 %, too wide when it lies above — with few cases "
+            "too, as the 95 % interval is then wide already — and well calibrated when it "
+            "contains 80 % and rests on at least {min} cases (with fewer, there is too little "
+            "evidence to say). A question's probabilities are too high (too low) when their "
+            "mean lies above (below) the 95 % interval of the observed frequency, and in line "
+            "when it lies inside and rests on at least {min} cases. Each threshold is scored "
+            "on its own."
         ),
         "tv_reliability_of": "Reliability of {question}",
         "tr_refit_all": "estimated anew at every origin",
@@ -770,9 +849,9 @@ LABELS["en"].update(
         ),
         "pq_change_other": "not asked in the previous edition",
         "pq_why_cross": "near {t}",
-        "pq_why_worse": "next level down",
-        "pq_why_better": "next level up",
-        "pq_why_recover": "below {t}",
+        "pq_why_worse": "the level below",
+        "pq_why_better": "the level above",
+        "pq_why_recover": "now below {t}",
         "pq_intro": (
             "One row a dyad, with the question that matters for it in the window: for a dyad "
             "below {t}, whether it comes back to {t} or above; for any other, whether it "
@@ -814,6 +893,13 @@ LABELS["en"].update(
             "{question}: each edition's answer (± Monte Carlo error) and the change, split "
             "into its parts, in percentage points (the parts add up to the change)."
         ),
+        "panel_changes_intro": (
+            "The previous edition was as of {before}; this one is as of {now}. Per dyad: its "
+            "score in each edition's as-of month and the answer to its key question then and "
+            "now (± Monte Carlo error); a dyad whose key question changed since is marked. "
+            "The split of each change into new data and re-estimation is in the dyad's own "
+            "report."
+        ),
         "changes_col_scenario": "Scenario",
         "changes_col_then": "Then",
         "changes_col_now": "Now",
@@ -843,12 +929,13 @@ LABELS["zh"].update(
         "tv_q_back_above": "{h} 个月内回升至 {t} 或以上的概率",
         "tv_scope_pooled": "{n} 组双边关系",
         "tv_scope_dyad": "该双边关系",
+        "tv_scope_pooled_some": "{n}组双边关系（其中仅{k}组有此类个案）",
         "tv_coverage": (
-            "历史表现：{scope}在{first}至{last}各起点的 {n} 次预测中，80% 区间覆盖实际结果的"
-            "比例为 {share}（95% 置信区间 {range}）：{grade}。"
+            "{scope}在{first}至{last}各起点的{n}次预测中，80%区间覆盖实际结果的"
+            "比例为{share}（95%置信区间{range}）：{grade}。"
         ),
         "tv_coverage_dyad": (
-            "仅就该双边关系而言：{n} 次中 {hits} 次（{share}，95% 置信区间 {range}）。"
+            "仅就该双边关系而言：{n}次中有{hits}次（{share}，95%置信区间{range}），结论为“{grade}”。"
         ),
         "tv_cov_too_narrow": (
             "区间偏窄——实际结果落在区间之外的次数多于五分之一，本报告所示区间很可能窄于真实的不确定性"
@@ -857,10 +944,25 @@ LABELS["zh"].update(
         "tv_cov_well_calibrated": "与名义上的 80% 相符",
         "tv_cov_too_little": "以往预测太少，无法判断区间是否合适",
         "tv_prob": (
-            "{question}：以往 {cases} 个个案中发生 {events} 次（{observed}，95% 置信区间 "
-            "{range}），平均预测概率为 {forecast}；布赖尔分数 {brier}：{grade}。"
+            "{question}：{scope}以往{cases}个个案中发生{events}次（{observed}，95%置信区间"
+            "{range}），平均预测概率为{forecast}；布里尔分数为{brier}（即每次预测概率与实际结果"
+            "——发生记为1，未发生记为0——之差的平方的平均值，0为完美，一律预测50%得0.25）："
+            "{grade}。"
         ),
-        "tv_prob_none": "{question}：无可评分的以往个案（没有起点处于此状态）。",
+        "tv_prob_none": "{question}：以往回测中没有这一问题的个案可供评分。",
+        "sum_trust_too_narrow": (
+            "需要注意：以往同类预测的80%区间只在{share}的情况下覆盖了实际结果，"
+            "说明本报告给出的区间可能偏窄，实际的不确定性比区间所示更大（详见“可信程度”一节）。"
+        ),
+        "sum_trust_too_wide": (
+            "以往同类预测的80%区间在{share}的情况下覆盖了实际结果，本报告给出的区间可能偏于保守。"
+        ),
+        "sum_trust_well_calibrated": (
+            "以往同类预测的80%区间在{share}的情况下覆盖了实际结果，与80%的设计大体相符。"
+        ),
+        "sum_trust_too_little": "以往同类预测太少，尚无法检验本报告区间的可靠程度。",
+        "sum_trust_prob_too_high": "以往对同一问题给出的概率总体偏高。",
+        "sum_trust_prob_too_low": "以往对同一问题给出的概率总体偏低。",
         "tv_prob_in_line": "预测概率与实际情况相符",
         "tv_prob_too_high": "预测概率偏高",
         "tv_prob_too_low": "预测概率偏低",
@@ -876,7 +978,7 @@ LABELS["zh"].update(
         "tv_cases": "个案数",
         "tv_events": "发生次数",
         "tv_observed": "实际频率（95% 置信区间）",
-        "tv_brier": "布赖尔分数",
+        "tv_brier": "布里尔分数",
         "tv_grade_too_narrow": "偏窄",
         "tv_grade_too_wide": "偏宽",
         "tv_grade_well_calibrated": "校准良好",
@@ -885,10 +987,11 @@ LABELS["zh"].update(
         "tv_grade_too_high": "偏高",
         "tv_grade_too_low": "偏低",
         "tv_rule": (
-            "结论规则：个案少于 {min} 个时证据不足，不下结论；否则，若区间覆盖率的 95% 置信区间"
-            "整体低于 80%，则区间偏窄，整体高于 80% 则偏宽，包含 80% 则校准良好。某一问题的平均"
-            "预测概率高于（低于）实际频率的 95% 置信区间时，预测概率偏高（偏低）。"
-            "每个临界值单独评分。"
+            "结论规则：若区间覆盖率的95%置信区间整体低于80%，则区间偏窄，整体高于80%则偏宽——"
+            "个案少时同样适用，因为此时置信区间本身已经很宽；若置信区间包含80%，个案不少于{min}个"
+            "时判为校准良好，少于{min}个时证据不足，不下结论。某一问题的平均预测概率高于（低于）"
+            "实际频率的95%置信区间时，预测概率偏高（偏低）；落在区间内且个案不少于{min}个时，"
+            "判为相符。每个临界值单独评分。"
         ),
         "tv_reliability_of": "{question}的可靠性",
         "tr_refit_all": "在每个起点重新估计",
@@ -899,16 +1002,14 @@ LABELS["zh"].update(
         "pq_question": "关键问题",
         "pq_change": "较{previous}的变化",
         "pq_change_edition": "较上一期的变化",
-        "pq_change_none": (
-            "未提供上一期总览，故不显示变化；更新总览时将与上一期比较。"
-        ),
+        "pq_change_none": ("未提供上一期总览，故不显示变化；更新总览时将与上一期比较。"),
         "pq_change_other": "上一期未问此问题",
-        "pq_why_cross": "接近 {t}",
-        "pq_why_worse": "下一等级",
-        "pq_why_better": "上一等级",
-        "pq_why_recover": "低于 {t}",
+        "pq_why_cross": "接近{t}",
+        "pq_why_worse": "跌入下一等级",
+        "pq_why_better": "升入上一等级",
+        "pq_why_recover": "目前低于{t}",
         "pq_intro": (
-            "每行一对双边关系，列出展望期内对该关系最关键的问题：已低于 {t} 的，问能否回到 {t} "
+            "每行一组双边关系，列出展望期内对该关系最关键的问题：已低于 {t} 的，问能否回到 {t} "
             "或以上；其余的，问是否越过距其{as_of}分值最近的等级边界（{t} 即为边界之一）离开当前"
             "等级——跌破下边界或达到上边界。变化为与上一期对同一问题回答的差值。中位数、80% 区间和"
             "最可能等级均为展望期最后一个月（{last}）的数值。点击关系名称可打开该关系的报告，"
@@ -936,6 +1037,11 @@ LABELS["zh"].update(
         "changes_caption": (
             "{question}：两版的答案（± 蒙特卡洛误差）及其变化的分解，单位为百分点"
             "（各部分之和等于变化）。"
+        ),
+        "panel_changes_intro": (
+            "上一版截至{before}，本版截至{now}。下表列出各双边关系在两版截至月份的分值，"
+            "以及其关键问题在两版中的答案（± 蒙特卡洛误差）；关键问题已改变的关系另加注明。"
+            "每项变化中新增数据与重新估计各占多少，见该关系的报告。"
         ),
         "changes_col_scenario": "情景",
         "changes_col_then": "上一版",
@@ -999,3 +1105,9 @@ LABELS["zh"].update(
         "index_mean_brier": "已评分的 {n} 版的平均布里尔分数：{brier}。",
     }
 )
+
+
+# the house spacing of Chinese (relforecast.editorial): applied once to every template
+for _table in (LABELS["zh"], SHOCK_KINDS["zh"], SHOCK_SHAPES["zh"]):
+    for _key, _value in _table.items():
+        _table[_key] = tight_template(_value)

@@ -56,8 +56,11 @@ def changes_blocks(
     if changes is None:
         return []
     before, now = fmt_month(changes.previous_as_of, lang), fmt_month(changes.as_of, lang)
-    sep = "，" if lang == "zh" else ", "
-    months = sep.join(f"{fmt_month(m, lang)} {fmt_num(v)}" for m, v in changes.new_months.items())
+    sep = "、" if lang == "zh" else ", "
+    months = sep.join(
+        f"{fmt_month(m, lang)}（{fmt_num(v)}）" if lang == "zh" else f"{m} ({fmt_num(v)})"
+        for m, v in changes.new_months.items()
+    )
     blocks: list = [
         Heading(words["changes"].format(month=before)),
         Paragraph(words["changes_intro"].format(before=before, now=now, months=months)),

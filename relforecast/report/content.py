@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from relforecast.editorial import fmt_date, fmt_range, short_model_name
+from relforecast.editorial import fmt_date, fmt_range, fullwidth, short_model_name
 from relforecast.events.movement import recent_movement
 from relforecast.forecast import Forecast
 from relforecast.graphics.labels import (
@@ -48,7 +48,13 @@ from relforecast.questions import Answer, Question
 from relforecast.report.changes import changes_blocks
 from relforecast.report.document import Bullets, Document, Figure, Heading, Paragraph, Table
 from relforecast.report.track_record import TrackRecord, estimation_origins, report_origins
-from relforecast.report.verdict import MIN_CASES, question_words, verdict_sentences
+from relforecast.report.verdict import (
+    MIN_CASES,
+    pct_range,
+    question_words,
+    verdict_sentences,
+    verdict_summary,
+)
 from relforecast.scale import TSINGHUA_SCALE, as_scale
 from relforecast.scenarios import Scenario
 
@@ -56,9 +62,11 @@ __all__ = [
     "FIGURE_FILES",
     "ReportInputs",
     "build_document",
+    "count_word",
     "diagnostics_text",
     "fit_label",
     "fit_short_label",
+    "levels_line",
     "question_text",
     "source_line",
     "trust_sentences",
@@ -103,6 +111,7 @@ class ReportInputs:
     synthetic: bool = False
     changes: Any = None  # relforecast.report.edition.Changes of an update
     source_note: str | None = None
+    track_record_kind: str = "table"  # supplied rows: "table" (a backtest file) or "record"
 
 
 def window_text(window: tuple[pd.Period, pd.Period], lang: str) -> tuple[str, str]:
@@ -138,6 +147,49 @@ def source_line(
     return words["source_unknown"]
 
 
+def count_word(n: int, lang: str) -> str:
+    """A small count as prose writes it in a title or sentence (六个等级, 中国与七国; "six
+    levels"); numbers above ten in digits."""
+    if 1 <= n <= 10:
+        if lang == "zh":
+            return "一二三四五六七八九十"[n - 1]
+        return "one two three four five six seven eight nine ten".split()[n - 1]
+    return str(n)
+
+
+def levels_line(scale: object, lang: str) -> str:
+    """The scale's range and the score range of each level, once per report: "分值范围为
+    −9～+9，分为六个等级：对抗（−9.0～−6.1）、紧张（−6.0～−3.1）……" ("" for a scale without
+    levels). A level is ``[lower, upper)``: on a grid of ``resolution`` it ends one step
+    below ``upper``; the top level includes the scale's upper bound."""
+    sc = as_scale(scale)
+    if not sc.bounded or len(sc.levels) < 2:
+        return ""
+    words = labels(lang)
+    step = sc.resolution
+    digits = 1 if step is None else max(0, -int(np.floor(np.log10(step) + 1e-9)))
+    parts = []
+    for i, lv in enumerate(sc.levels):
+        top = i == len(sc.levels) - 1
+        lo = fmt_num(lv.lower, digits)
+        if step is None and not top:
+            span = words["level_span_open"].format(lo=lo, hi=fmt_num(lv.upper, digits))
+        else:
+            hi = fmt_num(lv.upper if top else lv.upper - step, digits)
+            span = fmt_range(lo, hi, lang) if lang == "zh" else f"{lo} to {hi}"
+        parts.append(
+            f"{lv.label(lang)}（{span}）" if lang == "zh" else f"{lv.label(lang)} ({span})"
+        )
+    hi = fmt_num(sc.upper, 0)
+    n = len(parts)
+    return words["levels_line"].format(
+        lo=fmt_num(sc.lower, 0),
+        hi=f"+{hi}" if sc.upper > 0 else hi,
+        n=count_word(n, lang),
+        levels=("、" if lang == "zh" else ", ").join(parts),
+    )
+
+
 def _answer_text(a: Answer, words: dict[str, str], lang: str) -> str:
     mark = f"（{words['observed_mark']}）" if lang == "zh" else f" ({words['observed_mark']})"
     if a.question.kind.startswith("first"):
@@ -165,7 +217,7 @@ def _summary(inp: ReportInputs, words: dict[str, str], lang: str, below_now: boo
     blocks: list = []
     if base.observed:
         values = [
-            f"{fmt_month(m, lang)} {fmt_num(v)}"
+            f"{fmt_month(m, lang)}为{fmt_num(v)}" if lang == "zh" else f"{m} {fmt_num(v)}"
             for m, v in zip(base.observed_index, base.paths[0, : base.observed], strict=True)
         ]
         blocks.append(
@@ -177,37 +229,18 @@ def _summary(inp: ReportInputs, words: dict[str, str], lang: str, below_now: boo
         )
     if head.observed is not None:
         event = words["event_below" if head_q.direction == "below" else "event_at_or_above"]
-        blocks.append(
-            Paragraph(
-                join_sentences(
-                    [
-                        words["headline_observed"].format(
-                            question=qtext,
-                            event=event.format(t=fmt_threshold(head_q.threshold)),
-                            month=fmt_month(head.observed, lang),
-                        ),
-                        *trust_sentences(inp.track_record, lang),
-                    ],
-                    lang,
-                ),
-                "headline",
-            )
+        headline = words["headline_observed"].format(
+            question=qtext,
+            event=event.format(t=fmt_threshold(head_q.threshold)),
+            month=fmt_month(head.observed, lang),
         )
     else:
-        blocks.append(
-            Paragraph(
-                join_sentences(
-                    [
-                        words["headline"].format(
-                            question=qtext, p=fmt_pct(head.p), se=fmt_pct(head.se)
-                        ),
-                        *trust_sentences(inp.track_record, lang),
-                    ],
-                    lang,
-                ),
-                "headline",
-            )
-        )
+        headline = words["headline"].format(question=qtext, p=fmt_pct(head.p))
+    # the verdict in one plain sentence; its statistics are in the trust section
+    caution = verdict_summary(inp.track_record.verdict, lang) if _has_verdict(inp) else ""
+    blocks.append(
+        Paragraph(join_sentences([headline, caution] if caution else [headline], lang), "headline")
+    )
     q10, med, q90 = np.quantile(base.paths[:, -1], [0.1, 0.5, 0.9])
     level, p_level = _level_words(base, lang)
     blocks.append(
@@ -226,16 +259,29 @@ def _summary(inp: ReportInputs, words: dict[str, str], lang: str, below_now: boo
     for key, sc in inp.scenarios.items():
         if sc is None:
             continue
-        d, dse = head_q.difference(inp.forecasts[key], base)
+        d, _ = head_q.difference(inp.forecasts[key], base)
         a = inp.answers[key][0]
         sentences.append(
             words["scenario_sentence"].format(
-                name=sc.display_name(lang), p=fmt_pct_se(a.p, a.se), diff=fmt_diff(d, dse, lang)
+                name=sc.display_name(lang), p=fmt_pct(a.p), diff=_plain_diff(d, lang)
             )
         )
     if sentences:
+        blocks.append(Paragraph(words["scenarios_lead"]))
         blocks.append(Bullets(tuple(sentences)))
     return blocks
+
+
+def _has_verdict(inp: ReportInputs) -> bool:
+    return inp.track_record is not None and bool(inp.track_record.verdict)
+
+
+def _plain_diff(d: float, lang: str) -> str:
+    """A difference of probabilities in points without its Monte Carlo error (the summary's
+    plain words; the tables give the error): ``+21.7`` / ``高21.7``."""
+    if lang == "zh":
+        return f"{'高' if d >= 0 else '低'}{100 * abs(d):.1f}"
+    return f"{'+' if d >= 0 else '−'}{100 * abs(d):.1f}"
 
 
 def _questions_table(inp: ReportInputs, words: dict[str, str], lang: str, below_now: bool):
@@ -314,8 +360,9 @@ def _monthly_table(inp: ReportInputs, words: dict[str, str], lang: str) -> Table
                 words["none"]
                 if observed
                 else fmt_range(fmt_num(q.iloc[i, 0]), fmt_num(q.iloc[i, 2]), lang),
-                fmt_pct(below.iloc[i]),
-                fmt_pct(crossed.iloc[i]),
+                # an observed month has a score, not a probability
+                words["none"] if observed else fmt_pct(below.iloc[i]),
+                words["none"] if observed else fmt_pct(crossed.iloc[i]),
                 str(level.iloc[i]),
             )
         )
@@ -374,9 +421,31 @@ def _schedule(inp: ReportInputs, tr: TrackRecord, words: dict[str, str], lang: s
     return words["tr_refit_some"].format(estimated=estimated)
 
 
-def _scope_name(scope: str, tr: TrackRecord, words: dict[str, str], this: str) -> str:
-    """The dyad's own name, or the pooled dyads."""
-    return this if scope == "dyad" else words["tr_pooled"].format(n=tr.n_dyads)
+def _scope_name(
+    scope: str, tr: TrackRecord, words: dict[str, str], this: str, dyads: float | None = None
+) -> str:
+    """The dyad's own name, or the pooled dyads — saying how many of them had cases when
+    fewer than all did (``dyads``)."""
+    if scope == "dyad":
+        return this
+    if dyads is not None and not pd.isna(dyads) and 0 < int(dyads) < tr.n_dyads:
+        return words["tr_pooled_some"].format(n=tr.n_dyads, k=int(dyads))
+    return words["tr_pooled"].format(n=tr.n_dyads)
+
+
+def _same_as_dyad(frame: pd.DataFrame, keys: list[str]) -> pd.Series:
+    """Pooled rows whose cases all come from one dyad and equal the dyad's own row (same
+    ``keys`` and ``cases``): a repeat of the dyad's row, left out of the tables."""
+    mine = frame[frame["scope"] == "dyad"]
+    own = {tuple(r[k] for k in [*keys, "cases"]) for _, r in mine.iterrows()}
+    return frame.apply(
+        lambda r: (
+            r["scope"] == "pooled"
+            and r.get("dyads", 0) == 1
+            and tuple(r[k] for k in [*keys, "cases"]) in own
+        ),
+        axis=1,
+    ).astype(bool)
 
 
 def _period_name(period: str, tr: TrackRecord, words: dict[str, str], lang: str) -> str:
@@ -386,7 +455,7 @@ def _period_name(period: str, tr: TrackRecord, words: dict[str, str], lang: str)
 
 
 def _pct_range(share: float, lo: float, hi: float, lang: str) -> str:
-    inner = f"{fmt_pct(lo, 0)}–{fmt_pct(hi, 0)}"
+    inner = pct_range(lo, hi, lang)
     return f"{fmt_pct(share, 0)}（{inner}）" if lang == "zh" else f"{fmt_pct(share, 0)} ({inner})"
 
 
@@ -411,9 +480,15 @@ def _track_record_blocks(inp: ReportInputs, words: dict[str, str], lang: str) ->
             n_dyads=tr.n_dyads,
             refit=_schedule(inp, tr, words, lang),
         )
-    else:
-        text = words["tr_file"].format(
-            source=tr.source,
+    else:  # rows read from a table: named by where they come from, never by file name
+        key = (
+            "tr_previous"
+            if inp.changes is not None
+            else "tr_record"
+            if inp.track_record_kind == "record"
+            else "tr_file"
+        )
+        text = words[key].format(
             model=model,
             n_origins=n_origins,
             first=first,
@@ -453,11 +528,14 @@ def _track_record_blocks(inp: ReportInputs, words: dict[str, str], lang: str) ->
         )
     )
     q_rows = []
-    for _, row in tr.crossing.iterrows():
+    crossing = tr.crossing
+    if len(crossing) and "dyads" in crossing:
+        crossing = crossing[~_same_as_dyad(crossing, ["period", "question", "threshold"])]
+    for _, row in crossing.iterrows():
         q_rows.append(
             (
                 question_words(row["question"], row["threshold"], h, lang),
-                _scope_name(row["scope"], tr, words, this),
+                _scope_name(row["scope"], tr, words, this, row.get("dyads")),
                 _period_name(row["period"], tr, words, lang),
                 f"{int(row['cases'])}",
                 f"{int(row['events'])}",
@@ -487,14 +565,17 @@ def _track_record_blocks(inp: ReportInputs, words: dict[str, str], lang: str) ->
             )
         )
     rel_rows = []
-    for _, row in tr.reliability.iterrows():
+    reliability = tr.reliability
+    if len(reliability) and "dyads" in reliability:
+        pooled = reliability[reliability["scope"] == "pooled"]
+        if len(pooled) and int(pooled["dyads"].max()) <= 1:
+            mine = reliability[reliability["scope"] == "dyad"]
+            if pooled["cases"].sum() == mine["cases"].sum():  # the dyad's own cases only
+                reliability = mine
+    for _, row in reliability.iterrows():
         if row["cases"] == 0:
             continue
-        bin_text = (
-            f"{fmt_pct(row['lower'], 0)}～{fmt_pct(row['upper'], 0)}"
-            if lang == "zh"
-            else f"{fmt_pct(row['lower'], 0)}–{fmt_pct(row['upper'], 0)}"
-        )
+        bin_text = pct_range(row["lower"], row["upper"], lang)
         rel_rows.append(
             (
                 _scope_name(row["scope"], tr, words, this),
@@ -521,7 +602,8 @@ def _track_record_blocks(inp: ReportInputs, words: dict[str, str], lang: str) ->
             )
         )
         if "reliability.png" in inp.figures:
-            blocks.append(Figure("reliability.png", words["figures_reliability"]))
+            caption = words["tv_reliability_of"].format(question=head)
+            blocks.append(Figure("reliability.png", caption))
     blocks.append(Paragraph(words["tr_reading"], "note"))
     blocks.append(Paragraph(words["tv_rule"].format(min=MIN_CASES), "note"))
     return blocks
@@ -532,13 +614,19 @@ def _spread_blocks(inp: ReportInputs, words: dict[str, str], lang: str, below_no
     qtext = question_text(inp.questions[0], words, last, below_now)
     roles = {"model": "role_model", "component": "role_component", "baseline": "role_baseline"}
     rows = []
-    for name, row in inp.spread.iterrows():
-        base_name = str(name).split(" (")[0]
-        label = (
-            fit_short_label(inp.fit, lang)
-            if row["role"] == "model"
-            else model_label(base_name.removesuffix(" in steps"), lang)
-        )
+    names = [str(name).split(" (")[0] for name in inp.spread.index]
+    labels_ = [
+        fit_short_label(inp.fit, lang)
+        if role == "model"
+        else model_label(name.removesuffix(" in steps"), lang)
+        for name, role in zip(names, inp.spread["role"], strict=True)
+    ]
+    plain = list(labels_)
+    for i, (name, label) in enumerate(zip(names, plain, strict=True)):
+        if plain.count(label) > 1:  # a member in 0.1 steps and the same model unrounded
+            key = "spread_in_steps" if name.endswith(" in steps") else "spread_continuous"
+            labels_[i] = words[key].format(model=label)
+    for label, (_, row) in zip(labels_, inp.spread.iterrows(), strict=True):
         rows.append(
             (
                 label,
@@ -649,6 +737,9 @@ def build_document(inp: ReportInputs, lang: str) -> Document:
             "meta",
         ),
     )
+    levels = levels_line(getattr(inp.fit, "scale", None), lang)
+    if levels:
+        doc.add(Paragraph(levels, "meta"))
     doc.add(Heading(words["summary"]), *_summary(inp, words, lang, below_now))
     if inp.changes is not None:
         names = {k: _scenario_name(k, sc, words, lang) for k, sc in inp.scenarios.items()}
@@ -713,7 +804,8 @@ def fit_label(fit: Any, lang: str) -> str:
     """The fitted model's full description, with the pool's weights when it has them (the
     methods note: written once in a report)."""
     weights = getattr(fit, "weights", None)
-    return model_label(fit.name, lang, weights=None if weights is None else list(weights))
+    text = model_label(fit.name, lang, weights=None if weights is None else list(weights))
+    return fullwidth(text) if lang == "zh" else text
 
 
 def fit_short_label(fit: Any, lang: str) -> str:
@@ -727,6 +819,26 @@ _SHOCK_CONSTANT = re.compile(
     r"effect is not estimated \(set to 0\)"
 )
 _WEIGHTS = re.compile(r"weights learned from (?P<n>\d+) replayed forecast months")
+#: Other messages of the fits, said in words in Chinese (English keeps the message itself).
+_KNOWN_ZH = (
+    (
+        re.compile(r"(?:.+?: )?regime\(s\) .+ sit at the resolution variance floor .*"),
+        "马尔可夫转换模型中波动最小的状态，其月度变动小于分值精度（0.1分）："
+        "处于该状态的月份，公布分值基本不变。",
+    ),
+    (
+        re.compile(r"(?:.+?: )?the log-likelihood cannot be evaluated next to the estimate.*"),
+        "马尔可夫转换模型的某个状态转移概率估计为0或1，模拟时的参数抽样改用点估计值。",
+    ),
+    (
+        re.compile(r"(?:.+?: )?the log-likelihood is flat or not concave.*"),
+        "马尔可夫转换模型的似然函数在估计值附近的某一方向上平坦，模拟时的参数抽样不考虑该方向。",
+    ),
+    (
+        re.compile(r"(?:.+?: )?optimiser did not report convergence"),
+        "部分成员模型的参数优化未报告收敛，其结果应审慎看待。",
+    ),
+)
 
 
 def diagnostics_text(diagnostics: list[str], words: dict[str, str], lang: str) -> list[str]:
@@ -734,21 +846,26 @@ def diagnostics_text(diagnostics: list[str], words: dict[str, str], lang: str) -
 
     The messages the report knows are said in words of the report's language — learned pool
     weights; shocks whose effect could not be estimated because they are constant over a
-    member's fitting span (one sentence for all). The others: English, each once
-    (:func:`condense`); Chinese, counted.
+    member's fitting span (one sentence for all); a regime at the variance floor, an
+    unevaluable or flat likelihood, an optimiser without convergence. The others: in English
+    each once (:func:`condense`); a Chinese report leaves them out (a reader could not act on
+    an untranslated message; ``summary.json`` keeps them all under ``model.diagnostics``).
     """
     zh = lang == "zh"
     out, constant, other = [], [], []
     for d in diagnostics:
         if m := _WEIGHTS.fullmatch(d):
             out.append(
-                f"组合权重依据本序列 {m['n']} 个月的回放预测学得。"
+                f"组合权重依据本序列过去{m['n']}个月的回放预测确定。"
                 if zh
                 else f"The pool's weights were learned from {m['n']} replayed forecast months."
             )
         elif m := _SHOCK_CONSTANT.fullmatch(d):
             month = re.search(r"\d{4}-\d{2}", m["shock"])
             constant.append(month.group(0) if month else m["shock"])
+        elif zh and (said := next((t for p, t in _KNOWN_ZH if p.fullmatch(d)), None)):
+            if said not in out:
+                out.append(said)
         else:
             other.append(d)
     if constant:
@@ -757,7 +874,7 @@ def diagnostics_text(diagnostics: list[str], words: dict[str, str], lang: str) -
         if zh:
             which = shown if len(months) <= 3 else f"{shown}等 {len(months)} 个月份"
             out.append(
-                f"{which}的冲击在部分成员模型的拟合区间内始终不变，无法估计其效应，按 0 处理。"
+                f"{which}的冲击发生在部分成员模型的拟合时段之外，这些模型无法估计其效应，按0计。"
             )
         else:
             which = shown if len(months) <= 3 else f"{shown} and {len(months) - 3} more"
@@ -765,8 +882,6 @@ def diagnostics_text(diagnostics: list[str], words: dict[str, str], lang: str) -
                 f"The shocks of {which} do not vary over some members' fitting span: their "
                 "effect could not be estimated and counts as 0."
             )
-    if other and zh:
-        out.append(words["diagnostics_more"].format(n=len(other)))
-    elif other:
+    if other and not zh:
         out += [words["diagnostics"].format(text=d) for d in condense(other)]
     return out

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import io
 import os
+import pickle
 import platform
 import warnings
 from collections.abc import Callable, Sequence
@@ -66,10 +67,12 @@ from relforecast.questions import Answer, Question, default_questions, parse_que
 from relforecast.report.content import FIGURE_FILES, ReportInputs, build_document, trust_sentences
 from relforecast.report.document import Document
 from relforecast.report.edition import (
+    FIT_FILE,
     EditionInputs,
     SplitTask,
     changes_since,
     edition_record,
+    fit_entry,
     single_job,
     start_split,
 )
@@ -94,6 +97,7 @@ from relforecast.report.track_record import (
 from relforecast.report.track_record import (
     track_record as score_track_record,
 )
+from relforecast.report.verdict import question_words
 from relforecast.report.writer import OutputFolder
 from relforecast.scale import as_scale
 from relforecast.scenarios import Scenario, compare_scenarios
@@ -162,7 +166,8 @@ def model_spec(model: str | Model) -> tuple[Model, str]:
 
 def _shock_label(shock: Any, lang: str) -> str:
     if lang == "zh":
-        return f"{shock_kind(shock.kind, 'zh')} {fmt_month(shock.start, 'zh')}"
+        # the date first, as Chinese writes it: 2001年4月领导人更替
+        return f"{fmt_month(shock.start, 'zh')}{shock_kind(shock.kind, 'zh')}"
     return shock.label if str(shock.start) in shock.label else f"{shock.label} ({shock.start})"
 
 
@@ -377,13 +382,14 @@ def outlook(
                 data,
                 calendar,
                 tuple(scenarios),
-                default_questions(float(data.iloc[-1]), t)[0],
+                default_questions(float(data.iloc[-1]), t, scale, key_first=True)[0],
                 window,
                 t,
                 n_paths,
                 rng,
             )
-            split = start_split(split_task, side if edition.background else None)
+            background = edition.background and not split_task.can_keep_fit()
+            split = start_split(split_task, side if background else None)
         name = getattr(spec_model, "name", type(spec_model).__name__)
         say(f"fitting {name} to {data.name} (as of {month})")
         fit = spec_model.fit(data, shocks=calendar)
@@ -393,7 +399,7 @@ def outlook(
         )
         forecasts: dict[str, Forecast] = table.attrs["forecasts"]
         base = forecasts["baseline"]
-        asked = default_questions(float(data.iloc[-1]), t, scale)
+        asked = default_questions(float(data.iloc[-1]), t, scale, key_first=True)
         asked += [q for q in extra if q not in asked]
         answers = _answers(asked, forecasts)
 
@@ -421,7 +427,10 @@ def outlook(
             else:
                 rows, source = table_in
             # the track record scores the question the report leads with
-            headline = ("back_above" if asked[0].direction == "at_or_above" else "cross", t)
+            headline = (
+                "back_above" if asked[0].direction == "at_or_above" else "cross",
+                asked[0].threshold,
+            )
             record = score_track_record(
                 rows, observed, str(data.name), model_key, month, source=source, headline=headline
             )
@@ -463,6 +472,7 @@ def outlook(
             spread=spread,
             track_record=record,
             track_record_config=config,
+            track_record_kind=_track_kind(track_record),
             assumptions=assumptions,
             n_paths=n_paths,
             seed=rng,
@@ -512,6 +522,10 @@ def outlook(
             summary["edition"] = {"spec": SPEC_FILE, "inputs": sorted(copies)}
         if changes is not None:
             summary["changes"] = changes.to_dict()
+        if saved is not None:  # an edition keeps its fit for the split of its update
+            payload = pickle.dumps(fit, protocol=pickle.HIGHEST_PROTOCOL)
+            folder.write(FIT_FILE, payload)
+            summary["fit"] = fit_entry(payload)
         folder.write("summary.json", json_text(summary) + "\n")
         folder.commit()
         files = dict(sorted(folder.files.items()))
@@ -549,6 +563,14 @@ def check_chinese_names(scenarios: Sequence[Scenario]) -> None:
                 f"every scenario in Chinese; add {', '.join(f'{k}: ...' for k in missing)} to "
                 "the scenario (file), or write the report with lang='en' / --lang en"
             )
+
+
+def _track_kind(value: Any) -> str:
+    """Where supplied track-record rows come from, for the report's words: ``"record"`` (the
+    forecast record), else ``"table"``."""
+    if isinstance(value, pd.DataFrame) and value.attrs.get("kind") == "record":
+        return "record"
+    return "table"
 
 
 def track_record_input(value: Any) -> Any:
@@ -686,7 +708,17 @@ def _figures(data, fit, base, table, answers, asked, calendar, events, anchors, 
                 dyad if s == "dyad" else text["tr_pooled"].format(n=record.n_dyads)
                 for s in rel["scope"]
             ]
-            draw("reliability.png", (5.5, 5), lambda ax: reliability_chart(rel, text=text, ax=ax))
+            scored = question_words(*record.headline, record.horizon, fig_lang)
+            draw(
+                "reliability.png",
+                (5.5, 5),
+                lambda ax: reliability_chart(
+                    rel,
+                    text=text,
+                    ax=ax,
+                    title=text["tv_reliability_of"].format(question=scored),
+                ),
+            )
     if font.name is None:
         font = FontChoice(None)
     ordered = [f for f in FIGURE_FILES if f in images]

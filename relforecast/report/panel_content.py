@@ -48,7 +48,7 @@ from relforecast.graphics.labels import (
     labels,
     model_label,
 )
-from relforecast.report.content import source_line
+from relforecast.report.content import count_word, levels_line, source_line
 from relforecast.report.document import Bullets, Document, Figure, Heading, Paragraph, Table
 
 __all__ = ["PanelInputs", "build_panel_document", "fan_grid"]
@@ -158,6 +158,48 @@ def _overview_table(inp: PanelInputs, words: dict[str, str], lang: str) -> Table
     return Table(columns, tuple(rows), align=align, links=tuple(links), caption=caption)
 
 
+def _changes_blocks(inp: PanelInputs, words: dict[str, str], lang: str) -> list:
+    """ "Changes since the edition of …": each dyad's last score then and now, and its key
+    question's answer then and now (± Monte Carlo error); a dyad whose key question changed
+    (its score crossed into another level's reach) says so. Empty without a previous edition."""
+    if not inp.previous_as_of:
+        return []
+    before, now = fmt_month(inp.previous_as_of, lang), fmt_month(inp.as_of, lang)
+    rows = []
+    for dyad, row in inp.overview.iterrows():
+        compared = row.get("change_note", "") == ""
+        prev_last = row.get("prev_last", float("nan"))
+        prev_p = row.get("prev_p", float("nan"))
+        rows.append(
+            (
+                dyad_label(dyad, lang, short=True),
+                words["none"] if pd.isna(prev_last) else fmt_num(prev_last),
+                fmt_num(row["last"]),
+                _key_label(row, words, lang),
+                words["none"]
+                if not compared or pd.isna(prev_p)
+                else fmt_pct_se(prev_p, row.get("prev_se", 0.0)),
+                fmt_pct_se(row["key_p"], row["key_se"]),
+                _change_text(row, words),
+            )
+        )
+    columns = (
+        words["col_dyad"],
+        words["col_last"].format(as_of=before),
+        words["col_last"].format(as_of=now),
+        words["pq_question"],
+        words["changes_col_then"],
+        words["changes_col_now"],
+        words["changes_col_change"],
+    )
+    align = ("left", "right", "right", "left", "right", "right", "right")
+    return [
+        Heading(words["changes"].format(month=before)),
+        Paragraph(words["panel_changes_intro"].format(before=before, now=now)),
+        Table(columns, tuple(rows), align=align),
+    ]
+
+
 def _joint_blocks(inp: PanelInputs, words: dict[str, str], lang: str) -> list:
     t = fmt_threshold(inp.threshold)
     as_of = fmt_month(inp.as_of, lang)
@@ -172,7 +214,7 @@ def _joint_blocks(inp: PanelInputs, words: dict[str, str], lang: str) -> list:
         if not able:
             return [*blocks, Paragraph(words["pq_joint_none"].format(t=t, as_of=as_of))]
         row = inp.overview.loc[able[0]]
-        name = dyad_label(able[0], lang, short=True)
+        name = dyad_label(able[0], lang, short=lang != "zh")
         text = words["pq_joint_one"].format(
             t=t, as_of=as_of, name=name, p=fmt_pct_se(row["p"], row["p_se"])
         )
@@ -222,7 +264,7 @@ def build_panel_document(inp: PanelInputs, lang: str) -> Document:
     model = sep.join(dict.fromkeys(short_model_name(name, lang) for name in inp.model_names))
     full = sep.join(dict.fromkeys(model_label(name, lang) for name in inp.model_names))
     doc = Document(
-        words["panel_title"].format(n=len(inp.overview), first=first, last=last),
+        words["panel_title"].format(n=count_word(len(inp.overview), lang), first=first, last=last),
         lang,
         font=inp.font,
     )
@@ -239,10 +281,13 @@ def build_panel_document(inp: PanelInputs, lang: str) -> Document:
         ),
         Paragraph(source_line(words, inp.source_note, inp.synthetic, inp.scale), "meta"),
     )
+    if levels := levels_line(inp.scale, lang):
+        doc.add(Paragraph(levels, "meta"))
     doc.add(
         Heading(words["panel_overview"]),
         Paragraph(words["pq_intro"].format(as_of=as_of, t=t, last=last)),
         _overview_table(inp, words, lang),
+        *_changes_blocks(inp, words, lang),
         Figure(FANS_FILE, words["panel_fans"].format(first=first, last=last)),
         *_joint_blocks(inp, words, lang),
         Heading(words["panel_reports"]),

@@ -113,20 +113,44 @@ def _previous_answer(entry: Mapping[str, Any]) -> tuple[str | None, float | None
 
 def changes(table: pd.DataFrame, previous: Mapping[str, Any] | None) -> pd.DataFrame:
     """``change``, ``change_se`` and ``change_note`` (``"none"``: no previous edition given;
-    ``"other"``: it asked another question or lacked the dyad; ``""``: compared) per dyad."""
+    ``"other"``: it asked another question or lacked the dyad; ``""``: compared) per dyad,
+    with the previous edition's answer (``prev_p``, ``prev_se``), question (``prev_question``)
+    and last score (``prev_last``, in its month ``prev_month``) where it had them."""
     rows = {}
+    blank = {"prev_p": math.nan, "prev_se": math.nan, "prev_question": "", "prev_last": math.nan}
     for dyad, row in table.iterrows():
         if previous is None:
-            rows[dyad] = {"change": math.nan, "change_se": math.nan, "change_note": "none"}
+            rows[dyad] = {
+                "change": math.nan,
+                "change_se": math.nan,
+                "change_note": "none",
+                **blank,
+                "prev_month": "",
+            }
             continue
-        code, p, se = _previous_answer(previous["dyads"].get(str(dyad), {}))
+        entry = previous["dyads"].get(str(dyad), {})
+        code, p, se = _previous_answer(entry)
+        last = entry.get("last")
+        before = {
+            "prev_p": math.nan if p is None else float(p),
+            "prev_se": se,
+            "prev_question": code or "",
+            "prev_last": math.nan if last is None else float(last),
+            "prev_month": str(entry.get("last_month", "")),
+        }
         if code != row["key_question"] or p is None:
-            rows[dyad] = {"change": math.nan, "change_se": math.nan, "change_note": "other"}
+            rows[dyad] = {
+                "change": math.nan,
+                "change_se": math.nan,
+                "change_note": "other",
+                **before,
+            }
             continue
         rows[dyad] = {
             "change": float(row["key_p"]) - float(p),
             "change_se": math.hypot(float(row["key_se"]), se),
             "change_note": "",
+            **before,
         }
     out = pd.DataFrame.from_dict(rows, orient="index")
     out.index.name = "dyad"

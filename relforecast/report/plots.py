@@ -248,11 +248,14 @@ def analogue_chart(frame: pd.DataFrame, *, text: dict[str, str], ax: Axes | None
 
 
 @drawn_in_style
-def reliability_chart(table: pd.DataFrame, *, text: dict[str, str], ax: Axes | None = None) -> Axes:
+def reliability_chart(
+    table: pd.DataFrame, *, text: dict[str, str], ax: Axes | None = None, title: str = ""
+) -> Axes:
     """Mean forecast probability against observed frequency per bin, one series per scope,
     each point labelled with its number of cases (bins without cases are left out).
 
-    ``table`` has columns ``scope``, ``forecast``, ``observed``, ``cases``.
+    ``table`` has columns ``scope``, ``forecast``, ``observed``, ``cases``; ``title`` names
+    the question scored (default: the generic title of the labels).
     """
     import matplotlib.pyplot as plt
 
@@ -271,6 +274,6 @@ def reliability_chart(table: pd.DataFrame, *, text: dict[str, str], ax: Axes | N
     ax.set_ylim(-0.02, 1.02)
     ax.set_xlabel(text["rel_forecast"])
     ax.set_ylabel(text["rel_observed"])
-    ax.set_title(text["figures_reliability"])
+    ax.set_title(title or text["figures_reliability"])
     ax.legend(fontsize=8, loc="upper left")
     return ax

@@ -191,7 +191,7 @@ class TrackRecord:
     reliability : pd.DataFrame
         The headline question's cases: columns ``scope``, ``bin`` (0 … 9), ``lower``,
         ``upper``, ``forecast`` (mean forecast probability), ``observed`` (observed
-        frequency), ``cases``.
+        frequency), ``cases``, ``dyads`` (how many dyads the cases come from).
     origins : tuple of str
         First and last origin scored.
     every : int or None
@@ -208,7 +208,8 @@ class TrackRecord:
     crossing : pd.DataFrame
         One row per (``scope``, ``period``, ``question``, ``threshold``): ``cases``,
         ``events``, ``forecast`` (mean), ``observed``, ``lower``, ``upper``, ``brier``,
-        ``grade``.
+        ``grade``, ``dyads`` (how many dyads the cases come from: a question asked only in
+        one state, such as coming back above −6, may have cases from one dyad alone).
     verdict : dict
         :func:`relforecast.report.verdict.verdict`.
     recent_from : str
@@ -320,6 +321,7 @@ def _graded(at: pd.DataFrame, cases: pd.DataFrame, scope: str, period: str):
                 "upper": hi,
                 "brier": float(part["sq_error"].mean()),
                 "grade": probability_grade(k, m, forecast),
+                "dyads": float(part["dyad"].nunique()),
             }
         )
     return cov, rows
@@ -339,6 +341,7 @@ def _reliability(cases: pd.DataFrame, scope: str) -> pd.DataFrame:
                 "forecast": float(inside["forecast"].mean()) if len(inside) else np.nan,
                 "observed": float(inside["event"].mean()) if len(inside) else np.nan,
                 "cases": float(len(inside)),
+                "dyads": float(inside["dyad"].nunique()),
             }
         )
     return pd.DataFrame(rows)
@@ -447,6 +450,7 @@ def track_record(
             "upper",
             "brier",
             "grade",
+            "dyads",
         ],
     )
     return TrackRecord(

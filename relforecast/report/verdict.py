@@ -10,11 +10,14 @@ Two kinds of evidence come out of a track record (:mod:`relforecast.report.track
   forecast probability against the observed frequency ``k / n`` with its Wilson interval, and
   the Brier score.
 
-The grade (:func:`coverage_grade`, :func:`probability_grade`) follows one rule: with fewer than
-:data:`MIN_CASES` cases there is *too little evidence to say*; otherwise the nominal value (0.8
-for the 80 % interval, the mean forecast probability for a question) is compared with the 95 %
-interval of the observed share — inside: *well calibrated* (resp. *in line*); the whole interval
-below it: *too narrow* (resp. *too high*); above it: *too wide* (resp. *too low*).
+The grade (:func:`coverage_grade`, :func:`probability_grade`) follows one rule: the nominal
+value (0.8 for the 80 % interval, the mean forecast probability for a question) is compared
+with the 95 % interval of the observed share. The whole interval below it: *too narrow*
+(resp. *too high*); above it: *too wide* (resp. *too low*) — whatever the number of cases,
+since the Wilson interval already widens with few of them (4 of 8 held gives 22 %–78 %, which
+excludes 80 %: too narrow). Inside it: *well calibrated* (resp. *in line*) with at least
+:data:`MIN_CASES` cases, else *too little evidence to say*: a few cases that do not contradict
+the nominal value do not confirm it either.
 
 :func:`verdict_sentences` writes the result in plain words in English or Chinese (the words are
 in :mod:`relforecast.graphics.labels`).
@@ -35,14 +38,17 @@ __all__ = [
     "NOMINAL",
     "RECENT_YEARS",
     "coverage_grade",
+    "pct_range",
     "probability_grade",
     "question_words",
     "verdict",
     "verdict_sentences",
+    "verdict_summary",
     "wilson",
 ]
 
-#: Fewer cases than this: too little evidence to grade.
+#: Fewer cases than this, and a Wilson interval that contains the nominal value: too little
+#: evidence to call the forecasts calibrated.
 MIN_CASES = 10
 #: Confidence of the interval around an observed share.
 CONFIDENCE = 0.95
@@ -65,29 +71,32 @@ def coverage_grade(hits: int, n: int, nominal: float = NOMINAL) -> str:
     """``"too_little"``, ``"too_narrow"``, ``"too_wide"`` or ``"well_calibrated"``.
 
     Intervals that held the outcome in fewer cases than ``nominal`` allows (the whole Wilson
-    interval of ``hits / n`` below ``nominal``) are too narrow; in more, too wide.
+    interval of ``hits / n`` below ``nominal``) are too narrow; in more, too wide, at any
+    ``n`` > 0. An interval containing ``nominal`` is "well calibrated" from :data:`MIN_CASES`
+    forecasts on, "too little" evidence below.
     """
-    if n < MIN_CASES:
+    if n <= 0:
         return "too_little"
     lo, hi = wilson(hits, n)
     if hi < nominal:
         return "too_narrow"
     if lo > nominal:
         return "too_wide"
-    return "well_calibrated"
+    return "well_calibrated" if n >= MIN_CASES else "too_little"
 
 
 def probability_grade(events: int, n: int, mean_forecast: float) -> str:
     """``"too_little"``, ``"too_high"``, ``"too_low"`` or ``"in_line"``: the mean forecast
-    probability against the Wilson interval of the observed frequency ``events / n``."""
-    if n < MIN_CASES:
+    probability against the Wilson interval of the observed frequency ``events / n`` (outside
+    it: graded at any ``n`` > 0; inside: "in_line" from :data:`MIN_CASES` cases on)."""
+    if n <= 0:
         return "too_little"
     lo, hi = wilson(events, n)
     if mean_forecast > hi:
         return "too_high"
     if mean_forecast < lo:
         return "too_low"
-    return "in_line"
+    return "in_line" if n >= MIN_CASES else "too_little"
 
 
 def question_words(question: str, threshold: float, horizon: int, lang: str) -> str:
@@ -119,8 +128,9 @@ def verdict(coverage: pd.DataFrame, crossing: pd.DataFrame, headline: tuple[str,
     prob = _pick(crossing, scope=scope, period=period, question=question, threshold=threshold)
     out: dict[str, Any] = {
         "rule": (
-            f"fewer than {MIN_CASES} cases: too little evidence; else the nominal value against "
-            f"the {CONFIDENCE:.0%} Wilson interval of the observed share"
+            f"the nominal value against the {CONFIDENCE:.0%} Wilson interval of the observed "
+            f"share: outside it, graded at any number of cases; inside it, calibrated from "
+            f"{MIN_CASES} cases on, else too little evidence"
         ),
         "scope": scope,
         "period": period,
@@ -141,8 +151,13 @@ def _plain(v: Any) -> Any:
     return None if pd.isna(v) else float(v)
 
 
-def _range(lo: float, hi: float, lang: str) -> str:
-    return f"{fmt_pct(lo, 0)}–{fmt_pct(hi, 0)}"
+def pct_range(lo: float, hi: float, lang: str) -> str:
+    """``42%–68%`` / ``42%～68%`` (the house style of a range in Chinese)."""
+    return (
+        f"{fmt_pct(lo, 0)}～{fmt_pct(hi, 0)}"
+        if lang == "zh"
+        else f"{fmt_pct(lo, 0)}–{fmt_pct(hi, 0)}"
+    )
 
 
 def verdict_sentences(v: dict, horizon: int, n_dyads: int, lang: str) -> list[str]:
@@ -162,7 +177,7 @@ def verdict_sentences(v: dict, horizon: int, n_dyads: int, lang: str) -> list[st
             scope=scope,
             first=fmt_month(cov["first"], lang),
             last=fmt_month(cov["last"], lang),
-            range=_range(cov["lower"], cov["upper"], lang),
+            range=pct_range(cov["lower"], cov["upper"], lang),
             grade=words[f"tv_cov_{cov['grade']}"],
         )
         mine = v.get("dyad_coverage")
@@ -171,24 +186,46 @@ def verdict_sentences(v: dict, horizon: int, n_dyads: int, lang: str) -> list[st
                 hits=int(mine["hits"]),
                 n=int(mine["n"]),
                 share=fmt_pct(mine["share"], 0),
-                range=_range(mine["lower"], mine["upper"], lang),
+                range=pct_range(mine["lower"], mine["upper"], lang),
+                grade=words[f"tv_grade_{mine['grade']}"],
             )
         out.append(text)
     prob = v["probability"]
     question = question_words(v["headline"]["question"], v["headline"]["threshold"], horizon, lang)
+    k = None if prob is None else prob.get("dyads")
+    if v["scope"] == "pooled" and k is not None and 0 < int(k) < n_dyads:
+        # a question asked in one state only (coming back above −6): few dyads had cases
+        scope = words["tv_scope_pooled_some"].format(n=n_dyads, k=int(k))
     if prob is None or not prob["cases"]:
         out.append(words["tv_prob_none"].format(question=question))
     else:
         out.append(
             words["tv_prob"].format(
                 question=question,
+                scope=scope,
                 cases=int(prob["cases"]),
                 events=int(prob["events"]),
                 forecast=fmt_pct(prob["forecast"]),
                 observed=fmt_pct(prob["observed"]),
-                range=_range(prob["lower"], prob["upper"], lang),
+                range=pct_range(prob["lower"], prob["upper"], lang),
                 brier=f"{prob['brier']:.3f}",
                 grade=words[f"tv_prob_{prob['grade']}"],
             )
         )
     return out
+
+
+def verdict_summary(v: dict, lang: str) -> str:
+    """The verdict in one plain sentence for the report's summary: what the past coverage of
+    the intervals says about this report's ranges (and the headline question's probabilities
+    when they were too high or too low), without the statistics — those are in the trust
+    section (:func:`verdict_sentences`)."""
+    words = labels(lang)
+    cov = v.get("coverage")
+    if cov is None or not cov["n"]:
+        return ""
+    text = words[f"sum_trust_{cov['grade']}"].format(share=fmt_pct(cov["share"], 0))
+    prob = v.get("probability")
+    if prob is not None and prob["cases"] and prob["grade"] in ("too_high", "too_low"):
+        text += words[f"sum_trust_prob_{prob['grade']}"]
+    return text

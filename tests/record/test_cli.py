@@ -112,7 +112,9 @@ def test_an_outlook_shows_the_record_its_track_record_came_from(capsys, tmp_path
     assert code == 0, err
     summary = json.loads((out / "summary.json").read_text())
     assert summary["track_record"]["source"] == "rec.sqlite"
-    assert "From the backtest table rec.sqlite:" in (out / "report.md").read_text()
+    text = (out / "report.md").read_text()
+    assert "From the forecast record (the forecasts kept with --record" in text
+    assert "rec.sqlite" not in text  # described, not named by its file
 
 
 def test_default_record_location(capsys, tmp_path, monkeypatch):

@@ -355,7 +355,9 @@ def test_changes_text_in_english_names_the_numbers_and_the_fates():
     blocks = changes_blocks(changes, labels("en"), "en", "P(below −6)", {"baseline": "Baseline"})
     text = " ".join(b.text for b in blocks if isinstance(b, Paragraph))
     assert "as of 2025-06; this one is as of 2025-08" in text
-    assert "2025-07 −5.2, 2025-08 −5.4" in text
+    assert "2025-07 (−5.2), 2025-08 (−5.4)" in text
+    zh = changes_blocks(changes, labels("zh"), "zh", "低于−6", {"baseline": "基准情景"})
+    assert "2025年7月（−5.2）、2025年8月（−5.4）" in zh[1].text
     assert "17.0% ± 0.4% in the edition of 2025-06, 28.1% ± 0.4% now" in text
     assert "a change of +11.1 points: +10.8 from the new months" in text
     assert "+0.3 from re-estimating" in text and "revised" not in text
@@ -382,3 +384,39 @@ def test_relative_starts_in_a_shocks_file(tmp_path):
         "2025-06",
         "2025-09",
     ]
+
+
+def test_update_uses_the_kept_fit_only_when_it_applies(job, tmp_path, monkeypatch):
+    """The previous edition's kept fit stands for the refit of the split when its hash is the
+    recorded one; otherwise the model is refitted — with the same split either way."""
+    import shutil
+
+    import relforecast.report.edition as edition
+
+    root, first, second, _, _ = job
+    entry = _summary(first)["fit"]
+    payload = (first / edition.FIT_FILE).read_bytes()
+    assert entry["sha256"] == hashlib.sha256(payload).hexdigest()
+    used = []
+    original = edition.kept_fit
+
+    def spy(*args):
+        fit = original(*args)
+        used.append(fit is not None)
+        return fit
+
+    monkeypatch.setattr(edition, "kept_fit", spy)
+    splits = []
+    for damaged in (False, True):
+        previous = tmp_path / f"ed1_{damaged}"
+        shutil.copytree(first, previous)
+        if damaged:  # bytes that no longer match the recorded hash: refit
+            (previous / edition.FIT_FILE).write_bytes(payload + b"\0")
+        out = tmp_path / f"ed2_{damaged}"
+        args = ["update", str(previous), str(root / "scores.csv"), "--out", str(out)]
+        assert main([*args, "--until", "2025-05"]) == 0
+        splits.append(_summary(out)["changes"]["answers"])
+    # the intact fit is loaded (in this process); the damaged one is refused before, so the
+    # refit runs in the worker process as it did without a kept fit
+    assert used == [True]
+    assert splits[0] == splits[1] == _summary(second)["changes"]["answers"]

@@ -154,8 +154,9 @@ def test_cli_outlook_writes_the_report(tmp_path, capsys):
     )
     captured = capsys.readouterr()
     assert code == 0, captured.err
-    expected = (EXPECTED - {"reliability.png", "track_record.csv"}) | {"spec.json"}
-    assert {p.name for p in (tmp_path / "o").iterdir()} == expected  # with its spec: an edition
+    expected = (EXPECTED - {"reliability.png", "track_record.csv"}) | {"spec.json", "fit.pickle"}
+    # with its spec and its fit: an edition
+    assert {p.name for p in (tmp_path / "o").iterdir()} == expected
     assert "P(cross -6)" in captured.out and "drawing figures" in captured.err
 
 
@@ -207,7 +208,7 @@ def test_update_during_the_window(tmp_path, demo_series):
     assert head["observed"] == "2025-02"
     md = (tmp_path / "o" / "report.md").read_text()
     assert "Observed so far in the window: 2025-01" in md
-    assert "= 1 — observed: the score was below −6 in 2025-02" in md
+    assert "the score was below −6 in 2025-02, so P(below −6" in md and "= 100 %" in md
     assert md.count("| observed |") == 3 and md.count("| forecast |") == 9
     summary = json.loads((tmp_path / "o" / "summary.json").read_text())
     assert summary["observed_months"] == ["2025-01", "2025-02", "2025-03"]

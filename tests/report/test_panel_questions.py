@@ -123,3 +123,30 @@ def test_overview_scores_have_one_decimal_and_the_joint_line_says_who_can_cross(
     assert "No previous edition was given" in md
     md, _ = overview_markdown(forecasts, {"as_of": "2024-06", "dyads": {}})
     assert "Change since 2024-06" in md and "not asked in the previous edition" in md
+
+
+def test_an_overview_with_a_previous_edition_has_a_changes_section(forecasts):
+    previous = {
+        "as_of": "2025-03",
+        "dyads": {
+            "UK": {
+                "key": {"question": "ever-below:-3", "p": 0.30, "se": 0.01},
+                "last": -3.4,
+                "last_month": "2025-03",
+            },
+        },
+    }
+    md, overview = overview_markdown(forecasts, previous)
+    assert "## Changes since the edition of 2025-03" in md
+    section = md.split("## Changes since the edition of 2025-03", 1)[1].split("\n## ", 1)[0]
+    uk = next(r for r in section.splitlines() if r.startswith("| China–UK"))
+    cells = [c.strip() for c in uk.split("|")[1:-1]]
+    now = overview.loc["UK"]
+    assert cells[1] == "−3.4" and cells[2] == f"{now['last']:.1f}".replace("-", "−")
+    assert cells[4].startswith("30.0%") and cells[5].startswith(f"{100 * now['key_p']:.1f}%")
+    change = 100 * (now["key_p"] - 0.30)
+    assert cells[6].startswith(f"{'+' if change >= 0 else '−'}{abs(change):.1f}")
+    # a dyad the previous edition lacked: no "then", its change marked as not compared
+    us = next(r for r in section.splitlines() if r.startswith("| China–US"))
+    assert [c.strip() for c in us.split("|")[1:-1]][4] == "—"
+    assert "Changes since" not in overview_markdown(forecasts)[0]

@@ -15,6 +15,7 @@ from relforecast.report.verdict import (
     NOMINAL,
     coverage_grade,
     probability_grade,
+    verdict_summary,
     wilson,
 )
 from tests.report.conftest import fake_backtest
@@ -36,12 +37,14 @@ def test_grades_follow_the_rule_on_a_hand_computed_wilson_interval(n):
     for k in range(n + 1):
         lo, hi = hand_wilson(k, n)
         assert wilson(k, n) == pytest.approx((max(lo, 0.0), min(hi, 1.0)), abs=1e-9)
-        if n < MIN_CASES:
-            expected = "too_little"
-        elif hi < NOMINAL:
+        # outside the Wilson interval: graded whatever n; inside: calibrated only from
+        # MIN_CASES on (4 of 8 held: 22 %..78 % lies wholly below 80 %, too narrow)
+        if hi < NOMINAL:
             expected = "too_narrow"
         elif lo > NOMINAL:
             expected = "too_wide"
+        elif n < MIN_CASES:
+            expected = "too_little"
         else:
             expected = "well_calibrated"
         assert coverage_grade(k, n) == expected, (k, n)
@@ -54,6 +57,12 @@ def test_grades_follow_the_rule_on_a_hand_computed_wilson_interval(n):
     assert probability_grade(2, 51, (lo + hi) / 2) == "in_line"
     assert probability_grade(2, 51, hi + 0.01) == "too_high"
     assert probability_grade(20, 51, lo - 0.01) == "too_low"
+    # few cases: a forecast outside the Wilson interval is graded, one inside is not
+    assert coverage_grade(4, 8) == "too_narrow"
+    assert coverage_grade(7, 8) == "too_little"
+    lo8, hi8 = hand_wilson(1, 8)
+    assert probability_grade(1, 8, hi8 + 0.01) == "too_high"
+    assert probability_grade(1, 8, (lo8 + hi8) / 2) == "too_little"
 
 
 def two_threshold_table(series: pd.Series, origins: list[str]) -> pd.DataFrame:
@@ -95,7 +104,10 @@ def test_brier_is_given_per_threshold_never_pooled(demo_series):
     held = int(((at["q10"] <= obs) & (obs <= at["q90"])).sum())
     assert (recent["n"], recent["hits"]) == (len(at), held) == (9, held)
     assert (recent["lower"], recent["upper"]) == pytest.approx(hand_wilson(held, 9))
-    assert recent["grade"] == "too_little"  # 9 < MIN_CASES
+    lo9, hi9 = hand_wilson(held, 9)  # 9 < MIN_CASES: graded only when 80 % lies outside
+    assert recent["grade"] == (
+        "too_narrow" if hi9 < NOMINAL else "too_wide" if lo9 > NOMINAL else "too_little"
+    )
 
 
 def test_the_verdict_leads_the_summary_and_summary_json(demo_report, demo_series):
@@ -111,13 +123,17 @@ def test_the_verdict_leads_the_summary_and_summary_json(demo_report, demo_series
     assert trust["coverage"]["lower"] == pytest.approx(lo)
     assert trust["coverage"]["grade"] == coverage_grade(held, n)
     assert trust["headline"] == {"question": "cross", "threshold": -6.0}
-    # first paragraph of the summary: the headline answer, then the verdict in words
+    # first paragraph of the summary: the headline answer, then the verdict in plain words;
+    # its statistics (n, Wilson interval) are in the trust section
     md = (out / "report.md").read_text(encoding="utf-8")
     first = md.split("## Summary", 1)[1].strip().split("\n\n")[0]
-    assert first.startswith("**Baseline: P(below −6")
+    assert first.startswith("**Baseline (no extra shocks): P(below −6")
+    assert f"{100 * held / n:.0f}% of the time" in first
+    assert verdict_summary(trust, "en") in first and "interval" not in first.split(".", 1)[1]
+    trust_section = md.split("## How far to trust this", 1)[1]
     share = f"{100 * held / n:.0f}% of {n} past forecasts"
-    assert share in first and f"{100 * lo:.0f}%–{100 * hi:.0f}%" in first
-    assert trust["sentences"][0] in first
+    assert share in trust_section and f"{100 * lo:.0f}%–{100 * hi:.0f}%" in trust_section
+    assert trust["sentences"][0] in trust_section
 
 
 def test_the_schedule_sentence_says_where_the_model_was_estimated(demo_report_zh):

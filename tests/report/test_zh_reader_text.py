@@ -1,0 +1,224 @@
+"""The Chinese text a reader gets, on the real China–Japan and China–US outlooks: one house
+style for ranges, spacing and words; a plain summary; the level boundaries once; honest
+labels in the trust section."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import relforecast as rf
+from relforecast.editorial import CJK, problems
+from relforecast.graphics.labels import labels
+from relforecast.models.sticky import Sticky
+from relforecast.report.content import diagnostics_text
+from relforecast.scale import TSINGHUA_SCALE
+
+from .conftest import fake_backtest
+
+ROOT = Path(__file__).resolve().parents[2]
+ORIGINS = [f"{y}-06" for y in range(2017, 2025)]
+
+
+def pool() -> rf.Auto:
+    """Two fast members, one of them ARIMA(1,1,0) published in 0.1 steps — the same order as
+    the unrounded ARIMA(1,1,0) among the spread's reference models."""
+    return rf.Auto(components=(Sticky(rf.ARIMA(order=(1, 1, 0))), rf.BlockBootstrap(window=240)))
+
+
+def backtest(panel: pd.DataFrame) -> pd.DataFrame:
+    """A supplied backtest on every dyad of the panel, with the recovery question too (its
+    cases exist only where a dyad started below −6: the US)."""
+    table = fake_backtest(panel, pool().name, ORIGINS, seed=5)
+    table["back_above_-6"] = np.random.default_rng(5).uniform(0, 0.3, len(table))
+    return table
+
+
+@pytest.fixture(scope="module")
+def real(shared_data, tmp_path_factory):
+    panel = rf.load_panel(shared_data / "tsinghua_relations_long.csv")
+    panel = panel.loc[: pd.Period("2025-06", "M")]
+    table = backtest(panel)
+    out = {}
+    japan = ROOT / "examples" / "scenarios_japan_2025.yaml"
+    for dyad, scenarios in (("Japan", japan), ("US", None)):
+        folder = tmp_path_factory.mktemp("zh_real") / dyad
+        result = rf.outlook(
+            panel[dyad].dropna(),
+            "2025-07:2026-06",
+            rf.load_scenarios(scenarios) if scenarios else (),
+            folder,
+            model=pool(),
+            n_paths=400,
+            rng=1,
+            lang="zh",
+            track_record=table,
+            panel=panel,
+        )
+        out[dyad] = (folder, result)
+    return out
+
+
+def _text(real, dyad: str) -> str:
+    return real[dyad][1].document.text()
+
+
+def _summary(real, dyad: str) -> str:
+    md = (real[dyad][0] / "report.md").read_text(encoding="utf-8")
+    return md.split("## 摘要", 1)[1].split("\n## ", 1)[0]
+
+
+@pytest.mark.parametrize("dyad", ["Japan", "US"])
+def test_one_house_style_for_ranges_spacing_and_words(real, dyad):
+    text = _text(real, dyad)
+    assert problems(text, "zh") == []
+    # independent of problems(): the forbidden variants themselves
+    assert not re.search(r"\d%? *[–—~] *[−+]?\d", text), "a range with a dash"
+    assert not re.search(r"\d%? *至 *[−+]?\d", text), "a range of values with 至"
+    assert not re.search(f"[{CJK}] +[0-9−+]|[0-9%] +[{CJK}]", text), "a space beside Chinese"
+    assert "对双边关系" not in text and "布赖尔" not in text
+    assert "～" in text and "组双边关系" in text  # the house forms are there
+
+
+@pytest.mark.parametrize("dyad", ["Japan", "US"])
+def test_the_summary_is_plain_and_the_statistics_sit_in_the_trust_section(real, dyad):
+    summary, text = _summary(real, dyad), _text(real, dyad)
+    for jargon in ("蒙特卡洛", "布里尔", "置信区间", "标准误"):
+        assert jargon not in summary, jargon
+    verdict = real[dyad][1].track_record.verdict
+    share = f"{100 * verdict['coverage']['share']:.0f}%"
+    assert share in summary  # the verdict, in plain words, next to the headline
+    trust = text.split("可信程度", 1)[1]
+    assert "蒙特卡洛标准误" in trust and "布里尔分数为" in trust and "0为完美" in trust
+
+
+def test_scenario_bullets_have_a_lead_in(real):
+    summary = _summary(real, "Japan")
+    lead = labels("zh")["scenarios_lead"]
+    assert lead in summary
+    assert summary.index(lead) < summary.index("\n- ")
+
+
+@pytest.mark.parametrize("dyad", ["Japan", "US"])
+def test_the_level_boundaries_are_given_once(real, dyad):
+    text = _text(real, dyad)
+    for level in TSINGHUA_SCALE.levels:
+        top = level.upper == TSINGHUA_SCALE.upper
+        hi = level.upper if top else level.upper - TSINGHUA_SCALE.resolution
+        span = f"{level.name_zh}（{level.lower:.1f}～{hi:.1f}）".replace("-", "−")
+        assert text.count(span) == 1, span
+
+
+def test_the_recovery_dyad_scores_and_captions_its_own_question(real):
+    folder, result = real["US"]
+    assert result.track_record.headline == ("back_above", -6.0)
+    md = (folder / "report.md").read_text(encoding="utf-8")
+    caption = re.search(r"!\[([^\]]*)\]\(reliability\.png\)", md).group(1)
+    assert "回升至−6或以上" in caption and "低于−6" not in caption
+    # the recovery cases all come from the US: the pooled row says so or is left out
+    rows = [line for line in md.splitlines() if line.startswith("| 12个月内回升至−6")]
+    assert rows and not any("7组双边关系合计 |" in r.replace(" ", "") for r in rows)
+    verdict = md.split("### 历史表现", 1)[1].split("####", 1)[0]
+    assert "7组双边关系（其中仅1组有此类个案）以往" in verdict
+
+
+def test_model_spread_rows_are_told_apart(real):
+    md = (real["Japan"][0] / "report.md").read_text(encoding="utf-8")
+    table = md.split("### 模型差异", 1)[1].split("###", 1)[0]
+    names = [row.split("|")[1].strip() for row in table.splitlines() if row.startswith("| ")]
+    assert sum(n.startswith("ARIMA(1,1,0)") for n in names) == 2, names
+    assert len(names) == len(set(names)), names
+
+
+def test_no_file_name_and_no_dangling_technical_note(real):
+    text = _text(real, "Japan")
+    assert "track_record.csv" not in text and "技术性提示" not in text
+
+
+def test_diagnostics_are_said_in_words_or_left_out_in_chinese():
+    msgs = [
+        "weights learned from 74 replayed forecast months",
+        "MS(2)-diff-momentum(12) in steps: regime(s) calm sit at the resolution variance floor "
+        "(1.69e-03): those months are unchanged up to rounding",
+        "something no report knows",
+    ]
+    zh = diagnostics_text(msgs, labels("zh"), "zh")
+    assert len(zh) == 2 and any("分值精度" in d for d in zh)
+    assert not any(re.search("[A-Za-z]{3,}", d) for d in zh)
+    en = diagnostics_text(msgs, labels("en"), "en")
+    assert any("something no report knows" in d for d in en)
+
+
+def test_the_uk_at_minus_three_is_asked_about_minus_three_first():
+    qs = rf.default_questions(-3.0, -6.0, TSINGHUA_SCALE, key_first=True)
+    assert (qs[0].kind, qs[0].threshold) == ("ever-below", -3.0)
+    assert (qs[1].kind, qs[1].threshold) == ("end-below", -3.0)
+    assert rf.Question("ever-below", -6.0) in qs  # still asked, not first
+    # near −6 the threshold stays the headline; below it, the recovery
+    assert rf.default_questions(-5.1, -6.0, TSINGHUA_SCALE, key_first=True)[0].threshold == -6.0
+    assert rf.default_questions(-6.5, -6.0, TSINGHUA_SCALE, key_first=True)[0].kind == (
+        "ever-at-or-above"
+    )
+
+
+def test_a_backtest_file_is_not_named_and_observed_months_show_no_probability(
+    demo_series, tmp_path
+):
+    """A track record read from a file (as an update reads the previous edition's) is
+    described, not named; a month of the window already observed shows its score only."""
+    path = tmp_path / "track_record.csv"
+    fake_backtest(demo_series.to_frame(), "arima110", ["2019-06", "2021-06", "2023-06"]).to_csv(
+        path, index=False
+    )
+    last = demo_series.index[-1]
+    window = f"{last - 2}:{last + 9}"  # three months of the window observed
+    result = rf.outlook(
+        demo_series,
+        window,
+        (),
+        tmp_path / "out",
+        model="arima110",
+        n_paths=300,
+        rng=0,
+        lang="zh",
+        track_record=path,
+    )
+    text = result.document.text()
+    assert "track_record.csv" not in text and problems(text, "zh") == []
+    md = (tmp_path / "out" / "report.md").read_text(encoding="utf-8")
+    table = md.split("## 基准预测（按月）", 1)[1].split("\n## ", 1)[0]
+    rows = [r.split("|")[1:-1] for r in table.splitlines() if r.startswith("| 20")]
+    observed = [r for r in rows if r[1].strip() == "已观测"]
+    assert len(observed) == 3
+    for r in observed:  # interval, P(below), P(below by then): none for a known month
+        assert [c.strip() for c in r[3:6]] == ["—", "—", "—"]
+    assert all("%" in r[4] for r in rows if r[1].strip() == "预测")
+
+
+def test_chinese_figures_write_the_true_minus_sign_without_missing_glyphs():
+    import io
+    import warnings
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from relforecast.graphics.fonts import cjk_font, figure_style
+
+    if cjk_font() is None:
+        pytest.skip("no CJK font installed (apt-get install fonts-noto-cjk)")
+    with figure_style("zh"), warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fig, ax = plt.subplots()
+        ax.plot([0, 1], [-6.5, -2.0])
+        ax.set_title("中日关系预测")
+        fig.savefig(io.BytesIO(), format="png")
+        ticks = [t.get_text() for t in ax.get_yticklabels()]
+        plt.close(fig)
+    assert any(t.startswith("−") for t in ticks) and not any(t.startswith("-") for t in ticks)
+    assert not [w for w in caught if "missing from" in str(w.message)]
