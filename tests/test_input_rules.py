@@ -388,3 +388,13 @@ def test_an_argument_of_the_wrong_kind_is_refused_naming_it(
     with pytest.raises(error, match=re.escape(named)):
         call(tmp_path)
     assert list(tmp_path.iterdir()) == []  # nothing written (no record file named '42')
+
+
+def test_a_named_date_column_that_is_missing_is_refused_not_replaced(tmp_path):
+    # a file with year + month columns: the default date column falls back to them, a date
+    # column the user names must exist
+    path = tmp_path / "scores.csv"
+    path.write_text("country,year,month,score\nJapan,2020,1,-1.0\nJapan,2020,2,-1.1\n")
+    assert len(rf.load_scores(path, dyad="Japan")) == 2
+    with pytest.raises(rf.DataError, match=r"no date column 'when' among \['country', 'year'"):
+        rf.load_scores(path, dyad="Japan", date_col="when")
