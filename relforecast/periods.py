@@ -243,6 +243,11 @@ def parse_origins(spec: str | PeriodLike | Sequence[Any], every: int = 12) -> li
     if isinstance(every, bool) or not isinstance(every, int | np.integer) or every < 1:
         raise ForecastError(f"every={every!r} must be a whole number of months >= 1")
     if isinstance(spec, str):
+        if "," in spec:
+            raise ForecastError(
+                f"origins {spec!r} must be one span such as '1995-06:2024-06' or one month (a "
+                "list of months is given in Python as a list)"
+            )
         parts = spec.split(":")
         if len(parts) == 1:
             return [to_month(parts[0], "origin", error=ForecastError)]

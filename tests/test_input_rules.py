@@ -398,3 +398,11 @@ def test_a_named_date_column_that_is_missing_is_refused_not_replaced(tmp_path):
     assert len(rf.load_scores(path, dyad="Japan")) == 2
     with pytest.raises(rf.DataError, match=r"no date column 'when' among \['country', 'year'"):
         rf.load_scores(path, dyad="Japan", date_col="when")
+
+
+@pytest.mark.parametrize("text", ["2004-01,", "2004-01,2005-01", "1995-06:2024-06,"])
+def test_origins_with_a_comma_are_refused(text):
+    from relforecast.periods import parse_origins
+
+    with pytest.raises(rf.ForecastError, match="must be one span such as '1995-06:2024-06'"):
+        parse_origins(text)
