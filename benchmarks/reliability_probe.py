@@ -13,7 +13,9 @@ answer (checked) — and, where files are involved, what must be left on disk. I
 * ``hang``       — no answer within 60 s.
 
 Classes of input follow docs/errors.md. Kill -9 of parallel commands (orphan workers) is checked
-by tests/test_orphans.py, which needs real processes.
+by tests/test_orphans.py, which needs real processes. Cases about files this user may not write
+(a read-only record folder, a folder whose files cannot be removed) run as another user: run as
+root, the probe forks a child that becomes ``nobody`` for them (benchmarks/_common.py).
 
 Run:  python benchmarks/reliability_probe.py [--details]
 (prints a Markdown table; docs/errors.md has the figures). It uses the public API and the
@@ -36,7 +38,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from _common import print_outcomes
+from _common import as_another_user, print_outcomes
 
 import relforecast as rf
 from relforecast.cli import main as cli_main
@@ -94,6 +96,31 @@ def with_fsize_limit(limit: int, func: Callable[[], object]) -> Callable[[], obj
     return run
 
 
+def with_as_limit(limit: int, func: Callable[[], object]) -> Callable[[], object]:
+    """``func`` under an address-space limit (``ulimit -v``) of ``limit`` bytes."""
+
+    def run() -> object:
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+        try:
+            return func()
+        finally:
+            resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+
+    return run
+
+
+def read_only(path: Path, restore: list[Path]) -> Path:
+    """``path`` without write permission (restored before the temporary folder goes)."""
+    path.chmod(path.stat().st_mode & ~0o222)
+    restore.append(path)
+    return path
+
+
+def answered(result: object) -> bool:
+    return isinstance(result, tuple) and result[0] == 0
+
+
 def fake_report(folder: Path) -> Path:
     folder.mkdir()
     (folder / "summary.json").write_text(json.dumps({"versions": {"relforecast": "0"}}))
@@ -112,9 +139,11 @@ def unchanged(folder: Path, names: dict[str, bytes]) -> Callable[[], bool]:
     return check
 
 
-def cases(tmp: Path) -> list[Case]:
+def cases(tmp: Path, restore: list[Path]) -> list[Case]:
+    """The cases; folders made read-only are appended to ``restore``."""
     out: list[Case] = []
     add = out.append
+    tmp.chmod(0o755)  # the cases run as another user read their inputs here
     data = long_csv(tmp / "japan.csv", ["Japan"])
     split = long_csv(tmp / "split.csv", ["Japan"] * 58 + ["japan"])
     alias = tmp / "alias.csv"
@@ -151,6 +180,10 @@ def cases(tmp: Path) -> list[Case]:
     add(Case(g, "forecast --dyad 'United States', US + United States rows",
              cli("forecast", alias, "--dyad", "United States", "--model", "block"),
              "United States"))  # fmt: skip
+    us_last = long_csv(tmp / "us_last.csv", ["US"] * 58 + ["United States"])
+    add(Case(g, "forecast --dyad US, last month spelled 'United States'",
+             cli("forecast", us_last, "--dyad", "US", "--model", "block", "--paths", "200"),
+             "United States"))  # fmt: skip
     add(Case(g, "load_panel(['Japan', 'japan'])",
              lambda: rf.load_panel(split, ["Japan", "japan"]), "japan"))  # fmt: skip
     add(Case(g, "load_panel of a file with US and United States",
@@ -158,6 +191,12 @@ def cases(tmp: Path) -> list[Case]:
     add(Case(g, "true/false as scores",
              lambda: rf.load_scores(pd.Series([True, False] * 20, index=pd.period_range(
                  "2000-01", periods=40, freq="M"), name="X")), "True"))  # fmt: skip
+    bools = tmp / "bools.csv"
+    truth = ("false", "true")
+    bools.write_text(HEADER + "".join(
+        f"X,2000,{m},2000-{m:02d},{truth[m % 2]}\n" for m in range(1, 13)))  # fmt: skip
+    add(Case(g, "true/false as scores in a CSV file",
+             lambda: rf.load_scores(bools, "X"), "True"))  # fmt: skip
     g = "the same thing asked twice"
     add(Case(g, "backtest --model rw-gauss,rw-gauss",
              cli("backtest", data, "--dyad", "Japan", "--origins", "2004-01", "--model",
@@ -212,6 +251,12 @@ def cases(tmp: Path) -> list[Case]:
     add(Case(g, "name: given twice in a scenario",
              lambda: rf.load_scenarios(tmp / "dup_sc.yaml"), "name"))  # fmt: skip
     add(Case(g, "an empty name:", lambda: rf.load_scenarios(tmp / "noname.yaml"), "name"))
+    (tmp / "dup_sc_start.yaml").write_text(
+        "scenarios:\n  - name: a\n    shocks:\n      - kind: tariff\n"
+        "        start: 2001-01\n        start: 2002-01\n"
+    )
+    add(Case(g, "start: given twice in a scenario's shock",
+             lambda: rf.load_scenarios(tmp / "dup_sc_start.yaml"), "start"))  # fmt: skip
     add(Case(g, "billion laughs (shocks)",
              lambda: rf.ShockCalendar.from_yaml(tmp / "bomb.yaml"), "alias"))  # fmt: skip
     add(Case(g, "billion laughs (scenarios)",
@@ -221,6 +266,17 @@ def cases(tmp: Path) -> list[Case]:
                  tmp / "bomb_venue.yaml", "--out", tmp / "ev_venues"), "alias"))  # fmt: skip
     add(Case(g, "3000 levels of nesting",
              lambda: rf.ShockCalendar.from_yaml(tmp / "deep.yaml"), "nesting"))  # fmt: skip
+    (tmp / "deep_sc.yaml").write_text("scenarios: " + "[" * 3000 + "]" * 3000 + "\n")
+    (tmp / "deep_venue.yaml").write_text("classes: " + "[" * 3000 + "]" * 3000 + "\n")
+    add(Case(g, "3000 levels of nesting (scenarios)",
+             lambda: rf.load_scenarios(tmp / "deep_sc.yaml"), "nesting"))  # fmt: skip
+    add(Case(g, "3000 levels of nesting (venues)",
+             cli("events", tmp / "events.csv", "--dyad", "Japan", "--venues",
+                 tmp / "deep_venue.yaml", "--out", tmp / "ev_deep"), "nesting"))  # fmt: skip
+    (tmp / "bare_year.yaml").write_text('shocks:\n  - kind: tariff\n    start: "2020"\n')
+    add(Case(g, "shock start: \"2020\" in a shocks file",
+             lambda: rf.ShockCalendar.from_yaml(tmp / "bare_year.yaml"), "'2020'",
+             not_names=("None",)))  # fmt: skip
 
     g = "the forecast record"
     japan_fc = rf.RandomWalk().fit(series).forecast(12, n_paths=200, rng=0)
@@ -236,6 +292,8 @@ def cases(tmp: Path) -> list[Case]:
     add(Case(g, "history= of another dyad", record_add(history=other), "US"))
     add(Case(g, "history= ending earlier", record_add(history=series.iloc[:-12]), "ends"))
     add(Case(g, "seed -1", record_add(seed=-1), "-1"))
+    add(Case(g, "as_of= a year before the history's end",
+             record_add(as_of=str(series.index[-13])), str(series.index[-13])))  # fmt: skip
     add(Case(g, "Scale with two levels 'low'",
              lambda: rf.Scale(0, 10, cuts=[5], names=["low", "low"], resolution=1.0),
              "low"))  # fmt: skip
@@ -270,6 +328,23 @@ def cases(tmp: Path) -> list[Case]:
     add(Case(g, "evaluate --out rerun under a 16 kB file-size limit",
              with_fsize_limit(16384, cli("evaluate", bt_csv, data, "--out", ev)),
              "ev", after=unchanged(ev, ev_files)))  # fmt: skip
+    scored = tmp / "scored"
+    cli("record", "score", data, "--record", rec_path, "--out", scored)()
+    scored_files = {p.name: p.read_bytes() for p in scored.iterdir()}
+    add(Case(g, "record score --out rerun under a 16 kB file-size limit",
+             with_fsize_limit(16384, cli("record", "score", data, "--record", rec_path,
+                                         "--out", scored)),
+             "scored", after=unchanged(scored, scored_files)))  # fmt: skip
+    shared = tmp / "shared"
+    shared.mkdir()
+    shared.chmod(0o777)
+    kept = shared / "ev_kept"
+    cli("evaluate", bt_csv, data, "--out", kept)()
+    kept_files = {p.name: p.read_bytes() for p in kept.iterdir()}
+    read_only(kept, restore)
+    add(Case(g, "evaluate --out a folder whose files this user cannot remove",
+             as_another_user(cli("evaluate", bt_csv, data, "--out", kept)),
+             "cannot be removed", after=unchanged(kept, kept_files)))  # fmt: skip
 
     # ------------------------------------------------------------- foreign exceptions
     g = "files that are not tables"
@@ -286,6 +361,10 @@ def cases(tmp: Path) -> list[Case]:
         add(Case(g, f"{kind} --events",
                  cli("events", path, "--dyad", "Japan", "--out", tmp / f"o_{kind}"),
                  path.name))  # fmt: skip
+        add(Case(g, f"{kind} outlook --events",
+                 cli("outlook", data, "--dyad", "Japan", "--model", "block", "--paths", "200",
+                     "--track-record", "none", "--events", path, "--out", tmp / f"oe_{kind}"),
+                 path.name))  # fmt: skip
     add(Case(g, "record URL with a bad port",
              cli("record", "list", "--record", "postgresql+psycopg://u:pw@host:abc/db"),
              "abc", not_names=("pw",)))  # fmt: skip
@@ -301,10 +380,40 @@ def cases(tmp: Path) -> list[Case]:
              lambda: rf.compare_scenarios(fit, ["x"]), "'x'"))  # fmt: skip
     add(Case(g, "backtest(model=object())",
              lambda: rf.backtest(series, object(), "2004-01"), "object"))  # fmt: skip
+    add(Case(g, "load_scenarios(42)", lambda: rf.load_scenarios(42), "42"))
+    def record_42() -> object:
+        with contextlib.chdir(tmp):
+            return rf.Record(42)
+
+    add(Case(g, "Record(42)", record_42, "42", after=lambda: not (tmp / "42").exists()))
+    year = pd.period_range("2025-07", periods=12, freq="M")
+    add(Case(g, "a Forecast of no paths",
+             lambda: rf.Forecast(np.zeros((0, 12)), year), "(0, 12)"))  # fmt: skip
+    add(Case(g, "analogues(before=-1)",
+             lambda: rf.analogues(demo, ["2020-01"], before=-1), "-1"))  # fmt: skip
+    add(Case(g, "outlook(track_record=42)",
+             lambda: rf.outlook(demo, track_record=42, out=tmp / "tr42"), "42"))  # fmt: skip
     add(Case(g, "forecast(n_paths=10**8)",
              lambda: fit.forecast(12, n_paths=10**8), "GB"))  # fmt: skip
     add(Case(g, "ARIMA(order=(50, 1, 50)).fit",
              lambda: rf.ARIMA(order=(50, 1, 50)).fit(demo), "50"))  # fmt: skip
+    add(Case(g, "forecast --horizon 120 --paths 1000000 under a 4 GB address-space limit",
+             with_as_limit(4 * 1024**3, cli("forecast", "--horizon", "120", "--paths",
+                                            "1000000", "--model", "block")),
+             "GB"))  # fmt: skip
+    g = "analogue anchors"
+    add(Case(g, "outlook --anchors outside the data",
+             cli("outlook", data, "--dyad", "Japan", "--model", "block", "--paths", "200",
+                 "--track-record", "none", "--anchors", "1990-01",
+                 "--out", tmp / "anchors_out"), "1990-01"))  # fmt: skip
+    add(Case(g, "outlook of five years of data (default analogue anchors)",
+             cli("outlook", data, "--dyad", "Japan", "--model", "block", "--paths", "200",
+                 "--track-record", "none", "--out", tmp / "short"),
+             check=answered))  # fmt: skip
+    add(Case(g, "outlook --anchors 2003-01,2003-01",
+             cli("outlook", data, "--dyad", "Japan", "--model", "block", "--paths", "200",
+                 "--track-record", "none", "--anchors", "2003-01,2003-01",
+                 "--out", tmp / "anchors"), "2003-01"))  # fmt: skip
 
     # ------------------------------------------------------------- misleading messages
     g = "dates"
@@ -324,10 +433,24 @@ def cases(tmp: Path) -> list[Case]:
         f"Japan,01/{m:02d}/{y},-1.0\n" for y in (2000, 2001, 2002) for m in range(1, 13)))
     add(Case(g, "dd/mm/yyyy dates", lambda: rf.load_scores(dmy, "Japan"), "01/01/2000",
              not_names=("duplicated",)))  # fmt: skip
+    add(Case(g, "--until 200401 (YYYYMM)",
+             cli("forecast", data, "--dyad", "Japan", "--until", "200401", "--model", "block",
+                 "--paths", "200"), "200401"))  # fmt: skip
+    add(Case(g, "--until 2004Q3 (a quarter)",
+             cli("forecast", data, "--dyad", "Japan", "--until", "2004Q3", "--model", "block",
+                 "--paths", "200"), "2004Q3"))  # fmt: skip
+    compact = tmp / "yyyymm.csv"
+    compact.write_text("country,ym,score\n" + "".join(
+        f"Japan,{y}{m:02d},-1.0\n" for y in (2001, 2002) for m in range(1, 13)))  # fmt: skip
+    add(Case(g, "a file of YYYYMM labels", lambda: rf.load_scores(compact, "Japan"), "200101",
+             not_names=("missing months",)))  # fmt: skip
     g = "exit 0 with nothing, and names of things"
     add(Case(g, "backtest --origins at the first month",
              cli("backtest", data, "--dyad", "Japan", "--origins", "2000-01", "--out",
                  tmp / "z.csv"), "2000-01"))  # fmt: skip
+    add(Case(g, "backtest --origins before the data",
+             cli("backtest", data, "--dyad", "Japan", "--origins", "1950-01", "--out",
+                 tmp / "z0.csv"), "1950-01"))  # fmt: skip
     add(Case(g, "rf.backtest(n_paths=0)",
              lambda: rf.backtest(series, "block", "2004-01", n_paths=0), "n_paths"))  # fmt: skip
     add(Case(g, "rf.backtest(horizon=0)",
@@ -336,14 +459,52 @@ def cases(tmp: Path) -> list[Case]:
              cli("backtest", data, "--dyad", "Japan", "--origins", "2004-01", "--model",
                  "rw-gauss", "--out", tmp / "MISSING" / "x.csv"), "MISSING",
              not_names=(".tmp-",)))  # fmt: skip
+    cli("backtest", data, "--dyad", "Japan", "--origins", "2004-01", "--model", "rw-gauss",
+        "--out", tmp / "st.csv", "--store", tmp / "store_warm")()  # fmt: skip
+    (shared / "store").mkdir()
+    locked_store = read_only(shared / "store", restore)
+    add(Case(g, "backtest --store in a folder this user cannot write",
+             as_another_user(cli("backtest", data, "--dyad", "Japan", "--origins", "2004-01",
+                                 "--model", "rw-gauss", "--out", shared / "st.csv",
+                                 "--store", locked_store)), f"folder '{locked_store}'",
+             not_names=(".tmp-",)))  # fmt: skip
     add(Case(g, "--track-record ''",
              cli("outlook", "--track-record", "", "--out", tmp / "tr"), "track-record"))
     add(Case(g, "record backfill --thresholds nan",
              cli("record", "backfill", data, "--dyad", "Japan", "--origins", "2004-01",
                  "--thresholds", "nan", "--record", tmp / "bf.sqlite"), "nan"))  # fmt: skip
-    add(Case(g, "a healthy record under a 1 kB file-size limit",
-             with_fsize_limit(1024, cli("record", "list", "--record", rec_path)), "record",
-             not_names=("corrupt",)))  # fmt: skip
+    add(Case(g, "record show of an id beyond any database integer",
+             cli("record", "show", "99999999999999999999", "--record", rec_path),
+             "#99999999999999999999"))  # fmt: skip
+    g = "a record this user cannot write"
+    add(Case(g, "record list of a healthy record under a 1 kB file-size limit",
+             with_fsize_limit(1024, cli("record", "list", "--record", rec_path)),
+             check=answered))  # fmt: skip
+    ro_file = tmp / "ro_file"
+    ro_file.mkdir()
+    ro_rec = ro_file / "record.sqlite"
+    with rf.Record(ro_rec) as rec:
+        rec.add(japan_fc)
+    read_only(ro_rec, restore)
+    add(Case(g, "record list of a read-only record file",
+             cli("record", "list", "--record", ro_rec), check=answered))  # fmt: skip
+    add(Case(g, "record export of a read-only record file",
+             cli("record", "export", "--record", ro_rec, "--out", tmp / "ro_export"),
+             check=answered))  # fmt: skip
+    add(Case(g, "forecast --record into a read-only record file",
+             cli("forecast", "--model", "block", "--paths", "200", "--record", ro_rec),
+             "read-only", not_names=("corrupt",)))  # fmt: skip
+    ro_dir = tmp / "ro_dir"
+    ro_dir.mkdir()
+    with rf.Record(ro_dir / "record.sqlite") as rec:
+        rec.add(japan_fc)
+    read_only(ro_dir, restore)
+    add(Case(g, "record list of a record in a folder this user cannot write",
+             as_another_user(cli("record", "list", "--record", ro_dir / "record.sqlite")),
+             check=answered))  # fmt: skip
+    add(Case(g, "record show of a record in a folder this user cannot write",
+             as_another_user(cli("record", "show", "1", "--record", ro_dir / "record.sqlite")),
+             check=answered))  # fmt: skip
     return out
 
 
@@ -396,8 +557,13 @@ def main() -> None:
     parser.add_argument("--details", action="store_true", help="list every case and outcome")
     args = parser.parse_args()
     warnings.simplefilter("ignore")
+    restore: list[Path] = []
     with tempfile.TemporaryDirectory() as tmp:
-        results = [(c, classify(c)) for c in cases(Path(tmp))]
+        try:
+            results = [(c, classify(c)) for c in cases(Path(tmp), restore)]
+        finally:
+            for path in restore:
+                path.chmod(path.stat().st_mode | 0o200)
     print_outcomes(results, OUTCOMES, noun="cases", details=args.details)
 
 if __name__ == "__main__":

@@ -205,6 +205,9 @@ def _read_table(source: str | PathLike) -> pd.DataFrame:
     return read_csv_file(source)
 
 
+DEFAULT_DATE_COL = "ym"
+"""The date column of the long layout; without it, ``year`` + ``month`` columns are read."""
+
 _parse_months = parse_months  # the former private name (relforecast.periods is its home)
 
 
@@ -213,6 +216,11 @@ def _months_from_columns(
 ) -> pd.PeriodIndex:
     if date_col in frame.columns:
         return parse_months(frame[date_col], f"dates in column {date_col!r}")
+    if date_col != DEFAULT_DATE_COL:  # a column the user named is never silently replaced
+        raise DataError(
+            f"no date column {date_col!r} among {list(frame.columns)}; name one of them with "
+            "date_col=... (CLI: --date-col)"
+        )
     if year_col in frame.columns and month_col in frame.columns:
         year = pd.to_numeric(frame[year_col], errors="coerce")
         month = pd.to_numeric(frame[month_col], errors="coerce")
@@ -580,7 +588,7 @@ def load_scores(
     dyad: str | None = None,
     *,
     country_col: str = "country",
-    date_col: str = "ym",
+    date_col: str = DEFAULT_DATE_COL,
     score_col: str = "score",
     year_col: str = "year",
     month_col: str = "month",
@@ -651,7 +659,7 @@ def load_panel(
     dyads: str | Sequence[str] | None = None,
     *,
     country_col: str = "country",
-    date_col: str = "ym",
+    date_col: str = DEFAULT_DATE_COL,
     score_col: str = "score",
     year_col: str = "year",
     month_col: str = "month",

@@ -102,6 +102,10 @@ class Forecast:
             raise ForecastError(
                 f"paths must be (n_paths, horizon={len(index)}), got shape {paths.shape}"
             )
+        if paths.shape[0] < 1 or paths.shape[1] < 1:
+            raise ForecastError(
+                f"a forecast needs at least one path of at least one month, got shape {paths.shape}"
+            )
         if not np.all(np.isfinite(paths)):
             raise ForecastError(
                 f"{int((~np.isfinite(paths)).sum())} simulated values are not finite; "

@@ -11,7 +11,10 @@ bad shock date a :class:`~relforecast.exceptions.ShockError`.
 A month label must hold its year and its month: ``'May'`` or ``'5/6'`` would otherwise be read
 as a month of the current year, and a bare year ``'2024'`` as its January. A label with the
 day before the month (``'13/01/2024'``, ``'01.02.2024'``) is refused too, since
-``'01/02/2024'`` is January in one country and February in another: write ``YYYY-MM``.
+``'01/02/2024'`` is January in one country and February in another: write ``YYYY-MM``. So is
+a label of digits alone (``'200401'``, ``'20040115'``): pandas reads ``'200401'`` as April
+2001, not January 2004. A quarter (``'2024Q3'``) is not a month either (pandas would give its
+first month).
 Time-zone-aware timestamps are read in their own zone: ``2000-01-01 00:00+09:00`` is January
 2000, not December 1999 as it would be after a conversion to UTC.
 """
@@ -43,6 +46,18 @@ _EXAMPLE = "use a year-month such as '2024-10'"
 _HAS_YEAR = re.compile(r"\d{4}")
 _BARE_YEAR = re.compile(r"^\s*[+-]?\d{1,4}(\.0*)?\s*$")
 _DAY_MONTH_YEAR = re.compile(r"^\s*\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}(\s|$)")
+_DIGITS_ONLY = re.compile(r"^\s*\d{5,}(\.0*)?\s*$")  # '200401': April 2001 to pandas
+_QUARTER = re.compile(r"\d[\s\-]*[Qq]\s*[1-4]\b")  # '2024Q3': a quarter, not its first month
+
+
+def _not_a_month(text: str) -> bool:
+    """A label that names no single month, or names one ambiguously (see the module)."""
+    return bool(
+        _BARE_YEAR.match(text)
+        or _DAY_MONTH_YEAR.match(text)
+        or _DIGITS_ONLY.match(text)
+        or _QUARTER.search(text)
+    )
 
 
 def _is_missing(value: object) -> bool:
@@ -60,7 +75,7 @@ def _timestamp(value: object) -> pd.Timestamp:
     if isinstance(value, str):
         if not _HAS_YEAR.search(value):  # 'May' would silently mean May of this year
             return pd.NaT
-        if _BARE_YEAR.match(value) or _DAY_MONTH_YEAR.match(value):  # no month, or ambiguous
+        if _not_a_month(value):
             return pd.NaT
         value = value.strip()
     elif not isinstance(value, pd.Timestamp | datetime | date | np.datetime64):
@@ -152,11 +167,10 @@ def _parse_stamps(raw: pd.Series) -> pd.Series:
         parsed = parsed.dt.tz_localize(None)
     # a label without a year ('May') would silently mean that month of the current year; a
     # bare year its January; '01/02/2024' is January or February depending on the reader
-    ok = (
-        text.str.contains(_HAS_YEAR)
-        & ~text.str.match(_BARE_YEAR)
-        & ~text.str.match(_DAY_MONTH_YEAR)
-    )
+    ok = text.str.contains(_HAS_YEAR)
+    for pattern in (_BARE_YEAR, _DAY_MONTH_YEAR, _DIGITS_ONLY):
+        ok &= ~text.str.match(pattern)
+    ok &= ~text.str.contains(_QUARTER)
     return parsed.where(ok.to_numpy(), pd.NaT)
 
 
@@ -229,6 +243,11 @@ def parse_origins(spec: str | PeriodLike | Sequence[Any], every: int = 12) -> li
     if isinstance(every, bool) or not isinstance(every, int | np.integer) or every < 1:
         raise ForecastError(f"every={every!r} must be a whole number of months >= 1")
     if isinstance(spec, str):
+        if "," in spec:
+            raise ForecastError(
+                f"origins {spec!r} must be one span such as '1995-06:2024-06' or one month (a "
+                "list of months is given in Python as a list)"
+            )
         parts = spec.split(":")
         if len(parts) == 1:
             return [to_month(parts[0], "origin", error=ForecastError)]

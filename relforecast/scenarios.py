@@ -299,8 +299,12 @@ def load_scenarios(source: str | PathLike | Iterable[Mapping[str, Any]]) -> list
     where = f"{str(source)!r}: " if isinstance(source, str | PathLike) else ""
     if isinstance(source, str | PathLike):
         records = read_yaml_list(source, "scenarios")
-    else:
+    elif isinstance(source, Iterable) and not isinstance(source, bytes | Mapping):
         records = list(source)
+    else:
+        raise ShockError(
+            f"scenarios come from a YAML file path or a list of records (dicts), got {source!r}"
+        )
     out = []
     for i, rec in enumerate(records):
         if not isinstance(rec, Mapping) or "name" not in rec:
@@ -443,10 +447,22 @@ def compare_scenarios(
         row["median_first_passage"] = str(fp) if fp is not None else "none"
         rows.append(row)
     table = pd.DataFrame(rows).set_index("scenario")
-    table.attrs["forecasts"] = forecasts
-    table.attrs["scenarios"] = dict(zip(keys, todo, strict=True))
+    table.attrs["forecasts"] = _Shared(forecasts)
+    table.attrs["scenarios"] = _Shared(zip(keys, todo, strict=True))
     table.attrs["threshold"] = t
     return table
+
+
+class _Shared(dict):
+    """A mapping in ``DataFrame.attrs`` that operations on the frame share instead of copying.
+
+    pandas deep-copies ``attrs`` into the result of every operation (a row by ``.loc``, a
+    copy, a selection); the forecasts' paths (``n_paths`` x months each, per scenario) would
+    be copied each time, which with a million paths exhausts memory part-way through a report.
+    """
+
+    def __deepcopy__(self, memo: dict) -> _Shared:
+        return self
 
 
 def forecast_in_window(

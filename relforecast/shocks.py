@@ -103,7 +103,8 @@ class Shock:
             )
         if self.name is not None and not isinstance(self.name, str):
             object.__setattr__(self, "name", str(self.name))  # e.g. a YAML name: 2012
-        start = to_month(self.start, f"start of shock {self.name!r}", error=ShockError)
+        what = f"shock {self.name!r}" if self.name else f"a {self.kind} shock"
+        start = to_month(self.start, f"start of {what}", error=ShockError)
         object.__setattr__(self, "start", start)
         if self.shape == "decay":
             rate = as_number(self.rate)

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -29,6 +32,21 @@ def scores_csv(shared_data: Path) -> Path:
 @pytest.fixture(scope="session")
 def leaders_csv(shared_data: Path) -> Path:
     return shared_data / "leaders.csv"
+
+
+@pytest.fixture
+def shared_dir() -> Iterator[Path]:
+    """A temporary folder every user can reach (pytest's ``tmp_path`` is private to its
+    user), for tests that run a call as another user (tests/users.py)."""
+    folder = Path(tempfile.mkdtemp(prefix="relforecast-test-"))
+    folder.chmod(0o755)
+    try:
+        yield folder
+    finally:
+        for root, dirs, _ in os.walk(folder):
+            for name in dirs:
+                os.chmod(os.path.join(root, name), 0o755)
+        shutil.rmtree(folder)
 
 
 def monthly(values: np.ndarray, start: str = "1990-01", name: str = "test") -> pd.Series:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
-import os
+import re
 import resource
 import signal
 import warnings
@@ -23,6 +23,8 @@ from relforecast.cli import main as cli_main
 from relforecast.evaluation import validate_backtest
 from relforecast.periods import parse_months, to_month
 from relforecast.report.writer import OutputFolder, folder_kind
+
+from .users import as_another_user
 
 HEADER = "country,year,month,ym,score\n"
 
@@ -92,6 +94,40 @@ def test_the_same_model_or_threshold_twice_is_refused() -> None:
             rf.backtest(series, "rw-gauss", "2020-01", **bad)
     with pytest.raises(rf.ForecastError, match="no origin could be backtested"):
         rf.backtest(series, "rw-gauss", str(series.index[0]), n_paths=100)
+
+
+def test_a_repeated_outlook_anchor_is_refused_before_anything_runs(tmp_path: Path) -> None:
+    said: list[str] = []
+    with pytest.raises(rf.DataError, match="anchor 2012-09 given more than once"):
+        rf.outlook(
+            rf.datasets.demo(), model="block", n_paths=200, track_record=None,
+            anchors=["2012-09=a", "2019-06", "2012-09"], out=tmp_path / "report",
+            progress=said.append,
+        )  # fmt: skip
+    assert said == [] and not (tmp_path / "report").exists()
+    with pytest.raises(rf.DataError, match=r"anchor 1900-01 is outside the data \(1950-01"):
+        rf.outlook(
+            rf.datasets.demo(), model="block", n_paths=200, track_record=None,
+            anchors=["1900-01"], out=tmp_path / "report", progress=said.append,
+        )  # fmt: skip
+    assert said == [] and not (tmp_path / "report").exists()
+
+
+def test_an_outlook_of_a_short_series_draws_its_analogues_inside_the_data(
+    tmp_path: Path,
+) -> None:
+    """The default analogue anchors (ten and five years back) are kept only inside the data,
+    else the first month: an outlook of four years of data is written."""
+    from relforecast.report.outlook import _default_anchors
+
+    demo = rf.datasets.demo()
+    for months, inside in ((48, [0]), (90, [-61]), (200, [-121, -61])):
+        short = demo.iloc[-months:]
+        chosen = [m for m, _ in _default_anchors(short, None, 3, "en")]
+        assert chosen == [short.index[i] for i in inside]
+    short = demo.iloc[-48:]
+    rf.outlook(short, model="block", n_paths=200, track_record=None, out=tmp_path / "r")
+    assert (tmp_path / "r" / "analogues.png").stat().st_size > 0
 
 
 # ------------------------------------------------------------------ backtest tables
@@ -187,12 +223,28 @@ def test_an_empty_scenario_name_is_refused(tmp_path: Path) -> None:
 
 
 # ------------------------------------------------------------------ dates
-@pytest.mark.parametrize("label", ["2024", " 2024 ", "13/01/2024", "01.02.2024", "01-02-2024"])
+@pytest.mark.parametrize(
+    "label",
+    ["2024", " 2024 ", "13/01/2024", "01.02.2024", "01-02-2024", "200401", "20040115", "2024Q3",
+     "2024-q3"],
+)  # fmt: skip
 def test_a_month_needs_a_year_and_a_month_in_that_order(label: str) -> None:
     with pytest.raises(rf.SpecError, match="bad month"):
         to_month(label)
     with pytest.raises(rf.DataError, match="unparseable"):
         parse_months(pd.Series([label]), "dates")
+
+
+def test_a_file_of_yyyymm_labels_is_refused_naming_them_not_read_as_other_months(
+    tmp_path: Path,
+) -> None:
+    """'200101' ... '200212' would be read as other dates (pandas: '200401' is April 2001)
+    and then reported as missing months; they are named as labels that are not months."""
+    path = tmp_path / "yyyymm.csv"
+    months = [f"{y}{m:02d}" for y in (2001, 2002) for m in range(1, 13)]
+    path.write_text("country,ym,score\n" + "".join(f"Japan,{m},-1.0\n" for m in months))
+    with pytest.raises(rf.DataError, match="unparseable dates in column 'ym': 200101, 200102"):
+        rf.load_scores(path, "Japan")
 
 
 def test_ordinary_month_labels_still_read() -> None:
@@ -261,21 +313,23 @@ def test_commands_do_not_write_into_another_kind_of_folder(tmp_path: Path) -> No
     assert not [p for p in tmp_path.iterdir() if ".tmp-" in p.name]
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root can remove read-only files")
-def test_a_folder_that_cannot_be_emptied_is_refused_before_writing(tmp_path: Path) -> None:
-    target = tmp_path / "ev"
+def test_a_folder_that_cannot_be_emptied_is_refused_before_writing(shared_dir: Path) -> None:
+    shared_dir.chmod(0o777)  # the other user may write beside the target, not into it
+    target = shared_dir / "ev"
     target.mkdir()
     (target / ".relforecast-folder").write_text("evaluation\n")
     (target / "summary.csv").write_text("old\n")
     target.chmod(0o555)
-    try:
-        with pytest.raises(rf.RelforecastError, match="cannot be removed"):
-            with OutputFolder(target, kind="evaluation") as folder:
-                folder.commit()
-        assert (target / "summary.csv").read_text() == "old\n"
-        assert not [p for p in tmp_path.iterdir() if ".tmp-" in p.name]
-    finally:
-        target.chmod(0o755)
+
+    def replace() -> None:
+        with OutputFolder(target, kind="evaluation") as folder:
+            folder.write("summary.csv", "new\n")
+            folder.commit()
+
+    with pytest.raises(rf.RelforecastError, match="cannot be removed"):
+        as_another_user(replace)
+    assert (target / "summary.csv").read_text() == "old\n"
+    assert [p.name for p in shared_dir.iterdir()] == ["ev"]  # no hidden folder, no lock
 
 
 # ------------------------------------------------------------------ memory and orders
@@ -301,3 +355,54 @@ def test_arima_orders_the_data_cannot_support_are_refused() -> None:
             rf.datasets.demo(), shocks=[rf.Shock("tariff", "2020-01")]
         )
     assert list(fit.calendar.labels) == ["tariff:2020-01"]
+
+
+# ------------------------------------------------------------------ arguments of the wrong kind
+THREE_MONTHS = pd.period_range("2025-07", periods=3, freq="M")
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "named"),
+    [
+        (lambda tmp: rf.load_scenarios(42), rf.ShockError, "got 42"),
+        (lambda tmp: rf.Record(42), rf.RecordError, "got 42"),
+        (
+            lambda tmp: rf.Forecast(np.zeros((0, 3)), THREE_MONTHS),
+            rf.ForecastError,
+            "(0, 3)",
+        ),
+        (lambda tmp: rf.analogues(rf.datasets.demo(), ["2020-01"], before=-1), rf.DataError, "-1"),
+        (
+            lambda tmp: rf.outlook(rf.datasets.demo(), track_record=42, out=tmp / "r"),
+            rf.DataError,
+            "track_record=42",
+        ),
+    ],
+    ids=["scenarios from an int", "record at an int", "forecast of 0 paths",
+         "analogues before=-1", "outlook track_record=42"],
+)  # fmt: skip
+def test_an_argument_of_the_wrong_kind_is_refused_naming_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, call, error: type, named: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(error, match=re.escape(named)):
+        call(tmp_path)
+    assert list(tmp_path.iterdir()) == []  # nothing written (no record file named '42')
+
+
+def test_a_named_date_column_that_is_missing_is_refused_not_replaced(tmp_path):
+    # a file with year + month columns: the default date column falls back to them, a date
+    # column the user names must exist
+    path = tmp_path / "scores.csv"
+    path.write_text("country,year,month,score\nJapan,2020,1,-1.0\nJapan,2020,2,-1.1\n")
+    assert len(rf.load_scores(path, dyad="Japan")) == 2
+    with pytest.raises(rf.DataError, match=r"no date column 'when' among \['country', 'year'"):
+        rf.load_scores(path, dyad="Japan", date_col="when")
+
+
+@pytest.mark.parametrize("text", ["2004-01,", "2004-01,2005-01", "1995-06:2024-06,"])
+def test_origins_with_a_comma_are_refused(text):
+    from relforecast.periods import parse_origins
+
+    with pytest.raises(rf.ForecastError, match="must be one span such as '1995-06:2024-06'"):
+        parse_origins(text)

@@ -1,7 +1,9 @@
-"""A ``kill -9`` of a command that runs loky workers leaves no process and no pool files behind.
+"""A ``kill -9`` of a command that runs worker processes leaves no process and no pool files
+behind.
 
-Each case starts a real command in a subprocess, waits until its loky workers run (their
-parent watchdog thread, started first thing in a worker, makes two threads), kills the command
+Each case starts a real command in a subprocess, waits until its workers run — loky workers
+once their parent watchdog thread (started first thing in a worker) makes two threads, the
+worker processes of a Dask ``LocalCluster`` once they run their threads — kills the command
 with SIGKILL, and checks that within 10 s every process it started is gone and ``/dev/shm``
 holds no semaphore (``sem.loky-PID-*``) or memory-mapped folder
 (``joblib_memmapping_folder_PID_*``) of it. Linux only (``/proc``).
@@ -14,6 +16,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -64,11 +67,21 @@ def _threads(pid: int) -> int:
     return 0
 
 
-def _is_worker(pid: int) -> bool:
+def _cmdline_has(pid: int, text: bytes) -> bool:
     try:
-        return b"popen_loky_posix" in Path(f"/proc/{pid}/cmdline").read_bytes()
+        return text in Path(f"/proc/{pid}/cmdline").read_bytes()
     except OSError:
         return False
+
+
+def _is_loky_worker(pid: int) -> bool:
+    return _cmdline_has(pid, b"popen_loky_posix") and _threads(pid) >= 2
+
+
+def _is_dask_worker(pid: int) -> bool:
+    """A process a Dask ``LocalCluster`` spawned (multiprocessing's spawn) that runs its
+    worker: its parent-alive monitor, event loop and task threads."""
+    return _cmdline_has(pid, b"spawn_main") and _threads(pid) >= 4
 
 
 def _pool_files(pid: int) -> list[str]:
@@ -82,9 +95,14 @@ def _pool_files(pid: int) -> list[str]:
     )
 
 
-def _kill_when_working(argv: list[str], cwd: Path, workers: int = 2) -> None:
-    """Start ``argv``; once ``workers`` loky workers run their watchdog, SIGKILL it; assert
-    that all it started is gone within GONE_WAIT seconds."""
+def _kill_when_working(
+    argv: list[str],
+    cwd: Path,
+    workers: int = 2,
+    is_worker: Callable[[int], bool] = _is_loky_worker,
+) -> None:
+    """Start ``argv``; once ``workers`` of its processes pass ``is_worker``, SIGKILL it;
+    assert that all it started is gone within GONE_WAIT seconds."""
     proc = subprocess.Popen(
         argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True
     )
@@ -92,7 +110,7 @@ def _kill_when_working(argv: list[str], cwd: Path, workers: int = 2) -> None:
         deadline = time.monotonic() + START_WAIT
         while True:
             family = _descendants(proc.pid)
-            ready = [p for p in family if _is_worker(p) and _threads(p) >= 2]
+            ready = [p for p in family if is_worker(p)]
             if len(ready) >= workers:
                 break
             if proc.poll() is not None:
@@ -171,3 +189,37 @@ def test_kill_9_of_a_record_backfill_leaves_nothing(data_csv: Path, tmp_path: Pa
         "--record", str(tmp_path / "rec.sqlite"),
     )  # fmt: skip
     _kill_when_working(argv, tmp_path)
+
+
+def test_kill_9_of_a_backtest_writing_its_store_leaves_nothing(
+    data_csv: Path, tmp_path: Path
+) -> None:
+    pytest.importorskip("pyarrow", reason="a backtest store needs pyarrow")
+    argv = _cli(
+        "backtest", str(data_csv), "--dyad", _first_two(data_csv), "--origins",
+        "1990-01:2024-06", "--every", "1", "--model", "markov", "--workers", "2",
+        "--store", str(tmp_path / "store"), "--out", str(tmp_path / "bt.csv"),
+    )  # fmt: skip
+    _kill_when_working(argv, tmp_path)
+
+
+def test_kill_9_of_an_outlook_of_several_partners_leaves_nothing(
+    data_csv: Path, tmp_path: Path
+) -> None:
+    argv = _cli(
+        "outlook", str(data_csv), "--dyad", _first_two(data_csv), "--model", "markov",
+        "--track-record", "none", "--workers", "2", "--out", str(tmp_path / "overview"),
+    )  # fmt: skip
+    _kill_when_working(argv, tmp_path)
+
+
+def test_kill_9_of_a_backtest_on_a_dask_local_cluster_leaves_nothing(
+    data_csv: Path, tmp_path: Path
+) -> None:
+    pytest.importorskip("distributed", reason="the Dask engine needs dask.distributed")
+    argv = _cli(
+        "backtest", str(data_csv), "--dyad", _first_two(data_csv), "--origins",
+        "1990-01:2024-06", "--every", "1", "--model", "markov", "--engine", "dask",
+        "--workers", "2", "--out", str(tmp_path / "bt.csv"),
+    )  # fmt: skip
+    _kill_when_working(argv, tmp_path, is_worker=_is_dask_worker)

@@ -134,7 +134,7 @@ def test_old_import_paths_are_the_same_functions():
     assert backtest.parse_origins is periods.parse_origins
     assert scenarios.window_horizon is periods.window_horizon
     # a shock's bad month is still a ShockError, an anchor's a DataError
-    with pytest.raises(rf.ShockError, match="start of shock"):
+    with pytest.raises(rf.ShockError, match="start of a tariff shock"):
         rf.Shock("tariff", "2025-13")
     with pytest.raises(rf.DataError, match="bad anchor"):
         rf.analogues(rf.datasets.demo(), ["soon"])

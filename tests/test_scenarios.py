@@ -43,6 +43,24 @@ def test_identical_scenarios_differ_by_exactly_zero(unbounded_fit):
     np.testing.assert_array_equal(fa.paths, fb.paths)
 
 
+def test_rows_and_copies_of_the_table_share_its_forecasts(unbounded_fit):
+    """pandas deep-copies ``attrs`` into every result: the paths must not be copied along
+    (with a million paths each row read would copy every scenario's paths)."""
+    last = unbounded_fit.series.index[-1]
+    table = rf.compare_scenarios(
+        unbounded_fit,
+        [rf.Scenario("down", [step(last + 3, -1.0)])],
+        threshold=0,
+        n_paths=500,
+        rng=4,
+    )
+    kept = table.attrs["forecasts"]["down"]
+    for derived in (table.loc["down"], table.copy(), table[["p_cross"]], table.iloc[:1]):
+        assert derived.attrs["forecasts"]["down"] is kept
+        assert derived.attrs["scenarios"]["down"] is table.attrs["scenarios"]["down"]
+    assert np.shares_memory(table.loc["baseline"].attrs["forecasts"]["down"].paths, kept.paths)
+
+
 def test_probability_zero_is_the_baseline(unbounded_fit):
     last = unbounded_fit.series.index[-1]
     never = rf.Scenario("never", [step(last + 1, -2.0)], probability=0.0)

@@ -54,6 +54,9 @@ def test_duplicate_labels_get_suffixes():
         ({"kind": "tariff", "start": "2020-01", "shape": "decay", "rate": 1.5}, "got 1.5"),
         ({"kind": "tariff", "start": "2020-01", "shape": "ramp", "length": 0}, "length >= 1"),
         ({"kind": "tariff", "start": "Brumaire"}, "bad start .*'Brumaire'"),
+        # a shock without a name is named by its kind, not as None
+        ({"kind": "tariff", "start": "2020"}, "^bad start of a tariff shock '2020'"),
+        ({"kind": "tariff", "start": "2020", "name": "Trump"}, "^bad start of shock 'Trump'"),
     ],
 )
 def test_bad_shocks(kwargs, message):

@@ -24,6 +24,7 @@ from relforecast.exceptions import RecordError
 from relforecast.forecast import Forecast
 from relforecast.record.backfill import backfill as run_backfill
 from relforecast.record.entry import EntryFacts
+from relforecast.record.schema import OlderRecordError
 from relforecast.record.store import Record, default_location
 from relforecast.report.writer import OutputFolder
 from relforecast.shocks import ShockCalendar
@@ -129,7 +130,12 @@ def _where_option(func):
 
 
 def _read(value: str | None) -> Record:
-    return _said_if_upgraded(Record(_location(value), create=False))
+    """The record, opened read-only (so that a read-only file or folder can be read); an
+    older record that must be upgraded first is opened for writing, as any command would."""
+    try:
+        return Record(_location(value), create=False, read_only=True)
+    except OlderRecordError:
+        return _said_if_upgraded(Record(_location(value), create=False))
 
 
 def _names(text: str | None) -> list[str] | None:
@@ -284,7 +290,8 @@ def _scenario_lines(scenarios: Any) -> list[str]:
                 "scenario": name,
                 "weight": "" if weight is None else f"{weight:g}",
                 "P(cross)": "" if p is None else f"{p:.3f} ± {se or 0:.3f}",
-                "median at end": "" if result.get("median_end") is None
+                "median at end": ""
+                if result.get("median_end") is None
                 else f"{result['median_end']:.2f}",
             }
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from relforecast._typing import PeriodLike, distinct
@@ -73,6 +74,9 @@ def analogues(
     """
     if not anchors:
         raise DataError("give at least one anchor month, e.g. anchors=['2017-01', '2025-01']")
+    for name, value in (("before", before), ("after", after)):
+        if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 0:
+            raise DataError(f"{name}={value!r} must be a whole number of months >= 0")
     offsets = pd.RangeIndex(-before, after + 1, name="months from anchor")
     columns = {}
     for anchor in anchors:

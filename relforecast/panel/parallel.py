@@ -21,7 +21,12 @@ Loky workers die with their parent: each runs a watchdog thread (:func:`watch_pa
 pool's initializer) that ends the worker as soon as the process that started it is gone, so a
 ``kill -9`` of a backtest, an outlook or a backfill leaves no worker behind, and with the
 workers gone loky's resource tracker removes the pool's semaphores and memory-mapped folders
-(in ``/dev/shm``). An ordinary end, an error, Ctrl-C or SIGTERM shut the pool down as before.
+(in ``/dev/shm``). The worker processes of a ``LocalCluster`` started here die with their
+parent by Dask's own mechanism: each is spawned holding one end of a pipe whose other end only
+the parent holds, and a thread in the worker ends it when that pipe closes (which a ``kill -9``
+of the parent does); multiprocessing's resource tracker ends on the same signal. A cluster
+reached at ``scheduler`` is not this process's to stop. An ordinary end, an error, Ctrl-C or
+SIGTERM shut the pool down as before.
 
 Results come back **in task order**, as a generator, whatever the engine and whichever task
 finished first, so a caller can write them out as they arrive and still produce the same

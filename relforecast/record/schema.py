@@ -38,6 +38,18 @@ or a record of a schema version this code understands; a corrupt file, a databas
 other tables, or a record written by a newer relforecast raises
 :class:`~relforecast.exceptions.RecordError` and is left untouched.
 
+Reading only
+------------
+A record opened with ``read_only=True`` (``relforecast record list``, ``show``, ``export``
+and ``score``) cannot write: its connections are ``query_only`` (and ``mode=ro`` where the
+file or folder is read-only), nothing is created, migrated or switched to WAL, and a record
+file or folder this user may not write is read as it is. Where SQLite cannot keep its
+``-shm`` index beside a WAL record (a read-only folder, a file-size limit) and no writer has
+a ``-wal`` in use, the record is opened ``immutable``. A writing opening of a read-only file
+or folder is refused in one line before anything is tried. A file or folder without any
+write permission bit counts as read-only even for the superuser (who could write it anyway):
+the bits say that nobody meant it to change.
+
 Migrations
 ----------
 :data:`MIGRATIONS` maps a schema version ``n`` to the function that upgrades a record from
@@ -47,6 +59,7 @@ one transaction: the upgrade happens whole or not at all.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import time
 from collections.abc import Callable
@@ -65,6 +78,7 @@ __all__ = [
     "LEVEL_COLUMNS",
     "MIGRATIONS",
     "SCHEMA_VERSION",
+    "OlderRecordError",
     "check_database",
     "crossings",
     "ensure_schema",
@@ -73,6 +87,7 @@ __all__ = [
     "metadata",
     "months",
     "questions",
+    "read_only_reason",
     "record_meta",
     "write_transaction",
 ]
@@ -159,6 +174,7 @@ questions = sa.Table(
 
 TABLES = tuple(metadata.tables)
 
+
 def _add_shocks_fingerprint(conn: Connection) -> None:
     """Version 1 -> 2: the ``shocks_sha256`` column (NULL for the forecasts recorded before:
     which calendar they were fitted with is not known). Their identity keys are kept."""
@@ -169,6 +185,10 @@ def _add_shocks_fingerprint(conn: Connection) -> None:
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _add_shocks_fingerprint}
 
 _WRITE = "relforecast_write"
+
+
+class OlderRecordError(RecordError):
+    """A record of an older schema version opened read-only: reading it needs its upgrade."""
 
 
 def is_url(location: str) -> bool:
@@ -207,11 +227,76 @@ def access_error(path: Path, exc: BaseException) -> RecordError:
     )
 
 
-def check_sqlite_file(path: Path, *, create: bool) -> None:
+def _writable(path: Path) -> bool:
+    """This user may write ``path``, and its permission bits allow someone to."""
+    try:
+        bits = path.stat().st_mode & 0o222
+    except OSError:
+        return False
+    return bool(bits) and os.access(path, os.W_OK | (os.X_OK if path.is_dir() else 0))
+
+
+def read_only_reason(path: Path) -> str | None:
+    """Why the SQLite record at ``path`` cannot be written (``None`` when it can): the file
+    or its folder (where SQLite writes its journal) is read-only for this user."""
+    if path.exists() and not _writable(path):
+        return f"the file {path} is read-only"
+    folder = path.parent if str(path.parent) else Path(".")
+    if folder.is_dir() and not _writable(folder):
+        return f"its folder {folder} is read-only (SQLite writes its journal beside the file)"
+    return None
+
+
+def _wal_in_use(path: Path) -> bool:
+    """A ``-wal`` file with content beside ``path``: a writer may be at work."""
+    try:
+        return path.with_name(path.name + "-wal").stat().st_size > 0
+    except OSError:
+        return False
+
+
+def _read_connection(path: Path) -> sqlite3.Connection:
+    """A connection that cannot write to the record at ``path`` (see the module docstring).
+
+    Tried in turn until one can read the database header. Where the file and its folder are
+    writable: an ordinary connection with ``query_only`` (it removes SQLite's ``-wal`` and
+    ``-shm`` files when it closes, as a writer's would), then ``mode=ro``, then — when no
+    writer has a ``-wal`` in use — ``immutable`` (SQLite then needs no ``-shm`` file: the way
+    to read a WAL record under a file-size limit). Where either is read-only: ``immutable``
+    first when no ``-wal`` is in use (nothing is left beside the file), then ``mode=ro``.
+    """
+    base = path.absolute().as_uri()
+    writable = read_only_reason(path) is None
+    tries = ["mode=rw", "mode=ro"] if writable else ["mode=ro"]
+    if not _wal_in_use(path):
+        tries.insert(len(tries) if writable else 0, "mode=ro&immutable=1")
+    error: sqlite3.OperationalError | None = None
+    for query in tries:
+        conn = sqlite3.connect(f"{base}?{query}", uri=True, timeout=BUSY_TIMEOUT_S)
+        try:
+            conn.execute("PRAGMA query_only = 1")
+            conn.execute("PRAGMA schema_version").fetchone()
+        except sqlite3.OperationalError as exc:
+            conn.close()
+            error = exc
+            continue
+        return conn
+    assert error is not None
+    raise error
+
+
+def _connect(path: Path, read_only: bool) -> sqlite3.Connection:
+    if read_only:
+        return _read_connection(path)
+    return sqlite3.connect(path, timeout=BUSY_TIMEOUT_S)
+
+
+def check_sqlite_file(path: Path, *, create: bool, read_only: bool = False) -> None:
     """Refuse, without writing to it, a path that is not a usable SQLite file.
 
     A missing file is created later when ``create`` is true; a file that is not an SQLite
-    database or fails SQLite's ``quick_check`` raises :class:`RecordError`.
+    database or fails SQLite's ``quick_check`` raises :class:`RecordError`, and so does a
+    file or folder this user may not write unless ``read_only``.
     """
     if path.is_dir():
         raise RecordError(
@@ -228,7 +313,17 @@ def check_sqlite_file(path: Path, *, create: bool) -> None:
             f"no forecast record at {path}; record a forecast first "
             f"(relforecast forecast … --record {path}) or give --record PATH|URL"
         )
+    if not read_only:
+        reason = read_only_reason(path)
+        if reason is not None:
+            raise RecordError(
+                f"cannot write the record {path}: {reason}; to record into it, make it writable "
+                "(chmod u+w) or give another --record; to read it as it is, use `relforecast "
+                "record list`, `show`, `export` or `score` (in Python: read_only=True)"
+            )
     if path.stat().st_size == 0:
+        if read_only:
+            raise RecordError(f"{path} holds no forecast record yet (an empty file)")
         return
     with path.open("rb") as handle:
         head = handle.read(len(_SQLITE_HEADER))
@@ -239,7 +334,7 @@ def check_sqlite_file(path: Path, *, create: bool) -> None:
         )
     conn = None
     try:
-        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S)
+        conn = _connect(path, read_only)
         verdict = conn.execute("PRAGMA quick_check").fetchall()
     except sqlite3.OperationalError as exc:  # cannot open, lock, or write: not the file's fault
         raise access_error(path, exc) from exc
@@ -255,12 +350,12 @@ def check_sqlite_file(path: Path, *, create: bool) -> None:
         raise RecordError(f"{path} is a corrupt SQLite file ({first}); restore it from a backup")
 
 
-def make_engine(location: str) -> Engine:
+def make_engine(location: str, *, read_only: bool = False) -> Engine:
     """An engine for a file path (SQLite) or a database URL.
 
     SQLite connections get a busy timeout, foreign keys on, and transactions that
     SQLAlchemy begins itself (``BEGIN`` for reads, ``BEGIN IMMEDIATE`` for writes, see
-    :func:`write_transaction`).
+    :func:`write_transaction`); with ``read_only`` they cannot write (:func:`_read_connection`).
     """
     if is_url(location):
         try:
@@ -272,11 +367,14 @@ def make_engine(location: str) -> Engine:
             ) from exc
     else:
         url = sa.URL.create("sqlite", database=str(Path(location)))
+    options: dict = {}
+    if url.get_backend_name() == "sqlite":
+        options["connect_args"] = {"timeout": BUSY_TIMEOUT_S}
+        if read_only and not is_url(location):
+            path = Path(location)
+            options = {"creator": lambda: _connect(path, True)}
     try:
-        engine = sa.create_engine(
-            url,
-            connect_args={"timeout": BUSY_TIMEOUT_S} if url.get_backend_name() == "sqlite" else {},
-        )
+        engine = sa.create_engine(url, **options)
     except (ImportError, sa.exc.NoSuchModuleError) as exc:
         hint = (
             " (install the driver: pip install 'relforecast[postgres]')"
@@ -375,21 +473,30 @@ def check_database(conn: Connection, where: str) -> int | None:
     return version
 
 
-def ensure_schema(engine: Engine, where: str, *, create: bool) -> tuple[int, int | None]:
+def ensure_schema(
+    engine: Engine, where: str, *, create: bool, read_only: bool = False
+) -> tuple[int, int | None]:
     """Create the tables of an empty database or migrate an older record.
 
     Runs in one write transaction, re-checking the database inside it, so two processes
     opening a new record at once create it once. Returns the schema version and, when this
-    call migrated the record, the version it had before (else ``None``).
+    call migrated the record, the version it had before (else ``None``). With ``read_only``
+    it only checks: an older record is refused (reading it needs the upgrade).
     """
     with engine.connect() as conn:
         version = check_database(conn, where)
     if version == SCHEMA_VERSION:
         return version, None
-    if version is None and not create:
+    if version is None and (read_only or not create):
         raise RecordError(
             f"{where} holds no forecast record yet; record a forecast first "
             "(relforecast forecast … --record PATH|URL)"
+        )
+    if read_only:
+        raise OlderRecordError(
+            f"{where} is a record of schema version {version}, which this relforecast reads "
+            f"only after upgrading it to version {SCHEMA_VERSION}; open it once where it can be "
+            "written (e.g. relforecast forecast … --record) to upgrade it"
         )
     if engine.dialect.name == "sqlite":
         _sqlite_wal(engine, where)

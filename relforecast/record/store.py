@@ -104,6 +104,21 @@ def _insert_rows(
         conn.execute(table.insert(), [{"forecast_id": forecast_id, **r} for r in rows])
 
 
+_MAX_ID = 2**63 - 1  # the largest integer a database column holds
+
+
+def _ids(ids: Sequence[int]) -> list[int]:
+    """Forecast ids as whole numbers; those no record can hold (below 1, above 2**63 - 1)
+    match nothing, rather than overflowing the database driver."""
+    out = []
+    for i in ids:
+        if isinstance(i, bool) or not float(i).is_integer():
+            raise RecordError(f"forecast id {i!r} is not a whole number")
+        if 1 <= int(i) <= _MAX_ID:
+            out.append(int(i))
+    return out
+
+
 def _insert_children(conn: Connection, forecast_id: int, entry: Entry) -> None:
     """Insert the month, crossing and question rows of one forecast (inside its transaction)."""
     for name, table in _CHILDREN.items():
@@ -121,28 +136,47 @@ class Record:
     create : bool, default True
         Create the record when the file is missing or the database empty. ``False`` refuses
         (for commands that only read).
+    read_only : bool, default False
+        Only read: nothing is created, upgraded or written (an SQLite file is opened through
+        SQLite's read-only ``mode=ro``), so a record on a read-only file or folder can be
+        listed, shown, exported and scored; :meth:`add` refuses, and a missing record is not
+        created.
 
     Raises
     ------
     RecordError
         The location is not a record (another kind of file, a database holding other
-        tables), is corrupt, or was written by a newer relforecast. Nothing is written then.
+        tables), is corrupt, or was written by a newer relforecast; a record file or folder
+        this user may not write, unless ``read_only``. Nothing is written then.
     """
 
-    def __init__(self, location: str | os.PathLike | None = None, *, create: bool = True) -> None:
+    def __init__(
+        self,
+        location: str | os.PathLike | None = None,
+        *,
+        create: bool = True,
+        read_only: bool = False,
+    ) -> None:
+        if location is not None and not isinstance(location, str | os.PathLike):
+            raise RecordError(
+                f"a record is an SQLite file path or a database URL, got {location!r}"
+            )
         self.location = str(location) if location is not None else default_location()
         self.where = display(self.location)
+        self.read_only = bool(read_only)
+        create = create and not self.read_only
         if not is_url(self.location):
-            check_sqlite_file(Path(self.location), create=create)
-        self._engine = make_engine(self.location)
+            check_sqlite_file(Path(self.location), create=create, read_only=self.read_only)
+        self._engine = make_engine(self.location, read_only=self.read_only)
         try:
             with _database_errors(self.where):
                 #: upgraded_from: the schema version the record had when this opening upgraded
                 #: it (older relforecast releases cannot open it after that), else None
                 self.schema_version, self.upgraded_from = ensure_schema(
-                    self._engine, self.where, create=create
+                    self._engine, self.where, create=create, read_only=self.read_only
                 )
-                ensure_wal(self._engine, self.where)
+                if not self.read_only:
+                    ensure_wal(self._engine, self.where)
         except BaseException:
             self._engine.dispose()
             raise
@@ -202,6 +236,11 @@ class Record:
 
     def add_entry(self, entry: Entry) -> Added:
         """Record an :class:`~relforecast.record.entry.Entry` in one transaction."""
+        if self.read_only:
+            raise RecordError(
+                f"the record {self.where} was opened read-only; open it with "
+                "Record(..., read_only=False) to record into it"
+            )
         try:
             with _database_errors(self.where), write_transaction(self._engine) as conn:
                 found = self._find(conn, entry.key)
@@ -246,7 +285,7 @@ class Record:
                 values = [wanted] if isinstance(wanted, str) else list(wanted)
                 query = query.where(column.in_(values))
         if ids is not None:
-            query = query.where(forecasts.c.id.in_([int(i) for i in ids]))
+            query = query.where(forecasts.c.id.in_(_ids(ids)))
         with _database_errors(self.where), self._engine.connect() as conn:
             frame = pd.read_sql(query, conn)
         return frame.set_index("id")
@@ -258,7 +297,7 @@ class Record:
         table = _CHILDREN[name]
         query = sa.select(table).order_by(*table.primary_key.columns)
         if ids is not None:
-            query = query.where(table.c.forecast_id.in_([int(i) for i in ids]))
+            query = query.where(table.c.forecast_id.in_(_ids(ids)))
         with _database_errors(self.where), self._engine.connect() as conn:
             return pd.read_sql(query, conn)
 

@@ -152,6 +152,11 @@ def track_record_input(value: Any) -> Any:
         return "compute"
     if isinstance(value, pd.DataFrame):  # attrs["source"]: where the rows came from
         return value, str(value.attrs.get("source", "given"))
+    if not isinstance(value, str | os.PathLike):
+        raise DataError(
+            f"track_record={value!r} is not known; give 'compute', a backtest CSV path, a "
+            "DataFrame of backtest rows or None"
+        )
     path = Path(value)
     return read_backtest(path), path.name
 
@@ -195,8 +200,9 @@ def default_anchors(
     """The analogue anchors when none are given: the last ``count`` shocks inside the data
     (named after them), else the months ten and five years before the last."""
     if shocks is None or not len(shocks):
-        months = [series.index[-1] - 12 * k for k in (10, 5)]
-        return [(m, fmt_month(m, lang)) for m in months]
+        # ten and five years back, as far as the data reach (else its first month)
+        months = [m for m in (series.index[-1] - 12 * k for k in (10, 5)) if m in series.index]
+        return [(m, fmt_month(m, lang)) for m in months or [series.index[0]]]
     inside = {}
     for s in shocks:
         if series.index[0] + 12 <= s.start <= series.index[-1]:
@@ -356,6 +362,12 @@ def prepare_outlook(
     first, end, _ = window_horizon(month, window)
     if lang == "zh":
         check_chinese_names(scenarios)
+    for anchor, _ in parse_anchors(anchors or ()):
+        # so does an anchor outside the data, which the analogue figure could not draw
+        if anchor not in data.index:
+            raise DataError(
+                f"anchor {anchor} is outside the data ({data.index[0]}..{data.index[-1]})"
+            )
     table_in = track_record_input(track_record)
     stamp = creation_stamp(created)
     observed = cut.panel if cut.panel is not None else data.to_frame()

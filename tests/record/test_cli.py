@@ -38,6 +38,12 @@ def test_forecast_record_and_list_show(capsys, tmp_path):
     )
     code, _, err = run(capsys, "record", "show", "7", "--record", path)
     assert code == 1 and "no forecast #7" in err
+    # ids no record can hold are not there either (not a database overflow)
+    for far in ("0", str(2**63), "99999999999999999999"):
+        code, _, err = run(capsys, "record", "show", far, "--record", path)
+        assert code == 1 and err.strip().endswith(
+            f"no forecast #{far} in {path}; see relforecast record list"
+        )
 
 
 def test_a_forecast_with_other_shocks_is_another_forecast(capsys, tmp_path):
