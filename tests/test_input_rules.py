@@ -118,12 +118,12 @@ def test_an_outlook_of_a_short_series_draws_its_analogues_inside_the_data(
 ) -> None:
     """The default analogue anchors (ten and five years back) are kept only inside the data,
     else the first month: an outlook of four years of data is written."""
-    from relforecast.report.outlook import _default_anchors
+    from relforecast.report.outlook_compute import default_anchors
 
     demo = rf.datasets.demo()
     for months, inside in ((48, [0]), (90, [-61]), (200, [-121, -61])):
         short = demo.iloc[-months:]
-        chosen = [m for m, _ in _default_anchors(short, None, 3, "en")]
+        chosen = [m for m, _ in default_anchors(short, None, 3, "en")]
         assert chosen == [short.index[i] for i in inside]
     short = demo.iloc[-48:]
     rf.outlook(short, model="block", n_paths=200, track_record=None, out=tmp_path / "r")
