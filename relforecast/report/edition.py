@@ -39,24 +39,12 @@ the months newly observed, and the change split in three parts that add up exact
 Every forecast of the split uses the edition's seed and number of paths, and the scenario
 set of the edition it stands for (the refit the previous edition's, so that it reproduces its
 published answers when the data are unchanged).
-
-**The kept fit.** A single-dyad edition also keeps its fitted model (``fit.pickle``, its
-SHA-256 and the package version in ``summary.json`` under ``fit``). The refit of the split is
-that very model whenever the data and shocks up to the previous as-of month are unchanged:
-the update then loads it (:func:`kept_fit`) instead of fitting the previous model again — the
-slowest step of an update. When anything differs (revised scores, a revised leaders file, a
-file whose bytes no longer match, another package version) the model is refitted as before.
-The file is a Python pickle: loading it runs code, so an update reads it only from the
-previous edition the user names, and only when its hash is the one that edition's summary
-recorded — update from editions you made, not from folders of unknown origin.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-import pickle
 import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -66,9 +54,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from relforecast._version import __version__
 from relforecast.asof import cut_calendar
-from relforecast.data import load_panel, load_scores, series_fingerprint
+from relforecast.data import load_panel, load_scores
 from relforecast.events.log import load_events
 from relforecast.exceptions import DataError, RelforecastWarning, ShockError, SpecError
 from relforecast.models.base import FittedModel
@@ -645,57 +632,6 @@ def _answers(fit: FittedModel, scenarios, window, t, n_paths, seed, q: Question)
     return {k: q.answer(fc).p for k, fc in table.attrs["forecasts"].items()}
 
 
-#: The fitted model an edition keeps for the split of its update.
-FIT_FILE = "fit.pickle"
-
-
-def fit_entry(payload: bytes) -> dict[str, str]:
-    """``summary.json``'s ``fit`` entry for the pickled fit ``payload``."""
-    return {"file": FIT_FILE, "sha256": hashlib.sha256(payload).hexdigest(), "version": __version__}
-
-
-def _kept_payload(
-    previous: str | Path,
-    summary: Mapping[str, Any],
-    seen: pd.Series,
-    calendar: ShockCalendar | None,
-) -> bytes | None:
-    """The bytes of the previous edition's kept fit when they may stand for a refit (see
-    :func:`kept_fit`), else ``None``."""
-    entry = summary.get("fit")
-    path = Path(previous) / FIT_FILE
-    if not isinstance(entry, Mapping) or entry.get("version") != __version__ or not path.is_file():
-        return None
-    if series_fingerprint(seen) != summary.get("data", {}).get("sha256"):
-        return None
-    shocks = calendar.fingerprint() if calendar is not None else None
-    if shocks != summary.get("shocks_sha256"):
-        return None
-    payload = path.read_bytes()
-    return payload if hashlib.sha256(payload).hexdigest() == entry.get("sha256") else None
-
-
-def kept_fit(
-    previous: str | Path,
-    summary: Mapping[str, Any],
-    seen: pd.Series,
-    calendar: ShockCalendar | None,
-) -> FittedModel | None:
-    """The previous edition's fitted model, when it stands for a refit on ``seen`` (the new
-    data cut at its as-of month) with ``calendar`` (cut there too); else ``None``.
-
-    It does when the edition recorded it (``summary["fit"]``) with this package's version,
-    the file's SHA-256 is the recorded one, and the data and shocks fingerprints equal the
-    edition's (``summary["data"]["sha256"]``, ``summary["shocks_sha256"]``).
-    """
-    payload = _kept_payload(previous, summary, seen, calendar)
-    if payload is None:
-        return None
-    # the named previous edition's own file, its hash checked against that edition's summary
-    fit = pickle.loads(payload)
-    return fit if isinstance(fit, FittedModel) else None
-
-
 def _read_summary(previous: str | Path) -> dict[str, Any]:
     try:
         return json.loads((Path(previous) / "summary.json").read_text(encoding="utf-8"))
@@ -730,17 +666,10 @@ class SplitTask:
         calendar = self.calendar.between(None, before) if self.calendar else None
         return summary, self.series.loc[self.series.index <= before], calendar
 
-    def can_keep_fit(self) -> bool:
-        """True when the previous edition's kept fit stands for the refit (:func:`kept_fit`):
-        the split is then cheap enough to run at once, not in a worker."""
-        return _kept_payload(self.previous, *self._seen()) is not None
-
     def run(self) -> tuple[dict[str, float], dict[str, float]]:
         """P(question) of every scenario: refitted, and held fixed on the new data."""
         summary, seen, calendar = self._seen()
-        old_fit = kept_fit(self.previous, summary, seen, calendar)
-        if old_fit is None:  # revised data or shocks, or no kept fit: refit the model
-            old_fit = self.model.fit(seen, shocks=calendar)
+        old_fit = self.model.fit(seen, shocks=calendar)
         # each forecast with the scenario set of the edition it stands for: the refit
         # reproduces the previous edition's simulation, the held-fixed one the new edition's
         old_scenarios = load_scenarios(summary.get("scenarios", []))

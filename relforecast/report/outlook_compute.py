@@ -545,8 +545,7 @@ def compute_outlook(
                 n_paths,
                 rng,
             )
-            background = edition.background and not split_task.can_keep_fit()
-            split = start_split(split_task, side if background else None)
+            split = start_split(split_task, side if edition.background else None)
         name = getattr(spec_model, "name", type(spec_model).__name__)
         say(f"fitting {name} to {data.name} (as of {month})")
         fit = spec_model.fit(data, shocks=calendar)

@@ -14,7 +14,6 @@ creation time written into the Word file.
 from __future__ import annotations
 
 import io
-import pickle
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -38,7 +37,6 @@ from relforecast.report.content import (
     trust_sentences,
 )
 from relforecast.report.document import Document
-from relforecast.report.edition import FIT_FILE, fit_entry
 from relforecast.report.outlook_compute import (
     OutlookResult,
     anchor_names,
@@ -169,10 +167,6 @@ def write_outlook(
         summary["edition"] = {"spec": SPEC_FILE, "inputs": sorted(copies)}
     if result.changes is not None:
         summary["changes"] = result.changes.to_dict()
-    if result.edition is not None:  # an edition keeps its fit for the split of its update
-        payload = pickle.dumps(result.fit, protocol=pickle.HIGHEST_PROTOCOL)
-        folder.write(FIT_FILE, payload)
-        summary["fit"] = fit_entry(payload)
     folder.write("summary.json", json_text(summary) + "\n")
     folder.commit()
     files = dict(sorted(folder.files.items()))

@@ -384,39 +384,3 @@ def test_relative_starts_in_a_shocks_file(tmp_path):
         "2025-06",
         "2025-09",
     ]
-
-
-def test_update_uses_the_kept_fit_only_when_it_applies(job, tmp_path, monkeypatch):
-    """The previous edition's kept fit stands for the refit of the split when its hash is the
-    recorded one; otherwise the model is refitted — with the same split either way."""
-    import shutil
-
-    import relforecast.report.edition as edition
-
-    root, first, second, _, _ = job
-    entry = _summary(first)["fit"]
-    payload = (first / edition.FIT_FILE).read_bytes()
-    assert entry["sha256"] == hashlib.sha256(payload).hexdigest()
-    used = []
-    original = edition.kept_fit
-
-    def spy(*args):
-        fit = original(*args)
-        used.append(fit is not None)
-        return fit
-
-    monkeypatch.setattr(edition, "kept_fit", spy)
-    splits = []
-    for damaged in (False, True):
-        previous = tmp_path / f"ed1_{damaged}"
-        shutil.copytree(first, previous)
-        if damaged:  # bytes that no longer match the recorded hash: refit
-            (previous / edition.FIT_FILE).write_bytes(payload + b"\0")
-        out = tmp_path / f"ed2_{damaged}"
-        args = ["update", str(previous), str(root / "scores.csv"), "--out", str(out)]
-        assert main([*args, "--until", "2025-05"]) == 0
-        splits.append(_summary(out)["changes"]["answers"])
-    # the intact fit is loaded (in this process); the damaged one is refused before, so the
-    # refit runs in the worker process as it did without a kept fit
-    assert used == [True]
-    assert splits[0] == splits[1] == _summary(second)["changes"]["answers"]
