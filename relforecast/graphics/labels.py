@@ -276,9 +276,8 @@ LABELS: dict[str, dict[str, str]] = {
         ),
         "panel_reports": "Each dyad's report",
         "panel_reports_intro": (
-            "Each dyad's full outlook (questions, figures, trust section, history) is in its "
-            "own folder beside this report, named after the dyad as in the data; the names "
-            "in the overview link to them."
+            "Each dyad has a full report of its own (questions, figures, trust section, "
+            "history); the names in the overview link to them."
         ),
         "panel_mc_note": (
             "Each dyad is simulated with {n_paths} paths; probabilities are counted on the "
@@ -341,8 +340,8 @@ LABELS: dict[str, dict[str, str]] = {
         "q_first-at-or-above": "首次回升至 {t} 或以上的月份（半数路径届时已回升）",
         "event_below": "分值低于 {t}",
         "event_at_or_above": "分值达到 {t} 或以上",
-        "first_none": "展望期内跌破的路径不足半数（期内概率 {p}）",
-        "first_none_up": "展望期内回升的路径不足半数（期内概率 {p}）",
+        "first_none": "不足半数模拟路径在展望期内跌破（期内概率 {p}）",
+        "first_none_up": "不足半数模拟路径在展望期内回升（期内概率 {p}）",
         "first_month": "{month}（期内概率 {p}）",
         "observed_mark": "已观测",
         "question": "问题",
@@ -368,9 +367,11 @@ LABELS: dict[str, dict[str, str]] = {
         "none": "—",
         "after_window": "展望期之后",
         "tr_computed": (
-            "历史表现由本报告即时计算：对{model}进行滚动起点回测，起点为{first}至{last}间的 "
-            "{n_origins} 个月份（每 {every} 个月一个），模型{refit}；任何起点之后的数据均未进入"
-            "该起点的预测；预测其后 {horizon} 个月，再与实际分值比较；汇总 {n_dyads} 组双边关系。"
+            "历史表现是生成本报告时计算的：在{first}至{last}间选取 {n_origins} 个时点"
+            "（每 {every} 个月一个，称为“起点”），站在每个起点用{model}做预测，模型{refit}；"
+            "每个起点的预测只用"
+            "截至该起点的数据，预测其后 {horizon} 个月，再与实际分值比较；结果汇总了 {n_dyads} "
+            "组双边关系。"
         ),
         "tr_file": (
             "历史表现取自随报告提供的回测表：{model}，起点为{first}至{last}间的"
@@ -419,7 +420,7 @@ LABELS: dict[str, dict[str, str]] = {
             "估计的效应是模型对同类历史冲击拟合效应的均值 ± 标准差。"
         ),
         "col_description": "说明",
-        "col_probability": "假设发生概率",
+        "col_probability": "假设的冲击发生概率",
         "col_shock": "冲击",
         "col_start": "开始月份",
         "col_shape": "形态",
@@ -465,7 +466,7 @@ LABELS: dict[str, dict[str, str]] = {
         "plot_title": "{dyad}：{first}起预测",
         "plot_title_plain": "{first}起预测",
         # the all-partners outlook (relforecast.report.panel_content)
-        "panel_title": "中国与{n}国关系形势展望（{first}至{last}）",
+        "panel_title": "中国与{n}个国家的关系形势展望（{first}至{last}）",
         "panel_meta": (
             "数据截至{as_of} · 模型：{model} · 每组双边关系模拟路径 "
             "{n_paths} 条，随机种子 {seed} · 生成于{created}"
@@ -480,7 +481,7 @@ LABELS: dict[str, dict[str, str]] = {
             "{as_of}分值不低于 {t} 的 {n} 组双边关系（{names}）中，至少一组（或至少两组、三组……）在"
             "展望期内跌破 {t} 的概率。“考虑联动”：按各关系共同历史（{span}，"
             "以整月为单位分块重抽样）中的联动方式配对各关系的模拟路径；“相互独立”：随机配对；“乘积法则”：由各关系自身概率算出的"
-            "独立情形下的精确值。± 为蒙特卡洛误差。"
+            "独立情形下的精确值。±后为蒙特卡洛标准误。"
         ),
         "col_k": "跌破 {t} 的关系数",
         "k_at_least": "至少 {k} 组",
@@ -494,8 +495,8 @@ LABELS: dict[str, dict[str, str]] = {
         ),
         "panel_reports": "各双边关系的报告",
         "panel_reports_intro": (
-            "每组双边关系的完整展望（各项问题、图表、可信度、历史）位于本报告旁以该关系在数据中的"
-            "名称命名的文件夹内；点击总览表中的关系名称即可打开。"
+            "每组双边关系另有一份完整报告（各项问题、图表、可信程度、历史走势），"
+            "点击总览表中的关系名称即可打开。"
         ),
         "panel_mc_note": (
             "每组双边关系模拟 {n_paths} 条路径；概率按公布分值（精确到 0.1）计算。"
@@ -658,8 +659,9 @@ def _component_label(name: str, lang: str) -> str:
             if ar:
                 parts.append(f"{ar} 阶自回归")
             if momentum:
-                parts.append(f"{momentum} 个月动量")
-            return f"{k} 状态马尔可夫转换模型（{'，'.join(parts)}）"
+                parts.append(f"含 {momentum} 个月动量项")
+            count = {"2": "两", "3": "三"}.get(k, k)
+            return f"{count}状态马尔可夫转换模型（{'，'.join(parts)}）"
         parts = ["monthly changes" if form == "diff" else "levels"]
         if ar:
             parts.append(f"AR({ar})")
@@ -753,13 +755,14 @@ LABELS["en"].update(
         "tv_q_back_above": "P(back at {t} or above within {h} months)",
         "tv_scope_pooled": "of the {n} dyads",
         "tv_scope_dyad": "of this dyad",
+        "tv_this_dyad": "This dyad",
         "tv_scope_pooled_some": "of the {n} dyads ({k} of them with cases)",
         "tv_coverage": (
             "80 % intervals held the outcome in {share} of {n} past forecasts "
             "{scope} (origins {first} to {last}; 95 % interval {range}): {grade}."
         ),
         "tv_coverage_dyad": (
-            " This dyad alone: {hits} of {n} ({share}, 95 % interval {range}): {grade}."
+            " {dyad} alone: {hits} of {n} ({share}, 95 % interval {range}): {grade}."
         ),
         "tv_cov_too_narrow": (
             "too narrow — the outcome fell outside them more often than one time in five, so "
@@ -929,13 +932,15 @@ LABELS["zh"].update(
         "tv_q_back_above": "{h} 个月内回升至 {t} 或以上的概率",
         "tv_scope_pooled": "{n} 组双边关系",
         "tv_scope_dyad": "该双边关系",
+        "tv_this_dyad": "本报告所涉双边关系",
         "tv_scope_pooled_some": "{n}组双边关系（其中仅{k}组有此类个案）",
         "tv_coverage": (
             "{scope}在{first}至{last}各起点的{n}次预测中，80%区间覆盖实际结果的"
             "比例为{share}（95%置信区间{range}）：{grade}。"
         ),
         "tv_coverage_dyad": (
-            "仅就该双边关系而言：{n}次中有{hits}次（{share}，95%置信区间{range}），结论为“{grade}”。"
+            "仅看{dyad}：{n}次预测中有{hits}次覆盖实际结果（{share}，95%置信区间"
+            "{range}），结论为“{grade}”。"
         ),
         "tv_cov_too_narrow": (
             "区间偏窄——实际结果落在区间之外的次数多于五分之一，本报告所示区间很可能窄于真实的不确定性"
@@ -996,31 +1001,30 @@ LABELS["zh"].update(
         "tv_reliability_of": "{question}的可靠性",
         "tr_refit_all": "在每个起点重新估计",
         "tr_refit_some": (
-            "仅在{estimated}估计参数，其余起点沿用这些估计值，只用截至该起点的数据更新"
-            "（滤波延续到新增月份，不重新估计）"
+            "仅在{estimated}估计参数，其余起点沿用这些参数，不重新估计"
         ),
         "pq_question": "关键问题",
         "pq_change": "较{previous}的变化",
-        "pq_change_edition": "较上一期的变化",
-        "pq_change_none": ("未提供上一期总览，故不显示变化；更新总览时将与上一期比较。"),
-        "pq_change_other": "上一期未问此问题",
+        "pq_change_edition": "较上一版的变化",
+        "pq_change_none": ("未提供上一版总览，故不显示变化；更新总览时将与上一版比较。"),
+        "pq_change_other": "上一版未问此问题",
         "pq_why_cross": "接近{t}",
         "pq_why_worse": "跌入下一等级",
         "pq_why_better": "升入上一等级",
         "pq_why_recover": "目前低于{t}",
         "pq_intro": (
             "每行一组双边关系，列出展望期内对该关系最关键的问题：已低于 {t} 的，问能否回到 {t} "
-            "或以上；其余的，问是否越过距其{as_of}分值最近的等级边界（{t} 即为边界之一）离开当前"
-            "等级——跌破下边界或达到上边界。变化为与上一期对同一问题回答的差值。中位数、80% 区间和"
+            "或以上；其余的，问是否越过距其{as_of}分值最近的等级边界（{t} 是其中一条边界）离开当前"
+            "等级——跌破下边界或达到上边界。变化为本版与上一版对同一问题回答的差值。中位数、80% 区间和"
             "最可能等级均为展望期最后一个月（{last}）的数值。点击关系名称可打开该关系的报告，"
             "表中数字即出自该报告。"
         ),
         "pq_joint_one": (
-            "无需联合问题：{as_of}分值不低于 {t} 的双边关系中，只有{name}在展望期内有跌破 {t} "
+            "不必计算联合概率：{as_of}分值不低于 {t} 的双边关系中，只有{name}在展望期内有跌破 {t} "
             "的可能（{p}），其余关系的模拟路径均未跌破。"
         ),
         "pq_joint_none": (
-            "无需联合问题：{as_of}分值不低于 {t} 的双边关系在展望期内的模拟路径均未跌破 {t}。"
+            "不必计算联合概率：{as_of}分值不低于 {t} 的双边关系在展望期内的模拟路径均未跌破 {t}。"
         ),
     }
 )
@@ -1030,17 +1034,17 @@ LABELS["zh"].update(
         "changes_intro": "上一版截至{before}，本版截至{now}。新增观测月份：{months}。",
         "changes_headline": (
             "{question}（基准情景）：{before}版为{then}，本版为{now}，变化{change}个百分点；"
-            "其中新增月份带来{data}个百分点（上一版模型参数不变，用截至{as_of}的数据），"
+            "其中新增月份带来{data}个百分点（沿用上一版的模型参数，只加入截至{as_of}的数据），"
             "重新估计模型带来{reest}个百分点{revisions}。"
         ),
         "changes_revisions": "，上一版已用月份的分值修订带来{rev}个百分点",
         "changes_caption": (
-            "{question}：两版的答案（± 蒙特卡洛误差）及其变化的分解，单位为百分点"
+            "{question}：两版的答案（±后为蒙特卡洛标准误）及其变化的分解，单位为百分点"
             "（各部分之和等于变化）。"
         ),
         "panel_changes_intro": (
             "上一版截至{before}，本版截至{now}。下表列出各双边关系在两版截至月份的分值，"
-            "以及其关键问题在两版中的答案（± 蒙特卡洛误差）；关键问题已改变的关系另加注明。"
+            "以及其关键问题在两版中的答案（±后为蒙特卡洛标准误）；关键问题已改变的关系另加注明。"
             "每项变化中新增数据与重新估计各占多少，见该关系的报告。"
         ),
         "changes_col_scenario": "情景",
@@ -1091,7 +1095,7 @@ LABELS["zh"].update(
             "各版的核心问题及其答案；数据覆盖整个展望期后，列出事件是否发生及基准情景答案的"
             "布里尔分数（0 为完美，0.25 相当于五五开的猜测）。"
         ),
-        "index_caption": "答案 ± 蒙特卡洛误差；按最近一次更新时的数据评分。",
+        "index_caption": "答案±后为蒙特卡洛标准误；按最近一次更新时的数据评分。",
         "index_col_as_of": "截至",
         "index_col_dyad": "双边关系",
         "index_col_window": "展望期",

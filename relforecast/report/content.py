@@ -148,7 +148,7 @@ def source_line(
 
 
 def count_word(n: int, lang: str) -> str:
-    """A small count as prose writes it in a title or sentence (六个等级, 中国与七国; "six
+    """A small count as prose writes it in a title or sentence (六个等级, 中国与七个国家; "six
     levels"); numbers above ten in digits."""
     if 1 <= n <= 10:
         if lang == "zh":
@@ -401,7 +401,7 @@ def trust_sentences(tr: TrackRecord | None, lang: str) -> list[str]:
     """The track record's verdict in plain words (none without a track record)."""
     if tr is None or not tr.verdict:
         return []
-    return verdict_sentences(tr.verdict, tr.horizon, tr.n_dyads, lang)
+    return verdict_sentences(tr.verdict, tr.horizon, tr.n_dyads, lang, dyad=tr.dyad)
 
 
 def _schedule(inp: ReportInputs, tr: TrackRecord, words: dict[str, str], lang: str) -> str:

@@ -30,7 +30,7 @@ from typing import Any
 import pandas as pd
 from statsmodels.stats.proportion import proportion_confint
 
-from relforecast.graphics.labels import fmt_month, fmt_pct, fmt_threshold, labels
+from relforecast.graphics.labels import dyad_label, fmt_month, fmt_pct, fmt_threshold, labels
 
 __all__ = [
     "CONFIDENCE",
@@ -160,8 +160,13 @@ def pct_range(lo: float, hi: float, lang: str) -> str:
     )
 
 
-def verdict_sentences(v: dict, horizon: int, n_dyads: int, lang: str) -> list[str]:
-    """The verdict in plain words: the intervals, then the headline question's probabilities."""
+def verdict_sentences(
+    v: dict, horizon: int, n_dyads: int, lang: str, dyad: str | None = None
+) -> list[str]:
+    """The verdict in plain words: the intervals, then the headline question's probabilities.
+
+    ``dyad`` names the report's dyad in the sentence on its own intervals ("中日关系"; "this
+    dyad" without it)."""
     words = labels(lang)
     out = []
     scope = (
@@ -183,6 +188,7 @@ def verdict_sentences(v: dict, horizon: int, n_dyads: int, lang: str) -> list[st
         mine = v.get("dyad_coverage")
         if mine is not None and mine["n"]:
             text += words["tv_coverage_dyad"].format(
+                dyad=words["tv_this_dyad"] if dyad is None else dyad_label(dyad, lang),
                 hits=int(mine["hits"]),
                 n=int(mine["n"]),
                 share=fmt_pct(mine["share"], 0),
