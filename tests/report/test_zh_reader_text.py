@@ -139,6 +139,25 @@ def test_no_file_name_and_no_dangling_technical_note(real):
     assert "track_record.csv" not in text and "技术性提示" not in text
 
 
+@pytest.mark.parametrize(("dyad", "name"), [("Japan", "中日关系"), ("US", "中美关系")])
+def test_the_dyads_own_intervals_are_said_under_its_name(real, dyad, name):
+    md = (real[dyad][0] / "report.md").read_text(encoding="utf-8")
+    verdict = md.split("### 历史表现", 1)[1].split("####", 1)[0]
+    assert f"仅看{name}：" in verdict and "该双边关系" not in verdict
+    # what the count counts is said: forecasts, and which of them held the outcome
+    assert re.search(r"\d+次预测中有\d+次覆盖实际结果", verdict)
+
+
+def test_one_name_for_the_monte_carlo_error_and_no_folder_pointer():
+    zh = labels("zh")
+    # the ± figure is a 蒙特卡洛标准误 everywhere; 误差 only where the text speaks of the error
+    assert not [k for k, v in zh.items() if "± 为蒙特卡洛误差" in v or "±蒙特卡洛误差" in v]
+    assert not [k for k, v in zh.items() if re.search("蒙特卡洛误差(?!所示)", v)]
+    assert "文件夹" not in zh["panel_reports_intro"]
+    assert "folder" not in labels("en")["panel_reports_intro"]
+    assert "上一期" not in "".join(v for k, v in zh.items() if k.startswith("pq_"))
+
+
 def test_diagnostics_are_said_in_words_or_left_out_in_chinese():
     msgs = [
         "weights learned from 74 replayed forecast months",
