@@ -256,6 +256,13 @@ class Scenario:
             return shock.effect[0] * slope, shock.effect[1] * slope
         table = fit.shock_effects()
         past = table.loc[table["kind"] == shock.kind, "effect"].to_numpy()
+        if past.size == 0 and table.empty and callable(getattr(fit, "with_effects", None)):
+            raise ForecastError(
+                f"scenario {self.name!r}: shock {shock.label!r} has no effect to use — "
+                f"{getattr(fit, 'name', 'the model')} estimates no shock effects of its own; "
+                "give the shock an effect=(mean, sd), or use a model that estimates them "
+                "(auto, arima, markov)"
+            )
         if past.size == 0:
             raise ForecastError(
                 f"scenario {self.name!r}: shock {shock.label!r} has no estimated effect — the "

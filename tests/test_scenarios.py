@@ -136,3 +136,18 @@ def test_yaml_scenarios(tmp_path):
         rf.load_scenarios(path)
     with pytest.raises(rf.ShockError, match=r"effect .* must be \(mean, sd\)"):
         rf.Shock("tariff", "2025-01", effect=(1, 2, 3))
+
+
+def test_a_model_without_shock_effects_says_so_in_a_scenario():
+    series = rf.datasets.demo()
+    calendar = rf.ShockCalendar([rf.Shock("election", "2015-03", shape="pulse")])
+    fit = rf.BlockBootstrap(window=120, block=12).fit(series, shocks=calendar)
+    nxt = series.index[-1] + 2
+    scenario = rf.Scenario("vote", [rf.Shock("election", nxt, shape="pulse")])
+    with pytest.raises(rf.ForecastError, match=r"estimates no shock effects of its own; give "):
+        fit.forecast(12, scenario=scenario, n_paths=100, rng=0)
+    # with an effect given, the scenario moves the paths
+    given = rf.Scenario("vote", [rf.Shock("election", nxt, shape="pulse", effect=(-1.0, 0.1))])
+    moved = fit.forecast(12, scenario=given, n_paths=400, rng=0).paths
+    still = fit.forecast(12, n_paths=400, rng=0).paths
+    assert moved[:, 1].mean() < still[:, 1].mean() - 0.5
