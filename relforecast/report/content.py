@@ -748,9 +748,12 @@ def build_document(inp: ReportInputs, lang: str) -> Document:
     doc.add(Heading(words["recent"]), Paragraph(recent_movement(inp.series, 12, lang).text))
     doc.add(Heading(words["questions"]), _questions_table(inp, words, lang, below_now))
     qtext = question_text(inp.questions[0], words, last, below_now)
+    # "by scenario" only when there are scenarios besides the baseline
+    any_scenario = any(sc is not None for sc in inp.scenarios.values())
+    crossing_key = "figures_crossing" if any_scenario else "figures_crossing_baseline"
     doc.add(
         Figure("fan.png", words["figures_fan"]),
-        Figure("crossing.png", words["figures_crossing"].format(question=qtext)),
+        Figure("crossing.png", words[crossing_key].format(question=qtext)),
         Figure("levels.png", words["figures_levels"]),
     )
     comparison, levels_end = _comparison_tables(inp, words, lang, below_now)

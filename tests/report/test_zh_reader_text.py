@@ -241,3 +241,10 @@ def test_chinese_figures_write_the_true_minus_sign_without_missing_glyphs():
         plt.close(fig)
     assert any(t.startswith("−") for t in ticks) and not any(t.startswith("-") for t in ticks)
     assert not [w for w in caught if "missing from" in str(w.message)]
+
+
+@pytest.mark.parametrize(("dyad", "lead"), [("Japan", "各情景："), ("US", "基准情景：")])
+def test_the_crossing_caption_says_by_scenario_only_with_scenarios(real, dyad, lead):
+    md = (real[dyad][0] / "report.md").read_text(encoding="utf-8")
+    caption = re.search(r"!\[([^\]]*)\]\(crossing\.png\)", md).group(1)
+    assert caption.startswith(lead), caption
