@@ -454,7 +454,7 @@ def stage_loo(domains: list[Domain], cache: Path, workers: int) -> None:
         print(f"===== {domain.name}: held-out configuration per unit, chosen {RULES[rule]}")
         for pick, count in pd.Series(chosen).value_counts().items():
             print(f"  {count:3d} series: {pick}")
-        print(f"  chosen on every series of the domain (the library default): {library}")
+        print(f"  chosen on every series of the domain: {library}")
         print(f"\n{domain.name} pooled:")
         print(headline(ev, list(domain.baselines)).round(4).to_string())
         if domain.name == "tsinghua":
