@@ -53,53 +53,12 @@ def print_outcomes(
             print(f"{result:{width}s} {case.group}: {case.label}")
 
 
-NOBODY = 65534
-
-
 def as_another_user(func: Callable[[], object]) -> Callable[[], object]:
-    """``func`` run by a user other than root, so that file permissions bind: here when this
-    process is not root, else in a forked child that becomes ``nobody`` (uid 65534) and sends
-    its result back through a pipe. The child can only use modules already imported (the
-    interpreter's own files may be private to root): run the same kind of call before.
+    """``func`` deferred, to be run by a user other than root so that file permissions bind
+    (``tests/users.py``: here when this process is not root, else in a forked child that
+    becomes ``nobody``; an exception in the child is raised again here)."""
+    if str(REPO) not in sys.path:
+        sys.path.insert(0, str(REPO))
+    from tests.users import as_another_user as run_as_another_user
 
-    An exception in the child is raised again here: a ``RelforecastError`` with its message,
-    anything else as ``RuntimeError`` naming its type."""
-    import os
-    import pickle
-
-    def run() -> object:
-        if os.geteuid() != 0:
-            return func()
-        read, write = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # the child never returns into the caller
-            try:
-                os.close(read)
-                os.setgroups([])
-                os.setgid(NOBODY)
-                os.setuid(NOBODY)
-                payload: tuple = ("value", func())
-            except BaseException as exc:  # handed to the parent
-                from relforecast.exceptions import RelforecastError
-
-                kind = "relforecast" if isinstance(exc, RelforecastError) else type(exc).__name__
-                payload = ("error", kind, str(exc))
-            with os.fdopen(write, "wb") as pipe:
-                pickle.dump(payload, pipe)
-            os._exit(0)
-        os.close(write)
-        with os.fdopen(read, "rb") as pipe:
-            data = pipe.read()
-        os.waitpid(pid, 0)
-        if not data:
-            raise RuntimeError(f"the child run as user {NOBODY} ended without an answer")
-        kind, *rest = pickle.loads(data)
-        if kind == "value":
-            return rest[0]
-        if rest[0] == "relforecast":
-            from relforecast.exceptions import RelforecastError
-
-            raise RelforecastError(rest[1])
-        raise RuntimeError(f"{rest[0]}: {rest[1]}")
-
-    return run
+    return lambda: run_as_another_user(func)
