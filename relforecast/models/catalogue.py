@@ -231,7 +231,8 @@ BASE_MODELS: dict[str, RegisteredModel] = {
 
 def with_scale(spec: Model, scale: Scale | str | None) -> Model:
     """The specification ``spec`` on ``scale``: its ``scale`` field replaced, or that of the
-    model it wraps (``Sticky``, ``Calibrated``), or those of its components (``Auto``).
+    model it wraps (``Sticky``, ``Calibrated``); a pool (``Auto``) moves itself
+    (``Auto.on_scale``: the scale's default pool, or its members each on ``scale``).
 
     Raises
     ------
@@ -245,9 +246,6 @@ def with_scale(spec: Model, scale: Scale | str | None) -> Model:
     if callable(on_scale):  # a pool knows its default members per scale
         return on_scale(scale)
     names = {f.name for f in fields(spec) if f.init} if is_dataclass(spec) else set()
-    if "components" in names:
-        members = tuple(with_scale(c, scale) for c in spec.components)
-        return replace(spec, components=members, **({"scale": scale} if "scale" in names else {}))
     if "scale" in names:
         return replace(spec, scale=scale)
     if "model" in names:
