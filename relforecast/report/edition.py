@@ -30,7 +30,8 @@ the months newly observed, and the change split in three parts that add up exact
 
 * *revisions* — the previous edition's model refitted on the new data cut at the previous
   as-of month minus the previous edition's published answer (zero when the data it saw are
-  unchanged);
+  unchanged; then the refit is the previous fit itself, rebuilt from the estimates the
+  edition keeps: :mod:`relforecast.report.edition_estimates`);
 * *new data* — that refitted model with its estimates held fixed, applied to the data up to
   the new as-of month (:meth:`FittedModel.update`), minus the refit's answer (a scenario
   whose shocks were dropped or moved at the update counts its change here);
@@ -62,6 +63,7 @@ from relforecast.models.base import FittedModel
 from relforecast.models.registry import model_on_scale
 from relforecast.periods import to_month
 from relforecast.questions import Question
+from relforecast.report.edition_estimates import previous_fit
 from relforecast.report.spec import DataSource, InputFile, OutlookSpec, file_sha256
 from relforecast.scale import parse_scale, scale_form
 from relforecast.scenarios import Scenario, compare_scenarios, load_scenarios
@@ -669,7 +671,9 @@ class SplitTask:
     def run(self) -> tuple[dict[str, float], dict[str, float]]:
         """P(question) of every scenario: refitted, and held fixed on the new data."""
         summary, seen, calendar = self._seen()
-        old_fit = self.model.fit(seen, shocks=calendar)
+        old_fit = previous_fit(self.previous, summary, self.model, seen, calendar)
+        if old_fit is None:  # no estimates kept, or the data they saw were revised
+            old_fit = self.model.fit(seen, shocks=calendar)
         # each forecast with the scenario set of the edition it stands for: the refit
         # reproduces the previous edition's simulation, the held-fixed one the new edition's
         old_scenarios = load_scenarios(summary.get("scenarios", []))

@@ -532,7 +532,7 @@ def compute_outlook(
             )
         split_task = split = None
         if edition is not None and edition.previous is not None:
-            say(f"changes since {edition.previous}: previous model refitted, in the background")
+            say(f"changes since {edition.previous}: the previous model, in the background")
             split_task = SplitTask(
                 str(edition.previous),
                 spec_model,
@@ -565,18 +565,6 @@ def compute_outlook(
         asked += [q for q in job.extra if q not in asked]
         answers = {key: [q.answer(fc) for q in asked] for key, fc in forecasts.items()}
 
-        changes = None
-        if split_task is not None:
-            say("changes since the previous edition: waiting for the refit")
-            changes = changes_since(
-                split_task,
-                split.result(),
-                answers={k: v[0] for k, v in answers.items()},
-                fingerprint=fingerprint,
-                fates=edition.fates,
-                notes=edition.notes,
-            )
-
         say("model spread: components and baselines")
         spread = model_spread(
             fit, base, data, job.months, asked[0], shocks=calendar, n_paths=2000, rng=rng
@@ -601,6 +589,18 @@ def compute_outlook(
                 month,
                 source=source,
                 headline=headline,
+            )
+        # waited for last: the previous model runs in the worker while this process goes on
+        changes = None
+        if split_task is not None:
+            say("changes since the previous edition: waiting for the previous model")
+            changes = changes_since(
+                split_task,
+                split.result(),
+                answers={k: v[0] for k, v in answers.items()},
+                fingerprint=fingerprint,
+                fates=edition.fates,
+                notes=edition.notes,
             )
     before, after = ANALOGUE_SPAN
     anchors = [m for m, _ in anchor_names(job.anchors, data, calendar, "en")]

@@ -37,6 +37,7 @@ from relforecast.report.content import (
     trust_sentences,
 )
 from relforecast.report.document import Document
+from relforecast.report.edition_estimates import ESTIMATES_FILE, estimates_file
 from relforecast.report.outlook_compute import (
     OutlookResult,
     anchor_names,
@@ -165,6 +166,10 @@ def write_outlook(
         for name, payload in copies.items():
             folder.write(name, payload)
         summary["edition"] = {"spec": SPEC_FILE, "inputs": sorted(copies)}
+        kept = estimates_file(result.fit, job.data)
+        if kept is not None:  # the next edition's split starts from this fit
+            folder.write(ESTIMATES_FILE, kept[0])
+            summary["edition"]["estimates"] = kept[1]
     if result.changes is not None:
         summary["changes"] = result.changes.to_dict()
     folder.write("summary.json", json_text(summary) + "\n")
