@@ -63,7 +63,7 @@ from relforecast.models.base import FittedModel
 from relforecast.models.registry import model_on_scale
 from relforecast.periods import to_month
 from relforecast.questions import Question
-from relforecast.report.edition_estimates import previous_fit
+from relforecast.report.edition_estimates import previous_fit, read_estimates
 from relforecast.report.spec import DataSource, InputFile, OutlookSpec, file_sha256
 from relforecast.scale import parse_scale, scale_form
 from relforecast.scenarios import Scenario, compare_scenarios, load_scenarios
@@ -447,6 +447,7 @@ def _check_newer(previous: Path | None, month: pd.Period) -> None:
             f"the new as-of month {month} is not after the previous edition's ({before}); an "
             "update needs newer data (or a later --until)"
         )
+    read_estimates(previous, summary)  # a changed estimates.json fails before any work
 
 
 def _no_track_record(value: Any) -> bool:

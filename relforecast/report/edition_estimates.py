@@ -28,7 +28,7 @@ from relforecast.exceptions import SpecError
 from relforecast.models.estimates import from_estimates, to_estimates
 from relforecast.shocks import ShockCalendar, as_calendar
 
-__all__ = ["ESTIMATES_FILE", "estimates_file", "previous_fit"]
+__all__ = ["ESTIMATES_FILE", "estimates_file", "previous_fit", "read_estimates"]
 
 #: The file of an edition folder that keeps its model's estimates.
 ESTIMATES_FILE = "estimates.json"
@@ -51,9 +51,16 @@ def estimates_file(fit: Any, data: pd.Series) -> tuple[bytes, dict[str, str]] | 
     return payload, {"file": ESTIMATES_FILE, "sha256": hashlib.sha256(payload).hexdigest()}
 
 
-def _read(previous: Path, summary: Mapping[str, Any]) -> dict[str, Any] | None:
-    """The checked content of the previous edition's ``estimates.json`` (``None``: none)."""
-    path = previous / ESTIMATES_FILE
+def read_estimates(previous: str | Path, summary: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The checked content of an edition's ``estimates.json`` (``None``: it keeps none).
+
+    Raises
+    ------
+    SpecError
+        When the file is not the one the edition wrote (its SHA-256 differs from the one
+        ``summary`` records, or ``summary`` records none).
+    """
+    path = Path(previous) / ESTIMATES_FILE
     kept = (summary.get("edition") or {}).get("estimates")
     if kept is None:
         if path.exists():
@@ -113,7 +120,7 @@ def previous_fit(
         When ``estimates.json`` is not the file the edition wrote, or does not fit ``model``.
     """
     folder = Path(previous)
-    doc = _read(folder, summary)
+    doc = read_estimates(folder, summary)
     if doc is None:
         return None
     shocks = as_calendar(calendar)

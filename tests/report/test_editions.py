@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 from dataclasses import replace
 from pathlib import Path
 
@@ -21,7 +22,8 @@ from relforecast.cli import main
 from relforecast.exceptions import ShockError, SpecError
 from relforecast.graphics.labels import fmt_pct_se
 from relforecast.models.registry import make_model
-from relforecast.report.edition import resolve_scenarios
+from relforecast.report.edition import SplitTask, resolve_scenarios
+from relforecast.report.edition_estimates import estimates_file
 from relforecast.report.edition_index import write_index
 from relforecast.report.spec import DataSource, InputFile, OutlookSpec
 from relforecast.shocks import relative_month
@@ -384,3 +386,81 @@ def test_relative_starts_in_a_shocks_file(tmp_path):
         "2025-06",
         "2025-09",
     ]
+
+
+def _split(first: Path, root: Path, series: pd.Series, now: dict) -> SplitTask:
+    """The split of the job's update, as the update builds it."""
+    calendar = rf.ShockCalendar.from_leaders(root / "leaders.csv", "Japan").between(None, "2025-05")
+    return SplitTask(
+        str(first),
+        make_model("arima"),
+        series.loc[:"2025-05"],
+        calendar,
+        tuple(rf.load_scenarios(now["scenarios"])),
+        rf.questions.parse_question(now["questions"][0]),
+        "2025-07:2026-06",
+        -6.0,
+        400,
+        3,
+    )
+
+
+def test_edition_keeps_its_fit_as_estimates(job):
+    root, first, _second, _, series = job
+    payload = (first / "estimates.json").read_bytes()
+    assert hashlib.sha256(payload).hexdigest() == _summary(first)["edition"]["estimates"]["sha256"]
+    # second method: the model estimated again on the data the edition saw, the same bytes
+    seen = series.loc[:"2025-03"]
+    calendar = rf.ShockCalendar.from_leaders(root / "leaders.csv", "Japan").between(None, "2025-03")
+    assert estimates_file(make_model("arima").fit(seen, shocks=calendar), seen)[0] == payload
+
+
+def test_update_starts_from_the_kept_estimates_without_estimating(job, tmp_path, monkeypatch):
+    root, first, second, _, series = job
+    now = _summary(second)
+    task = _split(first, root, series, now)
+    row = now["changes"]["answers"]["baseline"]
+    without = tmp_path / "without"
+    shutil.copytree(first, without)
+    (without / "estimates.json").unlink()
+
+    def no_estimation(*_args, **_kwargs):
+        raise AssertionError("the previous model was estimated again")
+
+    monkeypatch.setattr(rf.ARIMA, "fit", no_estimation)
+    refit, held = task.run()
+    assert (refit["baseline"], held["baseline"]) == (row["refit"], row["held"])
+    with pytest.raises(AssertionError, match="estimated again"):  # no file: estimated
+        replace(task, previous=str(without)).run()
+    # data revised before the previous as-of month: estimated again too
+    revised = series.loc[:"2025-05"].copy()
+    revised.iloc[-10] += 0.1
+    with pytest.raises(AssertionError, match="estimated again"):
+        replace(task, series=revised).run()
+
+
+def test_changed_estimates_are_refused(job, tmp_path, capsys):
+    root, first, _second, _, _ = job
+    edited = tmp_path / "edited"
+    shutil.copytree(first, edited)
+    text = (edited / "estimates.json").read_text(encoding="utf-8")
+    doc = json.loads(text)
+    fit = doc["fit"]
+    while "params" not in fit:  # a wrapped fit: its inner one
+        fit = fit["inner"]
+    fit["params"][0] += 1e-9  # an estimate changed by hand
+    (edited / "estimates.json").write_text(json.dumps(doc, sort_keys=True), encoding="utf-8")
+    with pytest.raises(SpecError, match=r"estimates\.json' changed after the edition wrote it"):
+        rf.update_edition(edited, root / "scores.csv", tmp_path / "next", until="2025-05")
+    code = main(["update", str(edited), str(root / "scores.csv"), "--out", str(tmp_path / "n2")])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 1 and "changed after the edition wrote it" in err[-1]
+    assert not (tmp_path / "next").exists() and not (tmp_path / "n2").exists()
+    # a file the edition did not write
+    unlisted = tmp_path / "unlisted"
+    shutil.copytree(first, unlisted)
+    summary = _summary(unlisted)
+    del summary["edition"]["estimates"]
+    (unlisted / "summary.json").write_text(json.dumps(summary), encoding="utf-8")
+    with pytest.raises(SpecError, match=r"not listed in the edition's summary\.json"):
+        rf.update_edition(unlisted, root / "scores.csv", tmp_path / "next", until="2025-05")
