@@ -43,6 +43,7 @@ import pandas as pd
 
 from relforecast.events.log import EventLog
 from relforecast.exceptions import RelforecastWarning
+from relforecast.panel.parallel import worker_process
 from relforecast.periods import default_window
 from relforecast.questions import Question
 from relforecast.report.edition import EditionInputs, single_job
@@ -187,6 +188,8 @@ def outlook(
     )
     # the folder is taken (and its lock held) before the slow steps, so that a folder that
     # cannot be written fails at once
-    with OutputFolder(out) as folder:
-        result = compute_outlook(prepared, out=out, progress=progress)
-        return write_outlook(result, out, folder=folder, progress=progress)
+    # one worker process for the whole outlook: it runs the track record's backtest or the
+    # previous edition's model while this process fits, then draws some of the figures
+    with OutputFolder(out) as folder, worker_process() as side:
+        result = compute_outlook(prepared, out=out, progress=progress, side=side)
+        return write_outlook(result, out, folder=folder, progress=progress, side=side)

@@ -24,6 +24,7 @@ from __future__ import annotations
 import os
 import platform
 from collections.abc import Callable, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -492,6 +493,7 @@ def compute_outlook(
     *,
     out: str | Path = "outlook",
     progress: Callable[[str], None] | None = None,
+    side: Any = None,
 ) -> OutlookResult:
     """Compute the outlook ``job`` describes; nothing is drawn or written.
 
@@ -503,6 +505,9 @@ def compute_outlook(
         The folder the outlook is meant for (recorded in the edition's spec).
     progress : callable, optional
         Called with a short message before each step.
+    side : executor, optional
+        A worker process already running (:func:`relforecast.panel.parallel.worker_process`)
+        for the track record's backtest and the previous model; default one of its own.
 
     Returns
     -------
@@ -512,7 +517,7 @@ def compute_outlook(
     data, calendar, month, t = job.data, job.calendar, job.month, job.threshold
     spec_model, model_key, config, rng = job.spec_model, job.model_key, job.config, job.rng
     edition, table_in, n_paths = job.edition, job.track_input, job.n_paths
-    with worker_process() as side:
+    with worker_process() if side is None else nullcontext(side) as side:
         pending = None
         if isinstance(table_in, str) and table_in == "compute":
             # the report-time backtest runs in a worker process while this process fits and

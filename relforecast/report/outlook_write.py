@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import io
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -121,6 +121,7 @@ def write_outlook(
     *,
     folder: OutputFolder | None = None,
     progress: Callable[[str], None] | None = None,
+    side: Any = None,
 ) -> Outlook:
     """Write a computed outlook to ``out``: figures, reports, tables and ``summary.json``.
 
@@ -136,6 +137,9 @@ def write_outlook(
         default: opened here.
     progress : callable, optional
         Called with a short message before each step.
+    side : executor, optional
+        A worker process (:func:`relforecast.panel.parallel.worker_process`) that draws some
+        of the figures while this process draws the others.
 
     Returns
     -------
@@ -143,11 +147,11 @@ def write_outlook(
     """
     if folder is None:
         with OutputFolder(out) as opened:
-            return write_outlook(result, out, folder=opened, progress=progress)
+            return write_outlook(result, out, folder=opened, progress=progress, side=side)
     say = progress or (lambda _msg: None)
     job = result.job
     say("drawing figures")
-    font, images = _figures(result)
+    font, images = _draw_figures(result, side)
     for name, png in images.items():
         folder.write(name, png)
 
@@ -190,6 +194,26 @@ def write_outlook(
     )
 
 
+#: Figures drawn in the worker process when the outlook has one, while this process draws
+#: the others (the two that take longest to draw).
+SIDE_FIGURES = ("history.png", "reliability.png")
+
+
+def _draw_figures(result: OutlookResult, side: Any) -> tuple[FontChoice, dict[str, bytes]]:
+    """Every figure, some of them drawn in the worker process ``side`` when there is one (the
+    same bytes: the same code draws them from the same values). Should the worker fail (an
+    outlook whose model cannot be sent to another process), this process draws them too."""
+    if side is None:
+        return _figures(result)
+    pending = side.submit(_figures, result, SIDE_FIGURES)
+    font, images = _figures(result, [f for f in FIGURE_FILES if f not in SIDE_FIGURES])
+    try:
+        images.update(pending.result()[1])
+    except Exception:  # the same figures, drawn here instead
+        images.update(_figures(result, SIDE_FIGURES)[1])
+    return font, {name: images[name] for name in FIGURE_FILES if name in images}
+
+
 def report_inputs(
     result: OutlookResult, font: FontChoice, figures: tuple[str, ...]
 ) -> ReportInputs:
@@ -224,8 +248,11 @@ def report_inputs(
     )
 
 
-def _figures(result: OutlookResult) -> tuple[FontChoice, dict[str, bytes]]:
-    """Draw every figure (PNG bytes by file name) in the report's language and font."""
+def _figures(
+    result: OutlookResult, only: Collection[str] | None = None
+) -> tuple[FontChoice, dict[str, bytes]]:
+    """Draw every figure (PNG bytes by file name) in the report's language and font; with
+    ``only``, just the figures named there."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -258,7 +285,12 @@ def _figures(result: OutlookResult) -> tuple[FontChoice, dict[str, bytes]]:
     frame.columns = [name for _, name in anchor_names(job.anchors, data, calendar, fig_lang)]
     record = result.track_record
 
+    def wanted(name: str) -> bool:
+        return only is None or name in only
+
     def draw(name: str, size: tuple[float, float], paint) -> None:
+        if not wanted(name):
+            return
         fig, ax = plt.subplots(figsize=size)
         paint(ax)
         save(name, fig)
@@ -292,33 +324,34 @@ def _figures(result: OutlookResult) -> tuple[FontChoice, dict[str, bytes]]:
             lambda ax: crossing_chart(crossing, title=head, text=text, ax=ax),
         )
         draw("levels.png", (9, 4), lambda ax: level_chart(base, text=text, lang=fig_lang, ax=ax))
-        save(
-            "history.png",
-            history_figure(
-                data,
-                scale,
-                shocks=shocks,
-                panels=[
-                    lambda ax: window_chart(
-                        data,
-                        result.event_table,
-                        months=24,
-                        ax=ax,
-                        lang=fig_lang,
-                        scale=scale,
-                        threshold=t,
-                        annotate=False,
-                    )
-                ],
-                text=text,
-                lang=fig_lang,
-                title=text["history_title"].format(
-                    dyad=dyad,
-                    first=fmt_month(data.index[0], fig_lang),
-                    last=fmt_month(data.index[-1], fig_lang),
+        if wanted("history.png"):
+            save(
+                "history.png",
+                history_figure(
+                    data,
+                    scale,
+                    shocks=shocks,
+                    panels=[
+                        lambda ax: window_chart(
+                            data,
+                            result.event_table,
+                            months=24,
+                            ax=ax,
+                            lang=fig_lang,
+                            scale=scale,
+                            threshold=t,
+                            annotate=False,
+                        )
+                    ],
+                    text=text,
+                    lang=fig_lang,
+                    title=text["history_title"].format(
+                        dyad=dyad,
+                        first=fmt_month(data.index[0], fig_lang),
+                        last=fmt_month(data.index[-1], fig_lang),
+                    ),
                 ),
-            ),
-        )
+            )
         draw("analogues.png", (8, 4), lambda ax: analogue_chart(frame, text=text, ax=ax))
         if record is not None:
             rel = record.reliability.copy()

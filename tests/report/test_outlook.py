@@ -154,7 +154,8 @@ def test_cli_outlook_writes_the_report(tmp_path, capsys):
     )
     captured = capsys.readouterr()
     assert code == 0, captured.err
-    expected = (EXPECTED - {"reliability.png", "track_record.csv"}) | {"spec.json", "estimates.json"}
+    edition = {"spec.json", "estimates.json"}
+    expected = (EXPECTED - {"reliability.png", "track_record.csv"}) | edition
     # with its spec and its fit: an edition
     assert {p.name for p in (tmp_path / "o").iterdir()} == expected
     assert "P(cross -6)" in captured.out and "drawing figures" in captured.err

@@ -17,9 +17,10 @@ from datetime import UTC, datetime
 import pytest
 
 import relforecast as rf
+from relforecast.panel.parallel import worker_process
 from relforecast.report import outlook_compute
 from relforecast.report.outlook_compute import compute_outlook, prepare_outlook
-from relforecast.report.outlook_write import write_outlook
+from relforecast.report.outlook_write import SIDE_FIGURES, write_outlook
 
 from .conftest import fake_backtest, small_pool
 
@@ -138,6 +139,24 @@ def test_one_result_writes_two_folders_alike(computed, tmp_path):
         if name != "spec.json":
             assert first.files[name].read_bytes() == second.files[name].read_bytes(), name
     assert first.summary == second.summary
+
+
+def test_figures_drawn_in_a_worker_process_are_the_same_bytes(computed, tmp_path):
+    sent = []
+    with worker_process() as side:
+
+        class Watched:
+            def submit(self, func, *args):
+                sent.append(args[1])
+                return side.submit(func, *args)
+
+        there = write_outlook(computed, tmp_path / "there", side=Watched())
+    here = write_outlook(computed, tmp_path / "here")
+    assert sent == [SIDE_FIGURES]
+    assert set(SIDE_FIGURES) <= set(there.files) and sorted(there.files) == sorted(here.files)
+    for name in here.files:
+        if name != "spec.json":
+            assert there.files[name].read_bytes() == here.files[name].read_bytes(), name
 
 
 def test_panel_steps_write_the_files_of_panel_outlook(tmp_path, monkeypatch):
