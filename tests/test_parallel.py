@@ -267,6 +267,29 @@ def test_worker_process_is_killed_when_the_block_raises():
     assert not any(_alive(p) for p in worker_pids)
 
 
+def _write_at_exit(path: str, delay: float) -> int:
+    """Sleep ``delay`` seconds; the worker writes ``path`` when its interpreter winds down."""
+    import atexit
+    import time
+
+    atexit.register(lambda: open(path, "w").close())
+    time.sleep(delay)
+    return os.getpid()
+
+
+def test_worker_process_finishes_a_pending_call_and_drops_an_idle_worker(tmp_path):
+    # a call still running when the block ends is waited for: the worker ends normally
+    with parallel.worker_process() as side:
+        pending = side.submit(_write_at_exit, str(tmp_path / "pending"), 2.0)
+    assert pending.result(timeout=0) > 0
+    assert (tmp_path / "pending").exists()
+    # every call returned: the idle worker is stopped at once, without winding down
+    with parallel.worker_process() as side:
+        pid = side.submit(_write_at_exit, str(tmp_path / "idle"), 0.0).result(timeout=120)
+    assert not _alive(pid)
+    assert not (tmp_path / "idle").exists()
+
+
 def _alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
