@@ -14,7 +14,9 @@ folder, whole or not at all (:mod:`relforecast.report.writer`):
   figure font, every answer, versions: enough to reproduce every number.
 * ``spec.json`` and ``input_*`` — the edition: the job (:class:`~relforecast.OutlookSpec`,
   as-of month and window as used) and copies of the input files it read, from which
-  ``relforecast update`` makes the next edition (:mod:`relforecast.report.edition`).
+  ``relforecast update`` makes the next edition (:mod:`relforecast.report.edition`);
+  ``estimates.json``, the fit's estimates, from which the next edition rebuilds this fit
+  (:mod:`relforecast.report.edition_estimates`).
 
 As of: every dated input is cut at the as-of month (:mod:`relforecast.asof`); the default is
 the data's last month. Nothing in the report depends on the input files beyond what the cut
