@@ -54,7 +54,6 @@ from relforecast.models import (
 from relforecast.panel.forecast import forecast_panel, panel_overview
 from relforecast.panel.joint import JointPaths, joint_crossing, joint_paths
 from relforecast.questions import Question, default_questions
-from relforecast.record import Record
 from relforecast.report.outlook import Outlook, outlook
 from relforecast.report.panel_outlook import PanelOutlook, panel_outlook
 from relforecast.report.spec import OutlookSpec
@@ -65,6 +64,16 @@ from relforecast.scenarios import Scenario, compare_scenarios, load_scenarios
 from relforecast.shocks import Shock, ShockCalendar
 
 _moved.install()
+
+
+def __getattr__(name: str) -> object:
+    """``rf.Record``, imported when first used: the record needs SQLAlchemy, which nothing
+    else does (an outlook or an update starts faster without it)."""
+    if name == "Record":
+        from relforecast.record import Record
+
+        return Record
+    raise AttributeError(f"module 'relforecast' has no attribute {name!r}")
 
 
 __all__ = [

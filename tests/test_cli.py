@@ -236,3 +236,16 @@ def test_outlook_refuses_a_repeated_anchor_before_running(
     code, _, err = run(capsys, "outlook", str(scores_csv), *argv[1:], "--dyad", "Japan,UK")
     assert code == 1 and err.count("\n") == 1
     assert "anchor 2012-09 given more than once" in err
+
+
+def test_the_command_imports_the_record_only_when_one_is_used():
+    """SQLAlchemy (the record's) is not imported by the command line or the package until a
+    record is used: an outlook or an update starts without it."""
+    code = (
+        "import sys, relforecast.cli.main, relforecast as rf\n"
+        "print('sqlalchemy' in sys.modules)\n"
+        "rf.Record\n"
+        "print('sqlalchemy' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "True"]

@@ -24,7 +24,6 @@ from relforecast.cli.record import (
 from relforecast.cli.source import load_series, model_for
 from relforecast.forecast import Forecast, check_threshold
 from relforecast.models.registry import make_model
-from relforecast.record.entry import EntryFacts
 
 __all__ = ["forecast"]
 
@@ -93,6 +92,8 @@ def forecast(
     fit = spec.fit(series, shocks=calendar)
     fc = fit.forecast(horizon, n_paths=paths, rng=seed)
     click.echo(_render(fc, fit.name, threshold, seed, fmt))
+    from relforecast.record.entry import EntryFacts  # the record is imported when used
+
     facts = EntryFacts(
         history=series,
         model=model,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 import pandas as pd
@@ -22,12 +22,12 @@ from relforecast.cli.source import load_arguments, source_options
 from relforecast.data import load_panel
 from relforecast.exceptions import RecordError
 from relforecast.forecast import Forecast
-from relforecast.record.backfill import backfill as run_backfill
-from relforecast.record.entry import EntryFacts
-from relforecast.record.schema import OlderRecordError
-from relforecast.record.store import Record, default_location
 from relforecast.report.writer import OutputFolder
 from relforecast.shocks import ShockCalendar
+
+if TYPE_CHECKING:  # the record (SQLAlchemy) is imported when a command uses one
+    from relforecast.record.entry import EntryFacts
+    from relforecast.record.store import Record
 
 __all__ = [
     "check_record_value",
@@ -58,6 +58,8 @@ def record_option(func):
 
 
 def _location(value: str | None) -> str:
+    from relforecast.record.store import default_location
+
     return value if value else default_location()
 
 
@@ -65,6 +67,8 @@ def open_record(value: str | None, *, create: bool = True) -> Record | None:
     """The record ``--record`` names (``None`` when the option was not given)."""
     if value is None:
         return None
+    from relforecast.record.store import Record
+
     return _said_if_upgraded(Record(_location(value), create=create))
 
 
@@ -132,6 +136,9 @@ def _where_option(func):
 def _read(value: str | None) -> Record:
     """The record, opened read-only (so that a read-only file or folder can be read); an
     older record that must be upgraded first is opened for writing, as any command would."""
+    from relforecast.record.schema import OlderRecordError
+    from relforecast.record.store import Record
+
     try:
         return Record(_location(value), create=False, read_only=True)
     except OlderRecordError:
@@ -447,6 +454,9 @@ def backfill_(
             if leaders_file is not None:
                 parts.append(ShockCalendar.from_leaders(leaders_file, str(name)))
             shocks[str(name)] = parts[0] if len(parts) == 1 else parts[0] + parts[1]
+    from relforecast.record.backfill import backfill as run_backfill
+    from relforecast.record.store import Record
+
     with Record(_location(record_location)) as rec:
         result = run_backfill(
             rec,
