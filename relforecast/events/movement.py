@@ -1,11 +1,23 @@
 """The "recent movement" paragraph of an outlook: the last months' low, high and turning points.
 
-The score is sticky (most months repeat the previous value), so turning points are found on
-*plateaus*: runs of consecutive months with the same published value (compared at
-``decimals`` places, 0.1 on the Tsinghua scale). A plateau higher than the plateaus on both
-sides is a peak, lower than both a trough; the window's first and last plateaus are not turning
-points (their other side is not in view). The low and the high are reported with every month
-they were reached, consecutive months written as one span ("2025-03 to 2025-04").
+The score is sticky (most months repeat the previous value), so the months are first grouped
+into *plateaus*: runs of consecutive months with the same published value (compared at
+``decimals`` places, 0.1 on the Tsinghua scale).
+
+**A turning point is a reversal that matters.** The published score moves in steps of one
+grid unit (0.1), and a single step down and back up (−5.0, −5.1, −5.0) is the smallest change
+the data can show: it is the month-to-month noise of a sticky score, not a change of
+direction. A turning point therefore needs a move of at least ``min_move`` — by default two
+grid steps (0.2), one step beyond that noise — on *both* sides: a trough is the lowest plateau
+of a fall of at least ``min_move`` that is followed by a rise of at least ``min_move`` before
+the score goes lower; a peak likewise (the zigzag or swing rule of chart analysis with a
+reversal threshold). Smaller wiggles are left out of the turning points (the low and the high
+still name every month they were reached). The window's first and last plateaus are never
+turning points (their other side is not in view); a trough or peak reached again within one
+swing is named at its last plateau there, where the direction changed.
+
+The low and the high are reported with every month they were reached, consecutive months
+written as one span ("2025-03 to 2025-04").
 """
 
 from __future__ import annotations
@@ -32,7 +44,7 @@ _TEXT = {
         "same": "Last {n} months ({first} to {last}): the score started and ended at {a}.",
         "low_high": " Low {low} in {low_when}; high {high} in {high_when}.",
         "turns": " Turning points: {items}.",
-        "no_turns": " No turning point: the score moved one way.",
+        "no_turns": " No turning point (no reversal of {move} or more).",
         "peak": "peak {v} in {when}",
         "trough": "trough {v} in {when}",
         "span": "{a} to {b}",
@@ -45,7 +57,7 @@ _TEXT = {
         "same": "近{n}个月（{first}至{last}），分值起止均为 {a}。",
         "low_high": "最低 {low}（{low_when}），最高 {high}（{high_when}）。",
         "turns": "转折点：{items}。",
-        "no_turns": "期间无转折点，分值单向变动。",
+        "no_turns": "期间无转折点（无{move}分及以上的反向变动）。",
         "peak": "{when}见顶（{v}）",
         "trough": "{when}触底（{v}）",
         "span": "{a}至{b}",
@@ -136,6 +148,38 @@ def _plateaus(values: np.ndarray) -> list[tuple[int, int]]:
     return runs
 
 
+def _swings(v: np.ndarray, move: float) -> list[tuple[str, int]]:
+    """Turning points of the plateau values ``v``: ``(kind, position)`` of every peak and
+    trough with a move of at least ``move`` on both sides (the zigzag rule)."""
+    turns: list[tuple[str, int]] = []
+    lo = hi = 0
+    trend = 0  # +1: rising, tracking the high `hi`; -1: falling, tracking the low `lo`
+    for j in range(1, len(v)):
+        if trend == 0:  # no move that matters yet: the first extreme is settled by one
+            lo = j if v[j] < v[lo] else lo
+            hi = j if v[j] > v[hi] else hi
+            if v[hi] - v[lo] >= move:
+                trend = 1 if hi > lo else -1
+                first = lo if trend > 0 else hi  # reached before the move: a turn if the
+                if first > 0:  # window moved to it by enough beforehand
+                    before = v[:first].max() - v[first] if trend > 0 else v[first] - v[:first].min()
+                    if before >= move:
+                        turns.append(("trough" if trend > 0 else "peak", first))
+        elif trend > 0:
+            if v[j] >= v[hi]:
+                hi = j
+            elif v[hi] - v[j] >= move:
+                turns.append(("peak", hi))
+                trend, lo = -1, j
+        else:
+            if v[j] <= v[lo]:
+                lo = j
+            elif v[j] - v[lo] >= move:
+                turns.append(("trough", lo))
+                trend, hi = 1, j
+    return turns
+
+
 def _spans(months: pd.PeriodIndex, mask: np.ndarray) -> tuple[tuple[pd.Period, pd.Period], ...]:
     out, i = [], 0
     while i < len(mask):
@@ -157,6 +201,7 @@ def recent_movement(
     *,
     until: str | pd.Period | None = None,
     decimals: int = 1,
+    min_move: float | None = None,
 ) -> RecentMovement:
     """The last ``months`` months of ``series``: low, high and turning points, with a paragraph.
 
@@ -170,6 +215,9 @@ def recent_movement(
         As-of month: the window ends there and nothing later is used.
     decimals : int, default 1
         Places at which values are compared and written (0.1 on the Tsinghua scale).
+    min_move : float, optional
+        The smallest move, on each side, that makes a turning point (module docstring);
+        default two grid steps of ``decimals`` (0.2 at one decimal).
 
     Returns
     -------
@@ -202,20 +250,30 @@ def recent_movement(
         )
     values = np.round(window.to_numpy(), decimals)
     mi = window.index
+    step = 10.0**-decimals
+    move = 2 * step if min_move is None else float(min_move)
+    if not move > 0:
+        raise DataError(f"min_move={min_move}: a turning point needs a move above 0")
     runs = _plateaus(values)
-    turns = []
-    for k in range(1, len(runs) - 1):
-        v = values[runs[k][0]]
-        before, after = values[runs[k - 1][0]], values[runs[k + 1][0]]
-        kind = (
-            "peak" if v > before and v > after else "trough" if v < before and v < after else None
-        )
-        if kind:
-            turns.append(TurningPoint(kind, float(v), mi[runs[k][0]], mi[runs[k][1]]))
+    turns = [
+        TurningPoint(kind, float(values[runs[k][0]]), mi[runs[k][0]], mi[runs[k][1]])
+        for kind, k in _swings(np.array([values[a] for a, _ in runs]), move - step / 2)
+    ]
     low, high = float(values.min()), float(values.max())
     low_spans, high_spans = _spans(mi, values == low), _spans(mi, values == high)
     text = _paragraph(
-        lang, len(window), mi[0], mi[-1], values, low, low_spans, high, high_spans, turns, decimals
+        lang,
+        len(window),
+        mi[0],
+        mi[-1],
+        values,
+        low,
+        low_spans,
+        high,
+        high_spans,
+        turns,
+        decimals,
+        move,
     )
     return RecentMovement(
         first=mi[0],
@@ -233,7 +291,9 @@ def recent_movement(
     )
 
 
-def _paragraph(lang, n, first, last, values, low, low_spans, high, high_spans, turns, decimals):
+def _paragraph(
+    lang, n, first, last, values, low, low_spans, high, high_spans, turns, decimals, move
+):
     w = _TEXT[lang]
 
     def num(v: float) -> str:
@@ -273,5 +333,5 @@ def _paragraph(lang, n, first, last, values, low, low_spans, high, high_spans, t
         )
         text += w["turns"].format(items=items)
     else:
-        text += w["no_turns"]
+        text += w["no_turns"].format(move=num(move))
     return text
