@@ -79,6 +79,23 @@ def test_one_grid_step_as_the_minimum_move_is_the_neighbour_rule():
         assert got == _neighbour_rule(values), values
 
 
+def test_the_latest_move_is_named_when_it_goes_the_other_way():
+    # China–Japan up to 2025-08: up 0.5 over the year, down 0.4 since 2025-04
+    values = [-5.9, -5.8, -5.4, -5.2, -5.0, -5.1, -5.0, -5.0, -5.1, -5.1, -5.2, -5.4]
+    m = rf.recent_movement(monthly(values, start="2024-09"), 12, lang="zh")
+    assert m.change > 0 and m.latest == (p("2025-04"), -5.0)
+    assert "但近期走势相反：2025年4月至8月，分值由 −5.0 降至 −5.4。" in m.text
+    en = rf.recent_movement(monthly(values, start="2024-09"), 12)
+    assert "Latest move the other way: from" in en.text and "in 2025-04 to" in en.text
+    # the same way as the year's change, or too small a move: not named
+    for same in ([-5.9, -5.5, -5.0, -4.8], [-5.9, -5.5, -5.0, -5.1]):
+        quiet = rf.recent_movement(monthly(same, start="2025-01"), 4)
+        assert quiet.latest is None and "Latest" not in quiet.text
+    # started and ended alike: the latest move is the only direction there is
+    back = rf.recent_movement(monthly([-5.0, -4.6, -4.6, -5.0], start="2025-01"), 4)
+    assert back.latest == (p("2025-03"), -4.6) and "Latest move: from" in back.text
+
+
 def test_as_of_month_hides_later_months():
     later = [*VALUES, -6.5, -7.0]  # a new low after the as-of month
     s = monthly(later, start="2024-01")

@@ -18,6 +18,12 @@ swing is named at its last plateau there, where the direction changed.
 
 The low and the high are reported with every month they were reached, consecutive months
 written as one span ("2025-03 to 2025-04").
+
+**The latest move.** The window's first-to-last change can hide where the score is heading
+now (up 0.5 over the year, down 0.4 in the last months). The latest move is the last run of
+plateaus that goes one way, from the last month of its first plateau to the window's end; when
+it is at least ``min_move`` and goes the other way than the first-to-last change (or the score
+started and ended at the same value), the paragraph says so right after the change.
 """
 
 from __future__ import annotations
@@ -44,6 +50,8 @@ _TEXT = {
         "same": "Last {n} months ({first} to {last}): the score started and ended at {a}.",
         "low_high": " Low {low} in {low_when}; high {high} in {high_when}.",
         "turns": " Turning points: {items}.",
+        "latest": " Latest move the other way: from {a} in {since} to {b} in {last}.",
+        "latest_same": " Latest move: from {a} in {since} to {b} in {last}.",
         "no_turns": " No turning point (no reversal of {move} or more).",
         "peak": "peak {v} in {when}",
         "trough": "trough {v} in {when}",
@@ -57,6 +65,8 @@ _TEXT = {
         "same": "近{n}个月（{first}至{last}），分值起止均为 {a}。",
         "low_high": "最低 {low}（{low_when}），最高 {high}（{high_when}）。",
         "turns": "转折点：{items}。",
+        "latest": "但近期走势相反：{span}，分值由 {a} {move}至 {b}。",
+        "latest_same": "近期走势：{span}，分值由 {a} {move}至 {b}。",
         "no_turns": "期间无转折点（无{move}分及以上的反向变动）。",
         "peak": "{when}见顶（{v}）",
         "trough": "{when}触底（{v}）",
@@ -95,6 +105,9 @@ class RecentMovement:
         Every span of consecutive months at the low (high).
     turning_points : tuple of TurningPoint
         Peaks and troughs in time order.
+    latest : (Period, float) or None
+        Where the latest move began (month, score) when the paragraph names it: a move of at
+        least ``min_move`` the other way than the first-to-last change (module docstring).
     text : str
         The paragraph, in ``lang``.
     lang : str
@@ -112,6 +125,7 @@ class RecentMovement:
     turning_points: tuple[TurningPoint, ...]
     text: str
     lang: str
+    latest: tuple[pd.Period, float] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Plain form (months as ``YYYY-MM``) for JSON."""
@@ -133,6 +147,9 @@ class RecentMovement:
                 {"kind": t.kind, "value": t.value, "start": str(t.start), "end": str(t.end)}
                 for t in self.turning_points
             ],
+            "latest": None
+            if self.latest is None
+            else {"since": str(self.latest[0]), "value": self.latest[1]},
             "text": self.text,
             "lang": self.lang,
         }
@@ -178,6 +195,23 @@ def _swings(v: np.ndarray, move: float) -> list[tuple[str, int]]:
                 turns.append(("trough", lo))
                 trend, hi = 1, j
     return turns
+
+
+def _latest(values: np.ndarray, runs: list[tuple[int, int]], move: float) -> int | None:
+    """Position where the latest move began, when it is worth naming: the last run of
+    plateaus going one way, of at least ``move``, against the first-to-last change."""
+    if len(runs) < 2:
+        return None
+    v = [values[a] for a, _ in runs]
+    way = np.sign(v[-1] - v[-2])
+    k = len(v) - 2
+    while k > 0 and np.sign(v[k] - v[k - 1]) == way:
+        k -= 1
+    size = v[-1] - v[k]
+    overall = np.round(values[-1] - values[0], 9)
+    if abs(size) < move or np.sign(overall) == way:
+        return None
+    return runs[k][1]
 
 
 def _spans(months: pd.PeriodIndex, mask: np.ndarray) -> tuple[tuple[pd.Period, pd.Period], ...]:
@@ -259,6 +293,8 @@ def recent_movement(
         TurningPoint(kind, float(values[runs[k][0]]), mi[runs[k][0]], mi[runs[k][1]])
         for kind, k in _swings(np.array([values[a] for a, _ in runs]), move - step / 2)
     ]
+    latest = _latest(values, runs, move - step / 2)
+    latest_at = None if latest is None else (mi[latest], float(values[latest]))
     low, high = float(values.min()), float(values.max())
     low_spans, high_spans = _spans(mi, values == low), _spans(mi, values == high)
     text = _paragraph(
@@ -274,6 +310,7 @@ def recent_movement(
         turns,
         decimals,
         move,
+        latest,
     )
     return RecentMovement(
         first=mi[0],
@@ -288,11 +325,12 @@ def recent_movement(
         turning_points=tuple(turns),
         text=text,
         lang=lang,
+        latest=latest_at,
     )
 
 
 def _paragraph(
-    lang, n, first, last, values, low, low_spans, high, high_spans, turns, decimals, move
+    lang, n, first, last, values, low, low_spans, high, high_spans, turns, decimals, move, latest
 ):
     w = _TEXT[lang]
 
@@ -304,6 +342,7 @@ def _paragraph(
             fmt_month(a, lang) if a == b else fmt_span(a, b, lang) for a, b in spans
         )
 
+    months = pd.period_range(first, last, freq="M")
     first, last = fmt_month(first, lang), fmt_month(last, lang)
 
     if low == high:
@@ -323,6 +362,17 @@ def _paragraph(
             b=num(values[-1]),
             d=change,
             move=w["up" if d > 0 else "down"],
+        )
+    if latest is not None:
+        since, a, b = months[latest], values[latest], values[-1]
+        key = "latest_same" if num(values[-1]) == num(values[0]) else "latest"
+        text += w[key].format(
+            since=fmt_month(since, lang),
+            last=last,
+            span=fmt_span(since, months[-1], lang),
+            a=num(a),
+            b=num(b),
+            move=w["up" if b > a else "down"],
         )
     text += w["low_high"].format(
         low=num(low), low_when=when(low_spans), high=num(high), high_when=when(high_spans)
