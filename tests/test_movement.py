@@ -29,14 +29,15 @@ def test_known_low_high_and_turning_points():
         ("peak", -4.9, "2024-09", "2024-10"),
     ]
     assert m.text == (
-        "Last 12 months (2024-01 to 2024-12): the score went from -5.0 to -5.1 (-0.1). "
-        "Low -5.6 in 2024-05; high -4.9 in 2024-09 to 2024-10. Turning points: trough -5.6 "
-        "in 2024-05, peak -4.9 in 2024-09 to 2024-10."
+        "Last 12 months (2024-01 to 2024-12): the score went from −5.0 to −5.1 (−0.1). "
+        "Low −5.6 in 2024-05; high −4.9 in 2024-09 to 2024-10. Turning points: trough −5.6 "
+        "in 2024-05, peak −4.9 in 2024-09 to 2024-10."
     )
+    assert "-" not in m.text.replace("2024-", "")  # no ASCII hyphen as a minus sign
     zh = rf.recent_movement(monthly(VALUES, start="2024-01"), 12, lang="zh")
-    head = "近12个月（2024年1月至2024年12月），分值由 −5.0 降至 −5.1（下降 0.1）。"
+    head = "近12个月（2024年1月至2024年12月），分值由−5.0降至−5.1（下降0.1）。"
     assert zh.text.startswith(head)
-    assert "最低 −5.6（2024年5月）" in zh.text and "2024年9月至10月见顶（−4.9）" in zh.text
+    assert "最低−5.6（2024年5月）" in zh.text and "2024年9月至10月见顶（−4.9）" in zh.text
     assert zh.to_dict()["turning_points"] == m.to_dict()["turning_points"]
 
 
@@ -84,7 +85,7 @@ def test_the_latest_move_is_named_when_it_goes_the_other_way():
     values = [-5.9, -5.8, -5.4, -5.2, -5.0, -5.1, -5.0, -5.0, -5.1, -5.1, -5.2, -5.4]
     m = rf.recent_movement(monthly(values, start="2024-09"), 12, lang="zh")
     assert m.change > 0 and m.latest == (p("2025-04"), -5.0)
-    assert "但近期走势相反：2025年4月至8月，分值由 −5.0 降至 −5.4。" in m.text
+    assert "但近期走势相反：2025年4月至8月，分值由−5.0降至−5.4。" in m.text
     en = rf.recent_movement(monthly(values, start="2024-09"), 12)
     assert "Latest move the other way: from" in en.text and "in 2025-04 to" in en.text
     # the same way as the year's change, or too small a move: not named
@@ -101,19 +102,19 @@ def test_as_of_month_hides_later_months():
     s = monthly(later, start="2024-01")
     cut = rf.recent_movement(s, 12, until="2024-12")
     assert cut.to_dict() == rf.recent_movement(monthly(VALUES, start="2024-01"), 12).to_dict()
-    assert "-6.5" not in cut.text and "2025" not in cut.text
+    assert "−6.5" not in cut.text and "2025" not in cut.text
     full = rf.recent_movement(s, 12)
     assert full.low == -7.0 and full.last == p("2025-02")
 
 
 def test_flat_and_monotone_windows():
     flat = rf.recent_movement(monthly([-5.5] * 12), 12)
-    assert flat.turning_points == () and "stayed at -5.5" in flat.text
+    assert flat.turning_points == () and "stayed at −5.5" in flat.text
     assert flat.low_months == ((flat.first, flat.last),)
     down = rf.recent_movement(monthly(np.round(np.linspace(-3, -5, 12), 1)), 12)
     assert down.turning_points == () and "No turning point" in down.text
     same = rf.recent_movement(monthly([-6.0, -5.8, -6.0]), 3)
-    assert "started and ended at -6.0" in same.text
+    assert "started and ended at −6.0" in same.text
     assert [t.kind for t in same.turning_points] == ["peak"]
 
 

@@ -60,13 +60,13 @@ _TEXT = {
         "sep": ", ",
     },
     "zh": {
-        "head": "近{n}个月（{first}至{last}），分值由 {a} {move}至 {b}（{d}）。",
-        "flat": "近{n}个月（{first}至{last}），分值保持在 {a}。",
-        "same": "近{n}个月（{first}至{last}），分值起止均为 {a}。",
-        "low_high": "最低 {low}（{low_when}），最高 {high}（{high_when}）。",
+        "head": "近{n}个月（{first}至{last}），分值由{a}{move}至{b}（{d}）。",
+        "flat": "近{n}个月（{first}至{last}），分值保持在{a}。",
+        "same": "近{n}个月（{first}至{last}），分值起止均为{a}。",
+        "low_high": "最低{low}（{low_when}），最高{high}（{high_when}）。",
         "turns": "转折点：{items}。",
-        "latest": "但近期走势相反：{span}，分值由 {a} {move}至 {b}。",
-        "latest_same": "近期走势：{span}，分值由 {a} {move}至 {b}。",
+        "latest": "但近期走势相反：{span}，分值由{a}{move}至{b}。",
+        "latest_same": "近期走势：{span}，分值由{a}{move}至{b}。",
         "no_turns": "期间无转折点（无{move}分及以上的反向变动）。",
         "peak": "{when}见顶（{v}）",
         "trough": "{when}触底（{v}）",
@@ -335,7 +335,7 @@ def _paragraph(
     w = _TEXT[lang]
 
     def num(v: float) -> str:
-        return fmt_num(v, decimals) if lang == "zh" else f"{v:.{decimals}f}"
+        return fmt_num(v, decimals)  # the true minus sign, as the rest of the report
 
     def when(spans) -> str:
         return w["and"].join(
@@ -351,9 +351,9 @@ def _paragraph(
     if num(values[-1]) == num(values[0]):
         text = w["same"].format(n=n, first=first, last=last, a=num(values[0]))
     else:
-        change = f"{d:+.{decimals}f}"
+        change = ("+" if d > 0 else "") + fmt_num(d, decimals)
         if lang == "zh":
-            change = f"{'上升' if d > 0 else '下降'} {abs(d):.{decimals}f}"
+            change = f"{'上升' if d > 0 else '下降'}{fmt_num(abs(d), decimals)}"
         text = w["head"].format(
             n=n,
             first=first,
