@@ -614,7 +614,12 @@ def fmt_threshold(value: float) -> str:
 
 
 def fmt_pct(p: float, digits: int = 1) -> str:
-    """``16.6%``."""
+    """``16.6%``.
+
+    One precision per kind of figure across a report: a probability the forecast gives (an
+    answer, a level probability, a month's chance) always at one decimal, wherever it is
+    shown; whole percent only for figures of another kind — a scenario's assumed probability
+    and the track record's shares of past cases (coverage, observed frequencies)."""
     return f"{100 * p:.{digits}f}%"
 
 

@@ -203,6 +203,11 @@ def _answer_text(a: Answer, words: dict[str, str], lang: str) -> str:
     return text + mark if a.observed is not None else text
 
 
+def _level_cell(level: str, p: float, lang: str) -> str:
+    """"tension (83.7%)" / "紧张（83.7%）": the probability at the precision it has elsewhere."""
+    return f"{level}（{fmt_pct(p)}）" if lang == "zh" else f"{level} ({fmt_pct(p)})"
+
+
 def _level_words(fc: Forecast, lang: str) -> tuple[str, float]:
     probs = fc.level_probabilities(lang).iloc[-1]
     return str(probs.idxmax()), float(probs.max())
@@ -324,9 +329,7 @@ def _comparison_tables(inp: ReportInputs, words: dict[str, str], lang: str, belo
                 words["none"] if sc is None else words["pp"].format(diff=fmt_diff(d, dse)),
                 fmt_num(med),
                 fmt_range(fmt_num(q10), fmt_num(q90), lang),
-                f"{level} ({fmt_pct(p_level, 0)})"
-                if lang != "zh"
-                else f"{level}（{fmt_pct(p_level, 0)}）",
+                _level_cell(level, p_level, lang),
             )
         )
         probs = fc.level_probabilities(lang).iloc[-1]

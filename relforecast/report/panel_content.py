@@ -121,9 +121,9 @@ def _overview_table(inp: PanelInputs, words: dict[str, str], lang: str) -> Table
     rows, links = [], []
     for dyad, row in inp.overview.iterrows():
         level = (
-            f"{row['level_end']}（{fmt_pct(row['p_level_end'], 0)}）"
+            f"{row['level_end']}（{fmt_pct(row['p_level_end'])}）"
             if lang == "zh"
-            else (f"{row['level_end']} ({fmt_pct(row['p_level_end'], 0)})")
+            else (f"{row['level_end']} ({fmt_pct(row['p_level_end'])})")
         )
         rows.append(
             (

@@ -248,3 +248,17 @@ def test_the_crossing_caption_says_by_scenario_only_with_scenarios(real, dyad, l
     md = (real[dyad][0] / "report.md").read_text(encoding="utf-8")
     caption = re.search(r"!\[([^\]]*)\]\(crossing\.png\)", md).group(1)
     assert caption.startswith(lead), caption
+
+
+@pytest.mark.parametrize("dyad", ["Japan", "US"])
+def test_a_level_probability_is_shown_at_one_precision(real, dyad):
+    """The most likely level's probability at the window's end: the summary, the scenario
+    table and the level table write the same figure the same way."""
+    md = (real[dyad][0] / "report.md").read_text(encoding="utf-8")
+    summary = _summary(real, dyad)
+    level, p = re.search(r"最可能处于“(\S+?)”等级（概率([\d.]+%)）", summary).groups()
+    comparison = md.split("## 情景比较", 1)[1].split("\n## ", 1)[0]
+    base = next(r for r in comparison.splitlines() if r.startswith("| 基准情景"))
+    assert f"{level}（{p}）" in base, (p, base)
+    levels = md.split("## 展望期末等级概率", 1)[1].split("\n## ", 1)[0]
+    assert p in next(r for r in levels.splitlines() if r.startswith("| 基准情景"))
