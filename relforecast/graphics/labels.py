@@ -92,6 +92,7 @@ LABELS: dict[str, dict[str, str]] = {
         "headline_observed": (
             "Baseline: {event} in {month}, so {question} = 100 % (it has happened)."
         ),
+        "headline_worse": "Worse still: {question} = {p}.",
         "scenarios_lead": "The same probability in each scenario:",
         "scenario_sentence": "{name}: {p} ({diff} percentage points against the baseline).",
         "pp": "{diff} points",
@@ -330,6 +331,7 @@ LABELS: dict[str, dict[str, str]] = {
         ),
         "headline": "在不假设额外冲击的基准情景下，{question}为{p}。",
         "headline_observed": "基准情景：{month}{event}，{question}已成事实（100%）。",
+        "headline_worse": "进一步恶化方面，{question}为{p}。",
         "scenarios_lead": "在各情景下，这一概率分别为：",
         "scenario_sentence": "{name}：{p}，较基准情景{diff}个百分点。",
         "pp": "{diff} 个百分点",

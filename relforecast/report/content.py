@@ -204,7 +204,7 @@ def _answer_text(a: Answer, words: dict[str, str], lang: str) -> str:
 
 
 def _level_cell(level: str, p: float, lang: str) -> str:
-    """"tension (83.7%)" / "紧张（83.7%）": the probability at the precision it has elsewhere."""
+    """The level cell, "tension (83.7%)" / "紧张（83.7%）": one decimal, as everywhere."""
     return f"{level}（{fmt_pct(p)}）" if lang == "zh" else f"{level} ({fmt_pct(p)})"
 
 
@@ -241,11 +241,20 @@ def _summary(inp: ReportInputs, words: dict[str, str], lang: str, below_now: boo
         )
     else:
         headline = words["headline"].format(question=qtext, p=fmt_pct(head.p))
+    sentences = [headline]
+    worse = _worse_still(inp, below_now)
+    if worse is not None:  # below the threshold: getting worse is the other question
+        q, a = inp.questions[worse], inp.answers["baseline"][worse]
+        p = fmt_pct(a.p)
+        if a.observed is not None:
+            p += f"（{words['observed_mark']}）" if lang == "zh" else f" ({words['observed_mark']})"
+        sentences.append(
+            words["headline_worse"].format(question=question_text(q, words, last, below_now), p=p)
+        )
     # the verdict in one plain sentence; its statistics are in the trust section
-    caution = verdict_summary(inp.track_record.verdict, lang) if _has_verdict(inp) else ""
-    blocks.append(
-        Paragraph(join_sentences([headline, caution] if caution else [headline], lang), "headline")
-    )
+    if _has_verdict(inp):
+        sentences.append(verdict_summary(inp.track_record.verdict, lang))
+    blocks.append(Paragraph(join_sentences(sentences, lang), "headline"))
     q10, med, q90 = np.quantile(base.paths[:, -1], [0.1, 0.5, 0.9])
     level, p_level = _level_words(base, lang)
     blocks.append(
@@ -275,6 +284,21 @@ def _summary(inp: ReportInputs, words: dict[str, str], lang: str, below_now: boo
         blocks.append(Paragraph(words["scenarios_lead"]))
         blocks.append(Bullets(tuple(sentences)))
     return blocks
+
+
+def _worse_still(inp: ReportInputs, below_now: bool) -> int | None:
+    """Position of the "worse still" question (below a point under the threshold at least
+    once) of a dyad already below the threshold, asked next to its recovery headline."""
+    if not below_now:
+        return None
+    return next(
+        (
+            i
+            for i, q in enumerate(inp.questions)
+            if i > 0 and q.kind == "ever-below" and q.threshold < inp.threshold
+        ),
+        None,
+    )
 
 
 def _has_verdict(inp: ReportInputs) -> bool:

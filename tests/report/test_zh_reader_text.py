@@ -262,3 +262,16 @@ def test_a_level_probability_is_shown_at_one_precision(real, dyad):
     assert f"{level}（{p}）" in base, (p, base)
     levels = md.split("## 展望期末等级概率", 1)[1].split("\n## ", 1)[0]
     assert p in next(r for r in levels.splitlines() if r.startswith("| 基准情景"))
+
+
+def test_a_dyad_below_minus_six_is_also_asked_about_worse_still_in_the_summary(real):
+    result = real["US"][1]
+    summary = _summary(real, "US")
+    assert "回升至−6或以上的概率为" in summary
+    worse = result.questions
+    row = worse[(worse["scenario"] == "baseline") & (worse["question"] == "ever-below:-7")]
+    assert len(row) == 1, worse
+    p = f"{100 * float(row['p'].iloc[0]):.1f}%"
+    assert f"进一步恶化方面，展望期内至少一次低于−7的概率为{p}。" in summary, summary
+    # a dyad above −6 has no such sentence
+    assert "进一步恶化" not in _summary(real, "Japan")
