@@ -203,6 +203,21 @@ def _answer_text(a: Answer, words: dict[str, str], lang: str) -> str:
     return text + mark if a.observed is not None else text
 
 
+def level_entered(direction: str | None, threshold: float, scale: object, lang: str) -> str | None:
+    """The level a score enters by passing ``threshold`` in ``direction`` ("below": the level
+    under a cut point; "at_or_above": the level from it up), or ``None`` when the threshold
+    is no level boundary of ``scale``."""
+    sc = as_scale(scale)
+    if direction is None or not sc.bounded or len(sc.levels) < 2:
+        return None
+    for i, lv in enumerate(sc.levels):
+        if direction == "below" and i < len(sc.levels) - 1 and np.isclose(lv.upper, threshold):
+            return lv.label(lang)
+        if direction == "at_or_above" and i > 0 and np.isclose(lv.lower, threshold):
+            return lv.label(lang)
+    return None
+
+
 def _level_cell(level: str, p: float, lang: str) -> str:
     """The level cell, "tension (83.7%)" / "紧张（83.7%）": one decimal, as everywhere."""
     return f"{level}（{fmt_pct(p)}）" if lang == "zh" else f"{level} ({fmt_pct(p)})"
@@ -242,6 +257,13 @@ def _summary(inp: ReportInputs, words: dict[str, str], lang: str, below_now: boo
     else:
         headline = words["headline"].format(question=qtext, p=fmt_pct(head.p))
     sentences = [headline]
+    level = level_entered(head_q.direction, head_q.threshold, getattr(inp.fit, "scale", None), lang)
+    if level is not None:  # what passing the threshold means, in the scale's words
+        sentences.append(
+            words[
+                "headline_level_back" if below_now else f"headline_level_{head_q.direction}"
+            ].format(t=fmt_threshold(head_q.threshold), level=level)
+        )
     worse = _worse_still(inp, below_now)
     if worse is not None:  # below the threshold: getting worse is the other question
         q, a = inp.questions[worse], inp.answers["baseline"][worse]
@@ -368,13 +390,17 @@ def _comparison_tables(inp: ReportInputs, words: dict[str, str], lang: str, belo
 
 def _monthly_table(inp: ReportInputs, words: dict[str, str], lang: str) -> Table:
     base = inp.forecasts["baseline"]
-    t = fmt_threshold(inp.threshold)
+    # the threshold of the dyad's own headline question (China–UK at −3.0: −3, not −6), and
+    # its direction: falling below it, or — for a dyad below it, whose "below it at least
+    # once by then" is ~1 and says nothing — having come back to it
+    head = inp.questions[0]
+    threshold = head.threshold if head.direction is not None else inp.threshold
+    t = fmt_threshold(threshold)
     q = base.quantiles([0.1, 0.5, 0.9])
-    below = base.prob_below(inp.threshold)
-    # a dyad already below the threshold: "below it at least once by then" is ~1 and says
-    # nothing; the month-by-month chance of having come back is asked instead
-    below_now = float(inp.series.iloc[-1]) < inp.threshold
-    crossed = base.prob_cross_curve(inp.threshold, "at_or_above" if below_now else "below")
+    below = base.prob_below(threshold)
+    below_now = float(inp.series.iloc[-1]) < threshold
+    up = head.direction == "at_or_above" and not below_now  # reaching a better level
+    crossed = base.prob_cross_curve(threshold, "at_or_above" if below_now or up else "below")
     level = base.most_likely_level(lang)
     rows = []
     for i, month in enumerate(base.index):
@@ -388,7 +414,7 @@ def _monthly_table(inp: ReportInputs, words: dict[str, str], lang: str) -> Table
                 if observed
                 else fmt_range(fmt_num(q.iloc[i, 0]), fmt_num(q.iloc[i, 2]), lang),
                 # an observed month has a score, not a probability
-                words["none"] if observed else fmt_pct(below.iloc[i]),
+                words["none"] if observed else fmt_pct(1 - below.iloc[i] if up else below.iloc[i]),
                 words["none"] if observed else fmt_pct(crossed.iloc[i]),
                 str(level.iloc[i]),
             )
@@ -398,8 +424,10 @@ def _monthly_table(inp: ReportInputs, words: dict[str, str], lang: str) -> Table
         words["col_status"],
         words["col_median"],
         words["col_interval"],
-        words["col_p_below"].format(t=t),
-        words["col_p_back_by" if below_now else "col_p_crossed"].format(t=t),
+        words["col_p_at_or_above" if up else "col_p_below"].format(t=t),
+        words[
+            "col_p_back_by" if below_now else "col_p_reached_by" if up else "col_p_crossed"
+        ].format(t=t),
         words["col_level"],
     )
     align = ("left", "left", "right", "right", "right", "right", "left")

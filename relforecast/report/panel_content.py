@@ -48,7 +48,7 @@ from relforecast.graphics.labels import (
     labels,
     model_label,
 )
-from relforecast.report.content import count_word, levels_line, source_line
+from relforecast.report.content import count_word, level_entered, levels_line, source_line
 from relforecast.report.document import Bullets, Document, Figure, Heading, Paragraph, Table
 
 __all__ = ["PanelInputs", "build_panel_document", "fan_grid"]
@@ -98,14 +98,19 @@ class PanelInputs:
     scale: object = None
 
 
-def _key_label(row: pd.Series, words: dict[str, str], lang: str) -> str:
+def _key_label(row: pd.Series, words: dict[str, str], lang: str, scale: object) -> str:
     """The dyad's key question in words, with why it is the one asked."""
     t = fmt_threshold(row["key_threshold"])
     kind = str(row["key_question"]).partition(":")[0]
     if row["key_why"] == "better":
         kind += "_reach"
     text = words[f"q_{kind}"].format(t=t)
-    why = words[f"pq_why_{row['key_why']}"].format(t=t)
+    direction = "at_or_above" if row["key_why"] == "better" else "below"
+    level = level_entered(direction, row["key_threshold"], scale, lang)
+    key = f"pq_why_{row['key_why']}"
+    if row["key_why"] in ("worse", "better") and level is None:  # not a level boundary
+        key += "_plain"
+    why = words[key].format(t=t, level=level)
     return f"{text}（{why}）" if lang == "zh" else f"{text} ({why})"
 
 
@@ -129,7 +134,7 @@ def _overview_table(inp: PanelInputs, words: dict[str, str], lang: str) -> Table
             (
                 dyad_label(dyad, lang, short=True),
                 fmt_num(row["last"]),
-                _key_label(row, words, lang),
+                _key_label(row, words, lang, inp.scale),
                 fmt_pct_se(row["key_p"], row["key_se"]),
                 _change_text(row, words),
                 fmt_num(row["median_end"]),
@@ -175,7 +180,7 @@ def _changes_blocks(inp: PanelInputs, words: dict[str, str], lang: str) -> list:
                 dyad_label(dyad, lang, short=True),
                 words["none"] if pd.isna(prev_last) else fmt_num(prev_last),
                 fmt_num(row["last"]),
-                _key_label(row, words, lang),
+                _key_label(row, words, lang, inp.scale),
                 words["none"]
                 if not compared or pd.isna(prev_p)
                 else fmt_pct_se(prev_p, row.get("prev_se", 0.0)),

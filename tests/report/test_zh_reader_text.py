@@ -45,7 +45,7 @@ def real(shared_data, tmp_path_factory):
     table = backtest(panel)
     out = {}
     japan = ROOT / "examples" / "scenarios_japan_2025.yaml"
-    for dyad, scenarios in (("Japan", japan), ("US", None)):
+    for dyad, scenarios in (("Japan", japan), ("US", None), ("UK", None)):
         folder = tmp_path_factory.mktemp("zh_real") / dyad
         result = rf.outlook(
             panel[dyad].dropna(),
@@ -275,3 +275,40 @@ def test_a_dyad_below_minus_six_is_also_asked_about_worse_still_in_the_summary(r
     assert f"进一步恶化方面，展望期内至少一次低于−7的概率为{p}。" in summary, summary
     # a dyad above −6 has no such sentence
     assert "进一步恶化" not in _summary(real, "Japan")
+
+
+@pytest.mark.parametrize(
+    ("dyad", "means"),
+    [
+        ("Japan", "低于−6即进入“对抗”等级。"),
+        ("US", "回升至−6或以上即回到“紧张”等级。"),
+        ("UK", "低于−3即进入“紧张”等级。"),
+    ],
+)
+def test_the_headline_says_which_level_its_threshold_leads_into(real, dyad, means):
+    assert means in _summary(real, dyad)
+
+
+def test_the_monthly_table_asks_about_the_dyads_own_threshold(real):
+    """China–UK at −3.0 is asked about −3 first: its monthly table shows −3, not −6."""
+    md = (real["UK"][0] / "report.md").read_text(encoding="utf-8")
+    table = md.split("## 基准预测（按月）", 1)[1].split("\n## ", 1)[0]
+    header = table.splitlines()[2]
+    assert "低于−3的概率" in header and "截至当月曾低于−3的概率" in header
+    assert "−6" not in header
+    fc = real["UK"][1].forecast
+    # the last row's P(below −3 by then) is the headline answer
+    last = [r for r in table.splitlines() if r.startswith("| 20")][-1]
+    p = float(fc.prob_cross_curve(-3.0, "below").iloc[-1])
+    assert f"{100 * p:.1f}%" in last
+
+
+def test_the_overview_names_the_level_a_key_question_leads_into():
+    from relforecast.report.panel_content import _key_label
+
+    row = pd.Series({"key_question": "ever-below:-3", "key_why": "worse", "key_threshold": -3.0})
+    text = _key_label(row, labels("zh"), "zh", TSINGHUA_SCALE)
+    assert text.endswith("（跌入“紧张”等级）"), text
+    up = pd.Series({"key_question": "ever-at-or-above:3", "key_why": "better", "key_threshold": 3})
+    assert "升入“良好”等级" in _key_label(up, labels("zh"), "zh", TSINGHUA_SCALE)
+    assert "into “good”" in _key_label(up, labels("en"), "en", TSINGHUA_SCALE)
