@@ -284,6 +284,12 @@ LABELS: dict[str, dict[str, str]] = {
             "Each dyad has a full report of its own (questions, figures, trust section, "
             "history); the names in the overview link to them."
         ),
+        "panel_pool_note": (
+            "The pool's weights are estimated separately for each dyad, from how each member "
+            "did in that dyad's own replayed forecasts (forecasts made again from past months "
+            "with only the data known then): the same members carry different weights in each "
+            "dyad's report, whose methods note lists them."
+        ),
         "panel_mc_note": (
             "Each dyad is simulated with {n_paths} paths; probabilities are counted on the "
             "published score (rounded to 0.1)."
@@ -507,6 +513,11 @@ LABELS: dict[str, dict[str, str]] = {
         "panel_reports_intro": (
             "每组双边关系另有一份完整报告（各项问题、图表、可信程度、历史走势），"
             "点击总览表中的关系名称即可打开。"
+        ),
+        "panel_pool_note": (
+            "组合权重按每组双边关系分别估计：各成员的权重取决于它在该关系自身的回放预测"
+            "（站在过去各月、只用当时已有的数据重做的预测）中的表现，因此同样的成员在各关系中"
+            "的权重不同，详见各关系报告的“方法与数据说明”。"
         ),
         "panel_mc_note": (
             "每组双边关系模拟 {n_paths} 条路径；概率按公布分值（精确到 0.1）计算。"

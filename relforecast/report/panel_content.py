@@ -301,6 +301,12 @@ def build_panel_document(inp: PanelInputs, lang: str) -> Document:
         Bullets(
             (
                 words["model_note"].format(model=full),
+                # a pool's weights are each dyad's own: said, or a reader takes them for one set
+                *(
+                    [words["panel_pool_note"]]
+                    if any(str(n).startswith("auto[") for n in inp.model_names)
+                    else []
+                ),
                 words["panel_mc_note"].format(n_paths=f"{inp.n_paths:,}"),
             )
         ),
