@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import Any
 
 from relforecast.data import dyad_key
 from relforecast.editorial import (
@@ -758,6 +759,17 @@ def model_label(name: str, lang: str = "en", weights: Sequence[float] | None = N
 def shock_kind(kind: str, lang: str = "en") -> str:
     """A shock kind in words."""
     return SHOCK_KINDS[lang if lang in SHOCK_KINDS else "en"].get(kind, kind)
+
+
+def shock_label(shock: Any, lang: str) -> str:
+    """A shock's name in a figure or sentence: its label (with its month); in Chinese its
+    month and Chinese name ("2001年4月小泉纯一郎就任"), else its month and kind
+    ("2001年4月领导人更替")."""
+    if lang == "zh":
+        # the date first, as Chinese writes it
+        name = getattr(shock, "name_zh", None) or shock_kind(shock.kind, "zh")
+        return f"{fmt_month(shock.start, 'zh')}{name}"
+    return shock.label if str(shock.start) in shock.label else f"{shock.label} ({shock.start})"
 
 
 def shock_shape(

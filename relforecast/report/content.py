@@ -21,6 +21,7 @@ document is passed through :func:`relforecast.editorial.fullwidth` when it is ad
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -42,6 +43,7 @@ from relforecast.graphics.labels import (
     labels,
     model_label,
     shock_kind,
+    shock_label,
     shock_shape,
 )
 from relforecast.questions import Answer, Question
@@ -735,7 +737,10 @@ def _assumption_blocks(inp: ReportInputs, words: dict[str, str], lang: str):
         for e in effects:
             shock = shocks[e["label"]]
             kind = shock_kind(e["kind"], lang)
-            name = kind if lang == "zh" or shock.name is None else f"{kind}: {shock.name}"
+            if lang == "zh":
+                name = f"{kind}：{shock.name_zh}" if shock.name_zh else kind
+            else:
+                name = kind if shock.name is None else f"{kind}: {shock.name}"
             source = (
                 words["source_judgmental"]
                 if e["source"] == "judgmental"
@@ -831,7 +836,10 @@ def build_document(inp: ReportInputs, lang: str) -> Document:
     ]
     if inp.window[0] > inp.as_of + 1:
         notes.append(words["gap_note"].format(as_of=fmt_month(inp.as_of, lang)))
-    notes += diagnostics_text(inp.diagnostics, words, lang)
+    calendar = getattr(inp.fit, "calendar", None) or ()
+    shocks = zip(_labels(calendar), calendar, strict=True)
+    names = {label: shock_label(s, lang) for label, s in shocks}
+    notes += diagnostics_text(inp.diagnostics, words, lang, names)
     doc.add(Heading(words["notes"]), Bullets(tuple(notes)))
     versions = ", ".join(f"{k} {v}" for k, v in inp.versions.items())
     rows = (
@@ -856,6 +864,12 @@ def build_document(inp: ReportInputs, lang: str) -> Document:
         Table((words["rep_item"], words["rep_value"]), rows, align=("left", "left")),
     )
     return doc
+
+
+def _labels(calendar: Any) -> list[str]:
+    """The calendar's shock labels (as the fits name their columns), one per shock."""
+    labels_ = getattr(calendar, "labels", None)
+    return list(labels_) if labels_ is not None else [s.label for s in calendar]
 
 
 def fit_label(fit: Any, lang: str) -> str:
@@ -899,7 +913,12 @@ _KNOWN_ZH = (
 )
 
 
-def diagnostics_text(diagnostics: list[str], words: dict[str, str], lang: str) -> list[str]:
+def diagnostics_text(
+    diagnostics: list[str],
+    words: dict[str, str],
+    lang: str,
+    shock_names: Mapping[str, str] | None = None,
+) -> list[str]:
     """The model's diagnostics as sentences for the methods note.
 
     The messages the report knows are said in words of the report's language — learned pool
@@ -908,6 +927,8 @@ def diagnostics_text(diagnostics: list[str], words: dict[str, str], lang: str) -
     unevaluable or flat likelihood, an optimiser without convergence. The others: in English
     each once (:func:`condense`); a Chinese report leaves them out (a reader could not act on
     an untranslated message; ``summary.json`` keeps them all under ``model.diagnostics``).
+    ``shock_names`` maps a shock's label to its name in ``lang`` (its Chinese name, from
+    :func:`relforecast.graphics.labels.shock_label`); a shock not in it is named by its month.
     """
     zh = lang == "zh"
     out, constant, other = [], [], []
@@ -920,7 +941,12 @@ def diagnostics_text(diagnostics: list[str], words: dict[str, str], lang: str) -
             )
         elif m := _SHOCK_CONSTANT.fullmatch(d):
             month = re.search(r"\d{4}-\d{2}", m["shock"])
-            constant.append(month.group(0) if month else m["shock"])
+            if zh and m["shock"] in (shock_names or {}):
+                constant.append(shock_names[m["shock"]] + "这一冲击")
+            elif zh:
+                constant.append(f"{fmt_month(month.group(0), 'zh')}的冲击" if month else "冲击")
+            else:
+                constant.append(month.group(0) if month else m["shock"])
         elif zh and (said := next((t for p, t in _KNOWN_ZH if p.fullmatch(d)), None)):
             if said not in out:
                 out.append(said)
@@ -928,11 +954,11 @@ def diagnostics_text(diagnostics: list[str], words: dict[str, str], lang: str) -
             other.append(d)
     if constant:
         months = list(dict.fromkeys(constant))
-        shown = "、".join(fmt_month(x, "zh") for x in months[:3]) if zh else ", ".join(months[:3])
+        shown = "、".join(months[:3]) if zh else ", ".join(months[:3])
         if zh:
-            which = shown if len(months) <= 3 else f"{shown}等 {len(months)} 个月份"
+            which = shown if len(months) <= 3 else f"{shown}等{len(months)}次冲击"
             out.append(
-                f"{which}的冲击发生在部分成员模型的拟合时段之外，这些模型无法估计其效应，按0计。"
+                f"{which}发生在部分成员模型的拟合时段之外，这些模型无法估计其效应，按0计。"
             )
         else:
             which = shown if len(months) <= 3 else f"{shown} and {len(months) - 3} more"

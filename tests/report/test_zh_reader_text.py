@@ -312,3 +312,28 @@ def test_the_overview_names_the_level_a_key_question_leads_into():
     up = pd.Series({"key_question": "ever-at-or-above:3", "key_why": "better", "key_threshold": 3})
     assert "升入“良好”等级" in _key_label(up, labels("zh"), "zh", TSINGHUA_SCALE)
     assert "into “good”" in _key_label(up, labels("en"), "en", TSINGHUA_SCALE)
+
+
+def test_a_shock_is_named_in_chinese_where_the_chinese_text_names_it(leaders_csv):
+    from relforecast.graphics.labels import shock_label
+
+    calendar = rf.ShockCalendar.from_leaders(leaders_csv, "Japan")
+    koizumi = next(s for s in calendar if str(s.start) == "2001-04")
+    assert shock_label(koizumi, "zh") == "2001年4月小泉纯一郎就任"  # the table's Chinese name
+    assert shock_label(koizumi, "en") == koizumi.label
+    plain = rf.Shock("leader_change", "2001-04", shape="step", name="PM A")  # no Chinese name
+    assert shock_label(plain, "zh") == "2001年4月领导人更替"
+    names = {s.label: shock_label(s, "zh") for s in calendar}
+    msg = (
+        f"ARIMA(1,1,0): shock '{koizumi.label}' is constant over the fitting span; its effect "
+        "is not estimated (set to 0)"
+    )
+    (zh,) = diagnostics_text([msg], labels("zh"), "zh", names)
+    assert zh.startswith("2001年4月小泉纯一郎就任这一冲击发生在") and "Koizumi" not in zh
+    (generic,) = diagnostics_text([msg], labels("zh"), "zh")
+    assert generic.startswith("2001年4月的冲击发生在")
+    # a scenario file may name its shock in Chinese too
+    shock = rf.shocks.shock_from_record(
+        {"kind": "custom", "start": "2025-09", "name": "thaw", "name_zh": "关系回暖"}, "test"
+    )
+    assert shock_label(shock, "zh") == "2025年9月关系回暖"
