@@ -66,6 +66,21 @@ LABELS: dict[str, dict[str, str]] = {
         "figures_crossing_baseline": "{question}, baseline",
         "figures_levels": "Level probabilities per month (baseline)",
         "figures_analogues": "Historical analogues",
+        "caption_history": (
+            "Top: the whole series over the six levels, a vertical line at each shock the model "
+            "takes into account; bottom: the last 24 months."
+        ),
+        "caption_history_plain": "Top: the whole series over the six levels; bottom: the last "
+        "24 months.",
+        "caption_analogues": (
+            "Each line is the score around one anchor month (0 on the horizontal axis), to compare "
+            "what followed past events with the present; the legend names the anchors."
+        ),
+        "caption_reliability": (
+            "Each point is a group of past forecasts: their mean probability against how often "
+            "the event happened, with the number of cases beside it; points on the dotted "
+            "diagonal are well calibrated."
+        ),
         "figures_reliability": "Reliability of past crossing probabilities",
         "scenarios": "Scenario comparison",
         "levels_end": "Level probabilities at the window's end",
@@ -318,6 +333,18 @@ LABELS: dict[str, dict[str, str]] = {
         "figures_crossing_baseline": "基准情景：{question}",
         "figures_levels": "各月等级概率（基准情景）",
         "figures_analogues": "历史类比",
+        "caption_history": (
+            "上图：全部历史分值与六个等级，竖线为模型考虑的冲击；下图：最近24个月的分值。"
+        ),
+        "caption_history_plain": "上图：全部历史分值与六个等级；下图：最近24个月的分值。",
+        "caption_analogues": (
+            "每条线为某一锚定月份（横轴0处）前后的分值走势，用于将以往事件之后的走势与当前对照；"
+            "图例标出各锚定月份。"
+        ),
+        "caption_reliability": (
+            "每个点代表一组以往预测：横轴为其平均预测概率，纵轴为事件实际发生的频率，旁边的数字为"
+            "个案数；点越接近对角虚线，预测的校准越好。"
+        ),
         "figures_reliability": "以往跌破概率预测的可靠性",
         "scenarios": "情景比较",
         "levels_end": "展望期末等级概率",

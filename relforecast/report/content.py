@@ -659,8 +659,8 @@ def _track_record_blocks(inp: ReportInputs, words: dict[str, str], lang: str) ->
             )
         )
         if "reliability.png" in inp.figures:
-            caption = words["tv_reliability_of"].format(question=head)
-            blocks.append(Figure("reliability.png", caption))
+            # the heading above names the question: the caption says how to read the figure
+            blocks.append(Figure("reliability.png", words["caption_reliability"]))
     blocks.append(Paragraph(words["tr_reading"], "note"))
     blocks.append(Paragraph(words["tv_rule"].format(min=MIN_CASES), "note"))
     return blocks
@@ -824,11 +824,12 @@ def build_document(inp: ReportInputs, lang: str) -> Document:
     doc.add(*_track_record_blocks(inp, words, lang))
     doc.add(*_spread_blocks(inp, words, lang, below_now))
     doc.add(*_assumption_blocks(inp, words, lang))
-    doc.add(
+    has_shocks = len(getattr(inp.fit, "calendar", None) or ()) > 0
+    doc.add(  # captions say what is drawn; the headings above name the figures
         Heading(words["figures_history"]),
-        Figure("history.png", words["figures_history"]),
+        Figure("history.png", words["caption_history" if has_shocks else "caption_history_plain"]),
         Heading(words["figures_analogues"]),
-        Figure("analogues.png", words["figures_analogues"]),
+        Figure("analogues.png", words["caption_analogues"]),
     )
     notes = [
         words["model_note"].format(model=fit_label(inp.fit, lang)),

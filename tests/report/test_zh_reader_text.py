@@ -117,8 +117,9 @@ def test_the_recovery_dyad_scores_and_captions_its_own_question(real):
     folder, result = real["US"]
     assert result.track_record.headline == ("back_above", -6.0)
     md = (folder / "report.md").read_text(encoding="utf-8")
-    caption = re.search(r"!\[([^\]]*)\]\(reliability\.png\)", md).group(1)
-    assert "回升至−6或以上" in caption and "低于−6" not in caption
+    # the figure's heading names the question scored (its caption says how to read it)
+    heading = re.search(r"#### ([^\n]*)\n(?:(?!#)[^\n]*\n)*!\[[^\]]*\]\(reliability\.png\)", md)
+    assert "回升至−6或以上" in heading.group(1) and "低于−6" not in heading.group(1)
     # the recovery cases all come from the US: the pooled row says so or is left out
     rows = [line for line in md.splitlines() if line.startswith("| 12个月内回升至−6")]
     assert rows and not any("7组双边关系合计 |" in r.replace(" ", "") for r in rows)
@@ -337,3 +338,16 @@ def test_a_shock_is_named_in_chinese_where_the_chinese_text_names_it(leaders_csv
         {"kind": "custom", "start": "2025-09", "name": "thaw", "name_zh": "关系回暖"}, "test"
     )
     assert shock_label(shock, "zh") == "2025年9月关系回暖"
+
+
+@pytest.mark.parametrize("dyad", ["Japan", "US"])
+def test_no_figure_caption_repeats_its_heading(real, dyad):
+    md = (real[dyad][0] / "report.md").read_text(encoding="utf-8")
+    heading, checked = None, 0
+    for line in md.splitlines():
+        if line.startswith("#"):
+            heading = line.lstrip("#").strip()
+        elif m := re.fullmatch(r"!\[([^\]]*)\]\(\w+\.png\)", line):
+            assert m.group(1) != heading, heading
+            checked += 1
+    assert checked >= 5
