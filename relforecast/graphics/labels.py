@@ -192,6 +192,10 @@ LABELS: dict[str, dict[str, str]] = {
         "rel_observed": "Observed frequency",
         "rel_cases": "Cases",
         # trust: model spread
+        "block_note": (
+            "The block bootstrap makes future paths from runs of consecutive past monthly "
+            "changes, drawn at random and joined, without assuming a model form."
+        ),
         "spread_intro": (
             "The same question asked of each part of the model and of simple reference "
             "models, all fitted on the same data: when they disagree, the answer depends on "
@@ -446,6 +450,10 @@ LABELS: dict[str, dict[str, str]] = {
         "rel_forecast": "平均预测概率",
         "rel_observed": "实际频率",
         "rel_cases": "个案数",
+        "block_note": (
+            "“区块自助法”是指从过去的逐月变动中随机抽取若干段连续的变动，"
+            "拼接成未来的路径，不预设模型形式。"
+        ),
         "spread_intro": (
             "对组合模型的各个成员和几个简单参照模型（均以相同数据拟合）提出同一问题："
             "各模型的答案分歧越大，说明结论越依赖模型选择，其不确定性也越超出蒙特卡洛误差"
@@ -777,10 +785,16 @@ def model_label(name: str, lang: str = "en", weights: Sequence[float] | None = N
         return "equal-weight pool of " + ", ".join(parts) + steps
     if lang == "zh":
         members = "；".join(f"{p}，权重{w:.2f}" for p, w in zip(parts, weights, strict=True))
-        lead = "按各成员在本序列近期回放预测中的表现加权的组合模型，各成员为："
+        lead = (  # the term explained where a report first uses it
+            "按各成员在本序列近期回放预测（站在过去各月、只用当时已有的数据重做的预测）中的表现"
+            "加权的组合模型，各成员为："
+        )
         return f"{lead}{members}{steps}"
     members = "; ".join(f"{p}, weight {w:.2f}" for p, w in zip(parts, weights, strict=True))
-    return f"pool weighted by each member's replayed skill on this series ({members}{steps})"
+    return (
+        "pool weighted by each member's skill in replayed forecasts on this series (forecasts "
+        f"made again from past months with only the data known then) ({members}{steps})"
+    )
 
 
 def shock_kind(kind: str, lang: str = "en") -> str:

@@ -705,9 +705,12 @@ def _spread_blocks(inp: ReportInputs, words: dict[str, str], lang: str, below_no
         align=("left", "left", "right", "right", "right"),
     )
     lo, hi = inp.spread["p"].min(), inp.spread["p"].max()
+    # the block bootstrap is named here first: said in plain words once
+    block = any(n.startswith("block-bootstrap") for n in names)
+    intro = join_sentences([words["spread_intro"], words["block_note"]], lang)
     return [
         Heading(words["model_spread"], 3),
-        Paragraph(words["spread_intro"]),
+        Paragraph(intro if block else words["spread_intro"]),
         table,
         Paragraph(words["spread_range"].format(question=qtext, lo=fmt_pct(lo), hi=fmt_pct(hi))),
     ]

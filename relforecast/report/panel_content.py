@@ -268,6 +268,7 @@ def build_panel_document(inp: PanelInputs, lang: str) -> Document:
     sep = "、" if lang == "zh" else ", "
     model = sep.join(dict.fromkeys(short_model_name(name, lang) for name in inp.model_names))
     full = sep.join(dict.fromkeys(model_label(name, lang) for name in inp.model_names))
+    full_names = " ".join(inp.model_names)
     doc = Document(
         words["panel_title"].format(n=count_word(len(inp.overview), lang), first=first, last=last),
         lang,
@@ -301,6 +302,7 @@ def build_panel_document(inp: PanelInputs, lang: str) -> Document:
         Bullets(
             (
                 words["model_note"].format(model=full),
+                *([words["block_note"]] if "block-bootstrap" in full_names else []),
                 # a pool's weights are each dyad's own: said, or a reader takes them for one set
                 *(
                     [words["panel_pool_note"]]

@@ -351,3 +351,14 @@ def test_no_figure_caption_repeats_its_heading(real, dyad):
             assert m.group(1) != heading, heading
             checked += 1
     assert checked >= 5
+
+
+@pytest.mark.parametrize("dyad", ["Japan", "US"])
+def test_technical_terms_are_explained_where_first_used(real, dyad):
+    text = _text(real, dyad)
+    terms = (("区块自助法", "随机抽取若干段连续的变动"), ("回放预测", "只用当时已有的数据"))
+    for term, plain in terms:
+        first = text.index(term)
+        explained = text.index(plain)
+        # the explanation follows the first use closely (same sentence or the next)
+        assert 0 < explained - first < 120, (term, text[first : first + 150])
