@@ -304,6 +304,17 @@ LABELS: dict[str, dict[str, str]] = {
             "Each dyad has a full report of its own (questions, figures, trust section, "
             "history); the names in the overview link to them."
         ),
+        "panel_shocks_note": (
+            "Shocks each dyad's model takes into account (leader changes and others, from the "
+            "leaders table or shock calendar given with this overview): {counts}. The dyad "
+            "reports linked above use the same inputs; a report of a dyad made separately with "
+            "other inputs gives other numbers."
+        ),
+        "panel_no_shocks_note": (
+            "No leaders table or shock calendar was given with this overview: no dyad's model "
+            "takes leader changes or other shocks into account. A report of a dyad made "
+            "separately with them gives other numbers than this table."
+        ),
         "panel_pool_note": (
             "The pool's weights are estimated separately for each dyad, from how each member "
             "did in that dyad's own replayed forecasts (forecasts made again from past months "
@@ -549,6 +560,15 @@ LABELS: dict[str, dict[str, str]] = {
         "panel_reports_intro": (
             "每组双边关系另有一份完整报告（各项问题、图表、可信程度、历史走势），"
             "点击总览表中的关系名称即可打开。"
+        ),
+        "panel_shocks_note": (
+            "各关系的模型所考虑的冲击（领导人更替等，取自随本总览提供的领导人任期表或冲击日历）："
+            "{counts}。上文链接的各关系报告使用相同的输入；另行单独生成、输入不同的关系报告，"
+            "其数字会与本表不同。"
+        ),
+        "panel_no_shocks_note": (
+            "本总览未提供领导人任期表或冲击日历，各关系的模型均不考虑领导人更替等冲击；"
+            "另行单独生成、加入了这些输入的关系报告，其数字会与本表不同。"
         ),
         "panel_pool_note": (
             "组合权重按每组双边关系分别估计：各成员的权重取决于它在该关系自身的回放预测"

@@ -96,6 +96,7 @@ class PanelInputs:
     previous_as_of: str | None = None
     source_note: str | None = None
     scale: object = None
+    shocks: dict[str, int] | None = None  # shocks each dyad's model was fitted with
 
 
 def _key_label(row: pd.Series, words: dict[str, str], lang: str, scale: object) -> str:
@@ -259,6 +260,17 @@ def _joint_blocks(inp: PanelInputs, words: dict[str, str], lang: str) -> list:
     return [*blocks, Table(columns, rows, caption=caption)]
 
 
+def _shocks_note(shocks: Mapping[str, int], words: dict[str, str], lang: str) -> str:
+    """Which shocks each dyad's model took into account, or that none did."""
+    if not any(shocks.values()):
+        return words["panel_no_shocks_note"]
+    if lang == "zh":
+        counts = "、".join(f"{dyad_label(d, lang)}{n}次" for d, n in shocks.items())
+    else:
+        counts = ", ".join(f"{dyad_label(d, lang, short=True)} {n}" for d, n in shocks.items())
+    return words["panel_shocks_note"].format(counts=counts)
+
+
 def build_panel_document(inp: PanelInputs, lang: str) -> Document:
     """The overview report in ``lang`` ("en" or "zh")."""
     words = labels(lang)
@@ -303,6 +315,8 @@ def build_panel_document(inp: PanelInputs, lang: str) -> Document:
             (
                 words["model_note"].format(model=full),
                 *([words["block_note"]] if "block-bootstrap" in full_names else []),
+                # which inputs: a separate dyad report with other ones gives other numbers
+                *([] if inp.shocks is None else [_shocks_note(inp.shocks, words, lang)]),
                 # a pool's weights are each dyad's own: said, or a reader takes them for one set
                 *(
                     [words["panel_pool_note"]]

@@ -262,3 +262,14 @@ def test_the_methods_note_says_each_dyad_has_its_own_pool_weights(en_run, zh_run
     assert "estimated separately for each dyad" in notes
     zh = zh_run[1].document.text().split(LABELS["zh"]["notes"], 1)[1]
     assert "组合权重按每组双边关系分别估计" in zh
+
+
+def test_the_notes_say_which_shocks_the_models_took_into_account(en_run, tmp_path):
+    """With a calendar for Japan (one shock up to the as-of month) the notes count it per
+    dyad; without any, they say no shocks were used — a separate dyad report with a leaders
+    file gives other numbers, and the reader is told why."""
+    notes = en_run[1].document.text().split(LABELS["en"]["notes"], 1)[1]
+    assert "China–Japan 1" in notes and "China–US 0" in notes
+    bare = run(make_panel(), tmp_path / "bare", n_paths=200)
+    notes = bare.document.text().split(LABELS["en"]["notes"], 1)[1]
+    assert "No leaders table or shock calendar was given" in notes
