@@ -362,3 +362,11 @@ def test_technical_terms_are_explained_where_first_used(real, dyad):
         explained = text.index(plain)
         # the explanation follows the first use closely (same sentence or the next)
         assert 0 < explained - first < 120, (term, text[first : first + 150])
+
+
+def test_the_verdicts_observed_share_has_the_tables_precision(real):
+    """A share of past cases is written at whole percent in the verdict as in its table."""
+    md = (real["Japan"][0] / "report.md").read_text(encoding="utf-8")
+    verdict = md.split("### 历史表现", 1)[1].split("####", 1)[0]
+    shares = re.findall(r"个案中发生\d+次（(\d+(?:\.\d)?%)", verdict)
+    assert shares and all("." not in s for s in shares), shares
