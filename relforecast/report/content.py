@@ -400,7 +400,7 @@ def _monthly_table(inp: ReportInputs, words: dict[str, str], lang: str) -> Table
     t = fmt_threshold(threshold)
     q = base.quantiles([0.1, 0.5, 0.9])
     below = base.prob_below(threshold)
-    below_now = float(inp.series.iloc[-1]) < threshold
+    below_now = float(inp.series.iloc[-1]) < inp.threshold  # the recovery question
     up = head.direction == "at_or_above" and not below_now  # reaching a better level
     crossed = base.prob_cross_curve(threshold, "at_or_above" if below_now or up else "below")
     level = base.most_likely_level(lang)

@@ -45,7 +45,7 @@ def real(shared_data, tmp_path_factory):
     table = backtest(panel)
     out = {}
     japan = ROOT / "examples" / "scenarios_japan_2025.yaml"
-    for dyad, scenarios in (("Japan", japan), ("US", None), ("UK", None)):
+    for dyad, scenarios in (("Japan", japan), ("US", None), ("UK", None), ("India", None)):
         folder = tmp_path_factory.mktemp("zh_real") / dyad
         result = rf.outlook(
             panel[dyad].dropna(),
@@ -297,6 +297,10 @@ def test_the_monthly_table_asks_about_the_dyads_own_threshold(real):
     header = table.splitlines()[2]
     assert "低于−3的概率" in header and "截至当月曾低于−3的概率" in header
     assert "−6" not in header
+    # China–India at 1.8 is asked about reaching 3: the table says the same
+    india = (real["India"][0] / "report.md").read_text(encoding="utf-8")
+    header = india.split("## 基准预测（按月）", 1)[1].split("\n## ", 1)[0].splitlines()[2]
+    assert " 达到3或以上的概率" in header and "截至当月曾达到3或以上的概率" in header, header
     fc = real["UK"][1].forecast
     # the last row's P(below −3 by then) is the headline answer
     last = [r for r in table.splitlines() if r.startswith("| 20")][-1]
