@@ -171,7 +171,7 @@ class Shock:
     def to_dict(self) -> dict[str, Any]:
         """Plain-dict form (the YAML record of the shock)."""
         out: dict[str, Any] = {"kind": self.kind, "start": str(self.start), "shape": self.shape}
-        for key in ("name", "rate", "length"):
+        for key in ("name", "name_zh", "rate", "length"):
             if getattr(self, key) is not None:
                 out[key] = getattr(self, key)
         if self.effect is not None:

@@ -342,6 +342,8 @@ def test_a_shock_is_named_in_chinese_where_the_chinese_text_names_it(leaders_csv
         {"kind": "custom", "start": "2025-09", "name": "thaw", "name_zh": "关系回暖"}, "test"
     )
     assert shock_label(shock, "zh") == "2025年9月关系回暖"
+    # and keeps it in an edition's spec (the record form reads back the same shock)
+    assert rf.shocks.shock_from_record(shock.to_dict(), "again") == shock
 
 
 @pytest.mark.parametrize("dyad", ["Japan", "US"])
