@@ -31,6 +31,11 @@ from relforecast.shocks import ShockCalendar
 
 __all__ = ["MarkovAdaptor", "MarkovData", "MarkovParameters", "MarkovSettings", "variance_floor"]
 
+EM_STEPS = 5
+"""EM steps that improve every start before the quasi-Newton search."""
+GRADIENT_TOLERANCE = 1e-3
+"""BFGS stops when the largest gradient component of the log-likelihood is below this."""
+
 
 class MarkovSettings(Protocol):
     """The settings of a regime-switching specification that the adaptor reads
@@ -77,6 +82,14 @@ class _FlooredVariance:
         idx = self.parameters["variance"]
         shifted[idx] = np.maximum(shifted[idx] - self.variance_floor, 1e-12)
         return super().untransform_params(shifted)
+
+    def _em_iteration(self, params0: np.ndarray) -> tuple[Any, np.ndarray]:
+        # the M-step of a variance maximises -sum w (log s2 + r^2 / s2) / 2, unimodal in s2:
+        # under the floor its maximiser is the weighted mean square or the floor, the larger
+        result, params1 = super()._em_iteration(params0)
+        idx = self.parameters["variance"]
+        params1[idx] = np.maximum(params1[idx], self.variance_floor)
+        return result, params1
 
 
 class _DirectTransition(MarkovSwitching):
@@ -355,8 +368,9 @@ class MarkovAdaptor:
                 with capture_warnings(local):
                     params = model.fit(
                         start_params=start,
-                        em_iter=0 if i else 5,
+                        em_iter=EM_STEPS,
                         maxiter=200,
+                        gtol=GRADIENT_TOLERANCE,
                         disp=False,
                         return_params=True,
                     )

@@ -324,3 +324,23 @@ def test_steady_state_likelihood_and_score_agree_with_statsmodels(k):
     np.testing.assert_allclose(
         ours.initial_probabilities(None, stuck), reference.initial_probabilities(None, stuck)
     )
+
+
+@pytest.mark.parametrize("momentum", [0, 12])
+def test_em_steps_respect_the_variance_floor_and_never_lower_the_likelihood(momentum):
+    # on a sticky series the unconstrained M-step takes the calm variance to the zeros; the
+    # floored one is a generalised EM step: variances stay at or above the floor and the
+    # likelihood does not decrease from step to step
+    y = sticky_series(seed=3)
+    model = rf.MarkovSwitching(momentum=momentum, n_starts=1).fit(y).result.model
+    floor = model.variance_floor
+    idx = model.parameters["variance"]
+    params = np.asarray(model.start_params, dtype=float)
+    params[idx] = np.maximum(params[idx], 2 * floor)
+    llfs = [model.loglike(params)]
+    for _ in range(10):
+        params = model._fit_em(params, maxiter=1, tolerance=0, return_params=True)
+        assert np.all(params[idx] >= floor)
+        llfs.append(model.loglike(params))
+    assert np.all(np.isfinite(llfs))
+    assert np.all(np.diff(llfs) >= -1e-8 * np.abs(llfs[1:]))
