@@ -53,11 +53,9 @@ solution whose two regimes coincide beside the calm/turbulent one), so it is max
 several starts: statsmodels' default start and seeded random perturbations of it in the
 unconstrained parameterisation. Each start is first moved by five EM steps (floored as the
 variances are: the M-step of a variance keeps the larger of its weighted mean square and the
-floor, so every step raises the likelihood and none collapses a regime), then BFGS runs until
-the largest gradient component of the log-likelihood is below 1e-3 — on the Tsinghua series
-within 0.1 of the log-likelihood at the default 1e-5, for a third of the iterations. Three
-starts found the highest maximum of six on every Tsinghua series and yearly origin tried
-(docs/evaluation.md).
+floor, so no step lowers the likelihood and none collapses a regime), then BFGS maximises it.
+Started so, three starts found the highest maximum of six on every Tsinghua series and origin
+tried, in two thirds of the time four starts took without the EM steps (docs/evaluation.md).
 
 Regimes are relabelled after estimation — by variance (calm first) when variances switch,
 otherwise by mean — and the transition matrix is converted **once** from statsmodels'

@@ -33,8 +33,6 @@ __all__ = ["MarkovAdaptor", "MarkovData", "MarkovParameters", "MarkovSettings", 
 
 EM_STEPS = 5
 """EM steps that improve every start before the quasi-Newton search."""
-GRADIENT_TOLERANCE = 1e-3
-"""BFGS stops when the largest gradient component of the log-likelihood is below this."""
 
 
 class MarkovSettings(Protocol):
@@ -370,7 +368,6 @@ class MarkovAdaptor:
                         start_params=start,
                         em_iter=EM_STEPS,
                         maxiter=200,
-                        gtol=GRADIENT_TOLERANCE,
                         disp=False,
                         return_params=True,
                     )
