@@ -400,8 +400,8 @@ class MarkovAdaptor:
 
     def apply(self, model: Any, params: np.ndarray, diagnostics: list[str]) -> Any:
         """The smoothed result of ``model`` at given parameters (nothing estimated)."""
-        with capture_warnings(diagnostics):
-            return model.smooth(np.asarray(params))
+        with capture_warnings(diagnostics):  # statsmodels' covariance is not used here
+            return model.smooth(np.asarray(params), cov_type="none")
 
     # ------------------------------------------------------------- parameters
     def parameters(self, res: Any, n_columns: int, diagnostics: list[str]) -> MarkovParameters:
