@@ -344,3 +344,31 @@ def test_em_steps_respect_the_variance_floor_and_never_lower_the_likelihood(mome
         llfs.append(model.loglike(params))
     assert np.all(np.isfinite(llfs))
     assert np.all(np.diff(llfs) >= -1e-8 * np.abs(llfs[1:]))
+
+
+def test_the_winning_start_is_the_one_statsmodels_fits_best():
+    # every start is optimised to its parameters only and the winner smoothed afterwards: the
+    # estimate must be that of statsmodels' own fit from the start with the highest likelihood
+    y = sticky_series(seed=4)
+    fit = rf.MarkovSwitching(momentum=12, n_starts=3).fit(y)
+    model = fit.result.model
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        full = [
+            model.fit(start_params=s, em_iter=5, maxiter=200, disp=False)
+            for s in fit.adaptor._starts(model)
+        ]
+    best = max(full, key=lambda r: r.llf)
+    assert fit.llf == pytest.approx(best.llf, abs=1e-9)
+    np.testing.assert_allclose(np.asarray(fit.result.params), np.asarray(best.params), atol=1e-10)
+    np.testing.assert_allclose(fit.result.bse, best.bse, rtol=1e-6)
+
+
+def test_three_starts_reach_the_maximum_of_a_wider_search():
+    changes = simulate_momentum(400, rng=np.random.default_rng(13), **MOMENTUM_TRUTH)
+    y = monthly(np.cumsum(changes))
+    three = rf.MarkovSwitching(momentum=6, scale=None).fit(y)
+    eight = rf.MarkovSwitching(momentum=6, scale=None, n_starts=8).fit(y)
+    assert three.spec.n_starts == 3
+    assert three.llf == pytest.approx(eight.llf, abs=1e-3)
+    assert three.params["p[calm->calm]"] == pytest.approx(eight.params["p[calm->calm]"], abs=1e-3)
