@@ -33,7 +33,13 @@ Tsinghua dyad, or an event partner with both its sources — the configuration i
 other domain (rule "joint", the mean of the two domains' criteria, so that one configuration
 must work in both), and scored on the held-out unit.
 
-Run:  python benchmarks/loo.py [--fast] [--workers 2] [--stage all|components|loo]
+Peers (``--peers``): the statsforecast models and the 60-month climatology of
+``benchmarks/peers.py``, fitted at this protocol's origins (cached as ``peers.csv`` beside the
+stage-1 store), are compared with the held-out configuration of the library's rule ("own,
+calibrated") on the rows both have: per source of the events (GDELT, ICEWS) or the Tsinghua
+dyads as one set, the scores of every model, then ratios to the best peer per series and era.
+
+Run:  python benchmarks/loo.py [--fast] [--workers 2] [--stage all|components|loo] [--peers]
       [--timing "six + AR level|0.25|0.25"]   (recalibration: none, S, or "widen S")
 """
 
@@ -50,6 +56,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from _common import require_shared_data
+from peers import DATASETS, peer_rows
+from peers import report as peer_report
 
 import relforecast as rf
 from relforecast.evaluation.rowblock import RowBlock, frame_from_blocks, summarise_paths
@@ -378,7 +386,49 @@ def headline(ev: rf.Evaluation, baselines: list[str]) -> pd.DataFrame:
     return table
 
 
-def stage_loo(domains: list[Domain], cache: Path, workers: int) -> None:
+# ------------------------------------------------------------------ peers at the same origins
+
+
+def peer_series(task: tuple[Domain, str]) -> pd.DataFrame:
+    """Rows of every peer of ``benchmarks/peers.py`` at the origins of one series."""
+    domain, name = task
+    source = "tsinghua" if domain.name == "tsinghua" else name.split(":")[0].lower()
+    series = domain.panel[name].dropna().rename(name)
+    return peer_rows(series, list(domain.origins[name]), DATASETS[source], N_PATHS, seed=1)
+
+
+def peer_table(domain: Domain, cache: Path, workers: int) -> pd.DataFrame:
+    """The peers' rows at this domain's origins, computed once and kept in ``peers.csv``."""
+    path = cache / domain.name / "peers.csv"
+    if not path.is_file():
+        t0 = time.perf_counter()
+        tasks = [(domain, s) for s in domain.panel.columns]
+        frame = pd.concat(run_tasks(peer_series, tasks, workers=workers), ignore_index=True)
+        tmp = path.with_suffix(".tmp")
+        frame.to_csv(tmp, index=False)
+        tmp.replace(path)
+        print(f"{domain.name}: peers at {len(tasks)} series in {time.perf_counter() - t0:.0f} s")
+    return pd.read_csv(path, dtype={"origin": str, "target": str})
+
+
+def against_peers(domain: Domain, held: pd.DataFrame, peers: pd.DataFrame) -> None:
+    """Held-out ``auto`` (renamed ``auto``) against the peers, on the rows both have."""
+    rows = held[["dyad", "origin"]].drop_duplicates().merge(
+        peers[["dyad", "origin"]].drop_duplicates()
+    )
+    table = pd.concat([held.assign(model="auto"), peers]).merge(rows)
+    groups = (
+        {"tsinghua": table}
+        if domain.name == "tsinghua"
+        else {s.lower(): part for s, part in table.groupby(table["dyad"].str.split(":").str[0])}
+    )
+    for source, part in groups.items():
+        panel = domain.panel[sorted(part["dyad"].unique())]
+        print(f"\n===== {domain.name}: held-out auto ('own, calibrated') against the peers")
+        peer_report(DATASETS[source], part, panel)
+
+
+def stage_loo(domains: list[Domain], cache: Path, workers: int, peers: bool = False) -> None:
     configs = list(itertools.product(SETS, WEIGHT_SHRINKS, RECALIBRATIONS))
     frames, evals, rel = {}, {}, {}
     t0 = time.perf_counter()
@@ -479,6 +529,8 @@ def stage_loo(domains: list[Domain], cache: Path, workers: int) -> None:
         per = per.join(cov.unstack("model").add_prefix("cov80@12 "))
         print(f"\n{domain.name} per series (mean CRPS ratio to the best baseline; coverage):")
         print(per.round(3).to_string(), "\n")
+        if peers and rule == "own, calibrated":
+            against_peers(domain, held, peer_table(domain, cache, workers))
 
 
 def timing(domains: list[Domain], config: tuple, n_series: int = 3) -> None:
@@ -521,6 +573,9 @@ def main() -> None:
     parser.add_argument("--domains", default="tsinghua,events")
     parser.add_argument("--cache", default="bt_cache/loo")
     parser.add_argument(
+        "--peers", action="store_true", help="compare the held-out choice with the peers"
+    )
+    parser.add_argument(
         "--timing",
         default="",
         help="time today's auto and this configuration: 'SET|WEIGHT_SHRINK|RECAL_SHRINK or none'",
@@ -533,7 +588,7 @@ def main() -> None:
         for domain in domains:
             stage_components(domain, cache, args.workers)
     if args.stage in ("all", "loo"):
-        stage_loo(domains, cache, args.workers)
+        stage_loo(domains, cache, args.workers, peers=args.peers)
     if args.timing:
         members, shrink, recal = args.timing.split("|")
         spread = None if recal == "none" else (float(recal.split()[-1]), "widen" not in recal)

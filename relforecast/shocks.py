@@ -77,6 +77,9 @@ class Shock:
         A judgmental effect ``(mean, sd)`` in score points, used when the shock is part of a
         :class:`~relforecast.scenarios.Scenario`; ``None`` means "estimate it from the
         history of shocks of the same kind".
+    name_zh : str, optional
+        The shock's name in Chinese text and figures ("小泉纯一郎就任"); without it a Chinese
+        report names the shock by its month and kind ("2001年4月领导人更替").
 
     Examples
     --------
@@ -91,6 +94,7 @@ class Shock:
     rate: float | None = None
     length: int | None = None
     effect: tuple[float, float] | None = None
+    name_zh: str | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in SHOCK_KINDS:
@@ -103,6 +107,8 @@ class Shock:
             )
         if self.name is not None and not isinstance(self.name, str):
             object.__setattr__(self, "name", str(self.name))  # e.g. a YAML name: 2012
+        if self.name_zh is not None and not isinstance(self.name_zh, str):
+            object.__setattr__(self, "name_zh", str(self.name_zh))
         what = f"shock {self.name!r}" if self.name else f"a {self.kind} shock"
         start = to_month(self.start, f"start of {what}", error=ShockError)
         object.__setattr__(self, "start", start)
@@ -165,7 +171,7 @@ class Shock:
     def to_dict(self) -> dict[str, Any]:
         """Plain-dict form (the YAML record of the shock)."""
         out: dict[str, Any] = {"kind": self.kind, "start": str(self.start), "shape": self.shape}
-        for key in ("name", "rate", "length"):
+        for key in ("name", "name_zh", "rate", "length"):
             if getattr(self, key) is not None:
                 out[key] = getattr(self, key)
         if self.effect is not None:
@@ -209,7 +215,7 @@ def _is_missing(value: object) -> bool:
     return value is None or (isinstance(value, float) and np.isnan(value))
 
 
-_RECORD_KEYS = {"kind", "start", "shape", "name", "rate", "length", "effect"}
+_RECORD_KEYS = {"kind", "start", "shape", "name", "name_zh", "rate", "length", "effect"}
 
 
 def shock_from_record(record: Mapping[str, Any], where: str) -> Shock:
@@ -269,6 +275,14 @@ _LEADER_COLUMNS = {
     "任期开始": "start",
     "任期结束": "end",
 }
+
+
+def _leader_zh(row: Any) -> str | None:
+    """A leader change's Chinese name from the table's Chinese name column: "小泉纯一郎就任"."""
+    name = getattr(row, "leader_zh", None)
+    if _is_missing(name) or not str(name).strip():
+        return None
+    return f"{str(name).strip()}就任"
 
 
 def read_leaders(source: PathOrFrame, country: str, *, office: str | None = None) -> pd.DataFrame:
@@ -478,6 +492,7 @@ class ShockCalendar:
                 rate=rate,
                 length=length,
                 name=f"{r.leader} {r.term_start}",
+                name_zh=_leader_zh(r),
             )
             for r in rows.itertuples()
         ]

@@ -1,11 +1,29 @@
 """The "recent movement" paragraph of an outlook: the last months' low, high and turning points.
 
-The score is sticky (most months repeat the previous value), so turning points are found on
-*plateaus*: runs of consecutive months with the same published value (compared at
-``decimals`` places, 0.1 on the Tsinghua scale). A plateau higher than the plateaus on both
-sides is a peak, lower than both a trough; the window's first and last plateaus are not turning
-points (their other side is not in view). The low and the high are reported with every month
-they were reached, consecutive months written as one span ("2025-03 to 2025-04").
+The score is sticky (most months repeat the previous value), so the months are first grouped
+into *plateaus*: runs of consecutive months with the same published value (compared at
+``decimals`` places, 0.1 on the Tsinghua scale).
+
+**A turning point is a reversal that matters.** The published score moves in steps of one
+grid unit (0.1), and a single step down and back up (−5.0, −5.1, −5.0) is the smallest change
+the data can show: it is the month-to-month noise of a sticky score, not a change of
+direction. A turning point therefore needs a move of at least ``min_move`` — by default two
+grid steps (0.2), one step beyond that noise — on *both* sides: a trough is the lowest plateau
+of a fall of at least ``min_move`` that is followed by a rise of at least ``min_move`` before
+the score goes lower; a peak likewise (the zigzag or swing rule of chart analysis with a
+reversal threshold). Smaller wiggles are left out of the turning points (the low and the high
+still name every month they were reached). The window's first and last plateaus are never
+turning points (their other side is not in view); a trough or peak reached again within one
+swing is named at its last plateau there, where the direction changed.
+
+The low and the high are reported with every month they were reached, consecutive months
+written as one span ("2025-03 to 2025-04").
+
+**The latest move.** The window's first-to-last change can hide where the score is heading
+now (up 0.5 over the year, down 0.4 in the last months). The latest move is the last run of
+plateaus that goes one way, from the last month of its first plateau to the window's end; when
+it is at least ``min_move`` and goes the other way than the first-to-last change (or the score
+started and ended at the same value), the paragraph says so right after the change.
 """
 
 from __future__ import annotations
@@ -32,7 +50,9 @@ _TEXT = {
         "same": "Last {n} months ({first} to {last}): the score started and ended at {a}.",
         "low_high": " Low {low} in {low_when}; high {high} in {high_when}.",
         "turns": " Turning points: {items}.",
-        "no_turns": " No turning point: the score moved one way.",
+        "latest": " Latest move the other way: from {a} in {since} to {b} in {last}.",
+        "latest_same": " Latest move: from {a} in {since} to {b} in {last}.",
+        "no_turns": " No turning point (no reversal of {move} or more).",
         "peak": "peak {v} in {when}",
         "trough": "trough {v} in {when}",
         "span": "{a} to {b}",
@@ -40,12 +60,14 @@ _TEXT = {
         "sep": ", ",
     },
     "zh": {
-        "head": "近{n}个月（{first}至{last}），分值由 {a} {move}至 {b}（{d}）。",
-        "flat": "近{n}个月（{first}至{last}），分值保持在 {a}。",
-        "same": "近{n}个月（{first}至{last}），分值起止均为 {a}。",
-        "low_high": "最低 {low}（{low_when}），最高 {high}（{high_when}）。",
+        "head": "近{n}个月（{first}至{last}），分值由{a}{move}至{b}（{d}）。",
+        "flat": "近{n}个月（{first}至{last}），分值保持在{a}。",
+        "same": "近{n}个月（{first}至{last}），分值起止均为{a}。",
+        "low_high": "最低{low}（{low_when}），最高{high}（{high_when}）。",
         "turns": "转折点：{items}。",
-        "no_turns": "期间无转折点，分值单向变动。",
+        "latest": "但近期走势相反：{span}，分值由{a}{move}至{b}。",
+        "latest_same": "近期走势：{span}，分值由{a}{move}至{b}。",
+        "no_turns": "期间无转折点（无{move}分及以上的反向变动）。",
         "peak": "{when}见顶（{v}）",
         "trough": "{when}触底（{v}）",
         "span": "{a}至{b}",
@@ -83,6 +105,9 @@ class RecentMovement:
         Every span of consecutive months at the low (high).
     turning_points : tuple of TurningPoint
         Peaks and troughs in time order.
+    latest : (Period, float) or None
+        Where the latest move began (month, score) when the paragraph names it: a move of at
+        least ``min_move`` the other way than the first-to-last change (module docstring).
     text : str
         The paragraph, in ``lang``.
     lang : str
@@ -100,6 +125,7 @@ class RecentMovement:
     turning_points: tuple[TurningPoint, ...]
     text: str
     lang: str
+    latest: tuple[pd.Period, float] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Plain form (months as ``YYYY-MM``) for JSON."""
@@ -121,6 +147,9 @@ class RecentMovement:
                 {"kind": t.kind, "value": t.value, "start": str(t.start), "end": str(t.end)}
                 for t in self.turning_points
             ],
+            "latest": None
+            if self.latest is None
+            else {"since": str(self.latest[0]), "value": self.latest[1]},
             "text": self.text,
             "lang": self.lang,
         }
@@ -134,6 +163,55 @@ def _plateaus(values: np.ndarray) -> list[tuple[int, int]]:
             runs.append((begin, i - 1))
             begin = i
     return runs
+
+
+def _swings(v: np.ndarray, move: float) -> list[tuple[str, int]]:
+    """Turning points of the plateau values ``v``: ``(kind, position)`` of every peak and
+    trough with a move of at least ``move`` on both sides (the zigzag rule)."""
+    turns: list[tuple[str, int]] = []
+    lo = hi = 0
+    trend = 0  # +1: rising, tracking the high `hi`; -1: falling, tracking the low `lo`
+    for j in range(1, len(v)):
+        if trend == 0:  # no move that matters yet: the first extreme is settled by one
+            lo = j if v[j] < v[lo] else lo
+            hi = j if v[j] > v[hi] else hi
+            if v[hi] - v[lo] >= move:
+                trend = 1 if hi > lo else -1
+                first = lo if trend > 0 else hi  # reached before the move: a turn if the
+                if first > 0:  # window moved to it by enough beforehand
+                    before = v[:first].max() - v[first] if trend > 0 else v[first] - v[:first].min()
+                    if before >= move:
+                        turns.append(("trough" if trend > 0 else "peak", first))
+        elif trend > 0:
+            if v[j] >= v[hi]:
+                hi = j
+            elif v[hi] - v[j] >= move:
+                turns.append(("peak", hi))
+                trend, lo = -1, j
+        else:
+            if v[j] <= v[lo]:
+                lo = j
+            elif v[j] - v[lo] >= move:
+                turns.append(("trough", lo))
+                trend, hi = 1, j
+    return turns
+
+
+def _latest(values: np.ndarray, runs: list[tuple[int, int]], move: float) -> int | None:
+    """Position where the latest move began, when it is worth naming: the last run of
+    plateaus going one way, of at least ``move``, against the first-to-last change."""
+    if len(runs) < 2:
+        return None
+    v = [values[a] for a, _ in runs]
+    way = np.sign(v[-1] - v[-2])
+    k = len(v) - 2
+    while k > 0 and np.sign(v[k] - v[k - 1]) == way:
+        k -= 1
+    size = v[-1] - v[k]
+    overall = np.round(values[-1] - values[0], 9)
+    if abs(size) < move or np.sign(overall) == way:
+        return None
+    return runs[k][1]
 
 
 def _spans(months: pd.PeriodIndex, mask: np.ndarray) -> tuple[tuple[pd.Period, pd.Period], ...]:
@@ -157,6 +235,7 @@ def recent_movement(
     *,
     until: str | pd.Period | None = None,
     decimals: int = 1,
+    min_move: float | None = None,
 ) -> RecentMovement:
     """The last ``months`` months of ``series``: low, high and turning points, with a paragraph.
 
@@ -170,6 +249,9 @@ def recent_movement(
         As-of month: the window ends there and nothing later is used.
     decimals : int, default 1
         Places at which values are compared and written (0.1 on the Tsinghua scale).
+    min_move : float, optional
+        The smallest move, on each side, that makes a turning point (module docstring);
+        default two grid steps of ``decimals`` (0.2 at one decimal).
 
     Returns
     -------
@@ -202,20 +284,33 @@ def recent_movement(
         )
     values = np.round(window.to_numpy(), decimals)
     mi = window.index
+    step = 10.0**-decimals
+    move = 2 * step if min_move is None else float(min_move)
+    if not move > 0:
+        raise DataError(f"min_move={min_move}: a turning point needs a move above 0")
     runs = _plateaus(values)
-    turns = []
-    for k in range(1, len(runs) - 1):
-        v = values[runs[k][0]]
-        before, after = values[runs[k - 1][0]], values[runs[k + 1][0]]
-        kind = (
-            "peak" if v > before and v > after else "trough" if v < before and v < after else None
-        )
-        if kind:
-            turns.append(TurningPoint(kind, float(v), mi[runs[k][0]], mi[runs[k][1]]))
+    turns = [
+        TurningPoint(kind, float(values[runs[k][0]]), mi[runs[k][0]], mi[runs[k][1]])
+        for kind, k in _swings(np.array([values[a] for a, _ in runs]), move - step / 2)
+    ]
+    latest = _latest(values, runs, move - step / 2)
+    latest_at = None if latest is None else (mi[latest], float(values[latest]))
     low, high = float(values.min()), float(values.max())
     low_spans, high_spans = _spans(mi, values == low), _spans(mi, values == high)
     text = _paragraph(
-        lang, len(window), mi[0], mi[-1], values, low, low_spans, high, high_spans, turns, decimals
+        lang,
+        len(window),
+        mi[0],
+        mi[-1],
+        values,
+        low,
+        low_spans,
+        high,
+        high_spans,
+        turns,
+        decimals,
+        move,
+        latest,
     )
     return RecentMovement(
         first=mi[0],
@@ -230,20 +325,24 @@ def recent_movement(
         turning_points=tuple(turns),
         text=text,
         lang=lang,
+        latest=latest_at,
     )
 
 
-def _paragraph(lang, n, first, last, values, low, low_spans, high, high_spans, turns, decimals):
+def _paragraph(
+    lang, n, first, last, values, low, low_spans, high, high_spans, turns, decimals, move, latest
+):
     w = _TEXT[lang]
 
     def num(v: float) -> str:
-        return fmt_num(v, decimals) if lang == "zh" else f"{v:.{decimals}f}"
+        return fmt_num(v, decimals)  # the true minus sign, as the rest of the report
 
     def when(spans) -> str:
         return w["and"].join(
             fmt_month(a, lang) if a == b else fmt_span(a, b, lang) for a, b in spans
         )
 
+    months = pd.period_range(first, last, freq="M")
     first, last = fmt_month(first, lang), fmt_month(last, lang)
 
     if low == high:
@@ -252,9 +351,9 @@ def _paragraph(lang, n, first, last, values, low, low_spans, high, high_spans, t
     if num(values[-1]) == num(values[0]):
         text = w["same"].format(n=n, first=first, last=last, a=num(values[0]))
     else:
-        change = f"{d:+.{decimals}f}"
+        change = ("+" if d > 0 else "") + fmt_num(d, decimals)
         if lang == "zh":
-            change = f"{'上升' if d > 0 else '下降'} {abs(d):.{decimals}f}"
+            change = f"{'上升' if d > 0 else '下降'}{fmt_num(abs(d), decimals)}"
         text = w["head"].format(
             n=n,
             first=first,
@@ -263,6 +362,17 @@ def _paragraph(lang, n, first, last, values, low, low_spans, high, high_spans, t
             b=num(values[-1]),
             d=change,
             move=w["up" if d > 0 else "down"],
+        )
+    if latest is not None:
+        since, a, b = months[latest], values[latest], values[-1]
+        key = "latest_same" if num(values[-1]) == num(values[0]) else "latest"
+        text += w[key].format(
+            since=fmt_month(since, lang),
+            last=last,
+            span=fmt_span(since, months[-1], lang),
+            a=num(a),
+            b=num(b),
+            move=w["up" if b > a else "down"],
         )
     text += w["low_high"].format(
         low=num(low), low_when=when(low_spans), high=num(high), high_when=when(high_spans)
@@ -273,5 +383,5 @@ def _paragraph(lang, n, first, last, values, low, low_spans, high, high_spans, t
         )
         text += w["turns"].format(items=items)
     else:
-        text += w["no_turns"]
+        text += w["no_turns"].format(move=num(move))
     return text

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import Any
 
 from relforecast.data import dyad_key
 from relforecast.editorial import (
@@ -65,6 +66,21 @@ LABELS: dict[str, dict[str, str]] = {
         "figures_crossing_baseline": "{question}, baseline",
         "figures_levels": "Level probabilities per month (baseline)",
         "figures_analogues": "Historical analogues",
+        "caption_history": (
+            "Top: the whole series over the six levels, a vertical line at each shock the model "
+            "takes into account; bottom: the last 24 months."
+        ),
+        "caption_history_plain": "Top: the whole series over the six levels; bottom: the last "
+        "24 months.",
+        "caption_analogues": (
+            "Each line is the score around one anchor month (0 on the horizontal axis), to compare "
+            "what followed past events with the present; the legend names the anchors."
+        ),
+        "caption_reliability": (
+            "Each point is a group of past forecasts: their mean probability against how often "
+            "the event happened, with the number of cases beside it; points on the dotted "
+            "diagonal are well calibrated."
+        ),
         "figures_reliability": "Reliability of past crossing probabilities",
         "scenarios": "Scenario comparison",
         "levels_end": "Level probabilities at the window's end",
@@ -92,6 +108,10 @@ LABELS: dict[str, dict[str, str]] = {
         "headline_observed": (
             "Baseline: {event} in {month}, so {question} = 100 % (it has happened)."
         ),
+        "headline_worse": "Worse still: {question} = {p}.",
+        "headline_level_below": "Below {t} means entering the level “{level}”.",
+        "headline_level_at_or_above": "At {t} or above means entering the level “{level}”.",
+        "headline_level_back": "Back at {t} or above means returning to the level “{level}”.",
         "scenarios_lead": "The same probability in each scenario:",
         "scenario_sentence": "{name}: {p} ({diff} percentage points against the baseline).",
         "pp": "{diff} points",
@@ -172,6 +192,10 @@ LABELS: dict[str, dict[str, str]] = {
         "rel_observed": "Observed frequency",
         "rel_cases": "Cases",
         # trust: model spread
+        "block_note": (
+            "The block bootstrap makes future paths from runs of consecutive past monthly "
+            "changes, drawn at random and joined, without assuming a model form."
+        ),
         "spread_intro": (
             "The same question asked of each part of the model and of simple reference "
             "models, all fitted on the same data: when they disagree, the answer depends on "
@@ -280,6 +304,23 @@ LABELS: dict[str, dict[str, str]] = {
             "Each dyad has a full report of its own (questions, figures, trust section, "
             "history); the names in the overview link to them."
         ),
+        "panel_shocks_note": (
+            "Shocks each dyad's model takes into account (leader changes and others, from the "
+            "leaders table or shock calendar given with this overview): {counts}. The dyad "
+            "reports linked above use the same inputs; a report of a dyad made separately with "
+            "other inputs gives other numbers."
+        ),
+        "panel_no_shocks_note": (
+            "No leaders table or shock calendar was given with this overview: no dyad's model "
+            "takes leader changes or other shocks into account. A report of a dyad made "
+            "separately with them gives other numbers than this table."
+        ),
+        "panel_pool_note": (
+            "The pool's weights are estimated separately for each dyad, from how each member "
+            "did in that dyad's own replayed forecasts (forecasts made again from past months "
+            "with only the data known then): the same members carry different weights in each "
+            "dyad's report, whose methods note lists them."
+        ),
         "panel_mc_note": (
             "Each dyad is simulated with {n_paths} paths; probabilities are counted on the "
             "published score (rounded to 0.1)."
@@ -307,6 +348,18 @@ LABELS: dict[str, dict[str, str]] = {
         "figures_crossing_baseline": "基准情景：{question}",
         "figures_levels": "各月等级概率（基准情景）",
         "figures_analogues": "历史类比",
+        "caption_history": (
+            "上图：全部历史分值与六个等级，竖线为模型考虑的冲击；下图：最近24个月的分值。"
+        ),
+        "caption_history_plain": "上图：全部历史分值与六个等级；下图：最近24个月的分值。",
+        "caption_analogues": (
+            "每条线为某一锚定月份（横轴0处）前后的分值走势，用于将以往事件之后的走势与当前对照；"
+            "图例标出各锚定月份。"
+        ),
+        "caption_reliability": (
+            "每个点代表一组以往预测：横轴为其平均预测概率，纵轴为事件实际发生的频率，旁边的数字为"
+            "个案数；点越接近对角虚线，预测的校准越好。"
+        ),
         "figures_reliability": "以往跌破概率预测的可靠性",
         "scenarios": "情景比较",
         "levels_end": "展望期末等级概率",
@@ -330,6 +383,10 @@ LABELS: dict[str, dict[str, str]] = {
         ),
         "headline": "在不假设额外冲击的基准情景下，{question}为{p}。",
         "headline_observed": "基准情景：{month}{event}，{question}已成事实（100%）。",
+        "headline_worse": "进一步恶化方面，{question}为{p}。",
+        "headline_level_below": "低于{t}即进入“{level}”等级。",
+        "headline_level_at_or_above": "达到{t}或以上即进入“{level}”等级。",
+        "headline_level_back": "回升至{t}或以上即回到“{level}”等级。",
         "scenarios_lead": "在各情景下，这一概率分别为：",
         "scenario_sentence": "{name}：{p}，较基准情景{diff}个百分点。",
         "pp": "{diff} 个百分点",
@@ -404,6 +461,10 @@ LABELS: dict[str, dict[str, str]] = {
         "rel_forecast": "平均预测概率",
         "rel_observed": "实际频率",
         "rel_cases": "个案数",
+        "block_note": (
+            "“区块自助法”是指从过去的逐月变动中随机抽取若干段连续的变动，"
+            "拼接成未来的路径，不预设模型形式。"
+        ),
         "spread_intro": (
             "对组合模型的各个成员和几个简单参照模型（均以相同数据拟合）提出同一问题："
             "各模型的答案分歧越大，说明结论越依赖模型选择，其不确定性也越超出蒙特卡洛误差"
@@ -499,6 +560,20 @@ LABELS: dict[str, dict[str, str]] = {
         "panel_reports_intro": (
             "每组双边关系另有一份完整报告（各项问题、图表、可信程度、历史走势），"
             "点击总览表中的关系名称即可打开。"
+        ),
+        "panel_shocks_note": (
+            "各关系的模型所考虑的冲击（领导人更替等，取自随本总览提供的领导人任期表或冲击日历）："
+            "{counts}。上文链接的各关系报告使用相同的输入；另行单独生成、输入不同的关系报告，"
+            "其数字会与本表不同。"
+        ),
+        "panel_no_shocks_note": (
+            "本总览未提供领导人任期表或冲击日历，各关系的模型均不考虑领导人更替等冲击；"
+            "另行单独生成、加入了这些输入的关系报告，其数字会与本表不同。"
+        ),
+        "panel_pool_note": (
+            "组合权重按每组双边关系分别估计：各成员的权重取决于它在该关系自身的回放预测"
+            "（站在过去各月、只用当时已有的数据重做的预测）中的表现，因此同样的成员在各关系中"
+            "的权重不同，详见各关系报告的“方法与数据说明”。"
         ),
         "panel_mc_note": (
             "每组双边关系模拟 {n_paths} 条路径；概率按公布分值（精确到 0.1）计算。"
@@ -614,7 +689,12 @@ def fmt_threshold(value: float) -> str:
 
 
 def fmt_pct(p: float, digits: int = 1) -> str:
-    """``16.6%``."""
+    """``16.6%``.
+
+    One precision per kind of figure across a report: a probability the forecast gives (an
+    answer, a level probability, a month's chance) always at one decimal, wherever it is
+    shown; whole percent only for figures of another kind — a scenario's assumed probability
+    and the track record's shares of past cases (coverage, observed frequencies)."""
     return f"{100 * p:.{digits}f}%"
 
 
@@ -725,15 +805,32 @@ def model_label(name: str, lang: str = "en", weights: Sequence[float] | None = N
         return "equal-weight pool of " + ", ".join(parts) + steps
     if lang == "zh":
         members = "；".join(f"{p}，权重{w:.2f}" for p, w in zip(parts, weights, strict=True))
-        lead = "按各成员在本序列近期回放预测中的表现加权的组合模型，各成员为："
+        lead = (  # the term explained where a report first uses it
+            "按各成员在本序列近期回放预测（站在过去各月、只用当时已有的数据重做的预测）中的表现"
+            "加权的组合模型，各成员为："
+        )
         return f"{lead}{members}{steps}"
     members = "; ".join(f"{p}, weight {w:.2f}" for p, w in zip(parts, weights, strict=True))
-    return f"pool weighted by each member's replayed skill on this series ({members}{steps})"
+    return (
+        "pool weighted by each member's skill in replayed forecasts on this series (forecasts "
+        f"made again from past months with only the data known then) ({members}{steps})"
+    )
 
 
 def shock_kind(kind: str, lang: str = "en") -> str:
     """A shock kind in words."""
     return SHOCK_KINDS[lang if lang in SHOCK_KINDS else "en"].get(kind, kind)
+
+
+def shock_label(shock: Any, lang: str) -> str:
+    """A shock's name in a figure or sentence: its label (with its month); in Chinese its
+    month and Chinese name ("2001年4月小泉纯一郎就任"), else its month and kind
+    ("2001年4月领导人更替")."""
+    if lang == "zh":
+        # the date first, as Chinese writes it
+        name = getattr(shock, "name_zh", None) or shock_kind(shock.kind, "zh")
+        return f"{fmt_month(shock.start, 'zh')}{name}"
+    return shock.label if str(shock.start) in shock.label else f"{shock.label} ({shock.start})"
 
 
 def shock_shape(
@@ -753,6 +850,8 @@ LABELS["en"].update(
         "q_end-at-or-above": "P(at {t} or above at the window's end, {last})",
         "q_ever-at-or-above_reach": "P(at {t} or above at least once in the window)",
         "col_p_back_by": "P(back at {t} or above by then)",
+        "col_p_reached_by": "P(at {t} or above by then)",
+        "col_p_at_or_above": "P(at {t} or above)",
         "tv_q_cross": "P(below {t} within {h} months)",
         "tv_q_back_above": "P(back at {t} or above within {h} months)",
         "tv_scope_pooled": "of the {n} dyads",
@@ -854,8 +953,10 @@ LABELS["en"].update(
         ),
         "pq_change_other": "not asked in the previous edition",
         "pq_why_cross": "near {t}",
-        "pq_why_worse": "the level below",
-        "pq_why_better": "the level above",
+        "pq_why_worse": "into “{level}”",
+        "pq_why_better": "into “{level}”",
+        "pq_why_worse_plain": "the level below",
+        "pq_why_better_plain": "the level above",
         "pq_why_recover": "now below {t}",
         "pq_intro": (
             "One row a dyad, with the question that matters for it in the window: for a dyad "
@@ -930,6 +1031,8 @@ LABELS["zh"].update(
         "q_end-at-or-above": "展望期末（{last}）达到 {t} 或以上的概率",
         "q_ever-at-or-above_reach": "展望期内至少一次达到 {t} 或以上的概率",
         "col_p_back_by": "截至当月曾回升至 {t} 或以上的概率",
+        "col_p_reached_by": "截至当月曾达到 {t} 或以上的概率",
+        "col_p_at_or_above": "达到 {t} 或以上的概率",
         "tv_q_cross": "{h} 个月内低于 {t} 的概率",
         "tv_q_back_above": "{h} 个月内回升至 {t} 或以上的概率",
         "tv_scope_pooled": "{n} 组双边关系",
@@ -1011,8 +1114,10 @@ LABELS["zh"].update(
         "pq_change_none": ("未提供上一版总览，故不显示变化；更新总览时将与上一版比较。"),
         "pq_change_other": "上一版未问此问题",
         "pq_why_cross": "接近{t}",
-        "pq_why_worse": "跌入下一等级",
-        "pq_why_better": "升入上一等级",
+        "pq_why_worse": "跌入“{level}”等级",
+        "pq_why_better": "升入“{level}”等级",
+        "pq_why_worse_plain": "跌入下一等级",
+        "pq_why_better_plain": "升入上一等级",
         "pq_why_recover": "目前低于{t}",
         "pq_intro": (
             "每行一组双边关系，列出展望期内对该关系最关键的问题：已低于 {t} 的，问能否回到 {t} "

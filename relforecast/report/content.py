@@ -21,6 +21,7 @@ document is passed through :func:`relforecast.editorial.fullwidth` when it is ad
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -42,6 +43,7 @@ from relforecast.graphics.labels import (
     labels,
     model_label,
     shock_kind,
+    shock_label,
     shock_shape,
 )
 from relforecast.questions import Answer, Question
@@ -203,6 +205,26 @@ def _answer_text(a: Answer, words: dict[str, str], lang: str) -> str:
     return text + mark if a.observed is not None else text
 
 
+def level_entered(direction: str | None, threshold: float, scale: object, lang: str) -> str | None:
+    """The level a score enters by passing ``threshold`` in ``direction`` ("below": the level
+    under a cut point; "at_or_above": the level from it up), or ``None`` when the threshold
+    is no level boundary of ``scale``."""
+    sc = as_scale(scale)
+    if direction is None or not sc.bounded or len(sc.levels) < 2:
+        return None
+    for i, lv in enumerate(sc.levels):
+        if direction == "below" and i < len(sc.levels) - 1 and np.isclose(lv.upper, threshold):
+            return lv.label(lang)
+        if direction == "at_or_above" and i > 0 and np.isclose(lv.lower, threshold):
+            return lv.label(lang)
+    return None
+
+
+def _level_cell(level: str, p: float, lang: str) -> str:
+    """The level cell, "tension (83.7%)" / "紧张（83.7%）": one decimal, as everywhere."""
+    return f"{level}（{fmt_pct(p)}）" if lang == "zh" else f"{level} ({fmt_pct(p)})"
+
+
 def _level_words(fc: Forecast, lang: str) -> tuple[str, float]:
     probs = fc.level_probabilities(lang).iloc[-1]
     return str(probs.idxmax()), float(probs.max())
@@ -236,11 +258,27 @@ def _summary(inp: ReportInputs, words: dict[str, str], lang: str, below_now: boo
         )
     else:
         headline = words["headline"].format(question=qtext, p=fmt_pct(head.p))
+    sentences = [headline]
+    level = level_entered(head_q.direction, head_q.threshold, getattr(inp.fit, "scale", None), lang)
+    if level is not None:  # what passing the threshold means, in the scale's words
+        sentences.append(
+            words[
+                "headline_level_back" if below_now else f"headline_level_{head_q.direction}"
+            ].format(t=fmt_threshold(head_q.threshold), level=level)
+        )
+    worse = _worse_still(inp, below_now)
+    if worse is not None:  # below the threshold: getting worse is the other question
+        q, a = inp.questions[worse], inp.answers["baseline"][worse]
+        p = fmt_pct(a.p)
+        if a.observed is not None:
+            p += f"（{words['observed_mark']}）" if lang == "zh" else f" ({words['observed_mark']})"
+        sentences.append(
+            words["headline_worse"].format(question=question_text(q, words, last, below_now), p=p)
+        )
     # the verdict in one plain sentence; its statistics are in the trust section
-    caution = verdict_summary(inp.track_record.verdict, lang) if _has_verdict(inp) else ""
-    blocks.append(
-        Paragraph(join_sentences([headline, caution] if caution else [headline], lang), "headline")
-    )
+    if _has_verdict(inp):
+        sentences.append(verdict_summary(inp.track_record.verdict, lang))
+    blocks.append(Paragraph(join_sentences(sentences, lang), "headline"))
     q10, med, q90 = np.quantile(base.paths[:, -1], [0.1, 0.5, 0.9])
     level, p_level = _level_words(base, lang)
     blocks.append(
@@ -270,6 +308,21 @@ def _summary(inp: ReportInputs, words: dict[str, str], lang: str, below_now: boo
         blocks.append(Paragraph(words["scenarios_lead"]))
         blocks.append(Bullets(tuple(sentences)))
     return blocks
+
+
+def _worse_still(inp: ReportInputs, below_now: bool) -> int | None:
+    """Position of the "worse still" question (below a point under the threshold at least
+    once) of a dyad already below the threshold, asked next to its recovery headline."""
+    if not below_now:
+        return None
+    return next(
+        (
+            i
+            for i, q in enumerate(inp.questions)
+            if i > 0 and q.kind == "ever-below" and q.threshold < inp.threshold
+        ),
+        None,
+    )
 
 
 def _has_verdict(inp: ReportInputs) -> bool:
@@ -324,9 +377,7 @@ def _comparison_tables(inp: ReportInputs, words: dict[str, str], lang: str, belo
                 words["none"] if sc is None else words["pp"].format(diff=fmt_diff(d, dse)),
                 fmt_num(med),
                 fmt_range(fmt_num(q10), fmt_num(q90), lang),
-                f"{level} ({fmt_pct(p_level, 0)})"
-                if lang != "zh"
-                else f"{level}（{fmt_pct(p_level, 0)}）",
+                _level_cell(level, p_level, lang),
             )
         )
         probs = fc.level_probabilities(lang).iloc[-1]
@@ -341,13 +392,17 @@ def _comparison_tables(inp: ReportInputs, words: dict[str, str], lang: str, belo
 
 def _monthly_table(inp: ReportInputs, words: dict[str, str], lang: str) -> Table:
     base = inp.forecasts["baseline"]
-    t = fmt_threshold(inp.threshold)
+    # the threshold of the dyad's own headline question (China–UK at −3.0: −3, not −6), and
+    # its direction: falling below it, or — for a dyad below it, whose "below it at least
+    # once by then" is ~1 and says nothing — having come back to it
+    head = inp.questions[0]
+    threshold = head.threshold if head.direction is not None else inp.threshold
+    t = fmt_threshold(threshold)
     q = base.quantiles([0.1, 0.5, 0.9])
-    below = base.prob_below(inp.threshold)
-    # a dyad already below the threshold: "below it at least once by then" is ~1 and says
-    # nothing; the month-by-month chance of having come back is asked instead
-    below_now = float(inp.series.iloc[-1]) < inp.threshold
-    crossed = base.prob_cross_curve(inp.threshold, "at_or_above" if below_now else "below")
+    below = base.prob_below(threshold)
+    below_now = float(inp.series.iloc[-1]) < inp.threshold  # the recovery question
+    up = head.direction == "at_or_above" and not below_now  # reaching a better level
+    crossed = base.prob_cross_curve(threshold, "at_or_above" if below_now or up else "below")
     level = base.most_likely_level(lang)
     rows = []
     for i, month in enumerate(base.index):
@@ -361,7 +416,7 @@ def _monthly_table(inp: ReportInputs, words: dict[str, str], lang: str) -> Table
                 if observed
                 else fmt_range(fmt_num(q.iloc[i, 0]), fmt_num(q.iloc[i, 2]), lang),
                 # an observed month has a score, not a probability
-                words["none"] if observed else fmt_pct(below.iloc[i]),
+                words["none"] if observed else fmt_pct(1 - below.iloc[i] if up else below.iloc[i]),
                 words["none"] if observed else fmt_pct(crossed.iloc[i]),
                 str(level.iloc[i]),
             )
@@ -371,8 +426,10 @@ def _monthly_table(inp: ReportInputs, words: dict[str, str], lang: str) -> Table
         words["col_status"],
         words["col_median"],
         words["col_interval"],
-        words["col_p_below"].format(t=t),
-        words["col_p_back_by" if below_now else "col_p_crossed"].format(t=t),
+        words["col_p_at_or_above" if up else "col_p_below"].format(t=t),
+        words[
+            "col_p_back_by" if below_now else "col_p_reached_by" if up else "col_p_crossed"
+        ].format(t=t),
         words["col_level"],
     )
     align = ("left", "left", "right", "right", "right", "right", "left")
@@ -602,8 +659,8 @@ def _track_record_blocks(inp: ReportInputs, words: dict[str, str], lang: str) ->
             )
         )
         if "reliability.png" in inp.figures:
-            caption = words["tv_reliability_of"].format(question=head)
-            blocks.append(Figure("reliability.png", caption))
+            # the heading above names the question: the caption says how to read the figure
+            blocks.append(Figure("reliability.png", words["caption_reliability"]))
     blocks.append(Paragraph(words["tr_reading"], "note"))
     blocks.append(Paragraph(words["tv_rule"].format(min=MIN_CASES), "note"))
     return blocks
@@ -648,9 +705,12 @@ def _spread_blocks(inp: ReportInputs, words: dict[str, str], lang: str, below_no
         align=("left", "left", "right", "right", "right"),
     )
     lo, hi = inp.spread["p"].min(), inp.spread["p"].max()
+    # the block bootstrap is named here first: said in plain words once
+    block = any(n.startswith("block-bootstrap") for n in names)
+    intro = join_sentences([words["spread_intro"], words["block_note"]], lang)
     return [
         Heading(words["model_spread"], 3),
-        Paragraph(words["spread_intro"]),
+        Paragraph(intro if block else words["spread_intro"]),
         table,
         Paragraph(words["spread_range"].format(question=qtext, lo=fmt_pct(lo), hi=fmt_pct(hi))),
     ]
@@ -680,7 +740,10 @@ def _assumption_blocks(inp: ReportInputs, words: dict[str, str], lang: str):
         for e in effects:
             shock = shocks[e["label"]]
             kind = shock_kind(e["kind"], lang)
-            name = kind if lang == "zh" or shock.name is None else f"{kind}: {shock.name}"
+            if lang == "zh":
+                name = f"{kind}：{shock.name_zh}" if shock.name_zh else kind
+            else:
+                name = kind if shock.name is None else f"{kind}: {shock.name}"
             source = (
                 words["source_judgmental"]
                 if e["source"] == "judgmental"
@@ -764,11 +827,12 @@ def build_document(inp: ReportInputs, lang: str) -> Document:
     doc.add(*_track_record_blocks(inp, words, lang))
     doc.add(*_spread_blocks(inp, words, lang, below_now))
     doc.add(*_assumption_blocks(inp, words, lang))
-    doc.add(
+    has_shocks = len(getattr(inp.fit, "calendar", None) or ()) > 0
+    doc.add(  # captions say what is drawn; the headings above name the figures
         Heading(words["figures_history"]),
-        Figure("history.png", words["figures_history"]),
+        Figure("history.png", words["caption_history" if has_shocks else "caption_history_plain"]),
         Heading(words["figures_analogues"]),
-        Figure("analogues.png", words["figures_analogues"]),
+        Figure("analogues.png", words["caption_analogues"]),
     )
     notes = [
         words["model_note"].format(model=fit_label(inp.fit, lang)),
@@ -776,7 +840,10 @@ def build_document(inp: ReportInputs, lang: str) -> Document:
     ]
     if inp.window[0] > inp.as_of + 1:
         notes.append(words["gap_note"].format(as_of=fmt_month(inp.as_of, lang)))
-    notes += diagnostics_text(inp.diagnostics, words, lang)
+    calendar = getattr(inp.fit, "calendar", None) or ()
+    shocks = zip(_labels(calendar), calendar, strict=True)
+    names = {label: shock_label(s, lang) for label, s in shocks}
+    notes += diagnostics_text(inp.diagnostics, words, lang, names)
     doc.add(Heading(words["notes"]), Bullets(tuple(notes)))
     versions = ", ".join(f"{k} {v}" for k, v in inp.versions.items())
     rows = (
@@ -801,6 +868,12 @@ def build_document(inp: ReportInputs, lang: str) -> Document:
         Table((words["rep_item"], words["rep_value"]), rows, align=("left", "left")),
     )
     return doc
+
+
+def _labels(calendar: Any) -> list[str]:
+    """The calendar's shock labels (as the fits name their columns), one per shock."""
+    labels_ = getattr(calendar, "labels", None)
+    return list(labels_) if labels_ is not None else [s.label for s in calendar]
 
 
 def fit_label(fit: Any, lang: str) -> str:
@@ -844,7 +917,12 @@ _KNOWN_ZH = (
 )
 
 
-def diagnostics_text(diagnostics: list[str], words: dict[str, str], lang: str) -> list[str]:
+def diagnostics_text(
+    diagnostics: list[str],
+    words: dict[str, str],
+    lang: str,
+    shock_names: Mapping[str, str] | None = None,
+) -> list[str]:
     """The model's diagnostics as sentences for the methods note.
 
     The messages the report knows are said in words of the report's language — learned pool
@@ -853,6 +931,8 @@ def diagnostics_text(diagnostics: list[str], words: dict[str, str], lang: str) -
     unevaluable or flat likelihood, an optimiser without convergence. The others: in English
     each once (:func:`condense`); a Chinese report leaves them out (a reader could not act on
     an untranslated message; ``summary.json`` keeps them all under ``model.diagnostics``).
+    ``shock_names`` maps a shock's label to its name in ``lang`` (its Chinese name, from
+    :func:`relforecast.graphics.labels.shock_label`); a shock not in it is named by its month.
     """
     zh = lang == "zh"
     out, constant, other = [], [], []
@@ -865,7 +945,12 @@ def diagnostics_text(diagnostics: list[str], words: dict[str, str], lang: str) -
             )
         elif m := _SHOCK_CONSTANT.fullmatch(d):
             month = re.search(r"\d{4}-\d{2}", m["shock"])
-            constant.append(month.group(0) if month else m["shock"])
+            if zh and m["shock"] in (shock_names or {}):
+                constant.append(shock_names[m["shock"]] + "这一冲击")
+            elif zh:
+                constant.append(f"{fmt_month(month.group(0), 'zh')}的冲击" if month else "冲击")
+            else:
+                constant.append(month.group(0) if month else m["shock"])
         elif zh and (said := next((t for p, t in _KNOWN_ZH if p.fullmatch(d)), None)):
             if said not in out:
                 out.append(said)
@@ -873,11 +958,11 @@ def diagnostics_text(diagnostics: list[str], words: dict[str, str], lang: str) -
             other.append(d)
     if constant:
         months = list(dict.fromkeys(constant))
-        shown = "、".join(fmt_month(x, "zh") for x in months[:3]) if zh else ", ".join(months[:3])
+        shown = "、".join(months[:3]) if zh else ", ".join(months[:3])
         if zh:
-            which = shown if len(months) <= 3 else f"{shown}等 {len(months)} 个月份"
+            which = shown if len(months) <= 3 else f"{shown}等{len(months)}次冲击"
             out.append(
-                f"{which}的冲击发生在部分成员模型的拟合时段之外，这些模型无法估计其效应，按0计。"
+                f"{which}发生在部分成员模型的拟合时段之外，这些模型无法估计其效应，按0计。"
             )
         else:
             which = shown if len(months) <= 3 else f"{shown} and {len(months) - 3} more"

@@ -41,7 +41,7 @@ from relforecast.events.log import EventLog
 from relforecast.events.movement import recent_movement
 from relforecast.exceptions import DataError, SpecError
 from relforecast.forecast import Forecast, check_threshold
-from relforecast.graphics.labels import fmt_month, labels, shock_kind
+from relforecast.graphics.labels import fmt_month, labels, shock_label
 from relforecast.models.base import FittedModel, Model
 from relforecast.models.registry import make_model
 from relforecast.models.spread import model_spread
@@ -184,14 +184,6 @@ def package_versions() -> dict[str, str]:
         "matplotlib": matplotlib.__version__,
         "python-docx": docx_version,
     }
-
-
-def shock_label(shock: Any, lang: str) -> str:
-    """A shock's name in a figure: its label (with its month), or kind and month in Chinese."""
-    if lang == "zh":
-        # the date first, as Chinese writes it: 2001年4月领导人更替
-        return f"{fmt_month(shock.start, 'zh')}{shock_kind(shock.kind, 'zh')}"
-    return shock.label if str(shock.start) in shock.label else f"{shock.label} ({shock.start})"
 
 
 def default_anchors(

@@ -48,7 +48,7 @@ from relforecast.graphics.labels import (
     labels,
     model_label,
 )
-from relforecast.report.content import count_word, levels_line, source_line
+from relforecast.report.content import count_word, level_entered, levels_line, source_line
 from relforecast.report.document import Bullets, Document, Figure, Heading, Paragraph, Table
 
 __all__ = ["PanelInputs", "build_panel_document", "fan_grid"]
@@ -96,16 +96,22 @@ class PanelInputs:
     previous_as_of: str | None = None
     source_note: str | None = None
     scale: object = None
+    shocks: dict[str, int] | None = None  # shocks each dyad's model was fitted with
 
 
-def _key_label(row: pd.Series, words: dict[str, str], lang: str) -> str:
+def _key_label(row: pd.Series, words: dict[str, str], lang: str, scale: object) -> str:
     """The dyad's key question in words, with why it is the one asked."""
     t = fmt_threshold(row["key_threshold"])
     kind = str(row["key_question"]).partition(":")[0]
     if row["key_why"] == "better":
         kind += "_reach"
     text = words[f"q_{kind}"].format(t=t)
-    why = words[f"pq_why_{row['key_why']}"].format(t=t)
+    direction = "at_or_above" if row["key_why"] == "better" else "below"
+    level = level_entered(direction, row["key_threshold"], scale, lang)
+    key = f"pq_why_{row['key_why']}"
+    if row["key_why"] in ("worse", "better") and level is None:  # not a level boundary
+        key += "_plain"
+    why = words[key].format(t=t, level=level)
     return f"{text}（{why}）" if lang == "zh" else f"{text} ({why})"
 
 
@@ -121,15 +127,15 @@ def _overview_table(inp: PanelInputs, words: dict[str, str], lang: str) -> Table
     rows, links = [], []
     for dyad, row in inp.overview.iterrows():
         level = (
-            f"{row['level_end']}（{fmt_pct(row['p_level_end'], 0)}）"
+            f"{row['level_end']}（{fmt_pct(row['p_level_end'])}）"
             if lang == "zh"
-            else (f"{row['level_end']} ({fmt_pct(row['p_level_end'], 0)})")
+            else (f"{row['level_end']} ({fmt_pct(row['p_level_end'])})")
         )
         rows.append(
             (
                 dyad_label(dyad, lang, short=True),
                 fmt_num(row["last"]),
-                _key_label(row, words, lang),
+                _key_label(row, words, lang, inp.scale),
                 fmt_pct_se(row["key_p"], row["key_se"]),
                 _change_text(row, words),
                 fmt_num(row["median_end"]),
@@ -175,7 +181,7 @@ def _changes_blocks(inp: PanelInputs, words: dict[str, str], lang: str) -> list:
                 dyad_label(dyad, lang, short=True),
                 words["none"] if pd.isna(prev_last) else fmt_num(prev_last),
                 fmt_num(row["last"]),
-                _key_label(row, words, lang),
+                _key_label(row, words, lang, inp.scale),
                 words["none"]
                 if not compared or pd.isna(prev_p)
                 else fmt_pct_se(prev_p, row.get("prev_se", 0.0)),
@@ -254,6 +260,17 @@ def _joint_blocks(inp: PanelInputs, words: dict[str, str], lang: str) -> list:
     return [*blocks, Table(columns, rows, caption=caption)]
 
 
+def _shocks_note(shocks: Mapping[str, int], words: dict[str, str], lang: str) -> str:
+    """Which shocks each dyad's model took into account, or that none did."""
+    if not any(shocks.values()):
+        return words["panel_no_shocks_note"]
+    if lang == "zh":
+        counts = "、".join(f"{dyad_label(d, lang)}{n}次" for d, n in shocks.items())
+    else:
+        counts = ", ".join(f"{dyad_label(d, lang, short=True)} {n}" for d, n in shocks.items())
+    return words["panel_shocks_note"].format(counts=counts)
+
+
 def build_panel_document(inp: PanelInputs, lang: str) -> Document:
     """The overview report in ``lang`` ("en" or "zh")."""
     words = labels(lang)
@@ -263,6 +280,7 @@ def build_panel_document(inp: PanelInputs, lang: str) -> Document:
     sep = "、" if lang == "zh" else ", "
     model = sep.join(dict.fromkeys(short_model_name(name, lang) for name in inp.model_names))
     full = sep.join(dict.fromkeys(model_label(name, lang) for name in inp.model_names))
+    full_names = " ".join(inp.model_names)
     doc = Document(
         words["panel_title"].format(n=count_word(len(inp.overview), lang), first=first, last=last),
         lang,
@@ -296,6 +314,15 @@ def build_panel_document(inp: PanelInputs, lang: str) -> Document:
         Bullets(
             (
                 words["model_note"].format(model=full),
+                *([words["block_note"]] if "block-bootstrap" in full_names else []),
+                # which inputs: a separate dyad report with other ones gives other numbers
+                *([] if inp.shocks is None else [_shocks_note(inp.shocks, words, lang)]),
+                # a pool's weights are each dyad's own: said, or a reader takes them for one set
+                *(
+                    [words["panel_pool_note"]]
+                    if any(str(n).startswith("auto[") for n in inp.model_names)
+                    else []
+                ),
                 words["panel_mc_note"].format(n_paths=f"{inp.n_paths:,}"),
             )
         ),

@@ -609,6 +609,7 @@ def write_panel_outlook(
         previous_as_of=None if earlier is None else str(earlier["as_of"]),
         source_note=opts["source_note"],
         scale=getattr(job.spec_model, "scale", None),
+        shocks={d: len(r.fit.calendar or ()) for d, r in result.dyads.items()},
     )
     document = build_panel_document(inputs, lang)
     folder.write(FANS_FILE, fans)

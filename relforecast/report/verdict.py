@@ -212,7 +212,7 @@ def verdict_sentences(
                 cases=int(prob["cases"]),
                 events=int(prob["events"]),
                 forecast=fmt_pct(prob["forecast"]),
-                observed=fmt_pct(prob["observed"]),
+                observed=fmt_pct(prob["observed"], 0),  # whole percent, as in its table
                 range=pct_range(prob["lower"], prob["upper"], lang),
                 brier=f"{prob['brier']:.3f}",
                 grade=words[f"tv_prob_{prob['grade']}"],

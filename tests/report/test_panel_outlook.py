@@ -7,6 +7,7 @@ has their Chinese names): two near -6 from above, one below -6; a cheap two-comp
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import warnings
@@ -246,3 +247,29 @@ def test_the_overview_shows_each_partner_key_question_with_one_decimal(en_run):
         median = row.split("|")[6].strip()
         assert median == f"{result.overview.loc[dyad, 'median_end']:.1f}".replace("-", "−")
     assert summary["previous_as_of"] is None
+
+
+def test_the_methods_note_says_each_dyad_has_its_own_pool_weights(en_run, zh_run):
+    """The pool is fitted per dyad: its weights differ between dyads, and the note says so."""
+    out = en_run[0]
+    weights = {}
+    for dyad in en_run[1].reports:
+        params = json.loads((out / dyad / "summary.json").read_text())["model"]["params"]
+        weights[dyad] = tuple(round(v, 6) for k, v in params.items() if k.startswith("weight["))
+    assert len(set(weights.values())) > 1, weights  # the reason the note is needed
+    en = en_run[1].document.text()
+    notes = en.split(LABELS["en"]["notes"], 1)[1]
+    assert "estimated separately for each dyad" in notes
+    zh = zh_run[1].document.text().split(LABELS["zh"]["notes"], 1)[1]
+    assert "组合权重按每组双边关系分别估计" in zh
+
+
+def test_the_notes_say_which_shocks_the_models_took_into_account(en_run, tmp_path):
+    """With a calendar for Japan (one shock up to the as-of month) the notes count it per
+    dyad; without any, they say no shocks were used — a separate dyad report with a leaders
+    file gives other numbers, and the reader is told why."""
+    notes = en_run[1].document.text().split(LABELS["en"]["notes"], 1)[1]
+    assert "China–Japan 1" in notes and "China–US 0" in notes
+    bare = run(make_panel(), tmp_path / "bare", n_paths=200)
+    notes = bare.document.text().split(LABELS["en"]["notes"], 1)[1]
+    assert "No leaders table or shock calendar was given" in notes

@@ -45,7 +45,7 @@ def real(shared_data, tmp_path_factory):
     table = backtest(panel)
     out = {}
     japan = ROOT / "examples" / "scenarios_japan_2025.yaml"
-    for dyad, scenarios in (("Japan", japan), ("US", None)):
+    for dyad, scenarios in (("Japan", japan), ("US", None), ("UK", None), ("India", None)):
         folder = tmp_path_factory.mktemp("zh_real") / dyad
         result = rf.outlook(
             panel[dyad].dropna(),
@@ -117,8 +117,9 @@ def test_the_recovery_dyad_scores_and_captions_its_own_question(real):
     folder, result = real["US"]
     assert result.track_record.headline == ("back_above", -6.0)
     md = (folder / "report.md").read_text(encoding="utf-8")
-    caption = re.search(r"!\[([^\]]*)\]\(reliability\.png\)", md).group(1)
-    assert "回升至−6或以上" in caption and "低于−6" not in caption
+    # the figure's heading names the question scored (its caption says how to read it)
+    heading = re.search(r"#### ([^\n]*)\n(?:(?!#)[^\n]*\n)*!\[[^\]]*\]\(reliability\.png\)", md)
+    assert "回升至−6或以上" in heading.group(1) and "低于−6" not in heading.group(1)
     # the recovery cases all come from the US: the pooled row says so or is left out
     rows = [line for line in md.splitlines() if line.startswith("| 12个月内回升至−6")]
     assert rows and not any("7组双边关系合计 |" in r.replace(" ", "") for r in rows)
@@ -248,3 +249,130 @@ def test_the_crossing_caption_says_by_scenario_only_with_scenarios(real, dyad, l
     md = (real[dyad][0] / "report.md").read_text(encoding="utf-8")
     caption = re.search(r"!\[([^\]]*)\]\(crossing\.png\)", md).group(1)
     assert caption.startswith(lead), caption
+
+
+@pytest.mark.parametrize("dyad", ["Japan", "US"])
+def test_a_level_probability_is_shown_at_one_precision(real, dyad):
+    """The most likely level's probability at the window's end: the summary, the scenario
+    table and the level table write the same figure the same way."""
+    md = (real[dyad][0] / "report.md").read_text(encoding="utf-8")
+    summary = _summary(real, dyad)
+    level, p = re.search(r"最可能处于“(\S+?)”等级（概率([\d.]+%)）", summary).groups()
+    comparison = md.split("## 情景比较", 1)[1].split("\n## ", 1)[0]
+    base = next(r for r in comparison.splitlines() if r.startswith("| 基准情景"))
+    assert f"{level}（{p}）" in base, (p, base)
+    levels = md.split("## 展望期末等级概率", 1)[1].split("\n## ", 1)[0]
+    assert p in next(r for r in levels.splitlines() if r.startswith("| 基准情景"))
+
+
+def test_a_dyad_below_minus_six_is_also_asked_about_worse_still_in_the_summary(real):
+    result = real["US"][1]
+    summary = _summary(real, "US")
+    assert "回升至−6或以上的概率为" in summary
+    worse = result.questions
+    row = worse[(worse["scenario"] == "baseline") & (worse["question"] == "ever-below:-7")]
+    assert len(row) == 1, worse
+    p = f"{100 * float(row['p'].iloc[0]):.1f}%"
+    assert f"进一步恶化方面，展望期内至少一次低于−7的概率为{p}。" in summary, summary
+    # a dyad above −6 has no such sentence
+    assert "进一步恶化" not in _summary(real, "Japan")
+
+
+@pytest.mark.parametrize(
+    ("dyad", "means"),
+    [
+        ("Japan", "低于−6即进入“对抗”等级。"),
+        ("US", "回升至−6或以上即回到“紧张”等级。"),
+        ("UK", "低于−3即进入“紧张”等级。"),
+    ],
+)
+def test_the_headline_says_which_level_its_threshold_leads_into(real, dyad, means):
+    assert means in _summary(real, dyad)
+
+
+def test_the_monthly_table_asks_about_the_dyads_own_threshold(real):
+    """China–UK at −3.0 is asked about −3 first: its monthly table shows −3, not −6."""
+    md = (real["UK"][0] / "report.md").read_text(encoding="utf-8")
+    table = md.split("## 基准预测（按月）", 1)[1].split("\n## ", 1)[0]
+    header = table.splitlines()[2]
+    assert "低于−3的概率" in header and "截至当月曾低于−3的概率" in header
+    assert "−6" not in header
+    # China–India at 1.8 is asked about reaching 3: the table says the same
+    india = (real["India"][0] / "report.md").read_text(encoding="utf-8")
+    header = india.split("## 基准预测（按月）", 1)[1].split("\n## ", 1)[0].splitlines()[2]
+    assert " 达到3或以上的概率" in header and "截至当月曾达到3或以上的概率" in header, header
+    fc = real["UK"][1].forecast
+    # the last row's P(below −3 by then) is the headline answer
+    last = [r for r in table.splitlines() if r.startswith("| 20")][-1]
+    p = float(fc.prob_cross_curve(-3.0, "below").iloc[-1])
+    assert f"{100 * p:.1f}%" in last
+
+
+def test_the_overview_names_the_level_a_key_question_leads_into():
+    from relforecast.report.panel_content import _key_label
+
+    row = pd.Series({"key_question": "ever-below:-3", "key_why": "worse", "key_threshold": -3.0})
+    text = _key_label(row, labels("zh"), "zh", TSINGHUA_SCALE)
+    assert text.endswith("（跌入“紧张”等级）"), text
+    up = pd.Series({"key_question": "ever-at-or-above:3", "key_why": "better", "key_threshold": 3})
+    assert "升入“良好”等级" in _key_label(up, labels("zh"), "zh", TSINGHUA_SCALE)
+    assert "into “good”" in _key_label(up, labels("en"), "en", TSINGHUA_SCALE)
+
+
+def test_a_shock_is_named_in_chinese_where_the_chinese_text_names_it(leaders_csv):
+    from relforecast.graphics.labels import shock_label
+
+    calendar = rf.ShockCalendar.from_leaders(leaders_csv, "Japan")
+    koizumi = next(s for s in calendar if str(s.start) == "2001-04")
+    assert shock_label(koizumi, "zh") == "2001年4月小泉纯一郎就任"  # the table's Chinese name
+    assert shock_label(koizumi, "en") == koizumi.label
+    plain = rf.Shock("leader_change", "2001-04", shape="step", name="PM A")  # no Chinese name
+    assert shock_label(plain, "zh") == "2001年4月领导人更替"
+    names = {s.label: shock_label(s, "zh") for s in calendar}
+    msg = (
+        f"ARIMA(1,1,0): shock '{koizumi.label}' is constant over the fitting span; its effect "
+        "is not estimated (set to 0)"
+    )
+    (zh,) = diagnostics_text([msg], labels("zh"), "zh", names)
+    assert zh.startswith("2001年4月小泉纯一郎就任这一冲击发生在") and "Koizumi" not in zh
+    (generic,) = diagnostics_text([msg], labels("zh"), "zh")
+    assert generic.startswith("2001年4月的冲击发生在")
+    # a scenario file may name its shock in Chinese too
+    shock = rf.shocks.shock_from_record(
+        {"kind": "custom", "start": "2025-09", "name": "thaw", "name_zh": "关系回暖"}, "test"
+    )
+    assert shock_label(shock, "zh") == "2025年9月关系回暖"
+    # and keeps it in an edition's spec (the record form reads back the same shock)
+    assert rf.shocks.shock_from_record(shock.to_dict(), "again") == shock
+
+
+@pytest.mark.parametrize("dyad", ["Japan", "US"])
+def test_no_figure_caption_repeats_its_heading(real, dyad):
+    md = (real[dyad][0] / "report.md").read_text(encoding="utf-8")
+    heading, checked = None, 0
+    for line in md.splitlines():
+        if line.startswith("#"):
+            heading = line.lstrip("#").strip()
+        elif m := re.fullmatch(r"!\[([^\]]*)\]\(\w+\.png\)", line):
+            assert m.group(1) != heading, heading
+            checked += 1
+    assert checked >= 5
+
+
+@pytest.mark.parametrize("dyad", ["Japan", "US"])
+def test_technical_terms_are_explained_where_first_used(real, dyad):
+    text = _text(real, dyad)
+    terms = (("区块自助法", "随机抽取若干段连续的变动"), ("回放预测", "只用当时已有的数据"))
+    for term, plain in terms:
+        first = text.index(term)
+        explained = text.index(plain)
+        # the explanation follows the first use closely (same sentence or the next)
+        assert 0 < explained - first < 120, (term, text[first : first + 150])
+
+
+def test_the_verdicts_observed_share_has_the_tables_precision(real):
+    """A share of past cases is written at whole percent in the verdict as in its table."""
+    md = (real["Japan"][0] / "report.md").read_text(encoding="utf-8")
+    verdict = md.split("### 历史表现", 1)[1].split("####", 1)[0]
+    shares = re.findall(r"个案中发生\d+次（(\d+(?:\.\d)?%)", verdict)
+    assert shares and all("." not in s for s in shares), shares
