@@ -46,6 +46,17 @@ numerically differentiated negative Hessian of the log-likelihood at the estimat
 re-runs the regime filter, so the regime probabilities at the end of the sample follow the
 drawn parameters too. Draws are relabelled like the estimate (calm first).
 
+Estimation
+----------
+The likelihood of a switching model has several local maxima (on a sticky series, typically a
+solution whose two regimes coincide beside the calm/turbulent one), so it is maximised from
+several starts: statsmodels' default start and seeded random perturbations of it in the
+unconstrained parameterisation. Each start is first moved by five EM steps (floored as the
+variances are: the M-step of a variance keeps the larger of its weighted mean square and the
+floor, so no step lowers the likelihood and none collapses a regime), then BFGS maximises it.
+Started so, three starts found the highest maximum of six on every Tsinghua series and origin
+tried, in two thirds of the time four starts took without the EM steps (docs/evaluation.md).
+
 Regimes are relabelled after estimation — by variance (calm first) when variances switch,
 otherwise by mean — and the transition matrix is converted **once** from statsmodels'
 left-stochastic convention (columns sum to 1) to the row-stochastic one used everywhere in
@@ -110,9 +121,10 @@ class MarkovSwitching:
     scale : Scale or None, default TSINGHUA_SCALE
         Bounded scale (``None``, read as ``rf.UNBOUNDED_SCALE``: any series, no bounds, no
         variance floor).
-    n_starts : int, default 4
+    n_starts : int, default 3
         Optimiser starts: statsmodels' default start plus ``n_starts - 1`` seeded random
-        perturbations; the highest likelihood wins.
+        perturbations, each improved by five EM steps before the quasi-Newton search; the
+        highest likelihood wins (see the module notes).
     window : int, optional
         Fit on the last ``window`` months only.
     shocks_by : {"shock", "kind"}, default "kind"
@@ -137,7 +149,7 @@ class MarkovSwitching:
     switching_ar: bool = False
     switching_exog: bool = False
     scale: Scale | None = TSINGHUA_SCALE
-    n_starts: int = 4
+    n_starts: int = 3
     window: int | None = None
     shocks_by: str = "kind"
     seed: int = 0

@@ -31,6 +31,9 @@ from relforecast.shocks import ShockCalendar
 
 __all__ = ["MarkovAdaptor", "MarkovData", "MarkovParameters", "MarkovSettings", "variance_floor"]
 
+EM_STEPS = 5
+"""EM steps that improve every start before the quasi-Newton search."""
+
 
 class MarkovSettings(Protocol):
     """The settings of a regime-switching specification that the adaptor reads
@@ -77,6 +80,14 @@ class _FlooredVariance:
         idx = self.parameters["variance"]
         shifted[idx] = np.maximum(shifted[idx] - self.variance_floor, 1e-12)
         return super().untransform_params(shifted)
+
+    def _em_iteration(self, params0: np.ndarray) -> tuple[Any, np.ndarray]:
+        # the M-step of a variance maximises -sum w (log s2 + r^2 / s2) / 2, unimodal in s2:
+        # under the floor its maximiser is the weighted mean square or the floor, the larger
+        result, params1 = super()._em_iteration(params0)
+        idx = self.parameters["variance"]
+        params1[idx] = np.maximum(params1[idx], self.variance_floor)
+        return result, params1
 
 
 class _DirectTransition(MarkovSwitching):
@@ -348,24 +359,30 @@ class MarkovAdaptor:
         with capture_warnings(notes):  # untransforming AR starts can warn at |r| ~ 1
             starts = self._starts(model)
         diagnostics.extend(f"start values: {m}" for m in notes)
+        best_llf = -np.inf
         for i, start in enumerate(starts):
             local: list[str] = []
             try:
                 with capture_warnings(local):
-                    res = model.fit(
-                        start_params=start, em_iter=0 if i else 5, maxiter=200, disp=False
+                    params = model.fit(
+                        start_params=start,
+                        em_iter=EM_STEPS,
+                        maxiter=200,
+                        disp=False,
+                        return_params=True,
                     )
+                    llf = model.loglike(params)
             except (np.linalg.LinAlgError, ValueError, FloatingPointError, RuntimeError) as exc:
                 failures += 1
                 diagnostics.append(f"start {i}: estimation failed ({exc})")
                 continue
-            if not np.isfinite(res.llf) or not np.all(np.isfinite(res.params)):
+            if not np.isfinite(llf) or not np.all(np.isfinite(params)):
                 failures += 1
                 diagnostics.append(f"start {i}: non-finite likelihood or parameters")
                 continue
             diagnostics.extend(f"start {i}: {m}" for m in local if m not in diagnostics)
-            if best is None or res.llf > best.llf + 1e-9:
-                best = res
+            if best is None or llf > best_llf + 1e-9:
+                best, best_llf = params, llf
         if best is None:
             why = (
                 " — on a level that wanders like a random walk the AR coefficient runs to the "
@@ -377,12 +394,14 @@ class MarkovAdaptor:
                 f"{spec.name}: all {spec.n_starts} starts failed ({failures} failures){why}; "
                 "try fewer regimes, a lower order, or form='diff'"
             )
-        return best
+        # only the winner is smoothed and given its statsmodels covariance
+        with capture_warnings(diagnostics):
+            return model.smooth(best, cov_type="approx")
 
     def apply(self, model: Any, params: np.ndarray, diagnostics: list[str]) -> Any:
         """The smoothed result of ``model`` at given parameters (nothing estimated)."""
-        with capture_warnings(diagnostics):
-            return model.smooth(np.asarray(params))
+        with capture_warnings(diagnostics):  # statsmodels' covariance is not used here
+            return model.smooth(np.asarray(params), cov_type="none")
 
     # ------------------------------------------------------------- parameters
     def parameters(self, res: Any, n_columns: int, diagnostics: list[str]) -> MarkovParameters:

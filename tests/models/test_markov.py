@@ -324,3 +324,51 @@ def test_steady_state_likelihood_and_score_agree_with_statsmodels(k):
     np.testing.assert_allclose(
         ours.initial_probabilities(None, stuck), reference.initial_probabilities(None, stuck)
     )
+
+
+@pytest.mark.parametrize("momentum", [0, 12])
+def test_em_steps_respect_the_variance_floor_and_never_lower_the_likelihood(momentum):
+    # on a sticky series the unconstrained M-step takes the calm variance to the zeros; the
+    # floored one is a generalised EM step: variances stay at or above the floor and the
+    # likelihood does not decrease from step to step
+    y = sticky_series(seed=3)
+    model = rf.MarkovSwitching(momentum=momentum, n_starts=1).fit(y).result.model
+    floor = model.variance_floor
+    idx = model.parameters["variance"]
+    params = np.asarray(model.start_params, dtype=float)
+    params[idx] = np.maximum(params[idx], 2 * floor)
+    llfs = [model.loglike(params)]
+    for _ in range(10):
+        params = model._fit_em(params, maxiter=1, tolerance=0, return_params=True)
+        assert np.all(params[idx] >= floor)
+        llfs.append(model.loglike(params))
+    assert np.all(np.isfinite(llfs))
+    assert np.all(np.diff(llfs) >= -1e-8 * np.abs(llfs[1:]))
+
+
+def test_the_winning_start_is_the_one_statsmodels_fits_best():
+    # every start is optimised to its parameters only and the winner smoothed afterwards: the
+    # estimate must be that of statsmodels' own fit from the start with the highest likelihood
+    y = sticky_series(seed=4)
+    fit = rf.MarkovSwitching(momentum=12, n_starts=3).fit(y)
+    model = fit.result.model
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        full = [
+            model.fit(start_params=s, em_iter=5, maxiter=200, disp=False)
+            for s in fit.adaptor._starts(model)
+        ]
+    best = max(full, key=lambda r: r.llf)
+    assert fit.llf == pytest.approx(best.llf, abs=1e-9)
+    np.testing.assert_allclose(np.asarray(fit.result.params), np.asarray(best.params), atol=1e-10)
+    np.testing.assert_allclose(fit.result.bse, best.bse, rtol=1e-6)
+
+
+def test_three_starts_reach_the_maximum_of_a_wider_search():
+    changes = simulate_momentum(400, rng=np.random.default_rng(13), **MOMENTUM_TRUTH)
+    y = monthly(np.cumsum(changes))
+    three = rf.MarkovSwitching(momentum=6, scale=None).fit(y)
+    eight = rf.MarkovSwitching(momentum=6, scale=None, n_starts=8).fit(y)
+    assert three.spec.n_starts == 3
+    assert three.llf == pytest.approx(eight.llf, abs=1e-3)
+    assert three.params["p[calm->calm]"] == pytest.approx(eight.params["p[calm->calm]"], abs=1e-3)
