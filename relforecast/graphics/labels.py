@@ -694,8 +694,17 @@ def fmt_pct(p: float, digits: int = 1) -> str:
     One precision per kind of figure across a report: a probability the forecast gives (an
     answer, a level probability, a month's chance) always at one decimal, wherever it is
     shown; whole percent only for figures of another kind — a scenario's assumed probability
-    and the track record's shares of past cases (coverage, observed frequencies)."""
-    return f"{100 * p:.{digits}f}%"
+    and the track record's shares of past cases (coverage, observed frequencies).
+
+    A probability strictly between 0 and 1 never reads as a certainty: one that rounds to 0
+    or 100 at ``digits`` shows as ``<0.1%`` or ``>99.9%``."""
+    text = f"{100 * p:.{digits}f}"
+    floor = f"{10.0**-digits:.{digits}f}"
+    if 0 < p and float(text) == 0:
+        return f"<{floor}%"
+    if p < 1 and float(text) == 100:
+        return f">{100 - float(floor):.{digits}f}%"
+    return f"{text}%"
 
 
 def fmt_pct_se(p: float, se: float) -> str:
