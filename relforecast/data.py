@@ -258,6 +258,38 @@ def _parse_numbers(raw: pd.Series, name: str) -> pd.Series:
     return numeric
 
 
+def _consecutive(months: pd.PeriodIndex, array: np.ndarray) -> bool:
+    """Whether ``months`` run one after another without a gap or a repeat and every value is
+    present (the shape of a clean series)."""
+    ordinals = np.asarray(months.asi8)
+    return (
+        len(ordinals) > 0
+        and bool(np.all(np.diff(ordinals) == 1))
+        and not bool(np.isnan(array.astype(float)).any())
+    )
+
+
+def _check_values(series: pd.Series, name: str, scale: Scale, grid: bool) -> None:
+    """Refuse scores outside the scale's bounds, or off its grid when ``grid``."""
+    outside = series[(series < scale.lower) | (series > scale.upper)]  # none without bounds
+    if len(outside):
+        items = [f"{m}: {v}" for m, v in outside.items()]
+        raise DataError(
+            f"scores outside the {scale.name} scale [{scale.lower}, {scale.upper}] for "
+            f"{name!r} at {_preview(items)}; fix the values or declare the data's scale: "
+            f"scale=... (CLI: --scale=LO:HI, e.g. --scale=-10:10, or --scale none)"
+        )
+    off = series[scale.off_grid(series.to_numpy())] if grid else series.iloc[:0]
+    if len(off):
+        items = [f"{m}: {v:g}" for m, v in off.items()]
+        raise DataError(
+            f"scores for {name!r} are not on the {scale.name} scale's grid of {scale.step:g} "
+            f"steps ({len(off)} value(s), e.g. {', '.join(items[:3])}); a continuous score is on "
+            "another scale: declare it with scale=... (CLI: --scale=LO:HI, e.g. --scale=-10:10, "
+            "or --scale none)"
+        )
+
+
 def validate_series(
     values: pd.Series,
     months: pd.PeriodIndex,
@@ -301,6 +333,13 @@ def validate_series(
     if len(values) == 0:
         raise DataError(f"no observations for {name!r}")
     array = np.asarray(values)
+    if array.dtype.kind in "fiu" and _consecutive(months, array):
+        # numbers on consecutive months with none missing (a slice of a clean series, as a
+        # replay hands to every member at every origin): nothing to parse, sort or fill
+        series = pd.Series(array.astype(float), index=months.rename("month"), name=name)
+        _check_values(series, name, scale, grid)
+        series.attrs["filled_months"] = []
+        return series
     if array.dtype.kind in "fiu":  # already numbers: nothing to parse
         numeric = pd.Series(array.astype(float), index=months)
     else:
@@ -329,23 +368,7 @@ def validate_series(
         series = series[series.notna()]
     full = pd.period_range(series.index[0], series.index[-1], freq="M")
     missing = full.difference(series.index)
-    outside = series[(series < scale.lower) | (series > scale.upper)]  # none without bounds
-    if len(outside):
-        items = [f"{m}: {v}" for m, v in outside.items()]
-        raise DataError(
-            f"scores outside the {scale.name} scale [{scale.lower}, {scale.upper}] for "
-            f"{name!r} at {_preview(items)}; fix the values or declare the data's scale: "
-            f"scale=... (CLI: --scale=LO:HI, e.g. --scale=-10:10, or --scale none)"
-        )
-    off = series[scale.off_grid(series.to_numpy())] if grid else series.iloc[:0]
-    if len(off):
-        items = [f"{m}: {v:g}" for m, v in off.items()]
-        raise DataError(
-            f"scores for {name!r} are not on the {scale.name} scale's grid of {scale.step:g} "
-            f"steps ({len(off)} value(s), e.g. {', '.join(items[:3])}); a continuous score is on "
-            "another scale: declare it with scale=... (CLI: --scale=LO:HI, e.g. --scale=-10:10, "
-            "or --scale none)"
-        )
+    _check_values(series, name, scale, grid)
     series = series.reindex(full)
     if len(missing):
         if fill is None:
