@@ -77,6 +77,11 @@ class PanelInputs:
         The as-of month of the previous edition compared with (None: none given).
     source_note, scale
         The data-source line (given) and the model's scale (for the default line).
+    shocks : dict or None
+        How many shocks each dyad's model was fitted with.
+    model_weights : list or None
+        Each pool's weights, in the order of ``model_names`` (``None`` for a model without
+        weights): a pool whose weights differ is named as weighted, as in the dyad reports.
     """
 
     overview: pd.DataFrame
@@ -97,6 +102,7 @@ class PanelInputs:
     source_note: str | None = None
     scale: object = None
     shocks: dict[str, int] | None = None  # shocks each dyad's model was fitted with
+    model_weights: list[list[float] | None] | None = None  # each pool's weights, as model_names
 
 
 def _key_label(row: pd.Series, words: dict[str, str], lang: str, scale: object) -> str:
@@ -278,7 +284,13 @@ def build_panel_document(inp: PanelInputs, lang: str) -> Document:
     as_of = fmt_month(inp.as_of, lang)
     t = fmt_threshold(inp.threshold)
     sep = "、" if lang == "zh" else ", "
-    model = sep.join(dict.fromkeys(short_model_name(name, lang) for name in inp.model_names))
+    weights = inp.model_weights or [None] * len(inp.model_names)
+    model = sep.join(
+        dict.fromkeys(
+            short_model_name(name, lang, weights=w)
+            for name, w in zip(inp.model_names, weights, strict=True)
+        )
+    )
     full = sep.join(dict.fromkeys(model_label(name, lang) for name in inp.model_names))
     full_names = " ".join(inp.model_names)
     doc = Document(

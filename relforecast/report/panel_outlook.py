@@ -600,6 +600,10 @@ def write_panel_outlook(
         window=job.months,
         threshold=t,
         model_names=[str(r.fit.name) for r in result.dyads.values()],
+        model_weights=[
+            None if getattr(r.fit, "weights", None) is None else list(r.fit.weights)
+            for r in result.dyads.values()
+        ],
         n_paths=opts["n_paths"],
         seed=opts["rng"],
         created=stamp.isoformat(),

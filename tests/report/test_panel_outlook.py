@@ -273,3 +273,17 @@ def test_the_notes_say_which_shocks_the_models_took_into_account(en_run, tmp_pat
     bare = run(make_panel(), tmp_path / "bare", n_paths=200)
     notes = bare.document.text().split(LABELS["en"]["notes"], 1)[1]
     assert "No leaders table or shock calendar was given" in notes
+
+
+def test_the_overview_names_the_pool_as_each_dyad_report_does(en_run, zh_run):
+    """The pools learned unequal weights: the overview's short model name is the weighted one
+    the dyad reports use, in both languages."""
+    def meta(report: Path) -> str:  # the line under the title: date, model, paths, seed
+        lines = report.read_text(encoding="utf-8").splitlines()
+        return next(line for line in lines if line.startswith("*"))
+
+    for (out, result), lang in ((en_run, "en"), (zh_run, "zh")):
+        weighted = "weighted pool of" if lang == "en" else "按近期表现加权的"
+        for dyad in result.reports:
+            assert weighted in meta(out / dyad / "report.md"), (dyad, lang)
+        assert weighted in meta(out / "report.md"), lang
