@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 
 import joblib
@@ -277,17 +278,42 @@ def _write_at_exit(path: str, delay: float) -> int:
     return os.getpid()
 
 
-def test_worker_process_finishes_a_pending_call_and_drops_an_idle_worker(tmp_path):
+def test_worker_process_finishes_a_pending_call_and_winds_down(tmp_path):
     # a call still running when the block ends is waited for: the worker ends normally
     with parallel.worker_process() as side:
         pending = side.submit(_write_at_exit, str(tmp_path / "pending"), 2.0)
     assert pending.result(timeout=0) > 0
     assert (tmp_path / "pending").exists()
-    # every call returned: the idle worker is stopped at once, without winding down
+    # every call returned: the worker still winds its interpreter down (its exit handlers run)
     with parallel.worker_process() as side:
         pid = side.submit(_write_at_exit, str(tmp_path / "idle"), 0.0).result(timeout=120)
     assert not _alive(pid)
-    assert not (tmp_path / "idle").exists()
+    assert (tmp_path / "idle").exists()
+
+
+_NESTED_POOL = """
+import joblib
+from relforecast.panel import parallel
+
+def square_all(n):
+    return sum(joblib.Parallel(n_jobs=2)(joblib.delayed(pow)(i, 2) for i in range(n)))
+
+if __name__ == "__main__":
+    with parallel.worker_process() as side:
+        print(side.submit(square_all, 50).result())
+"""
+
+
+def test_a_worker_that_ran_its_own_process_pool_leaves_nothing_behind(tmp_path):
+    """A worker that ran a joblib pool (a backtest) releases its semaphores and folders: no
+    'leaked' warning from the resource tracker reaches the user."""
+    script = tmp_path / "nested.py"
+    script.write_text(_NESTED_POOL)
+    done = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=300, check=True
+    )
+    assert done.stdout.strip() == str(sum(i * i for i in range(50)))
+    assert "leaked" not in done.stderr, done.stderr
 
 
 def _alive(pid: int) -> bool:

@@ -333,9 +333,8 @@ def worker_process(threads: int = 1) -> Iterator[Executor]:
     backtest runs). A process, not a thread: the two never share warning filters, the GIL or
     BLAS thread pools. The process is the executor's own — not joblib's shared one, which a
     ``run_tasks`` call of the caller may resize — and leaves with the block: after the pending
-    call on a normal exit, at once (killed) when the block raises or when every call has
-    returned (an idle worker has nothing to finish; letting it wind its interpreter down
-    would cost the caller about a second).
+    call on a normal exit (the worker winds down, releasing what its own process pools hold),
+    at once (killed) when the block raises.
 
     Parameters
     ----------
@@ -347,18 +346,12 @@ def worker_process(threads: int = 1) -> Iterator[Executor]:
 
     env = {name: str(int(threads)) for name in _THREAD_VARIABLES}
     initializer, initargs = watch_parent(os.getpid())
-    calls: list[Any] = []
-
-    class Watched(ProcessPoolExecutor):
-        def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
-            future = super().submit(fn, *args, **kwargs)
-            calls.append(future)
-            return future
-
-    executor = Watched(max_workers=1, env=env, initializer=initializer, initargs=initargs)
+    executor = ProcessPoolExecutor(
+        max_workers=1, env=env, initializer=initializer, initargs=initargs
+    )
     try:
         yield executor
     except BaseException:
         executor.shutdown(wait=False, kill_workers=True)
         raise
-    executor.shutdown(wait=True, kill_workers=all(call.done() for call in calls))
+    executor.shutdown(wait=True)
