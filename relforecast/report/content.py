@@ -179,9 +179,7 @@ def levels_line(scale: object, lang: str) -> str:
         else:
             hi = fmt_num(lv.upper if top else lv.upper - step, digits)
             span = fmt_range(lo, hi, lang) if lang == "zh" else f"{lo} to {hi}"
-        parts.append(
-            f"{lv.label(lang)}（{span}）" if lang == "zh" else f"{lv.label(lang)} ({span})"
-        )
+        parts.append(lv.label(lang) + _bracketed(span, lang))
     hi = fmt_num(sc.upper, 0)
     n = len(parts)
     return words["levels_line"].format(
@@ -192,8 +190,13 @@ def levels_line(scale: object, lang: str) -> str:
     )
 
 
+def _bracketed(text: str, lang: str) -> str:
+    """`` (text)`` after a word, ``（text）`` in Chinese."""
+    return f"（{text}）" if lang == "zh" else f" ({text})"
+
+
 def _answer_text(a: Answer, words: dict[str, str], lang: str) -> str:
-    mark = f"（{words['observed_mark']}）" if lang == "zh" else f" ({words['observed_mark']})"
+    mark = _bracketed(words["observed_mark"], lang)
     if a.question.kind.startswith("first"):
         if a.observed is not None:
             return fmt_month(a.observed, lang) + mark
@@ -222,7 +225,7 @@ def level_entered(direction: str | None, threshold: float, scale: object, lang: 
 
 def _level_cell(level: str, p: float, lang: str) -> str:
     """The level cell, "tension (83.7%)" / "紧张（83.7%）": one decimal, as everywhere."""
-    return f"{level}（{fmt_pct(p)}）" if lang == "zh" else f"{level} ({fmt_pct(p)})"
+    return level + _bracketed(fmt_pct(p), lang)
 
 
 def _level_words(fc: Forecast, lang: str) -> tuple[str, float]:
@@ -271,7 +274,7 @@ def _summary(inp: ReportInputs, words: dict[str, str], lang: str, below_now: boo
         q, a = inp.questions[worse], inp.answers["baseline"][worse]
         p = fmt_pct(a.p)
         if a.observed is not None:
-            p += f"（{words['observed_mark']}）" if lang == "zh" else f" ({words['observed_mark']})"
+            p += _bracketed(words["observed_mark"], lang)
         sentences.append(
             words["headline_worse"].format(question=question_text(q, words, last, below_now), p=p)
         )
@@ -513,7 +516,7 @@ def _period_name(period: str, tr: TrackRecord, words: dict[str, str], lang: str)
 
 def _pct_range(share: float, lo: float, hi: float, lang: str) -> str:
     inner = pct_range(lo, hi, lang)
-    return f"{fmt_pct(share, 0)}（{inner}）" if lang == "zh" else f"{fmt_pct(share, 0)} ({inner})"
+    return fmt_pct(share, 0) + _bracketed(inner, lang)
 
 
 def _track_record_blocks(inp: ReportInputs, words: dict[str, str], lang: str) -> list:
