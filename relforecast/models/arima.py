@@ -243,6 +243,14 @@ def _whole_numbers(values: object) -> tuple[int, ...] | None:
     return tuple(out)
 
 
+def sarimax_model(
+    z: np.ndarray, exog: np.ndarray | None, order: tuple[int, int, int], trend: str
+) -> SARIMAX:
+    """The state-space model an ARIMA is estimated in (the innovation variance concentrated
+    out of the likelihood); a fit rebuilt from stored estimates uses the same."""
+    return SARIMAX(z, exog=exog, order=order, trend=trend, concentrate_scale=True)
+
+
 def _fit_sarimax(
     z: pd.Series,
     design: pd.DataFrame,
@@ -257,9 +265,7 @@ def _fit_sarimax(
     local: list[str] = []
     try:
         with capture_warnings(local):
-            model = SARIMAX(
-                z.to_numpy(), exog=exog, order=order, trend=trend, concentrate_scale=True
-            )
+            model = sarimax_model(z.to_numpy(), exog, order, trend)
             params = np.asarray(model.start_params, dtype=float)
             if start:
                 names = list(model.param_names)

@@ -21,11 +21,10 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from statsmodels.tsa.statespace.sarimax import SARIMAX
 
 from relforecast.exceptions import SpecError
 from relforecast.models.adaptive import ReplayRecord
-from relforecast.models.arima import ARIMA, ARIMAResult
+from relforecast.models.arima import ARIMA, ARIMAResult, sarimax_model
 from relforecast.models.auto import Auto, AutoResult
 from relforecast.models.base import BorrowsShockEffects, capture_warnings, prepare_series
 from relforecast.models.bootstrap import BlockBootstrap, BlockBootstrapResult
@@ -155,9 +154,7 @@ def _arima(spec: ARIMA, series: pd.Series, calendar: ShockCalendar, data: Mappin
     order = tuple(int(v) for v in data["order"])
     local: list[str] = []
     with capture_warnings(local):
-        model = SARIMAX(
-            z.to_numpy(), exog=exog, order=order, trend=str(data["trend"]), concentrate_scale=True
-        )
+        model = sarimax_model(z.to_numpy(), exog, order, str(data["trend"]))  # type: ignore[arg-type]
         params = _array(data["params"], f"parameters of {spec.name}")
         if params.shape != (len(model.param_names),):
             raise SpecError(
