@@ -699,11 +699,11 @@ def fmt_pct(p: float, digits: int = 1) -> str:
     A probability strictly between 0 and 1 never reads as a certainty: one that rounds to 0
     or 100 at ``digits`` shows as ``<0.1%`` or ``>99.9%``."""
     text = f"{100 * p:.{digits}f}"
-    floor = f"{10.0**-digits:.{digits}f}"
+    last = 10.0**-digits  # the last digit shown, in percent
     if 0 < p and float(text) == 0:
-        return f"<{floor}%"
+        return f"<{last:.{digits}f}%"
     if p < 1 and float(text) == 100:
-        return f">{100 - float(floor):.{digits}f}%"
+        return f">{100 - last:.{digits}f}%"
     return f"{text}%"
 
 
