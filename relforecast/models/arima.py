@@ -230,6 +230,36 @@ def _time_invariant(ssm: object) -> bool:
     )
 
 
+def _shifted_response(ssm: object, horizon: int) -> np.ndarray:
+    """Responses of months ``1 … horizon`` of a time-invariant state space model to a unit
+    deviation of each initial state and to a unit shock of each state disturbance in each month.
+
+    With ``y_t = d_t + Z a_t`` and ``a_{t+1} = c_t + T a_t + R eta_t`` the response of month
+    ``t`` (0-based) to the initial state is ``Z T^t`` and to the disturbance of month ``s < t``
+    it is ``Z T^(t-s-1) R``: the same for every ``s``, shifted. Columns: the ``k_states`` initial
+    states, then month by month the ``k_posdef`` disturbances, as
+    :meth:`ARIMAResult._simulate_unbounded` draws them.
+    """
+    design, transition, selection = (
+        np.asarray(ssm[name], dtype=float).reshape(np.shape(ssm[name])[:2])
+        for name in ("design", "transition", "selection")
+    )
+    k_states, k_posdef = selection.shape
+    to_state = np.empty((horizon, k_states))  # row t: first row of Z T^t
+    power = design[:1]
+    for t in range(horizon):
+        to_state[t] = power[0]
+        power = power @ transition
+    to_shock = np.zeros((horizon, k_posdef))  # row t: Z T^(t-1) R, none in month 0
+    to_shock[1:] = to_state[:-1] @ selection
+    columns = [to_state]
+    for t in range(horizon):
+        shifted = np.zeros((horizon, k_posdef))
+        shifted[t:] = to_shock[: horizon - t]
+        columns.append(shifted)
+    return np.concatenate(columns, axis=1)
+
+
 def _whole_numbers(values: object) -> tuple[int, ...] | None:
     """``values`` as a tuple of ints, or ``None`` when any is not a whole number."""
     if isinstance(values, str | bytes) or not isinstance(values, tuple | list | np.ndarray):
@@ -404,12 +434,11 @@ class ARIMAResult(LikelihoodResult, PathSimulator):
     @property
     def params(self) -> pd.Series:
         """Parameter estimates, named."""
-        names = list(self.result.model.param_names)
         rename = {f"x{i + 1}": col for i, col in enumerate(self.design_columns)}
-        out = pd.Series(np.asarray(self.result.params), index=[rename.get(n, n) for n in names])
-        out = out.rename(index={"intercept": "intercept" if self.order[1] == 0 else "drift"})
-        out["sigma2"] = float(self.result.scale)
-        return out
+        rename["intercept"] = "intercept" if self.order[1] == 0 else "drift"
+        names = [rename.get(n, n) for n in self.result.param_names]
+        values = [*np.asarray(self.result.params, dtype=float), float(self.result.scale)]
+        return pd.Series(values, index=[*names, "sigma2"])
 
     @property
     def aicc(self) -> float:
@@ -435,15 +464,16 @@ class ARIMAResult(LikelihoodResult, PathSimulator):
 
         statsmodels' ``simulate(anchor="end", repetitions=n)`` runs one simulation smoother
         per path. A linear Gaussian state space model's simulated path is linear in the
-        initial state and the state shocks, so it is built once from statsmodels itself:
-        the path with no shocks (``mu``) and the response to each unit shock (columns of
-        ``A``) come from deterministic calls of ``simulate(anchor="end")`` — ``k_states +
-        k_posdef + 1`` of them when the system matrices do not change over time (the response
-        to a shock in month t is then the month-0 response shifted by t); then every path is
-        ``mu + A u`` with ``u`` the drawn initial-state deviation (covariance ``P_{T+1|T}``)
-        and state shocks (covariance ``Q``). Same paths as statsmodels' ``simulate`` given the
-        same draws (tested), hence the same distribution as ``repetitions=n``, at a fraction
-        of the cost.
+        initial state and the state shocks, so every path is ``mu + A u``: ``mu``, the path
+        with no shocks (intercepts, drift and shock regressors included), comes from one
+        deterministic call of statsmodels' ``simulate(anchor="end")``; the columns of ``A``
+        are the responses to a unit deviation of each initial state and to a unit disturbance
+        in each month, read from the system matrices when they do not change over time
+        (:func:`_shifted_response`) and otherwise from one ``simulate`` call each; ``u`` holds
+        the drawn initial-state deviation (covariance ``P_{T+1|T}``) and state shocks
+        (covariance ``Q``). Same paths as statsmodels' ``simulate`` given the same draws, to
+        rounding (tested), hence the same distribution as ``repetitions=n``, at a fraction of
+        the cost.
         """
         h = len(index)
         exog = None
@@ -473,28 +503,20 @@ class ARIMAResult(LikelihoodResult, PathSimulator):
 
         zero_shocks = np.zeros((h, k_posdef))
         mu = path(start, zero_shocks)
-        columns = []
-        for i in range(k_states):
-            unit = np.zeros(k_states)
-            unit[i] = 1.0
-            columns.append(path(start + unit, zero_shocks) - mu)
-        # time-invariant system matrices (intercepts, where exog and trend enter, only move
-        # ``mu``): the response to a shock in month t is the month-0 response shifted by t
-        first_month = []
-        for j in range(k_posdef):
-            shocks = zero_shocks.copy()
-            shocks[0, j] = 1.0
-            first_month.append(path(start, shocks) - mu)
-        shifted = _time_invariant(ssm)
-        for t in range(h):
-            for j in range(k_posdef):
-                if shifted:
-                    columns.append(np.r_[np.zeros(t), first_month[j][: h - t]])
-                else:
+        if _time_invariant(ssm):
+            response = _shifted_response(ssm, h)
+        else:
+            columns = []
+            for i in range(k_states):
+                unit = np.zeros(k_states)
+                unit[i] = 1.0
+                columns.append(path(start + unit, zero_shocks) - mu)
+            for t in range(h):
+                for j in range(k_posdef):
                     shocks = zero_shocks.copy()
                     shocks[t, j] = 1.0
                     columns.append(path(start, shocks) - mu)
-        response = np.column_stack(columns)  # (h, k_states + h * k_posdef)
+            response = np.column_stack(columns)  # (h, k_states + h * k_posdef)
         draws_state = gen.standard_normal((n_paths, k_states)) @ sqrt_psd(start_cov).T
         draws_shock = gen.standard_normal((n_paths, h, k_posdef)) @ sqrt_psd(state_cov).T
         u = np.concatenate([draws_state, draws_shock.reshape(n_paths, h * k_posdef)], axis=1)
@@ -515,8 +537,9 @@ class ARIMAResult(LikelihoodResult, PathSimulator):
             design = self.calendar.design(y.index, by=self.spec.shocks_by)
             exog = design[self.design_columns].to_numpy()
         local: list[str] = []
-        with capture_warnings(local):
-            result = self.result.apply(z.to_numpy(), exog=exog)
+        with capture_warnings(local):  # the filter alone: forecasts start from its last state
+            model = sarimax_model(z.to_numpy(), exog, self.order, self.trend)
+            result = model.filter(np.asarray(self.result.params), cov_type="none")
         note = f"parameters estimated on data to {self.series.index[-1]}, applied to new data"
         return replace(self, series=y, result=result, diagnostics=[*self.diagnostics, note, *local])
 

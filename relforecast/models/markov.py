@@ -55,7 +55,8 @@ unconstrained parameterisation. Each start is first moved by five EM steps (floo
 variances are: the M-step of a variance keeps the larger of its weighted mean square and the
 floor, so no step lowers the likelihood and none collapses a regime), then BFGS maximises it.
 Started so, three starts found the highest maximum of six on every Tsinghua series and origin
-tried, in two thirds of the time four starts took without the EM steps (docs/evaluation.md).
+tried, in two thirds of the time four starts took without the EM steps (docs/evaluation.md,
+``benchmarks/markov_estimation.py``).
 
 Regimes are relabelled after estimation — by variance (calm first) when variances switch,
 otherwise by mean — and the transition matrix is converted **once** from statsmodels'
@@ -387,8 +388,12 @@ class MarkovResult(LikelihoodResult, PathSimulator):
 
     @property
     def smoothed_regime_probabilities(self) -> pd.DataFrame:
-        """P(regime | all data) per month (months x regimes)."""
-        probs = np.asarray(self.result.smoothed_marginal_probabilities)[:, self.perm]
+        """P(regime | all data) per month (months x regimes); smoothed here when the result
+        is the filter's alone (a model applied to new data by :meth:`update`)."""
+        result = self.result
+        if result.smoothed_marginal_probabilities is None:
+            result = self.adaptor.apply(result.model, result.params, [])
+        probs = np.asarray(result.smoothed_marginal_probabilities)[:, self.perm]
         index = self.endog.index[len(self.endog) - probs.shape[0] :]
         return pd.DataFrame(probs, index=index, columns=self.regime_names)
 
@@ -497,7 +502,7 @@ class MarkovResult(LikelihoodResult, PathSimulator):
         y = prepare_series(series, spec.scale, window=spec.window, what=spec.name)
         data = self.adaptor.data(y, self.calendar, self.design_columns)
         local: list[str] = []
-        result = self.adaptor.apply(self.adaptor.model(data), self.result.params, local)
+        result = self.adaptor.filter(self.adaptor.model(data), self.result.params, local)
         note = f"parameters estimated on data to {self.series.index[-1]}, applied to new data"
         diagnostics = [*self.diagnostics, note, *local]
         return MarkovResult(

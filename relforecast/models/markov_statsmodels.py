@@ -34,6 +34,11 @@ __all__ = ["MarkovAdaptor", "MarkovData", "MarkovParameters", "MarkovSettings", 
 EM_STEPS = 5
 """EM steps that improve every start before the quasi-Newton search."""
 
+BFGS_GTOL = 1e-5
+"""Tolerance of the quasi-Newton search on the largest gradient component of the mean
+log-likelihood per month (statsmodels' default; the likelihood can be flat far from its
+maximum, where a looser tolerance stops the search short)."""
+
 
 class MarkovSettings(Protocol):
     """The settings of a regime-switching specification that the adaptor reads
@@ -368,6 +373,7 @@ class MarkovAdaptor:
                         start_params=start,
                         em_iter=EM_STEPS,
                         maxiter=200,
+                        gtol=BFGS_GTOL,
                         disp=False,
                         return_params=True,
                     )
@@ -402,6 +408,13 @@ class MarkovAdaptor:
         """The smoothed result of ``model`` at given parameters (nothing estimated)."""
         with capture_warnings(diagnostics):  # statsmodels' covariance is not used here
             return model.smooth(np.asarray(params), cov_type="none")
+
+    def filter(self, model: Any, params: np.ndarray, diagnostics: list[str]) -> Any:
+        """The filtered result of ``model`` at given parameters (nothing estimated, no
+        smoothing): enough to forecast, which starts from the filtered regimes of the last
+        month."""
+        with capture_warnings(diagnostics):
+            return model.filter(np.asarray(params), cov_type="none")
 
     # ------------------------------------------------------------- parameters
     def parameters(self, res: Any, n_columns: int, diagnostics: list[str]) -> MarkovParameters:

@@ -271,6 +271,19 @@ def test_momentum_update_draws_and_errors():
         rf.MarkovSwitching(momentum=30).fit(y.iloc[:60])
 
 
+def test_an_updated_fit_smooths_its_regimes_when_asked():
+    """``update`` runs the regime filter alone (a forecast starts from the filtered regimes);
+    the smoothed probabilities, asked for, are those of statsmodels' smoother over the new
+    data at the same parameters."""
+    fit = rf.MarkovSwitching().fit(sticky_series(seed=3))
+    moved = fit.update(sticky_series(n=252, seed=3))
+    assert moved.result.smoothed_marginal_probabilities is None
+    smoothed = moved.result.model.smooth(moved.result.params)
+    expected = np.asarray(smoothed.smoothed_marginal_probabilities)[:, moved.perm]
+    np.testing.assert_allclose(moved.smoothed_regime_probabilities.to_numpy(), expected)
+    assert moved.smoothed_regime_probabilities.index[-1] == moved.series.index[-1]
+
+
 @pytest.mark.parametrize("k", [2, 3])
 def test_transition_transform_agrees_with_statsmodels_also_for_complex_steps(k):
     """The adaptor's numpy logistic transform (no scipy logsumexp) against statsmodels' own,
