@@ -33,6 +33,10 @@ Tsinghua dyad, or an event partner with both its sources — the configuration i
 other domain (rule "joint", the mean of the two domains' criteria, so that one configuration
 must work in both), and scored on the held-out unit.
 
+Spread floors (``--floors``): on top of the recalibrations of two member sets, the pooled 80 %
+range of each month widened to at least a fraction of a width of the series' own h-month
+changes over the last 240 months (:data:`FLOORS`); candidates only with this flag.
+
 Peers (``--peers``): the statsforecast models and the 60-month climatology of
 ``benchmarks/peers.py``, fitted at this protocol's origins (cached as ``peers.csv`` beside the
 stage-1 store), are compared with the held-out configuration of the library's rule ("own,
@@ -40,6 +44,7 @@ calibrated") on the rows both have: per source of the events (GDELT, ICEWS) or t
 dyads as one set, the scores of every model, then ratios to the best peer per series and era.
 
 Run:  python benchmarks/loo.py [--fast] [--workers 2] [--stage all|components|loo] [--peers]
+      [--floors]
       [--timing "six + AR level|0.25|0.25"]   (recalibration: none, S, or "widen S")
 """
 
@@ -106,6 +111,13 @@ WEIGHT_SHRINKS = (0.25, 0.0)
 RECALIBRATIONS = (None, (0.5, True), (0.25, True), (0.5, False), (0.0, False))
 """Spread recalibration: off, or (shrinkage of the log factors, whether factors below 1 are
 allowed)."""
+FLOORS = (("range", 1.0), ("sd", 0.5), ("sd", 0.75), ("sd", 1.0))
+"""Spread floors tried on top of the recalibrations of :data:`FLOOR_SETS`: the pooled 80 %
+range of month h, on the transformed scale, widened to at least a fraction of a width of the
+series' own h-month changes over the last 240 months before the origin — their 80 % range
+(``range``) or the 80 % range of a Gaussian with their standard deviation (``sd``)."""
+FLOOR_SETS = ("today's six", "reverting three + ARIMA(0,1,1)")
+FLOOR_WINDOW = 240
 BEFORE = ("today's six", 0.25, None)
 AFTER = "auto after (LOO)"
 SHOWN = {  # fixed configurations shown beside the held-out choice, for comparison
@@ -292,10 +304,39 @@ def stage_components(domain: Domain, cache: Path, workers: int) -> None:
 # ------------------------------------------------------------------ stage 2: configurations
 
 
-def pool_paths(store: dict, i: int, config: tuple, scale: rf.Scale, memo: dict) -> np.ndarray:
+def change_ranges(history: pd.Series, scale: rf.Scale) -> dict[str, np.ndarray]:
+    """Widths of the h-month changes, h = 1 … 12, of the transformed series over its last
+    :data:`FLOOR_WINDOW` months: their 80 % range (q90 - q10) and 2.563 standard deviations."""
+    z = pd.Series(np.asarray(scale.to_unbounded(history.to_numpy()), dtype=float))
+    z = z.iloc[-FLOOR_WINDOW:]
+    out = {"range": np.zeros(HORIZON), "sd": np.zeros(HORIZON)}
+    for h in range(1, HORIZON + 1):
+        d = (z - z.shift(h)).dropna().to_numpy()
+        if len(d) > 1:
+            out["range"][h - 1] = np.subtract(*np.quantile(d, [0.9, 0.1]))
+            out["sd"][h - 1] = 2.563 * d.std()
+    return out
+
+
+def floored(paths: np.ndarray, ranges: np.ndarray, floor: float, scale: rf.Scale) -> np.ndarray:
+    """``paths`` widened month by month (around the median, transformed scale) so that their
+    80 % range is at least ``floor`` times ``ranges``; never narrowed."""
+    z = np.asarray(scale.to_unbounded(paths), dtype=float)
+    width = np.subtract(*np.quantile(z, [0.9, 0.1], axis=0))
+    factors = np.where(width > 0, np.maximum(1.0, floor * ranges / np.maximum(width, 1e-12)), 1.0)
+    return widen(paths, np.minimum(factors, 3.0), scale, axis=0)
+
+
+def pool_paths(
+    store: dict, i: int, config: tuple, scale: rf.Scale, memo: dict, ranges: dict
+) -> np.ndarray:
     """The paths ``AutoResult`` would publish at origin ``i`` under ``config`` (``memo`` keeps
     the weights and the fitted ramp of a member set and weight shrinkage across
-    recalibration settings)."""
+    recalibration settings); ``ranges``: the series' h-month change ranges at the origin."""
+    if len(config) == 4:
+        kind, floor = config[3]
+        return floored(pool_paths(store, i, config[:3], scale, memo, ranges), ranges[kind],
+                       floor, scale)
     members = [MEMBERS.index(m) for m in SETS[config[0]]]
     key = (i, config[0], config[1])
     if key not in memo:
@@ -321,13 +362,22 @@ def pool_paths(store: dict, i: int, config: tuple, scale: rf.Scale, memo: dict) 
 
 
 def label(config: tuple) -> str:
-    members, shrink, recal = config
+    members, shrink, recal = config[:3]
     if recal is None:
         spread = "no recalibration"
     else:
         shrink_, narrow = recal
         spread = f"{'recalibrated' if narrow else 'widened only'}, shrink {shrink_:g}"
-    return f"{members} | weights shrink {shrink:g} | {spread}"
+    floor = f" | floor {config[3][0]} {config[3][1]:g}" if len(config) == 4 else ""
+    return f"{members} | weights shrink {shrink:g} | {spread}{floor}"
+
+
+def all_configs(floors: bool = False) -> list[tuple]:
+    """Every configuration: member set x weight shrinkage x recalibration, and with ``floors``
+    the spread floors on top of those of :data:`FLOOR_SETS`."""
+    plain = list(itertools.product(SETS, WEIGHT_SHRINKS, RECALIBRATIONS))
+    extra = [(*c, f) for c in plain if c[0] in FLOOR_SETS for f in FLOORS] if floors else []
+    return plain + extra
 
 
 def config_rows(task: tuple[Domain, str, dict, list[tuple]]) -> list[RowBlock]:
@@ -335,10 +385,12 @@ def config_rows(task: tuple[Domain, str, dict, list[tuple]]) -> list[RowBlock]:
     ordinals = np.array([o.ordinal for o in store["origins"]], dtype=np.int64)
     blocks = []
     memo: dict = {}
+    series = domain.panel[name].dropna()
+    ranges = [change_ranges(series.loc[:o], domain.scale) for o in store["origins"]]
     for config in configs:
         rows = []
         for i in range(len(ordinals)):
-            paths = pool_paths(store, i, config, domain.scale, memo)
+            paths = pool_paths(store, i, config, domain.scale, memo, ranges[i])
             rows.append(summarise_paths(paths, paths, domain.thresholds))
         blocks.append(RowBlock(name, label(config), ordinals, HORIZON, np.vstack(rows)))
     return blocks
@@ -428,8 +480,10 @@ def against_peers(domain: Domain, held: pd.DataFrame, peers: pd.DataFrame) -> No
         peer_report(DATASETS[source], part, panel)
 
 
-def stage_loo(domains: list[Domain], cache: Path, workers: int, peers: bool = False) -> None:
-    configs = list(itertools.product(SETS, WEIGHT_SHRINKS, RECALIBRATIONS))
+def stage_loo(
+    domains: list[Domain], cache: Path, workers: int, peers: bool = False, floors: bool = False
+) -> None:
+    configs = all_configs(floors)
     frames, evals, rel = {}, {}, {}
     t0 = time.perf_counter()
     for domain in domains:
@@ -443,11 +497,15 @@ def stage_loo(domains: list[Domain], cache: Path, workers: int, peers: bool = Fa
             if saved.is_file()
             else None
         )
-        if pools is None or set(pools["model"]) != {label(c) for c in configs}:
-            tasks = [(domain, s, stores[s], configs) for s in domain.panel.columns]
+        have = set(pools["model"]) if pools is not None else set()
+        missing = [c for c in configs if label(c) not in have]
+        if missing:  # only the configurations not stored yet are assembled
+            tasks = [(domain, s, stores[s], missing) for s in domain.panel.columns]
             blocks = run_tasks(config_rows, tasks, workers=workers)
-            pools = frame_from_blocks((b for bs in blocks for b in bs), domain.thresholds)
+            new = frame_from_blocks((b for bs in blocks for b in bs), domain.thresholds)
+            pools = new if pools is None else pd.concat([pools, new], ignore_index=True)
             pools.to_csv(saved, index=False)
+        pools = pools[pools["model"].isin({label(c) for c in configs})]
         base = pd.read_csv(folder / "baselines.csv", dtype={"origin": str, "target": str})
         frames[domain.name] = pd.concat([pools, base], ignore_index=True)
         evals[domain.name] = rf.evaluate(frames[domain.name], domain.panel)
@@ -576,6 +634,9 @@ def main() -> None:
         "--peers", action="store_true", help="compare the held-out choice with the peers"
     )
     parser.add_argument(
+        "--floors", action="store_true", help="add the spread floors to the configurations"
+    )
+    parser.add_argument(
         "--timing",
         default="",
         help="time today's auto and this configuration: 'SET|WEIGHT_SHRINK|RECAL_SHRINK or none'",
@@ -588,7 +649,7 @@ def main() -> None:
         for domain in domains:
             stage_components(domain, cache, args.workers)
     if args.stage in ("all", "loo"):
-        stage_loo(domains, cache, args.workers, peers=args.peers)
+        stage_loo(domains, cache, args.workers, peers=args.peers, floors=args.floors)
     if args.timing:
         members, shrink, recal = args.timing.split("|")
         spread = None if recal == "none" else (float(recal.split()[-1]), "widen" not in recal)
