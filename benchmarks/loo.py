@@ -35,7 +35,10 @@ must work in both), and scored on the held-out unit.
 
 Spread floors (``--floors``): on top of the recalibrations of two member sets, the pooled 80 %
 range of each month widened to at least a fraction of a width of the series' own h-month
-changes over the last 240 months (:data:`FLOORS`); candidates only with this flag.
+changes over the last 240 months (:data:`FLOORS`); and, instead of a recalibration, the pooled
+spread widened by the smallest factor under which the pooled replayed forecasts' 80 %
+intervals held 0.8 or 0.85 of the replayed outcomes (:data:`COVER_TARGETS`). Candidates only
+with this flag.
 
 Peers (``--peers``): the statsforecast models and the 60-month climatology of
 ``benchmarks/peers.py``, fitted at this protocol's origins (cached as ``peers.csv`` beside the
@@ -72,6 +75,7 @@ from relforecast.models.recalibration import (
     fit_ramp,
     member_counts,
     observed_outcomes,
+    pooled_replays,
     shrunk_factors,
     widen,
 )
@@ -117,6 +121,9 @@ range of month h, on the transformed scale, widened to at least a fraction of a 
 series' own h-month changes over the last 240 months before the origin — their 80 % range
 (``range``) or the 80 % range of a Gaussian with their standard deviation (``sd``)."""
 FLOOR_SETS = ("today's six", "reverting three + ARIMA(0,1,1)")
+COVER_TARGETS = (0.8, 0.85)
+"""With ``--floors`` also: the pooled spread widened by the smallest factor under which the
+pooled replayed forecasts' 80 % intervals held this share of the replayed outcomes."""
 FLOOR_WINDOW = 240
 BEFORE = ("today's six", 0.25, None)
 AFTER = "auto after (LOO)"
@@ -352,6 +359,10 @@ def pool_paths(
     ).astype(float)
     if config[2] is None:
         return pooled
+    if config[2][0] == "cover":
+        q, obs = store["replays"][i]
+        return widen(pooled, [covering_factor(q[:, members], obs, weights, scale,
+                                              config[2][1])], scale)
     shrink, narrow = config[2]
     if (*key, narrow) not in memo:
         q, obs = store["replays"][i]
@@ -361,10 +372,32 @@ def pool_paths(
     return widen(pooled, factors, scale)
 
 
+def covering_factor(
+    quantiles: np.ndarray, observed: np.ndarray, weights: np.ndarray, scale: rf.Scale,
+    target: float,
+) -> float:
+    """The smallest widening factor (1 … 2.5 by 0.1, every month the same) under which the
+    pooled replayed forecasts' 80 % intervals held at least ``target`` of the replayed
+    outcomes observed by the origin (1 when fewer than 12 were)."""
+    points = pooled_replays(quantiles, weights, 100)
+    ok = ~np.isnan(observed) & ~np.isnan(points).any(axis=1)
+    if ok.sum() < 12:
+        return 1.0
+    for c in np.round(np.arange(1.0, 2.501, 0.1), 2):
+        wide = widen(points, [c], scale, axis=1)
+        lo, hi = np.quantile(wide, [0.1, 0.9], axis=1)
+        held = ((observed >= lo) & (observed <= hi))[ok].mean()
+        if held >= target:
+            return float(c)
+    return 2.5
+
+
 def label(config: tuple) -> str:
     members, shrink, recal = config[:3]
     if recal is None:
         spread = "no recalibration"
+    elif recal[0] == "cover":
+        spread = f"widened to cover {recal[1]:g} of the replays"
     else:
         shrink_, narrow = recal
         spread = f"{'recalibrated' if narrow else 'widened only'}, shrink {shrink_:g}"
@@ -377,6 +410,9 @@ def all_configs(floors: bool = False) -> list[tuple]:
     the spread floors on top of those of :data:`FLOOR_SETS`."""
     plain = list(itertools.product(SETS, WEIGHT_SHRINKS, RECALIBRATIONS))
     extra = [(*c, f) for c in plain if c[0] in FLOOR_SETS for f in FLOORS] if floors else []
+    if floors:  # the replay-coverage widening, an alternative to the floors
+        extra += [(m, w, ("cover", t)) for m in FLOOR_SETS for w in WEIGHT_SHRINKS
+                  for t in COVER_TARGETS]
     return plain + extra
 
 
@@ -634,7 +670,9 @@ def main() -> None:
         "--peers", action="store_true", help="compare the held-out choice with the peers"
     )
     parser.add_argument(
-        "--floors", action="store_true", help="add the spread floors to the configurations"
+        "--floors",
+        action="store_true",
+        help="add the spread floors and the replay-coverage widening to the configurations",
     )
     parser.add_argument(
         "--timing",
