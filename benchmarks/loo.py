@@ -422,7 +422,10 @@ def config_rows(task: tuple[Domain, str, dict, list[tuple]]) -> list[RowBlock]:
     blocks = []
     memo: dict = {}
     series = domain.panel[name].dropna()
-    ranges = [change_ranges(series.loc[:o], domain.scale) for o in store["origins"]]
+    floors = any(len(c) == 4 for c in configs)  # the change ranges only feed the floors
+    ranges = [
+        change_ranges(series.loc[:o], domain.scale) if floors else {} for o in store["origins"]
+    ]
     for config in configs:
         rows = []
         for i in range(len(ordinals)):
