@@ -47,7 +47,7 @@ calibrated") on the rows both have: per source of the events (GDELT, ICEWS) or t
 dyads as one set, the scores of every model, then ratios to the best peer per series and era.
 
 Run:  python benchmarks/loo.py [--fast] [--workers 2] [--stage all|components|loo] [--peers]
-      [--floors]
+      [--floors] [--only "LABEL; LABEL"]   (the rule chooses among these configurations only)
       [--timing "six + AR level|0.25|0.25"]   (recalibration: none, S, or "widen S")
 """
 
@@ -520,9 +520,16 @@ def against_peers(domain: Domain, held: pd.DataFrame, peers: pd.DataFrame) -> No
 
 
 def stage_loo(
-    domains: list[Domain], cache: Path, workers: int, peers: bool = False, floors: bool = False
+    domains: list[Domain],
+    cache: Path,
+    workers: int,
+    peers: bool = False,
+    floors: bool = False,
+    only: list[str] | None = None,
 ) -> None:
-    configs = all_configs(floors)
+    configs = [c for c in all_configs(floors) if only is None or label(c) in only]
+    if not configs:
+        raise SystemExit(f"--only {only!r} names no configuration; see the labels printed")
     frames, evals, rel = {}, {}, {}
     t0 = time.perf_counter()
     for domain in domains:
@@ -678,6 +685,11 @@ def main() -> None:
         help="add the spread floors and the replay-coverage widening to the configurations",
     )
     parser.add_argument(
+        "--only",
+        default="",
+        help="the rule's candidates: configuration labels separated by ';' (default: all)",
+    )
+    parser.add_argument(
         "--timing",
         default="",
         help="time today's auto and this configuration: 'SET|WEIGHT_SHRINK|RECAL_SHRINK or none'",
@@ -690,7 +702,8 @@ def main() -> None:
         for domain in domains:
             stage_components(domain, cache, args.workers)
     if args.stage in ("all", "loo"):
-        stage_loo(domains, cache, args.workers, peers=args.peers, floors=args.floors)
+        only = [x.strip() for x in args.only.split(";")] if args.only else None
+        stage_loo(domains, cache, args.workers, peers=args.peers, floors=args.floors, only=only)
     if args.timing:
         members, shrink, recal = args.timing.split("|")
         spread = None if recal == "none" else (float(recal.split()[-1]), "widen" not in recal)
