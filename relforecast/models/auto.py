@@ -21,9 +21,10 @@ forecast it well when calm; a volatile one from those that kept up with its move
 after the end of the data is used.
 
 The replays also say whether the pooled forecast was wide enough lately. When the world has
-turned more turbulent than the estimation window, the pooled spread is widened month by month
-by the factors that would have served the replays best (:mod:`relforecast.models.recalibration`);
-it is never narrowed below what the members give, so a calm spell keeps its intervals.
+turned more turbulent than the estimation window, the pooled spread is widened month by month,
+from 1 at month 1 up to the factor under which the pooled replayed forecasts' 80 % intervals
+would have held 75 % of what followed (:mod:`relforecast.models.recalibration`); it is never
+narrowed below what the members give, so a calm spell keeps its intervals.
 
 On a continuous score — a scale without a grid, such as a machine-coded event index — the
 default pool is another one: series that revert to a slowly moving mean are served by an AR(1)
@@ -132,7 +133,7 @@ class Auto:
         Rescale the pooled spread from the pooled replayed forecasts
         (:mod:`relforecast.models.recalibration`; needs ``adapt``); ``None`` leaves it.
         Default: that of the default pool with the default members
-        (``Recalibration(shrink=0, narrow=False)`` on a scale with a grid,
+        (``Recalibration(shrink=0, narrow=False, cover=0.75)`` on a scale with a grid,
         ``Recalibration(shrink=0.5)`` without), else ``None``.
     scale : Scale, str or None, optional
         The scale of the scores, given to every default member (``None``: no bounds; text as

@@ -18,6 +18,14 @@ scored a year ahead), the chosen factors are shrunk toward 1 on the log scale,
 forecast at each replay origin is assembled from the members' stored mid-quantiles in the
 proportions of the weights and scored in the energy form of the CRPS. Nothing after the
 end of the data is used.
+
+With a coverage target (``Recalibration(cover=...)``) the ramp is chosen differently: it starts
+at ``a = 1`` — the first month, whose replays are the most numerous and best calibrated, stays
+as the members give it — and ``b`` is the smallest factor under which the pooled replayed
+forecasts' 80 % intervals held the target share of the replayed outcomes, as in conformal
+calibration of an interval to its recent misses. The replays apply parameters estimated on
+data that includes their outcomes, so they miss less often than true forecasts do: a target
+below the nominal 0.8 can give intervals that hold 80 % out of sample.
 """
 
 from __future__ import annotations
@@ -35,6 +43,7 @@ from relforecast.scale import Scale
 __all__ = [
     "Recalibration",
     "best_ramp",
+    "covering_ramp",
     "pooled_replays",
     "sorted_crps",
     "spread_table",
@@ -64,6 +73,13 @@ class Recalibration:
         Allow factors below 1. ``False`` only widens: the replays can say that the pool was
         too narrow lately, never that it was too wide (calm spells keep the spread the
         estimation window gives).
+    cover : float or None, default None
+        ``None``: the ramp with the lowest CRPS of the replays. A share in (0, 1): the ramp
+        from 1 at month 1 (the first month as the members give it) to the smallest factor
+        ``c >= 1`` of the grid under which the pooled replayed forecasts' 80 % intervals held
+        at least this share of the replayed outcomes (all months together),
+        ``c_h = 1 + (c - 1)(h - 1)/(H - 1)``: a coverage target, as in conformal calibration,
+        that widens the later months more than the first. Only widens.
     """
 
     shrink: float = 0.5
@@ -71,6 +87,7 @@ class Recalibration:
     grid: Sequence[float] = field(default=_GRID)
     min_scored: int = 4
     narrow: bool = True
+    cover: float | None = None
 
     def __post_init__(self) -> None:
         shrink = as_number(self.shrink) if not isinstance(self.shrink, str) else None
@@ -88,12 +105,20 @@ class Recalibration:
             raise SpecError(f"grid={self.grid!r} must include factors on both sides of 1")
         if not isinstance(self.narrow, bool | np.bool_):
             raise SpecError(f"Recalibration narrow={self.narrow!r} must be True or False")
+        if self.cover is not None:
+            cover = as_number(self.cover) if not isinstance(self.cover, str) else None
+            if cover is None or not 0.0 < cover < 1.0:
+                raise SpecError(
+                    f"Recalibration cover={self.cover!r} must be a share in (0, 1), e.g. 0.8, "
+                    "or None for the ramp with the lowest CRPS"
+                )
 
     @property
     def candidates(self) -> tuple[float, ...]:
-        """The factors searched: the grid, without those below 1 when ``narrow`` is off."""
+        """The factors searched: the grid, without those below 1 when ``narrow`` is off or a
+        ``cover`` is set."""
         grid = sorted(float(c) for c in self.grid)
-        return tuple(grid if self.narrow else [c for c in grid if c >= 1.0])
+        return tuple(grid if self.narrow and self.cover is None else [c for c in grid if c >= 1])
 
 
 def member_counts(weights: np.ndarray, n: int) -> np.ndarray:
@@ -216,11 +241,32 @@ def fit_ramp(
     """Unshrunk ramp ``(a, b)`` fitted to the pooled replayed forecasts, and the number of
     scored outcomes per month."""
     points = pooled_replays(quantiles, weights, int(spec.ensemble))
+    if spec.cover is not None:
+        return covering_ramp(points, observed, scale, spec)
     table, counts = spread_table(points, observed, scale, spec.candidates)
     if counts[-1] < spec.min_scored:
         return 1.0, 1.0, counts
     a, b, _ = best_ramp(table, spec.candidates)
     return a, b, counts
+
+
+def covering_ramp(
+    points: np.ndarray, observed: np.ndarray, scale: Scale, spec: Recalibration
+) -> tuple[float, float, np.ndarray]:
+    """The ramp ``(1, c)`` of ``spec.cover`` (:class:`Recalibration`) for pooled replayed
+    forecasts ``points`` (n_origins, n, horizon), and the scored outcomes per month."""
+    ok = ~np.isnan(observed) & ~np.isnan(points).any(axis=1)
+    counts = ok.sum(axis=0)
+    if counts[-1] < spec.min_scored:
+        return 1.0, 1.0, counts
+    horizon = points.shape[-1]
+    shape = np.arange(horizon) / max(horizon - 1, 1)
+    for c in spec.candidates:
+        wide = widen(points, 1.0 + (c - 1.0) * shape, scale, axis=1)
+        lo, hi = np.quantile(wide, [0.1, 0.9], axis=1)
+        if ((observed >= lo) & (observed <= hi))[ok].mean() >= float(spec.cover):
+            return 1.0, c, counts
+    return 1.0, spec.candidates[-1], counts
 
 
 def shrunk_factors(
@@ -241,9 +287,14 @@ def shrunk_factors(
             f"spread kept as the members give it: {int(counts.sum())} replayed forecast months "
             "did not call for rescaling"
         )
+    purpose = (
+        f" for their 80 % intervals to hold {float(spec.cover):.0%} of them"
+        if spec.cover is not None
+        else ""
+    )
     return factors, (
         f"spread recalibrated by {a:.2f} (month 1) to {b:.2f} (month {horizon}) from "
-        f"{int(counts.sum())} replayed forecast months"
+        f"{int(counts.sum())} replayed forecast months{purpose}"
     )
 
 

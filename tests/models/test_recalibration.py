@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import scoringrules as sr
+from scipy.optimize import brentq
 from scipy.stats import norm
 
 import relforecast as rf
@@ -73,6 +74,38 @@ def test_widening_only_keeps_a_too_wide_pool_and_widens_a_too_narrow_one():
     )
     with pytest.raises(rf.SpecError, match="narrow='no' must be True or False"):
         rf.Recalibration(narrow="no")
+
+
+def test_a_coverage_target_ramps_from_one_to_the_smallest_factor_that_covers():
+    # forecasts N(0, h), outcomes N(0, 1.96 h): the ramp c_h = 1 + (c - 1)(h - 1)/5 holds month h's
+    # outcomes with probability 2 Phi(z90 c_h / 2) - 1; the analytic c makes their mean 0.8
+    horizon, sd = 6, 1.4
+    q = replay_quantiles(40, horizon)
+    obs = outcomes(40, horizon, sd)
+    spec = rf.Recalibration(shrink=0.0, cover=0.8)
+    factors, note = learn_factors(q, obs, np.ones(1), rf.UNBOUNDED_SCALE, spec)
+    ramp = np.arange(horizon) / (horizon - 1)
+
+    def held(c: float) -> float:
+        return float(np.mean(2 * norm.cdf(norm.ppf(0.9) * (1 + (c - 1) * ramp) / sd) - 1))
+
+    analytic = brentq(lambda c: held(c) - 0.8, 1.0, 5.0)
+    assert factors[0] == 1.0
+    np.testing.assert_allclose(factors, 1 + (factors[-1] - 1) * ramp)
+    # the grid's step is 0.1 and the 40 outcomes a month cover in steps of 1/40
+    assert factors[-1] == pytest.approx(analytic, abs=0.2)
+    assert "for their 80 % intervals to hold 80% of them" in note
+    # the smallest such factor: one grid step less covers less than the target
+    points = pooled_replays(q, np.ones(1), 100)
+    for c, enough in ((factors[-1], True), (factors[-1] - 0.1, False)):
+        lo, hi = np.quantile(widen(points, 1 + (c - 1) * ramp, rf.UNBOUNDED_SCALE, axis=1),
+                             [0.1, 0.9], axis=1)
+        assert bool(((obs >= lo) & (obs <= hi)).mean() >= 0.8) is enough
+    # a pool that already covers is left as the members give it, never narrowed
+    calm, note = learn_factors(q, outcomes(40, horizon, 0.5), np.ones(1), rf.UNBOUNDED_SCALE,
+                               spec)
+    np.testing.assert_array_equal(calm, 1.0)
+    assert note.startswith("spread kept as the members give it")
 
 
 def test_too_few_scored_replays_leave_the_spread_alone():
@@ -156,6 +189,9 @@ def test_recalibration_options_are_checked():
         rf.Recalibration(shrink=2)
     with pytest.raises(rf.SpecError, match="both sides of 1"):
         rf.Recalibration(grid=(1.2, 1.5))
+    for bad in (1.2, 0, "0.8"):
+        with pytest.raises(rf.SpecError, match=rf"cover={bad!r} must be a share in \(0, 1\)"):
+            rf.Recalibration(cover=bad)
     with pytest.raises(rf.SpecError, match="recalibrate needs the replayed forecasts"):
         rf.Auto(adapt=None, recalibrate=rf.Recalibration())
     with pytest.raises(rf.SpecError, match="recalibrate='yes'"):

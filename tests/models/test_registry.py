@@ -72,8 +72,9 @@ def test_a_continuous_score_gets_the_mean_reverting_pool():
     assert registry.make_model("auto", scale=scale) == pool
     assert registry.with_scale(rf.Auto(), scale) == pool
     assert registry.with_scale(pool, rf.TSINGHUA_SCALE) == rf.Auto()
-    # the Tsinghua pool only widens its spread; given members get the plain defaults
-    assert rf.Auto().recalibrate == rf.Recalibration(shrink=0.0, narrow=False)
+    # the Tsinghua pool only widens its spread, to a coverage target; given members get the
+    # plain defaults
+    assert rf.Auto().recalibrate == rf.Recalibration(shrink=0.0, narrow=False, cover=0.75)
     own = rf.Auto([rf.ARIMA(scale=scale)])
     assert own.adapt == rf.Adaptation() and own.recalibrate is None
     # a customised pool keeps its settings on another scale
