@@ -73,6 +73,7 @@ from relforecast.models.adaptive import Adaptation, criterion, learned_weights
 from relforecast.models.recalibration import (
     Recalibration,
     fit_ramp,
+    learn_factors,
     member_counts,
     observed_outcomes,
     pooled_replays,
@@ -121,7 +122,7 @@ range of month h, on the transformed scale, widened to at least a fraction of a 
 series' own h-month changes over the last 240 months before the origin — their 80 % range
 (``range``) or the 80 % range of a Gaussian with their standard deviation (``sd``)."""
 FLOOR_SETS = ("today's six", "reverting three + ARIMA(0,1,1)")
-COVER_TARGETS = (0.8, 0.85)
+COVER_TARGETS = (0.65, 0.7, 0.75, 0.8, 0.85)
 """With ``--floors`` also: the pooled spread widened by the smallest factor under which the
 pooled replayed forecasts' 80 % intervals held this share of the replayed outcomes."""
 FLOOR_WINDOW = 240
@@ -361,8 +362,21 @@ def pool_paths(
         return pooled
     if config[2][0] == "cover":
         q, obs = store["replays"][i]
-        return widen(pooled, [covering_factor(q[:, members], obs, weights, scale,
-                                              config[2][1])], scale)
+        factor = covering_factor(q[:, members], obs, weights, scale, config[2][1])
+        return widen(pooled, [factor], scale)
+    if config[2][0] == "cover-ramp":  # the library's Recalibration(cover=...)
+        q, obs = store["replays"][i]
+        spec = Recalibration(shrink=0.0, cover=config[2][1])
+        factors, _ = learn_factors(q[:, members], obs, weights, scale, spec)
+        return widen(pooled, factors, scale)
+    if config[2][0] == "crps-cover":
+        q, obs = store["replays"][i]
+        if (*key, False) not in memo:
+            memo[(*key, False)] = fit_ramp(q[:, members], obs, weights, scale,
+                                           Recalibration(narrow=False))
+        a, b, _ = memo[(*key, False)]
+        factors = raised_ramp(q[:, members], obs, weights, scale, config[2][1], a, b)
+        return widen(pooled, factors, scale)
     shrink, narrow = config[2]
     if (*key, narrow) not in memo:
         q, obs = store["replays"][i]
@@ -384,12 +398,30 @@ def covering_factor(
     if ok.sum() < 12:
         return 1.0
     for c in np.round(np.arange(1.0, 2.501, 0.1), 2):
-        wide = widen(points, [c], scale, axis=1)
-        lo, hi = np.quantile(wide, [0.1, 0.9], axis=1)
-        held = ((observed >= lo) & (observed <= hi))[ok].mean()
-        if held >= target:
+        lo, hi = np.quantile(widen(points, [c], scale, axis=1), [0.1, 0.9], axis=1)
+        if ((observed >= lo) & (observed <= hi))[ok].mean() >= target:
             return float(c)
     return 2.5
+
+
+def raised_ramp(
+    quantiles: np.ndarray, observed: np.ndarray, weights: np.ndarray, scale: rf.Scale,
+    target: float, a: float, b: float,
+) -> np.ndarray:
+    """The CRPS-optimal ramp ``(a, b)``, its last month raised by 0.1 (up to 3) until the
+    pooled replayed forecasts' 80 % intervals held ``target`` of the replayed outcomes."""
+    horizon = quantiles.shape[-1]
+    shape = np.arange(horizon) / max(horizon - 1, 1)
+    points = pooled_replays(quantiles, weights, 100)
+    ok = ~np.isnan(observed) & ~np.isnan(points).any(axis=1)
+    if ok.sum() < 12:
+        return a + (b - a) * shape
+    for end in np.round(np.arange(b, 3.001, 0.1), 2):
+        factors = a + (end - a) * shape
+        lo, hi = np.quantile(widen(points, factors, scale, axis=1), [0.1, 0.9], axis=1)
+        if ((observed >= lo) & (observed <= hi))[ok].mean() >= target:
+            return factors
+    return a + (3.0 - a) * shape
 
 
 def label(config: tuple) -> str:
@@ -398,6 +430,10 @@ def label(config: tuple) -> str:
         spread = "no recalibration"
     elif recal[0] == "cover":
         spread = f"widened to cover {recal[1]:g} of the replays"
+    elif recal[0] == "crps-cover":
+        spread = f"widened only, shrink 0, raised to cover {recal[1]:g} of the replays"
+    elif recal[0] == "cover-ramp":
+        spread = f"ramp from 1 to cover {recal[1]:g} of the replays"
     else:
         shrink_, narrow = recal
         spread = f"{'recalibrated' if narrow else 'widened only'}, shrink {shrink_:g}"
@@ -411,8 +447,8 @@ def all_configs(floors: bool = False) -> list[tuple]:
     plain = list(itertools.product(SETS, WEIGHT_SHRINKS, RECALIBRATIONS))
     extra = [(*c, f) for c in plain if c[0] in FLOOR_SETS for f in FLOORS] if floors else []
     if floors:  # the replay-coverage widening, an alternative to the floors
-        extra += [(m, w, ("cover", t)) for m in FLOOR_SETS for w in WEIGHT_SHRINKS
-                  for t in COVER_TARGETS]
+        extra += [(m, w, (kind, t)) for m in FLOOR_SETS for w in WEIGHT_SHRINKS
+                  for kind in ("cover", "cover-ramp", "crps-cover") for t in COVER_TARGETS]
     return plain + extra
 
 
