@@ -36,9 +36,11 @@ must work in both), and scored on the held-out unit.
 Spread floors (``--floors``): on top of the recalibrations of two member sets, the pooled 80 %
 range of each month widened to at least a fraction of a width of the series' own h-month
 changes over the last 240 months (:data:`FLOORS`); and, instead of a recalibration, the pooled
-spread widened by the smallest factor under which the pooled replayed forecasts' 80 %
-intervals held 0.8 or 0.85 of the replayed outcomes (:data:`COVER_TARGETS`). Candidates only
-with this flag.
+spread widened to a coverage target (:data:`COVER_TARGETS`): by the smallest factor, the same
+every month, under which the pooled replayed forecasts' 80 % intervals held the target share
+of the replayed outcomes; by a ramp from 1 at month 1 to the smallest such factor (the
+library's ``Recalibration(cover=...)``); or by the CRPS-optimal ramp with its last month
+raised until the target is held. Candidates only with this flag.
 
 Peers (``--peers``): the statsforecast models and the 60-month climatology of
 ``benchmarks/peers.py``, fitted at this protocol's origins (cached as ``peers.csv`` beside the
@@ -123,8 +125,8 @@ series' own h-month changes over the last 240 months before the origin — their
 (``range``) or the 80 % range of a Gaussian with their standard deviation (``sd``)."""
 FLOOR_SETS = ("today's six", "reverting three + ARIMA(0,1,1)")
 COVER_TARGETS = (0.65, 0.7, 0.75, 0.8, 0.85)
-"""With ``--floors`` also: the pooled spread widened by the smallest factor under which the
-pooled replayed forecasts' 80 % intervals held this share of the replayed outcomes."""
+"""With ``--floors`` also: the pooled spread widened until the pooled replayed forecasts' 80 %
+intervals held this share of the replayed outcomes."""
 FLOOR_WINDOW = 240
 BEFORE = ("today's six", 0.25, None)
 AFTER = "auto after (LOO)"
