@@ -98,7 +98,10 @@ MEMBERS = (
     "climatology",
     "arima-auto",
     "arima011",
+    "climatology36",
+    "ar-level60",
 )
+"""Candidate members; the last two only in a stage 1 built with them (the events domain)."""
 TODAY = MEMBERS[:6]
 REVERTING = ("ar-level", "climatology", "arima-auto")
 SETS = {
@@ -107,13 +110,23 @@ SETS = {
     "six + AR level": (*TODAY, "ar-level"),
     "six + climatology": (*TODAY, "climatology"),
     "six + reverting three": (*TODAY, *REVERTING),
-    "all ten": MEMBERS,
+    "all ten": MEMBERS[:10],
     "five (no regimes) + reverting three": (
         "arima111", "arima110", "block", "block120", "iid120", *REVERTING
     ),
     "lean: ARIMA(1,1,1), single months, reverting three": ("arima111", "iid120", *REVERTING),
     "reverting three + ARIMA(0,1,1)": (*REVERTING, "arima011"),
+    "reverting four, climatology of 36 months": (
+        "ar-level", "climatology36", "arima-auto", "arima011"
+    ),
+    "reverting four + climatology of 36 months": (*REVERTING, "arima011", "climatology36"),
+    "reverting four + AR level of 60 months": (*REVERTING, "arima011", "ar-level60"),
+    "reverting four + both shorter windows": (
+        *REVERTING, "arima011", "climatology36", "ar-level60"
+    ),
 }
+SHORT_WINDOW_SETS = tuple(k for k in SETS if "36 months" in k or "60 months" in k or "shorter" in k)
+"""Sets with the members of 36 and 60 months: only where stage 1 holds them (``--short``)."""
 WEIGHT_SHRINKS = (0.25, 0.0)
 RECALIBRATIONS = (None, (0.5, True), (0.25, True), (0.5, False), (0.0, False))
 """Spread recalibration: off, or (shrinkage of the log factors, whether factors below 1 are
@@ -165,9 +178,13 @@ def member(name: str, scale: rf.Scale, in_steps: bool) -> rf.models.base.Model:
         "climatology": lambda: rf.Climatology(window=60, scale=scale),
         "arima-auto": lambda: rf.ARIMA(order="auto", window=240, scale=scale),
         "arima011": lambda: rf.ARIMA(order=(0, 1, 1), window=240, scale=scale),
+        "climatology36": lambda: rf.Climatology(window=36, scale=scale),
+        "ar-level60": lambda: rf.ARLevel(window=60, scale=scale),
     }
     spec = make[name]()
-    continuous = name in ("arima111", "arima110", "markov", "ar-level", "arima-auto", "arima011")
+    continuous = name in (
+        "arima111", "arima110", "markov", "ar-level", "arima-auto", "arima011", "ar-level60"
+    )
     return rf.Sticky(spec) if in_steps and continuous else spec
 
 
@@ -245,12 +262,12 @@ def events(fast: bool) -> Domain:
 # ------------------------------------------------------------------ stage 1: members, replays
 
 
-def run_series(task: tuple[Domain, str]) -> dict:
+def run_series(task: tuple[Domain, str, tuple[str, ...]]) -> dict:
     """Replay record and member paths of every candidate at every origin of one series."""
-    domain, name = task
+    domain, name, members = task
     series = domain.panel[name].dropna()
     spec = rf.Auto(
-        components=[member(m, domain.scale, domain.in_steps) for m in MEMBERS],
+        components=[member(m, domain.scale, domain.in_steps) for m in members],
         adapt=Adaptation(),
     )
     out: dict = {"origins": [], "paths": [], "kernels": [], "replays": [], "seconds": 0.0}
@@ -279,12 +296,13 @@ def run_series(task: tuple[Domain, str]) -> dict:
     return out
 
 
-def stage_components(domain: Domain, cache: Path, workers: int) -> None:
+def stage_components(domain: Domain, cache: Path, workers: int, short: bool = False) -> None:
     folder = cache / domain.name
     folder.mkdir(parents=True, exist_ok=True)
     todo = [s for s in domain.panel.columns if not (folder / f"{s}.pkl").is_file()]
     t0 = time.perf_counter()
-    results = run_tasks(run_series, [(domain, s) for s in todo], workers=workers)
+    members = MEMBERS if short else MEMBERS[:10]
+    results = run_tasks(run_series, [(domain, s, members) for s in todo], workers=workers)
     for name, result in zip(todo, results, strict=True):
         (folder / f"{name}.pkl").write_bytes(pickle.dumps(result))
     if todo:
@@ -443,10 +461,12 @@ def label(config: tuple) -> str:
     return f"{members} | weights shrink {shrink:g} | {spread}{floor}"
 
 
-def all_configs(floors: bool = False) -> list[tuple]:
+def all_configs(floors: bool = False, short: bool = False) -> list[tuple]:
     """Every configuration: member set x weight shrinkage x recalibration, and with ``floors``
-    the spread floors on top of those of :data:`FLOOR_SETS`."""
-    plain = list(itertools.product(SETS, WEIGHT_SHRINKS, RECALIBRATIONS))
+    the spread floors on top of those of :data:`FLOOR_SETS`; the sets of
+    :data:`SHORT_WINDOW_SETS` only with ``short``."""
+    sets = [k for k in SETS if short or k not in SHORT_WINDOW_SETS]
+    plain = list(itertools.product(sets, WEIGHT_SHRINKS, RECALIBRATIONS))
     extra = [(*c, f) for c in plain if c[0] in FLOOR_SETS for f in FLOORS] if floors else []
     if floors:  # the replay-coverage widening, an alternative to the floors
         extra += [(m, w, (kind, t)) for m in FLOOR_SETS for w in WEIGHT_SHRINKS
@@ -564,8 +584,9 @@ def stage_loo(
     peers: bool = False,
     floors: bool = False,
     only: list[str] | None = None,
+    short: bool = False,
 ) -> None:
-    configs = [c for c in all_configs(floors) if only is None or label(c) in only]
+    configs = [c for c in all_configs(floors, short) if only is None or label(c) in only]
     if not configs:
         raise SystemExit(f"--only {only!r} names no configuration; see the labels printed")
     frames, evals, rel = {}, {}, {}
@@ -723,6 +744,11 @@ def main() -> None:
         help="add the spread floors and the replay-coverage widening to the configurations",
     )
     parser.add_argument(
+        "--short",
+        action="store_true",
+        help="also the climatology of 36 months and the AR level of 60 (own stage-1 store)",
+    )
+    parser.add_argument(
         "--only",
         default="",
         help="the rule's candidates: configuration labels separated by ';' (default: all)",
@@ -733,15 +759,17 @@ def main() -> None:
         help="time today's auto and this configuration: 'SET|WEIGHT_SHRINK|RECAL_SHRINK or none'",
     )
     args = parser.parse_args()
-    cache = Path(args.cache) / ("fast" if args.fast else "full")
+    protocol = ("fast" if args.fast else "full") + ("-short" if args.short else "")
+    cache = Path(args.cache) / protocol
     makers = {"tsinghua": tsinghua, "events": events}
     domains = [makers[d](args.fast) for d in args.domains.split(",")]
     if args.stage in ("all", "components"):
         for domain in domains:
-            stage_components(domain, cache, args.workers)
+            stage_components(domain, cache, args.workers, short=args.short)
     if args.stage in ("all", "loo"):
         only = [x.strip() for x in args.only.split(";")] if args.only else None
-        stage_loo(domains, cache, args.workers, peers=args.peers, floors=args.floors, only=only)
+        stage_loo(domains, cache, args.workers, peers=args.peers, floors=args.floors, only=only,
+                  short=args.short)
     if args.timing:
         members, shrink, recal = args.timing.split("|")
         spread = None if recal == "none" else (float(recal.split()[-1]), "widen" not in recal)
