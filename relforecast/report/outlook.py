@@ -50,6 +50,7 @@ from relforecast.periods import default_window
 from relforecast.questions import Question
 from relforecast.report.edition import EditionInputs, single_job
 from relforecast.report.outlook_compute import compute_outlook, prepare_outlook
+from relforecast.report.outlook_options import OutlookOptions
 from relforecast.report.outlook_write import Outlook, write_outlook
 from relforecast.report.spec import OutlookSpec
 from relforecast.report.track_record import TrackRecordConfig
@@ -167,10 +168,8 @@ def outlook(
         job = replace(job, out=str(out)) if out is not None else job
         return outlook(**single_job(job, series=given), progress=progress, created=created)
     out = "outlook" if out is None else out
-    prepared = prepare_outlook(
-        series,
-        window,
-        scenarios,
+    options = OutlookOptions(
+        window=window,
         model=model,
         shocks=shocks,
         threshold=threshold,
@@ -182,12 +181,12 @@ def outlook(
         as_of=as_of,
         questions=questions,
         track_record=track_record,
-        panel=panel,
         track_record_config=track_record_config,
         created=created,
         edition=edition,
         source_note=source_note,
     )
+    prepared = prepare_outlook(series, options, scenarios, panel)
     # the folder is taken (and its lock held) before the slow steps, so that a folder that
     # cannot be written fails at once
     # one worker process for the whole outlook: it runs the track record's backtest or the

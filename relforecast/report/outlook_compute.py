@@ -57,6 +57,7 @@ from relforecast.report.edition import (
     edition_record,
     start_split,
 )
+from relforecast.report.outlook_options import OutlookOptions
 from relforecast.report.spec import OutlookSpec
 from relforecast.report.track_record import (
     TrackRecord,
@@ -307,51 +308,49 @@ class OutlookJob:
 
 def prepare_outlook(
     series: pd.Series,
-    window: str | None = None,
+    options: OutlookOptions,
     scenarios: Sequence[Scenario] = (),
-    *,
-    model: Any = "auto",
-    shocks: ShockCalendar | None = None,
-    threshold: float | None = None,
-    n_paths: int = 10_000,
-    rng: int = 0,
-    lang: str = "en",
-    anchors: Sequence[Any] | None = None,
-    events: pd.Series | EventLog | None = None,
-    as_of: str | pd.Period | None = None,
-    questions: Sequence[str | Question] = (),
-    track_record: str | Path | pd.DataFrame | None = "compute",
     panel: pd.DataFrame | None = None,
-    track_record_config: TrackRecordConfig | None = None,
-    created: datetime | None = None,
-    edition: EditionInputs | None = None,
-    source_note: str | None = None,
 ) -> OutlookJob:
     """Check the options of :func:`relforecast.outlook` and cut the inputs at the as-of month.
 
-    The parameters are those of :func:`relforecast.outlook` (without ``out``, ``spec`` and
-    ``progress``). Nothing is fitted; every error of the options is raised here.
+    Nothing is fitted; every error of the options is raised here.
+
+    Parameters
+    ----------
+    series : pd.Series
+        Monthly scores of the dyad.
+    options : OutlookOptions
+        The settings (:func:`relforecast.outlook`'s keywords but ``out``, ``spec``,
+        ``progress``, ``scenarios`` and ``panel``).
+    scenarios : sequence of Scenario
+        Compared with the baseline; their shocks must start after the as-of month.
+    panel : pd.DataFrame, optional
+        Scores of all dyads (months x dyads) for a pooled track record; default this dyad.
 
     Returns
     -------
     OutlookJob
     """
+    lang, anchors = options.lang, options.anchors
     labels(lang)  # an unknown language fails before the slow steps
     parse_anchors(anchors or ())  # as does a bad or repeated anchor
-    spec_model, model_key = model_spec(model)
+    spec_model, model_key = model_spec(options.model)
     scale = as_scale(getattr(spec_model, "scale", None))
-    t = headline_threshold(spec_model, threshold)
-    extra = [q if isinstance(q, Question) else parse_question(q) for q in questions]
+    t = headline_threshold(spec_model, options.threshold)
+    extra = [q if isinstance(q, Question) else parse_question(q) for q in options.questions]
     for q in extra:
         q.check(scale)
-    cut = cut_inputs(as_of, series=series, panel=panel, calendar=shocks, scenarios=scenarios)
+    cut = cut_inputs(
+        options.as_of, series=series, panel=panel, calendar=options.shocks, scenarios=scenarios
+    )
     data, month = cut.series, cut.month
     if data.index[-1] != month:
         raise DataError(
             f"{series.name!r} has no score for the as-of month {month} (its data end "
             f"{series.index[-1]}); give an as-of month with data"
         )
-    window = window or default_window(month)
+    window = options.window or default_window(month)
     first, end, _ = window_horizon(month, window)
     if lang == "zh":
         check_chinese_names(scenarios)
@@ -361,8 +360,8 @@ def prepare_outlook(
             raise DataError(
                 f"anchor {anchor} is outside the data ({data.index[0]}..{data.index[-1]})"
             )
-    table_in = track_record_input(track_record)
-    stamp = creation_stamp(created)
+    table_in = track_record_input(options.track_record)
+    stamp = creation_stamp(options.created)
     observed = cut.panel if cut.panel is not None else data.to_frame()
     if str(data.name) not in observed.columns:
         observed = observed.join(data.rename(str(data.name)), how="outer")
@@ -381,26 +380,26 @@ def prepare_outlook(
         threshold=t,
         extra=tuple(extra),
         scenarios=tuple(scenarios),
-        n_paths=n_paths,
-        rng=rng,
+        n_paths=options.n_paths,
+        rng=options.rng,
         lang=lang,
         anchors=anchors,
-        events=events,
-        config=track_record_config or TrackRecordConfig(),
+        events=options.events,
+        config=options.track_record_config or TrackRecordConfig(),
         created=stamp,
-        edition=edition,
-        source_note=source_note,
+        edition=options.edition,
+        source_note=options.source_note,
         keywords={
-            "model": model,
+            "model": options.model,
             "scenarios": scenarios,
-            "shocks": shocks,
+            "shocks": options.shocks,
             "questions": [q.code for q in extra],
             "lang": lang,
-            "threshold": threshold,
-            "n_paths": n_paths,
-            "seed": rng,
+            "threshold": options.threshold,
+            "n_paths": options.n_paths,
+            "seed": options.rng,
             "anchors": anchors,
-            "track_record": track_record,
+            "track_record": options.track_record,
         },
     )
 

@@ -74,6 +74,7 @@ from relforecast.report.outlook_compute import (
     prepare_outlook,
     track_record_input,
 )
+from relforecast.report.outlook_options import OutlookOptions
 from relforecast.report.outlook_write import figure_language, write_outlook
 from relforecast.report.panel_content import FANS_FILE, PanelInputs, build_panel_document, fan_grid
 from relforecast.report.panel_questions import changes, key_table, read_previous
@@ -152,7 +153,8 @@ def dyad_folder(dyad: str) -> str:
 class _DyadTask:
     dyad: str
     series: pd.Series
-    options: dict[str, Any]
+    options: OutlookOptions
+    panel: pd.DataFrame  # every dyad's scores, cut: the pooled track record's
     out: Path  # the dyad's report folder (recorded in its edition's spec)
 
 
@@ -164,7 +166,9 @@ def _dyad_compute(task: _DyadTask) -> tuple[OutlookResult, list[str]]:
     """One dyad's outlook computed (runs in a worker process), and the warnings it raised."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", RelforecastWarning)
-        result = compute_outlook(prepare_outlook(task.series, **task.options), out=task.out)
+        result = compute_outlook(
+            prepare_outlook(task.series, task.options, panel=task.panel), out=task.out
+        )
     return result, _caught(caught)
 
 
@@ -290,26 +294,25 @@ def panel_outlook(
     if isinstance(panel, OutlookSpec):  # rf.panel_outlook(spec): the job as one value
         job = panel if out == "outlook" else replace(panel, out=str(out))
         return panel_outlook(**panel_job(job), progress=progress, created=created)
-    prepared = prepare_panel_outlook(
-        panel,
-        window,
+    options = OutlookOptions(
+        window=window,
         model=model,
         shocks=shocks,
         threshold=threshold,
         n_paths=n_paths,
         rng=rng,
         lang=lang,
+        anchors=anchors,
+        events=events,
         as_of=as_of,
         questions=questions,
         track_record=track_record,
-        anchors=anchors,
-        events=events,
         track_record_config=track_record_config,
         created=created,
         edition=edition,
-        previous=previous,
         source_note=source_note,
     )
+    prepared = prepare_panel_outlook(panel, options, previous)
     # the folder is taken (and its lock held) before the slow steps
     with OutputFolder(out) as folder:
         result = compute_panel_outlook(prepared, out=out, workers=workers, progress=progress)
@@ -323,8 +326,11 @@ class PanelJob:
     """The all-partners outlook's inputs checked and cut (:func:`prepare_panel_outlook`).
 
     ``series`` holds each dyad's scores up to the as-of month, ``folders`` each dyad's
-    folder name, ``earlier`` the previous overview's summary (or ``None``); the other
-    attributes are the options of :func:`panel_outlook` as used.
+    folder name, ``earlier`` the previous overview's summary (or ``None``), ``options`` the
+    settings every dyad's outlook is prepared with (window, threshold, as-of month,
+    schedule and creation time resolved; ``shocks`` and ``edition`` there unset, each dyad's
+    taken from ``shocks`` and ``edition`` here); the other attributes are the options of
+    :func:`panel_outlook` as used.
     """
 
     panel: pd.DataFrame
@@ -340,72 +346,65 @@ class PanelJob:
     config: TrackRecordConfig
     created: datetime
     earlier: dict[str, Any] | None
-    options: dict[str, Any]
+    options: OutlookOptions
     shocks: ShockCalendar | Mapping[str, ShockCalendar] | None
     edition: EditionInputs | None
 
 
 def prepare_panel_outlook(
     panel: pd.DataFrame,
-    window: str | None = None,
-    *,
-    model: Any = "auto",
-    shocks: ShockCalendar | Mapping[str, ShockCalendar] | None = None,
-    threshold: float | None = None,
-    n_paths: int = 10_000,
-    rng: int = 0,
-    lang: str = "en",
-    as_of: str | pd.Period | None = None,
-    questions: Sequence[str] = (),
-    track_record: str | Path | pd.DataFrame | None = "compute",
-    anchors: Sequence[Any] | None = None,
-    events: EventLog | None = None,
-    track_record_config: TrackRecordConfig | None = None,
-    created: datetime | None = None,
-    edition: EditionInputs | None = None,
+    options: OutlookOptions,
     previous: str | Path | Mapping[str, Any] | None = None,
-    source_note: str | None = None,
 ) -> PanelJob:
     """Check the options of :func:`panel_outlook` and cut the panel at the as-of month.
 
-    The parameters are those of :func:`panel_outlook` (without ``out``, ``workers`` and
-    ``progress``); nothing is fitted.
+    Nothing is fitted.
+
+    Parameters
+    ----------
+    panel : pd.DataFrame
+        Scores, months x dyads.
+    options : OutlookOptions
+        The settings (:func:`panel_outlook`'s keywords but ``out``, ``workers``,
+        ``progress`` and ``previous``); ``shocks`` may be one calendar a dyad.
+    previous : path or dict, optional
+        An earlier overview (as :func:`panel_outlook`); default the previous edition of
+        ``options.edition``, if any.
+
+    Returns
+    -------
+    PanelJob
     """
-    labels(lang)  # an unknown language fails before the slow steps
+    labels(options.lang)  # an unknown language fails before the slow steps
     if not isinstance(panel, pd.DataFrame) or panel.shape[1] == 0:
         raise DataError("panel must be a DataFrame with one column a dyad (rf.load_panel)")
-    spec, model_key = model_spec(model)
-    t = headline_threshold(spec, threshold)
-    cut = cut_inputs(as_of, panel=panel)
+    spec, model_key = model_spec(options.model)
+    t = headline_threshold(spec, options.threshold)
+    cut = cut_inputs(options.as_of, panel=panel)
     month = cut.month
     series = _dyad_series(cut.panel, month)
     folders = _folders(list(series))
-    window = window or default_window(month)
+    window = options.window or default_window(month)
     first, end, _ = window_horizon(month, window)
-    table_in = track_record_input(track_record)
-    stamp = creation_stamp(created)
-    config = track_record_config or TrackRecordConfig()
+    table_in = track_record_input(options.track_record)
+    stamp = creation_stamp(options.created)
+    config = options.track_record_config or TrackRecordConfig()
+    edition = options.edition
     if previous is None and edition is not None and edition.previous is not None:
         previous = edition.previous  # an update: compare with the edition it follows
     earlier = read_previous(previous, month)
-    options = {
-        "window": window,
-        "scenarios": (),
-        "model": model,
-        "threshold": t,
-        "n_paths": n_paths,
-        "rng": rng,
-        "lang": lang,
-        "anchors": anchors,
-        "events": events,
-        "as_of": month,
-        "questions": tuple(questions),
-        "track_record": track_record,
-        "panel": cut.panel,
-        "track_record_config": config,
-        "created": stamp,
-        "source_note": source_note,
-    }
+    # every dyad's settings, resolved once; its shocks and edition are set per dyad
+    dyad_options = replace(
+        options,
+        window=window,
+        threshold=t,
+        as_of=month,
+        questions=tuple(options.questions),
+        track_record_config=config,
+        created=stamp,
+        shocks=None,
+        edition=None,
+    )
     return PanelJob(
         panel=cut.panel,
         series=series,
@@ -420,8 +419,8 @@ def prepare_panel_outlook(
         config=config,
         created=stamp,
         earlier=earlier,
-        options=options,
-        shocks=shocks,
+        options=dyad_options,
+        shocks=options.shocks,
         edition=edition,
     )
 
@@ -483,7 +482,7 @@ def compute_panel_outlook(
     say = progress or (lambda _msg: None)
     t, month, table_in, shocks = job.threshold, job.month, job.track_input, job.shocks
     rows = None
-    given = job.options.get("track_record")
+    given = job.options.track_record
     if isinstance(table_in, str):  # "compute": one backtest for every dyad's report
         say(
             f"track record: backtest of {job.model_key} over {job.config.n_origins} origins "
@@ -491,10 +490,10 @@ def compute_panel_outlook(
         )
         rows = compute_backtest(
             job.panel,
-            job.model_key if isinstance(job.options["model"], str) else job.spec_model,
+            job.model_key if isinstance(job.options.model, str) else job.spec_model,
             month,
             config=job.config,
-            rng=job.options["rng"],
+            rng=job.options.rng,
             recover=(t,),
         )
         given = rows.copy()  # each dyad's report says it was computed, not read from a file
@@ -503,12 +502,13 @@ def compute_panel_outlook(
         _DyadTask(
             dyad,
             s,
-            {
-                **job.options,
-                "track_record": given if table_in is not None else None,
-                "shocks": shocks.get(dyad) if isinstance(shocks, Mapping) else shocks,
-                "edition": _dyad_edition(job.edition, dyad, Path(out) / job.folders[dyad]),
-            },
+            replace(
+                job.options,
+                track_record=given if table_in is not None else None,
+                shocks=shocks.get(dyad) if isinstance(shocks, Mapping) else shocks,
+                edition=_dyad_edition(job.edition, dyad, Path(out) / job.folders[dyad]),
+            ),
+            job.panel,
             Path(out) / job.folders[dyad],
         )
         for dyad, s in job.series.items()
@@ -524,12 +524,12 @@ def compute_panel_outlook(
         say(f"{task.dyad}: outlook computed ({len(results)}/{len(tasks)})")
     _warn(caught)
     forecasts = {d: r.baseline for d, r in results.items()}
-    lang, window = job.options["lang"], job.months
+    lang, window = job.options.lang, job.months
     overview = panel_overview(forecasts, window, threshold=t, lang=lang)
     overview.insert(0, "folder", [job.folders[d] for d in overview.index])
     key = key_table(forecasts, window, t)
     overview = overview.join(key).join(changes(key, job.earlier))
-    joint, joint_error = _joint(forecasts, overview, window, t, job.options["rng"], lang)
+    joint, joint_error = _joint(forecasts, overview, window, t, job.options.rng, lang)
     return PanelOutlookResult(
         job=job,
         backtest=rows,
@@ -572,7 +572,7 @@ def write_panel_outlook(
     say = progress or (lambda _msg: None)
     job = result.job
     opts = job.options
-    lang, t, stamp, folders = opts["lang"], job.threshold, job.created, job.folders
+    lang, t, stamp, folders = opts.lang, job.threshold, job.created, job.folders
     if result.backtest is not None:
         folder.write(
             "track_record.csv", result.backtest.to_csv(index=False, float_format="%.5g")
@@ -604,14 +604,14 @@ def write_panel_outlook(
             None if getattr(r.fit, "weights", None) is None else list(r.fit.weights)
             for r in result.dyads.values()
         ],
-        n_paths=opts["n_paths"],
-        seed=opts["rng"],
+        n_paths=opts.n_paths,
+        seed=opts.rng,
         created=stamp.isoformat(),
         font=font.name,
         versions=result.versions,
         synthetic=bool(job.panel.attrs.get("synthetic", False)),
         previous_as_of=None if earlier is None else str(earlier["as_of"]),
-        source_note=opts["source_note"],
+        source_note=opts.source_note,
         scale=getattr(job.spec_model, "scale", None),
         shocks={d: len(r.fit.calendar or ()) for d, r in result.dyads.items()},
     )
