@@ -20,6 +20,7 @@ import relforecast as rf
 from relforecast.panel.parallel import worker_process
 from relforecast.report import outlook_compute
 from relforecast.report.outlook_compute import compute_outlook, prepare_outlook
+from relforecast.report.outlook_options import OutlookOptions
 from relforecast.report.outlook_write import SIDE_FIGURES, write_outlook
 
 from .conftest import fake_backtest, small_pool
@@ -47,6 +48,7 @@ COMPUTING = {
 
 
 def _options(series):
+    """Keywords of ``rf.outlook``."""
     origins = [f"{y}-06" for y in range(2016, 2025)]
     table = fake_backtest(series.to_frame(), small_pool().name, origins)
     return {
@@ -62,7 +64,9 @@ def _options(series):
 
 @pytest.fixture(scope="module")
 def computed(demo_series):
-    return compute_outlook(prepare_outlook(demo_series, **_options(demo_series)))
+    options = _options(demo_series)
+    scenarios = options.pop("scenarios")
+    return compute_outlook(prepare_outlook(demo_series, OutlookOptions(**options), scenarios))
 
 
 class _Computing(AssertionError):
@@ -174,7 +178,7 @@ def test_panel_steps_write_the_files_of_panel_outlook(tmp_path, monkeypatch):
         "as_of": AS_OF,
     }
     rf.panel_outlook(panel, WINDOW, tmp_path / "whole", **options)
-    job = panel_module.prepare_panel_outlook(panel, WINDOW, **options)
+    job = panel_module.prepare_panel_outlook(panel, OutlookOptions(window=WINDOW, **options))
     result = panel_module.compute_panel_outlook(job, out=tmp_path / "steps")
 
     _refuse_fits(monkeypatch, [r.fit for r in result.dyads.values()])

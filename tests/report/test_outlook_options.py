@@ -1,0 +1,80 @@
+"""The settings of an outlook as one value (:class:`OutlookOptions`).
+
+The public functions keep their keywords and build the value from them: its fields must be
+exactly the keywords ``rf.outlook`` and ``rf.panel_outlook`` share, with their defaults. The
+all-partners outlook resolves the settings once and sends each dyad's copy to a worker
+process: pickled and prepared there, it must give the job the single-dyad outlook prepares
+from the same keywords.
+"""
+
+from __future__ import annotations
+
+import inspect
+import pickle
+from dataclasses import fields, replace
+
+import pandas as pd
+import pytest
+
+import relforecast as rf
+from relforecast.report.outlook_compute import prepare_outlook
+from relforecast.report.outlook_options import OutlookOptions
+from relforecast.report.panel_outlook import prepare_panel_outlook
+
+from .conftest import small_pool
+from .test_panel_outlook import AS_OF, CREATED, WINDOW, calendars, make_panel
+
+#: Keywords only one public function takes (not settings both outlooks share).
+ONLY_SINGLE = {"series", "scenarios", "out", "progress", "panel", "spec"}
+ONLY_PANEL = {"panel", "out", "workers", "progress", "previous"}
+
+
+def _keywords(func) -> dict[str, object]:
+    return {n: p.default for n, p in inspect.signature(func).parameters.items()}
+
+
+@pytest.mark.parametrize(
+    ("func", "own"), [(rf.outlook, ONLY_SINGLE), (rf.panel_outlook, ONLY_PANEL)]
+)
+def test_fields_are_the_shared_keywords_with_their_defaults(func, own):
+    given = _keywords(func)
+    shared = {f.name: f.default for f in fields(OutlookOptions)}
+    assert set(given) - own == set(shared)
+    assert {name: given[name] for name in shared} == shared
+
+
+def test_a_dyads_pickled_options_prepare_the_single_dyad_job():
+    panel = make_panel()
+    shocks = calendars(with_later_shock=True)
+    settings = {
+        "model": small_pool(),
+        "n_paths": 300,
+        "rng": 5,
+        "track_record": None,
+        "created": CREATED,
+        "questions": ("end-above:0",),
+        "anchors": ("2012-09=anchor",),
+    }
+    job = prepare_panel_outlook(
+        panel, OutlookOptions(as_of=AS_OF, shocks=shocks, **settings)
+    )
+    sent = pickle.loads(pickle.dumps(replace(job.options, shocks=shocks["Japan"])))
+    there = prepare_outlook(job.series["Japan"], sent, panel=job.panel)
+    here = prepare_outlook(
+        panel["Japan"].rename("Japan"),
+        OutlookOptions(window=WINDOW, as_of=AS_OF, shocks=shocks["Japan"], **settings),
+        panel=panel,
+    )
+    assert (there.month, there.window, there.months) == (here.month, here.window, here.months)
+    assert there.threshold == here.threshold == -6
+    assert there.model_key == here.model_key
+    assert [q.code for q in there.extra] == [q.code for q in here.extra] == ["end-above:0"]
+    assert (there.n_paths, there.rng, there.created) == (300, 5, CREATED)
+    assert (here.n_paths, here.rng, here.created) == (300, 5, CREATED)
+    # the shock dated after the as-of month is cut in both
+    assert [s.start for s in there.calendar] == [s.start for s in here.calendar]
+    assert [s.start for s in there.calendar] == [pd.Period("2023-01", "M")]
+    pd.testing.assert_series_equal(there.data, here.data)
+    pd.testing.assert_frame_equal(there.observed, here.observed)
+    assert there.keywords["questions"] == here.keywords["questions"]
+    assert there.keywords["seed"] == here.keywords["seed"] == 5
