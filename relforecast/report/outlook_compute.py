@@ -341,6 +341,13 @@ def prepare_outlook(
     extra = [q if isinstance(q, Question) else parse_question(q) for q in options.questions]
     for q in extra:
         q.check(scale)
+    if options.shocks is not None and not isinstance(options.shocks, ShockCalendar):
+        raise SpecError(
+            f"shocks must be one rf.ShockCalendar for this dyad, got "
+            f"{type(options.shocks).__name__}; give the dyad's calendar (e.g. "
+            "rf.ShockCalendar.from_leaders(path, dyad)), or use rf.panel_outlook for one "
+            "calendar per dyad"
+        )
     cut = cut_inputs(
         options.as_of, series=series, panel=panel, calendar=options.shocks, scenarios=scenarios
     )

@@ -78,3 +78,13 @@ def test_a_dyads_pickled_options_prepare_the_single_dyad_job():
     pd.testing.assert_frame_equal(there.observed, here.observed)
     assert there.keywords["questions"] == here.keywords["questions"]
     assert there.keywords["seed"] == here.keywords["seed"] == 5
+
+
+def test_one_dyads_outlook_refuses_a_calendar_per_dyad_by_name():
+    panel = make_panel()
+    shocks = calendars(with_later_shock=False)
+    with pytest.raises(rf.SpecError, match=r"shocks must be one rf.ShockCalendar .* got dict"):
+        prepare_outlook(
+            panel["Japan"].rename("Japan"),
+            OutlookOptions(as_of=AS_OF, shocks=shocks, track_record=None),
+        )
