@@ -4,6 +4,8 @@ models built on a scale, members stepping aside, one refit schedule."""
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -94,6 +96,23 @@ def test_values_off_the_grid_are_refused_by_name(capsys, continuous_csv):
         "--model", "arima", "--paths", 200, "--threshold", 0, "--format", "json",
     )  # fmt: skip
     assert code == 0, err
+
+
+def test_an_unbounded_scale_prints_its_table_without_levels(capsys, continuous_csv):
+    """A scale with no levels (--scale none) prints the same numbers as its JSON, with no
+    level column, rather than failing on the missing column."""
+    common = ["forecast", continuous_csv, "--dyad", "Japan", "--scale", "none", "--model",
+              "arima", "--paths", 200, "--horizon", 3, "--threshold", 0]  # fmt: skip
+    code, out, err = run(capsys, *common, "--format", "json")
+    assert code == 0, err
+    months = json.loads(out)["months"]
+    code, out, err = run(capsys, *common)
+    assert code == 0, err
+    lines = out.splitlines()
+    header, rows = lines[2], lines[4:]  # two heading lines, the column names, "month"
+    assert "level" not in header.split() and header.split()[-1] == "p_cross_0"
+    printed = [float(row.split()[3]) for row in rows]  # month, mean, q10, q50, ...
+    np.testing.assert_allclose(printed, [m["q50"] for m in months], atol=0.006)
 
 
 # ---------------------------------------------------------------------------- --where

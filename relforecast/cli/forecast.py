@@ -147,4 +147,5 @@ def _render(fc: Forecast, model: str, threshold: float, seed: int, fmt: str) -> 
         f"p_cross_{threshold:g}",
         "level",
     ]
+    cols = [c for c in cols if c in table.columns]  # an unbounded scale has no levels
     return head + table[cols].to_string(float_format=lambda v: f"{v:6.2f}")
