@@ -4,6 +4,7 @@ models built on a scale, members stepping aside, one refit schedule."""
 
 from __future__ import annotations
 
+import io
 import json
 
 import numpy as np
@@ -166,6 +167,31 @@ def test_where_errors_on_the_command_line(capsys, tmp_path):
     for where, named in (("colour=red", "'colour'"), ("source=ACLED", "'ACLED'"), ("src", "src")):
         code, out, err = run(capsys, *common, "--where", where)
         assert code != 0 and out == "" and err.count("\n") == 1 and named in err
+
+
+def test_the_panel_forecast_keeps_where_and_scale(capsys, tmp_path):
+    """--dyad A,B reads the rows and the scale asked for, as one dyad does: its table is
+    the Python panel forecast of the filtered panel on that scale."""
+    table = pd.concat(
+        [event_table(), event_table().assign(partner="Korea", value=lambda t: -t["value"])]
+    )
+    path = tmp_path / "events.csv"
+    table.to_csv(path, index=False)
+    where = {"source": "ICEWS", "index_type": "china_to_partner"}
+    code, out, err = run(
+        capsys, "forecast", path, "--dyad", "Japan,Korea", "--country-col", "partner",
+        "--date-col", "month", "--score-col", "value", "--where", "source=ICEWS",
+        "--where", "index_type=china_to_partner", "--scale=-10:10", "--model", "arima",
+        "--threshold", 0, "--horizon", 2, "--paths", 200, "--format", "csv",
+    )  # fmt: skip
+    assert code == 0, err
+    panel = rf.load_panel(table, where=where, scale="-10:10", country_col="partner",
+                          date_col="month", score_col="value")  # fmt: skip
+    model = make_model("arima", scale="-10:10")
+    expected = rf.forecast_panel(panel, model, 2, 200, rng=0, thresholds=(0,))
+    printed = pd.read_csv(io.StringIO(out))
+    assert list(printed["dyad"]) == ["Japan", "Japan", "Korea", "Korea"]
+    np.testing.assert_allclose(printed["q50"], expected["q50"], atol=1e-4)
 
 
 # ------------------------------------------------------------------- event-index backtest

@@ -19,6 +19,7 @@ import click
 import pandas as pd
 
 from relforecast.asof import as_of, cut_calendar
+from relforecast.cli.source import load_arguments
 from relforecast.data import load_panel
 from relforecast.exceptions import ForecastError
 from relforecast.panel.forecast import forecast_panel, panel_overview
@@ -40,15 +41,8 @@ def is_panel_request(dyad: str | None) -> bool:
     return dyad is not None and (dyad.strip().lower() == "all" or "," in dyad)
 
 
-def _panel(
-    data: str | None,
-    dyad: str,
-    country_col: str,
-    date_col: str,
-    score_col: str,
-    fill: str | None,
-    until: str | None,
-) -> pd.DataFrame:
+def _panel(data: str | None, source: Mapping[str, Any]) -> pd.DataFrame:
+    dyad, until = source["dyad"], source["until"]
     if data is None:
         raise click.UsageError(
             "--dyad all / A,B,C needs a DATA file with several dyads (to try it on synthetic "
@@ -56,14 +50,7 @@ def _panel(
             ".to_csv('demo40.csv')\", then DATA = demo40.csv)"
         )
     names = dyad_names(dyad)
-    panel = load_panel(
-        Path(data),
-        names,
-        country_col=country_col,
-        date_col=date_col,
-        score_col=score_col,
-        fill=fill,
-    )
+    panel = load_panel(Path(data), names, **load_arguments(source))  # --where, --scale too
     if until is not None:
         cut = as_of(to_month(until, "--until"), panel=panel)  # the one as-of cut (asof.py)
         panel = cut.panel
@@ -113,15 +100,7 @@ def panel_inputs(
     data: str | None, source: dict[str, Any]
 ) -> tuple[pd.DataFrame, dict[str, ShockCalendar] | None]:
     """The panel and each dyad's shock calendar from the data options, cut at ``--until``."""
-    panel = _panel(
-        data,
-        source["dyad"],
-        source["country_col"],
-        source["date_col"],
-        source["score_col"],
-        source["fill"],
-        source["until"],
-    )
+    panel = _panel(data, source)
     return panel, _calendars(panel, source["shocks_file"], source["leaders_file"], source["until"])
 
 
