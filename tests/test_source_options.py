@@ -169,21 +169,28 @@ def test_where_errors_on_the_command_line(capsys, tmp_path):
         assert code != 0 and out == "" and err.count("\n") == 1 and named in err
 
 
-def test_the_panel_forecast_keeps_where_and_scale(capsys, tmp_path):
-    """--dyad A,B reads the rows and the scale asked for, as one dyad does: its table is
-    the Python panel forecast of the filtered panel on that scale."""
+@pytest.fixture()
+def two_partners(tmp_path):
+    """The event-index table of two partners (Korea's values Japan's mirrored) and the
+    options of a quick panel forecast of its ICEWS china_to_partner series on -10:10."""
     table = pd.concat(
         [event_table(), event_table().assign(partner="Korea", value=lambda t: -t["value"])]
     )
     path = tmp_path / "events.csv"
     table.to_csv(path, index=False)
+    argv = ["forecast", path, "--dyad", "Japan,Korea", "--country-col", "partner",
+            "--date-col", "month", "--score-col", "value", "--where", "source=ICEWS",
+            "--where", "index_type=china_to_partner", "--scale=-10:10", "--model", "arima",
+            "--threshold", 0, "--horizon", 2, "--paths", 200]  # fmt: skip
+    return table, argv
+
+
+def test_the_panel_forecast_keeps_where_and_scale(capsys, two_partners):
+    """--dyad A,B reads the rows and the scale asked for, as one dyad does: its table is
+    the Python panel forecast of the filtered panel on that scale."""
+    table, argv = two_partners
     where = {"source": "ICEWS", "index_type": "china_to_partner"}
-    code, out, err = run(
-        capsys, "forecast", path, "--dyad", "Japan,Korea", "--country-col", "partner",
-        "--date-col", "month", "--score-col", "value", "--where", "source=ICEWS",
-        "--where", "index_type=china_to_partner", "--scale=-10:10", "--model", "arima",
-        "--threshold", 0, "--horizon", 2, "--paths", 200, "--format", "csv",
-    )  # fmt: skip
+    code, out, err = run(capsys, *argv, "--format", "csv")
     assert code == 0, err
     panel = rf.load_panel(table, where=where, scale="-10:10", country_col="partner",
                           date_col="month", score_col="value")  # fmt: skip
@@ -192,6 +199,19 @@ def test_the_panel_forecast_keeps_where_and_scale(capsys, tmp_path):
     printed = pd.read_csv(io.StringIO(out))
     assert list(printed["dyad"]) == ["Japan", "Japan", "Korea", "Korea"]
     np.testing.assert_allclose(printed["q50"], expected["q50"], atol=1e-4)
+
+
+def test_the_panel_forecast_on_a_declared_scale_names_its_model(capsys, two_partners):
+    """Off the Tsinghua scale the model is a specification: the JSON and the table name it
+    as its rows do, instead of failing on (or printing) the object."""
+    _, argv = two_partners
+    code, out, err = run(capsys, *argv, "--format", "json")
+    assert code == 0, err
+    doc = json.loads(out)
+    assert doc["model"] == "ARIMA(auto)" == doc["months"][0]["model"]
+    code, out, err = run(capsys, *argv)
+    assert code == 0, err
+    assert out.splitlines()[0].startswith("2 dyads: ARIMA(auto), 2 months ahead")
 
 
 # ------------------------------------------------------------------- event-index backtest

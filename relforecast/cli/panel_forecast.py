@@ -115,6 +115,7 @@ def panel_forecast_command(
     ``scheduler``)."""
     model, horizon, paths = options["model"], options["horizon"], options["paths"]
     seed, threshold, fmt = options["seed"], options["threshold"], options["fmt"]
+    label = model if isinstance(model, str) else str(model.name)  # a spec on --scale
     panel, calendars = panel_inputs(data, source)
     keep = fmt != "csv"  # the overview needs the paths; the tidy table does not
     result = forecast_panel(
@@ -140,7 +141,7 @@ def panel_forecast_command(
     joint, joint_note = _joint(forecasts, overview, threshold, seed)
     if fmt == "json":
         doc = {
-            "model": model,
+            "model": label,
             "horizon": horizon,
             "n_paths": paths,
             "seed": seed,
@@ -150,7 +151,7 @@ def panel_forecast_command(
             "months": table.to_dict(orient="records"),
         }
         return json.dumps(doc, indent=2, ensure_ascii=False, default=float)
-    text = _table_text(overview, model, horizon, paths, seed, threshold)
+    text = _table_text(overview, label, horizon, paths, seed, threshold)
     return text + "\n" + joint_note if joint_note else text
 
 
