@@ -109,11 +109,20 @@ def headline_threshold(spec: Any, threshold: float | None) -> float:
     Raises
     ------
     DataError
-        When no threshold is given and the model's scale has none (an unbounded model).
+        When the model's scale has no levels (an unbounded model), or no threshold is given
+        and the scale has no critical point.
     """
     scale = as_scale(getattr(spec, "scale", None))
+    if not scale.levels:  # the level table, figure and text would fail after the slow steps
+        raise DataError(
+            f"an outlook reports level probabilities, and the model's scale ({scale.name}) has "
+            "no levels; declare the data's bounds, e.g. scale='-10:10' (CLI: --scale=-10:10)"
+        )
     if threshold is None and scale.critical is None:
-        raise DataError("give a threshold: the model's scale has no critical point")
+        raise DataError(
+            f"give a threshold: the model's scale ({scale.name}) has no critical point "
+            "(threshold=...; CLI: --threshold, e.g. --threshold 0)"
+        )
     return check_threshold(threshold if threshold is not None else scale.critical, scale)
 
 

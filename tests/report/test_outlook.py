@@ -177,6 +177,20 @@ def test_cli_outlook_errors(tmp_path, capsys):
     assert not any(tmp_path.glob("o*")) and not any(tmp_path.glob(".o*"))
 
 
+def test_an_outlook_on_a_scale_without_levels_is_refused_before_the_fit(tmp_path, capsys):
+    """An unbounded scale has no levels for the level table, figure and text: the outlook
+    says so, with the fix, before fitting anything or writing a file."""
+    code = main(["outlook", "--out", str(tmp_path / "o"), "--scale", "none", "--threshold",
+                 "0", "--model", "arima", "--paths", "200", "--track-record", "none"])  # fmt: skip
+    err = capsys.readouterr().err
+    assert code == 1 and err.count("\n") == 1, err  # no progress line: nothing was fitted
+    assert "no levels" in err and "--scale=-10:10" in err
+    series = rf.datasets.demo()
+    with pytest.raises(rf.DataError, match=r"scale \(unbounded\) has no levels"):
+        rf.outlook(series, out=tmp_path / "p", model=rf.ARIMA(scale=None), threshold=0)
+    assert not any(tmp_path.iterdir())
+
+
 def test_analogues_align_on_anchors():
     s = rf.datasets.demo()
     a = rf.analogues(s, ["2013-09", "2020-09"], before=2, after=3)
