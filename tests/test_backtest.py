@@ -18,6 +18,7 @@ from relforecast.evaluation.backtest import (
 )
 from relforecast.evaluation.rowblock import RowBlock, frame_from_blocks
 from relforecast.evaluation.scores import evaluate
+from relforecast.models.registry import make_model
 
 
 def random_walk_panel(n_series=8, months=420, sd=0.15, seed=0):
@@ -274,3 +275,16 @@ def test_plan_blocks_cover_every_origin_once(panel):
         assert [o for b in mine for o in b.origins] == origins
         # whole refit cycles, so the refit schedule does not depend on the blocks
         assert [len(b.origins) for b in mine] == [25, 23]
+
+
+def test_a_threshold_is_checked_against_every_models_scale():
+    """9.5 is inside -10:10 but above the Tsinghua bound 9, where P(min < 9.5) = 1 by
+    construction: refused whichever model comes first, not answered as a certain crossing."""
+    demo = rf.datasets.demo()
+    wide = make_model("rw-gauss", scale="-10:10")
+    outside = r"threshold 9\.5 is outside the scale \[-9, 9\]"
+    for models in ([wide, "rw-gauss"], ["rw-gauss", wide]):
+        with pytest.raises(rf.ForecastError, match=outside):
+            rf.backtest(demo, models, "2020-01", 3, n_paths=100, thresholds=[9.5])
+    table = rf.backtest(demo, [wide], "2020-01", 3, n_paths=100, thresholds=[9.5])
+    assert table["cross_9.5"].between(0, 1).all()

@@ -292,7 +292,11 @@ def run_backtest(
     specs = [make_model(m, scale=spec.scale) if isinstance(m, str) else m for m in models]
     distinct([_label(m, s) for m, s in zip(models, specs, strict=True)], "model", error=SpecError)
     horizon = check_horizon(horizon)
-    # a threshold outside the models' scale fails here, not silently at every origin
+    # a threshold outside any model's scale fails here, not silently at every origin (nor as
+    # a certain crossing of a bound that model cannot pass)
+    for s in specs[1:]:
+        for t in (*spec.thresholds, *spec.recover):
+            check_threshold(t, getattr(s, "scale", None))
     first_scale = getattr(specs[0], "scale", None)
     thresholds = [check_threshold(t, first_scale) for t in spec.thresholds]
     recover = [check_threshold(t, first_scale) for t in spec.recover]
