@@ -92,12 +92,18 @@ class Recalibration:
     def __post_init__(self) -> None:
         shrink = as_number(self.shrink) if not isinstance(self.shrink, str) else None
         if shrink is None or not 0.0 <= shrink <= 1.0:
-            raise SpecError(f"Recalibration shrink={self.shrink!r} must lie in [0, 1]")
+            raise SpecError(
+                f"Recalibration shrink={self.shrink!r} must lie in [0, 1]{_as_number(self.shrink)}"
+            )
         for name in ("ensemble", "min_scored"):
             value = getattr(self, name)
             number = as_number(value) if not isinstance(value, str) else None
             if number is None or not np.isfinite(number) or number != int(number) or number < 1:
                 raise SpecError(f"Recalibration {name}={value!r} must be a whole number >= 1")
+        if isinstance(self.grid, str) or not isinstance(self.grid, Sequence | np.ndarray):
+            raise SpecError(
+                f"grid={self.grid!r} must be a sequence of spread factors, e.g. (0.5, 1, 2)"
+            )
         grid = [as_number(c) if not isinstance(c, str) else None for c in self.grid]
         if not grid or any(c is None or not 0 < c < np.inf for c in grid):
             raise SpecError(f"grid={self.grid!r} must be positive spread factors, e.g. 0.5 ... 3")
@@ -110,7 +116,7 @@ class Recalibration:
             if cover is None or not 0.0 < cover < 1.0:
                 raise SpecError(
                     f"Recalibration cover={self.cover!r} must be a share in (0, 1), e.g. 0.8, "
-                    "or None for the ramp with the lowest CRPS"
+                    f"or None for the ramp with the lowest CRPS{_as_number(self.cover)}"
                 )
 
     @property
@@ -119,6 +125,12 @@ class Recalibration:
         ``cover`` is set."""
         grid = sorted(float(c) for c in self.grid)
         return tuple(grid if self.narrow and self.cover is None else [c for c in grid if c >= 1])
+
+
+def _as_number(value: object) -> str:
+    """The end of a refusal of ``value``: for a number written as text, to give the number."""
+    number = as_number(value) if isinstance(value, str) else None
+    return f"; give the number {number:g}, not the text {value!r}" if number is not None else ""
 
 
 def member_counts(weights: np.ndarray, n: int) -> np.ndarray:

@@ -192,6 +192,11 @@ def test_recalibration_options_are_checked():
     for bad in (1.2, 0, "0.8"):
         with pytest.raises(rf.SpecError, match=rf"cover={bad!r} must be a share in \(0, 1\)"):
             rf.Recalibration(cover=bad)
+    with pytest.raises(rf.SpecError, match=r"give the number 0\.75, not the text '0\.75'"):
+        rf.Recalibration(cover="0.75")  # the share is right, its type is not: say which
+    for bad in (5, "0.5,1,2"):
+        with pytest.raises(rf.SpecError, match=r"must be a sequence of spread factors"):
+            rf.Recalibration(grid=bad)
     with pytest.raises(rf.SpecError, match="recalibrate needs the replayed forecasts"):
         rf.Auto(adapt=None, recalibrate=rf.Recalibration())
     with pytest.raises(rf.SpecError, match="recalibrate='yes'"):
