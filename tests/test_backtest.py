@@ -288,3 +288,19 @@ def test_a_threshold_is_checked_against_every_models_scale():
             rf.backtest(demo, models, "2020-01", 3, n_paths=100, thresholds=[9.5])
     table = rf.backtest(demo, [wide], "2020-01", 3, n_paths=100, thresholds=[9.5])
     assert table["cross_9.5"].between(0, 1).all()
+
+
+def test_a_scale_no_model_uses_is_refused():
+    """scale= builds the models given by name; with only specifications on another scale it
+    would change nothing, so it is refused by name. A scale that agrees, or a name beside the
+    specification, is taken."""
+    demo = rf.datasets.demo()
+    wide = make_model("rw-gauss", scale="-10:10")
+    with pytest.raises(rf.SpecError, match=r"scale='-5:5' applies to models given by name"):
+        rf.backtest(demo, wide, "2020-01", 3, n_paths=100, thresholds=[0], scale="-5:5")
+    agreeing = rf.backtest(demo, wide, "2020-01", 3, n_paths=100, thresholds=[0], scale="-10:10")
+    default = rf.backtest(demo, wide, "2020-01", 3, n_paths=100, thresholds=[0])
+    pd.testing.assert_frame_equal(agreeing, default)
+    mixed = rf.backtest(demo, [wide, "rw-gauss"], "2020-01", 3, n_paths=100, thresholds=[0],
+                        scale="-9:9")  # fmt: skip
+    assert len(set(mixed["model"])) == 2  # scale= builds the named one: not refused

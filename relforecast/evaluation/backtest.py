@@ -57,7 +57,7 @@ from relforecast.models.registry import make_model  # the model names live in th
 from relforecast.panel.parallel import Engine, run_tasks
 from relforecast.panel.streams import origin_stream
 from relforecast.periods import parse_origins  # origin lists live in relforecast.periods
-from relforecast.scale import TSINGHUA_SCALE, Scale
+from relforecast.scale import TSINGHUA_SCALE, Scale, as_scale
 from relforecast.shocks import ShockCalendar
 
 __all__ = [
@@ -270,6 +270,22 @@ def backtest(
     return run_backtest(data, model, origins, horizon, job)
 
 
+def _check_scale_is_used(models: list, specs: list, scale: Scale | None) -> None:
+    """Refuse a ``scale`` other than the default when no model is given by name (the only ones
+    it builds) and a specification is on another scale: it would be ignored without a word."""
+    if scale is TSINGHUA_SCALE or any(isinstance(m, str) for m in models):
+        return
+    wanted = as_scale(scale)
+    for s in specs:
+        own = as_scale(getattr(s, "scale", None))
+        if own != wanted:
+            raise SpecError(
+                f"scale={wanted.name!r} applies to models given by name, and {s.name} is a "
+                f"specification on the {own.name!r} scale; build the model on the scale you "
+                f"mean (e.g. rf.ARIMA(scale={wanted.name!r})) or leave scale= out"
+            )
+
+
 def run_backtest(
     data: pd.Series | pd.DataFrame,
     model: str | Model | Sequence[str | Model],
@@ -290,6 +306,7 @@ def run_backtest(
                 "'block' or rf.ARIMA()"
             )
     specs = [make_model(m, scale=spec.scale) if isinstance(m, str) else m for m in models]
+    _check_scale_is_used(models, specs, spec.scale)
     distinct([_label(m, s) for m, s in zip(models, specs, strict=True)], "model", error=SpecError)
     horizon = check_horizon(horizon)
     # a threshold outside any model's scale fails here, not silently at every origin (nor as
