@@ -304,3 +304,16 @@ def test_a_scale_no_model_uses_is_refused():
     mixed = rf.backtest(demo, [wide, "rw-gauss"], "2020-01", 3, n_paths=100, thresholds=[0],
                         scale="-9:9")  # fmt: skip
     assert len(set(mixed["model"])) == 2  # scale= builds the named one: not refused
+
+
+def test_a_note_names_the_model_whose_fit_failed():
+    """With several models, an origin one of them cannot fit is skipped for that model only,
+    and its note says which: the other model's rows are all there."""
+    demo = rf.datasets.demo()
+    wide = make_model("rw-gauss", scale="-10:10")
+    # the demo goes below -5: "rw-gauss" built on -5:5 cannot take it
+    table = rf.backtest(demo, [wide, "rw-gauss"], "2020-01", 3, n_paths=100, thresholds=[0],
+                        scale="-5:5")  # fmt: skip
+    assert set(table["model"]) == {"RW-gauss"} and len(table) == 3
+    (note,) = table.attrs["notes"]
+    assert note.startswith(f"{demo.name} 2020-01 rw-gauss: scores outside the -5:5 scale")

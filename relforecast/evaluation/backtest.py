@@ -97,7 +97,7 @@ def run_block(block: BacktestBlock) -> RowBlock:
             rng = origin_stream(block.seed, dyad, block.label, origin)
             fc = fit.forecast(block.horizon, n_paths=block.n_paths, rng=rng)
         except RelforecastError as exc:
-            notes.append(f"{dyad} {origin}: {exc}")
+            notes.append(f"{dyad} {origin} {block.label}: {exc}")  # which model of several
             fit = None
             continue
         done.append(int(origin.ordinal))
