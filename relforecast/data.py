@@ -48,6 +48,7 @@ __all__ = [
     "load_panel",
     "load_scores",
     "merge_note",
+    "preview",
     "read_csv_file",
     "refuse_several_spellings",
     "require_length",
@@ -124,7 +125,8 @@ def merge_note(names: Sequence[object], where: str) -> None:
         )
 
 
-def _preview(items: list, n: int = 6) -> str:
+def preview(items: list, n: int = 6) -> str:
+    """The first ``n`` of ``items`` separated by commas, and how many in all when cut."""
     shown = ", ".join(str(i) for i in items[:n])
     return shown + (f", ... ({len(items)} in all)" if len(items) > n else "")
 
@@ -228,7 +230,7 @@ def _months_from_columns(
         if len(bad):
             pairs = [f"{y}-{m}" for y, m in zip(bad[year_col], bad[month_col], strict=False)]
             raise DataError(
-                f"unparseable year/month in columns {year_col!r}/{month_col!r}: {_preview(pairs)}"
+                f"unparseable year/month in columns {year_col!r}/{month_col!r}: {preview(pairs)}"
             )
         return pd.PeriodIndex.from_fields(year=year.astype(int), month=month.astype(int), freq="M")
     raise DataError(
@@ -245,7 +247,7 @@ def _parse_numbers(raw: pd.Series, name: str) -> pd.Series:
     if len(booleans):
         items = [f"{m}: {v!r}" for m, v in booleans.items()]
         raise DataError(
-            f"true/false values as scores for {name!r} at {_preview(items)}; scores must be "
+            f"true/false values as scores for {name!r} at {preview(items)}; scores must be "
             "numbers on the scale"
         )
     numeric = pd.to_numeric(raw, errors="coerce")
@@ -253,7 +255,7 @@ def _parse_numbers(raw: pd.Series, name: str) -> pd.Series:
     if len(not_numeric):
         items = [f"{m}: {v!r}" for m, v in not_numeric.items()]
         raise DataError(
-            f"non-numeric scores for {name!r} at {_preview(items)}; scores must be numbers"
+            f"non-numeric scores for {name!r} at {preview(items)}; scores must be numbers"
         )
     return numeric
 
@@ -276,7 +278,7 @@ def _check_values(series: pd.Series, name: str, scale: Scale, grid: bool) -> Non
         items = [f"{m}: {v}" for m, v in outside.items()]
         raise DataError(
             f"scores outside the {scale.name} scale [{scale.lower}, {scale.upper}] for "
-            f"{name!r} at {_preview(items)}; fix the values or declare the data's scale: "
+            f"{name!r} at {preview(items)}; fix the values or declare the data's scale: "
             f"scale=... (CLI: --scale=LO:HI, e.g. --scale=-10:10, or --scale none)"
         )
     off = series[scale.off_grid(series.to_numpy())] if grid else series.iloc[:0]
@@ -347,7 +349,7 @@ def validate_series(
     dup = numeric.index[numeric.index.duplicated()].unique()
     if len(dup):
         raise DataError(
-            f"duplicated months for {name!r}: {_preview([str(m) for m in dup])}; "
+            f"duplicated months for {name!r}: {preview([str(m) for m in dup])}; "
             "keep one score per month (a table holding several series per dyad is cut to one "
             "with where=...; CLI: --where COL=VALUE)"
         )
@@ -360,7 +362,7 @@ def validate_series(
         if len(after):
             raise DataError(
                 f"no score for {name!r} in its last {len(after)} month(s) "
-                f"({_preview([str(m) for m in after])}): the series would end at {scored[-1]} "
+                f"({preview([str(m) for m in after])}): the series would end at {scored[-1]} "
                 "without saying so; give those scores, remove the empty rows, or cut the "
                 f"series before them (series.loc[:'{scored[-1]}'], or panel[dyad].dropna() for "
                 "one dyad of a panel)"
@@ -373,7 +375,7 @@ def validate_series(
     if len(missing):
         if fill is None:
             raise DataError(
-                f"missing months for {name!r}: {_preview([str(m) for m in missing])}; "
+                f"missing months for {name!r}: {preview([str(m) for m in missing])}; "
                 "supply them or pass fill='ffill' or fill='interpolate' (CLI: --fill)"
             )
         if fill == "ffill":
@@ -432,7 +434,7 @@ def _several_series(rows: pd.DataFrame, others: list, dyad: str) -> None:
     if not split:
         return  # plain duplicated months: validate_series names them
     picks = " ".join(f"--where {c}={v[0]}" for c, v in split.items())
-    held = "; ".join(f"{c}: {_preview(v)}" for c, v in split.items())
+    held = "; ".join(f"{c}: {preview(v)}" for c, v in split.items())
     raise DataError(
         f"the table holds several series for {dyad!r}, told apart by {held}; pick one with "
         f"where={{...}} (CLI: {picks})"
@@ -515,7 +517,7 @@ def filter_rows(frame: pd.DataFrame, where: Mapping[str, object] | None) -> pd.D
             present = sorted(pd.unique(text))
             raise DataError(
                 f"where: column {column!r} never equals {str(value)!r}; it holds "
-                f"{_preview(present)}"
+                f"{preview(present)}"
             )
         keep &= match
     if not keep.any():

@@ -238,6 +238,24 @@ def test_the_event_index_backtest_command(capsys, tmp_path):
     assert table["cross_0"].between(0, 1).all()
 
 
+def test_the_months_fill_made_up_are_named(capsys, tmp_path):
+    """--fill is asked for, but which months it made up is said, not left for the reader of
+    the forecast to guess."""
+    table = event_table()
+    gaps = ["2022-04", "2022-05", "2023-02"]
+    path = tmp_path / "gaps.csv"
+    table[~table["month"].isin(gaps)].to_csv(path, index=False)
+    common = ["forecast", path, "--dyad", "Japan", "--country-col", "partner", "--date-col",
+              "month", "--score-col", "value", "--where", "source=GDELT", "--where",
+              "index_type=aggregated", "--scale=-10:10", "--model", "arima", "--paths", 100,
+              "--threshold", 0]  # fmt: skip
+    code, _, err = run(capsys, *common)
+    assert code != 0 and "missing months for 'Japan': 2022-04, 2022-05, 2023-02" in err
+    code, _, err = run(capsys, *common, "--fill", "ffill")
+    assert code == 0, err
+    assert "--fill ffill: filled 3 missing month(s) of Japan: 2022-04, 2022-05, 2023-02" in err
+
+
 # ---------------------------------------------------------------------- models on a scale
 def test_auto_on_an_unbounded_scale_goes_beyond_nine():
     rng = np.random.default_rng(1)

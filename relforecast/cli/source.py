@@ -29,7 +29,7 @@ import click
 import pandas as pd
 
 from relforecast.asof import as_of
-from relforecast.data import load_scores
+from relforecast.data import load_scores, preview
 from relforecast.datasets import demo, demo_shocks
 from relforecast.exceptions import ScaleError
 from relforecast.models.base import Model
@@ -139,6 +139,13 @@ def load_series(
         series, calendar = demo(), demo_shocks()
     else:
         series, calendar = load_scores(Path(data), dyad, **load_arguments(source)), None
+        filled = series.attrs.get("filled_months", [])
+        if filled:  # --fill was asked for: say which months it made up
+            click.echo(
+                f"relforecast: --fill {source['fill']}: filled {len(filled)} missing month(s) "
+                f"of {series.name}: {preview(filled)}",
+                err=True,
+            )
     if until is not None and to_month(until, "--until") < series.index[0]:
         raise click.UsageError(f"--until {until} is before the first month of the data")
     if shocks_file is not None:  # relative starts (+2) count from the as-of month
