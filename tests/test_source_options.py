@@ -214,6 +214,20 @@ def test_the_panel_forecast_on_a_declared_scale_names_its_model(capsys, two_part
     assert out.splitlines()[0].startswith("2 dyads: ARIMA(auto), 2 months ahead")
 
 
+def test_the_panel_table_on_a_scale_without_levels_is_refused_first(capsys, two_partners):
+    """The overview gives each dyad's level: with --scale none it is refused before any dyad
+    is forecast, naming the fixes; the CSV, which has no level, is written."""
+    _, argv = two_partners
+    argv = [a if a != "--scale=-10:10" else "--scale=none" for a in argv]
+    for fmt in ("table", "json"):
+        code, out, err = run(capsys, *argv, "--format", fmt)
+        assert code != 0 and out == "" and err.count("\n") == 1, err  # no progress lines
+        assert "--scale none has no levels" in err and "--format csv" in err
+    code, out, err = run(capsys, *argv, "--format", "csv")
+    assert code == 0, err
+    assert pd.read_csv(io.StringIO(out))["dyad"].tolist() == ["Japan", "Japan", "Korea", "Korea"]
+
+
 # ------------------------------------------------------------------- event-index backtest
 def test_the_event_index_backtest_command(capsys, tmp_path):
     """The protocol command of the event indices, on a short synthetic file: the origins

@@ -25,6 +25,7 @@ from relforecast.exceptions import ForecastError
 from relforecast.panel.forecast import forecast_panel, panel_overview
 from relforecast.panel.joint import joint_crossing
 from relforecast.periods import to_month
+from relforecast.scale import as_scale
 from relforecast.shocks import ShockCalendar
 
 __all__ = [
@@ -116,6 +117,12 @@ def panel_forecast_command(
     model, horizon, paths = options["model"], options["horizon"], options["paths"]
     seed, threshold, fmt = options["seed"], options["threshold"], options["fmt"]
     label = model if isinstance(model, str) else str(model.name)  # a spec on --scale
+    if fmt != "csv" and not as_scale(source["scale"]).bounded:  # before the slow forecasts
+        raise click.UsageError(
+            "the table and JSON of --dyad A,B / all give each dyad's level, and --scale none "
+            "has no levels; declare the bounds (--scale=LO:HI, e.g. --scale=-10:10) or use "
+            "--format csv"
+        )
     panel, calendars = panel_inputs(data, source)
     keep = fmt != "csv"  # the overview needs the paths; the tidy table does not
     result = forecast_panel(
