@@ -73,6 +73,11 @@ def test_shock_file(capsys, tmp_path):
         (["forecast", "missing.csv"], "does not exist"),
         (["forecast", "--horizon", "0"], "--horizon"),
         (["forecast", "--dyad", "Japan"], "--dyad needs a DATA file"),
+        # the options that say how to read DATA are not silently dropped on the demo
+        (["forecast", "--where", "source=GDELT"], "--where needs a DATA file"),
+        (["forecast", "--country-col", "partner"], "--country-col needs a DATA file"),
+        (["forecast", "--score-col", "value"], "--score-col needs a DATA file"),
+        (["forecast", "--fill", "ffill"], "--fill needs a DATA file"),
         (["forecast", "--model", "prophet"], "--model"),
         (["forecast", "--record", "scores.csv", "--dyad", "US"], "put DATA before --record"),
         (["outlook", "--out", "o", "--record", "scores.csv", "--dyad", "US"], "--record took"),

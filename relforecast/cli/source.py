@@ -115,6 +115,16 @@ def source_options(func: F) -> F:
     return func
 
 
+_READING = {
+    "--country-col": ("country_col", "country"),
+    "--date-col": ("date_col", "ym"),
+    "--score-col": ("score_col", "score"),
+    "--fill": ("fill", None),
+    "--where": ("where", {}),
+}
+"""The options that say how to read DATA (and their defaults): meaningless on the demo."""
+
+
 def load_arguments(source: Mapping[str, Any]) -> dict[str, Any]:
     """The keyword arguments of ``load_scores`` / ``load_panel`` from the parsed options."""
     return {key: source[key] for key in SOURCE_KEYS}
@@ -134,8 +144,12 @@ def load_series(
     dyad, until = source["dyad"], source["until"]
     shocks_file, leaders_file = source["shocks_file"], source["leaders_file"]
     if data is None:
-        if dyad is not None:
-            raise click.UsageError("--dyad needs a DATA file (without DATA the demo is used)")
+        given = [o for o, (key, default) in _READING.items() if source[key] != default]
+        if dyad is not None or given:
+            raise click.UsageError(
+                f"{(['--dyad'] if dyad is not None else given)[0]} needs a DATA file (without "
+                "DATA the demo is used)"
+            )
         series, calendar = demo(), demo_shocks()
     else:
         series, calendar = load_scores(Path(data), dyad, **load_arguments(source)), None
