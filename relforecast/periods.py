@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from relforecast._typing import PeriodLike
+from relforecast._typing import PeriodLike, distinct
 from relforecast.exceptions import DataError, ForecastError, RelforecastError, SpecError
 
 __all__ = [
@@ -266,7 +266,7 @@ def parse_origins(spec: str | PeriodLike | Sequence[Any], every: int = 12) -> li
     origins = [to_month(o, "origin", error=ForecastError) for o in spec]
     if not origins:
         raise ForecastError("no origins given; pass a span such as '1995-06:2024-06'")
-    return origins
+    return distinct(origins, "origin", error=ForecastError)  # else its rows come twice
 
 
 def default_window(last: pd.Period) -> str:

@@ -173,6 +173,9 @@ def test_parse_origins_and_errors():
     assert len(parse_origins(["2000-01", "2000-02"])) == 2
     with pytest.raises(rf.ForecastError, match="end before they start"):
         parse_origins("2000-01:1999-01")
+    # the same month written two ways is one origin: its rows would come twice
+    with pytest.raises(rf.ForecastError, match="origin 2000-01 given more than once"):
+        parse_origins(["2000-01", pd.Period("2000-02", "M"), pd.Timestamp("2000-01-31")])
     with pytest.raises(rf.SpecError, match="model 'prophet' is not known"):
         backtest(random_walk_panel(1, 100), "prophet", "1995-01")
 
