@@ -254,3 +254,34 @@ def test_the_command_imports_the_record_only_when_one_is_used():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "True"]
+
+
+def test_evaluate_says_what_its_summary_leaves_out(capsys, tmp_path):
+    """Rows whose target the data does not hold yet, and a Brier score with no live case (a
+    relation below -6 at every origin cannot cross it), are named, not left as a silent
+    gap and a bare NaN."""
+    import numpy as np
+    import pandas as pd
+
+    import relforecast as rf
+    from tests.conftest import monthly
+
+    rng = np.random.default_rng(2)
+    series = monthly(np.round(np.clip(-7.5 + np.cumsum(rng.normal(0, 0.1, 60)), -9, -6.5), 1),
+                     start="2015-01", name="Japan")  # fmt: skip
+    data = tmp_path / "scores.csv"
+    pd.DataFrame({"country": "Japan", "ym": series.index.astype(str), "score": series}).to_csv(
+        data, index=False
+    )
+    last = str(series.index[-1])  # its three targets are after the data
+    table = rf.backtest(series, "rw-gauss", ["2018-06", last], 3, n_paths=100, thresholds=[-6])
+    bt = tmp_path / "bt.csv"
+    table.to_csv(bt, index=False)
+    code, out, err = run(capsys, "evaluate", str(bt), str(data))
+    assert code == 0, err
+    assert out.splitlines()[-1].split()[-2:] == ["NaN", "1"]  # brier@3, origins
+    summary = rf.evaluate(table, series.to_frame()).summary()
+    assert summary["origins"].tolist() == [1] and summary["brier@3"].isna().all()
+    unscored = f"3 of 6 backtest rows are not scored: their target is not observed in {str(data)!r}"
+    assert unscored in err
+    assert "brier@3 is empty (NaN) for rw-gauss: no scored row asked a live question" in err

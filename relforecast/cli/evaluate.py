@@ -44,7 +44,9 @@ def evaluate(backtest_csv: str, data: str, out: str | None, **source: object) ->
             f"({table['target'].min()} ... {table['target'].max()}) are not observed in "
             f"{data!r}; score it once the data covers them"
         )
-    click.echo(ev.summary().round(4).to_string())
+    summary = ev.summary()
+    click.echo(summary.round(4).to_string())
+    _notes(ev, summary, len(table), data)
     if out is not None:
         import matplotlib
 
@@ -62,3 +64,25 @@ def evaluate(backtest_csv: str, data: str, out: str | None, **source: object) ->
                 ax.figure.savefig(folder.path(name), dpi=110, bbox_inches="tight")
             folder.commit()
         click.echo(f"wrote tables and figures to {out}")
+
+
+def _notes(ev, summary, rows: int, data: str) -> None:
+    """Say what the summary leaves out: rows whose target DATA does not hold yet, and a Brier
+    score that is empty (NaN) because no scored row asked a live question."""
+    unscored = int(ev.scores.attrs.get("unscored", 0))
+    if unscored:
+        click.echo(
+            f"relforecast: note: {unscored} of {rows} backtest rows are not scored: their "
+            f"target is not observed in {data!r}",
+            err=True,
+        )
+    brier = [c for c in summary.columns if c.startswith("brier@")]
+    for column in brier:
+        empty = [str(m) for m in summary.index[summary[column].isna()]]
+        if empty:
+            click.echo(
+                f"relforecast: note: {column} is empty (NaN) for {', '.join(empty)}: no scored "
+                "row asked a live question (a crossing needs an origin at or above its "
+                "threshold)",
+                err=True,
+            )
