@@ -23,6 +23,9 @@ score are refused, because dropping them would move the forecast origin silently
 before the first score only mark where the series starts (and, in a wide table, months outside a
 dyad's span). Only an empty cell is empty: text such as ``n/a`` or ``NA`` in a score column is a
 non-numeric score, named in the error, and ``NA`` in a country column is a country (Namibia).
+
+The scale a series or panel was loaded on is kept in its ``attrs["scale"]``: a model on another
+scale's grid refuses it (:func:`relforecast.models.base.refuse_other_grid`).
 """
 
 from __future__ import annotations
@@ -676,7 +679,9 @@ def load_scores(
     else:
         name = _match_or_explain(dyad, names, source, country_col, score_col)
     values, months = parts[name]
-    return validate_series(values, months, name, scale=scale, fill=fill)
+    series = validate_series(values, months, name, scale=scale, fill=fill)
+    series.attrs["scale"] = scale  # the declared scale: a model on another grid refuses it
+    return series
 
 
 def load_panel(
@@ -733,6 +738,7 @@ def load_panel(
     series = [validate_series(*parts[n], n, scale=scale, fill=fill) for n in chosen]
     panel = pd.concat(series, axis=1).sort_index()  # spans may differ: months in order
     panel.index.name = "month"
+    panel.attrs["scale"] = scale  # each column (a dyad) carries it to the models
     return panel
 
 

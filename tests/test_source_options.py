@@ -99,6 +99,32 @@ def test_values_off_the_grid_are_refused_by_name(capsys, continuous_csv):
     assert code == 0, err
 
 
+def test_a_series_declared_continuous_is_refused_by_a_model_on_a_grid(continuous_csv):
+    series = rf.load_scores(continuous_csv, "Japan", scale="-10:10")
+    panel = rf.load_panel(continuous_csv, scale="-10:10")
+    # taken as a Tsinghua series it would be published on the 0.1 grid without a word
+    for model in (rf.Auto(), rf.ARIMA(order=(1, 1, 0)), rf.BlockBootstrap()):
+        with pytest.raises(rf.DataError, match=r"loaded on the scale '-10:10' and .* grid of "
+                           r"0\.1 .* rf\.Auto\(scale='-10:10'\)"):
+            model.fit(series)
+    with pytest.raises(rf.DataError, match="loaded on the scale '-10:10' and auto is on"):
+        rf.Auto().fit(series.iloc[:-6])  # a slice keeps the declaration
+    with pytest.raises(rf.DataError, match="loaded on the scale '-10:10'"):
+        rf.backtest(panel, "arima110", ["2018-12"], 3, n_paths=100)  # before any origin
+    # on the declared scale, or on a scale without a grid, it is fitted
+    fit = rf.Auto(scale="-10:10").fit(series)
+    assert fit.forecast(3, n_paths=200, rng=0).paths.shape == (200, 3)
+    rf.ARIMA(order=(1, 1, 0), scale=None).fit(series)
+    bt = rf.backtest(panel, "arima110", ["2018-12"], 3, n_paths=100, scale="-10:10")
+    assert len(bt) == 3
+    # a Tsinghua series (declared so by default) fits every model as before
+    tsinghua = series.round(1).clip(-9, 9)
+    tsinghua.attrs["scale"] = rf.TSINGHUA_SCALE
+    rf.ARIMA(order=(1, 1, 0)).fit(tsinghua)
+    tsinghua.attrs["scale"] = parse_scale("-9:9:0.1")  # the same bounds and grid, no levels
+    rf.ARIMA(order=(1, 1, 0)).fit(tsinghua)
+
+
 def test_an_unbounded_scale_prints_its_table_without_levels(capsys, continuous_csv):
     """A scale with no levels (--scale none) prints the same numbers as its JSON, with no
     level column, rather than failing on the missing column."""

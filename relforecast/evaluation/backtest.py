@@ -52,7 +52,7 @@ from relforecast.evaluation.spec import REFIT_EVERY, BacktestSpec
 from relforecast.evaluation.store import BacktestStore, block_key
 from relforecast.exceptions import ForecastError, RelforecastError, SpecError
 from relforecast.forecast import check_threshold
-from relforecast.models.base import FittedModel, Model, check_horizon
+from relforecast.models.base import FittedModel, Model, check_horizon, refuse_other_grid
 from relforecast.models.registry import make_model  # the model names live in the registry
 from relforecast.panel.parallel import Engine, run_tasks
 from relforecast.panel.streams import origin_stream
@@ -307,6 +307,8 @@ def run_backtest(
             )
     specs = [make_model(m, scale=spec.scale) if isinstance(m, str) else m for m in models]
     _check_scale_is_used(models, specs, spec.scale)
+    for s in specs:  # scores loaded on a scale are not taken for another scale's grid
+        refuse_other_grid(data, getattr(s, "scale", None), "the data", s.name)
     distinct([_label(m, s) for m, s in zip(models, specs, strict=True)], "model", error=SpecError)
     horizon = check_horizon(horizon)
     # a threshold outside any model's scale fails here, not silently at every origin (nor as

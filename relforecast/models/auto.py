@@ -65,6 +65,7 @@ from relforecast.models.base import (
     check_n_paths,
     check_paths_memory,
     check_scenarios,
+    refuse_other_grid,
 )
 from relforecast.models.catalogue import pool_models, pool_plan, with_scale
 from relforecast.models.recalibration import (
@@ -232,6 +233,9 @@ class Auto:
 
         A component that cannot be fitted steps aside (see the module notes).
         """
+        name = str(series.name) if getattr(series, "name", None) is not None else "series"
+        if isinstance(series, pd.Series):
+            refuse_other_grid(series, self.scale, name, "auto")
         fits, kept, notes = [], [], []
         failure: RelforecastError | None = None
         for i, c in enumerate(self.components):
