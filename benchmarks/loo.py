@@ -75,10 +75,12 @@ from relforecast.models.adaptive import Adaptation, criterion, learned_weights
 from relforecast.models.recalibration import (
     Recalibration,
     fit_ramp,
+    held_share,
     learn_factors,
     member_counts,
     observed_outcomes,
     pooled_replays,
+    scored,
     shrunk_factors,
     widen,
 )
@@ -382,7 +384,7 @@ def pool_paths(
         return pooled
     if config[2][0] == "cover":
         q, obs = store["replays"][i]
-        factor = covering_factor(q[:, members], obs, weights, scale, config[2][1])
+        factor = flat_covering_factor(q[:, members], obs, weights, scale, config[2][1])
         return widen(pooled, [factor], scale)
     if config[2][0] == "cover-ramp":  # the library's Recalibration(cover=...)
         q, obs = store["replays"][i]
@@ -406,7 +408,7 @@ def pool_paths(
     return widen(pooled, factors, scale)
 
 
-def covering_factor(
+def flat_covering_factor(
     quantiles: np.ndarray, observed: np.ndarray, weights: np.ndarray, scale: rf.Scale,
     target: float,
 ) -> float:
@@ -414,12 +416,11 @@ def covering_factor(
     pooled replayed forecasts' 80 % intervals held at least ``target`` of the replayed
     outcomes observed by the origin (1 when fewer than 12 were)."""
     points = pooled_replays(quantiles, weights, 100)
-    ok = ~np.isnan(observed) & ~np.isnan(points).any(axis=1)
+    ok = scored(points, observed)
     if ok.sum() < 12:
         return 1.0
     for c in np.round(np.arange(1.0, 2.501, 0.1), 2):
-        lo, hi = np.quantile(widen(points, [c], scale, axis=1), [0.1, 0.9], axis=1)
-        if ((observed >= lo) & (observed <= hi))[ok].mean() >= target:
+        if held_share(points, observed, ok, np.array([c]), scale) >= target:
             return float(c)
     return 2.5
 
@@ -433,13 +434,12 @@ def raised_ramp(
     horizon = quantiles.shape[-1]
     shape = np.arange(horizon) / max(horizon - 1, 1)
     points = pooled_replays(quantiles, weights, 100)
-    ok = ~np.isnan(observed) & ~np.isnan(points).any(axis=1)
+    ok = scored(points, observed)
     if ok.sum() < 12:
         return a + (b - a) * shape
     for end in np.round(np.arange(b, 3.001, 0.1), 2):
         factors = a + (end - a) * shape
-        lo, hi = np.quantile(widen(points, factors, scale, axis=1), [0.1, 0.9], axis=1)
-        if ((observed >= lo) & (observed <= hi))[ok].mean() >= target:
+        if held_share(points, observed, ok, factors, scale) >= target:
             return factors
     return a + (3.0 - a) * shape
 

@@ -43,8 +43,10 @@ from relforecast.scale import Scale
 __all__ = [
     "Recalibration",
     "best_ramp",
-    "covering_ramp",
+    "covering_factor",
+    "held_share",
     "pooled_replays",
+    "scored",
     "sorted_crps",
     "spread_table",
     "widen",
@@ -202,7 +204,7 @@ def spread_table(
     counts : ndarray, shape (horizon,)
         Scored outcomes per month.
     """
-    ok = ~np.isnan(observed) & ~np.isnan(points).any(axis=1)
+    ok = scored(points, observed)
     counts = ok.sum(axis=0)
     filled = np.sort(np.where(np.isnan(points), 0.0, points), axis=1)
     y = np.where(ok, observed, 0.0)
@@ -253,32 +255,45 @@ def fit_ramp(
     """Unshrunk ramp ``(a, b)`` fitted to the pooled replayed forecasts, and the number of
     scored outcomes per month."""
     points = pooled_replays(quantiles, weights, int(spec.ensemble))
-    if spec.cover is not None:
-        return covering_ramp(points, observed, scale, spec)
-    table, counts = spread_table(points, observed, scale, spec.candidates)
+    ok = scored(points, observed)
+    counts = ok.sum(axis=0)
     if counts[-1] < spec.min_scored:
         return 1.0, 1.0, counts
+    if spec.cover is not None:
+        return 1.0, covering_factor(points, observed, ok, scale, spec), counts
+    table, _ = spread_table(points, observed, scale, spec.candidates)
     a, b, _ = best_ramp(table, spec.candidates)
     return a, b, counts
 
 
-def covering_ramp(
-    points: np.ndarray, observed: np.ndarray, scale: Scale, spec: Recalibration
-) -> tuple[float, float, np.ndarray]:
-    """The ramp ``(1, c)`` of ``spec.cover`` (:class:`Recalibration`) for pooled replayed
-    forecasts ``points`` (n_origins, n, horizon), and the scored outcomes per month."""
-    ok = ~np.isnan(observed) & ~np.isnan(points).any(axis=1)
-    counts = ok.sum(axis=0)
-    if counts[-1] < spec.min_scored:
-        return 1.0, 1.0, counts
+def scored(points: np.ndarray, observed: np.ndarray) -> np.ndarray:
+    """Where a pooled replayed forecast (``points``: n_origins, n, horizon) can be scored: its
+    outcome observed and no member's replay failed (n_origins, horizon)."""
+    return ~np.isnan(observed) & ~np.isnan(points).any(axis=1)
+
+
+def held_share(
+    points: np.ndarray, observed: np.ndarray, ok: np.ndarray, factors: np.ndarray, scale: Scale
+) -> float:
+    """Share of the scored outcomes (``ok``) inside the 80 % intervals of the pooled replayed
+    forecasts ``points`` (n_origins, n, horizon) widened month by month by ``factors``."""
+    lo, hi = np.quantile(widen(points, factors, scale, axis=1), [0.1, 0.9], axis=1)
+    return float(((observed >= lo) & (observed <= hi))[ok].mean())
+
+
+def covering_factor(
+    points: np.ndarray, observed: np.ndarray, ok: np.ndarray, scale: Scale, spec: Recalibration
+) -> float:
+    """The last month's factor ``c`` of the ramp ``1 … c`` of ``spec.cover``
+    (:class:`Recalibration`): the smallest candidate under which the widened pooled replayed
+    forecasts held the target share of the scored outcomes ``ok`` (the largest when none
+    did)."""
     horizon = points.shape[-1]
     shape = np.arange(horizon) / max(horizon - 1, 1)
     for c in spec.candidates:
-        wide = widen(points, 1.0 + (c - 1.0) * shape, scale, axis=1)
-        lo, hi = np.quantile(wide, [0.1, 0.9], axis=1)
-        if ((observed >= lo) & (observed <= hi))[ok].mean() >= float(spec.cover):
-            return 1.0, c, counts
-    return 1.0, spec.candidates[-1], counts
+        if held_share(points, observed, ok, 1.0 + (c - 1.0) * shape, scale) >= float(spec.cover):
+            return c
+    return spec.candidates[-1]
 
 
 def shrunk_factors(
