@@ -308,7 +308,7 @@ def run_backtest(
     specs = [make_model(m, scale=spec.scale) if isinstance(m, str) else m for m in models]
     _check_scale_is_used(models, specs, spec.scale)
     for s in specs:  # scores loaded on a scale are not taken for another scale's grid
-        refuse_other_grid(data, getattr(s, "scale", None), "the data", s.name)
+        refuse_other_grid(data, getattr(s, "scale", None), s.name)
     distinct([_label(m, s) for m, s in zip(models, specs, strict=True)], "model", error=SpecError)
     horizon = check_horizon(horizon)
     # a threshold outside any model's scale fails here, not silently at every origin (nor as

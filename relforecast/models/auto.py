@@ -233,9 +233,7 @@ class Auto:
 
         A component that cannot be fitted steps aside (see the module notes).
         """
-        name = str(series.name) if getattr(series, "name", None) is not None else "series"
-        if isinstance(series, pd.Series):
-            refuse_other_grid(series, self.scale, name, "auto")
+        refuse_other_grid(series, self.scale, "auto")  # named as the pool, not its first member
         fits, kept, notes = [], [], []
         failure: RelforecastError | None = None
         for i, c in enumerate(self.components):

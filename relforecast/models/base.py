@@ -408,7 +408,7 @@ def prepare_series(
     else:
         months = parse_months(series.index, "dates in the series index")
     name = str(series.name) if series.name is not None else "series"
-    refuse_other_grid(series, scale, name, what)
+    refuse_other_grid(series, scale, what)
     clean = validate_series(series.to_numpy(), months, name, scale=scale, grid=False)
     if window is not None:
         if window < MIN_MONTHS:
@@ -418,21 +418,25 @@ def prepare_series(
     return clean
 
 
-def refuse_other_grid(
-    data: pd.Series | pd.DataFrame, scale: Scale | None, name: str, what: str
-) -> None:
+def refuse_other_grid(data: object, scale: Scale | None, what: str) -> None:
     """Refuse scores loaded on one scale (``data.attrs["scale"]``, set by
     :func:`relforecast.data.load_scores` and ``load_panel``) for a model that would publish them
-    on another scale's grid — an event index taken for a Tsinghua series, without a word."""
-    declared = data.attrs.get("scale")
+    on another scale's grid — an event index taken for a Tsinghua series, without a word.
+
+    ``data`` is a series (named after its ``name``) or a panel ("the data"); anything else has
+    no declared scale. ``what`` names the model.
+    """
+    declared = getattr(data, "attrs", {}).get("scale")
     model_scale = as_scale(scale)
     if not isinstance(declared, Scale) or model_scale.step is None:
         return
     grid = ("lower", "upper", "step")  # the same bounds and steps: the same published values
     if [getattr(declared, g) for g in grid] == [getattr(model_scale, g) for g in grid]:
         return
+    named = getattr(data, "name", None) if isinstance(data, pd.Series) else None
+    name = repr(str(named)) if named is not None else "the data"
     raise DataError(
-        f"{name!r} was loaded on the scale {declared.name!r} and {what} is on the scale "
+        f"{name} was loaded on the scale {declared.name!r} and {what} is on the scale "
         f"{model_scale.name!r}, whose grid of {model_scale.step:g} it would be published in; "
         f"build the model on the series' scale (e.g. rf.Auto(scale={declared.name!r}), "
         f"rf.ARIMA(scale={declared.name!r}); CLI: --scale) or load the series on the model's "
