@@ -183,6 +183,63 @@ def test_arima_on_a_constant_series_says_so():
             spec.fit(constant)
 
 
+@pytest.mark.parametrize(
+    "spec",
+    [
+        rf.Auto(),
+        rf.BlockBootstrap(),
+        rf.BlockBootstrap(window=120, block=1),
+        rf.RandomWalk("gaussian"),
+        rf.RandomWalk("bootstrap"),
+        rf.Climatology(window=120),
+        rf.MarkovSwitching(k_regimes=2, form="diff", momentum=12, window=240),
+    ],
+    ids=lambda spec: spec.name,
+)
+def test_no_model_forecasts_a_constant_series_with_no_spread(spec):
+    """Every path would stay at the one value: a certainty no data supports, refused as the
+    ARIMA refuses the series, with the months and what to do."""
+    constant = monthly(np.full(120, 1.0), start="2000-01")
+    with pytest.raises(
+        rf.FitError,
+        match=r"'test' is constant at 1 over its 120 months \(2000-01 to 2009-12\): .*no "
+        r"spread at all.*never moves",
+    ):
+        spec.fit(constant)
+
+
+def test_a_window_constant_since_the_last_change_names_the_window_that_sees_it():
+    moving = np.round(np.sin(np.arange(100) / 5), 1)
+    series = monthly(np.r_[moving, np.full(150, 1.0)], start="1990-01")
+    last = int(np.flatnonzero(np.diff(series.to_numpy()))[-1])  # the last change: last -> last+1
+    needed = len(series) - last
+    month = series.index[last + 1]
+    message = (
+        rf"over its last 121 months .*it last changed in {month} "
+        rf"\(from {series.iloc[last]:g}\): a model fitted on at least {needed} months"
+    )
+    with pytest.raises(rf.FitError, match=message):
+        rf.BlockBootstrap(window=120).fit(series)
+    rf.ARIMA(order=(1, 1, 0), window=needed).fit(series)  # sees the change
+    with pytest.raises(rf.FitError, match="constant at 1"):
+        rf.ARIMA(order=(1, 1, 0), window=needed - 1).fit(series)
+
+
+def test_a_pool_keeps_a_member_without_spread_when_others_have_one():
+    """A member flat over its window is a point mass at "unchanged" inside the pool (named in
+    the diagnostics); the pooled forecast takes its spread from the others."""
+    moving = np.round(np.cumsum(np.random.default_rng(1).normal(0, 0.3, 150)), 1)
+    series = monthly(np.r_[np.clip(moving, -8, 8), np.full(80, 1.0)])
+    components = [rf.BlockBootstrap(window=200), rf.BlockBootstrap(window=60, block=1)]
+    fit = rf.Auto(components=components, adapt=None).fit(series)
+    assert [f.name for f in fit.fits] == [c.name for c in components]
+    assert any("has no spread of its own: 'test' is constant at 1" in d for d in fit.diagnostics)
+    paths = fit.forecast(12, n_paths=2000, rng=0).paths
+    assert np.ptp(paths[:, -1]) > 0
+    with pytest.raises(rf.FitError, match="constant at 1 over its last 61 months"):
+        components[1].fit(series)
+
+
 def test_cli_arima_on_a_constant_series_and_a_negative_seed(tmp_path, capsys):
     path = tmp_path / "flat.csv"
     months = pd.period_range("2000-01", periods=120, freq="M")
@@ -190,6 +247,11 @@ def test_cli_arima_on_a_constant_series_and_a_negative_seed(tmp_path, capsys):
     code = main(["forecast", str(path), "--model", "arima", "--paths", "100"])
     err = capsys.readouterr().err
     assert code == 1 and "constant at 0" in err and len(err.strip().splitlines()) == 1
+    for model in ("auto", "block", "markov"):
+        code = main(["forecast", str(path), "--model", model, "--paths", "100"])
+        err = capsys.readouterr().err
+        assert code == 1 and len(err.strip().splitlines()) == 1, (model, err)
+        assert "'X' is constant at 0 over its 120 months (2000-01 to 2009-12)" in err, model
     code = main(["forecast", "--seed", "-1"])
     err = capsys.readouterr().err
     assert code != 0 and "'--seed'" in err and len(err.strip().splitlines()) == 1

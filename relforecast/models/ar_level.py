@@ -26,13 +26,14 @@ import numpy as np
 import pandas as pd
 
 from relforecast._typing import as_number
-from relforecast.exceptions import FitError, SpecError
+from relforecast.exceptions import SpecError
 from relforecast.models.base import (
     BorrowedEffects,
     PathSimulator,
     SpecLabel,
     check_whole,
     prepare_series,
+    refuse_constant,
 )
 from relforecast.scale import TSINGHUA_SCALE, Scale, as_scale
 from relforecast.shocks import ShockCalendar
@@ -80,12 +81,9 @@ class ARLevel:
         """Least-squares estimates of the constant, the persistence and the innovation sd."""
         y = prepare_series(series, self.scale, what=self.name).iloc[-self.window :]
         z = np.asarray(self.scale.to_unbounded(y), dtype=float)
-        if np.ptp(z) == 0:
-            raise FitError(
-                f"{y.name!r} is constant at {y.iloc[-1]:g} over the last {len(y)} months: an "
-                "AR(1) has no variance to estimate; use a model that resamples its changes "
-                "(rf.BlockBootstrap) or a span in which it moves"
-            )
+        refuse_constant(
+            series, y, self.name, pooled=False, why="an AR(1) has no variance to estimate"
+        )
         x = np.column_stack([np.ones(len(z) - 1), z[:-1]])
         (c, phi), *_ = np.linalg.lstsq(x, z[1:], rcond=None)
         resid = z[1:] - x @ np.array([c, phi])

@@ -49,6 +49,7 @@ from relforecast.models.base import (
     check_whole,
     clean_design,
     prepare_series,
+    refuse_constant,
     shock_effect_table,
     sqrt_psd,
 )
@@ -177,12 +178,9 @@ class ARIMA:
         ARIMAResult
         """
         y = prepare_series(series, self.scale, window=self.window, what=self.name)
-        if np.ptp(y.to_numpy()) == 0:
-            raise FitError(
-                f"{y.name!r} is constant at {y.iloc[0]:g} over its {len(y)} months: an ARIMA "
-                "has no variance to estimate; forecast it with a model that resamples its "
-                "changes (rf.BlockBootstrap, --model block) or use a span in which it moves"
-            )
+        refuse_constant(
+            series, y, self.name, pooled=False, why="an ARIMA has no variance to estimate"
+        )
         if self.order != "auto":
             _check_data_supports(self.order, len(y), str(y.name))
         z = self.scale.to_unbounded(y)

@@ -35,7 +35,11 @@ directions (:func:`relforecast.models.catalogue.pool_plan`).
 A member that cannot be fitted to the series — the regime-switching member needs 49 months,
 12 of them for its momentum — steps aside: the pool is the members that could be fitted, with
 their prior weights renormalised, and the diagnostics name the member and why. Only when no
-member can be fitted is the series refused.
+member can be fitted is the series refused. A member whose window is constant (a bootstrap of
+months without a change) would be refused alone, for its forecast would have no spread; in the
+pool it stays, a point mass at "unchanged" beside the members that carry the spread, and the
+diagnostics say so. When every member fitted is such a one, the pool is refused
+(:func:`relforecast.models.base.refuse_constant`).
 
 The components, the replay lookback, the shrinkage and the spread recalibration were chosen by
 leave-one-out evaluation, within the Tsinghua dyads and within the event indices
@@ -54,7 +58,7 @@ import pandas as pd
 
 from relforecast._blas import one_blas_thread
 from relforecast._typing import RNGLike, as_generator
-from relforecast.exceptions import RelforecastError, SpecError
+from relforecast.exceptions import FitError, RelforecastError, SpecError
 from relforecast.forecast import Forecast
 from relforecast.models.adaptive import Adaptation, ReplayRecord, learned_weights
 from relforecast.models.base import (
@@ -65,6 +69,8 @@ from relforecast.models.base import (
     check_n_paths,
     check_paths_memory,
     check_scenarios,
+    kept_without_spread,
+    refuse_constant,
     refuse_other_grid,
 )
 from relforecast.models.catalogue import pool_models, pool_plan, with_scale
@@ -234,18 +240,23 @@ class Auto:
         A component that cannot be fitted steps aside (see the module notes).
         """
         refuse_other_grid(series, self.scale, "auto")  # named as the pool, not its first member
-        fits, kept, notes = [], [], []
+        fits, kept, notes, flat = [], [], [], []
         failure: RelforecastError | None = None
         for i, c in enumerate(self.components):
             try:
-                fits.append(c.fit(series, shocks=shocks))
+                with kept_without_spread() as without:
+                    fits.append(c.fit(series, shocks=shocks))
             except RelforecastError as exc:
                 failure = failure or exc
                 notes.append(f"{c.name} stepped aside: {' '.join(str(exc).split())}")
                 continue
             kept.append(i)
+            flat += without[:1]
+            notes += [f"{c.name} has no spread of its own: {w}" for w in without]
         if not fits:
             raise failure  # type: ignore[misc]  # every member failed: the first reason
+        if len(flat) == len(fits):
+            _refuse_without_spread(series, fits, flat)
         # components that estimate no shock effects (the block bootstrap) use the first
         # estimated ones, so that scenarios move every part of the pool
         donor = AutoResult(self, fits).shock_effects()
@@ -255,6 +266,17 @@ class Auto:
             ]
         record = replay(fits, series, self.adapt) if self.adapt is not None else None
         return AutoResult(self, fits, record, tuple(kept), notes)
+
+
+def _refuse_without_spread(
+    series: pd.Series, fits: Sequence[FittedModel], reasons: Sequence[str]
+) -> None:
+    """Refuse a pool none of whose members has a spread (each draws it from constant data):
+    the pooled forecast would claim a certainty no data supports. Named as the pool, over the
+    longest data a member kept (else by the first member's reason)."""
+    longest = max((f.series for f in fits), key=len)
+    refuse_constant(series, longest, "every member of the auto pool it fits", pooled=False)
+    raise FitError(f"no member of the auto pool has a spread: {reasons[0]}")
 
 
 def _weights(values: object) -> np.ndarray | None:
@@ -271,8 +293,10 @@ def _replay_one(
 ) -> np.ndarray:
     """Mid-quantiles (m, horizon) of one component replayed on ``history``; NaN on failure."""
     try:
+        with kept_without_spread():  # a member flat at the origin is replayed as in the pool
+            updated = fit.update(history)
         paths = (
-            fit.update(history)
+            updated
             .forecast(adapt.horizon, n_paths=adapt.n_paths, rng=np.random.default_rng(seed))
             .paths
         )
@@ -398,7 +422,8 @@ class AutoResult(FittedModel):
     @one_blas_thread
     def update(self, series: pd.Series) -> AutoResult:
         """Apply every component's estimates to new data; replay the new origins."""
-        fits = [f.update(series) for f in self.fits]
+        with kept_without_spread():  # as in the fit: flat members stay in the pool
+            fits = [f.update(series) for f in self.fits]
         record = self.record
         if self.spec.adapt is not None:
             record = replay(self.fits, series, self.spec.adapt, record)

@@ -17,6 +17,7 @@ import warnings
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
@@ -27,7 +28,7 @@ from relforecast._blas import one_blas_thread
 from relforecast._memory import check_request
 from relforecast._typing import RNGLike, as_generator, as_number
 from relforecast.data import MIN_MONTHS, require_length, validate_series
-from relforecast.exceptions import DataError, ForecastError, SpecError
+from relforecast.exceptions import DataError, FitError, ForecastError, SpecError
 from relforecast.forecast import Forecast
 from relforecast.periods import parse_months
 from relforecast.scale import Scale, as_scale
@@ -53,7 +54,9 @@ __all__ = [
     "check_whole",
     "clean_design",
     "future_index",
+    "kept_without_spread",
     "prepare_series",
+    "refuse_constant",
     "refuse_other_grid",
     "scenario_stream",
     "shock_effect_table",
@@ -442,6 +445,68 @@ def refuse_other_grid(data: object, scale: Scale | None, what: str) -> None:
         f"rf.ARIMA(scale={declared.name!r}); CLI: --scale) or load the series on the model's "
         "scale"
     )
+
+
+_WITHOUT_SPREAD: ContextVar[list[str] | None] = ContextVar("without_spread", default=None)
+
+
+@contextmanager
+def kept_without_spread() -> Iterator[list[str]]:
+    """Within the block, a model whose data is constant (:func:`refuse_constant`) is fitted
+    instead of refused, and the reason it would have been refused is added to the list yielded.
+
+    A pool uses it for its members: a member with no spread of its own is a point mass at
+    "unchanged", a fair part of a mixture whose other members carry the spread (the pool
+    refuses when none does). Alone, such a forecast would claim a certainty no data supports.
+    """
+    notes: list[str] = []
+    token = _WITHOUT_SPREAD.set(notes)
+    try:
+        yield notes
+    finally:
+        _WITHOUT_SPREAD.reset(token)
+
+
+def refuse_constant(
+    series: pd.Series, kept: pd.Series, what: str, *, pooled: bool = True, why: str = ""
+) -> None:
+    """Raise a :class:`FitError` when ``kept``, the months a model draws its spread from, are
+    all equal: its forecast would have no spread at all. ``series`` is the data the model was
+    given (``kept`` is the end of it).
+
+    The message names the series, the value, the months and how far back the series last
+    moved (the window that would reach it). With ``pooled`` (a model that can still simulate,
+    e.g. a bootstrap of zero changes), inside :func:`kept_without_spread` the model is kept and
+    the message noted instead. ``why`` replaces the default reason (for a model that cannot be
+    estimated at all, such as an ARIMA).
+    """
+    values = kept.to_numpy(dtype=float)
+    if len(values) == 0 or np.ptp(values) > 0:
+        return
+    months = f"{kept.index[0]} to {kept.index[-1]}"
+    span = f"its {len(kept)}" if len(kept) == len(series) else f"its last {len(kept)}"
+    full = prepare_series(series, None, what=what)  # sorted, as the model read it
+    moves = np.flatnonzero(np.diff(full.to_numpy()))
+    if len(moves):
+        last = int(moves[-1])
+        needed = len(full) - last
+        fix = (
+            f"it last changed in {full.index[last + 1]} (from {full.iloc[last]:g}): a model "
+            f"fitted on at least {needed} months would see it move (in Python: window={needed} "
+            "or more), or use a span in which it moves"
+        )
+    else:
+        fix = "it never moves, so no model can learn a spread from it; use a span in which it moves"
+    reason = why or f"{what} would forecast it with no spread at all, a certainty no data supports"
+    message = (
+        f"{str(kept.name)!r} is constant at {values[-1]:g} over {span} months ({months}): "
+        f"{reason}; {fix}"
+    )
+    notes = _WITHOUT_SPREAD.get()
+    if pooled and notes is not None:
+        notes.append(message)
+        return
+    raise FitError(message)
 
 
 def clean_design(design: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:

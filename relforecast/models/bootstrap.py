@@ -30,6 +30,7 @@ from relforecast.models.base import (
     SpecLabel,
     check_whole,
     prepare_series,
+    refuse_constant,
 )
 from relforecast.scale import TSINGHUA_SCALE, Scale, as_scale
 from relforecast.shocks import ShockCalendar, as_calendar
@@ -88,6 +89,7 @@ class BlockBootstrap:
     def fit(self, series: pd.Series, shocks: ShockCalendar | None = None) -> BlockBootstrapResult:
         """Keep the last ``window`` monthly changes of the transformed score."""
         y = prepare_series(series, self.scale, window=self.window + 1, what=self.name)
+        refuse_constant(series, y, self.name)
         z = self.scale.to_unbounded(y)
         changes = np.diff(np.asarray(z, dtype=float))
         if not self.drift:

@@ -29,6 +29,7 @@ from relforecast.models.base import (
     SpecLabel,
     check_whole,
     prepare_series,
+    refuse_constant,
 )
 from relforecast.scale import TSINGHUA_SCALE, Scale, as_scale
 from relforecast.shocks import ShockCalendar
@@ -69,6 +70,7 @@ class Climatology:
     def fit(self, series: pd.Series, shocks: ShockCalendar | None = None) -> ClimatologyResult:
         """Keep the last ``window`` transformed scores (fewer when the series is shorter)."""
         y = prepare_series(series, self.scale, what=self.name).iloc[-self.window :]
+        refuse_constant(series, y, self.name)
         z = np.asarray(self.scale.to_unbounded(y), dtype=float)
         return ClimatologyResult(self, y, z, shocks or ShockCalendar())
 

@@ -87,6 +87,7 @@ from relforecast.models.base import (
     PathSimulator,
     check_whole,
     prepare_series,
+    refuse_constant,
     shock_effect_table,
 )
 from relforecast.models.markov_statsmodels import (
@@ -226,6 +227,7 @@ class MarkovSwitching:
         MarkovResult
         """
         y = prepare_series(series, self.scale, window=self.window, what=self.name)
+        refuse_constant(series, y, self.name)
         calendar = as_calendar(shocks)
         adaptor = MarkovAdaptor(self, variance_floor(self, y))
         data = adaptor.data(y, calendar)

@@ -28,6 +28,7 @@ from relforecast.models.base import (
     check_whole,
     future_index,
     prepare_series,
+    refuse_constant,
     scenario_stream,
 )
 from relforecast.scale import TSINGHUA_SCALE, Scale, as_scale
@@ -79,6 +80,7 @@ class RandomWalk:
         diagnostics say so.
         """
         y = prepare_series(series, self.scale, what=self.name)
+        refuse_constant(series, y.iloc[-self.window - 1 :], self.name)
         changes = y.diff().dropna().to_numpy()[-self.window :]
         calendar = as_calendar(shocks)
         notes = []
