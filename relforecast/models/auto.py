@@ -295,11 +295,9 @@ def _replay_one(
     try:
         with kept_without_spread():  # a member flat at the origin is replayed as in the pool
             updated = fit.update(history)
-        paths = (
-            updated
-            .forecast(adapt.horizon, n_paths=adapt.n_paths, rng=np.random.default_rng(seed))
-            .paths
-        )
+        paths = updated.forecast(
+            adapt.horizon, n_paths=adapt.n_paths, rng=np.random.default_rng(seed)
+        ).paths
     except RelforecastError:
         return np.full((adapt.quantiles, adapt.horizon), np.nan)
     return np.quantile(paths, adapt.levels, axis=0)
