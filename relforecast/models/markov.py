@@ -94,6 +94,7 @@ from relforecast.models.markov_statsmodels import (
     MarkovAdaptor,
     MarkovData,
     MarkovParameters,
+    months_needed,
     variance_floor,
 )
 from relforecast.scale import TSINGHUA_SCALE, Scale, as_scale
@@ -201,6 +202,12 @@ class MarkovSwitching:
             raise SpecError(
                 f"momentum={self.momentum} needs form='diff' and order=0 "
                 f"(got form={self.form!r}, order={self.order})"
+            )
+        needed = months_needed(self.momentum)
+        if self.momentum and self.window is not None and self.window < needed:
+            raise SpecError(
+                f"window={self.window} months is too short for momentum={self.momentum}, which "
+                f"needs at least {needed}; give window={needed} or more, or a shorter momentum"
             )
 
     @property

@@ -24,6 +24,7 @@ from statsmodels.tsa.regime_switching.markov_autoregression import MarkovAutoreg
 from statsmodels.tsa.regime_switching.markov_regression import MarkovRegression
 from statsmodels.tsa.regime_switching.markov_switching import MarkovSwitching
 
+from relforecast.data import MIN_MONTHS
 from relforecast.exceptions import FitError
 from relforecast.models.base import capture_warnings, clean_design, sqrt_psd
 from relforecast.scale import Scale
@@ -38,6 +39,29 @@ BFGS_GTOL = 1e-5
 """Tolerance of the quasi-Newton search on the largest gradient component of the mean
 log-likelihood per month (statsmodels' default; the likelihood can be flat far from its
 maximum, where a looser tolerance stops the search short)."""
+
+
+ESTIMATION_CHANGES = 36
+"""Monthly changes a model with momentum is estimated on, at least, after those that start it."""
+
+
+def months_needed(momentum: int) -> int:
+    """Months of scores a model with ``momentum`` needs: its first change, ``momentum`` changes
+    that start the regressor and :data:`ESTIMATION_CHANGES` to estimate on."""
+    return 1 + momentum + ESTIMATION_CHANGES
+
+
+def too_short_for_momentum(name: object, months: int, label: str, momentum: int) -> str:
+    """Why ``months`` months of the series ``name`` are too few for the model ``label`` with
+    ``momentum``, and what each user can do (the command line cannot set the momentum)."""
+    return (
+        f"series {str(name)!r} has {months} months, too short for {label}, which needs at least "
+        f"{months_needed(momentum)} months: {momentum} of its monthly changes start its "
+        f"momentum (the mean change of the previous {momentum} months) and {ESTIMATION_CHANGES} "
+        "more are estimated on; use a longer span or another model (CLI: --model arima or "
+        "block), or in Python a shorter momentum (rf.MarkovSwitching(momentum=M) needs "
+        f"{months_needed(0)} + M months; momentum=0, none, needs {MIN_MONTHS})"
+    )
 
 
 class MarkovSettings(Protocol):
@@ -294,11 +318,8 @@ class MarkovAdaptor:
         m = self.spec.momentum
         if not m:
             return endog, design, None
-        if len(endog) < m + 36:
-            raise FitError(
-                f"momentum={m} leaves {len(endog) - m} months to estimate on; "
-                f"give at least {m + 37} months or a shorter momentum"
-            )
+        if len(endog) + 1 < months_needed(m):
+            raise FitError(too_short_for_momentum(endog.name, len(endog) + 1, self.spec.name, m))
         regressor = endog.rolling(m).mean().shift(1).to_numpy()[m:]
         return endog.iloc[m:], design.iloc[m:], regressor
 

@@ -267,8 +267,45 @@ def test_momentum_update_draws_and_errors():
         rf.MarkovSwitching(momentum=12, form="level")
     with pytest.raises(rf.SpecError, match="momentum=-1"):
         rf.MarkovSwitching(momentum=-1)
-    with pytest.raises(rf.FitError, match="momentum=30 leaves"):
+    with pytest.raises(rf.FitError, match=r"has 60 months, too short for MS\(2\)-diff-momentum"):
         rf.MarkovSwitching(momentum=30).fit(y.iloc[:60])
+
+
+def test_a_series_too_short_for_the_momentum_says_how_many_months_and_what_to_change():
+    """The months needed are those the model uses: one more month fits, one fewer does not."""
+    y = sticky_series(seed=3)
+    spec = rf.MarkovSwitching(momentum=12, n_starts=1)
+    message = (
+        r"series 'sticky' has 48 months, too short for MS\(2\)-diff-momentum\(12\), which "
+        r"needs at least 49 months: 12 of its monthly changes start its momentum .*\(CLI: --model "
+        r"arima or block\).*in Python a shorter momentum \(rf.MarkovSwitching\(momentum=M\)"
+    )
+    with pytest.raises(rf.FitError, match=message):
+        spec.fit(y.iloc[:48])
+    assert len(spec.fit(y.iloc[:49]).series) == 49
+    rf.MarkovSwitching(n_starts=1).fit(y.iloc[:48])  # no momentum: 24 months are enough
+    with pytest.raises(
+        rf.SpecError,
+        match=r"window=40 months is too short for momentum=12, "
+        r"which needs at least 49; give window=49 or more",
+    ):
+        rf.MarkovSwitching(momentum=12, window=40)
+
+
+def test_cli_markov_on_a_short_series_speaks_of_months_not_of_an_option_it_lacks(tmp_path, capsys):
+    from relforecast.cli.main import main
+
+    y = sticky_series(seed=3).iloc[:40]
+    path = tmp_path / "short.csv"
+    path.write_text(
+        "country,year,month,ym,score\n"
+        + "".join(f"X,{m.year},{m.month},{m},{v}\n" for m, v in y.items())
+    )
+    assert main(["forecast", str(path), "--model", "markov", "--paths", "100"]) == 1
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1
+    assert "series 'X' has 40 months, too short for" in err and "at least 49" in err
+    assert "--model arima or block" in err and "momentum=12" not in err
 
 
 def test_an_updated_fit_smooths_its_regimes_when_asked():
