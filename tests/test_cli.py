@@ -285,3 +285,84 @@ def test_evaluate_says_what_its_summary_leaves_out(capsys, tmp_path):
     unscored = f"3 of 6 backtest rows are not scored: their target is not observed in {str(data)!r}"
     assert unscored in err
     assert "brier@3 is empty (NaN) for rw-gauss: no scored row asked a live question" in err
+
+
+def test_evaluate_out_leaves_a_brier_without_live_case_empty_and_says_why(capsys, tmp_path):
+    """In the files --out writes, a Brier score with no live case is an empty cell beside a
+    case count of 0, and notes.txt gives the reason; a model with live cases gets the count and
+    the Brier score computed here from the table and the data."""
+    import csv
+
+    import numpy as np
+    import pandas as pd
+
+    import relforecast as rf
+    from tests.conftest import monthly
+
+    rng = np.random.default_rng(2)
+    low = monthly(np.round(np.clip(-7.5 + np.cumsum(rng.normal(0, 0.1, 60)), -9, -6.5), 1),
+                  start="2015-01", name="Japan")  # fmt: skip
+    near = monthly(np.round(-6 + 0.4 * np.sin(np.arange(60) / 2), 1), start="2015-01", name="Korea")
+    data = tmp_path / "scores.csv"
+    long = [pd.DataFrame({"country": s.name, "ym": s.index.astype(str), "score": s})
+            for s in (low, near)]  # fmt: skip
+    pd.concat(long).to_csv(data, index=False)
+    origins = [str(m) for m in pd.period_range("2017-01", "2018-12", freq="M")]
+    table = pd.concat(
+        [
+            rf.backtest(low, "rw-gauss", origins, 3, n_paths=100, thresholds=[-6], rng=0),
+            rf.backtest(near, "rw-boot", origins, 3, n_paths=100, thresholds=[-6], rng=0),
+        ]
+    )
+    bt = tmp_path / "bt.csv"
+    table.to_csv(bt, index=False)
+    out = tmp_path / "ev"
+    code, _, err = run(capsys, "evaluate", str(bt), str(data), "--out", str(out))
+    assert code == 0, err
+
+    # the Brier score of rw-boot, counted here: origins at or above -6, event = min below -6
+    rows = table[table["model"] == "rw-boot"]
+    start = near.reindex(pd.PeriodIndex(rows["origin"], freq="M")).to_numpy()
+    live = start >= -6
+    lows = [near.loc[pd.Period(o, "M") + 1 : pd.Period(o, "M") + h].min()
+            for o, h in zip(rows["origin"], rows["h"], strict=True)]  # fmt: skip
+    event = np.asarray(lows) < -6
+    at3 = live & (rows["h"].to_numpy() == 3)
+    assert at3.sum() > 0
+    expected = np.mean((rows["cross_-6"].to_numpy()[at3] - event[at3]) ** 2)
+
+    with open(out / "summary.csv", newline="") as f:
+        summary = {r["model"]: r for r in csv.DictReader(f)}
+    assert summary["rw-gauss"]["brier@3"] == "" and summary["rw-gauss"]["brier_cases@3"] == "0"
+    assert int(summary["rw-boot"]["brier_cases@3"]) == at3.sum()
+    assert float(summary["rw-boot"]["brier@3"]) == pytest.approx(expected, rel=1e-4)
+    with open(out / "by_horizon.csv", newline="") as f:
+        by_h = [r for r in csv.DictReader(f) if r["model"] == "rw-gauss"]
+    assert len(by_h) == 3 and all(r["brier"] == "" and r["brier_cases"] == "0" for r in by_h)
+    assert "nan" not in "".join(p.read_text().lower() for p in out.glob("*.csv"))
+    notes = (out / "notes.txt").read_text()
+    assert "brier@3 is empty (NaN) for rw-gauss: no scored row asked a live question" in notes
+    assert "brier_cases@3 is 0" in notes and notes.splitlines()[0] in err
+
+
+def test_evaluate_out_with_no_live_case_at_all_writes_its_tables(capsys, tmp_path):
+    import numpy as np
+    import pandas as pd
+
+    import relforecast as rf
+    from tests.conftest import monthly
+
+    series = monthly(np.full(40, -7.0) + 0.1 * (np.arange(40) % 3), start="2015-01", name="X")
+    data = tmp_path / "scores.csv"
+    pd.DataFrame({"country": "X", "ym": series.index.astype(str), "score": series}).to_csv(
+        data, index=False
+    )
+    table = rf.backtest(series, "rw-gauss", ["2016-06", "2017-06"], 3, n_paths=50,
+                        thresholds=[-6], rng=0)  # fmt: skip
+    bt = tmp_path / "bt.csv"
+    table.to_csv(bt, index=False)
+    code, _, err = run(capsys, "evaluate", str(bt), str(data), "--out", str(tmp_path / "ev"))
+    assert code == 0, err
+    reliability = (tmp_path / "ev" / "reliability.csv").read_text().splitlines()
+    assert reliability == ["model,bin,forecast,observed,cases"]
+    assert "brier_cases@3 is 0" in (tmp_path / "ev" / "notes.txt").read_text()

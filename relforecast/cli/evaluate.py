@@ -46,7 +46,9 @@ def evaluate(backtest_csv: str, data: str, out: str | None, **source: object) ->
         )
     summary = ev.summary()
     click.echo(summary.round(4).to_string())
-    _notes(ev, summary, len(table), data)
+    notes = _notes(ev, len(table), data)
+    for note in notes:
+        click.echo(f"relforecast: note: {note}", err=True)
     if out is not None:
         import matplotlib
 
@@ -56,6 +58,8 @@ def evaluate(backtest_csv: str, data: str, out: str | None, **source: object) ->
             ev.summary().to_csv(folder.path("summary.csv"), float_format="%.5g")
             ev.reliability().to_csv(folder.path("reliability.csv"), float_format="%.5g")
             ev.pit_histogram().to_csv(folder.path("pit.csv"), float_format="%.5g")
+            if notes:  # why a cell is empty or a row missing, next to the tables
+                folder.write("notes.txt", "".join(f"{n}\n" for n in notes))
             for name, draw in (
                 ("reliability.png", ev.plot_reliability),
                 ("pit.png", ev.plot_pit),
@@ -66,23 +70,15 @@ def evaluate(backtest_csv: str, data: str, out: str | None, **source: object) ->
         click.echo(f"wrote tables and figures to {out}")
 
 
-def _notes(ev, summary, rows: int, data: str) -> None:
-    """Say what the summary leaves out: rows whose target DATA does not hold yet, and a Brier
-    score that is empty (NaN) because no scored row asked a live question."""
+def _notes(ev, rows: int, data: str) -> list[str]:
+    """What the tables leave out: rows whose target DATA does not hold yet, and a Brier score
+    that is empty (NaN; its ``brier_cases`` is 0) because no scored row asked a live question.
+    Printed on stderr and, with ``--out``, written to ``notes.txt``."""
+    notes = []
     unscored = int(ev.scores.attrs.get("unscored", 0))
     if unscored:
-        click.echo(
-            f"relforecast: note: {unscored} of {rows} backtest rows are not scored: their "
-            f"target is not observed in {data!r}",
-            err=True,
+        notes.append(
+            f"{unscored} of {rows} backtest rows are not scored: their target is not observed "
+            f"in {data!r}"
         )
-    brier = [c for c in summary.columns if c.startswith("brier@")]
-    for column in brier:
-        empty = [str(m) for m in summary.index[summary[column].isna()]]
-        if empty:
-            click.echo(
-                f"relforecast: note: {column} is empty (NaN) for {', '.join(empty)}: no scored "
-                "row asked a live question (a crossing needs an origin at or above its "
-                "threshold)",
-                err=True,
-            )
+    return notes + ev.brier_notes()

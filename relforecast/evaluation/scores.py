@@ -10,7 +10,9 @@ CSV written by any tool with the same columns can be scored.
 * Coverage of the central 50 % (q25–q75), 80 % (q10–q90) and 90 % (q5–q95) intervals. (A 95 %
   interval would need the 2.5 % and 97.5 % quantiles, which the contract does not carry.)
 * Brier score of ``cross_T`` against "the observed minimum over months 1…h fell below T",
-  over the cases whose origin value is ≥ T (a crossing is still possible news).
+  over the cases whose origin value is ≥ T (a crossing is still possible news). The tables
+  give the number of those cases beside it (``brier_cases``): with none, the Brier score is
+  empty (NaN) and :meth:`Evaluation.brier_notes` says why.
 * Reliability: forecast probabilities in ten bins, mean forecast vs observed frequency.
 * PIT: where the observation falls among the 19 quantiles, in 20 bins of 5 % (ties between
   equal quantiles — frequent for sticky scores — are split evenly).
@@ -55,11 +57,15 @@ class Evaluation:
     brier_cases: pd.DataFrame
 
     def by_horizon(self) -> pd.DataFrame:
-        """Model x horizon: CRPS, quantile loss, coverages and Brier score."""
+        """Model x horizon: CRPS, quantile loss, coverages, the number of live threshold cases
+        (``brier_cases``) and their Brier score (empty, NaN, where there is none)."""
         out = self.scores.groupby(["model", "h"])[["crps", "qloss", "in50", "in80", "in90"]]
         table = out.mean()
-        brier = self.brier_cases.groupby(["model", "h"])["sq_error"].mean().rename("brier")
-        return table.join(brier).rename(columns={"in50": "cov50", "in80": "cov80", "in90": "cov90"})
+        grouped = self.brier_cases.groupby(["model", "h"])["sq_error"]
+        table = table.join(grouped.size().rename("brier_cases"))
+        table = table.join(grouped.mean().rename("brier"))
+        table["brier_cases"] = table["brier_cases"].fillna(0).astype(int)
+        return table.rename(columns={"in50": "cov50", "in80": "cov80", "in90": "cov90"})
 
     def summary(self, h: int | None = None) -> pd.DataFrame:
         """Per model: CRPS at the last horizon, mean CRPS over all horizons, coverages and
@@ -73,16 +79,34 @@ class Evaluation:
                 "crps_mean": table["crps"].groupby(level="model").mean(),
                 f"cov80@{last}": at["cov80"],
                 f"cov50@{last}": at["cov50"],
+                f"brier_cases@{last}": at["brier_cases"],
                 f"brier@{last}": at["brier"],
                 "origins": self.scores[self.scores["h"] == last].groupby("model").size(),
             }
         )
         return out
 
+    def brier_notes(self, h: int | None = None) -> list[str]:
+        """Why a Brier score of :meth:`summary` (at ``h``) is empty: one note per such score
+        naming the models with no live case."""
+        summary = self.summary(h)
+        notes = []
+        for column in (c for c in summary.columns if c.startswith("brier@")):
+            empty = [str(m) for m in summary.index[summary[column].isna()]]
+            if empty:
+                notes.append(
+                    f"{column} is empty (NaN) for {', '.join(empty)}: no scored row asked a live "
+                    "question (a crossing needs an origin at or above its threshold); "
+                    f"{column.replace('brier@', 'brier_cases@')} is 0"
+                )
+        return notes
+
     def reliability(self, h: int | None = None, bins: int = 10) -> pd.DataFrame:
-        """Per model and probability bin: mean forecast, observed frequency, number of cases."""
+        """Per model and probability bin: mean forecast, observed frequency, number of cases
+        (at the last horizon scored, that of :meth:`summary`, or ``h``). A model with no live
+        case there has no row."""
         cases = self.brier_cases
-        last = h or int(cases["h"].max())
+        last = h or int(self.scores["h"].max())
         cases = cases[cases["h"] == last].copy()
         edges = np.linspace(0, 1, bins + 1)
         cases["bin"] = np.clip(np.digitize(cases["forecast"], edges[1:-1]), 0, bins - 1)
@@ -111,6 +135,9 @@ class Evaluation:
         ax.plot([0, 1], [0, 1], color="#888888", ls=":")
         for model, part in table.groupby("model"):
             ax.plot(part["forecast"], part["observed"], marker="o", label=str(model))
+        shown = set(table["model"].astype(str))
+        for model in sorted(set(self.scores["model"].astype(str)) - shown):
+            ax.plot([], [], ls="none", label=f"{model}: no live case")
         ax.set_xlabel("forecast probability")
         ax.set_ylabel("observed frequency")
         ax.set_title("Reliability of P(crossing)")
