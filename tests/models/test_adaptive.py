@@ -190,3 +190,21 @@ def test_a_step_longer_than_the_lookback_is_refused():
 def test_auto_refuses_something_else_as_adaptation():
     with pytest.raises(SpecError, match="adapt"):
         rf.Auto(adapt=0.5)
+
+
+def test_replays_before_1970_have_seeds_of_their_own():
+    """Months before 1970 have negative ordinals; their replays are seeded (no error), the
+    same data gives the same weights, and no two origins share a seed."""
+    series = _calm_after_storm().iloc[:-60]
+    early = series.set_axis(pd.period_range("1950-03", periods=len(series), freq="M"))
+    spec = rf.Auto(
+        components=[rf.BlockBootstrap(window=120, block=1), rf.ARIMA(order=(1, 1, 0))],
+        adapt=Adaptation(lookback=24),
+    )
+    fit = spec.fit(early)  # ends 1971-10: replay origins either side of 1970-01
+    assert fit.record.origins[0] < pd.Period("1970-01", "M") < fit.record.origins[-1]
+    assert fit.weights == spec.fit(early).weights
+    from relforecast.models.auto import _month_entropy
+
+    months = pd.period_range("1960-01", "1980-12", freq="M")
+    assert len({tuple(_month_entropy(m)) for m in months}) == len(months)
