@@ -208,7 +208,11 @@ def parse_window(
 
 
 def window_horizon(
-    last: pd.Period, window: str | Sequence[PeriodLike]
+    last: pd.Period,
+    window: str | Sequence[PeriodLike],
+    *,
+    start: pd.Period | None = None,
+    data: str = "the data",
 ) -> tuple[pd.Period, pd.Period, int]:
     """Parse a window ``"2025-07:2026-06"``; return its first and last month and the horizon.
 
@@ -216,17 +220,35 @@ def window_horizon(
     end: through any gap when the window starts later, and over the remaining months when the
     window has already begun (an update during the window: its first months are observed).
 
+    Parameters
+    ----------
+    last : Period
+        The last observed month.
+    window : str or pair of months
+        The window.
+    start : Period, optional
+        The first observed month: a window that has begun must not begin before it (its
+        earlier months would be neither observed nor forecast).
+    data : str, default "the data"
+        What ``start`` is the first month of, for the message (e.g. ``"'Japan'"``).
+
     Raises
     ------
     ForecastError
-        When the window is not a window (see :func:`parse_window`) or ends at or before
-        ``last``.
+        When the window is not a window (see :func:`parse_window`), ends at or before
+        ``last``, or starts before ``start``.
     """
     first, end = parse_window(window)
     if end <= last:
         raise ForecastError(
             f"window {window!r} ends at or before the last observed month {last}: nothing is "
             "left to forecast; choose a later window or an earlier --until"
+        )
+    if start is not None and first < start:
+        raise ForecastError(
+            f"window {window!r} starts in {first}, before the first month of {data} "
+            f"({start}): its months before {start} would be neither observed nor forecast; "
+            f"start the window in {start} or later"
         )
     return first, end, (end - last).n
 

@@ -403,7 +403,9 @@ def compare_scenarios(
         )
     last = fit.series.index[-1]
     if window is not None:
-        first, end, horizon = window_horizon(last, window)
+        first, end, horizon = window_horizon(
+            last, window, start=fit.series.index[0], data=repr(fit.series.name)
+        )
     if isinstance(scenarios, Scenario | str | bytes) or not isinstance(scenarios, Sequence):
         raise ForecastError(f"scenarios must be a list of rf.Scenario objects, got {scenarios!r}")
     for sc in scenarios:

@@ -138,3 +138,11 @@ def test_old_import_paths_are_the_same_functions():
         rf.Shock("tariff", "2025-13")
     with pytest.raises(rf.DataError, match="bad anchor"):
         rf.analogues(rf.datasets.demo(), ["soon"])
+
+
+def test_window_horizon_refuses_a_window_that_starts_before_the_data():
+    last, start = pd.Period("1955-06", "M"), pd.Period("1950-01", "M")
+    with pytest.raises(rf.ForecastError, match=r"before the first month of 'X' \(1950-01\)"):
+        periods.window_horizon(last, "1949-12:1956-06", start=start, data="'X'")
+    first, _, horizon = periods.window_horizon(last, "1950-01:1956-06", start=start)
+    assert (str(first), horizon) == ("1950-01", 12)

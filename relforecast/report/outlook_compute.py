@@ -367,7 +367,7 @@ def prepare_outlook(
             f"{series.index[-1]}); give an as-of month with data"
         )
     window = options.window or default_window(month)
-    first, end, _ = window_horizon(month, window)
+    first, end, _ = window_horizon(month, window, start=data.index[0], data=repr(series.name))
     if lang == "zh":
         check_chinese_names(scenarios)
     for anchor, _ in parse_anchors(anchors or ()):

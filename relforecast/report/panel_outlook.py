@@ -385,7 +385,10 @@ def prepare_panel_outlook(
     series = _dyad_series(cut.panel, month)
     folders = _folders(list(series))
     window = options.window or default_window(month)
-    first, end, _ = window_horizon(month, window)
+    latest = max(series, key=lambda d: series[d].index[0])  # the dyad whose data start last
+    first, end, _ = window_horizon(
+        month, window, start=series[latest].index[0], data=repr(latest)
+    )
     table_in = track_record_input(options.track_record)
     stamp = creation_stamp(options.created)
     config = options.track_record_config or TrackRecordConfig()

@@ -88,3 +88,27 @@ def test_one_dyads_outlook_refuses_a_calendar_per_dyad_by_name():
             panel["Japan"].rename("Japan"),
             OutlookOptions(as_of=AS_OF, shocks=shocks, track_record=None),
         )
+
+
+@pytest.mark.parametrize("one_dyad", [True, False], ids=["outlook", "panel_outlook"])
+def test_a_window_starting_before_the_data_is_refused_before_fitting(one_dyad):
+    # the window has begun, but its first months precede the data: they would be neither
+    # observed nor forecast while the report and its questions speak of the whole window
+    panel = make_panel()
+    panel.loc[: pd.Period("2008-12", "M"), "Russia"] = float("nan")  # Russia starts in 2009
+    options = OutlookOptions(window="2004-07:2025-12", as_of=AS_OF, track_record=None)
+    start, dyad = ("2005-07", "Japan") if one_dyad else ("2009-01", "Russia")
+    match = rf"starts in 2004-07, before the first month of '{dyad}' \({start}\).*in {start}"
+    with pytest.raises(rf.ForecastError, match=match):
+        if one_dyad:
+            prepare_outlook(panel["Japan"].rename("Japan"), options)
+        else:
+            prepare_panel_outlook(panel, options)
+    # starting in the first month of every dyad's data is accepted
+    later = replace(options, window=f"{start}:2025-12")
+    job = (
+        prepare_outlook(panel["Japan"].rename("Japan"), later)
+        if one_dyad
+        else prepare_panel_outlook(panel, later)
+    )
+    assert str(job.months[0]) == start
