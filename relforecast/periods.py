@@ -207,6 +207,11 @@ def parse_window(
     return first, last
 
 
+LAST_WINDOW_MONTH = pd.Period(pd.Timestamp.max, "M") - 1
+"""The last month a window may end in: pandas' timestamps, which place the months of a figure on
+its time axis, end in April 2262 (that month's end is beyond them)."""
+
+
 def window_horizon(
     last: pd.Period,
     window: str | Sequence[PeriodLike],
@@ -236,13 +241,18 @@ def window_horizon(
     ------
     ForecastError
         When the window is not a window (see :func:`parse_window`), ends at or before
-        ``last``, or starts before ``start``.
+        ``last`` or after :data:`LAST_WINDOW_MONTH`, or starts before ``start``.
     """
     first, end = parse_window(window)
     if end <= last:
         raise ForecastError(
             f"window {window!r} ends at or before the last observed month {last}: nothing is "
             "left to forecast; choose a later window or an earlier --until"
+        )
+    if end > LAST_WINDOW_MONTH:
+        raise ForecastError(
+            f"window {window!r} ends after {LAST_WINDOW_MONTH}, the last month whose dates "
+            "pandas can place on a time axis; choose a window that ends by then"
         )
     if start is not None and first < start:
         raise ForecastError(

@@ -146,3 +146,17 @@ def test_window_horizon_refuses_a_window_that_starts_before_the_data():
         periods.window_horizon(last, "1949-12:1956-06", start=start, data="'X'")
     first, _, horizon = periods.window_horizon(last, "1950-01:1956-06", start=start)
     assert (str(first), horizon) == ("1950-01", 12)
+
+
+def test_window_horizon_refuses_a_window_beyond_pandas_dates():
+    # a figure places each month up to the start of the next on its time axis: the month
+    # after the last window month still has a timestamp, the one after that does not
+    limit = periods.LAST_WINDOW_MONTH
+    assert str(limit) == "2262-03"
+    (limit + 1).to_timestamp()
+    with pytest.raises(pd.errors.OutOfBoundsDatetime):
+        (limit + 2).to_timestamp()
+    last = pd.Period("1955-06", "M")
+    with pytest.raises(rf.ForecastError, match="ends after 2262-03"):
+        periods.window_horizon(last, "2262-01:2262-04")
+    assert periods.window_horizon(last, "2262-01:2262-03")[2] == (limit - last).n
