@@ -39,9 +39,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from relforecast._typing import FillMethod, PathOrFrame
+from relforecast._typing import FillMethod, PathOrFrame, PeriodLike
 from relforecast.exceptions import DataError, RelforecastWarning
-from relforecast.periods import parse_months
+from relforecast.periods import parse_months, to_month
 from relforecast.scale import TSINGHUA_SCALE, Scale, parse_scale
 
 __all__ = [
@@ -611,6 +611,32 @@ def _unknown_dyad_message(
     return f"unknown dyad {requested!r}; the data has: {', '.join(available)}{hint}"
 
 
+def _up_to(
+    parts: dict[str, tuple[pd.Series, pd.PeriodIndex]], until: PeriodLike | None
+) -> tuple[dict[str, tuple[pd.Series, pd.PeriodIndex]], int]:
+    """Each dyad's rows dated at or before the as-of month ``until`` (all rows when ``None``),
+    and how many distinct months were left out: what lies after ``until`` is not checked, so a
+    gap, an empty score or a month to interpolate there neither refuses the data nor fills a
+    month up to ``until``."""
+    if until is None:
+        return parts, 0
+    last = to_month(until, "as-of month (until)", error=DataError)
+    out = {}
+    later: set[pd.Period] = set()
+    for name, (values, months) in parts.items():
+        keep = np.asarray(months <= last)
+        out[name] = (values[keep].reset_index(drop=True), months[keep])
+        later.update(months[~keep])
+    early = {name: months.min() for name, (_, months) in parts.items() if not out[name][1].size}
+    if early:
+        firsts = ", ".join(f"{name!r} ({first})" for name, first in early.items())
+        raise DataError(
+            f"as-of month {last} is before the first month of {firsts}; choose a later month "
+            "(CLI: --until)"
+        )
+    return out, len(later)
+
+
 def load_scores(
     source: PathOrFrame,
     dyad: str | None = None,
@@ -623,6 +649,7 @@ def load_scores(
     fill: FillMethod | None = None,
     scale: Scale | str | None = TSINGHUA_SCALE,
     where: Mapping[str, object] | None = None,
+    until: PeriodLike | None = None,
 ) -> pd.Series:
     """Load one dyad's monthly scores as a validated series.
 
@@ -645,6 +672,10 @@ def load_scores(
     where : mapping, optional
         Keep the rows of a table whose column equals the value, e.g.
         ``{"source": "GDELT", "index_type": "aggregated"}`` (every condition must hold).
+    until : str or Period, optional
+        As-of month: rows dated after it are left out before the months and values are
+        checked, as if the file had been cut there by hand (a gap after it is no error, and
+        ``fill`` never draws on a later score).
 
     Returns
     -------
@@ -656,7 +687,7 @@ def load_scores(
     DataError
         Empty file, unparseable dates, non-numeric, out-of-scale or off-grid values,
         duplicated or missing months, unknown dyad (the message lists those present), a
-        ``where`` column or value the table lacks.
+        ``where`` column or value the table lacks, an ``until`` before the dyad's first month.
 
     Examples
     --------
@@ -678,8 +709,10 @@ def load_scores(
         name = names[0]
     else:
         name = _match_or_explain(dyad, names, source, country_col, score_col)
-    values, months = parts[name]
-    series = validate_series(values, months, name, scale=scale, fill=fill)
+    kept, later = _up_to({name: parts[name]}, until)
+    series = validate_series(*kept[name], name, scale=scale, fill=fill)
+    if until is not None:
+        series.attrs["months_after_until"] = later  # left out by until, for a progress note
     series.attrs["scale"] = scale  # the declared scale: a model on another grid refuses it
     return series
 
@@ -696,6 +729,7 @@ def load_panel(
     fill: FillMethod | None = None,
     scale: Scale | str | None = TSINGHUA_SCALE,
     where: Mapping[str, object] | None = None,
+    until: PeriodLike | None = None,
 ) -> pd.DataFrame:
     """Load several dyads as a wide table (months x dyads).
 
@@ -709,7 +743,7 @@ def load_panel(
         Long or wide layout.
     dyads : str or list of str, optional
         Subset to keep (default: all, in file order); one name is one dyad.
-    country_col, date_col, score_col, year_col, month_col, fill, scale, where
+    country_col, date_col, score_col, year_col, month_col, fill, scale, where, until
         As in :func:`load_scores`.
 
     Returns
@@ -735,9 +769,12 @@ def load_panel(
         if dyads is None
         else [_match_or_explain(d, available, source, country_col, score_col) for d in dyads]
     )
+    parts, later = _up_to({n: parts[n] for n in chosen}, until)
     series = [validate_series(*parts[n], n, scale=scale, fill=fill) for n in chosen]
     panel = pd.concat(series, axis=1).sort_index()  # spans may differ: months in order
     panel.index.name = "month"
+    if until is not None:
+        panel.attrs["months_after_until"] = later  # left out by until, for a progress note
     panel.attrs["scale"] = scale  # each column (a dyad) carries it to the models
     return panel
 

@@ -84,6 +84,25 @@ def test_missing_months_are_named_and_fillable():
     assert interp.loc["2000-05"] == interp.loc["2000-06"] == pytest.approx(-0.6)
 
 
+def test_until_reads_the_data_as_if_cut_there_by_hand():
+    frame = long_frame()
+    gap = frame[~((frame["country"] == "Japan") & (frame["ym"] == "2000-07"))]
+    cut = gap[gap["ym"] <= "2000-06"]
+    # a gap after the as-of month does not refuse the data
+    with pytest.raises(rf.DataError, match="missing months for 'Japan': 2000-07"):
+        rf.load_scores(gap, "Japan")
+    pd.testing.assert_series_equal(
+        rf.load_scores(gap, "Japan", until="2000-06"), rf.load_scores(cut, "Japan")
+    )
+    pd.testing.assert_frame_equal(rf.load_panel(gap, until="2000-06"), rf.load_panel(cut))
+    # nor does a fill draw on a later score: the missing as-of month is not made up from 2000-08
+    interp = rf.load_scores(gap, "Japan", until="2000-07", fill="interpolate")
+    assert str(interp.index[-1]) == "2000-06"
+    assert rf.load_scores(gap, "Japan", fill="interpolate").index[-1] > interp.index[-1]
+    with pytest.raises(rf.DataError, match=r"1999-12 is before the first month of 'Japan' \(2000"):
+        rf.load_panel(gap, until="1999-12")
+
+
 @pytest.mark.parametrize(
     ("mutate", "message"),
     [

@@ -187,6 +187,24 @@ def test_cli_forecasts_several_dyads(tmp_path, capsys, panel):
     assert "1 dyad:" in capsys.readouterr().out
 
 
+def test_cli_until_ignores_a_gap_after_the_as_of_month(tmp_path, capsys, panel):
+    # an as-of run equals the run on the file truncated by hand at that month
+    gap = panel.copy()
+    gap.loc[pd.Period("2013-09", "M"), "d1"] = np.nan
+    data = write_long_csv(gap, tmp_path / "gap.csv")
+    cut = write_long_csv(panel.loc[: pd.Period("2013-06", "M")], tmp_path / "cut.csv")
+    common = ["--model", "block", "--paths", "200", "--format", "csv"]
+    outs = {}
+    for name, path, until in [("gap", data, ["--until", "2013-06"]), ("cut", cut, [])]:
+        for dyad in ("d1", "all"):
+            assert main(["forecast", str(path), "--dyad", dyad, *common, *until]) == 0
+            outs[name, dyad], err = capsys.readouterr()
+            if name == "gap":
+                assert "as of 2013-06: left out " in err
+    assert outs["gap", "d1"] == outs["cut", "d1"]
+    assert outs["gap", "all"] == outs["cut", "all"]
+
+
 def test_shocks_after_a_dyads_last_month_are_left_out_and_said(tmp_path, capsys, panel):
     """The as-of rule for calendars, per dyad: a shock after d1's last month (d1 ends five
     months early) but before the others' is cut from d1 alone, and the note names it."""

@@ -113,7 +113,7 @@ def outlook(
     if rec is not None and track_record.lower() == "compute":
         panel = None
         if data is not None:  # pooled over DATA's dyads
-            panel = load_panel(Path(data), **load_arguments(source))
+            panel = load_panel(Path(data), until=series.index[-1], **load_arguments(source))
         from_record = _record_track(rec, model, series, panel)
     result = run_outlook_spec(spec, series=series, track_record=from_record)
     head = result.questions.iloc[0]

@@ -22,6 +22,7 @@ options into the arguments of :func:`relforecast.load_scores` / :func:`relforeca
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -152,7 +153,9 @@ def load_series(
             )
         series, calendar = demo(), demo_shocks()
     else:
-        series, calendar = load_scores(Path(data), dyad, **load_arguments(source)), None
+        # cut at --until before the months are checked: as if the file ended there
+        series = load_scores(Path(data), dyad, until=until, **load_arguments(source))
+        calendar = None
         filled = series.attrs.get("filled_months", [])
         if filled:  # --fill was asked for: say which months it made up
             click.echo(
@@ -161,7 +164,10 @@ def load_series(
                 err=True,
             )
     if until is not None and to_month(until, "--until") < series.index[0]:
-        raise click.UsageError(f"--until {until} is before the first month of the data")
+        raise click.UsageError(
+            f"--until {until} is before the first month of the data ({series.index[0]}); "
+            "choose a later month"
+        )
     if shocks_file is not None:  # relative starts (+2) count from the as-of month
         month = to_month(until, "--until") if until is not None else series.index[-1]
         calendar = shocks_from_file(shocks_file, month)
@@ -170,6 +176,8 @@ def load_series(
         calendar = leaders if shocks_file is None else calendar + leaders
     # one as-of cut for every dated input (default: the data's last month)
     cut = as_of(until, series=series, calendar=calendar)
+    later = series.attrs.get("months_after_until", 0)  # left out while loading
+    cut = replace(cut, dropped={**cut.dropped, "score months": later + cut.dropped["score months"]})
     if any(cut.dropped.values()):
         click.echo(f"relforecast: {cut.describe()}", err=True)
     return cut.series, cut.calendar

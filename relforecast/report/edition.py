@@ -366,7 +366,7 @@ def single_job(
     table = track_record if track_record is not None else _track_record_option(spec, prev)
     panel = None
     if spec.data.path is not None and not _no_track_record(table):
-        panel = load_panel(Path(spec.data.path), **spec.data.columns())
+        panel = load_panel(Path(spec.data.path), until=month, **spec.data.columns())
     return {
         "series": series,
         "window": spec.window,
@@ -399,7 +399,9 @@ def panel_job(
     if spec.data.path is None:
         raise SpecError("the all-partners outlook needs a data file (spec.data.path)")
     prev, paths, copies, notes = _prologue(spec, previous)
-    panel = load_panel(Path(spec.data.path), spec.dyad_list(), **spec.data.columns())
+    panel = load_panel(
+        Path(spec.data.path), spec.dyad_list(), until=spec.as_of or None, **spec.data.columns()
+    )
     month = _as_of_month(spec, panel.dropna(how="all").index[-1])
     panel = panel.loc[panel.index <= month]
     _check_newer(prev, month)
@@ -469,7 +471,9 @@ def _load_series(spec: OutlookSpec) -> pd.Series:
         from relforecast.datasets import demo
 
         return demo()
-    return load_scores(Path(spec.data.path), spec.dyad, **spec.data.columns())
+    return load_scores(
+        Path(spec.data.path), spec.dyad, until=spec.as_of or None, **spec.data.columns()
+    )
 
 
 def with_file(spec: OutlookSpec, role: str, path: str | Path) -> OutlookSpec:
