@@ -627,14 +627,30 @@ def _up_to(
         keep = np.asarray(months <= last)
         out[name] = (values[keep].reset_index(drop=True), months[keep])
         later.update(months[~keep])
-    early = {name: months.min() for name, (_, months) in parts.items() if not out[name][1].size}
+    early = {name: _first_scored(*parts[name]) for name in parts if _unscored(out[name][0])}
     if early:
         firsts = ", ".join(f"{name!r} ({first})" for name, first in early.items())
         raise DataError(
-            f"as-of month {last} is before the first month of {firsts}; choose a later month "
+            f"as-of month {last} is before the first score of {firsts}; choose a later month "
             "(CLI: --until)"
         )
     return out, len(later)
+
+
+def _empty(values: pd.Series) -> np.ndarray:
+    """Where a raw score is missing or blank."""
+    return np.asarray(values.isna() | values.astype(str).str.strip().eq(""))
+
+
+def _unscored(values: pd.Series) -> bool:
+    """No row, or only empty scores."""
+    return bool(_empty(values).all())
+
+
+def _first_scored(values: pd.Series, months: pd.PeriodIndex) -> object:
+    """The first month with a score that is not empty (``"none"`` when there is none)."""
+    scored = months[~_empty(values)]
+    return scored.min() if len(scored) else "none"
 
 
 def load_scores(

@@ -99,8 +99,13 @@ def test_until_reads_the_data_as_if_cut_there_by_hand():
     interp = rf.load_scores(gap, "Japan", until="2000-07", fill="interpolate")
     assert str(interp.index[-1]) == "2000-06"
     assert rf.load_scores(gap, "Japan", fill="interpolate").index[-1] > interp.index[-1]
-    with pytest.raises(rf.DataError, match=r"1999-12 is before the first month of 'Japan' \(2000"):
+    with pytest.raises(rf.DataError, match=r"1999-12 is before the first score of 'Japan' \(2000"):
         rf.load_panel(gap, until="1999-12")
+    # leading empty scores are no data: the as-of month must reach the first real score
+    blank = gap.assign(score=gap["score"].where(gap["ym"] > "2000-02"))
+    match = r"2000-02 is before the first score of 'Japan' \(2000-03"
+    with pytest.raises(rf.DataError, match=match):
+        rf.load_scores(blank, "Japan", until="2000-02")
 
 
 @pytest.mark.parametrize(
