@@ -177,6 +177,24 @@ class Scenario:
                     f"last observed month {last}; give values from {last + 1} on"
                 )
 
+    def check_within(self, end: pd.Period) -> None:
+        """Refuse a shock that starts after ``end``, the last month forecast: it cannot move
+        any month forecast, and the scenario would be reported as having no effect.
+
+        Raises
+        ------
+        ShockError
+            Naming the shock, its month and the last month it may start.
+        """
+        end = pd.Period(end, "M")
+        for shock in self.shocks:
+            if shock.start > end:
+                raise ShockError(
+                    f"scenario {self.name!r}: shock {shock.label!r} starts {shock.start}, after "
+                    f"the last month forecast ({end}), so it cannot change any answer; start it "
+                    f"by {end}, or forecast further (a window that ends later, a longer horizon)"
+                )
+
     def effect_summary(self, fit: ScenarioFit) -> list[dict[str, Any]]:
         """Each shock's assumed effect in score points and where it comes from.
 
@@ -416,6 +434,8 @@ def compare_scenarios(
         raise ForecastError(f"scenario names must be unique, got {names}")
     for sc in scenarios:
         sc.check_future(last)
+        if window is not None or (isinstance(horizon, int) and horizon >= 1):
+            sc.check_within(end if window is not None else last + horizon)
     todo: list[Scenario | None] = [None, *scenarios]
     keys = ["baseline", *names]
     forecasts: dict[str, Forecast] = {}

@@ -117,6 +117,19 @@ def test_window_through_a_gap(unbounded_fit):
         rf.compare_scenarios(unbounded_fit, [], window="July to June")
 
 
+def test_a_shock_after_the_last_month_forecast_is_refused(unbounded_fit):
+    # it could move no month forecast: the scenario would read as "no effect"
+    last = unbounded_fit.series.index[-1]
+    end_of_window = rf.Scenario("late", [step(last + 10, -1.0)])
+    with pytest.raises(rf.ShockError, match=rf"'late'.*starts {last + 10}, after .*\({last + 9}\)"):
+        rf.compare_scenarios(unbounded_fit, [end_of_window], window=f"{last + 4}:{last + 9}")
+    with pytest.raises(rf.ShockError, match=rf"after the last month forecast \({last + 9}\)"):
+        rf.compare_scenarios(unbounded_fit, [end_of_window], horizon=9)
+    # a shock in the last month forecast moves that month by its effect (sd 0)
+    table = rf.compare_scenarios(unbounded_fit, [end_of_window], horizon=10, threshold=0)
+    assert table.loc["late", "d_mean_end"] == pytest.approx(-1.0, abs=1e-9)
+
+
 def test_yaml_scenarios(tmp_path):
     path = tmp_path / "sc.yaml"
     path.write_text(

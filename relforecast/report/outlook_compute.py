@@ -368,6 +368,8 @@ def prepare_outlook(
         )
     window = options.window or default_window(month)
     first, end, _ = window_horizon(month, window, start=data.index[0], data=repr(series.name))
+    for scenario in scenarios:
+        scenario.check_within(end)  # a shock after the window could change no answer
     if lang == "zh":
         check_chinese_names(scenarios)
     for anchor, _ in parse_anchors(anchors or ()):

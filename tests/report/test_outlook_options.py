@@ -112,3 +112,14 @@ def test_a_window_starting_before_the_data_is_refused_before_fitting(one_dyad):
         else prepare_panel_outlook(panel, later)
     )
     assert str(job.months[0]) == start
+
+
+def test_a_scenario_shock_after_the_window_is_refused_before_fitting():
+    panel = make_panel()
+    late = rf.Scenario("late", [rf.Shock("custom", "2026-07", shape="step", effect=(1.0, 0.1))])
+    options = OutlookOptions(window=WINDOW, as_of=AS_OF, track_record=None)
+    with pytest.raises(rf.ShockError, match=r"'late'.*starts 2026-07, after .*\(2026-06\)"):
+        prepare_outlook(panel["Japan"].rename("Japan"), options, scenarios=[late])
+    last = rf.Scenario("last", [rf.Shock("custom", "2026-06", shape="step", effect=(1.0, 0.1))])
+    job = prepare_outlook(panel["Japan"].rename("Japan"), options, scenarios=[last])
+    assert [s.name for s in job.scenarios] == ["last"]
