@@ -124,7 +124,9 @@ def to_month(
 def parse_months(values: pd.Series | pd.Index | Sequence[Any], what: str) -> pd.PeriodIndex:
     """Read month labels ('2025-08', '2025-08-01', Timestamps, Periods) as a monthly index.
 
-    Time-zone-aware values (one zone or several) are read in their own zone.
+    Time-zone-aware values (one zone or several) are read in their own zone. Months outside
+    pandas' nanosecond timestamps (before 1677-09, after 2262-04) are read too, from year 1000
+    to 9999, as :func:`to_month` reads them.
 
     Raises
     ------
@@ -140,12 +142,35 @@ def parse_months(values: pd.Series | pd.Index | Sequence[Any], what: str) -> pd.
     if len(raw) and all(isinstance(v, pd.Period) for v in raw):
         return pd.PeriodIndex(list(raw)).asfreq("M")
     parsed = _parse_stamps(raw)
-    bad = raw[parsed.isna()]
+    months = pd.PeriodIndex(parsed, freq="M")
+    unread = np.flatnonzero(parsed.isna().to_numpy())
+    if len(unread):  # months outside the nanosecond timestamps (1677-09 ... 2262-04)
+        ordinals = months.asi8.copy()
+        for i in unread:
+            month = _wide_month(raw.iloc[i])
+            if month is not None:
+                ordinals[i] = month.ordinal
+        months = pd.PeriodIndex.from_ordinals(ordinals, freq="M")
+    bad = raw[np.asarray(months.isna())]
     if len(bad):
         shown = ["(empty)" if _is_missing(v) else repr(v) for v in bad.tolist()[:6]]
         more = f", ... ({len(bad)} in all)" if len(bad) > 6 else ""
         raise DataError(f"unparseable {what}: {', '.join(shown)}{more}; {_EXAMPLE}")
-    return pd.PeriodIndex(parsed, freq="M")
+    return months
+
+
+def _wide_month(value: object) -> pd.Period | None:
+    """The month of a label read one by one (a month before 1677-09 or after 2262-04, which
+    pandas' vectorised parsing cannot hold), for years 1000 to 9999 (their labels have the four
+    digits every month label needs); ``None`` when it is not such a month."""
+    stamp = _timestamp(value)
+    if stamp is pd.NaT:
+        return None
+    try:
+        month = pd.Period(stamp, "M")
+    except (ValueError, OverflowError):
+        return None
+    return month if 1000 <= month.year <= 9999 else None
 
 
 def _parse_stamps(raw: pd.Series) -> pd.Series:

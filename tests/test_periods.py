@@ -160,3 +160,15 @@ def test_window_horizon_refuses_a_window_beyond_pandas_dates():
     with pytest.raises(rf.ForecastError, match="ends after 2262-03"):
         periods.window_horizon(last, "2262-01:2262-04")
     assert periods.window_horizon(last, "2262-01:2262-03")[2] == (limit - last).n
+
+
+def test_parse_months_reads_the_months_to_month_reads_beyond_pandas_timestamps():
+    # vectorised parsing holds 1677-09 ... 2262-04 only; a file's labels past it are months
+    labels = ["2262-04", "2262-05", "2300-01-15", "1600-01", "1677-08"]
+    assert list(periods.parse_months(labels, "dates")) == [periods.to_month(x) for x in labels]
+    frame = pd.DataFrame({"ym": pd.period_range("2261-01", "2262-12", freq="M").astype(str)})
+    frame["score"] = 0.5
+    assert str(rf.load_scores(frame).index[-1]) == "2262-12"
+    # a label needs four digits of year, as before
+    with pytest.raises(rf.DataError, match="unparseable dates: '0999-01'"):
+        periods.parse_months(["0999-01"], "dates")
