@@ -102,3 +102,12 @@ def as_seed(rng: RNGLike, option: str = "rng") -> int:
     if rng is None:
         return int(np.random.SeedSequence().entropy)
     return int(as_generator(rng, option).integers(2**63))
+
+
+def month_words(month: pd.Period, offset: int = 0) -> list[int]:
+    """Seed words of a month: ``month.ordinal + offset`` (months since 1970-01, shifted), which
+    a :class:`numpy.random.SeedSequence` takes when it is not negative; a negative one (an
+    earlier month) gives its magnitude and a second word 1, so that it is a seed too and no
+    month shares the words of another."""
+    value = int(month.ordinal) + int(offset)
+    return [value] if value >= 0 else [-value, 1]

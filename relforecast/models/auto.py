@@ -57,7 +57,7 @@ import numpy as np
 import pandas as pd
 
 from relforecast._blas import one_blas_thread
-from relforecast._typing import RNGLike, as_generator
+from relforecast._typing import RNGLike, as_generator, month_words
 from relforecast.exceptions import FitError, RelforecastError, SpecError
 from relforecast.forecast import Forecast
 from relforecast.models.adaptive import Adaptation, ReplayRecord, learned_weights
@@ -303,13 +303,6 @@ def _replay_one(
     return np.quantile(paths, adapt.levels, axis=0)
 
 
-def _month_entropy(month: pd.Period) -> list[int]:
-    """Seed words of a replay origin: its ordinal (months since 1970-01). A month before 1970
-    has a negative ordinal, which a seed cannot hold: its magnitude and a second word 1."""
-    ordinal = int(month.ordinal)
-    return [ordinal] if ordinal >= 0 else [-ordinal, 1]
-
-
 def replay(
     fits: Sequence[FittedModel],
     series: pd.Series,
@@ -325,7 +318,7 @@ def replay(
     blocks = [
         np.stack(
             [
-                _replay_one(f, series.loc[:origin], adapt, [*_month_entropy(origin), i, 2718])
+                _replay_one(f, series.loc[:origin], adapt, [*month_words(origin), i, 2718])
                 for i, f in enumerate(fits)
             ]
         )

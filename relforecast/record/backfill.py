@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from relforecast._typing import distinct
+from relforecast._typing import distinct, month_words
 from relforecast.asof import as_of
 from relforecast.events.log import EventLog
 from relforecast.exceptions import ForecastError, RelforecastError, SpecError
@@ -74,7 +74,7 @@ ALL_CALENDARS = "*"  # a recorded forecast whose shock calendar is not known
 
 def origin_seed(seed: int, dyad: str, origin: pd.Period) -> int:
     """The seed of one (dyad, origin) forecast: a function of the three alone."""
-    words = [int(seed) % 2**32, zlib.crc32(str(dyad).encode()), int(origin.ordinal) + 10_000]
+    words = [int(seed) % 2**32, zlib.crc32(str(dyad).encode()), *month_words(origin, 10_000)]
     return int(np.random.SeedSequence(words).generate_state(1)[0])
 
 

@@ -204,7 +204,7 @@ def test_replays_before_1970_have_seeds_of_their_own():
     fit = spec.fit(early)  # ends 1971-10: replay origins either side of 1970-01
     assert fit.record.origins[0] < pd.Period("1970-01", "M") < fit.record.origins[-1]
     assert fit.weights == spec.fit(early).weights
-    from relforecast.models.auto import _month_entropy
+    from relforecast._typing import month_words
 
     months = pd.period_range("1960-01", "1980-12", freq="M")
-    assert len({tuple(_month_entropy(m)) for m in months}) == len(months)
+    assert len({tuple(month_words(m)) for m in months}) == len(months)

@@ -1,3 +1,5 @@
+import zlib
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -141,3 +143,15 @@ def test_a_backfilled_forecast_is_the_outlook_published_then(tmp_path):
 def test_backfill_needs_an_int_seed(tmp_path):
     with Record(tmp_path / "r.sqlite") as rec, pytest.raises(rf.RelforecastError, match="int"):
         backfill(rec, _panel(), "2006-06", model="block", rng=np.random.default_rng(0))
+
+
+def test_origin_seeds_of_months_before_1137_are_seeds_and_later_ones_unchanged():
+    # the origin word is the ordinal + 10000, negative before 1137-01: numpy refuses it
+    o = pd.Period("2000-06", "M")
+    words = [0, zlib.crc32(b"Alpha"), o.ordinal + 10_000]
+    assert origin_seed(0, "Alpha", o) == int(np.random.SeedSequence(words).generate_state(1)[0])
+    early = [origin_seed(0, "Alpha", pd.Period(m, "M")) for m in ("1050-01", "1050-02", "1136-12")]
+    assert len(set(early)) == 3
+    # -(1050-01 + 10000) and a month whose word is that magnitude do not share a seed
+    twin = pd.Period(ordinal=-(pd.Period("1050-01", "M").ordinal + 10_000) - 10_000, freq="M")
+    assert origin_seed(0, "Alpha", twin) != early[0]
