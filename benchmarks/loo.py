@@ -547,16 +547,29 @@ def peer_series(task: tuple[Domain, str]) -> pd.DataFrame:
 
 
 def peer_table(domain: Domain, cache: Path, workers: int) -> pd.DataFrame:
-    """The peers' rows at this domain's origins, computed once and kept in ``peers.csv``."""
+    """The peers' rows at this domain's origins, computed once and kept in ``peers.csv`` (each
+    series kept in ``peers/`` as it is done, so that a stopped run resumes)."""
     path = cache / domain.name / "peers.csv"
     if not path.is_file():
+        parts = cache / domain.name / "peers"
+        parts.mkdir(exist_ok=True)
+        todo = [s for s in domain.panel.columns if not (parts / f"{s}.csv").is_file()]
         t0 = time.perf_counter()
-        tasks = [(domain, s) for s in domain.panel.columns]
-        frame = pd.concat(run_tasks(peer_series, tasks, workers=workers), ignore_index=True)
+        for start in range(0, len(todo), workers):
+            batch = todo[start : start + workers]
+            frames = run_tasks(peer_series, [(domain, s) for s in batch], workers=workers)
+            for name, frame in zip(batch, frames, strict=True):
+                frame.to_csv(parts / f"{name}.csv.tmp", index=False)
+                (parts / f"{name}.csv.tmp").replace(parts / f"{name}.csv")
+        frame = pd.concat(
+            [pd.read_csv(parts / f"{s}.csv", dtype={"origin": str, "target": str})
+             for s in domain.panel.columns],
+            ignore_index=True,
+        )
         tmp = path.with_suffix(".tmp")
         frame.to_csv(tmp, index=False)
         tmp.replace(path)
-        print(f"{domain.name}: peers at {len(tasks)} series in {time.perf_counter() - t0:.0f} s")
+        print(f"{domain.name}: peers at {len(todo)} series in {time.perf_counter() - t0:.0f} s")
     return pd.read_csv(path, dtype={"origin": str, "target": str})
 
 
