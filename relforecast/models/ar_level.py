@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from relforecast._typing import as_number
-from relforecast.exceptions import SpecError
+from relforecast.exceptions import FitError, SpecError
 from relforecast.models.base import (
     BorrowedEffects,
     PathSimulator,
@@ -84,6 +84,14 @@ class ARLevel:
         refuse_constant(
             series, y, self.name, pooled=False, why="an AR(1) has no variance to estimate"
         )
+        if np.ptp(z[1:]) == 0:  # the months it explains are equal: a perfect fit, sigma 0
+            raise FitError(
+                f"{str(series.name)!r}: the {len(z) - 1} months {self.name} explains by their "
+                f"previous month ({y.index[1]} to {y.index[-1]}) are all {y.iloc[-1]:g}, so the "
+                "AR(1) fits them exactly and would forecast with no spread at all, a certainty "
+                f"no data supports (only {y.index[0]}, {y.iloc[0]:g}, differs); use a span in "
+                "which the series moves after its first month, or another model"
+            )
         x = np.column_stack([np.ones(len(z) - 1), z[:-1]])
         (c, phi), *_ = np.linalg.lstsq(x, z[1:], rcond=None)
         resid = z[1:] - x @ np.array([c, phi])

@@ -66,6 +66,19 @@ def test_ar_level_refuses_a_constant_window_and_a_bad_cap():
         rf.ARLevel(max_phi=1.2)
 
 
+def test_ar_level_refuses_a_window_that_moves_only_in_its_first_month():
+    # China-Japan 1950-01 to 1951-12 has this shape: -6.9, then -7.0 for 23 months; every
+    # month after the first equals its predecessor, so the least-squares fit is exact
+    index = pd.period_range("1950-01", periods=24, freq="M")
+    early = pd.Series([-6.9] + [-7.0] * 23, index=index, name="Japan")
+    with pytest.raises(rf.FitError, match=r"'Japan': the 23 months .* \(1950-02 to 1951-12\)"):
+        rf.ARLevel().fit(early)
+    # one more move among the later months gives a spread
+    moved = early.copy()
+    moved.iloc[12:] = -7.1
+    assert rf.ARLevel().fit(moved).sigma > 0.001
+
+
 def test_ar_level_update_keeps_the_estimates_and_moves_the_start():
     y = ar1(200, level=1.0, phi=0.7, sigma=0.3, seed=4)
     fit = rf.ARLevel(scale=None).fit(y.iloc[:150])
