@@ -102,6 +102,15 @@ def test_yearly_and_as_of_cut(log):
     assert later["total"].tolist()[-2:] == [0, 0]
 
 
+def test_a_start_after_the_last_event_names_both_months(log):
+    # no until was given: the message must not blame one
+    with pytest.raises(rf.DataError, match=r"start 2020-07 is after the last event \(2020-06\)"):
+        log.period_counts("Xland", by="month", start="2020-07")
+    with pytest.raises(rf.DataError, match="until must not come before start"):
+        log.period_counts("Xland", by="month", start="2020-05", until="2020-04")
+    assert len(log.period_counts("Xland", by="month", start="2020-06")) == 1
+
+
 def test_chinese_labels(log):
     shares = log.topic_shares("Xland", "negative", by="term", terms=TERMS, lang="zh")
     assert list(shares.columns) == ["边界", "贸易", "无"]

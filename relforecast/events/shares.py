@@ -52,6 +52,11 @@ def _span(
     last = to_month(until, "until") if until is not None else rows["month"].max()
     if until is not None and start is None:
         first = min(first, last)
+    if last < first and until is None:
+        raise DataError(
+            f"start {first} is after the last event ({last}); choose an earlier start "
+            "(CLI: --since)"
+        )
     if last < first:
         raise DataError(f"the span {first}..{last} is empty; until must not come before start")
     return first, last
