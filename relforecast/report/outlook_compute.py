@@ -368,6 +368,7 @@ def prepare_outlook(
         )
     window = options.window or default_window(month)
     first, end, _ = window_horizon(month, window, start=data.index[0], data=repr(series.name))
+    window = f"{first}:{end}"  # as used: months, whatever form it was given in
     for scenario in scenarios:
         scenario.check_within(end)  # a shock after the window could change no answer
     if lang == "zh":

@@ -389,6 +389,7 @@ def prepare_panel_outlook(
     first, end, _ = window_horizon(
         month, window, start=series[latest].index[0], data=repr(latest)
     )
+    window = f"{first}:{end}"  # as used: months, whatever form it was given in
     table_in = track_record_input(options.track_record)
     stamp = creation_stamp(options.created)
     config = options.track_record_config or TrackRecordConfig()

@@ -123,3 +123,13 @@ def test_a_scenario_shock_after_the_window_is_refused_before_fitting():
     last = rf.Scenario("last", [rf.Shock("custom", "2026-06", shape="step", effect=(1.0, 0.1))])
     job = prepare_outlook(panel["Japan"].rename("Japan"), options, scenarios=[last])
     assert [s.name for s in job.scenarios] == ["last"]
+
+
+@pytest.mark.parametrize(
+    "window", ["2025-07-15:2026-06-30", ("2025-07", pd.Period("2026-06", "M"))]
+)
+def test_the_window_is_kept_as_the_months_used(window):
+    # summary.json, spec.json and the command's line show the months, not the text given
+    options = OutlookOptions(window=window, as_of=AS_OF, track_record=None)
+    assert prepare_outlook(make_panel()["Japan"].rename("Japan"), options).window == WINDOW
+    assert prepare_panel_outlook(make_panel(), options).window == WINDOW
