@@ -9,7 +9,8 @@ messages and the library's warnings as ``relforecast:`` lines on stderr.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
 import click
@@ -46,40 +47,48 @@ def outlook_spec(
         ``record_location``, ``workers``).
     """
     anchors = options["anchors"]
-    return spec_from_options(
-        data,
-        source,
-        files={
-            "scenarios": options["scenarios_file"],
-            "shocks": source["shocks_file"],
-            "leaders": source["leaders_file"],
-            "events": options["events_file"],
-        },
-        window=options["window"],
-        model=options["model"],
-        lang=options["lang"],
-        n_paths=options["paths"],
-        seed=options["seed"],
-        threshold=options["threshold"],
-        questions=options["questions"],
-        track_record=options["track_record"],
-        anchors=tuple(anchors.split(",")) if anchors else (),
-        out=options["out"],
-        record=options["record_location"],
-        workers=options["workers"],
-        source_note=options["source_note"],
-    )
+    with said_warnings():  # e.g. the demo's scenarios left out of an earlier window
+        return spec_from_options(
+            data,
+            source,
+            files={
+                "scenarios": options["scenarios_file"],
+                "shocks": source["shocks_file"],
+                "leaders": source["leaders_file"],
+                "events": options["events_file"],
+            },
+            window=options["window"],
+            model=options["model"],
+            lang=options["lang"],
+            n_paths=options["paths"],
+            seed=options["seed"],
+            threshold=options["threshold"],
+            questions=options["questions"],
+            track_record=options["track_record"],
+            anchors=tuple(anchors.split(",")) if anchors else (),
+            out=options["out"],
+            record=options["record_location"],
+            workers=options["workers"],
+            source_note=options["source_note"],
+        )
 
 
 def run_outlook_spec(spec: OutlookSpec, **keywords: Any) -> Any:
     """Run ``spec`` (:func:`relforecast.report.update.run_spec` with ``keywords``), saying its
     progress and its warnings on stderr; return its result."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", RelforecastWarning)
-        result = run_spec(
+    with said_warnings():
+        return run_spec(
             spec, progress=lambda msg: click.echo(f"relforecast: {msg}", err=True), **keywords
         )
+
+
+@contextmanager
+def said_warnings() -> Iterator[None]:
+    """Within the block, the library's warnings are kept, and said as ``relforecast: warning:``
+    lines on stderr when it ends (a failure says its one line alone)."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", RelforecastWarning)
+        yield
     for w in caught:
         if issubclass(w.category, RelforecastWarning):
             click.echo(f"relforecast: warning: {one_line(w.message)}", err=True)
-    return result

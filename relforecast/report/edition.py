@@ -61,7 +61,7 @@ from relforecast.events.log import load_events
 from relforecast.exceptions import DataError, RelforecastWarning, ShockError, SpecError
 from relforecast.models.base import FittedModel
 from relforecast.models.registry import model_on_scale
-from relforecast.periods import to_month
+from relforecast.periods import default_window, to_month, window_horizon
 from relforecast.questions import Question
 from relforecast.report.edition_estimates import previous_fit, read_estimates
 from relforecast.report.spec import DataSource, InputFile, OutlookSpec, file_sha256
@@ -516,13 +516,39 @@ def spec_from_options(
         if path is not None:
             spec = with_file(spec, role, path)
     if data is None:  # the demo: its scenarios and shock calendar unless files are given
-        from relforecast.datasets import demo_scenarios, demo_shocks
+        from relforecast.datasets import demo_shocks
 
         if files.get("scenarios") is None:
-            spec = replace(spec, scenarios=tuple(s.to_dict() for s in demo_scenarios()))
+            kept = demo_scenarios_within(source.get("until"), options.get("window"))
+            spec = replace(spec, scenarios=tuple(s.to_dict() for s in kept))
         if files.get("shocks") is None and files.get("leaders") is None:
             spec = replace(spec, shocks=tuple(s.to_dict() for s in demo_shocks()))
     return spec
+
+
+def demo_scenarios_within(until: str | None, window: str | None) -> list[Scenario]:
+    """The demo's scenarios that can change an answer of the outlook as of ``until`` (default
+    the demo's last month) over ``window`` (default the first July-June after it): those whose
+    shocks start by the window's last month. The others are left out with a warning, for an
+    outlook of an earlier year has none of the demo's scenarios to compare."""
+    from relforecast.datasets import demo, demo_scenarios
+
+    data = demo()
+    month = to_month(until, "as-of month") if until else data.index[-1]
+    _, end, _ = window_horizon(month, window or default_window(month), start=data.index[0])
+    scenarios = demo_scenarios()
+    kept = [s for s in scenarios if all(shock.start <= end for shock in s.shocks)]
+    left = [s.name for s in scenarios if all(k.name != s.name for k in kept)]
+    if left:
+        warnings.warn(
+            RelforecastWarning(
+                f"the demo's scenarios {', '.join(map(repr, left))} start after the window's "
+                f"last month ({end}): left out; give --scenarios FILE to compare scenarios "
+                "within this window"
+            ),
+            stacklevel=2,
+        )
+    return kept
 
 
 def edition_record(

@@ -343,8 +343,6 @@ def test_the_outlook_trust_section_reads_the_record(capsys, tmp_path):
         "2023-03",
         "--window",
         "2023-04:2024-03",
-        "--scenarios",
-        scenarios,
         "--out",
         tmp_path / "early",
         "--record",
@@ -352,6 +350,10 @@ def test_the_outlook_trust_section_reads_the_record(capsys, tmp_path):
     )
     assert code == 0, err
     early = json.loads((tmp_path / "early" / "summary.json").read_text())
+    # the demo's scenarios (shocks from 2025-09) could change no answer of 2023-04:2024-03:
+    # left out, and said so
+    assert early["scenarios"] == []
+    assert "demo's scenarios 'right-wing successor'" in err and "(2024-03): left out" in err
     # as of 2023-03 the 2023-06 forecast did not exist and 2022-06's year was not over
     assert early["track_record"]["origins"] == ["2021-06", "2021-06"]
     assert early["track_record"]["summary"]["dyad"]["origins"] == 1
