@@ -51,6 +51,7 @@ dyads as one set, the scores of every model, then ratios to the best peer per se
 Run:  python benchmarks/loo.py [--fast] [--workers 2] [--stage all|components|loo] [--peers]
       [--floors] [--only "LABEL; LABEL"]   (the rule chooses among these configurations only)
       [--timing "six + AR level|0.25|0.25"]   (recalibration: none, S, or "widen S")
+      [--member-reliability]   (each stored member's P(cross) a year ahead; --stage none: only it)
 """
 
 from __future__ import annotations
@@ -709,6 +710,39 @@ def stage_loo(
             against_peers(domain, held, peer_table(domain, cache, workers))
 
 
+def member_reliability(domain: Domain, cache: Path) -> None:
+    """Each stored member's P(cross T) a year ahead (the share of its paths whose lowest month
+    falls below T) against the outcomes: Brier score over the thresholds, and the reliability
+    table (mean forecast / observed frequency / cases per probability bin)."""
+    bins = [0, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.7, 0.9, 1.0001]
+    rows = []
+    for name in domain.panel.columns:
+        store = pickle.loads((cache / domain.name / f"{name}.pkl").read_bytes())
+        series = domain.panel[name]
+        for origin, paths in zip(store["origins"], store["paths"], strict=True):
+            ahead = series.reindex(pd.period_range(origin + 1, periods=HORIZON, freq="M"))
+            if ahead.isna().any():
+                continue
+            lowest = paths.min(axis=2)  # (members, paths)
+            for t in domain.thresholds:
+                rows.append([float(ahead.min() < t), *(lowest < t).mean(axis=1)])
+    names = list(MEMBERS[: len(rows[0]) - 1])
+    table = pd.DataFrame(rows, columns=["event", *names])
+    out = {}
+    for m in names:
+        binned = table.groupby(pd.cut(table[m], bins, right=False), observed=True)
+        cells = binned.apply(
+            lambda g, m=m: f"{g[m].mean():.2f}/{g['event'].mean():.2f}/{len(g)}"
+        )
+        cells.index = cells.index.astype(str)
+        out[m] = pd.concat(
+            [pd.Series({"brier": f"{((table[m] - table['event']) ** 2).mean():.4f}"}), cells]
+        )
+    print(f"\n{domain.name}: each member's P(cross) at h = {HORIZON}, "
+          f"{len(table)} cases (mean forecast / observed / cases per bin)")
+    print(pd.DataFrame(out).T.fillna("").to_string())
+
+
 def timing(domains: list[Domain], config: tuple, n_series: int = 3) -> None:
     """Seconds of one fit + 2,000 paths: today's `auto` against ``config``, a few series."""
     members, shrink, recal = config
@@ -743,7 +777,7 @@ def timing(domains: list[Domain], config: tuple, n_series: int = 3) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--stage", default="all", choices=["all", "components", "loo"])
+    parser.add_argument("--stage", default="all", choices=["all", "components", "loo", "none"])
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--fast", action="store_true", help="origins every 12 months")
     parser.add_argument("--domains", default="tsinghua,events")
@@ -771,6 +805,11 @@ def main() -> None:
         default="",
         help="time today's auto and this configuration: 'SET|WEIGHT_SHRINK|RECAL_SHRINK or none'",
     )
+    parser.add_argument(
+        "--member-reliability",
+        action="store_true",
+        help="each stored member's P(cross) a year ahead: Brier score and reliability table",
+    )
     args = parser.parse_args()
     protocol = ("fast" if args.fast else "full") + ("-short" if args.short else "")
     cache = Path(args.cache) / protocol
@@ -783,6 +822,9 @@ def main() -> None:
         only = [x.strip() for x in args.only.split(";")] if args.only else None
         stage_loo(domains, cache, args.workers, peers=args.peers, floors=args.floors, only=only,
                   short=args.short)
+    if args.member_reliability:
+        for domain in domains:
+            member_reliability(domain, cache)
     if args.timing:
         members, shrink, recal = args.timing.split("|")
         spread = None if recal == "none" else (float(recal.split()[-1]), "widen" not in recal)
