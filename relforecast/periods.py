@@ -151,7 +151,9 @@ def parse_months(values: pd.Series | pd.Index | Sequence[Any], what: str) -> pd.
             if month is not None:
                 ordinals[i] = month.ordinal
         months = pd.PeriodIndex.from_ordinals(ordinals, freq="M")
-    bad = raw[np.asarray(months.isna())]
+    years = np.asarray(months.year, dtype=float)  # NaN where unread
+    # years 1000 ... 9999 whatever pandas' own parser would take (pandas 3 reads '0999-01')
+    bad = raw[np.asarray(months.isna()) | (years < 1000) | (years > 9999)]
     if len(bad):
         shown = ["(empty)" if _is_missing(v) else repr(v) for v in bad.tolist()[:6]]
         more = f", ... ({len(bad)} in all)" if len(bad) > 6 else ""
