@@ -299,7 +299,11 @@ def versus(table: pd.DataFrame, panel: pd.DataFrame, peer: str) -> pd.Series:
     """Ratios auto / peer (CRPS, Brier) and both 80 % coverages at h = 12."""
     s = scores(table[table["model"].isin(["auto", peer])], panel)
     a, p = s.loc["auto"], s.loc[peer]
-    out = {k: a[k] / p[k] for k in ("crps_mean", "crps@1", f"crps@{HORIZON}", f"brier@{HORIZON}")}
+    # a ratio to a score of 0 (a Brier score with no event and no probability) is left empty
+    out = {
+        k: a[k] / p[k] if p[k] > 0 else np.nan
+        for k in ("crps_mean", "crps@1", f"crps@{HORIZON}", f"brier@{HORIZON}")
+    }
     out["cov80 auto"] = a[f"cov80@{HORIZON}"]
     out["cov80 peer"] = p[f"cov80@{HORIZON}"]
     out["origins"] = table[(table["model"] == "auto") & (table["h"] == 1)].shape[0]
