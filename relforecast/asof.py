@@ -20,7 +20,7 @@ outlook is identical to the outlook run on input files truncated by hand at that
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
 import pandas as pd
@@ -121,6 +121,13 @@ class AsOf:
     events: DatedEvents | None = None
     scenarios: tuple = ()
     dropped: dict[str, int] = field(default_factory=dict)
+
+    def counting_loaded(self, data: pd.Series | pd.DataFrame, what: str) -> AsOf:
+        """This cut, counting among the ``what`` left out the months ``data`` lost when it was
+        loaded with ``until=`` (:func:`relforecast.load_scores`: ``attrs["months_after_until"]``),
+        so that the progress line says what the as-of month left out in all."""
+        later = int(data.attrs.get("months_after_until", 0))
+        return replace(self, dropped={**self.dropped, what: self.dropped.get(what, 0) + later})
 
     def describe(self) -> str:
         """One line: what was left out, e.g. ``as of 2025-06: left out 2 months, 1 shock``."""

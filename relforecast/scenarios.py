@@ -177,6 +177,11 @@ class Scenario:
                     f"last observed month {last}; give values from {last + 1} on"
                 )
 
+    def shock_after(self, end: pd.Period) -> Shock | None:
+        """The first shock that starts after ``end`` (``None`` when all start by then)."""
+        end = pd.Period(end, "M")
+        return next((shock for shock in self.shocks if shock.start > end), None)
+
     def check_within(self, end: pd.Period) -> None:
         """Refuse a shock that starts after ``end``, the last month forecast: it cannot move
         any month forecast, and the scenario would be reported as having no effect.
@@ -187,13 +192,13 @@ class Scenario:
             Naming the shock, its month and the last month it may start.
         """
         end = pd.Period(end, "M")
-        for shock in self.shocks:
-            if shock.start > end:
-                raise ShockError(
-                    f"scenario {self.name!r}: shock {shock.label!r} starts {shock.start}, after "
-                    f"the last month forecast ({end}), so it cannot change any answer; start it "
-                    f"by {end}, or forecast further (a window that ends later, a longer horizon)"
-                )
+        shock = self.shock_after(end)
+        if shock is not None:
+            raise ShockError(
+                f"scenario {self.name!r}: shock {shock.label!r} starts {shock.start}, after "
+                f"the last month forecast ({end}), so it cannot change any answer; start it "
+                f"by {end}, or forecast further (a window that ends later, a longer horizon)"
+            )
 
     def effect_summary(self, fit: ScenarioFit) -> list[dict[str, Any]]:
         """Each shock's assumed effect in score points and where it comes from.

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -55,9 +54,8 @@ def _panel(data: str | None, source: Mapping[str, Any]) -> pd.DataFrame:
     # --where, --scale too; cut at --until before the months are checked
     panel = load_panel(Path(data), names, until=until, **load_arguments(source))
     if until is not None:
-        cut = as_of(to_month(until, "--until"), panel=panel)  # the one as-of cut (asof.py)
-        later = panel.attrs.get("months_after_until", 0)  # left out while loading
-        cut = replace(cut, dropped={**cut.dropped, "panel months": later})
+        # the one as-of cut (asof.py), counting the months left out while loading
+        cut = as_of(to_month(until, "--until"), panel=panel).counting_loaded(panel, "panel months")
         panel = cut.panel
         if any(cut.dropped.values()):
             click.echo(f"relforecast: {cut.describe()}", err=True)

@@ -22,7 +22,6 @@ options into the arguments of :func:`relforecast.load_scores` / :func:`relforeca
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -175,9 +174,7 @@ def load_series(
         leaders = ShockCalendar.from_leaders(leaders_file, str(dyad or series.name))
         calendar = leaders if shocks_file is None else calendar + leaders
     # one as-of cut for every dated input (default: the data's last month)
-    cut = as_of(until, series=series, calendar=calendar)
-    later = series.attrs.get("months_after_until", 0)  # left out while loading
-    cut = replace(cut, dropped={**cut.dropped, "score months": later + cut.dropped["score months"]})
+    cut = as_of(until, series=series, calendar=calendar).counting_loaded(series, "score months")
     if any(cut.dropped.values()):
         click.echo(f"relforecast: {cut.describe()}", err=True)
     return cut.series, cut.calendar

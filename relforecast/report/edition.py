@@ -537,7 +537,7 @@ def demo_scenarios_within(until: str | None, window: str | None) -> list[Scenari
     month = to_month(until, "as-of month") if until else data.index[-1]
     _, end, _ = window_horizon(month, window or default_window(month), start=data.index[0])
     scenarios = demo_scenarios()
-    kept = [s for s in scenarios if all(shock.start <= end for shock in s.shocks)]
+    kept = [s for s in scenarios if s.shock_after(end) is None]
     left = [s.name for s in scenarios if all(k.name != s.name for k in kept)]
     if left:
         warnings.warn(
