@@ -42,6 +42,12 @@ of the replayed outcomes; by a ramp from 1 at month 1 to the smallest such facto
 library's ``Recalibration(cover=...)``); or by the CRPS-optimal ramp with its last month
 raised until the target is held. Candidates only with this flag.
 
+Running minima (``--minima``): the replays of stage 1 also keep each path's running minimum
+(its lowest month up to each horizon); the pool's weights are learned from the months' CRPS
+plus a weight (:data:`MINIMUM_WEIGHTS`) times the running minima's
+(``Adaptation(minimum=...)``), for the member sets of :data:`FLOOR_SETS` under every spread
+setting.
+
 Peers (``--peers``): the statsforecast models and the 60-month climatology of
 ``benchmarks/peers.py``, fitted at this protocol's origins (cached as ``peers.csv`` beside the
 stage-1 store), are compared with the held-out configuration of the library's rule ("own,
@@ -49,7 +55,8 @@ calibrated") on the rows both have: per source of the events (GDELT, ICEWS) or t
 dyads as one set, the scores of every model, then ratios to the best peer per series and era.
 
 Run:  python benchmarks/loo.py [--fast] [--workers 2] [--stage all|components|loo] [--peers]
-      [--floors] [--only "LABEL; LABEL"]   (the rule chooses among these configurations only)
+      [--floors] [--minima]
+      [--only "LABEL; LABEL"]   (the rule chooses among these configurations only)
       [--timing "six + AR level|0.25|0.25"]   (recalibration: none, S, or "widen S")
       [--member-reliability]   (each stored member's P(cross) a year ahead; --stage none: only it)
 """
@@ -72,7 +79,7 @@ from peers import report as peer_report
 
 import relforecast as rf
 from relforecast.evaluation.rowblock import RowBlock, frame_from_blocks, summarise_paths
-from relforecast.models.adaptive import Adaptation, criterion, learned_weights
+from relforecast.models.adaptive import Adaptation, criterion, learned_weights, with_minima
 from relforecast.models.recalibration import (
     Recalibration,
     fit_ramp,
@@ -144,6 +151,9 @@ COVER_TARGETS = (0.65, 0.7, 0.75, 0.8, 0.85)
 """With ``--floors`` also: the pooled spread widened until the pooled replayed forecasts' 80 %
 intervals held this share of the replayed outcomes."""
 FLOOR_WINDOW = 240
+MINIMUM_WEIGHTS = (0.5, 1.0, 2.0)
+"""With ``--minima``: weights of the replays' running-minimum score in the pool criterion
+(``Adaptation(minimum=...)``)."""
 BEFORE = ("today's six", 0.25, None)
 AFTER = "auto after (LOO)"
 SHOWN = {  # fixed configurations shown beside the held-out choice, for comparison
@@ -271,9 +281,11 @@ def run_series(task: tuple[Domain, str, tuple[str, ...]]) -> dict:
     series = domain.panel[name].dropna()
     spec = rf.Auto(
         components=[member(m, domain.scale, domain.in_steps) for m in members],
-        adapt=Adaptation(),
+        adapt=Adaptation(minimum=1.0),  # the replays keep their running minima too
     )
-    out: dict = {"origins": [], "paths": [], "kernels": [], "replays": [], "seconds": 0.0}
+    out: dict = {
+        "origins": [], "paths": [], "kernels": [], "kernels_min": [], "replays": [], "seconds": 0.0
+    }
     fit = None
     t0 = time.perf_counter()
     for i, origin in enumerate(domain.origins[name]):
@@ -283,6 +295,7 @@ def run_series(task: tuple[Domain, str, tuple[str, ...]]) -> dict:
         record = fit.record
         out["origins"].append(origin)
         out["kernels"].append(record.kernels(history))
+        out["kernels_min"].append(record.kernels(history, of_minima=True))
         q = record.quantiles
         out["replays"].append((q, observed_outcomes(history, record.origins, q.shape[-1])))
         seed = [int(origin.ordinal), sum(map(ord, name))]
@@ -371,10 +384,16 @@ def pool_paths(
     members = [MEMBERS.index(m) for m in SETS[config[0]]]
     key = (i, config[0], config[1])
     if key not in memo:
+        shrink, lowest = config[1] if isinstance(config[1], tuple) else (config[1], 0.0)
         A, B, observed = store["kernels"][i]
+        if lowest:
+            if "kernels_min" not in store:
+                raise SystemExit("the stage-1 store has no running minima: run --stage components"
+                                 " again after removing its .pkl files")
+            A, B, observed = with_minima((A, B, observed), store["kernels_min"][i], lowest)
         a, b, scored = criterion(A[:, :, members], B[:, :, members][:, :, :, members], observed)
         prior = np.full(len(members), 1.0 / len(members))
-        memo[key] = learned_weights(a, b, scored, prior, config[1])
+        memo[key] = learned_weights(a, b, scored, prior, shrink)
     weights = memo[key]
     paths = store["paths"][i]
     counts = member_counts(weights, paths.shape[1])
@@ -446,7 +465,8 @@ def raised_ramp(
 
 
 def label(config: tuple) -> str:
-    members, shrink, recal = config[:3]
+    members, weighting, recal = config[:3]
+    shrink, lowest = weighting if isinstance(weighting, tuple) else (weighting, 0.0)
     if recal is None:
         spread = "no recalibration"
     elif recal[0] == "cover":
@@ -459,19 +479,26 @@ def label(config: tuple) -> str:
         shrink_, narrow = recal
         spread = f"{'recalibrated' if narrow else 'widened only'}, shrink {shrink_:g}"
     floor = f" | floor {config[3][0]} {config[3][1]:g}" if len(config) == 4 else ""
-    return f"{members} | weights shrink {shrink:g} | {spread}{floor}"
+    scored = f", running minimum {lowest:g}" if lowest else ""
+    return f"{members} | weights shrink {shrink:g}{scored} | {spread}{floor}"
 
 
-def all_configs(floors: bool = False, short: bool = False) -> list[tuple]:
+def all_configs(floors: bool = False, short: bool = False, minima: bool = False) -> list[tuple]:
     """Every configuration: member set x weight shrinkage x recalibration, and with ``floors``
     the spread floors on top of those of :data:`FLOOR_SETS`; the sets of
-    :data:`SHORT_WINDOW_SETS` only with ``short``."""
+    :data:`SHORT_WINDOW_SETS` only with ``short``; with ``minima`` the sets of
+    :data:`FLOOR_SETS` with weights learned also from the replays' running minima
+    (:data:`MINIMUM_WEIGHTS`), under every recalibration and coverage target."""
     sets = [k for k in SETS if short or k not in SHORT_WINDOW_SETS]
     plain = list(itertools.product(sets, WEIGHT_SHRINKS, RECALIBRATIONS))
     extra = [(*c, f) for c in plain if c[0] in FLOOR_SETS for f in FLOORS] if floors else []
     if floors:  # the replay-coverage widening, an alternative to the floors
         extra += [(m, w, (kind, t)) for m in FLOOR_SETS for w in WEIGHT_SHRINKS
                   for kind in ("cover", "cover-ramp", "crps-cover") for t in COVER_TARGETS]
+    if minima:
+        spreads = [*RECALIBRATIONS, *(("cover-ramp", t) for t in COVER_TARGETS)]
+        extra += [(m, (w, lowest), r) for m in FLOOR_SETS for w in WEIGHT_SHRINKS
+                  for lowest in MINIMUM_WEIGHTS for r in spreads]
     return plain + extra
 
 
@@ -599,8 +626,11 @@ def stage_loo(
     floors: bool = False,
     only: list[str] | None = None,
     short: bool = False,
+    minima: bool = False,
 ) -> None:
-    configs = [c for c in all_configs(floors, short) if only is None or label(c) in only]
+    configs = [
+        c for c in all_configs(floors, short, minima) if only is None or label(c) in only
+    ]
     if not configs:
         raise SystemExit(f"--only {only!r} names no configuration; see the labels printed")
     frames, evals, rel = {}, {}, {}
@@ -791,6 +821,11 @@ def main() -> None:
         help="add the spread floors and the replay-coverage widening to the configurations",
     )
     parser.add_argument(
+        "--minima",
+        action="store_true",
+        help="add weights learned also from the replays' running minima to the configurations",
+    )
+    parser.add_argument(
         "--short",
         action="store_true",
         help="also the climatology of 36 months and the AR level of 60 (own stage-1 store)",
@@ -821,7 +856,7 @@ def main() -> None:
     if args.stage in ("all", "loo"):
         only = [x.strip() for x in args.only.split(";")] if args.only else None
         stage_loo(domains, cache, args.workers, peers=args.peers, floors=args.floors, only=only,
-                  short=args.short)
+                  short=args.short, minima=args.minima)
     if args.member_reliability:
         for domain in domains:
             member_reliability(domain, cache)

@@ -24,6 +24,13 @@ weight follows how well it has forecast *this* series recently:
    ``w = (1 - shrink) w* + shrink w_prior``. The replayed forecasts are pseudo-out-of-sample
    (parameters estimated on data up to ``T``), so some shrinkage protects against favouring
    the components that fit the recent past best in-sample.
+4. **The path's lowest month** (``minimum > 0``). A crossing question asks about the lowest
+   month of a path, not about one month; two components with the same monthly spread can
+   disagree on it (a Gaussian random walk against a bootstrap of whole runs of past changes,
+   with their still spells). The replays also keep mid-quantiles of each path's running
+   minimum up to every horizon; the pooled running minimum is the mixture of the components'
+   (each path comes from one component), so its CRPS against the replayed outcomes' running
+   minimum has the same quadratic form, and the criterion adds it with weight ``minimum``.
 
 A replayed month is left out of the criterion when any component's replay failed at its
 origin (too little data, a filter that breaks); with no replayed month left, the prior weights
@@ -43,7 +50,14 @@ from scipy.optimize import minimize
 from relforecast._typing import as_number
 from relforecast.exceptions import RelforecastError, SpecError
 
-__all__ = ["Adaptation", "ReplayRecord", "criterion", "learned_weights", "stack_weights"]
+__all__ = [
+    "Adaptation",
+    "ReplayRecord",
+    "criterion",
+    "learned_weights",
+    "stack_weights",
+    "with_minima",
+]
 
 
 @dataclass(frozen=True)
@@ -65,6 +79,9 @@ class Adaptation:
     shrink : float, default 0.25
         Weight of the prior weights in the final weights (0: stacking weights alone, 1: the
         prior alone).
+    minimum : float, default 0.0
+        Weight, in the criterion, of the replayed forecasts' score on the running minimum of
+        the path (the lowest month up to each horizon) beside their score on each month.
     """
 
     lookback: int = 24
@@ -73,6 +90,7 @@ class Adaptation:
     n_paths: int = 200
     quantiles: int = 40
     shrink: float = 0.25
+    minimum: float = 0.0
 
     def __post_init__(self) -> None:
         for name in ("lookback", "step", "horizon", "n_paths", "quantiles"):
@@ -88,6 +106,12 @@ class Adaptation:
         shrink = as_number(self.shrink) if not isinstance(self.shrink, str) else None
         if shrink is None or not 0.0 <= shrink <= 1.0:
             raise SpecError(f"Adaptation shrink={self.shrink!r} must lie in [0, 1]")
+        minimum = as_number(self.minimum) if not isinstance(self.minimum, str) else None
+        if minimum is None or not np.isfinite(minimum) or minimum < 0:
+            raise SpecError(
+                f"Adaptation minimum={self.minimum!r} must be a finite number >= 0 "
+                "(0: the running minimum of the replayed paths is not scored)"
+            )
 
     @property
     def levels(self) -> np.ndarray:
@@ -139,25 +163,54 @@ class ReplayRecord:
     quantiles : ndarray, shape (n_origins, n_components, m, horizon)
         Mid-quantiles of each replayed forecast, on the score scale; NaN where a component's
         replay failed.
+    minima : ndarray of the same shape, or None
+        Mid-quantiles of each replayed path's running minimum up to each horizon (kept when the
+        adaptation scores it, see :attr:`Adaptation.minimum`).
     """
 
     origins: list[pd.Period] = field(default_factory=list)
     quantiles: np.ndarray = field(default_factory=lambda: np.empty((0, 0, 0, 0)))
+    minima: np.ndarray | None = None
 
-    def extend(self, origins: Sequence[pd.Period], quantiles: np.ndarray) -> ReplayRecord:
+    def extend(
+        self, origins: Sequence[pd.Period], quantiles: np.ndarray, minima: np.ndarray | None = None
+    ) -> ReplayRecord:
         """A record with more origins appended (existing origins are kept as they are)."""
         if not len(origins):
             return self
-        q = quantiles if not len(self.origins) else np.concatenate([self.quantiles, quantiles])
-        return ReplayRecord([*self.origins, *origins], q)
+        if not len(self.origins):
+            return ReplayRecord(list(origins), quantiles, minima)
+        q = np.concatenate([self.quantiles, quantiles])
+        both = self.minima is not None and minima is not None
+        low = np.concatenate([self.minima, minima]) if both else None
+        return ReplayRecord([*self.origins, *origins], q, low)
 
     def keep_after(self, first: pd.Period) -> ReplayRecord:
         """Only the origins from ``first`` on."""
         keep = [i for i, o in enumerate(self.origins) if o >= first]
-        return ReplayRecord([self.origins[i] for i in keep], self.quantiles[keep])
+        low = None if self.minima is None else self.minima[keep]
+        return ReplayRecord([self.origins[i] for i in keep], self.quantiles[keep], low)
 
-    def kernels(self, series: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def _outcomes(self, series: pd.Series) -> np.ndarray:
+        """The outcomes (n_origins, horizon) of every replayed month; NaN where unobserved."""
+        n, _, _, horizon = self.quantiles.shape
+        lookup = series.reindex(
+            [o + h for o in self.origins for h in range(1, horizon + 1)]
+        ).to_numpy(dtype=float)
+        return lookup.reshape(n, horizon)
+
+    def kernels(
+        self, series: pd.Series, of_minima: bool = False
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Scoring terms of every replayed month whose outcome is observed in ``series``.
+
+        Parameters
+        ----------
+        series : pd.Series
+            The data the outcomes are looked up in.
+        of_minima : bool, default False
+            Score the running minima (the lowest outcome from the first month ahead to each
+            horizon, observed when every one of those months is) instead of the months.
 
         Returns
         -------
@@ -167,22 +220,42 @@ class ReplayRecord:
             ``E|X_c - X_d|``.
         observed : ndarray of bool, shape (n_origins, horizon)
         """
-        n, _, _, horizon = self.quantiles.shape
-        lookup = series.reindex(
-            [o + h for o in self.origins for h in range(1, horizon + 1)]
-        ).to_numpy(dtype=float)
-        y = lookup.reshape(n, horizon)
+        y = self._outcomes(series)
+        if of_minima:
+            if self.minima is None:
+                raise RelforecastError(
+                    "this replay record kept no running minima: fit with "
+                    "Adaptation(minimum=...) above 0 to score them"
+                )
+            y = np.where(np.isnan(y).cumsum(axis=1) > 0, np.nan, np.fmin.accumulate(y, axis=1))
         observed = ~np.isnan(y)
-        q = np.moveaxis(self.quantiles, 3, 1)  # (n, horizon, k, m)
+        q = np.moveaxis(self.minima if of_minima else self.quantiles, 3, 1)  # (n, horizon, k, m)
         A = np.abs(q - y[:, :, None, None]).mean(axis=-1)
         B = _mean_abs(q[:, :, :, None, :], q[:, :, None, :, :])
         A[~observed] = np.nan
         return A, B, observed
 
-    def criterion(self, series: pd.Series) -> tuple[np.ndarray, np.ndarray, int]:
+    def criterion(
+        self, series: pd.Series, minimum: float = 0.0
+    ) -> tuple[np.ndarray, np.ndarray, int]:
         """Averaged scoring terms ``(a, B)`` of the pool criterion and the number of scored
-        replayed months (see :func:`criterion`)."""
-        return criterion(*self.kernels(series))
+        replayed months (see :func:`criterion`); with ``minimum > 0`` the running minima's
+        terms are added with that weight (:func:`with_minima`)."""
+        terms = self.kernels(series)
+        if minimum > 0:
+            terms = with_minima(terms, self.kernels(series, of_minima=True), minimum)
+        return criterion(*terms)
+
+
+def with_minima(
+    months: tuple[np.ndarray, np.ndarray, np.ndarray],
+    minima: tuple[np.ndarray, np.ndarray, np.ndarray],
+    weight: float,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The scoring terms of the months plus ``weight`` times those of the running minima,
+    replayed month by replayed month (observed where both are)."""
+    (A, B, observed), (A_low, B_low, observed_low) = months, minima
+    return A + weight * A_low, B + weight * B_low, observed & observed_low
 
 
 def criterion(

@@ -291,7 +291,10 @@ def _weights(values: object) -> np.ndarray | None:
 def _replay_one(
     fit: FittedModel, history: pd.Series, adapt: Adaptation, seed: list[int]
 ) -> np.ndarray:
-    """Mid-quantiles (m, horizon) of one component replayed on ``history``; NaN on failure."""
+    """Mid-quantiles (m, horizon) of one component replayed on ``history`` — with the
+    adaptation's ``minimum`` above 0, those of the paths' running minima too, stacked first
+    (2, m, horizon); NaN on failure."""
+    minima = adapt.minimum > 0
     try:
         with kept_without_spread():  # a member flat at the origin is replayed as in the pool
             updated = fit.update(history)
@@ -299,8 +302,13 @@ def _replay_one(
             adapt.horizon, n_paths=adapt.n_paths, rng=np.random.default_rng(seed)
         ).paths
     except RelforecastError:
-        return np.full((adapt.quantiles, adapt.horizon), np.nan)
-    return np.quantile(paths, adapt.levels, axis=0)
+        shape = (2, adapt.quantiles, adapt.horizon) if minima else (adapt.quantiles, adapt.horizon)
+        return np.full(shape, np.nan)
+    months = np.quantile(paths, adapt.levels, axis=0)
+    if not minima:
+        return months
+    lowest = np.quantile(np.minimum.accumulate(paths, axis=1), adapt.levels, axis=0)
+    return np.stack([months, lowest])
 
 
 def replay(
@@ -313,6 +321,8 @@ def replay(
     :mod:`relforecast.models.adaptive`), reusing the origins already in ``record``."""
     last = series.index[-1]
     wanted = adapt.origins(last)
+    if record is not None and adapt.minimum > 0 and record.minima is None:
+        record = None  # kept without the running minima this adaptation scores: replay afresh
     have = set(record.origins) if record is not None else set()
     new = [o for o in wanted if o not in have and o in series.index]
     blocks = [
@@ -326,7 +336,11 @@ def replay(
     ]
     out = record if record is not None else ReplayRecord()
     if blocks:
-        out = out.extend(new, np.stack(blocks))
+        stacked = np.stack(blocks)  # (origins, components, [2,] m, horizon)
+        if adapt.minimum > 0:
+            out = out.extend(new, stacked[:, :, 0], stacked[:, :, 1])
+        else:
+            out = out.extend(new, stacked)
     return out.keep_after(wanted[0]) if wanted else out
 
 
@@ -359,7 +373,7 @@ class AutoResult(FittedModel):
         adapt = self.spec.adapt
         if adapt is None or self.record is None:
             return tuple(prior), 0
-        a, b, n = self.record.criterion(self._observed)
+        a, b, n = self.record.criterion(self._observed, adapt.minimum)
         w = learned_weights(a, b, n, prior, adapt.shrink)
         return tuple(float(v) for v in w), n
 

@@ -25,7 +25,7 @@ import pandas as pd
 from relforecast.exceptions import SpecError
 from relforecast.models.adaptive import ReplayRecord
 from relforecast.models.arima import ARIMA, ARIMAResult, sarimax_model
-from relforecast.models.auto import Auto, AutoResult
+from relforecast.models.auto import Auto, AutoResult, replay
 from relforecast.models.base import BorrowsShockEffects, capture_warnings, prepare_series
 from relforecast.models.bootstrap import BlockBootstrap, BlockBootstrapResult
 from relforecast.models.markov import MarkovResult, MarkovSwitching
@@ -92,6 +92,8 @@ def to_estimates(fit: Any) -> dict[str, Any] | None:
                 "origins": [str(o) for o in fit.record.origins],
                 "quantiles": _numbers(fit.record.quantiles),
             }
+            if fit.record.minima is not None:
+                record["minima"] = _numbers(fit.record.minima)
         kept = list(fit.kept) if fit.kept is not None else None
         return {
             "family": "auto",
@@ -230,7 +232,18 @@ def _auto(spec: Auto, series: pd.Series, calendar: ShockCalendar, data: Mapping)
                 f"the stored replayed forecasts have the shape {quantiles.shape}, not "
                 f"({len(origins)} origins, {len(fits)} members, quantiles, months)"
             )
-        record = ReplayRecord(origins, quantiles)
+        minima = None
+        if stored.get("minima") is not None:
+            minima = _array(stored["minima"], "replayed running minima")
+            if minima.shape != quantiles.shape:
+                raise SpecError(
+                    f"the stored replayed running minima have the shape {minima.shape}, not "
+                    f"that of the replayed forecasts {quantiles.shape}"
+                )
+        record = ReplayRecord(origins, quantiles, minima)
+        if spec.adapt is not None and spec.adapt.minimum > 0 and minima is None:
+            # stored by a pool that did not score the running minima: replayed afresh
+            record = replay(fits, series, spec.adapt)
     full = None if data.get("kept") is None else kept
     return AutoResult(spec, fits, record, full, [str(s) for s in data.get("stepped_aside", [])])
 

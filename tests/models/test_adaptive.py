@@ -10,8 +10,16 @@ import pytest
 import scoringrules as sr
 
 import relforecast as rf
-from relforecast.exceptions import SpecError
-from relforecast.models.adaptive import Adaptation, ReplayRecord, _mean_abs, stack_weights
+from relforecast.exceptions import RelforecastError, SpecError
+from relforecast.models.adaptive import (
+    Adaptation,
+    ReplayRecord,
+    _mean_abs,
+    criterion,
+    stack_weights,
+    with_minima,
+)
+from relforecast.models.estimates import from_estimates, to_estimates
 from tests.conftest import monthly
 
 
@@ -175,7 +183,16 @@ def test_same_data_same_weights_and_paths():
 
 @pytest.mark.parametrize(
     ("option", "value"),
-    [("lookback", 0), ("step", 2.5), ("n_paths", -1), ("shrink", 1.5), ("quantiles", True)],
+    [
+        ("lookback", 0),
+        ("step", 2.5),
+        ("n_paths", -1),
+        ("shrink", 1.5),
+        ("quantiles", True),
+        ("minimum", -0.5),
+        ("minimum", float("nan")),
+        ("minimum", "1"),
+    ],
 )
 def test_bad_adaptation_settings_are_refused_by_name(option, value):
     with pytest.raises(SpecError, match=option):
@@ -208,3 +225,92 @@ def test_replays_before_1970_have_seeds_of_their_own():
 
     months = pd.period_range("1960-01", "1980-12", freq="M")
     assert len({tuple(month_words(m)) for m in months}) == len(months)
+
+
+def _walks(rng: np.random.Generator, n: int, horizon: int) -> np.ndarray:
+    """``n`` Gaussian random-walk paths of ``horizon`` months from 0."""
+    return np.cumsum(rng.normal(size=(n, horizon)), axis=1)
+
+
+def test_running_minima_give_the_crps_of_the_pooled_lowest_month():
+    """The minima's terms give, for every weight, the CRPS (scoringrules, kernel form) of the
+    pooled paths' lowest month up to h against the outcomes' lowest month up to h."""
+    rng = np.random.default_rng(5)
+    paths = [_walks(rng, 30, 3), 0.5 * _walks(rng, 30, 3) - 0.4]
+    months = np.stack([np.sort(p, axis=0) for p in paths])[None]  # (1, 2, 30, 3)
+    lows = np.stack([np.sort(np.minimum.accumulate(p, axis=1), axis=0) for p in paths])[None]
+    origins = [pd.Period("2000-01", "M")]
+    record = ReplayRecord(origins, months, lows)
+    y = pd.Series([0.0, 0.4, -1.1, 0.6], index=pd.period_range("2000-01", periods=4, freq="M"))
+    A, B, observed = record.kernels(y, of_minima=True)
+    assert observed.all()
+    w = np.array([0.5, 0.5])
+    for h, lowest in enumerate([0.4, -1.1, -1.1]):
+        pooled = np.concatenate([np.minimum.accumulate(p, axis=1)[:, h] for p in paths])
+        reference = sr.crps_ensemble(lowest, pooled, estimator="nrg")
+        assert A[0, h] @ w - w @ B[0, h] @ w / 2 == pytest.approx(reference, rel=1e-10)
+
+
+def test_a_running_minimum_is_unobserved_once_a_month_before_it_is():
+    rng = np.random.default_rng(6)
+    q = np.sort(rng.normal(size=(1, 1, 10, 4)), axis=2)
+    record = ReplayRecord([pd.Period("2000-01", "M")], q, q)
+    y = pd.Series([0.0, 1.0, np.nan, -2.0, 3.0],
+                  index=pd.period_range("2000-01", periods=5, freq="M"))
+    _, _, months = record.kernels(y)
+    _, _, lows = record.kernels(y, of_minima=True)
+    assert months[0].tolist() == [True, False, True, True]
+    assert lows[0].tolist() == [True, False, False, False]
+
+
+def test_months_alone_cannot_tell_apart_what_the_running_minima_can():
+    """Two components with the same months — random walks, and the same months shuffled
+    across paths (independent from month to month) — score alike on every month; their
+    lowest months differ, and the outcomes (random walks) favour the first once the running
+    minima are scored."""
+    rng = np.random.default_rng(7)
+    n_origins, n, horizon = 60, 200, 12
+    months, lows, outcomes = [], [], []
+    for _ in range(n_origins):
+        walks = _walks(rng, n, horizon)
+        shuffled = np.stack([rng.permutation(walks[:, h]) for h in range(horizon)], axis=1)
+        months.append(np.stack([np.sort(walks, axis=0)] * 2))
+        lows.append(np.stack([np.sort(np.minimum.accumulate(x, axis=1), axis=0)
+                              for x in (walks, shuffled)]))
+        outcomes.append(_walks(rng, 1, horizon)[0])
+    origins = list(pd.period_range("1990-01", periods=n_origins, freq="13M"))
+    record = ReplayRecord(origins, np.stack(months), np.stack(lows))
+    index = [o + h for o in origins for h in range(1, horizon + 1)]
+    y = pd.Series(np.concatenate(outcomes), index=pd.PeriodIndex(index))
+    a, b, _ = record.criterion(y)
+    assert a[0] == a[1] and b[0, 0] == b[1, 1] == b[0, 1]
+    a, b, scored = record.criterion(y, minimum=1.0)
+    assert scored == n_origins * horizon
+    weights = stack_weights(a, b)
+    assert weights[0] > 0.8
+    by_hand = criterion(*with_minima(record.kernels(y), record.kernels(y, of_minima=True), 1.0))
+    np.testing.assert_array_equal(by_hand[0], a)
+
+
+def test_running_minima_are_kept_only_when_scored_and_survive_update_and_storage():
+    series = _calm_after_storm().iloc[:-100]
+    # nothing estimated: a fit on less data updated to more replays as a fit on more data
+    components = [rf.BlockBootstrap(window=120, block=12), rf.BlockBootstrap(window=60, block=1)]
+    plain = rf.Auto(components=components, adapt=Adaptation(lookback=24)).fit(series)
+    assert plain.record.minima is None
+    with pytest.raises(RelforecastError, match="minimum"):
+        plain.record.kernels(series, of_minima=True)
+    spec = rf.Auto(components=components, adapt=Adaptation(lookback=24, minimum=1.0))
+    fit = spec.fit(series)
+    assert fit.record.minima.shape == fit.record.quantiles.shape
+    # the months are replayed with the same draws whether or not the minima are kept
+    np.testing.assert_array_equal(fit.record.quantiles, plain.record.quantiles)
+    assert np.all(fit.record.minima <= fit.record.quantiles + 1e-12)
+    assert fit.weights != plain.weights
+    later = spec.fit(series.iloc[:-5]).update(series)
+    np.testing.assert_allclose(later.record.minima, fit.record.minima)
+    again = from_estimates(spec, series, None, to_estimates(fit))
+    assert again.weights == fit.weights
+    # estimates stored without the minima are replayed afresh for a pool that scores them
+    older = from_estimates(spec, series, None, to_estimates(plain))
+    assert older.weights == fit.weights
