@@ -104,3 +104,31 @@ def test_backtest_origins_see_no_later_shock():
     )
     without = rf.backtest(series, "arima110", ["2014-12"], horizon=6, n_paths=300, rng=1)
     pd.testing.assert_frame_equal(with_later, without)
+
+
+@pytest.mark.parametrize("command", ["forecast", "outlook"])
+def test_until_before_the_data_is_the_same_error_on_the_demo_and_a_file(
+    tmp_path, capsys, command
+):
+    """An as-of month before the first score is an error of the data (exit 1, one line), on
+    the demo as on a DATA file: the same kind as an as-of month after the last score."""
+    months = pd.period_range("2000-01", periods=60, freq="M")
+    path = tmp_path / "scores.csv"
+    pd.DataFrame({"country": "Demo", "ym": months.astype(str), "score": 0.5}).to_csv(
+        path, index=False
+    )
+    out = ["--out", str(tmp_path / "o")] if command == "outlook" else []
+    first = rf.datasets.demo().index[0]
+    for data, start in ((None, first), (path, months[0])):
+        before = str(start - 1)
+        argv = [command, *([str(data)] if data else []), "--until", before, *out]
+        code = main(argv)
+        err = capsys.readouterr().err
+        assert code == 1, (data, err)
+        assert err.count("\n") == 1 and before in err and str(start) in err
+    # the kind of error of an as-of month after the data, on both paths
+    for data, end in ((None, rf.datasets.demo().index[-1]), (path, months[-1])):
+        argv = [command, *([str(data)] if data else []), "--until", str(end + 1), *out]
+        assert main(argv) == 1
+    capsys.readouterr()
+    assert not (tmp_path / "o").exists()

@@ -31,7 +31,7 @@ import pandas as pd
 from relforecast.asof import as_of
 from relforecast.data import load_scores, preview
 from relforecast.datasets import demo, demo_shocks
-from relforecast.exceptions import ScaleError
+from relforecast.exceptions import DataError, ScaleError
 from relforecast.models.base import Model
 from relforecast.models.registry import model_on_scale
 from relforecast.periods import to_month
@@ -163,7 +163,8 @@ def load_series(
                 err=True,
             )
     if until is not None and to_month(until, "--until") < series.index[0]:
-        raise click.UsageError(
+        # an as-of month outside the data is an error of the data, as for a DATA file
+        raise DataError(
             f"--until {until} is before the first month of the data ({series.index[0]}); "
             "choose a later month"
         )
