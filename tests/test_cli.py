@@ -78,6 +78,9 @@ def test_shock_file(capsys, tmp_path):
         (["forecast", "--country-col", "partner"], "--country-col needs a DATA file"),
         (["forecast", "--score-col", "value"], "--score-col needs a DATA file"),
         (["forecast", "--fill", "ffill"], "--fill needs a DATA file"),
+        # given, even with its default value, it still says how to read a DATA file
+        (["forecast", "--date-col", "ym"], "--date-col needs a DATA file"),
+        (["outlook", "--out", "o", "--where", "a=b", "--fill", "ffill"], "--fill needs a DATA"),
         (["forecast", "--model", "prophet"], "--model"),
         (["forecast", "--record", "scores.csv", "--dyad", "US"], "put DATA before --record"),
         (["outlook", "--out", "o", "--record", "scores.csv", "--dyad", "US"], "--record took"),

@@ -27,6 +27,7 @@ from typing import Any, TypeVar
 
 import click
 import pandas as pd
+from click.core import ParameterSource
 
 from relforecast.asof import as_of
 from relforecast.data import load_scores, preview
@@ -115,14 +116,20 @@ def source_options(func: F) -> F:
     return func
 
 
-_READING = {
-    "--country-col": ("country_col", "country"),
-    "--date-col": ("date_col", "ym"),
-    "--score-col": ("score_col", "score"),
-    "--fill": ("fill", None),
-    "--where": ("where", {}),
-}
-"""The options that say how to read DATA (and their defaults): meaningless on the demo."""
+_READING = ("country_col", "date_col", "score_col", "fill", "where")
+"""The options that say how to read DATA: meaningless on the demo."""
+
+
+def _given_reading_options() -> list[str]:
+    """The options of :data:`_READING` given on the command line (not left at their default),
+    by their option names, in the order of the command's options."""
+    ctx = click.get_current_context()
+    defaults = (ParameterSource.DEFAULT, ParameterSource.DEFAULT_MAP)
+    return [
+        param.opts[0]
+        for param in ctx.command.params
+        if param.name in _READING and ctx.get_parameter_source(param.name) not in defaults
+    ]
 
 
 def load_arguments(source: Mapping[str, Any]) -> dict[str, Any]:
@@ -144,7 +151,7 @@ def load_series(
     dyad, until = source["dyad"], source["until"]
     shocks_file, leaders_file = source["shocks_file"], source["leaders_file"]
     if data is None:
-        given = [o for o, (key, default) in _READING.items() if source[key] != default]
+        given = _given_reading_options()
         if dyad is not None or given:
             raise click.UsageError(
                 f"{(['--dyad'] if dyad is not None else given)[0]} needs a DATA file (without "
