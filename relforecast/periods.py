@@ -34,6 +34,7 @@ from relforecast._typing import PeriodLike, distinct
 from relforecast.exceptions import DataError, ForecastError, RelforecastError, SpecError
 
 __all__ = [
+    "MAX_HORIZON",
     "default_window",
     "parse_months",
     "parse_origins",
@@ -234,6 +235,11 @@ def parse_window(
     return first, last
 
 
+MAX_HORIZON = 120
+"""The most months ahead relforecast forecasts: ``relforecast forecast --horizon`` and
+``backtest --horizon`` at most, and an outlook window's end at most this many months after the
+last observed month (ten years: the sticky series' paths say nothing useful further out)."""
+
 LAST_WINDOW_MONTH = pd.Period(pd.Timestamp.max, "M") - 1
 """The last month a window may end in: pandas' timestamps, which place the months of a figure on
 its time axis, end in April 2262 (that month's end is beyond them)."""
@@ -268,7 +274,8 @@ def window_horizon(
     ------
     ForecastError
         When the window is not a window (see :func:`parse_window`), ends at or before
-        ``last`` or after :data:`LAST_WINDOW_MONTH`, or starts before ``start``.
+        ``last``, after :data:`LAST_WINDOW_MONTH` or more than :data:`MAX_HORIZON` months
+        after ``last``, or starts before ``start``.
     """
     first, end = parse_window(window)
     if end <= last:
@@ -281,13 +288,20 @@ def window_horizon(
             f"window {window!r} ends after {LAST_WINDOW_MONTH}, the last month whose dates "
             "pandas can place on a time axis; choose a window that ends by then"
         )
+    horizon = (end - last).n
+    if horizon > MAX_HORIZON:
+        raise ForecastError(
+            f"window {window!r} ({(end - first).n + 1} months) ends {horizon} months after the "
+            f"last observed month {last}, beyond the {MAX_HORIZON}-month limit of a forecast "
+            f"(as forecast --horizon); choose a window that ends by {last + MAX_HORIZON}"
+        )
     if start is not None and first < start:
         raise ForecastError(
             f"window {window!r} starts in {first}, before the first month of {data} "
             f"({start}): its months before {start} would be neither observed nor forecast; "
             f"start the window in {start} or later"
         )
-    return first, end, (end - last).n
+    return first, end, horizon
 
 
 def parse_origins(spec: str | PeriodLike | Sequence[Any], every: int = 12) -> list[pd.Period]:

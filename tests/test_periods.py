@@ -154,10 +154,33 @@ def test_window_horizon_refuses_a_window_beyond_pandas_dates():
     limit = periods.LAST_WINDOW_MONTH
     assert str(limit) == "2262-03"
     assert limit + 1 == pd.Timestamp("2262-04-11").to_period("M")  # nanoseconds end in it
-    last = pd.Period("1955-06", "M")
+    last = pd.Period("2255-06", "M")
     with pytest.raises(rf.ForecastError, match="ends after 2262-03"):
         periods.window_horizon(last, "2262-01:2262-04")
     assert periods.window_horizon(last, "2262-01:2262-03")[2] == (limit - last).n
+
+
+@pytest.mark.parametrize("first", ["2025-07", "2033-01", "2020-01"], ids=["next", "later", "begun"])
+def test_window_horizon_refuses_a_window_beyond_the_forecast_horizon_limit(first):
+    # the months forecast count, from the month after the last observed one to the window's
+    # end: the same limit as the command line's forecast --horizon
+    from relforecast.cli.forecast import forecast
+
+    (horizon_option,) = [p for p in forecast.params if p.name == "horizon"]
+    cap = periods.MAX_HORIZON
+    assert horizon_option.type.max == cap
+    last = pd.Period("2025-06", "M")
+    start = pd.Period("1950-01", "M")
+    end = last + cap
+    assert periods.window_horizon(last, f"{first}:{end}", start=start)[2] == cap
+    window = f"{first}:{end + 1}"
+    length = (end + 1 - pd.Period(first, "M")).n + 1
+    match = (
+        rf"window '{window}' \({length} months\) ends {cap + 1} months after the last observed "
+        rf"month {last}, beyond the {cap}-month limit.*ends by {end}"
+    )
+    with pytest.raises(rf.ForecastError, match=match):
+        periods.window_horizon(last, window, start=start)
 
 
 def test_parse_months_reads_the_months_to_month_reads_beyond_pandas_timestamps():

@@ -23,6 +23,7 @@ from relforecast.evaluation.backtest import run_backtest as backtest_with
 from relforecast.evaluation.spec import BacktestSpec
 from relforecast.models.registry import model_help
 from relforecast.panel.parallel import Execution
+from relforecast.periods import MAX_HORIZON
 
 __all__ = ["backtest"]
 
@@ -46,7 +47,7 @@ def _floats(text: str, option: str) -> list[float]:
     show_default=True,
     help="Months between origins.",
 )
-@click.option("--horizon", type=click.IntRange(1, 120), default=12, show_default=True)
+@click.option("--horizon", type=click.IntRange(1, MAX_HORIZON), default=12, show_default=True)
 @click.option(
     "--model",
     default="auto",

@@ -24,6 +24,7 @@ from relforecast.cli.record import (
 from relforecast.cli.source import load_series, model_for
 from relforecast.forecast import Forecast, check_threshold
 from relforecast.models.registry import make_model
+from relforecast.periods import MAX_HORIZON
 
 __all__ = ["forecast"]
 
@@ -32,7 +33,7 @@ __all__ = ["forecast"]
 @click.argument("data", required=False, type=click.Path(dir_okay=False))
 @data_options
 @published_model_option
-@click.option("--horizon", type=click.IntRange(1, 120), default=12, show_default=True)
+@click.option("--horizon", type=click.IntRange(1, MAX_HORIZON), default=12, show_default=True)
 @click.option(
     "--paths",
     type=click.IntRange(1, 1_000_000),

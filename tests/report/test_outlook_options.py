@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import inspect
 import pickle
+import re
 from dataclasses import fields, replace
 
 import pandas as pd
 import pytest
 
 import relforecast as rf
+from relforecast.cli.main import main
 from relforecast.report.outlook_compute import prepare_outlook
 from relforecast.report.outlook_options import OutlookOptions
 from relforecast.report.panel_outlook import prepare_panel_outlook
@@ -112,6 +114,32 @@ def test_a_window_starting_before_the_data_is_refused_before_fitting(one_dyad):
         else prepare_panel_outlook(panel, later)
     )
     assert str(job.months[0]) == start
+
+
+def test_a_window_beyond_the_forecast_horizon_limit_is_refused_before_fitting(tmp_path, capsys):
+    # 45 years ahead: refused as forecast --horizon 540 is, by rf.outlook, rf.panel_outlook,
+    # rf.compare_scenarios and the command, before anything is fitted or written
+    panel = make_panel()
+    window = "2025-07:2070-06"
+    match = rf"window '{window}' \(540 months\) .* 120-month limit.*ends by 2035-06"
+    options = OutlookOptions(window=window, as_of=AS_OF, track_record=None)
+    with pytest.raises(rf.ForecastError, match=match):
+        prepare_outlook(panel["Japan"].rename("Japan"), options)
+    with pytest.raises(rf.ForecastError, match=match):
+        prepare_panel_outlook(panel, options)
+    with pytest.raises(rf.ForecastError, match=match):
+        rf.outlook(panel["Japan"].rename("Japan"), window=window, out=tmp_path / "py")
+    fit = rf.RandomWalk().fit(panel["Japan"].rename("Japan"))
+    with pytest.raises(rf.ForecastError, match=match):
+        rf.compare_scenarios(fit, [], window=window, n_paths=100)
+    assert main(["outlook", "--window", window, "--out", str(tmp_path / "cli")]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and re.search(match, err)
+    assert not (tmp_path / "py").exists() and not (tmp_path / "cli").exists()
+    # ten years ahead is still a window
+    assert prepare_outlook(
+        panel["Japan"].rename("Japan"), replace(options, window="2025-07:2035-06")
+    ).months == (pd.Period("2025-07", "M"), pd.Period("2035-06", "M"))
 
 
 def test_a_scenario_shock_after_the_window_is_refused_before_fitting():
