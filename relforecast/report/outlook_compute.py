@@ -64,6 +64,7 @@ from relforecast.report.track_record import (
     TrackRecordConfig,
     compute_backtest,
     read_backtest,
+    track_record_origins,
 )
 from relforecast.report.track_record import (
     track_record as score_track_record,
@@ -384,6 +385,9 @@ def prepare_outlook(
     observed = cut.panel if cut.panel is not None else data.to_frame()
     if str(data.name) not in observed.columns:
         observed = observed.join(data.rename(str(data.name)), how="outer")
+    config = options.track_record_config or TrackRecordConfig()
+    if isinstance(table_in, str) and table_in == "compute":  # too short: said before any fit
+        track_record_origins(observed, month, config)
     return OutlookJob(
         series=series,
         data=data,
@@ -404,7 +408,7 @@ def prepare_outlook(
         lang=lang,
         anchors=anchors,
         events=options.events,
-        config=options.track_record_config or TrackRecordConfig(),
+        config=config,
         created=stamp,
         edition=options.edition,
         source_note=options.source_note,

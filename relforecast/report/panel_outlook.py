@@ -82,7 +82,11 @@ from relforecast.report.render_html import to_html
 from relforecast.report.render_markdown import to_markdown
 from relforecast.report.render_word import to_docx
 from relforecast.report.spec import SPEC_FILE, OutlookSpec
-from relforecast.report.track_record import TrackRecordConfig, compute_backtest
+from relforecast.report.track_record import (
+    TrackRecordConfig,
+    compute_backtest,
+    track_record_origins,
+)
 from relforecast.report.writer import OutputFolder
 from relforecast.shocks import ShockCalendar
 
@@ -393,6 +397,8 @@ def prepare_panel_outlook(
     table_in = track_record_input(options.track_record)
     stamp = creation_stamp(options.created)
     config = options.track_record_config or TrackRecordConfig()
+    if isinstance(table_in, str):  # "compute": data too short for it are said before any fit
+        track_record_origins(cut.panel, month, config)
     edition = options.edition
     if previous is None and edition is not None and edition.previous is not None:
         previous = edition.previous  # an update: compare with the edition it follows

@@ -59,10 +59,13 @@ __all__ = [
     "read_backtest",
     "report_origins",
     "track_record",
+    "track_record_origins",
 ]
 
 REQUIRED = ("dyad", "model", "origin", "h", "target", "mean", *QUANTILE_COLUMNS)
 BINS = np.linspace(0.0, 1.0, 11)
+MIN_HISTORY = 60
+"""Months of data a report-time backtest origin needs before it (five years)."""
 
 
 @dataclass(frozen=True)
@@ -124,6 +127,31 @@ def report_origins(as_of: pd.Period, config: TrackRecordConfig) -> list[pd.Perio
     return [last - config.every * k for k in range(config.n_origins - 1, -1, -1)]
 
 
+def track_record_origins(
+    panel: pd.DataFrame, as_of: pd.Period, config: TrackRecordConfig
+) -> list[pd.Period]:
+    """The origins of :func:`report_origins` with :data:`MIN_HISTORY` months of data before them
+    (the first month of ``panel`` counts), the ones
+    :func:`compute_backtest` runs; checked before an outlook fits anything.
+
+    Raises
+    ------
+    DataError
+        When there is none: the data before ``as_of`` are too short for a track record.
+    """
+    data = cut_panel(panel, as_of)
+    earliest = data.index[0] + MIN_HISTORY
+    origins = [o for o in report_origins(as_of, config) if o >= earliest]
+    if not origins:
+        raise DataError(
+            f"the data before {as_of} are too short for a track record: an origin needs "
+            f"{MIN_HISTORY} months of data before it (from {earliest} on) and the latest origin "
+            f"as of {as_of} is {as_of - config.horizon}; pass --track-record none or a "
+            "backtest CSV"
+        )
+    return origins
+
+
 def compute_backtest(
     panel: pd.DataFrame,
     model: Any,
@@ -142,12 +170,7 @@ def compute_backtest(
     """
     config = config or TrackRecordConfig()
     data = cut_panel(panel, as_of)
-    origins = [o for o in report_origins(as_of, config) if o >= data.index[0] + 60]
-    if not origins:
-        raise DataError(
-            f"the data before {as_of} are too short for a track record; pass "
-            "--track-record none or a backtest CSV"
-        )
+    origins = track_record_origins(data, as_of, config)
     return backtest(
         data, model, origins, config.horizon, spec=config.backtest_spec(rng, shocks, recover)
     )

@@ -22,6 +22,7 @@ from relforecast.cli.main import main
 from relforecast.report.outlook_compute import prepare_outlook
 from relforecast.report.outlook_options import OutlookOptions
 from relforecast.report.panel_outlook import prepare_panel_outlook
+from relforecast.report.track_record import TrackRecordConfig, compute_backtest
 
 from .conftest import small_pool
 from .test_panel_outlook import AS_OF, CREATED, WINDOW, calendars, make_panel
@@ -140,6 +141,38 @@ def test_a_window_beyond_the_forecast_horizon_limit_is_refused_before_fitting(tm
     assert prepare_outlook(
         panel["Japan"].rename("Japan"), replace(options, window="2025-07:2035-06")
     ).months == (pd.Period("2025-07", "M"), pd.Period("2035-06", "M"))
+
+
+@pytest.mark.parametrize("one_dyad", [True, False], ids=["outlook", "panel_outlook"])
+def test_data_too_short_for_a_computed_track_record_are_refused_before_fitting(one_dyad):
+    # the report-time backtest's origins are a year before the as-of month and yearly back;
+    # each needs 60 months of data before it. Preparing fits nothing, so refusing here is
+    # refusing before the outlook's fit and simulation
+    panel = make_panel()
+    first = panel.index[0]
+    config = TrackRecordConfig()
+    as_of = first + 60 + config.horizon  # the latest origin is the first with enough data
+
+    def prepare(month, track_record="compute"):
+        options = OutlookOptions(
+            window=f"{month + 1}:{month + 12}", as_of=str(month), track_record=track_record
+        )
+        if one_dyad:
+            return prepare_outlook(panel["Japan"].rename("Japan"), options, panel=panel)
+        return prepare_panel_outlook(panel, options)
+
+    assert prepare(as_of).month == as_of
+    match = (
+        rf"data before {as_of - 1} are too short for a track record: an origin needs 60 "
+        rf"months of data before it \(from {first + 60} on\) and the latest origin as of "
+        rf"{as_of - 1} is {as_of - 1 - config.horizon}; pass --track-record none"
+    )
+    with pytest.raises(rf.DataError, match=match):
+        prepare(as_of - 1)
+    # the same origins compute_backtest runs: it refuses the same as-of month the same way
+    with pytest.raises(rf.DataError, match=match):
+        compute_backtest(panel, "rw-gauss", as_of - 1, config=config)
+    assert prepare(as_of - 1, track_record=None).month == as_of - 1
 
 
 def test_a_scenario_shock_after_the_window_is_refused_before_fitting():
