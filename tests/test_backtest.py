@@ -320,3 +320,32 @@ def test_a_note_names_the_model_whose_fit_failed():
     assert set(table["model"]) == {"RW-gauss"} and len(table) == 3
     (note,) = table.attrs["notes"]
     assert note.startswith(f"{demo.name} 2020-01 rw-gauss: scores outside the -5:5 scale")
+
+
+def test_every_origin_of_a_span_left_out_is_noted(tmp_path, capsys):
+    """A span of origins reaching before and after the data: each origin without rows is named
+    in a note (no data at it, or too little for the model's window), on stderr by the command;
+    none is dropped without a word."""
+    from relforecast.cli.main import main
+
+    demo = rf.datasets.demo()
+    path = tmp_path / "demo.csv"
+    pd.DataFrame({"country": "Demo", "ym": demo.index.astype(str), "score": demo.values}).to_csv(
+        path, index=False
+    )
+    first, last = demo.index[0] - 19, demo.index[-1] + 12
+    out = tmp_path / "bt.csv"
+    argv = ["backtest", str(path), "--dyad", "Demo", "--origins", f"{first}:{last}"]
+    argv += ["--model", "rw-gauss", "--paths", "100", "--horizon", "2", "--workers", "1"]
+    argv += ["--out", str(out)]
+    assert main(argv) == 0
+    err = capsys.readouterr().err
+    asked = {str(o) for o in pd.period_range(first, last, freq="M")[::12]}
+    rows = set(pd.read_csv(out, dtype={"origin": str})["origin"])
+    notes = [line.split()[3] for line in err.splitlines() if line.startswith("relforecast: note:")]
+    noted = {origin.rstrip(":") for origin in notes}
+    assert len(notes) == len(noted)  # one note an origin
+    assert rows | noted == asked and not rows & noted
+    # before the data, too short for the model's 24 months, after the data
+    assert {str(first), str(first + 12)} <= noted and str(last) in noted
+    assert str(demo.index[0] + 5) in noted and str(demo.index[0] + 29) in rows
