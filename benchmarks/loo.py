@@ -55,7 +55,7 @@ calibrated") on the rows both have: per source of the events (GDELT, ICEWS) or t
 dyads as one set, the scores of every model, then ratios to the best peer per series and era.
 
 Run:  python benchmarks/loo.py [--fast] [--workers 2] [--stage all|components|loo] [--peers]
-      [--floors] [--minima]
+      [--floors] [--minima] [--short] [--boot]
       [--only "LABEL; LABEL"]   (the rule chooses among these configurations only)
       [--timing "six + AR level|0.25|0.25"]   (recalibration: none, S, or "widen S")
       [--member-reliability]   (each stored member's P(cross) a year ahead; --stage none: only it)
@@ -110,8 +110,18 @@ MEMBERS = (
     "arima011",
     "climatology36",
     "ar-level60",
+    "arima111-boot",
+    "arima110-boot",
 )
-"""Candidate members; the last two only in a stage 1 built with them (the events domain)."""
+"""Candidate members; the first ten in every stage 1, the others only in a stage 1 built with
+them (:data:`EXTRA_MEMBERS`). A store lists its members (``store["members"]``)."""
+EXTRA_MEMBERS = {
+    "short": ("climatology36", "ar-level60"),
+    "boot": ("arima111-boot", "arima110-boot"),
+}
+"""Members a stage 1 holds beside the first ten, by flag: ``--short`` (the reverting members on
+shorter windows), ``--boot`` (the ARIMA members of today's six with their innovations resampled
+from their own one-step errors, ``ARIMA(innovations="bootstrap")``)."""
 TODAY = MEMBERS[:6]
 REVERTING = ("ar-level", "climatology", "arima-auto")
 SETS = {
@@ -134,9 +144,13 @@ SETS = {
     "reverting four + both shorter windows": (
         *REVERTING, "arima011", "climatology36", "ar-level60"
     ),
+    "six, ARIMA innovations resampled": ("arima111-boot", "arima110-boot", *TODAY[2:]),
 }
 SHORT_WINDOW_SETS = tuple(k for k in SETS if "36 months" in k or "60 months" in k or "shorter" in k)
 """Sets with the members of 36 and 60 months: only where stage 1 holds them (``--short``)."""
+BOOT_SETS = ("six, ARIMA innovations resampled",)
+"""Sets with resampled ARIMA innovations: only where stage 1 holds them (``--boot``); scored
+under every spread setting of :data:`FLOOR_SETS`."""
 WEIGHT_SHRINKS = (0.25, 0.0)
 RECALIBRATIONS = (None, (0.5, True), (0.25, True), (0.5, False), (0.0, False))
 """Spread recalibration: off, or (shrinkage of the log factors, whether factors below 1 are
@@ -191,12 +205,19 @@ def member(name: str, scale: rf.Scale, in_steps: bool) -> rf.models.base.Model:
         "climatology": lambda: rf.Climatology(window=60, scale=scale),
         "arima-auto": lambda: rf.ARIMA(order="auto", window=240, scale=scale),
         "arima011": lambda: rf.ARIMA(order=(0, 1, 1), window=240, scale=scale),
+        "arima111-boot": lambda: rf.ARIMA(
+            order=(1, 1, 1), window=240, scale=scale, innovations="bootstrap"
+        ),
+        "arima110-boot": lambda: rf.ARIMA(
+            order=(1, 1, 0), window=240, scale=scale, innovations="bootstrap"
+        ),
         "climatology36": lambda: rf.Climatology(window=36, scale=scale),
         "ar-level60": lambda: rf.ARLevel(window=60, scale=scale),
     }
     spec = make[name]()
     continuous = name in (
-        "arima111", "arima110", "markov", "ar-level", "arima-auto", "arima011", "ar-level60"
+        "arima111", "arima110", "markov", "ar-level", "arima-auto", "arima011", "ar-level60",
+        "arima111-boot", "arima110-boot",
     )
     return rf.Sticky(spec) if in_steps and continuous else spec
 
@@ -284,7 +305,8 @@ def run_series(task: tuple[Domain, str, tuple[str, ...]]) -> dict:
         adapt=Adaptation(minimum=1.0),  # the replays keep their running minima too
     )
     out: dict = {
-        "origins": [], "paths": [], "kernels": [], "kernels_min": [], "replays": [], "seconds": 0.0
+        "members": members, "origins": [], "paths": [], "kernels": [], "kernels_min": [],
+        "replays": [], "seconds": 0.0,
     }
     fit = None
     t0 = time.perf_counter()
@@ -312,12 +334,14 @@ def run_series(task: tuple[Domain, str, tuple[str, ...]]) -> dict:
     return out
 
 
-def stage_components(domain: Domain, cache: Path, workers: int, short: bool = False) -> None:
+def stage_components(
+    domain: Domain, cache: Path, workers: int, extra: tuple[str, ...] = ()
+) -> None:
     folder = cache / domain.name
     folder.mkdir(parents=True, exist_ok=True)
     todo = [s for s in domain.panel.columns if not (folder / f"{s}.pkl").is_file()]
     t0 = time.perf_counter()
-    members = MEMBERS if short else MEMBERS[:10]
+    members = (*MEMBERS[:10], *extra)
     results = run_tasks(run_series, [(domain, s, members) for s in todo], workers=workers)
     for name, result in zip(todo, results, strict=True):
         (folder / f"{name}.pkl").write_bytes(pickle.dumps(result))
@@ -371,6 +395,11 @@ def floored(paths: np.ndarray, ranges: np.ndarray, floor: float, scale: rf.Scale
     return widen(paths, np.minimum(factors, 3.0), scale, axis=0)
 
 
+def store_members(store: dict) -> tuple[str, ...]:
+    """The members of a stage-1 store, in the order of its arrays."""
+    return tuple(store.get("members", MEMBERS[: len(store["paths"][0])]))
+
+
 def pool_paths(
     store: dict, i: int, config: tuple, scale: rf.Scale, memo: dict, ranges: dict
 ) -> np.ndarray:
@@ -381,7 +410,7 @@ def pool_paths(
         kind, floor = config[3]
         return floored(pool_paths(store, i, config[:3], scale, memo, ranges), ranges[kind],
                        floor, scale)
-    members = [MEMBERS.index(m) for m in SETS[config[0]]]
+    members = [store_members(store).index(m) for m in SETS[config[0]]]
     key = (i, config[0], config[1])
     if key not in memo:
         shrink, lowest = config[1] if isinstance(config[1], tuple) else (config[1], 0.0)
@@ -483,13 +512,16 @@ def label(config: tuple) -> str:
     return f"{members} | weights shrink {shrink:g}{scored} | {spread}{floor}"
 
 
-def all_configs(floors: bool = False, short: bool = False, minima: bool = False) -> list[tuple]:
+def all_configs(
+    floors: bool = False, short: bool = False, minima: bool = False, boot: bool = False
+) -> list[tuple]:
     """Every configuration: member set x weight shrinkage x recalibration, and with ``floors``
     the spread floors on top of those of :data:`FLOOR_SETS`; the sets of
     :data:`SHORT_WINDOW_SETS` only with ``short``; with ``minima`` the sets of
     :data:`FLOOR_SETS` with weights learned also from the replays' running minima
-    (:data:`MINIMUM_WEIGHTS`), under every recalibration and coverage target."""
-    sets = [k for k in SETS if short or k not in SHORT_WINDOW_SETS]
+    (:data:`MINIMUM_WEIGHTS`), under every recalibration and coverage target; with ``boot``
+    the sets of :data:`BOOT_SETS`, under every recalibration and coverage target."""
+    sets = [k for k in SETS if (short or k not in SHORT_WINDOW_SETS) and k not in BOOT_SETS]
     plain = list(itertools.product(sets, WEIGHT_SHRINKS, RECALIBRATIONS))
     extra = [(*c, f) for c in plain if c[0] in FLOOR_SETS for f in FLOORS] if floors else []
     if floors:  # the replay-coverage widening, an alternative to the floors
@@ -499,6 +531,9 @@ def all_configs(floors: bool = False, short: bool = False, minima: bool = False)
         spreads = [*RECALIBRATIONS, *(("cover-ramp", t) for t in COVER_TARGETS)]
         extra += [(m, (w, lowest), r) for m in FLOOR_SETS for w in WEIGHT_SHRINKS
                   for lowest in MINIMUM_WEIGHTS for r in spreads]
+    if boot:
+        spreads = [*RECALIBRATIONS, *(("cover-ramp", t) for t in COVER_TARGETS)]
+        extra += [(m, w, r) for m in BOOT_SETS for w in WEIGHT_SHRINKS for r in spreads]
     return plain + extra
 
 
@@ -627,9 +662,10 @@ def stage_loo(
     only: list[str] | None = None,
     short: bool = False,
     minima: bool = False,
+    boot: bool = False,
 ) -> None:
     configs = [
-        c for c in all_configs(floors, short, minima) if only is None or label(c) in only
+        c for c in all_configs(floors, short, minima, boot) if only is None or label(c) in only
     ]
     if not configs:
         raise SystemExit(f"--only {only!r} names no configuration; see the labels printed")
@@ -756,7 +792,7 @@ def member_reliability(domain: Domain, cache: Path) -> None:
             lowest = paths.min(axis=2)  # (members, paths)
             for t in domain.thresholds:
                 rows.append([float(ahead.min() < t), *(lowest < t).mean(axis=1)])
-    names = list(MEMBERS[: len(rows[0]) - 1])
+    names = list(store_members(store))
     table = pd.DataFrame(rows, columns=["event", *names])
     out = {}
     for m in names:
@@ -821,6 +857,11 @@ def main() -> None:
         help="add the spread floors and the replay-coverage widening to the configurations",
     )
     parser.add_argument(
+        "--boot",
+        action="store_true",
+        help="also the ARIMA members with resampled innovations (own stage-1 store)",
+    )
+    parser.add_argument(
         "--minima",
         action="store_true",
         help="add weights learned also from the replays' running minima to the configurations",
@@ -846,17 +887,19 @@ def main() -> None:
         help="each stored member's P(cross) a year ahead: Brier score and reliability table",
     )
     args = parser.parse_args()
-    protocol = ("fast" if args.fast else "full") + ("-short" if args.short else "")
+    extras = [flag for flag in EXTRA_MEMBERS if getattr(args, flag)]
+    protocol = "-".join(["fast" if args.fast else "full", *extras])
+    extra = tuple(m for flag in extras for m in EXTRA_MEMBERS[flag])
     cache = Path(args.cache) / protocol
     makers = {"tsinghua": tsinghua, "events": events}
     domains = [makers[d](args.fast) for d in args.domains.split(",")]
     if args.stage in ("all", "components"):
         for domain in domains:
-            stage_components(domain, cache, args.workers, short=args.short)
+            stage_components(domain, cache, args.workers, extra=extra)
     if args.stage in ("all", "loo"):
         only = [x.strip() for x in args.only.split(";")] if args.only else None
         stage_loo(domains, cache, args.workers, peers=args.peers, floors=args.floors, only=only,
-                  short=args.short, minima=args.minima)
+                  short=args.short, minima=args.minima, boot=args.boot)
     if args.member_reliability:
         for domain in domains:
             member_reliability(domain, cache)

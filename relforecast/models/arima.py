@@ -7,7 +7,12 @@ The score ``y`` is mapped to ``z = Scale.to_unbounded(y)``; the model is
 estimated by exact Gaussian maximum likelihood (statsmodels ``SARIMAX``). Forecast paths are
 simulated in ``z`` from the end of the sample (``simulate(anchor="end")``, future dummies from
 the calendar) and mapped back with ``Scale.from_unbounded``: they stay inside the bounds by
-construction, with no clipping.
+construction, with no clipping. With ``innovations="bootstrap"`` the paths' month-by-month
+innovations are drawn from the fit's own standardised one-step forecast errors instead of the
+Gaussian (a residual bootstrap): the spread of each month is the same, the shape is that of the
+errors. A score that holds still for months and then jumps has errors with a high peak at zero
+and heavy tails; Gaussian paths with the same spread move a little every month, and their
+lowest month reaches a level a few steps below the last one more often than the score does.
 
 Automatic order (``order="auto"``)
 ----------------------------------
@@ -68,6 +73,34 @@ MAX_ORDER = 6
 """Largest p and q of a fixed order (the bound of the automatic grid's max_p and max_q too)."""
 MONTHS_PER_PARAMETER = 5
 """A fixed order needs at least this many months per ARMA parameter."""
+INNOVATIONS = {"gaussian": "", "bootstrap": "+boot"}
+"""How forecast paths draw their innovations, and the suffix of the model's name."""
+MIN_RESAMPLED = 24
+"""Fewest one-step errors a path's innovations are resampled from."""
+
+
+def resampled_errors(
+    result: MLEResults, shape: tuple[int, ...], gen: np.random.Generator, name: str
+) -> np.ndarray:
+    """Unit innovations drawn from the fit's own standardised one-step forecast errors.
+
+    The errors after the diffuse burn-in (``loglikelihood_burn``) are centred and scaled to
+    unit variance, then drawn with replacement: the paths keep the model's spread month by
+    month and take the shape of its errors (many near zero and a few large ones on a score
+    that moves in jumps) instead of the Gaussian's.
+    """
+    errors = np.asarray(result.filter_results.standardized_forecasts_error)[0]
+    errors = errors[int(result.loglikelihood_burn):]
+    errors = errors[np.isfinite(errors)]
+    spread = errors.std() if len(errors) else 0.0
+    if len(errors) < MIN_RESAMPLED or not spread > 0:
+        raise FitError(
+            f"{name}: {len(errors)} one-step errors with spread {spread:.3g}, too few to "
+            f"resample innovations from (needs {MIN_RESAMPLED} that vary); use "
+            "innovations='gaussian' or a longer series"
+        )
+    unit = (errors - errors.mean()) / spread
+    return gen.choice(unit, size=shape, replace=True)
 
 
 def _check_data_supports(order: tuple[int, int, int], months: int, name: str) -> None:
@@ -106,6 +139,10 @@ class ARIMA:
         Fit on the last ``window`` months only.
     shocks_by : {"shock", "kind"}, default "shock"
         One effect per shock, or one shared effect per kind of shock.
+    innovations : {"gaussian", "bootstrap"}, default "gaussian"
+        What forecast paths draw their month-by-month innovations from: the Gaussian of the
+        likelihood, or the fit's own standardised one-step errors, resampled (same spread,
+        their shape; the name gets ``+boot``).
 
     Examples
     --------
@@ -123,6 +160,7 @@ class ARIMA:
     window: int | None = None
     shocks_by: str = "shock"
     drift: bool | None = None
+    innovations: str = "gaussian"
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "scale", as_scale(self.scale))  # None: no bounds
@@ -156,11 +194,17 @@ class ARIMA:
             raise SpecError(f"shocks_by={self.shocks_by!r} is not known; use 'shock' or 'kind'")
         if self.drift not in (None, True, False):
             raise SpecError(f"drift={self.drift!r} must be True, False or None (the default)")
+        if self.innovations not in INNOVATIONS:
+            raise SpecError(
+                f"innovations={self.innovations!r} is not known; use "
+                + " or ".join(repr(k) for k in INNOVATIONS)
+            )
 
     @property
     def name(self) -> str:
         """Short label of the specification."""
-        return "ARIMA(auto)" if self.order == "auto" else f"ARIMA{self.order}"
+        label = "ARIMA(auto)" if self.order == "auto" else f"ARIMA{self.order}"
+        return label + INNOVATIONS[self.innovations]
 
     @one_blas_thread
     def fit(self, series: pd.Series, shocks: ShockCalendar | None = None) -> ARIMAResult:
@@ -447,7 +491,7 @@ class ARIMAResult(LikelihoodResult, PathSimulator):
     def name(self) -> str:
         """Label of the fitted model, e.g. ``ARIMA(1,1,1)``."""
         drift = "+drift" if self.trend == "t" else ""
-        return "ARIMA({},{},{}){}".format(*self.order, drift)
+        return "ARIMA({},{},{}){}".format(*self.order, drift) + INNOVATIONS[self.spec.innovations]
 
     def __repr__(self) -> str:
         return (
@@ -515,8 +559,19 @@ class ARIMAResult(LikelihoodResult, PathSimulator):
                     shocks[t, j] = 1.0
                     columns.append(path(start, shocks) - mu)
             response = np.column_stack(columns)  # (h, k_states + h * k_posdef)
-        draws_state = gen.standard_normal((n_paths, k_states)) @ sqrt_psd(start_cov).T
-        draws_shock = gen.standard_normal((n_paths, h, k_posdef)) @ sqrt_psd(state_cov).T
+        if self.spec.innovations == "bootstrap":
+            # the first month's innovation sits in the initial state's deviation: drawn from
+            # the errors too, the rest of that deviation (the state's own uncertainty) Gaussian
+            unit = resampled_errors(res, (n_paths, h + 1, k_posdef), gen, self.name)
+            selection = np.asarray(ssm["selection"], dtype=float)
+            selection = selection[:, :, -1] if selection.ndim == 3 else selection
+            loading = selection @ sqrt_psd(state_cov)
+            rest = sqrt_psd(start_cov - loading @ loading.T)
+            draws_state = gen.standard_normal((n_paths, k_states)) @ rest.T + unit[:, 0] @ loading.T
+            draws_shock = unit[:, 1:] @ sqrt_psd(state_cov).T
+        else:
+            draws_state = gen.standard_normal((n_paths, k_states)) @ sqrt_psd(start_cov).T
+            draws_shock = gen.standard_normal((n_paths, h, k_posdef)) @ sqrt_psd(state_cov).T
         u = np.concatenate([draws_state, draws_shock.reshape(n_paths, h * k_posdef)], axis=1)
         return mu + u @ response.T, None
 

@@ -146,6 +146,7 @@ def test_statsmodels_warnings_are_captured(random_walk):
         ({"order": "best"}, rf.SpecError, "'auto' or"),
         ({"order": (1, 3, 0)}, rf.SpecError, "d <= 2"),
         ({"trend": "x"}, rf.SpecError, "trend='x'"),
+        ({"innovations": "student"}, rf.SpecError, "innovations='student'.*'bootstrap'"),
     ],
 )
 def test_bad_specifications(kwargs, error, message):
@@ -270,3 +271,47 @@ def test_the_kpss_call_emits_no_future_warning(random_walk):
             random_walk.to_numpy(), regression="c", nlags="auto", **_KPSS_OPTIONS
         )
     assert 0.0 < pvalue <= 0.1 and stat > 0
+
+
+@pytest.fixture(scope="module")
+def jumpy():
+    """Differences following an AR(1) driven by Student-t(3) innovations: heavy tails."""
+    rng = np.random.default_rng(13)
+    shocks = rng.standard_t(3, 400) * 0.05
+    changes = np.zeros(400)
+    for t in range(1, 400):
+        changes[t] = 0.4 * changes[t - 1] + shocks[t]
+    return monthly(np.cumsum(changes), name="jumpy")
+
+
+def test_resampled_innovations_keep_the_spread_and_take_the_errors_shape(jumpy):
+    """Same spread month by month as the Gaussian paths (within 3 %, 20,000 paths); the
+    first month's draws are the fit's own standardised errors, scaled: every path's deviation
+    from the mean forecast is one of them (to 1e-6), so their excess kurtosis is the errors'."""
+    gaussian = rf.ARIMA(order=(1, 1, 0), scale=None).fit(jumpy)
+    spec = rf.ARIMA(order=(1, 1, 0), scale=None, innovations="bootstrap")
+    fit = spec.fit(jumpy)
+    assert fit.name == "ARIMA(1,1,0)+boot" and spec.name == "ARIMA(1, 1, 0)+boot"
+    paths = fit.forecast(12, n_paths=N_PATHS, rng=5).paths
+    reference = gaussian.forecast(12, n_paths=N_PATHS, rng=5).paths
+    np.testing.assert_allclose(paths.std(axis=0), reference.std(axis=0), rtol=0.03)
+    res = fit.result
+    errors = res.filter_results.standardized_forecasts_error[0, res.loglikelihood_burn :]
+    unit = (errors - errors.mean()) / errors.std()
+    mean = np.asarray(res.forecast(1))[0]
+    sd = np.sqrt(res.scale)  # the innovation variance (concentrated out)
+    deviations = (paths[:, 0] - mean) / sd
+    nearest = np.abs(deviations[:, None] - unit[None, :]).min(axis=1)
+    assert np.mean(nearest < 1e-6) > 0.99
+    assert stats.kurtosis(paths[:, 0]) == pytest.approx(stats.kurtosis(unit), rel=0.15)
+    assert abs(stats.kurtosis(reference[:, 0])) < 0.2
+    again = fit.forecast(12, n_paths=500, rng=5).paths
+    np.testing.assert_array_equal(again, fit.forecast(12, n_paths=500, rng=5).paths)
+
+
+def test_resampled_innovations_need_enough_errors():
+    # 24 months, the least a fit takes: 23 one-step errors after the first difference
+    short = monthly(np.cumsum(np.random.default_rng(2).normal(0, 0.3, 24)), name="short")
+    fit = rf.ARIMA(order=(0, 1, 0), scale=None, innovations="bootstrap").fit(short)
+    with pytest.raises(rf.FitError, match="too few to resample"):
+        fit.forecast(3, n_paths=10, rng=0)

@@ -42,6 +42,7 @@ N_PATHS = 200
 
 SPECS = {
     "arima-fixed": lambda: rf.ARIMA(order=(1, 1, 0)),
+    "arima-resampled": lambda: rf.ARIMA(order=(1, 1, 1), innovations="bootstrap"),
     "arima-auto": lambda: rf.ARIMA(order="auto", max_p=1, max_q=1),
     "markov-momentum": lambda: rf.MarkovSwitching(momentum=12, n_starts=2),
     "block-bootstrap": lambda: rf.BlockBootstrap(window=60),
