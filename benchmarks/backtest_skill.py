@@ -12,12 +12,15 @@ Speed: the same backtest of `auto` on one dyad, refitting at every origin vs eve
 
 Run:  python benchmarks/backtest_skill.py [--workers 2] [--paths 2000] [--models auto,rw-gauss]
       [--dyads Japan,US] [--speed-dyad ""]
-Each model's backtest is kept in --cache (default bt_cache/) and reused by later runs.
+Each model's backtest is kept in --cache (default bt_cache/) and reused by later runs of the
+same specification (the file name carries a digest of the model's repr, so a changed default
+runs again).
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import time
 from pathlib import Path
 
@@ -59,7 +62,10 @@ def main() -> None:
     cache.mkdir(exist_ok=True)
     for model in models:
         dyads = f"_{args.dyads.replace(',', '-')}" if args.dyads else ""
-        path = cache / f"{model}_{args.origins.replace(':', '_')}_{args.paths}{dyads}.csv"
+        spec = hashlib.sha256(repr(rf.models.registry.make_model(model)).encode()).hexdigest()
+        path = cache / (
+            f"{model}_{spec[:10]}_{args.origins.replace(':', '_')}_{args.paths}{dyads}.csv"
+        )
         if path.is_file():
             frames.append(pd.read_csv(path, dtype={"origin": str, "target": str}))
             timings[model] = float("nan")

@@ -208,7 +208,7 @@ def problems(text: str, lang: str = "en") -> list[str]:
 
 
 _FAMILIES = (
-    (re.compile(r"ARIMA\((\d+), ?(\d+), ?(\d+)\)(\+drift)?"), None),
+    (re.compile(r"ARIMA\((\d+), ?(\d+), ?(\d+)\)(\+drift)?(\+boot)?"), None),
     (re.compile(r"MS\(\d+\).*"), ("regime-switching model", "马尔可夫转换模型")),
     (re.compile(r"block-bootstrap\(.*"), ("block bootstrap", "区块自助法")),
     (re.compile(r"RW-gauss"), ("Gaussian random walk", "高斯随机游走")),

@@ -730,7 +730,7 @@ def fmt_diff(d: float, se: float, lang: str = "en") -> str:
 _MS = re.compile(r"MS\((\d+)\)(?:-AR\((\d+)\))?-(diff|level)(?:-momentum\((\d+)\))?")
 _BLOCK = re.compile(r"block-bootstrap\(([\d.]+)(?:, (\d+) months)?(, centred)?\)")
 _IN_STEPS = " in steps"  # relforecast.models.sticky: published in 0.1 steps
-_ARIMA = re.compile(r"ARIMA\((\d+),(\d+),(\d+)\)(\+drift)?")
+_ARIMA = re.compile(r"ARIMA\((\d+), ?(\d+), ?(\d+)\)(\+drift)?(\+boot)?")
 
 
 def _component_label(name: str, lang: str) -> str:
@@ -742,6 +742,10 @@ def _component_label(name: str, lang: str) -> str:
         base = f"ARIMA({m.group(1)},{m.group(2)},{m.group(3)})"
         if m.group(4):
             base += "（含漂移项）" if zh else " with drift"
+        if m.group(5):  # relforecast.models.arima: innovations="bootstrap"
+            base += "（新息从其自身的预测误差中重抽样）" if zh else (
+                " with innovations resampled from its own errors"
+            )
         return base
     if m := _MS.fullmatch(name):
         k, ar, form, momentum = m.groups()

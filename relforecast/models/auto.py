@@ -123,7 +123,8 @@ class Auto:
         Default: the default pool of the scale (:func:`~relforecast.models.catalogue.pool_plan`);
         on a scale with a grid (the Tsinghua scale), the members of
         :data:`relforecast.models.registry.POOL` —
-        ``ARIMA(order=(1, 1, 1), window=240)``, ``ARIMA(order=(1, 1, 0), window=240)`` and
+        ``ARIMA(order=(1, 1, 1), window=240, innovations="bootstrap")``,
+        ``ARIMA(order=(1, 1, 0), window=240, innovations="bootstrap")`` and
         ``MarkovSwitching(k_regimes=2, form="diff", momentum=12, window=240)``, each
         published in whole steps (:class:`~relforecast.models.sticky.Sticky`),
         ``BlockBootstrap(window=240, block=12)``, ``BlockBootstrap(window=120, block=12)`` and
@@ -140,7 +141,7 @@ class Auto:
         Rescale the pooled spread from the pooled replayed forecasts
         (:mod:`relforecast.models.recalibration`; needs ``adapt``); ``None`` leaves it.
         Default: that of the default pool with the default members
-        (``Recalibration(shrink=0, narrow=False, cover=0.75)`` on a scale with a grid,
+        (``Recalibration(shrink=0, narrow=False, cover=0.8)`` on a scale with a grid,
         ``Recalibration(shrink=0.5)`` without), else ``None``.
     scale : Scale, str or None, optional
         The scale of the scores, given to every default member (``None``: no bounds; text as

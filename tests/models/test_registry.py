@@ -37,8 +37,8 @@ def test_the_auto_pool_is_the_registrys_pool():
     pool = registry.pool_models()
     assert rf.Auto().components == pool
     assert pool == (
-        rf.Sticky(rf.ARIMA(order=(1, 1, 1), window=240)),
-        rf.Sticky(rf.ARIMA(order=(1, 1, 0), window=240)),
+        rf.Sticky(rf.ARIMA(order=(1, 1, 1), window=240, innovations="bootstrap")),
+        rf.Sticky(rf.ARIMA(order=(1, 1, 0), window=240, innovations="bootstrap")),
         rf.Sticky(rf.MarkovSwitching(k_regimes=2, form="diff", momentum=12, window=240)),
         rf.BlockBootstrap(window=240, block=12),
         rf.BlockBootstrap(window=120, block=12),
@@ -49,7 +49,7 @@ def test_the_auto_pool_is_the_registrys_pool():
         assert inner == registry.make_model(member.name)
     summary = registry.MODELS["auto"].summary
     assert summary.startswith(
-        "linear pool of arima111 in steps, arima110 in steps, markov in steps, block, "
+        "linear pool of arima111-boot in steps, arima110-boot in steps, markov in steps, block, "
         "block120, iid120, spread widened when recent replays missed (a continuous score, "
         "--scale without a step: ar-level, climatology, arima, arima011, spread "
         "recalibrated); "
@@ -74,7 +74,7 @@ def test_a_continuous_score_gets_the_mean_reverting_pool():
     assert registry.with_scale(pool, rf.TSINGHUA_SCALE) == rf.Auto()
     # the Tsinghua pool only widens its spread, to a coverage target; given members get the
     # plain defaults
-    assert rf.Auto().recalibrate == rf.Recalibration(shrink=0.0, narrow=False, cover=0.75)
+    assert rf.Auto().recalibrate == rf.Recalibration(shrink=0.0, narrow=False, cover=0.8)
     own = rf.Auto([rf.ARIMA(scale=scale)])
     assert own.adapt == rf.Adaptation() and own.recalibrate is None
     # a customised pool keeps its settings on another scale
