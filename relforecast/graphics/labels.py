@@ -743,9 +743,7 @@ def _component_label(name: str, lang: str) -> str:
         if m.group(4):
             base += "（含漂移项）" if zh else " with drift"
         if m.group(5):  # relforecast.models.arima: innovations="bootstrap"
-            base += "（新息从其自身的预测误差中重抽样）" if zh else (
-                " with innovations resampled from its own errors"
-            )
+            base += "（新息取自自身误差的重抽样）" if zh else " with resampled innovations"
         return base
     if m := _MS.fullmatch(name):
         k, ar, form, momentum = m.groups()
