@@ -112,16 +112,19 @@ MEMBERS = (
     "ar-level60",
     "arima111-boot",
     "arima110-boot",
+    "arima-auto-boot",
+    "arima011-boot",
 )
 """Candidate members; the first ten in every stage 1, the others only in a stage 1 built with
 them (:data:`EXTRA_MEMBERS`). A store lists its members (``store["members"]``)."""
 EXTRA_MEMBERS = {
     "short": ("climatology36", "ar-level60"),
-    "boot": ("arima111-boot", "arima110-boot"),
+    "boot": ("arima111-boot", "arima110-boot", "arima-auto-boot", "arima011-boot"),
 }
 """Members a stage 1 holds beside the first ten, by flag: ``--short`` (the reverting members on
-shorter windows), ``--boot`` (the ARIMA members of today's six with their innovations resampled
-from their own one-step errors, ``ARIMA(innovations="bootstrap")``)."""
+shorter windows), ``--boot`` (the ARIMA members of today's six and of the continuous pool with
+their innovations resampled from their own one-step errors, ``ARIMA(innovations="bootstrap")``;
+a store built before the last two were added holds only the first two)."""
 TODAY = MEMBERS[:6]
 REVERTING = ("ar-level", "climatology", "arima-auto")
 SETS = {
@@ -145,10 +148,16 @@ SETS = {
         *REVERTING, "arima011", "climatology36", "ar-level60"
     ),
     "six, ARIMA innovations resampled": ("arima111-boot", "arima110-boot", *TODAY[2:]),
+    "reverting three + ARIMA(0,1,1), ARIMA innovations resampled": (
+        "ar-level", "climatology", "arima-auto-boot", "arima011-boot"
+    ),
 }
 SHORT_WINDOW_SETS = tuple(k for k in SETS if "36 months" in k or "60 months" in k or "shorter" in k)
 """Sets with the members of 36 and 60 months: only where stage 1 holds them (``--short``)."""
-BOOT_SETS = ("six, ARIMA innovations resampled",)
+BOOT_SETS = (
+    "six, ARIMA innovations resampled",
+    "reverting three + ARIMA(0,1,1), ARIMA innovations resampled",
+)
 """Sets with resampled ARIMA innovations: only where stage 1 holds them (``--boot``); scored
 under every spread setting of :data:`FLOOR_SETS`."""
 WEIGHT_SHRINKS = (0.25, 0.0)
@@ -211,13 +220,19 @@ def member(name: str, scale: rf.Scale, in_steps: bool) -> rf.models.base.Model:
         "arima110-boot": lambda: rf.ARIMA(
             order=(1, 1, 0), window=240, scale=scale, innovations="bootstrap"
         ),
+        "arima-auto-boot": lambda: rf.ARIMA(
+            order="auto", window=240, scale=scale, innovations="bootstrap"
+        ),
+        "arima011-boot": lambda: rf.ARIMA(
+            order=(0, 1, 1), window=240, scale=scale, innovations="bootstrap"
+        ),
         "climatology36": lambda: rf.Climatology(window=36, scale=scale),
         "ar-level60": lambda: rf.ARLevel(window=60, scale=scale),
     }
     spec = make[name]()
     continuous = name in (
         "arima111", "arima110", "markov", "ar-level", "arima-auto", "arima011", "ar-level60",
-        "arima111-boot", "arima110-boot",
+        "arima111-boot", "arima110-boot", "arima-auto-boot", "arima011-boot",
     )
     return rf.Sticky(spec) if in_steps and continuous else spec
 
