@@ -79,18 +79,12 @@ MIN_RESAMPLED = 24
 """Fewest one-step errors a path's innovations are resampled from."""
 
 
-def resampled_errors(
-    result: MLEResults, shape: tuple[int, ...], gen: np.random.Generator, name: str
-) -> np.ndarray:
-    """Unit innovations drawn from the fit's own standardised one-step forecast errors.
-
-    The errors after the diffuse burn-in (``loglikelihood_burn``) are centred and scaled to
-    unit variance, then drawn with replacement: the paths keep the model's spread month by
-    month and take the shape of its errors (many near zero and a few large ones on a score
-    that moves in jumps) instead of the Gaussian's.
-    """
+def standardised_errors(result: MLEResults, name: str) -> np.ndarray:
+    """The fit's standardised one-step forecast errors after the diffuse burn-in
+    (``loglikelihood_burn``), centred and scaled to unit variance; a :class:`FitError` naming
+    ``name`` when fewer than :data:`MIN_RESAMPLED` of them vary."""
     errors = np.asarray(result.filter_results.standardized_forecasts_error)[0]
-    errors = errors[int(result.loglikelihood_burn):]
+    errors = errors[int(result.loglikelihood_burn) :]
     errors = errors[np.isfinite(errors)]
     spread = errors.std() if len(errors) else 0.0
     if len(errors) < MIN_RESAMPLED or not spread > 0:
@@ -99,8 +93,16 @@ def resampled_errors(
             f"resample innovations from (needs {MIN_RESAMPLED} that vary); use "
             "innovations='gaussian' or a longer series"
         )
-    unit = (errors - errors.mean()) / spread
-    return gen.choice(unit, size=shape, replace=True)
+    return (errors - errors.mean()) / spread
+
+
+def resampled_errors(
+    result: MLEResults, shape: tuple[int, ...], gen: np.random.Generator, name: str
+) -> np.ndarray:
+    """Unit innovations drawn with replacement from :func:`standardised_errors`: the paths
+    keep the model's spread month by month and take the shape of its errors (many near zero
+    and a few large ones on a score that moves in jumps) instead of the Gaussian's."""
+    return gen.choice(standardised_errors(result, name), size=shape, replace=True)
 
 
 def _check_data_supports(order: tuple[int, int, int], months: int, name: str) -> None:
@@ -250,7 +252,7 @@ class ARIMA:
                 f"ARIMA{order} with trend {trend!r} failed to fit {y.name!r}: "
                 f"{'; '.join(diagnostics[-2:]) or 'unknown reason'}; try a simpler order"
             )
-        return ARIMAResult(
+        fitted = ARIMAResult(
             spec=self,
             series=y,
             calendar=calendar,
@@ -261,6 +263,9 @@ class ARIMA:
             candidates=table,
             diagnostics=diagnostics,
         )
+        if self.innovations == "bootstrap":  # refused at the fit, so that a pool sets it aside
+            standardised_errors(result, fitted.name)
+        return fitted
 
 
 def _time_invariant(ssm: object) -> bool:
@@ -594,6 +599,8 @@ class ARIMAResult(LikelihoodResult, PathSimulator):
             model = sarimax_model(z.to_numpy(), exog, self.order, self.trend)
             result = model.filter(np.asarray(self.result.params), cov_type="none")
         note = f"parameters estimated on data to {self.series.index[-1]}, applied to new data"
+        if self.spec.innovations == "bootstrap":
+            standardised_errors(result, self.name)
         return replace(self, series=y, result=result, diagnostics=[*self.diagnostics, note, *local])
 
     def shock_effects(self) -> pd.DataFrame:

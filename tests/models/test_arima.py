@@ -312,6 +312,13 @@ def test_resampled_innovations_keep_the_spread_and_take_the_errors_shape(jumpy):
 def test_resampled_innovations_need_enough_errors():
     # 24 months, the least a fit takes: 23 one-step errors after the first difference
     short = monthly(np.cumsum(np.random.default_rng(2).normal(0, 0.3, 24)), name="short")
-    fit = rf.ARIMA(order=(0, 1, 0), scale=None, innovations="bootstrap").fit(short)
-    with pytest.raises(rf.FitError, match="too few to resample"):
-        fit.forecast(3, n_paths=10, rng=0)
+    with pytest.raises(rf.FitError, match="23 one-step errors.*too few to resample"):
+        rf.ARIMA(order=(0, 1, 0), scale=None, innovations="bootstrap").fit(short)
+    # refused at the fit, a pool's member steps aside and the pool forecasts without it
+    members = [
+        rf.ARIMA(order=(1, 1, 0), scale=None, innovations="bootstrap"),
+        rf.BlockBootstrap(window=24, block=1, scale=None),
+    ]
+    pool = rf.Auto(components=members).fit(short)
+    assert pool.kept == (1,) and any("too few to resample" in d for d in pool.diagnostics)
+    assert pool.forecast(3, n_paths=10, rng=0).paths.shape == (10, 3)
