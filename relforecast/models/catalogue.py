@@ -23,15 +23,17 @@ The default pool follows the kind of score, which the scale declares:
 * **continuous** (a scale without a grid, such as a machine-coded event index on -10 … 10): a
   noisy index that reverts to a slowly moving mean — :data:`CONTINUOUS_POOL`: an AR(1) around
   the level of the last ten years, the climatology of the last five, ARIMA with its
-  differencing order chosen per series (KPSS) and ARIMA(0,1,1) (exponential smoothing); weights
-  learned and shrunk a quarter, and the pooled spread recalibrated from the replays
+  differencing order chosen per series (KPSS) and ARIMA(0,1,1) (exponential smoothing), both
+  drawing their innovations from their own errors (an event index's errors have heavy tails
+  too); weights learned and shrunk a quarter, and the pooled spread recalibrated from the replays
   (:mod:`relforecast.models.recalibration`, log factors shrunk by half).
 
 Both were chosen by leave-one-out within their domain, the best mean CRPS among the
 configurations whose 80 % intervals held 75–85 % of the outcomes a year ahead, and at least 75 %
-in 2015–2024 (``benchmarks/loo.py``; docs/evaluation.md). For scores in steps the members with
-resampled innovations and those with Gaussian ones are level on that criterion; the resampled
-ones are the default for their crossing probabilities (Brier score, reliability).
+in 2015–2024 (``benchmarks/loo.py``; docs/evaluation.md). On the event indices that rule picks
+the ARIMA members with resampled innovations over the Gaussian ones; for scores in steps the two
+are level on it, and the resampled ones are the default for their crossing probabilities
+(Brier score, reliability).
 """
 
 from __future__ import annotations
@@ -124,8 +126,8 @@ published in steps."""
 CONTINUOUS_POOL: tuple[PoolMember, ...] = (
     PoolMember("ar-level"),
     PoolMember("climatology"),
-    PoolMember("arima"),
-    PoolMember("arima011"),
+    PoolMember("arima-boot"),
+    PoolMember("arima011-boot"),
 )
 """The default members of the ``auto`` pool for a continuous score (a scale without a grid)."""
 
@@ -200,6 +202,17 @@ BASE_MODELS: dict[str, RegisteredModel] = {
             "arima111",
             "ARIMA(1,1,1) on the last 240 months",
             lambda: ARIMA(order=(1, 1, 1), window=240),
+        ),
+        RegisteredModel(
+            "arima-boot",
+            "ARIMA, order chosen by KPSS and AICc, last 240 months, innovations resampled "
+            "from its own errors",
+            lambda: ARIMA(order="auto", window=240, innovations="bootstrap"),
+        ),
+        RegisteredModel(
+            "arima011-boot",
+            "ARIMA(0,1,1) on the last 240 months, innovations resampled from its own errors",
+            lambda: ARIMA(order=(0, 1, 1), window=240, innovations="bootstrap"),
         ),
         RegisteredModel(
             "arima111-boot",

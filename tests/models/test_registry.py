@@ -51,7 +51,7 @@ def test_the_auto_pool_is_the_registrys_pool():
     assert summary.startswith(
         "linear pool of arima111-boot in steps, arima110-boot in steps, markov in steps, block, "
         "block120, iid120, spread widened when recent replays missed (a continuous score, "
-        "--scale without a step: ar-level, climatology, arima, arima011, spread "
+        "--scale without a step: ar-level, climatology, arima-boot, arima011-boot, spread "
         "recalibrated); "
     )
 
@@ -62,8 +62,8 @@ def test_a_continuous_score_gets_the_mean_reverting_pool():
     assert pool.components == (
         rf.ARLevel(window=120, scale=scale),
         rf.Climatology(window=60, scale=scale),
-        rf.ARIMA(order="auto", window=240, scale=scale),
-        rf.ARIMA(order=(0, 1, 1), window=240, scale=scale),
+        rf.ARIMA(order="auto", window=240, scale=scale, innovations="bootstrap"),
+        rf.ARIMA(order=(0, 1, 1), window=240, scale=scale, innovations="bootstrap"),
     )
     assert pool.adapt == rf.Adaptation(shrink=0.25)
     assert pool.recalibrate == rf.Recalibration(shrink=0.5)
