@@ -312,7 +312,7 @@ def test_resampled_innovations_keep_the_spread_and_take_the_errors_shape(jumpy):
 def test_resampled_innovations_need_enough_errors():
     # 24 months, the least a fit takes: 23 one-step errors after the first difference
     short = monthly(np.cumsum(np.random.default_rng(2).normal(0, 0.3, 24)), name="short")
-    with pytest.raises(rf.FitError, match="23 one-step errors.*too few to resample"):
+    with pytest.raises(rf.FitError, match=r"23 one-step errors.*too few to resample"):
         rf.ARIMA(order=(0, 1, 0), scale=None, innovations="bootstrap").fit(short)
     # refused at the fit, a pool's member steps aside and the pool forecasts without it
     members = [
