@@ -30,6 +30,7 @@ import re
 from collections.abc import Sequence
 
 __all__ = [
+    "ARIMA_NAME",
     "fmt_date",
     "fmt_month",
     "fmt_num",
@@ -207,8 +208,11 @@ def problems(text: str, lang: str = "en") -> list[str]:
     return found
 
 
+ARIMA_NAME = re.compile(r"ARIMA\((\d+), ?(\d+), ?(\d+)\)(\+drift)?(\+boot)?")
+"""An ARIMA's name (specification or fit): the order, then ``+drift`` and ``+boot``
+(innovations resampled from its own errors) when they apply."""
 _FAMILIES = (
-    (re.compile(r"ARIMA\((\d+), ?(\d+), ?(\d+)\)(\+drift)?(\+boot)?"), None),
+    (ARIMA_NAME, None),
     (re.compile(r"MS\(\d+\).*"), ("regime-switching model", "马尔可夫转换模型")),
     (re.compile(r"block-bootstrap\(.*"), ("block bootstrap", "区块自助法")),
     (re.compile(r"RW-gauss"), ("Gaussian random walk", "高斯随机游走")),

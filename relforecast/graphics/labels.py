@@ -15,6 +15,7 @@ from typing import Any
 
 from relforecast.data import dyad_key
 from relforecast.editorial import (
+    ARIMA_NAME,
     fmt_month,
     fmt_num,
     fmt_range,
@@ -730,7 +731,6 @@ def fmt_diff(d: float, se: float, lang: str = "en") -> str:
 _MS = re.compile(r"MS\((\d+)\)(?:-AR\((\d+)\))?-(diff|level)(?:-momentum\((\d+)\))?")
 _BLOCK = re.compile(r"block-bootstrap\(([\d.]+)(?:, (\d+) months)?(, centred)?\)")
 _IN_STEPS = " in steps"  # relforecast.models.sticky: published in 0.1 steps
-_ARIMA = re.compile(r"ARIMA\((\d+), ?(\d+), ?(\d+)\)(\+drift)?(\+boot)?")
 
 
 def _component_label(name: str, lang: str) -> str:
@@ -738,7 +738,7 @@ def _component_label(name: str, lang: str) -> str:
     if name.endswith(_IN_STEPS):
         inner = _component_label(name[: -len(_IN_STEPS)], lang)
         return f"{inner}（按 0.1 分阶梯公布）" if zh else f"{inner} in 0.1 steps"
-    if m := _ARIMA.fullmatch(name):
+    if m := ARIMA_NAME.fullmatch(name):
         base = f"ARIMA({m.group(1)},{m.group(2)},{m.group(3)})"
         if m.group(4):
             base += "（含漂移项）" if zh else " with drift"

@@ -185,6 +185,11 @@ class ReplayRecord:
         low = np.concatenate([self.minima, minima]) if both else None
         return ReplayRecord([*self.origins, *origins], q, low)
 
+    def holds_what(self, adapt: Adaptation) -> bool:
+        """Whether the record holds every replayed term ``adapt``'s criterion scores (the
+        running minima when :attr:`Adaptation.minimum` is above 0)."""
+        return adapt.minimum <= 0 or self.minima is not None
+
     def keep_after(self, first: pd.Period) -> ReplayRecord:
         """Only the origins from ``first`` on."""
         keep = [i for i, o in enumerate(self.origins) if o >= first]

@@ -291,10 +291,10 @@ def _weights(values: object) -> np.ndarray | None:
 
 def _replay_one(
     fit: FittedModel, history: pd.Series, adapt: Adaptation, seed: list[int]
-) -> np.ndarray:
-    """Mid-quantiles (m, horizon) of one component replayed on ``history`` — with the
-    adaptation's ``minimum`` above 0, those of the paths' running minima too, stacked first
-    (2, m, horizon); NaN on failure."""
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """Mid-quantiles (m, horizon) of one component replayed on ``history``, and those of the
+    paths' running minima when the adaptation scores them (``None`` otherwise); NaN on
+    failure."""
     minima = adapt.minimum > 0
     try:
         with kept_without_spread():  # a member flat at the origin is replayed as in the pool
@@ -303,13 +303,12 @@ def _replay_one(
             adapt.horizon, n_paths=adapt.n_paths, rng=np.random.default_rng(seed)
         ).paths
     except RelforecastError:
-        shape = (2, adapt.quantiles, adapt.horizon) if minima else (adapt.quantiles, adapt.horizon)
-        return np.full(shape, np.nan)
+        failed = np.full((adapt.quantiles, adapt.horizon), np.nan)
+        return failed, failed if minima else None
     months = np.quantile(paths, adapt.levels, axis=0)
     if not minima:
-        return months
-    lowest = np.quantile(np.minimum.accumulate(paths, axis=1), adapt.levels, axis=0)
-    return np.stack([months, lowest])
+        return months, None
+    return months, np.quantile(np.minimum.accumulate(paths, axis=1), adapt.levels, axis=0)
 
 
 def replay(
@@ -319,29 +318,28 @@ def replay(
     record: ReplayRecord | None = None,
 ) -> ReplayRecord:
     """The replay record of fitted components on ``series`` (see
-    :mod:`relforecast.models.adaptive`), reusing the origins already in ``record``."""
+    :mod:`relforecast.models.adaptive`), reusing the origins already in ``record`` (replayed
+    afresh when it lacks a term this adaptation scores)."""
     last = series.index[-1]
     wanted = adapt.origins(last)
-    if record is not None and adapt.minimum > 0 and record.minima is None:
-        record = None  # kept without the running minima this adaptation scores: replay afresh
+    if record is not None and not record.holds_what(adapt):
+        record = None
     have = set(record.origins) if record is not None else set()
     new = [o for o in wanted if o not in have and o in series.index]
     blocks = [
-        np.stack(
-            [
-                _replay_one(f, series.loc[:origin], adapt, [*month_words(origin), i, 2718])
-                for i, f in enumerate(fits)
-            ]
-        )
+        [
+            _replay_one(f, series.loc[:origin], adapt, [*month_words(origin), i, 2718])
+            for i, f in enumerate(fits)
+        ]
         for origin in new
     ]
     out = record if record is not None else ReplayRecord()
     if blocks:
-        stacked = np.stack(blocks)  # (origins, components, [2,] m, horizon)
+        months = np.stack([np.stack([m for m, _ in block]) for block in blocks])
+        minima = None
         if adapt.minimum > 0:
-            out = out.extend(new, stacked[:, :, 0], stacked[:, :, 1])
-        else:
-            out = out.extend(new, stacked)
+            minima = np.stack([np.stack([low for _, low in block]) for block in blocks])
+        out = out.extend(new, months, minima)
     return out.keep_after(wanted[0]) if wanted else out
 
 

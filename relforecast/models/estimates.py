@@ -241,7 +241,7 @@ def _auto(spec: Auto, series: pd.Series, calendar: ShockCalendar, data: Mapping)
                     f"that of the replayed forecasts {quantiles.shape}"
                 )
         record = ReplayRecord(origins, quantiles, minima)
-        if spec.adapt is not None and spec.adapt.minimum > 0 and minima is None:
+        if spec.adapt is not None and not record.holds_what(spec.adapt):
             # stored by a pool that did not score the running minima: replayed afresh
             record = replay(fits, series, spec.adapt)
     full = None if data.get("kept") is None else kept
