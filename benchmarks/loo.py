@@ -68,7 +68,7 @@ import itertools
 import pickle
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -152,14 +152,16 @@ SETS = {
         "ar-level", "climatology", "arima-auto-boot", "arima011-boot"
     ),
 }
-SHORT_WINDOW_SETS = tuple(k for k in SETS if "36 months" in k or "60 months" in k or "shorter" in k)
-"""Sets with the members of 36 and 60 months: only where stage 1 holds them (``--short``)."""
-BOOT_SETS = (
-    "six, ARIMA innovations resampled",
-    "reverting three + ARIMA(0,1,1), ARIMA innovations resampled",
-)
-"""Sets with resampled ARIMA innovations: only where stage 1 holds them (``--boot``); scored
-under every spread setting of :data:`FLOOR_SETS`."""
+NEEDS = {
+    flag: tuple(k for k, members in SETS.items() if set(members) & set(extra))
+    for flag, extra in EXTRA_MEMBERS.items()
+}
+"""The sets with a member of :data:`EXTRA_MEMBERS`, by flag: only where stage 1 holds them."""
+SHORT_WINDOW_SETS = NEEDS["short"]
+"""Sets with the members of 36 and 60 months (``--short``)."""
+BOOT_SETS = NEEDS["boot"]
+"""Sets with resampled ARIMA innovations (``--boot``); scored under every spread setting of
+:data:`RAMP_SPREADS`."""
 WEIGHT_SHRINKS = (0.25, 0.0)
 RECALIBRATIONS = (None, (0.5, True), (0.25, True), (0.5, False), (0.0, False))
 """Spread recalibration: off, or (shrinkage of the log factors, whether factors below 1 are
@@ -173,6 +175,9 @@ FLOOR_SETS = ("today's six", "reverting three + ARIMA(0,1,1)")
 COVER_TARGETS = (0.65, 0.7, 0.75, 0.8, 0.85)
 """With ``--floors`` also: the pooled spread widened until the pooled replayed forecasts' 80 %
 intervals held this share of the replayed outcomes."""
+RAMP_SPREADS = (*RECALIBRATIONS, *(("cover-ramp", t) for t in COVER_TARGETS))
+"""The spread settings of ``--minima`` and ``--boot``: every recalibration and the ramp to each
+coverage target."""
 FLOOR_WINDOW = 240
 MINIMUM_WEIGHTS = (0.5, 1.0, 2.0)
 """With ``--minima``: weights of the replays' running-minimum score in the pool criterion
@@ -214,25 +219,15 @@ def member(name: str, scale: rf.Scale, in_steps: bool) -> rf.models.base.Model:
         "climatology": lambda: rf.Climatology(window=60, scale=scale),
         "arima-auto": lambda: rf.ARIMA(order="auto", window=240, scale=scale),
         "arima011": lambda: rf.ARIMA(order=(0, 1, 1), window=240, scale=scale),
-        "arima111-boot": lambda: rf.ARIMA(
-            order=(1, 1, 1), window=240, scale=scale, innovations="bootstrap"
-        ),
-        "arima110-boot": lambda: rf.ARIMA(
-            order=(1, 1, 0), window=240, scale=scale, innovations="bootstrap"
-        ),
-        "arima-auto-boot": lambda: rf.ARIMA(
-            order="auto", window=240, scale=scale, innovations="bootstrap"
-        ),
-        "arima011-boot": lambda: rf.ARIMA(
-            order=(0, 1, 1), window=240, scale=scale, innovations="bootstrap"
-        ),
         "climatology36": lambda: rf.Climatology(window=36, scale=scale),
         "ar-level60": lambda: rf.ARLevel(window=60, scale=scale),
     }
-    spec = make[name]()
-    continuous = name in (
-        "arima111", "arima110", "markov", "ar-level", "arima-auto", "arima011", "ar-level60",
-        "arima111-boot", "arima110-boot", "arima-auto-boot", "arima011-boot",
+    base = name.removesuffix("-boot")  # "<ARIMA member>-boot": its innovations resampled
+    spec = make[base]()
+    if base != name:
+        spec = replace(spec, innovations="bootstrap")
+    continuous = base in (
+        "arima111", "arima110", "markov", "ar-level", "arima-auto", "arima011", "ar-level60"
     )
     return rf.Sticky(spec) if in_steps and continuous else spec
 
@@ -543,12 +538,10 @@ def all_configs(
         extra += [(m, w, (kind, t)) for m in FLOOR_SETS for w in WEIGHT_SHRINKS
                   for kind in ("cover", "cover-ramp", "crps-cover") for t in COVER_TARGETS]
     if minima:
-        spreads = [*RECALIBRATIONS, *(("cover-ramp", t) for t in COVER_TARGETS)]
         extra += [(m, (w, lowest), r) for m in FLOOR_SETS for w in WEIGHT_SHRINKS
-                  for lowest in MINIMUM_WEIGHTS for r in spreads]
+                  for lowest in MINIMUM_WEIGHTS for r in RAMP_SPREADS]
     if boot:
-        spreads = [*RECALIBRATIONS, *(("cover-ramp", t) for t in COVER_TARGETS)]
-        extra += [(m, w, r) for m in BOOT_SETS for w in WEIGHT_SHRINKS for r in spreads]
+        extra += [(m, w, r) for m in BOOT_SETS for w in WEIGHT_SHRINKS for r in RAMP_SPREADS]
     return plain + extra
 
 
