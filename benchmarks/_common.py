@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import sys
 import time
@@ -18,6 +19,12 @@ def require_shared_data() -> Path:
     if not (SHARED_DATA / "tsinghua_relations_long.csv").is_file():
         sys.exit(f"real data not found at {SHARED_DATA}; set RELFORECAST_SHARED_DATA")
     return SHARED_DATA
+
+
+def spec_digest(spec: object) -> str:
+    """Ten hex digits of a model specification's repr: a cache file named with it is not
+    reused once the specification (a library default, say) changes."""
+    return hashlib.sha256(repr(spec).encode()).hexdigest()[:10]
 
 
 def best_of(func: Callable[[], object], repeats: int) -> float:

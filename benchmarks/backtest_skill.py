@@ -20,12 +20,11 @@ runs again).
 from __future__ import annotations
 
 import argparse
-import hashlib
 import time
 from pathlib import Path
 
 import pandas as pd
-from _common import require_shared_data
+from _common import require_shared_data, spec_digest
 
 import relforecast as rf
 from relforecast.evaluation.backtest import backtest
@@ -62,10 +61,8 @@ def main() -> None:
     cache.mkdir(exist_ok=True)
     for model in models:
         dyads = f"_{args.dyads.replace(',', '-')}" if args.dyads else ""
-        spec = hashlib.sha256(repr(rf.models.registry.make_model(model)).encode()).hexdigest()
-        path = cache / (
-            f"{model}_{spec[:10]}_{args.origins.replace(':', '_')}_{args.paths}{dyads}.csv"
-        )
+        spec = spec_digest(rf.models.registry.make_model(model))
+        path = cache / f"{model}_{spec}_{args.origins.replace(':', '_')}_{args.paths}{dyads}.csv"
         if path.is_file():
             frames.append(pd.read_csv(path, dtype={"origin": str, "target": str}))
             timings[model] = float("nan")

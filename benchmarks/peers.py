@@ -33,7 +33,8 @@ is better) of the mean CRPS, CRPS at h = 1 and h = 12, the Brier score at h = 12
 each data set's series (full data; a ratio, the median over series).
 
 Results are cached under ``bt_cache/peers/`` (one CSV per data set, dyad and model family,
-holding every origin run so far); a rerun computes only the origins it lacks, so a subset run
+holding every origin run so far; ``auto``'s named with a digest of its specification, so that a
+changed default runs again); a rerun computes only the origins it lacks, so a subset run
 first is reused by the whole one.
 
 Run:  pip install -e ".[bench]"
@@ -52,7 +53,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from _common import REPO, require_shared_data
+from _common import REPO, require_shared_data, spec_digest
 from scipy.stats import norm
 
 import relforecast as rf
@@ -244,6 +245,7 @@ def _tried(path: Path, origins: set[str] | None = None) -> set[str]:
 def run_dataset(data: DataSet, panel: pd.DataFrame, origins: list[pd.Period], args) -> pd.DataFrame:
     """``auto`` and peer rows for every dyad of ``panel`` (cached per dyad and origin)."""
     folder = CACHE / data.name / f"paths{args.paths}"
+    auto = spec_digest(rf.models.registry.make_model("auto", scale=data.scale))
     tables = []
     for dyad in panel.columns:
         series = panel[dyad].dropna()
@@ -251,7 +253,7 @@ def run_dataset(data: DataSet, panel: pd.DataFrame, origins: list[pd.Period], ar
         print(f"  {data.name} {dyad}: auto", flush=True)
         tables.append(
             cached(
-                folder / f"auto_{key}.csv",
+                folder / f"auto_{auto}_{key}.csv",
                 origins,
                 lambda todo, s=series: rf.backtest(
                     s,
