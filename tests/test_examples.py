@@ -92,3 +92,18 @@ def test_scenario_comparison_matches_the_command_line(tmp_path, shared_data, cap
         assert table.loc["baseline", "median_end"] == pytest.approx(
             cli["months"][-1]["q50"], abs=5e-4
         )
+
+
+def test_the_example_shock_calendar_is_the_guides(tmp_path):
+    """examples/shocks_japan.yaml (named by the README's --shocks command) holds the YAML
+    calendar docs/guide.md shows, shock for shock."""
+    import relforecast as rf
+
+    guide = (EXAMPLES.parent / "docs" / "guide.md").read_text(encoding="utf-8")
+    block = guide.split("A YAML calendar")[1].split("```yaml\n")[1].split("```")[0]
+    (tmp_path / "shown.yaml").write_text(block, encoding="utf-8")
+    shown = rf.ShockCalendar.from_yaml(tmp_path / "shown.yaml")
+    kept = rf.ShockCalendar.from_yaml(EXAMPLES / "shocks_japan.yaml")
+    months = pd.period_range("2024-01", "2026-12", freq="M")
+    pd.testing.assert_frame_equal(kept.design(months), shown.design(months))
+    assert "examples/shocks_japan.yaml" in (EXAMPLES.parent / "README.md").read_text()
