@@ -55,7 +55,8 @@ def main(argv: list[str] | None = None) -> None:
     print(answers.round(3))
     print(result.comparison[["p_cross", "p_cross_se", "d_p_cross", "median_end"]].round(3))
     if result.track_record is not None:
-        print(result.track_record.summary.round(3))
+        counts = {"origins": int, "cases": int, "dyads": int}  # whole numbers, kept as floats
+        print(result.track_record.summary.astype(counts).round(3))
     print(f"open {result.files['report.html']} or {result.files['report.docx']}")
 
 

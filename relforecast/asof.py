@@ -130,8 +130,9 @@ class AsOf:
         return replace(self, dropped={**self.dropped, what: self.dropped.get(what, 0) + later})
 
     def describe(self) -> str:
-        """One line: what was left out, e.g. ``as of 2025-06: left out 2 months, 1 shock``."""
-        parts = [f"{n} {what}" for what, n in self.dropped.items() if n]
+        """One line: what was left out, e.g. ``as of 2025-06: left out 2 score months, 1
+        shock``."""
+        parts = [f"{n} {what if n != 1 else what[:-1]}" for what, n in self.dropped.items() if n]
         return f"as of {self.month}: " + (
             "left out " + ", ".join(parts) + " dated later" if parts else "nothing dated later"
         )

@@ -31,6 +31,8 @@ from collections.abc import Sequence
 
 __all__ = [
     "ARIMA_NAME",
+    "AR_LEVEL_NAME",
+    "CLIMATOLOGY_NAME",
     "fmt_date",
     "fmt_month",
     "fmt_num",
@@ -209,12 +211,16 @@ def problems(text: str, lang: str = "en") -> list[str]:
 
 
 ARIMA_NAME = re.compile(r"ARIMA\((\d+), ?(\d+), ?(\d+)\)(\+drift)?(\+boot)?")
+AR_LEVEL_NAME = re.compile(r"AR\(1\)-level\((\d+)\)")  # relforecast.models.ar_level
+CLIMATOLOGY_NAME = re.compile(r"climatology\((\d+)\)")  # relforecast.models.climatology
 """An ARIMA's name (specification or fit): the order, then ``+drift`` and ``+boot``
 (innovations resampled from its own errors) when they apply."""
 _FAMILIES = (
     (ARIMA_NAME, None),
     (re.compile(r"MS\(\d+\).*"), ("regime-switching model", "马尔可夫转换模型")),
     (re.compile(r"block-bootstrap\(.*"), ("block bootstrap", "区块自助法")),
+    (AR_LEVEL_NAME, ("AR(1) toward a level", "向均值回归的一阶自回归模型")),
+    (CLIMATOLOGY_NAME, ("climatology", "近期经验分布")),
     (re.compile(r"RW-gauss"), ("Gaussian random walk", "高斯随机游走")),
     (re.compile(r"RW-boot"), ("bootstrap random walk", "自助随机游走")),
 )

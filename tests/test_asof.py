@@ -39,7 +39,7 @@ def test_as_of_cuts_every_dated_input():
     assert cut.calendar.regressors.empty
     assert len(cut.events) == 0
     assert cut.dropped == {"score months": 3, "shocks": 1, "events": 3}
-    assert "left out 3 score months, 1 shocks, 3 events" in cut.describe()
+    assert "left out 3 score months, 1 shock, 3 events" in cut.describe()
     # default: the data's last month; nothing after it survives
     cut = as_of(None, series=series, calendar=calendar, events=events)
     assert cut.month == series.index[-1] and len(cut.calendar) == 1

@@ -54,7 +54,12 @@ def _floats(text: str, option: str) -> list[float]:
     show_default=True,
     help=f"Model name(s), comma-separated. {model_help()}.",
 )
-@click.option("--thresholds", default="-6,-3,0,3", show_default=True)
+@click.option(
+    "--thresholds",
+    default="-6,-3,0,3",
+    show_default=True,
+    help="Comma-separated scores: each row gets P(below T within h months), column cross_T.",
+)
 @click.option("--paths", type=click.IntRange(100, 1_000_000), default=2000, show_default=True)
 @click.option("--seed", type=click.IntRange(0), default=0, show_default=True)
 @click.option(

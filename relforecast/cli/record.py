@@ -407,7 +407,12 @@ def score(
     show_default=True,
     help="Base seed; each (dyad, origin) records its own seed derived from it.",
 )
-@click.option("--thresholds", default="-6,-3,0,3", show_default=True)
+@click.option(
+    "--thresholds",
+    default="-6,-3,0,3",
+    show_default=True,
+    help="Comma-separated scores: each row gets P(below T within h months), column cross_T.",
+)
 @click.option(
     "--leaders",
     "leaders_file",

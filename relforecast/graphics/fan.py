@@ -96,8 +96,11 @@ def draw_level_bands(ax: Axes, scale: Scale, lang: str = "en", labels: bool = Tr
 
     Call it after the y-limits are final: names are written only for the visible bands, at
     the middle of their visible part, just outside the right edge of the axes (keep the right
-    axis free of ticks).
+    axis free of ticks). A scale of one span (``LO:HI``) has no levels to tell apart: nothing
+    is drawn.
     """
+    if len(scale.levels) < 2:
+        return
     colours = LEVEL_COLOURS if len(scale.levels) == len(LEVEL_COLOURS) else None
     bottom, top = ax.get_ylim()
     for i, level in enumerate(scale.levels):

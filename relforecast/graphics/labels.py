@@ -15,7 +15,9 @@ from typing import Any
 
 from relforecast.data import dyad_key
 from relforecast.editorial import (
+    AR_LEVEL_NAME,
     ARIMA_NAME,
+    CLIMATOLOGY_NAME,
     fmt_month,
     fmt_num,
     fmt_range,
@@ -61,18 +63,20 @@ LABELS: dict[str, dict[str, str]] = {
         "summary": "Summary",
         "recent": "Recent movement",
         "questions": "Questions for the window",
-        "figures_history": "History with the six levels",
+        "figures_history": "History with the {n} levels",
+        "figures_history_plain": "History",
+        "history_series": "the whole series over the {n} levels",
+        "history_series_plain": "the whole series",
         "figures_fan": "Forecast for the window",
         "figures_crossing": "{question}, by scenario",
         "figures_crossing_baseline": "{question}, baseline",
         "figures_levels": "Level probabilities per month (baseline)",
         "figures_analogues": "Historical analogues",
         "caption_history": (
-            "Top: the whole series over the six levels, a vertical line at each shock the model "
-            "takes into account; bottom: the last 24 months."
+            "Top: {series}, a vertical line at each shock the model takes into account; bottom: "
+            "the last 24 months."
         ),
-        "caption_history_plain": "Top: the whole series over the six levels; bottom: the last "
-        "24 months.",
+        "caption_history_plain": "Top: {series}; bottom: the last 24 months.",
         "caption_analogues": (
             "Each line is the score around one anchor month (0 on the horizontal axis), to compare "
             "what followed past events with the present; the legend names the anchors."
@@ -104,6 +108,9 @@ LABELS: dict[str, dict[str, str]] = {
         "median_sentence": (
             "Median score in {last}: {med}, with an 80 % chance of lying between {lo} and "
             "{hi}; most likely level then: {level} ({p_level})."
+        ),
+        "median_sentence_plain": (
+            "Median score in {last}: {med}, with an 80 % chance of lying between {lo} and {hi}."
         ),
         "headline": "Baseline (no extra shocks): {question} = {p}.",
         "headline_observed": (
@@ -343,16 +350,19 @@ LABELS: dict[str, dict[str, str]] = {
         "summary": "摘要",
         "recent": "近期走势",
         "questions": "展望期关键问题",
-        "figures_history": "历史走势与六个等级",
+        "figures_history": "历史走势与{n}个等级",
+        "figures_history_plain": "历史走势",
+        "history_series": "全部历史分值与{n}个等级",
+        "history_series_plain": "全部历史分值",
         "figures_fan": "展望期预测",
         "figures_crossing": "各情景：{question}",
         "figures_crossing_baseline": "基准情景：{question}",
         "figures_levels": "各月等级概率（基准情景）",
         "figures_analogues": "历史类比",
         "caption_history": (
-            "上图：全部历史分值与六个等级，竖线为模型考虑的冲击；下图：最近24个月的分值。"
+            "上图：{series}，竖线为模型考虑的冲击；下图：最近24个月的分值。"
         ),
-        "caption_history_plain": "上图：全部历史分值与六个等级；下图：最近24个月的分值。",
+        "caption_history_plain": "上图：{series}；下图：最近24个月的分值。",
         "caption_analogues": (
             "每条线为某一锚定月份（横轴0处）前后的分值走势，用于将以往事件之后的走势与当前对照；"
             "图例标出各锚定月份。"
@@ -382,6 +392,7 @@ LABELS: dict[str, dict[str, str]] = {
             "预计{last}分值的中位数为{med}，有80%的可能落在{lo}～{hi}之间；"
             "届时最可能处于“{level}”等级（概率{p_level}）。"
         ),
+        "median_sentence_plain": "预计{last}分值的中位数为{med}，有80%的可能落在{lo}～{hi}之间。",
         "headline": "在不假设额外冲击的基准情景下，{question}为{p}。",
         "headline_observed": "基准情景：{month}{event}，{question}已成事实（100%）。",
         "headline_worse": "进一步恶化方面，{question}为{p}。",
@@ -768,6 +779,16 @@ def _component_label(name: str, lang: str) -> str:
             return f"区块自助法（平均区块 {block} 个月{recent}{'，去均值' if centred else ''}）"
         recent = f", last {window} months" if window else ""
         return f"block bootstrap ({block}-month blocks{recent}{', centred' if centred else ''})"
+    if m := AR_LEVEL_NAME.fullmatch(name):
+        window = m.group(1)
+        if zh:
+            return f"一阶自回归模型（向最近 {window} 个月的均值回归）"
+        return f"AR(1) reverting to the mean of the last {window} months"
+    if m := CLIMATOLOGY_NAME.fullmatch(name):
+        window = m.group(1)
+        if zh:
+            return f"近期经验分布（最近 {window} 个月的分值）"
+        return f"climatology (the scores of the last {window} months)"
     if name == "RW-gauss":
         return "高斯随机游走" if zh else "Gaussian random walk"
     if name == "RW-boot":

@@ -69,6 +69,7 @@ __all__ = [
     "fit_label",
     "fit_short_label",
     "levels_line",
+    "named_levels",
     "question_text",
     "source_line",
     "trust_sentences",
@@ -150,13 +151,20 @@ def source_line(
 
 
 def count_word(n: int, lang: str) -> str:
-    """A small count as prose writes it in a title or sentence (六个等级, 中国与七个国家; "six
-    levels"); numbers above ten in digits."""
+    """A small count as prose writes it before a measure word or noun (六个等级, 中国与两个国家;
+    "six levels"); numbers above ten in digits."""
     if 1 <= n <= 10:
         if lang == "zh":
-            return "一二三四五六七八九十"[n - 1]
+            return "一两三四五六七八九十"[n - 1]
         return "one two three four five six seven eight nine ten".split()[n - 1]
     return str(n)
+
+
+def named_levels(scale: object) -> bool:
+    """Whether ``scale`` is cut into levels a report names (two or more): the Tsinghua scale's
+    six, not the single span of a ``LO:HI`` score, nor an unbounded one."""
+    sc = as_scale(scale)
+    return sc.bounded and len(sc.levels) >= 2
 
 
 def levels_line(scale: object, lang: str) -> str:
@@ -164,9 +172,9 @@ def levels_line(scale: object, lang: str) -> str:
     −9～+9，分为六个等级：对抗（−9.0～−6.1）、紧张（−6.0～−3.1）……" ("" for a scale without
     levels). A level is ``[lower, upper)``: on a grid of ``resolution`` it ends one step
     below ``upper``; the top level includes the scale's upper bound."""
-    sc = as_scale(scale)
-    if not sc.bounded or len(sc.levels) < 2:
+    if not named_levels(scale):
         return ""
+    sc = as_scale(scale)
     words = labels(lang)
     step = sc.resolution
     digits = 1 if step is None else max(0, -int(np.floor(np.log10(step) + 1e-9)))
@@ -212,9 +220,9 @@ def level_entered(direction: str | None, threshold: float, scale: object, lang: 
     """The level a score enters by passing ``threshold`` in ``direction`` ("below": the level
     under a cut point; "at_or_above": the level from it up), or ``None`` when the threshold
     is no level boundary of ``scale``."""
-    sc = as_scale(scale)
-    if direction is None or not sc.bounded or len(sc.levels) < 2:
+    if direction is None or not named_levels(scale):
         return None
+    sc = as_scale(scale)
     for i, lv in enumerate(sc.levels):
         if direction == "below" and i < len(sc.levels) - 1 and np.isclose(lv.upper, threshold):
             return lv.label(lang)
@@ -283,19 +291,15 @@ def _summary(inp: ReportInputs, words: dict[str, str], lang: str, below_now: boo
         sentences.append(verdict_summary(inp.track_record.verdict, lang))
     blocks.append(Paragraph(join_sentences(sentences, lang), "headline"))
     q10, med, q90 = np.quantile(base.paths[:, -1], [0.1, 0.5, 0.9])
-    level, p_level = _level_words(base, lang)
-    blocks.append(
-        Paragraph(
-            words["median_sentence"].format(
-                last=last,
-                med=fmt_num(med),
-                lo=fmt_num(q10),
-                hi=fmt_num(q90),
-                level=level,
-                p_level=fmt_pct(p_level),
-            )
+    median = {"last": last, "med": fmt_num(med), "lo": fmt_num(q10), "hi": fmt_num(q90)}
+    if named_levels(base.scale):
+        level, p_level = _level_words(base, lang)
+        median_text = words["median_sentence"].format(
+            **median, level=level, p_level=fmt_pct(p_level)
         )
-    )
+    else:  # one span, no named level: "most likely level (100 %)" would say nothing
+        median_text = words["median_sentence_plain"].format(**median)
+    blocks.append(Paragraph(median_text))
     sentences = []
     for key, sc in inp.scenarios.items():
         if sc is None:
@@ -351,11 +355,16 @@ def _questions_table(inp: ReportInputs, words: dict[str, str], lang: str, below_
     return Table((words["question"], *names), tuple(rows))
 
 
-def _comparison_tables(inp: ReportInputs, words: dict[str, str], lang: str, below_now: bool):
+def _comparison_tables(
+    inp: ReportInputs, words: dict[str, str], lang: str, below_now: bool
+) -> tuple[Table, Table | None]:
+    """The scenario comparison, and the level probabilities at the window's end (``None`` on a
+    scale without named levels, where the comparison has no level column either)."""
     _, last = window_text(inp.window, lang)
     head_q = inp.questions[0]
     base = inp.forecasts["baseline"]
     qtext = question_text(head_q, words, last, below_now)
+    levels = named_levels(base.scale)
     columns = (
         words["col_scenario"],
         words["col_happens"],
@@ -363,7 +372,7 @@ def _comparison_tables(inp: ReportInputs, words: dict[str, str], lang: str, belo
         words["col_diff"],
         words["col_median_end"],
         words["col_interval_end"],
-        words["col_level_end"],
+        *((words["col_level_end"],) if levels else ()),
     )
     rows, level_rows = [], []
     for key, sc in inp.scenarios.items():
@@ -371,26 +380,26 @@ def _comparison_tables(inp: ReportInputs, words: dict[str, str], lang: str, belo
         a = inp.answers[key][0]
         d, dse = head_q.difference(fc, base)
         q10, med, q90 = np.quantile(fc.paths[:, -1], [0.1, 0.5, 0.9])
-        level, p_level = _level_words(fc, lang)
-        rows.append(
-            (
-                _scenario_name(key, sc, words, lang),
-                fmt_pct(sc.probability, 0) if sc is not None else words["none"],
-                _answer_text(a, words, lang),
-                words["none"] if sc is None else words["pp"].format(diff=fmt_diff(d, dse)),
-                fmt_num(med),
-                fmt_range(fmt_num(q10), fmt_num(q90), lang),
-                _level_cell(level, p_level, lang),
-            )
+        row = (
+            _scenario_name(key, sc, words, lang),
+            fmt_pct(sc.probability, 0) if sc is not None else words["none"],
+            _answer_text(a, words, lang),
+            words["none"] if sc is None else words["pp"].format(diff=fmt_diff(d, dse)),
+            fmt_num(med),
+            fmt_range(fmt_num(q10), fmt_num(q90), lang),
         )
-        probs = fc.level_probabilities(lang).iloc[-1]
-        level_rows.append((_scenario_name(key, sc, words, lang), *(fmt_pct(v) for v in probs)))
-    align = ("left", "right", "right", "right", "right", "right", "left")
+        if levels:
+            level, p_level = _level_words(fc, lang)
+            row = (*row, _level_cell(level, p_level, lang))
+            probs = fc.level_probabilities(lang).iloc[-1]
+            level_rows.append((row[0], *(fmt_pct(v) for v in probs)))
+        rows.append(row)
+    align = ("left", "right", "right", "right", "right", "right", "left")[: len(columns)]
+    comparison = Table(columns, tuple(rows), align=align)
+    if not levels:
+        return comparison, None
     level_names = tuple(base.level_probabilities(lang).columns)
-    return (
-        Table(columns, tuple(rows), align=align),
-        Table((words["col_scenario"], *level_names), tuple(level_rows)),
-    )
+    return comparison, Table((words["col_scenario"], *level_names), tuple(level_rows))
 
 
 def _monthly_table(inp: ReportInputs, words: dict[str, str], lang: str) -> Table:
@@ -406,7 +415,7 @@ def _monthly_table(inp: ReportInputs, words: dict[str, str], lang: str) -> Table
     below_now = float(inp.series.iloc[-1]) < inp.threshold  # the recovery question
     up = head.direction == "at_or_above" and not below_now  # reaching a better level
     crossed = base.prob_cross_curve(threshold, "at_or_above" if below_now or up else "below")
-    level = base.most_likely_level(lang)
+    level = base.most_likely_level(lang) if named_levels(base.scale) else None
     rows = []
     for i, month in enumerate(base.index):
         observed = i < base.observed
@@ -421,7 +430,7 @@ def _monthly_table(inp: ReportInputs, words: dict[str, str], lang: str) -> Table
                 # an observed month has a score, not a probability
                 words["none"] if observed else fmt_pct(1 - below.iloc[i] if up else below.iloc[i]),
                 words["none"] if observed else fmt_pct(crossed.iloc[i]),
-                str(level.iloc[i]),
+                *((str(level.iloc[i]),) if level is not None else ()),
             )
         )
     columns = (
@@ -433,9 +442,9 @@ def _monthly_table(inp: ReportInputs, words: dict[str, str], lang: str) -> Table
         words[
             "col_p_back_by" if below_now else "col_p_reached_by" if up else "col_p_crossed"
         ].format(t=t),
-        words["col_level"],
+        *((words["col_level"],) if level is not None else ()),
     )
-    align = ("left", "left", "right", "right", "right", "right", "left")
+    align = ("left", "left", "right", "right", "right", "right", "left")[: len(columns)]
     return Table(columns, tuple(rows), align=align)
 
 
@@ -817,23 +826,32 @@ def build_document(inp: ReportInputs, lang: str) -> Document:
     # "by scenario" only when there are scenarios besides the baseline
     any_scenario = any(sc is not None for sc in inp.scenarios.values())
     crossing_key = "figures_crossing" if any_scenario else "figures_crossing_baseline"
+    scale = getattr(inp.fit, "scale", None)
     doc.add(
         Figure("fan.png", words["figures_fan"]),
         Figure("crossing.png", words[crossing_key].format(question=qtext)),
-        Figure("levels.png", words["figures_levels"]),
+        *((Figure("levels.png", words["figures_levels"]),) if named_levels(scale) else ()),
     )
     comparison, levels_end = _comparison_tables(inp, words, lang, below_now)
     doc.add(Heading(words["scenarios"]), comparison)
-    doc.add(Heading(words["levels_end"]), levels_end)
+    if levels_end is not None:
+        doc.add(Heading(words["levels_end"]), levels_end)
     doc.add(Heading(words["forecast_table"]), _monthly_table(inp, words, lang))
     doc.add(Heading(words["trust"]), Paragraph(words["trust_intro"]))
     doc.add(*_track_record_blocks(inp, words, lang))
     doc.add(*_spread_blocks(inp, words, lang, below_now))
     doc.add(*_assumption_blocks(inp, words, lang))
     has_shocks = len(getattr(inp.fit, "calendar", None) or ()) > 0
+    if named_levels(scale):
+        n_levels = count_word(len(as_scale(scale).levels), lang)
+        history_title = words["figures_history"].format(n=n_levels)
+        series = words["history_series"].format(n=n_levels)
+    else:
+        history_title, series = words["figures_history_plain"], words["history_series_plain"]
+    caption = words["caption_history" if has_shocks else "caption_history_plain"]
     doc.add(  # captions say what is drawn; the headings above name the figures
-        Heading(words["figures_history"]),
-        Figure("history.png", words["caption_history" if has_shocks else "caption_history_plain"]),
+        Heading(history_title),
+        Figure("history.png", caption.format(series=series)),
         Heading(words["figures_analogues"]),
         Figure("analogues.png", words["caption_analogues"]),
     )

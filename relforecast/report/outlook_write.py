@@ -33,6 +33,7 @@ from relforecast.report.content import (
     FIGURE_FILES,
     ReportInputs,
     build_document,
+    named_levels,
     question_text,
     trust_sentences,
 )
@@ -323,7 +324,10 @@ def _figures(
             (8, 0.6 * len(crossing) + 1.8),
             lambda ax: crossing_chart(crossing, title=head, text=text, ax=ax),
         )
-        draw("levels.png", (9, 4), lambda ax: level_chart(base, text=text, lang=fig_lang, ax=ax))
+        if named_levels(scale):  # one span, no named level: nothing to chart
+            draw(
+                "levels.png", (9, 4), lambda ax: level_chart(base, text=text, lang=fig_lang, ax=ax)
+            )
         if wanted("history.png"):
             save(
                 "history.png",

@@ -48,7 +48,13 @@ from relforecast.graphics.labels import (
     labels,
     model_label,
 )
-from relforecast.report.content import count_word, level_entered, levels_line, source_line
+from relforecast.report.content import (
+    count_word,
+    level_entered,
+    levels_line,
+    named_levels,
+    source_line,
+)
 from relforecast.report.document import Bullets, Document, Figure, Heading, Paragraph, Table
 
 __all__ = ["PanelInputs", "build_panel_document", "fan_grid"]
@@ -131,6 +137,7 @@ def _change_text(row: pd.Series, words: dict[str, str]) -> str:
 
 def _overview_table(inp: PanelInputs, words: dict[str, str], lang: str) -> Table:
     rows, links = [], []
+    levels = named_levels(inp.scale)  # one span, no named level: no level column
     for dyad, row in inp.overview.iterrows():
         level = (
             f"{row['level_end']}（{fmt_pct(row['p_level_end'])}）"
@@ -146,7 +153,7 @@ def _overview_table(inp: PanelInputs, words: dict[str, str], lang: str) -> Table
                 _change_text(row, words),
                 fmt_num(row["median_end"]),
                 fmt_range(fmt_num(row["lower_end"]), fmt_num(row["upper_end"]), lang),
-                level,
+                *((level,) if levels else ()),
             )
         )
         links.append(f"{inp.folders[str(dyad)]}/report.html")
@@ -163,9 +170,9 @@ def _overview_table(inp: PanelInputs, words: dict[str, str], lang: str) -> Table
         change,
         words["col_median_end"],
         words["col_interval_end"],
-        words["col_level_end"],
+        *((words["col_level_end"],) if levels else ()),
     )
-    align = ("left", "right", "left", "right", "right", "right", "right", "left")
+    align = ("left", "right", "left", "right", "right", "right", "right", "left")[: len(columns)]
     caption = "" if inp.previous_as_of else words["pq_change_none"]
     return Table(columns, tuple(rows), align=align, links=tuple(links), caption=caption)
 

@@ -50,6 +50,31 @@ def test_dyads_months_and_models_as_the_group_writes_them():
     assert short_model_name(resampled, "zh") == "ARIMA(1,1,0)"
 
 
+def test_the_continuous_pool_is_named_in_chinese_too():
+    """The members of the pool of a continuous score (an event index) are described in both
+    languages, their windows kept, no English word left in the Chinese."""
+    import relforecast as rf
+
+    level, climate = rf.ARLevel(window=120).name, rf.Climatology(window=60).name
+    name = f"auto[{level} + {climate} + ARIMA(2,1,2)+boot + ARIMA(0,1,1)+boot]"
+    zh = model_label(name, "zh", weights=[0.4, 0.3, 0.2, 0.1])
+    assert latin_words(zh) == {"ARIMA"}, zh
+    assert "最近 120 个月的均值回归" in zh and "最近 60 个月的分值" in zh
+    en = model_label(name, "en")
+    assert "AR(1) reverting to the mean of the last 120 months" in en
+    assert "climatology (the scores of the last 60 months)" in en
+    assert latin_words(short_model_name(level, "zh")) == set()
+    assert short_model_name(climate, "zh") == "近期经验分布"
+
+
+def test_counts_before_a_measure_word():
+    """Two partners are 两个, not 二个."""
+    from relforecast.report.content import count_word
+
+    assert [count_word(n, "zh") for n in (1, 2, 3, 7)] == ["一", "两", "三", "七"]
+    assert count_word(2, "en") == "two" and count_word(12, "zh") == "12"
+
+
 def test_the_pool_is_described_by_how_its_members_were_weighted():
     """A pool with learned weights is not called 'equal-weight'; unknown weights make no claim."""
     name = "auto[ARIMA(1,1,1) + block-bootstrap(12)]"

@@ -1,6 +1,7 @@
 """The outlook report: files, content, reproducibility, the CLI."""
 
 import json
+import re
 
 import numpy as np
 import pandas as pd
@@ -189,6 +190,35 @@ def test_an_outlook_on_a_scale_without_levels_is_refused_before_the_fit(tmp_path
     with pytest.raises(rf.DataError, match=r"scale \(unbounded\) has no levels"):
         rf.outlook(series, out=tmp_path / "p", model=rf.ARIMA(scale=None), threshold=0)
     assert not any(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_an_outlook_on_a_score_of_one_span_names_no_level(tmp_path, lang):
+    """A bounded continuous score (``--scale=-10:10``) is one span, not levels: the report has
+    no most-likely-level sentence, column or table, no level figure, no "six levels" under its
+    history, and no level name left in English in the Chinese text."""
+    out = tmp_path / "o"
+    code = main(["outlook", "--out", str(out), "--scale=-10:10", "--threshold", "0",
+                 "--model", "arima", "--paths", "300", "--track-record", "none",
+                 "--lang", lang])  # fmt: skip
+    assert code == 0
+    text = (out / "report.md").read_text(encoding="utf-8")
+    assert not (out / "levels.png").exists() and "levels.png" not in text
+    assert "-10 to 10" not in text and "−10 to 10" not in text
+    if lang == "zh":
+        assert "等级" not in text
+        assert re.search(r"预计\d{4}年\d+月分值的中位数为−?[\d.]+，有80%的可能落在", text)
+        assert "## 历史走势\n" in text
+    else:
+        assert "level" not in text.lower().replace("confidence level", "")
+        assert "## History\n" in text
+    # the same model on the Tsinghua scale names its six levels
+    tsinghua = tmp_path / "t"
+    code = main(["outlook", "--out", str(tsinghua), "--threshold", "0", "--model", "arima",
+                 "--paths", "300", "--track-record", "none", "--lang", lang])  # fmt: skip
+    assert code == 0 and (tsinghua / "levels.png").exists()
+    text = (tsinghua / "report.md").read_text(encoding="utf-8")
+    assert ("历史走势与六个等级" if lang == "zh" else "History with the six levels") in text
 
 
 def test_analogues_align_on_anchors():
