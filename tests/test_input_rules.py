@@ -9,6 +9,7 @@ import json
 import re
 import resource
 import signal
+import tracemalloc
 import warnings
 from pathlib import Path
 
@@ -340,6 +341,34 @@ def test_requests_larger_than_memory_are_refused_naming_the_size() -> None:
     fit = rf.RandomWalk().fit(rf.datasets.demo())
     with pytest.raises(rf.ForecastError, match="10000000000 paths"):
         fit.forecast(12, n_paths=10**10)
+
+
+def _peak_bytes(run: object) -> int:
+    """Peak traced allocation (numpy's arrays included) while ``run()`` runs."""
+    tracemalloc.start()
+    try:
+        run()
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def test_an_arima_horizon_whose_memory_grows_with_its_square_is_refused_up_front(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # the paths of an ARIMA forecast come from a response matrix quadratic in the horizon: the
+    # check must see it, or a long horizon ends in the out-of-memory killer
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fit = rf.ARIMA(order=(1, 1, 0)).fit(rf.datasets.demo())
+    peak = _peak_bytes(lambda: fit.forecast(600, n_paths=10, rng=0))
+    paths = 8 * 10 * 600
+    assert peak > 50 * paths  # the response, not the paths, is what takes the memory
+    monkeypatch.setattr("relforecast._memory.memory_budget", lambda: peak // 2)
+    with pytest.raises(rf.ForecastError, match=r"600 months ahead.*shorter horizon"):
+        fit.forecast(600, n_paths=10, rng=0)
+    monkeypatch.setattr("relforecast._memory.memory_budget", lambda: 10 * peak)
+    assert fit.forecast(600, n_paths=10, rng=0).paths.shape == (10, 600)  # not overcautious
 
 
 def test_arima_orders_the_data_cannot_support_are_refused() -> None:
