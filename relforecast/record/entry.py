@@ -537,10 +537,10 @@ def _question_rows(
     if inside:
         window = fc.window(first, last)
         if last_value is not None and math.isfinite(last_value):
-            for q in default_questions(last_value, tuple(thresholds)):
+            for q in default_questions(last_value, tuple(thresholds), fc.scale):
                 asked[q.name] = (q, q.probability(window))
     for name, p in (given or {}).items():
-        q = parse_question(name)
+        q = parse_question(name, fc.scale)
         p = float(p)
         if not 0.0 <= p <= 1.0:
             raise RecordError(f"question {name!r}: probability {p!r} must lie in [0, 1]")
