@@ -314,6 +314,33 @@ def test_commands_do_not_write_into_another_kind_of_folder(tmp_path: Path) -> No
     assert not [p for p in tmp_path.iterdir() if ".tmp-" in p.name]
 
 
+def test_scores_are_not_printed_when_their_out_folder_is_refused(tmp_path: Path) -> None:
+    data = _long(tmp_path / "d.csv", ["Japan"], months=72)
+    bt, record = tmp_path / "bt.csv", tmp_path / "r.sqlite"
+    code, err = _cli(
+        "backtest", data, "--dyad", "Japan", "--origins", "2004-01:2004-06",
+        "--model", "rw-gauss", "--horizon", "6", "--paths", "200", "--out", bt,
+    )  # fmt: skip
+    assert code == 0, err
+    code, err = _cli("forecast", data, "--dyad", "Japan", "--model", "block", "--paths", "200",
+                     "--until", "2004-06", "--record", record)  # fmt: skip
+    assert code == 0, err
+    other = tmp_path / "mine"
+    other.mkdir()
+    (other / "notes.txt").write_text("kept\n")
+    for argv in (
+        ("evaluate", bt, data, "--out", other),
+        ("record", "score", data, "--record", record, "--out", other),
+        ("record", "score", data, "--record", record, "--out", tmp_path / "no" / "such"),
+    ):
+        out, err = io.StringIO(), io.StringIO()
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = cli_main([str(a) for a in argv])
+        assert code == 1 and "--out" in err.getvalue(), argv
+        assert out.getvalue() == "", argv  # one line on stderr, no table on stdout
+    assert [p.name for p in other.iterdir()] == ["notes.txt"]
+
+
 def test_a_folder_that_cannot_be_emptied_is_refused_before_writing(shared_dir: Path) -> None:
     shared_dir.chmod(0o777)  # the other user may write beside the target, not into it
     target = shared_dir / "ev"
