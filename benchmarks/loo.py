@@ -151,6 +151,9 @@ SETS = {
     "reverting three + ARIMA(0,1,1), ARIMA innovations resampled": (
         "ar-level", "climatology", "arima-auto-boot", "arima011-boot"
     ),
+    "reverting two + ARIMA(0,1,1), ARIMA innovations resampled": (
+        "ar-level", "climatology", "arima011-boot"
+    ),
 }
 NEEDS = {
     flag: tuple(k for k, members in SETS.items() if set(members) & set(extra))

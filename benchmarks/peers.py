@@ -281,17 +281,20 @@ def run_dataset(data: DataSet, panel: pd.DataFrame, origins: list[pd.Period], ar
 
 # -------------------------------------------------------------------------------- scores
 def scores(table: pd.DataFrame, panel: pd.DataFrame) -> pd.DataFrame:
-    """Per model: mean CRPS, CRPS@1, CRPS@12, cov80@12, Brier@12 (``rf.evaluate``)."""
+    """Per model: mean CRPS, CRPS@1, CRPS@12, cov80@12, Brier@12 (``rf.evaluate``); empty
+    (NaN) where no outcome has been observed yet, e.g. a year ahead of the last origins."""
     ev = rf.evaluate(table, panel)
     by_h = ev.by_horizon()
-    crps = by_h["crps"].unstack("h")
+    horizons = range(1, HORIZON + 1)
+    crps = by_h["crps"].unstack("h").reindex(columns=horizons)
+    cover = by_h["cov80"].unstack("h").reindex(columns=horizons)
     brier = ev.brier_cases[ev.brier_cases["h"] == HORIZON].groupby("model")["sq_error"].mean()
     return pd.DataFrame(
         {
             "crps_mean": crps.mean(axis=1),
             "crps@1": crps[1],
             f"crps@{HORIZON}": crps[HORIZON],
-            f"cov80@{HORIZON}": by_h["cov80"].xs(HORIZON, level="h"),
+            f"cov80@{HORIZON}": cover[HORIZON],
             f"brier@{HORIZON}": brier,
         }
     )

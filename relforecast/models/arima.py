@@ -351,8 +351,14 @@ def _fit_sarimax(
     trend: str,
     diagnostics: list[str],
     start: dict[str, float] | None = None,
+    lean: bool = False,
 ) -> MLEResults | None:
-    """Fit one SARIMAX; ``start`` overrides start values by parameter name."""
+    """Fit one SARIMAX; ``start`` overrides start values by parameter name.
+
+    ``lean``: a candidate of the order search, whose information criterion is all that is
+    compared — the parameters' covariance is not computed (:func:`_completed` gives the winner
+    its own).
+    """
     exog = design.to_numpy() if design.shape[1] else None
     tag = f"ARIMA{order} trend={trend}"
     local: list[str] = []
@@ -368,7 +374,8 @@ def _fit_sarimax(
             if len(params) == 0:  # nothing to optimise, e.g. ARIMA(0,1,0)
                 result = model.smooth(params)
             else:
-                result = model.fit(start_params=params, disp=False, maxiter=200)
+                extra = {"cov_type": "none"} if lean else {}
+                result = model.fit(start_params=params, disp=False, maxiter=200, **extra)
     except (np.linalg.LinAlgError, ValueError) as exc:
         diagnostics.append(f"{tag}: estimation failed ({exc})")
         return None
@@ -379,6 +386,19 @@ def _fit_sarimax(
         diagnostics.append(f"{tag}: non-finite log-likelihood")
         return None
     return result
+
+
+def _completed(lean: MLEResults) -> MLEResults:
+    """The full result of a lean candidate fit: smoothed at its estimates with the parameters'
+    covariance, as :meth:`MLEModel.fit` gives it when not lean."""
+    if getattr(lean, "mlefit", None) is None:  # nothing was optimised: already smoothed
+        return lean
+    with capture_warnings([]):  # the same estimates: the candidate fit noted its warnings
+        full = lean.model.smooth(lean.mlefit.params, transformed=False, includes_fixed=False)
+    full._results.mlefit = lean.mlefit
+    full._results.mle_retvals = lean.mlefit.mle_retvals
+    full._results.mle_settings = lean.mlefit.mle_settings
+    return full
 
 
 # statsmodels >= 0.15 warns that kpss will return a result object unless told which form
@@ -427,7 +447,7 @@ def _choose_order(
     fits: dict[tuple[tuple[int, int, int], str], MLEResults] = {}
     candidates = [((p, d, q), base_trend) for p in range(max_p + 1) for q in range(max_q + 1)]
     for order, trend in candidates:
-        res = _fit_sarimax(u, no_shocks, order, trend, diagnostics)
+        res = _fit_sarimax(u, no_shocks, order, trend, diagnostics, lean=True)
         if res is not None:
             fits[order, trend] = res
     if not fits:
@@ -438,7 +458,7 @@ def _choose_order(
     best = min(fits, key=lambda key: fits[key].aicc)
     if d == 1 and drift:
         candidates.append((best[0], "t"))
-        res = _fit_sarimax(u, no_shocks, best[0], "t", diagnostics)
+        res = _fit_sarimax(u, no_shocks, best[0], "t", diagnostics, lean=True)
         if res is not None:
             fits[best[0], "t"] = res
             if res.aicc < fits[best].aicc:
@@ -456,7 +476,7 @@ def _choose_order(
     table = pd.DataFrame(rows).sort_values("aicc").reset_index(drop=True)
     diagnostics.append(f"auto order: chose ARIMA{best[0]} trend={best[1]!r} by AICc")
     if design.shape[1] == 0:
-        return best[0], best[1], table, fits[best], {}
+        return best[0], best[1], table, _completed(fits[best]), {}
     # start the joint fit from the least-squares effects and the winner's ARMA estimates
     winner = fits[best]
     start = dict(zip(winner.model.param_names, np.asarray(winner.params), strict=True))

@@ -108,6 +108,32 @@ def test_auto_order_differencing_choice(random_walk, ar1):
     assert any("KPSS" in d for d in ar_fit.diagnostics)
 
 
+
+def _ima11() -> pd.Series:
+    rng = np.random.default_rng(13)
+    e = rng.normal(0, 0.4, 301)
+    return monthly(np.cumsum(e[1:] - 0.5 * e[:-1]), name="ima")
+
+
+@pytest.mark.parametrize("make", [_ima11, None])
+def test_auto_order_winner_is_the_full_fit_of_its_order(make, ar1):
+    """The order search fits its candidates without the parameters' covariance; the winner
+    it returns is the same, to the last bit, as statsmodels' own fit of that order."""
+    y = make() if make else ar1
+    fit = rf.ARIMA(scale=None).fit(y)
+    assert len(fit.result.params) > 0 and fit.order[1] == (1 if make else 0)
+    z = fit.series.to_numpy()
+    model = SARIMAX(z, order=fit.order, trend=fit.trend, concentrate_scale=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        direct = model.fit(start_params=model.start_params, disp=False, maxiter=200)
+    np.testing.assert_array_equal(np.asarray(fit.result.params), np.asarray(direct.params))
+    np.testing.assert_array_equal(np.asarray(fit.result.bse), np.asarray(direct.bse))
+    assert np.all(np.isfinite(np.asarray(fit.result.bse)))
+    assert fit.result.llf == direct.llf and fit.result.aicc == direct.aicc
+    np.testing.assert_array_equal(fit.result.smoothed_state, direct.smoothed_state)
+    assert fit.result.mle_retvals["converged"] == direct.mle_retvals["converged"]
+
 def test_shock_effect_is_recovered():
     rng = np.random.default_rng(5)
     n, effect = 360, -1.0
