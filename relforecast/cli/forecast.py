@@ -93,7 +93,8 @@ def forecast(
     fit = spec.fit(series, shocks=calendar)
     fc = fit.forecast(horizon, n_paths=paths, rng=seed)
     click.echo(_render(fc, fit.name, threshold, seed, fmt))
-    if calendar is not None and len(calendar) and fit.shock_effects().empty:
+    asked = source["shocks_file"] is not None or source["leaders_file"] is not None
+    if asked and calendar is not None and len(calendar) and fit.shock_effects().empty:
         click.echo(
             f"relforecast: note: {fit.name} estimates no shock effects: the {len(calendar)} "
             "shock(s) of --shocks/--leaders change nothing in this forecast (--model arima, "
