@@ -61,18 +61,24 @@ LABELS: dict[str, dict[str, str]] = {
         "summary": "Summary",
         "recent": "Recent movement",
         "questions": "Questions for the window",
-        "figures_history": "History with the six levels",
+        "figures_history": "History with the {n} levels",
+        "figures_history_no_levels": "History",
         "figures_fan": "Forecast for the window",
         "figures_crossing": "{question}, by scenario",
         "figures_crossing_baseline": "{question}, baseline",
         "figures_levels": "Level probabilities per month (baseline)",
         "figures_analogues": "Historical analogues",
         "caption_history": (
-            "Top: the whole series over the six levels, a vertical line at each shock the model "
+            "Top: the whole series over the {n} levels, a vertical line at each shock the model "
             "takes into account; bottom: the last 24 months."
         ),
-        "caption_history_plain": "Top: the whole series over the six levels; bottom: the last "
+        "caption_history_plain": "Top: the whole series over the {n} levels; bottom: the last "
         "24 months.",
+        "caption_history_no_levels": (
+            "Top: the whole series, a vertical line at each shock the model takes into account; "
+            "bottom: the last 24 months."
+        ),
+        "caption_history_plain_no_levels": "Top: the whole series; bottom: the last 24 months.",
         "caption_analogues": (
             "Each line is the score around one anchor month (0 on the horizontal axis), to compare "
             "what followed past events with the present; the legend names the anchors."
@@ -343,16 +349,21 @@ LABELS: dict[str, dict[str, str]] = {
         "summary": "摘要",
         "recent": "近期走势",
         "questions": "展望期关键问题",
-        "figures_history": "历史走势与六个等级",
+        "figures_history": "历史走势与{n}个等级",
+        "figures_history_no_levels": "历史走势",
         "figures_fan": "展望期预测",
         "figures_crossing": "各情景：{question}",
         "figures_crossing_baseline": "基准情景：{question}",
         "figures_levels": "各月等级概率（基准情景）",
         "figures_analogues": "历史类比",
         "caption_history": (
-            "上图：全部历史分值与六个等级，竖线为模型考虑的冲击；下图：最近24个月的分值。"
+            "上图：全部历史分值与{n}个等级，竖线为模型考虑的冲击；下图：最近24个月的分值。"
         ),
-        "caption_history_plain": "上图：全部历史分值与六个等级；下图：最近24个月的分值。",
+        "caption_history_plain": "上图：全部历史分值与{n}个等级；下图：最近24个月的分值。",
+        "caption_history_no_levels": (
+            "上图：全部历史分值，竖线为模型考虑的冲击；下图：最近24个月的分值。"
+        ),
+        "caption_history_plain_no_levels": "上图：全部历史分值；下图：最近24个月的分值。",
         "caption_analogues": (
             "每条线为某一锚定月份（横轴0处）前后的分值走势，用于将以往事件之后的走势与当前对照；"
             "图例标出各锚定月份。"

@@ -831,9 +831,16 @@ def build_document(inp: ReportInputs, lang: str) -> Document:
     doc.add(*_spread_blocks(inp, words, lang, below_now))
     doc.add(*_assumption_blocks(inp, words, lang))
     has_shocks = len(getattr(inp.fit, "calendar", None) or ()) > 0
+    caption = "caption_history" if has_shocks else "caption_history_plain"
+    n_levels = len(as_scale(getattr(inp.fit, "scale", None)).levels)
+    if n_levels < 2:  # a scale without levels (one band from bound to bound) draws none
+        history, caption = "figures_history_no_levels", f"{caption}_no_levels"
+    else:
+        history = "figures_history"
+    n = count_word(n_levels, lang)
     doc.add(  # captions say what is drawn; the headings above name the figures
-        Heading(words["figures_history"]),
-        Figure("history.png", words["caption_history" if has_shocks else "caption_history_plain"]),
+        Heading(words[history].format(n=n)),
+        Figure("history.png", words[caption].format(n=n)),
         Heading(words["figures_analogues"]),
         Figure("analogues.png", words["caption_analogues"]),
     )

@@ -191,6 +191,42 @@ def test_an_outlook_on_a_scale_without_levels_is_refused_before_the_fit(tmp_path
     assert not any(tmp_path.iterdir())
 
 
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_history_heading_counts_the_levels_the_scale_has(tmp_path, demo_series, lang):
+    # an event index on -10 ... 10 has one band from bound to bound, not the six Tsinghua levels
+    heads = {}
+    three_levels = rf.Scale(
+        -10, 10, cuts=[-3, 3], names=["low", "mid", "high"], names_zh=["低", "中", "高"],
+        resolution=None,
+    )  # fmt: skip
+    for name, scale in (("index", "-10:10"), ("three", three_levels)):
+        rf.outlook(
+            demo_series, model=rf.BlockBootstrap(scale=scale), threshold=0, n_paths=200,
+            track_record=None, lang=lang, out=tmp_path / name,
+        )  # fmt: skip
+        md = (tmp_path / name / "report.md").read_text(encoding="utf-8")
+        heads[name] = [
+            line
+            for line in md.splitlines()
+            if "history.png" in line
+            or (line.startswith("## ") and ("History" in line or "历史走势" in line))
+        ]
+    words = {
+        "en": ("six levels", "History", "three levels"),
+        "zh": ("六个等级", "历史走势", "三个等级"),
+    }
+    six, no_levels, three = words[lang]
+    assert not any(six in line for lines in heads.values() for line in lines)
+    assert heads["index"][0] == f"## {no_levels}" and "levels" not in heads["index"][1]
+    assert all(three in line for line in heads["three"])
+
+
+def test_the_tsinghua_history_heading_names_its_six_levels(demo_report):
+    out, _, _ = demo_report
+    md = (out / "report.md").read_text(encoding="utf-8")
+    assert "## History with the six levels" in md and "whole series over the six levels" in md
+
+
 def test_analogues_align_on_anchors():
     s = rf.datasets.demo()
     a = rf.analogues(s, ["2013-09", "2020-09"], before=2, after=3)
