@@ -221,6 +221,23 @@ def test_the_history_heading_counts_the_levels_the_scale_has(tmp_path, demo_seri
     assert all(three in line for line in heads["three"])
 
 
+def test_the_model_spread_baselines_are_built_on_the_reports_scale(tmp_path, demo_series):
+    # built on the Tsinghua scale, they were refused for a series loaded on another scale and
+    # left out of the spread table, with a diagnostic line each
+    for name, scale in (("index", "-10:10"), ("halves", "-10:10:0.5")):
+        values = demo_series if name == "index" else (demo_series * 2).round() / 2
+        table = pd.DataFrame({"ym": values.index.astype(str), "score": values.to_numpy()})
+        series = rf.load_scores(table, scale=scale)  # loaded on its scale, as the CLI does
+        rf.outlook(
+            series, model=rf.BlockBootstrap(scale=scale), threshold=0, n_paths=200,
+            track_record=None, out=tmp_path / name,
+        )  # fmt: skip
+        md = (tmp_path / name / "report.md").read_text(encoding="utf-8")
+        spread = pd.read_csv(tmp_path / name / "spread.csv", index_col=0)
+        assert (spread["role"] == "baseline").sum() == 3, spread
+        assert not any("Model diagnostics" in line for line in md.splitlines())
+
+
 def test_the_tsinghua_history_heading_names_its_six_levels(demo_report):
     out, _, _ = demo_report
     md = (out / "report.md").read_text(encoding="utf-8")
