@@ -48,7 +48,13 @@ from relforecast.graphics.labels import (
     labels,
     model_label,
 )
-from relforecast.report.content import count_word, level_entered, levels_line, source_line
+from relforecast.report.content import (
+    count_word,
+    level_entered,
+    levels_line,
+    mc_note,
+    source_line,
+)
 from relforecast.report.document import Bullets, Document, Figure, Heading, Paragraph, Table
 
 __all__ = ["PanelInputs", "build_panel_document", "fan_grid"]
@@ -335,7 +341,7 @@ def build_panel_document(inp: PanelInputs, lang: str) -> Document:
                     if any(str(n).startswith("auto[") for n in inp.model_names)
                     else []
                 ),
-                words["panel_mc_note"].format(n_paths=f"{inp.n_paths:,}"),
+                mc_note(words, "panel_mc_note", inp.scale, inp.n_paths),
             )
         ),
         Heading(words["reproduce"]),

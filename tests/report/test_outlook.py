@@ -221,9 +221,12 @@ def test_the_history_heading_counts_the_levels_the_scale_has(tmp_path, demo_seri
     assert all(three in line for line in heads["three"])
 
 
-def test_the_model_spread_baselines_are_built_on_the_reports_scale(tmp_path, demo_series):
+def test_an_outlook_on_another_scale_has_its_baselines_and_says_what_it_counts(
+    tmp_path, demo_series
+):
     # built on the Tsinghua scale, they were refused for a series loaded on another scale and
     # left out of the spread table, with a diagnostic line each
+    notes = {}
     for name, scale in (("index", "-10:10"), ("halves", "-10:10:0.5")):
         values = demo_series if name == "index" else (demo_series * 2).round() / 2
         table = pd.DataFrame({"ym": values.index.astype(str), "score": values.to_numpy()})
@@ -236,6 +239,13 @@ def test_the_model_spread_baselines_are_built_on_the_reports_scale(tmp_path, dem
         spread = pd.read_csv(tmp_path / name / "spread.csv", index_col=0)
         assert (spread["role"] == "baseline").sum() == 3, spread
         assert not any("Model diagnostics" in line for line in md.splitlines())
+        notes[name] = [line for line in md.splitlines() if "Probabilities are shares" in line]
+    # what the probabilities count: the draws of a continuous index, not a 0.1 grid
+    assert notes["index"] == ["- Probabilities are shares of 200 simulated paths."]
+    assert notes["halves"] == [
+        "- Probabilities are shares of 200 simulated paths, counted on the published score "
+        "(rounded to 0.5)."
+    ]
 
 
 def test_the_tsinghua_history_heading_names_its_six_levels(demo_report):
