@@ -1,6 +1,7 @@
 """Draw the event figures of docs/events.md from the real data, with the commands shown there.
 
 python examples/event_figures.py                       # ../shared/data -> example_output/
+RELFORECAST_SHARED_DATA=DATA_DIR python examples/event_figures.py   # the data elsewhere
 python examples/event_figures.py DATA_DIR --out FOLDER
 
 The figures go into the folder you name (default ``example_output/`` under the current
@@ -15,6 +16,7 @@ chart drawn from Python beside the long history, as an outlook would place it.
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -103,7 +105,8 @@ def run(data: Path, img_dir: Path) -> list[Path]:
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("data", nargs="?", default=str(ROOT.parent / "shared" / "data"))
+    shared = os.environ.get("RELFORECAST_SHARED_DATA", str(ROOT.parent / "shared" / "data"))
+    parser.add_argument("data", nargs="?", default=shared, help=f"real data (default: {shared})")
     parser.add_argument("--out", default="example_output", help="folder for the figures")
     args = parser.parse_args()
     for p in run(Path(args.data), Path(args.out)):

@@ -3,9 +3,13 @@
     python examples/scenario_comparison.py                       # synthetic demo data
     python examples/scenario_comparison.py ../shared/data        # real data (by path)
 
-With the real data, the model is fitted on Japan as of 2025-06 with the leader-change calendar
-from ``leaders.csv`` cut at the same month, and the window is July 2025 – June 2026: the same
-inputs as ``relforecast outlook ... --until 2025-06``, so the same seed gives the same numbers.
+Two models are compared: the command line's ``arima`` and ``markov`` (each on the last 240
+months). With the real data, they are fitted on Japan as of 2025-06 with the leader-change
+calendar from ``leaders.csv`` cut at the same month, and the window is July 2025 – June 2026:
+the same inputs as ``relforecast outlook ../shared/data/tsinghua_relations_long.csv --dyad
+Japan --until 2025-06 --leaders ../shared/data/leaders.csv --model arima --scenarios
+examples/scenarios_japan.yaml`` (or ``--model markov``), so the same seed gives the same numbers
+as that report's ``scenarios.csv``.
 """
 
 from __future__ import annotations
@@ -33,7 +37,11 @@ def main(argv: list[str]) -> None:
     else:
         series, shocks = rf.datasets.demo(), rf.datasets.demo_shocks()
     scenarios = rf.load_scenarios(HERE / "scenarios_japan.yaml")
-    for model in (rf.ARIMA(order="auto"), rf.MarkovSwitching(k_regimes=2, momentum=12)):
+    models = (
+        rf.ARIMA(order="auto", window=240),  # --model arima
+        rf.MarkovSwitching(k_regimes=2, momentum=12, window=240),  # --model markov
+    )
+    for model in models:
         fit = model.fit(series, shocks=shocks)
         table = rf.compare_scenarios(
             fit, scenarios, window="2025-07:2026-06", n_paths=10_000, rng=0

@@ -1,5 +1,6 @@
 """examples/event_figures.py, the script behind the figures of docs/events.md, as a user runs it."""
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -12,11 +13,14 @@ DOC = Path(__file__).resolve().parents[1] / "docs" / "events.md"
 
 @pytest.mark.slow
 def test_the_docs_figures_are_made_by_the_script(shared_data, tmp_path):
+    # the data folder from the environment, as the tests and benchmarks read it
+    env = {**os.environ, "RELFORECAST_SHARED_DATA": str(shared_data)}
     done = subprocess.run(
-        [sys.executable, str(SCRIPT), str(shared_data), "--out", str(tmp_path)],
+        [sys.executable, str(SCRIPT), "--out", str(tmp_path)],
         capture_output=True,
         text=True,
         cwd=tmp_path,
+        env=env,
     )
     assert done.returncode == 0, done.stderr[-2000:]
     made = {p.name for p in tmp_path.glob("events_*.png")}
