@@ -53,6 +53,7 @@ __all__ = [
     "merge_note",
     "preview",
     "read_csv_file",
+    "refuse_repeated_columns",
     "refuse_several_spellings",
     "require_length",
     "series_fingerprint",
@@ -493,6 +494,14 @@ def _split_wide(
     return out
 
 
+def refuse_repeated_columns(frame: pd.DataFrame, what: str) -> None:
+    """Raise :class:`DataError` naming the columns ``frame`` holds more than once (one column
+    a dyad or a field: a second one is neither merged nor told apart)."""
+    twice = sorted({str(c) for c in frame.columns[frame.columns.duplicated()]})
+    if twice:
+        raise DataError(f"{what} has the column(s) {twice} twice; keep one of each")
+
+
 def filter_rows(frame: pd.DataFrame, where: Mapping[str, object] | None) -> pd.DataFrame:
     """The rows of ``frame`` whose column equals the value, for every ``column: value`` of
     ``where`` (compared as text, surrounding spaces ignored).
@@ -549,6 +558,7 @@ def _collect(
         frame = source
         if frame.empty:
             raise DataError("the DataFrame is empty; expected monthly scores")
+        refuse_repeated_columns(frame, "the DataFrame")
     else:
         raise DataError(
             f"cannot read scores from a {type(source).__name__}; pass a CSV path, a DataFrame "

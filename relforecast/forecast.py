@@ -27,7 +27,7 @@ import pandas as pd
 
 from relforecast._typing import as_number
 from relforecast.exceptions import ForecastError
-from relforecast.periods import to_month
+from relforecast.periods import parse_months, to_month
 from relforecast.scale import TSINGHUA_SCALE, Scale, as_scale
 
 if TYPE_CHECKING:
@@ -47,7 +47,8 @@ class Forecast:
     paths : ndarray, shape (n_paths, horizon)
         Simulated scores; row = one path, column = one forecast month.
     index : pd.PeriodIndex
-        The forecast months (length ``horizon``).
+        The forecast months (length ``horizon``), consecutive; month labels are read as
+        :func:`relforecast.periods.parse_months` reads them.
     scale : Scale or None
         The scale of the scores (level names, bounds, default threshold). ``None`` for an
         unbounded series: read as ``rf.UNBOUNDED_SCALE`` (kept in :attr:`scale`), which has
@@ -97,7 +98,11 @@ class Forecast:
         published: bool = True,
         observed: int = 0,
     ) -> None:
-        paths = np.asarray(paths, dtype=float)
+        try:
+            paths = np.asarray(paths, dtype=float)
+        except (TypeError, ValueError) as exc:
+            raise ForecastError(f"paths must be numbers ({exc})") from exc
+        index = _forecast_months(index)
         if paths.ndim != 2 or paths.shape[1] != len(index):
             raise ForecastError(
                 f"paths must be (n_paths, horizon={len(index)}), got shape {paths.shape}"
@@ -529,6 +534,21 @@ def _is_number(value: object) -> bool:
     if isinstance(value, bool | np.bool_) or not isinstance(value, int | float | np.number):
         return False
     return not np.isnan(value)
+
+
+def _forecast_months(index: Any) -> pd.PeriodIndex:
+    """The forecast months as a monthly ``PeriodIndex``, refused unless they run month after
+    month: every question counts months by position (``within=12`` is the first 12)."""
+    months = parse_months(index, "forecast months")
+    steps = np.diff(months.asi8)
+    if len(steps) and not (steps == 1).all():
+        at = int(np.flatnonzero(steps != 1)[0])
+        raise ForecastError(
+            f"forecast months must run month after month, without gaps, repeats or reordering; "
+            f"{months[at]} is followed by {months[at + 1]} (build them with "
+            f"pd.period_range('{months[0]}', periods={len(months)}, freq='M'))"
+        )
+    return months
 
 
 def check_threshold(threshold: float, scale: Scale | None = None) -> float:

@@ -135,13 +135,13 @@ def parse_months(values: pd.Series | pd.Index | Sequence[Any], what: str) -> pd.
         Naming the labels that are not months (the first few of them).
     """
     if isinstance(values, pd.PeriodIndex):
-        return values.asfreq("M")
+        return _periods_as_months(values, what)
     if isinstance(values, pd.DatetimeIndex):
         stamps = values.tz_localize(None) if values.tz is not None else values
         return pd.PeriodIndex(stamps, freq="M")
     raw = pd.Series(np.asarray(values, dtype=object))
     if len(raw) and all(isinstance(v, pd.Period) for v in raw):
-        return pd.PeriodIndex(list(raw)).asfreq("M")
+        return _periods_as_months(pd.PeriodIndex(list(raw)), what)
     parsed = _parse_stamps(raw)
     months = pd.PeriodIndex(parsed, freq="M")
     unread = np.flatnonzero(parsed.isna().to_numpy())
@@ -159,6 +159,26 @@ def parse_months(values: pd.Series | pd.Index | Sequence[Any], what: str) -> pd.
         shown = ["(empty)" if _is_missing(v) else repr(v) for v in bad.tolist()[:6]]
         more = f", ... ({len(bad)} in all)" if len(bad) > 6 else ""
         raise DataError(f"unparseable {what}: {', '.join(shown)}{more}; {_EXAMPLE}")
+    return months
+
+
+def _periods_as_months(periods: pd.PeriodIndex, what: str) -> pd.PeriodIndex:
+    """Periods as the months they lie in. A period longer than a month (a quarter, a year, a
+    week across two months) lies in no one month: its score would be dated by a guess (the
+    period's last month, with gaps between), so it is refused."""
+    if periods.freqstr == "M":
+        return periods
+    first = periods.asfreq("M", how="start")
+    months = periods.asfreq("M", how="end")
+    spanning = np.flatnonzero(first.asi8 != months.asi8)
+    if len(spanning):
+        shown = ", ".join(str(periods[i]) for i in spanning[:3])
+        raise DataError(
+            f"{what} are periods of frequency {periods.freqstr!r}, and {shown} "
+            f"{'span' if len(spanning) > 1 else 'spans'} more than one month; relforecast reads "
+            "one score per month: give monthly periods (freq 'M') or month labels such as "
+            "'2024-10'"
+        )
     return months
 
 

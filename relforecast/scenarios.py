@@ -378,7 +378,7 @@ def _is_fitted_model(fit: object) -> bool:
 def compare_scenarios(
     fit: ScenarioFit,
     scenarios: Sequence[Scenario],
-    horizon: int = 12,
+    horizon: int | None = None,
     *,
     window: str | None = None,
     threshold: float | None = None,
@@ -395,8 +395,8 @@ def compare_scenarios(
     scenarios : sequence of Scenario
         Compared with the baseline (no extra shocks), which is always the first row, named
         ``"baseline"`` (a reserved name).
-    horizon : int, default 12
-        Months ahead, when no window is given.
+    horizon : int, optional
+        Months ahead (default 12); not with ``window``, which sets the months itself.
     window : str, optional
         ``"2025-07:2026-06"``: statistics over these months (forecast through any gap). A
         window that has already begun holds its observed months first: they count in every
@@ -425,7 +425,14 @@ def compare_scenarios(
             f"{fit!r} is not a fitted model; pass e.g. rf.ARIMA().fit(series) to compare scenarios"
         )
     last = fit.series.index[-1]
-    if window is not None:
+    if window is not None and horizon is not None:
+        raise ForecastError(
+            f"give horizon={horizon!r} or window={window!r}, not both: the window sets the months "
+            "forecast (through its last month)"
+        )
+    if window is None:
+        horizon = 12 if horizon is None else horizon
+    else:
         first, end, horizon = window_horizon(
             last, window, start=fit.series.index[0], data=repr(fit.series.name)
         )

@@ -67,6 +67,20 @@ def test_shock_file(capsys, tmp_path):
     assert code == 0 and "P(score < -6" in out
 
 
+def test_shocks_a_model_does_not_estimate_are_said_to_change_nothing(capsys, tmp_path):
+    path = tmp_path / "s.yaml"
+    path.write_text("shocks:\n  - {kind: tariff, start: 2018-03, shape: step}\n")
+    argv = ["forecast", "--paths", "200", "--horizon", "3", "--format", "csv"]
+    _, plain, _ = run(capsys, *argv, "--model", "block")
+    code, out, err = run(capsys, *argv, "--model", "block", "--shocks", str(path))
+    assert code == 0 and out == plain  # the block bootstrap resamples the past as it was
+    assert "block-bootstrap(12) estimates no shock effects" in err and "1 shock(s)" in err
+    code, _, err = run(capsys, *argv, "--model", "block")  # the demo's own calendar: not asked
+    assert code == 0 and "estimates no shock effects" not in err
+    code, out, err = run(capsys, *argv, "--model", "arima", "--shocks", str(path))
+    assert code == 0 and "estimates no shock effects" not in err
+
+
 @pytest.mark.parametrize(
     ("argv", "message"),
     [

@@ -154,3 +154,18 @@ def test_series_too_short_for_a_model():
     short = monthly(np.zeros(20))
     with pytest.raises(rf.DataError, match=r"20 months, too short .* at least 24"):
         rf.ARIMA(order=(0, 1, 0)).fit(short)
+
+
+def test_a_frame_with_a_column_twice_is_refused_naming_it():
+    # a second column of one dyad was read as a DataFrame where a series was expected
+    demo = rf.datasets.demo()
+    twice = pd.concat([demo.rename("A"), (demo / 2).round(1).rename("A")], axis=1)
+    for read in (
+        lambda: rf.load_panel(twice),
+        lambda: rf.load_scores(twice, "A"),
+        lambda: rf.backtest(twice, "rw-gauss", origins="2020-01", horizon=3, n_paths=50),
+    ):
+        with pytest.raises(rf.DataError, match=r"the column\(s\) \['A'\] twice"):
+            read()
+    once = twice.iloc[:, :1]
+    assert rf.load_panel(once)["A"].equals(rf.load_scores(once, "A").rename("A"))

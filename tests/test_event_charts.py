@@ -144,3 +144,20 @@ def test_window_chart_on_a_given_axes_and_as_of():
         rf.window_chart(series, events, window="2023-01:2023-12")
     with pytest.raises(rf.DataError, match="not inside the scores"):
         rf.window_chart(series, events, window="2022-01:2022-12", until="2022-06")
+
+
+def test_the_line_is_called_a_critical_point_only_when_it_is_the_scales():
+    series = monthly(np.round(np.linspace(-3.0, -5.0, 40), 1), start="2020-01", name="X")
+    labels = {}
+    for key, scale, threshold in (
+        ("tsinghua", rf.TSINGHUA_SCALE, None),
+        ("other threshold", rf.TSINGHUA_SCALE, -4.5),
+        ("event index", "-10:10", 0.0),  # no critical point: the user's threshold
+    ):
+        drawn = rf.window_chart(series, months=12, scale=scale, threshold=threshold)
+        labels[key] = [ln.get_label() for ln in drawn.score_ax.get_lines()]
+        plt.close(drawn.score_ax.figure)
+    assert "critical point −6" in labels["tsinghua"]  # a typographic minus
+    assert "threshold −4.5" in labels["other threshold"]
+    assert "threshold 0" in labels["event index"]
+    assert not any("critical" in label for label in labels["event index"])

@@ -126,3 +126,24 @@ def test_unbounded_forecast_needs_a_threshold_and_has_no_levels():
     framed = f.to_frame(quantiles=[0.5], threshold=0.5)
     assert list(framed.columns) == ["mean", "q50", "p_below_0.5", "p_cross_0.5"]
     assert framed["p_below_0.5"].eq(1.0).all()
+
+
+@pytest.mark.parametrize(
+    "months",
+    [["2025-08", "2025-07", "2025-09"], ["2025-07", "2025-09", "2025-10"], ["2025-07"] * 3],
+    ids=["reordered", "gap", "repeat"],
+)
+def test_forecast_months_must_run_month_after_month(months):
+    # questions count months by position: within=2 would not be the first two months
+    with pytest.raises(rf.ForecastError, match="month after month"):
+        rf.Forecast(np.zeros((4, 3)), pd.PeriodIndex(months, freq="M"))
+
+
+def test_forecast_months_given_as_labels_are_read_as_months():
+    paths = np.tile([-5.0, -6.5, -5.0], (4, 1))
+    by_label = rf.Forecast(paths, ["2025-07", "2025-08", "2025-09"])
+    by_period = rf.Forecast(paths, pd.period_range("2025-07", periods=3, freq="M"))
+    assert by_label.index.equals(by_period.index)
+    assert by_label.prob_below(-6).equals(by_period.prob_below(-6))
+    with pytest.raises(rf.ForecastError, match="paths must be numbers"):
+        rf.Forecast(np.array([["a", "b", "c"]]), by_period.index)

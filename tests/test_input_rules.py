@@ -9,6 +9,7 @@ import json
 import re
 import resource
 import signal
+import tracemalloc
 import warnings
 from pathlib import Path
 
@@ -313,6 +314,33 @@ def test_commands_do_not_write_into_another_kind_of_folder(tmp_path: Path) -> No
     assert not [p for p in tmp_path.iterdir() if ".tmp-" in p.name]
 
 
+def test_scores_are_not_printed_when_their_out_folder_is_refused(tmp_path: Path) -> None:
+    data = _long(tmp_path / "d.csv", ["Japan"], months=72)
+    bt, record = tmp_path / "bt.csv", tmp_path / "r.sqlite"
+    code, err = _cli(
+        "backtest", data, "--dyad", "Japan", "--origins", "2004-01:2004-06",
+        "--model", "rw-gauss", "--horizon", "6", "--paths", "200", "--out", bt,
+    )  # fmt: skip
+    assert code == 0, err
+    code, err = _cli("forecast", data, "--dyad", "Japan", "--model", "block", "--paths", "200",
+                     "--until", "2004-06", "--record", record)  # fmt: skip
+    assert code == 0, err
+    other = tmp_path / "mine"
+    other.mkdir()
+    (other / "notes.txt").write_text("kept\n")
+    for argv in (
+        ("evaluate", bt, data, "--out", other),
+        ("record", "score", data, "--record", record, "--out", other),
+        ("record", "score", data, "--record", record, "--out", tmp_path / "no" / "such"),
+    ):
+        out, err = io.StringIO(), io.StringIO()
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = cli_main([str(a) for a in argv])
+        assert code == 1 and "--out" in err.getvalue(), argv
+        assert out.getvalue() == "", argv  # one line on stderr, no table on stdout
+    assert [p.name for p in other.iterdir()] == ["notes.txt"]
+
+
 def test_a_folder_that_cannot_be_emptied_is_refused_before_writing(shared_dir: Path) -> None:
     shared_dir.chmod(0o777)  # the other user may write beside the target, not into it
     target = shared_dir / "ev"
@@ -340,6 +368,34 @@ def test_requests_larger_than_memory_are_refused_naming_the_size() -> None:
     fit = rf.RandomWalk().fit(rf.datasets.demo())
     with pytest.raises(rf.ForecastError, match="10000000000 paths"):
         fit.forecast(12, n_paths=10**10)
+
+
+def _peak_bytes(run: object) -> int:
+    """Peak traced allocation (numpy's arrays included) while ``run()`` runs."""
+    tracemalloc.start()
+    try:
+        run()
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def test_an_arima_horizon_whose_memory_grows_with_its_square_is_refused_up_front(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # the paths of an ARIMA forecast come from a response matrix quadratic in the horizon: the
+    # check must see it, or a long horizon ends in the out-of-memory killer
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fit = rf.ARIMA(order=(1, 1, 0)).fit(rf.datasets.demo())
+    peak = _peak_bytes(lambda: fit.forecast(600, n_paths=10, rng=0))
+    paths = 8 * 10 * 600
+    assert peak > 50 * paths  # the response, not the paths, is what takes the memory
+    monkeypatch.setattr("relforecast._memory.memory_budget", lambda: peak // 2)
+    with pytest.raises(rf.ForecastError, match=r"600 months ahead.*shorter horizon"):
+        fit.forecast(600, n_paths=10, rng=0)
+    monkeypatch.setattr("relforecast._memory.memory_budget", lambda: 10 * peak)
+    assert fit.forecast(600, n_paths=10, rng=0).paths.shape == (10, 600)  # not overcautious
 
 
 def test_arima_orders_the_data_cannot_support_are_refused() -> None:

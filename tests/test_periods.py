@@ -193,3 +193,25 @@ def test_parse_months_reads_the_months_to_month_reads_beyond_pandas_timestamps()
     # a label needs four digits of year, as before
     with pytest.raises(rf.DataError, match="unparseable dates: '0999-01'"):
         periods.parse_months(["0999-01"], "dates")
+
+
+@pytest.mark.parametrize("freq", ["Q", "Y", "W"])
+def test_periods_longer_than_a_month_are_refused_not_dated_by_their_last_month(freq):
+    # a quarter's score dated by its last month left two empty months between scores, and the
+    # refusal said "missing months ... pass fill='ffill'", which makes a monthly series of it
+    index = pd.period_range("2000-01-01", periods=40, freq=freq)
+    series = pd.Series(np.round(np.sin(np.arange(40) / 5), 1), index=index, name="X")
+    for read in (
+        lambda: rf.load_scores(series),
+        lambda: rf.BlockBootstrap().fit(series),
+        lambda: rf.load_scores(pd.DataFrame({"ym": list(index), "score": series.to_numpy()})),
+    ):
+        with pytest.raises(rf.DataError, match=rf"frequency '{freq}.*more than one month"):
+            read()
+
+
+def test_periods_inside_one_month_are_read_as_that_month():
+    days = pd.PeriodIndex([f"2000-{m:02d}-15" for m in range(1, 13)], freq="D")
+    months = periods.parse_months(days, "days")
+    assert list(months) == list(pd.period_range("2000-01", "2000-12", freq="M"))
+    assert periods.parse_months(days.asfreq("M"), "months").equals(months)

@@ -164,3 +164,15 @@ def test_a_model_without_shock_effects_says_so_in_a_scenario():
     moved = fit.forecast(12, scenario=given, n_paths=400, rng=0).paths
     still = fit.forecast(12, n_paths=400, rng=0).paths
     assert moved[:, 1].mean() < still[:, 1].mean() - 0.5
+
+
+def test_a_horizon_given_with_a_window_is_refused_not_ignored(unbounded_fit):
+    last = unbounded_fit.series.index[-1]
+    window = f"{last + 1}:{last + 3}"
+    with pytest.raises(rf.ForecastError, match="not both"):
+        rf.compare_scenarios(unbounded_fit, [], horizon=24, window=window, threshold=0)
+    by_window = rf.compare_scenarios(unbounded_fit, [], window=window, threshold=0, n_paths=300)
+    by_horizon = rf.compare_scenarios(unbounded_fit, [], horizon=3, threshold=0, n_paths=300)
+    assert by_window.equals(by_horizon)  # the same three months, the same draws
+    default = rf.compare_scenarios(unbounded_fit, [], threshold=0, n_paths=300)
+    assert default.attrs["forecasts"]["baseline"].horizon == 12

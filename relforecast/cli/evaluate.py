@@ -31,6 +31,8 @@ __all__ = ["evaluate"]
 )
 def evaluate(backtest_csv: str, data: str, out: str | None, **source: object) -> None:
     """Score a backtest CSV against the observed DATA (CRPS, coverage, Brier, PIT)."""
+    if out is not None:  # refused before the scores are printed, not after
+        OutputFolder(out, kind="evaluation").check_target()
     table = read_csv_file(backtest_csv, "backtest CSV", dtype={"origin": str, "target": str})
     hint = outlook_csv_hint(backtest_csv, set(table.columns))
     if hint is not None:

@@ -93,6 +93,14 @@ def forecast(
     fit = spec.fit(series, shocks=calendar)
     fc = fit.forecast(horizon, n_paths=paths, rng=seed)
     click.echo(_render(fc, fit.name, threshold, seed, fmt))
+    asked = source["shocks_file"] is not None or source["leaders_file"] is not None
+    if asked and calendar is not None and len(calendar) and fit.shock_effects().empty:
+        click.echo(
+            f"relforecast: note: {fit.name} estimates no shock effects: the {len(calendar)} "
+            "shock(s) of --shocks/--leaders change nothing in this forecast (--model arima, "
+            "markov or auto estimate them)",
+            err=True,
+        )
     from relforecast.record.entry import EntryFacts  # the record is imported when used
 
     facts = EntryFacts(

@@ -333,6 +333,8 @@ def score(
     **source: Any,
 ) -> None:
     """Score every recorded forecast against DATA, as far as each window is observed."""
+    if out is not None:  # refused before the scores are printed, not after
+        OutputFolder(out, kind="record scores").check_target()
     panel = load_panel(Path(data), **load_arguments(source))
     with _read(record_location) as rec:
         scores = rec.score(panel, dyad=_names(dyad), model=_names(model))

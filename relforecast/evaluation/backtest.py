@@ -40,6 +40,7 @@ import pandas as pd
 
 from relforecast._typing import RNGLike, distinct
 from relforecast.asof import cut_calendar
+from relforecast.data import refuse_repeated_columns
 from relforecast.evaluation.block import BacktestBlock
 from relforecast.evaluation.rowblock import (
     QUANTILE_COLUMNS,
@@ -295,6 +296,7 @@ def run_backtest(
 ) -> pd.DataFrame:
     """The backtest ``spec`` describes (:func:`backtest` without the keyword form)."""
     panel = data.to_frame() if isinstance(data, pd.Series) else data
+    refuse_repeated_columns(panel, "the panel")  # one column a dyad
     origin_list = parse_origins(origins, spec.every)
     models = list(model) if isinstance(model, list | tuple) else [model]
     if not models:

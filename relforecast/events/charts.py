@@ -263,10 +263,9 @@ def _draw_scores(ax, x, y, scale, t, words, lang, annotate) -> None:
     ax.set_ylim(bottom, top)
     if scale.bounded:
         draw_level_bands(ax, scale, lang=lang)
-    if t is not None:
-        ax.axhline(
-            t, color="#b2182b", ls="--", lw=1.2, label=words["critical"].format(t=fmt_threshold(t))
-        )
+    if t is not None:  # the scale's critical point, or a threshold of the user's
+        key = "critical" if scale.critical is not None and t == scale.critical else "threshold"
+        ax.axhline(t, color="#b2182b", ls="--", lw=1.2, label=words[key].format(t=fmt_threshold(t)))
     ax.plot(x, y, color="black", lw=1.6, marker="o", ms=3.5, label=words["score"], zorder=3)
     if annotate and len(x) <= 24:
         for xi, yi in zip(x, y, strict=True):

@@ -241,6 +241,11 @@ LABELS: dict[str, dict[str, str]] = {
             "Probabilities are shares of {n_paths} simulated paths, counted on the published "
             "score (rounded to 0.1): a simulated −6.04 is published as −6.0, not below −6."
         ),
+        "mc_note_step": (
+            "Probabilities are shares of {n_paths} simulated paths, counted on the published "
+            "score (rounded to {step})."
+        ),
+        "mc_note_continuous": "Probabilities are shares of {n_paths} simulated paths.",
         "gap_note": "The data end {as_of}; the months before the window are forecast too.",
         # reproducibility
         "rep_item": "Item",
@@ -333,6 +338,11 @@ LABELS: dict[str, dict[str, str]] = {
             "Each dyad is simulated with {n_paths} paths; probabilities are counted on the "
             "published score (rounded to 0.1)."
         ),
+        "panel_mc_note_step": (
+            "Each dyad is simulated with {n_paths} paths; probabilities are counted on the "
+            "published score (rounded to {step})."
+        ),
+        "panel_mc_note_continuous": "Each dyad is simulated with {n_paths} paths.",
     },
     "zh": {
         "title": "{dyad}形势展望（{first}至{last}）",
@@ -511,6 +521,8 @@ LABELS: dict[str, dict[str, str]] = {
             "概率为 {n_paths} 条模拟路径中的比例，按公布分值（精确到 0.1）计算："
             "模拟值 −6.04 公布为 −6.0，不算低于 −6。"
         ),
+        "mc_note_step": "概率为 {n_paths} 条模拟路径中的比例，按公布分值（精确到 {step}）计算。",
+        "mc_note_continuous": "概率为 {n_paths} 条模拟路径中的比例。",
         "gap_note": "数据截至{as_of}；展望期开始之前的月份同样为预测值。",
         "rep_item": "项目",
         "rep_value": "取值",
@@ -590,6 +602,10 @@ LABELS: dict[str, dict[str, str]] = {
         "panel_mc_note": (
             "每组双边关系模拟 {n_paths} 条路径；概率按公布分值（精确到 0.1）计算。"
         ),
+        "panel_mc_note_step": (
+            "每组双边关系模拟 {n_paths} 条路径；概率按公布分值（精确到 {step}）计算。"
+        ),
+        "panel_mc_note_continuous": "每组双边关系模拟 {n_paths} 条路径。",
     },
 }
 

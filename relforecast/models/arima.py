@@ -44,6 +44,7 @@ from statsmodels.tsa.statespace.sarimax import SARIMAX
 from statsmodels.tsa.stattools import kpss
 
 from relforecast._blas import one_blas_thread
+from relforecast._memory import check_request
 from relforecast._typing import as_number
 from relforecast.data import MIN_MONTHS
 from relforecast.exceptions import FitError, SpecError
@@ -307,6 +308,21 @@ def _shifted_response(ssm: object, horizon: int) -> np.ndarray:
     return np.concatenate(columns, axis=1)
 
 
+def _check_response_memory(horizon: int, k_states: int, k_posdef: int, n_paths: int) -> None:
+    """Refuse, before it is built, a response matrix that would not fit in memory.
+
+    The paths are ``mu + u @ A.T`` with ``A`` of ``horizon x (k_states + horizon * k_posdef)``
+    float64 entries — quadratic in the horizon — built from as many columns before they are
+    joined (twice its size at once), and ``u`` with a row of as many draws per path.
+    """
+    columns = k_states + horizon * k_posdef
+    check_request(
+        8.0 * columns * (2 * horizon + n_paths),
+        f"an ARIMA forecast {horizon} months ahead",
+        "use a shorter horizon (its memory grows with the square of the horizon) or fewer paths",
+    )
+
+
 def _whole_numbers(values: object) -> tuple[int, ...] | None:
     """``values`` as a tuple of ints, or ``None`` when any is not a whole number."""
     if isinstance(values, str | bytes) or not isinstance(values, tuple | list | np.ndarray):
@@ -568,6 +584,7 @@ class ARIMAResult(LikelihoodResult, PathSimulator):
             )
             return np.asarray(out, dtype=float).reshape(h)
 
+        _check_response_memory(h, k_states, k_posdef, n_paths)
         zero_shocks = np.zeros((h, k_posdef))
         mu = path(start, zero_shocks)
         if _time_invariant(ssm):

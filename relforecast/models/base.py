@@ -406,10 +406,7 @@ def prepare_series(
             f"expected a pandas Series of monthly scores, got {type(series).__name__}; "
             "load one with rf.load_scores"
         )
-    if isinstance(series.index, pd.PeriodIndex):
-        months = series.index.asfreq("M")
-    else:
-        months = parse_months(series.index, "dates in the series index")
+    months = parse_months(series.index, "dates in the series index")
     name = str(series.name) if series.name is not None else "series"
     refuse_other_grid(series, scale, what)
     clean = validate_series(series.to_numpy(), months, name, scale=scale, grid=False)

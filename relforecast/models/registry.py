@@ -34,6 +34,7 @@ __all__ = [
     "model_names",
     "model_on_scale",
     "pool_models",
+    "registered_name",
     "with_scale",
 ]
 
@@ -88,3 +89,14 @@ def model_on_scale(name: str, scale: Scale) -> str | Model:
     """The model ``name`` on ``scale``: the name itself on the Tsinghua scale (so tables and
     records keep it), else its specification built on the scale."""
     return name if scale == TSINGHUA_SCALE else make_model(name, scale=scale)
+
+
+def registered_name(model: Model) -> str | None:
+    """The name under which :func:`make_model` builds ``model`` on its own scale (``None``
+    when no name does): what ``relforecast backtest --model NAME --scale ...`` labels its rows,
+    for a specification that :func:`model_on_scale` built from that name."""
+    scale = getattr(model, "scale", TSINGHUA_SCALE)
+    for name in MODELS:
+        if make_model(name, scale=scale) == model:
+            return name
+    return None

@@ -20,6 +20,7 @@ from relforecast.exceptions import RelforecastError
 from relforecast.forecast import Forecast
 from relforecast.models.registry import make_model
 from relforecast.questions import Question
+from relforecast.scale import TSINGHUA_SCALE
 from relforecast.scenarios import forecast_in_window
 
 __all__ = ["BASELINES", "model_spread"]
@@ -62,7 +63,7 @@ def model_spread(
     shocks : ShockCalendar, optional
         Passed to the baselines' fits.
     baselines : sequence of str
-        ``make_model`` names of the reference models.
+        ``make_model`` names of the reference models, built on the scale of ``fit``.
     n_paths : int
         Paths per component or baseline.
     rng : int
@@ -81,9 +82,10 @@ def model_spread(
         fc = _windowed(part, first, end, n_paths, [rng, 1, i])
         entries.append((part.name, "component", fc))
     notes = []
+    scale = getattr(fit, "scale", TSINGHUA_SCALE)  # the baselines score on the model's scale
     for j, name in enumerate(baselines):
         try:
-            base = make_model(name).fit(series, shocks=shocks)
+            base = make_model(name, scale=scale).fit(series, shocks=shocks)
             fc = _windowed(base, first, end, n_paths, [rng, 2, j])
         except RelforecastError as exc:
             notes.append(f"{name}: {exc}")

@@ -99,6 +99,13 @@ class _Task:
     thresholds: tuple[float, ...]
     scale: Scale = TSINGHUA_SCALE
 
+    @property
+    def headline(self) -> float:
+        """The recorded headline threshold: the scale's critical point, else the −6 of
+        ``relforecast forecast --threshold`` (a scale without one, such as an event index)."""
+        critical = self.scale.critical
+        return float(TSINGHUA_SCALE.critical if critical is None else critical)
+
 
 def _window(origin: pd.Period) -> str:
     return default_window(origin)
@@ -109,7 +116,9 @@ def _run(task: _Task) -> Entry | str:
     try:
         fit = make_model(task.model, scale=task.scale).fit(task.series, shocks=task.shocks)
         window = _window(task.origin)
-        table = compare_scenarios(fit, [], window=window, n_paths=task.n_paths, rng=task.seed)
+        table = compare_scenarios(
+            fit, [], window=window, threshold=task.headline, n_paths=task.n_paths, rng=task.seed
+        )
         base = table.attrs["forecasts"]["baseline"]
         facts = EntryFacts(
             history=task.series,
@@ -123,6 +132,7 @@ def _run(task: _Task) -> Entry | str:
             n_paths=task.n_paths,
             shocks=task.shocks,
             thresholds=task.thresholds,
+            threshold=task.headline,
             source="backfill",
             notes=list(fit.diagnostics),
         )
@@ -185,7 +195,7 @@ def backfill(
         )
     panel = data.to_frame() if isinstance(data, pd.Series) else data
     thresholds = distinct(
-        [check_threshold(t) for t in thresholds], "threshold", error=ForecastError
+        [check_threshold(t, as_scale(scale)) for t in thresholds], "threshold", error=ForecastError
     )
     result = BackfillResult()
     done = _recorded(record, [str(d) for d in panel.columns], model, n_paths)

@@ -31,6 +31,7 @@ from relforecast.data import dyad_key, series_fingerprint
 from relforecast.evaluation.backtest import QUANTILE_COLUMNS, QUANTILE_LEVELS
 from relforecast.exceptions import RecordError
 from relforecast.forecast import Forecast
+from relforecast.models.registry import make_model, model_names
 from relforecast.periods import to_month
 from relforecast.record.questions import Question, default_questions, parse_question
 from relforecast.record.schema import LEVEL_COLUMNS
@@ -457,7 +458,12 @@ def _which_model(
     """The model's label, its description and its estimates."""
     published_model = told.get("model")
     model = facts.model
-    if model is not None and published_model is not None and model != published_model:
+    if (
+        model is not None
+        and published_model is not None
+        and model != published_model
+        and not _named_on_scale(model, published_model, fc)
+    ):
         raise RecordError(
             f"model={model!r}, but the outlook was made with {published_model!r} (its "
             "summary.json); leave model= out or give the outlook's"
@@ -466,6 +472,13 @@ def _which_model(
     given = facts.model_params
     params = _params(given if given is not None else told.get("model_params"))
     return model or published_model, model_name, params or _params(fc.meta.get("params"))
+
+
+def _named_on_scale(name: str, published: str, fc: Forecast) -> bool:
+    """Whether the outlook's model ``published`` is what the name ``name`` builds on the
+    forecast's scale: on a scale other than Tsinghua the command line builds the model from its
+    name and the outlook's summary gives the specification's name (``block-bootstrap(12)``)."""
+    return name in model_names() and make_model(name, scale=fc.scale).name == published
 
 
 def _seed(seed: Any) -> Any:
@@ -537,10 +550,10 @@ def _question_rows(
     if inside:
         window = fc.window(first, last)
         if last_value is not None and math.isfinite(last_value):
-            for q in default_questions(last_value, tuple(thresholds)):
+            for q in default_questions(last_value, tuple(thresholds), fc.scale):
                 asked[q.name] = (q, q.probability(window))
     for name, p in (given or {}).items():
-        q = parse_question(name)
+        q = parse_question(name, fc.scale)
         p = float(p)
         if not 0.0 <= p <= 1.0:
             raise RecordError(f"question {name!r}: probability {p!r} must lie in [0, 1]")

@@ -131,20 +131,23 @@ def question_name(kind: str, threshold: float) -> str:
     return f"{kind}_{threshold:g}"
 
 
-def default_questions(last_value: float, thresholds: tuple[float, ...]) -> list[Question]:
+def default_questions(
+    last_value: float, thresholds: tuple[float, ...], scale: Scale = TSINGHUA_SCALE
+) -> list[Question]:
     """The questions recorded for every forecast, chosen by where the relation stands.
 
     For each threshold ``T``: ``cross_T`` when the last observed score is at or above ``T``
     (a crossing is news); otherwise ``back_above_T`` and ``below_end_T``. Below the lowest
     threshold, also ``cross_W`` — worse still, ``W`` the whole point at or below the score
     (:func:`relforecast.questions.worse_still`, the outlook's question for such a relation).
+    The thresholds must lie on ``scale``, the forecast's.
     """
     out = []
     for t in thresholds:
         kinds = ("cross",) if last_value >= t else ("back_above", "below_end")
-        out.extend(parse_question(question_name(k, t)) for k in kinds)
+        out.extend(parse_question(question_name(k, t), scale) for k in kinds)
     if thresholds and last_value < min(thresholds):
-        w = worse_still(last_value, TSINGHUA_SCALE)
+        w = worse_still(last_value, scale)
         if w is not None and w not in thresholds:
-            out.append(parse_question(question_name("cross", w)))
+            out.append(parse_question(question_name("cross", w), scale))
     return out

@@ -294,9 +294,10 @@ def _connect(path: Path, read_only: bool) -> sqlite3.Connection:
 def check_sqlite_file(path: Path, *, create: bool, read_only: bool = False) -> None:
     """Refuse, without writing to it, a path that is not a usable SQLite file.
 
-    A missing file is created later when ``create`` is true; a file that is not an SQLite
-    database or fails SQLite's ``quick_check`` raises :class:`RecordError`, and so does a
-    file or folder this user may not write unless ``read_only``.
+    A missing file is created later when ``create`` is true (its folder must exist and be
+    writable); a file that is not an SQLite database or fails SQLite's ``quick_check`` raises
+    :class:`RecordError`, and so does a file or folder this user may not write unless
+    ``read_only``.
     """
     if path.is_dir():
         raise RecordError(
@@ -307,6 +308,12 @@ def check_sqlite_file(path: Path, *, create: bool, read_only: bool = False) -> N
             if not path.parent.is_dir():
                 raise RecordError(
                     f"cannot create the record {path}: folder {path.parent} is missing"
+                )
+            reason = read_only_reason(path)
+            if reason is not None:
+                raise RecordError(
+                    f"cannot create the record {path}: {reason}; make it writable "
+                    "(chmod u+w) or give another --record"
                 )
             return
         raise RecordError(

@@ -34,7 +34,7 @@ from relforecast.evaluation.scores import evaluate
 from relforecast.exceptions import DataError
 from relforecast.record.questions import parse_question
 from relforecast.record.schema import LEVEL_COLUMNS
-from relforecast.scale import TSINGHUA_SCALE
+from relforecast.scale import TSINGHUA_SCALE, UNBOUNDED_SCALE, Scale
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -178,6 +178,13 @@ class RecordScores:
         return ax
 
 
+def _published_on(data: pd.Series | pd.DataFrame) -> Scale:
+    """The scale the observed scores are published on: the one they were loaded on
+    (``rf.load_panel`` and ``rf.load_scores`` keep it), else the Tsinghua scale."""
+    declared = getattr(data, "attrs", {}).get("scale")
+    return declared if isinstance(declared, Scale) else TSINGHUA_SCALE
+
+
 def _panel(data: pd.Series | pd.DataFrame) -> pd.DataFrame:
     panel = data.to_frame() if isinstance(data, pd.Series) else data
     if not isinstance(panel.index, pd.PeriodIndex):
@@ -216,7 +223,7 @@ def score_record(
     data : Series or DataFrame
         Observed scores: one dyad (a named series) or a panel (``rf.load_panel``).
     """
-    panel = _panel(data)
+    panel, scale = _panel(data), _published_on(data)
     meta = record.forecasts(dyad=dyad, model=model)
     if meta.empty:
         raise DataError(
@@ -237,8 +244,8 @@ def score_record(
         )
     scorable = meta[meta["dyad"].isin(known)]
     months = _score_months(scorable, month_rows, panel)
-    questions = _score_questions(meta, question_rows, panel)
-    forecasts = _per_forecast(meta, months, panel)
+    questions = _score_questions(meta, question_rows, panel, scale)
+    forecasts = _per_forecast(meta, months, panel, scale)
     return RecordScores(forecasts, months, questions, notes)
 
 
@@ -270,23 +277,29 @@ def _score_months(meta: pd.DataFrame, rows: pd.DataFrame, panel: pd.DataFrame) -
     probs = out[list(LEVEL_COLUMNS)].to_numpy(dtype=float)
     have = np.isfinite(probs).all(axis=1)
     rps = np.full(len(out), np.nan)
-    observed_level = TSINGHUA_SCALE.level_index(out["obs"].to_numpy())
-    rps[have] = ranked_probability_score(probs[have], observed_level[have])
+    # level probabilities are recorded for forecasts on the six Tsinghua levels only
+    observed_level = TSINGHUA_SCALE.level_index(out["obs"].to_numpy()[have])
+    rps[have] = ranked_probability_score(probs[have], observed_level)
     out["rps"] = rps
     return out[columns].sort_values(["forecast_id", "h"]).reset_index(drop=True)
 
 
-def _window_values(series: pd.Series, first: str, last: str) -> tuple[np.ndarray, bool]:
-    """The observed published scores of the window, from its first month up to the first
-    gap, and whether every month of the window is observed."""
+def _window_values(
+    series: pd.Series, first: str, last: str, scale: Scale
+) -> tuple[np.ndarray, bool]:
+    """The observed scores of the window as published on ``scale`` (rounded to its grid; as
+    they are on a continuous scale), from its first month up to the first gap, and whether
+    every month of the window is observed."""
     months = pd.period_range(first, last, freq="M")
     values = series.reindex(months).to_numpy(dtype=float)
     gap = np.flatnonzero(~np.isfinite(values))
     upto = gap[0] if gap.size else len(values)
-    return TSINGHUA_SCALE.round(values[:upto]), upto == len(values)
+    return scale.round(values[:upto]), upto == len(values)
 
 
-def _score_questions(meta: pd.DataFrame, rows: pd.DataFrame, panel: pd.DataFrame) -> pd.DataFrame:
+def _score_questions(
+    meta: pd.DataFrame, rows: pd.DataFrame, panel: pd.DataFrame, scale: Scale
+) -> pd.DataFrame:
     rows = rows.merge(
         meta[["dyad", "model", "as_of", "n_paths"]], left_on="forecast_id", right_index=True
     )
@@ -297,9 +310,10 @@ def _score_questions(meta: pd.DataFrame, rows: pd.DataFrame, panel: pd.DataFrame
             continue
         key = (row.dyad, row.first, row.last)
         if key not in cache:
-            cache[key] = _window_values(panel[row.dyad].dropna(), row.first, row.last)
+            cache[key] = _window_values(panel[row.dyad].dropna(), row.first, row.last, scale)
         observed, complete = cache[key]
-        result = parse_question(row.name).outcome(observed, complete)
+        # checked against the forecast's scale when recorded; the record keeps no scale
+        result = parse_question(row.name, UNBOUNDED_SCALE).outcome(observed, complete)
         if result is not None:
             outcomes[i] = result
     rows = rows.assign(outcome=outcomes, resolved=np.isfinite(outcomes))
@@ -329,7 +343,9 @@ def _score_questions(meta: pd.DataFrame, rows: pd.DataFrame, panel: pd.DataFrame
     return rows[cols].sort_values(["forecast_id", "name"]).reset_index(drop=True)
 
 
-def _per_forecast(meta: pd.DataFrame, months: pd.DataFrame, panel: pd.DataFrame) -> pd.DataFrame:
+def _per_forecast(
+    meta: pd.DataFrame, months: pd.DataFrame, panel: pd.DataFrame, scale: Scale
+) -> pd.DataFrame:
     out = meta[
         ["dyad", "model", "as_of", "window_first", "window_last", "seed", "n_paths", "source"]
     ].copy()
@@ -342,7 +358,7 @@ def _per_forecast(meta: pd.DataFrame, months: pd.DataFrame, panel: pd.DataFrame)
             observed.append(0)
             continue
         values, complete = _window_values(
-            panel[row.dyad].dropna(), row.window_first, row.window_last
+            panel[row.dyad].dropna(), row.window_first, row.window_last, scale
         )
         observed.append(len(values))
         status.append("resolved" if complete else ("open" if len(values) else "pending"))

@@ -167,6 +167,18 @@ def named_levels(scale: object) -> bool:
     return sc.bounded and len(sc.levels) >= 2
 
 
+def mc_note(words: dict[str, str], key: str, scale: object, n_paths: int) -> str:
+    """The note on what the probabilities count: the published score, rounded to the scale's
+    step (the Tsinghua wording with its example on a 0.1 grid), or the draws themselves on a
+    continuous scale."""
+    step = as_scale(scale).step
+    if step is None:
+        return words[f"{key}_continuous"].format(n_paths=f"{n_paths:,}")
+    if np.isclose(step, 0.1):
+        return words[key].format(n_paths=f"{n_paths:,}")
+    return words[f"{key}_step"].format(n_paths=f"{n_paths:,}", step=f"{step:g}")
+
+
 def levels_line(scale: object, lang: str) -> str:
     """The scale's range and the score range of each level, once per report: "分值范围为
     −9～+9，分为六个等级：对抗（−9.0～−6.1）、紧张（−6.0～−3.1）……" ("" for a scale without
@@ -857,7 +869,7 @@ def build_document(inp: ReportInputs, lang: str) -> Document:
     )
     notes = [
         words["model_note"].format(model=fit_label(inp.fit, lang)),
-        words["mc_note"].format(n_paths=f"{inp.n_paths:,}"),
+        mc_note(words, "mc_note", getattr(inp.fit, "scale", None), inp.n_paths),
     ]
     if inp.window[0] > inp.as_of + 1:
         notes.append(words["gap_note"].format(as_of=fmt_month(inp.as_of, lang)))

@@ -44,7 +44,7 @@ from relforecast.exceptions import DataError, SpecError
 from relforecast.forecast import Forecast, check_threshold
 from relforecast.graphics.labels import fmt_month, labels, shock_label
 from relforecast.models.base import FittedModel, Model
-from relforecast.models.registry import make_model
+from relforecast.models.registry import make_model, registered_name
 from relforecast.models.spread import model_spread
 from relforecast.panel.parallel import worker_process
 from relforecast.periods import default_window, window_horizon
@@ -102,6 +102,14 @@ def model_spec(model: str | Model) -> tuple[Model, str]:
     if not isinstance(model, str):
         return model, str(getattr(model, "name", type(model).__name__))
     return make_model(model), model
+
+
+def table_label(rows: pd.DataFrame, spec: Model, key: str) -> str:
+    """The report's model among the labels of a given backtest table: ``key``, or, when the
+    table lacks it, the name the specification was built from on its scale (the label of
+    ``relforecast backtest --model NAME --scale ...``, which a refusal then names)."""
+    labels = set(rows["model"].astype(str)) if "model" in rows.columns else set()
+    return key if key in labels else registered_name(spec) or key
 
 
 def headline_threshold(spec: Any, threshold: float | None) -> float:
@@ -595,6 +603,7 @@ def compute_outlook(
                 rows, source = pending.result(), "computed"
             else:
                 rows, source = table_in
+                model_key = table_label(rows, spec_model, model_key)
             # the track record scores the question the report leads with
             headline = (
                 "back_above" if asked[0].direction == "at_or_above" else "cross",

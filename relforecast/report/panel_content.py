@@ -52,6 +52,7 @@ from relforecast.report.content import (
     count_word,
     level_entered,
     levels_line,
+    mc_note,
     named_levels,
     source_line,
 )
@@ -342,7 +343,7 @@ def build_panel_document(inp: PanelInputs, lang: str) -> Document:
                     if any(str(n).startswith("auto[") for n in inp.model_names)
                     else []
                 ),
-                words["panel_mc_note"].format(n_paths=f"{inp.n_paths:,}"),
+                mc_note(words, "panel_mc_note", inp.scale, inp.n_paths),
             )
         ),
         Heading(words["reproduce"]),

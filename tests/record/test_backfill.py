@@ -140,6 +140,33 @@ def test_a_backfilled_forecast_is_the_outlook_published_then(tmp_path):
     assert f["data_sha256"] == out.summary["data"]["sha256"]
 
 
+def test_a_backfill_on_a_scale_without_a_critical_point_records_every_origin(tmp_path):
+    # an event index on -10 ... 10 has no critical point: the headline is the -6 that
+    # `relforecast forecast --threshold` defaults to, and thresholds are checked on that scale
+    series = _panel()["Alpha"].rename("Alpha")
+    origins = ["2006-06", "2008-06"]
+    with Record(tmp_path / "r.sqlite") as rec:
+        with pytest.raises(rf.ForecastError, match=r"20 is outside the scale \[-10, 10\]"):
+            backfill(rec, series, origins, model="block", scale="-10:10", thresholds=(20,))
+        result = backfill(
+            rec, series, origins, model="block", n_paths=300, scale="-10:10", thresholds=(-9.5,)
+        )
+        assert not result.notes
+        meta = rec.forecasts()
+        questions = rec.table("questions")
+        months = rec.table("months")
+    assert list(meta["as_of"]) == origins and set(meta["threshold"]) == {-6.0}
+    for fid, f in meta.iterrows():
+        origin = pd.Period(f["as_of"], "M")
+        fit = rf.BlockBootstrap(scale="-10:10").fit(series.loc[:origin])
+        fc = fit.forecast(12, n_paths=300, rng=int(f["seed"]))
+        asked = questions[questions["forecast_id"] == fid].set_index("name")["probability"]
+        assert asked["cross_-9.5"] == fc.prob_cross(-9.5)
+        assert asked["cross_-6"] == fc.prob_cross(-6)
+        mean = months[months["forecast_id"] == fid]["mean"].to_numpy()
+        np.testing.assert_allclose(mean, fc.paths.mean(axis=0), rtol=1e-12)
+
+
 def test_backfill_needs_an_int_seed(tmp_path):
     with Record(tmp_path / "r.sqlite") as rec, pytest.raises(rf.RelforecastError, match="int"):
         backfill(rec, _panel(), "2006-06", model="block", rng=np.random.default_rng(0))

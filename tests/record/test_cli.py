@@ -169,6 +169,32 @@ def test_outlook_records_what_it_published(capsys, tmp_path, scores_csv):
     assert "internal error" not in err
 
 
+def test_an_outlook_on_another_scale_is_recorded_under_its_model_name(capsys, tmp_path):
+    # on a scale other than Tsinghua the model is built from its name on that scale and the
+    # outlook's summary names the specification: block-bootstrap(12)
+    demo = rf.datasets.demo()
+    data = tmp_path / "index.csv"
+    table = {"country": "A", "ym": demo.index.astype(str), "score": demo.to_numpy()}
+    pd.DataFrame(table).to_csv(data, index=False)
+    path = tmp_path / "rec.sqlite"
+    code, _, err = run(
+        capsys, "outlook", data, "--dyad", "A", "--scale=-10:10", "--threshold=-9.5",
+        "--model", "block", "--paths", "300", "--track-record", "none",
+        "--out", tmp_path / "o", "--record", path,
+    )  # fmt: skip
+    assert code == 0, err
+    summary = json.loads((tmp_path / "o" / "summary.json").read_text())
+    assert summary["model"]["key"] == "block-bootstrap(12)"
+    with Record(path) as rec:
+        doc = rec.show(1)
+        other = rf.outlook(demo, model="arima", out=tmp_path / "o2", n_paths=300)
+        with pytest.raises(rf.RecordError, match="model='block', but the outlook was made with"):
+            rec.add(other, model="block")  # another model is still refused
+    assert doc["forecast"]["model"] == "block" and doc["forecast"]["threshold"] == -9.5
+    q = doc["questions"].set_index("name")["probability"]
+    assert q["cross_-9.5"] == pytest.approx(summary["results"]["baseline"]["p_cross"])
+
+
 def test_an_outlook_updated_during_its_window_is_recorded_from_the_as_of_month(tmp_path):
     """The mid-window outlook of the README's monthly update is recorded from the as-of month
     on (not refused with 'forecast month ... is not after the as-of month')."""

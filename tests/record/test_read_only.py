@@ -126,6 +126,25 @@ def test_writing_into_a_read_only_record_is_refused_in_one_line(
     assert _snapshot(shared_dir) == before
 
 
+@pytest.mark.parametrize("who", ["superuser", "another user"])
+def test_a_new_record_in_a_read_only_folder_is_refused_in_one_line(
+    shared_dir: Path, who: str
+) -> None:
+    # the folder has no write bit: nobody meant it to change, the superuser included
+    shared_dir.chmod(0o555)
+    path = shared_dir / "new.sqlite"
+
+    def record() -> tuple[int, str]:
+        code, _, err = cli("forecast", "--paths", "200", "--model", "block", "--record", path)
+        return code, err
+
+    code, err = record() if who == "superuser" else as_another_user(record)
+    assert code == 1
+    assert len(err.strip().splitlines()) == 1
+    assert f"cannot create the record {path}" in err and "read-only" in err
+    assert not list(shared_dir.iterdir())
+
+
 def test_a_record_opened_read_only_refuses_to_record(shared_dir: Path) -> None:
     import relforecast as rf
 

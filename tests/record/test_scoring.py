@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 from scipy.stats import norm
 
+import relforecast as rf
 from relforecast.evaluation.backtest import QUANTILE_COLUMNS, QUANTILE_LEVELS
 from relforecast.evaluation.scores import evaluate
 from relforecast.forecast import Forecast
@@ -53,6 +54,45 @@ def test_brier_and_log_score_of_a_resolved_crossing(tmp_path):
     summary = scores.summary()
     assert summary["brier_cross-6"].iloc[0] == pytest.approx(0.49)
     assert summary["n_cross-6"].iloc[0] == 1 and summary["resolved"].iloc[0] == 1
+
+
+def test_questions_beyond_the_tsinghua_bounds_of_a_wider_scale_are_recorded_and_scored(
+    tmp_path,
+):
+    # an event index on -10 ... 10: -9.5 is inside its scale, though outside the Tsinghua one
+    hist = history(np.full(24, -9.0))
+    paths = np.full((200, 12), -9.0)
+    paths[:50, 3:] = -9.8  # a quarter of the paths go below -9.5 in the fourth month
+    index = pd.period_range(hist.index[-1] + 1, periods=12, freq="M")
+    fc = Forecast(paths, index, history=hist, scale="-10:10")
+    observed = history(np.r_[np.full(24, -9.0), -9.2, -9.7, np.full(10, -9.0)])
+    with Record(tmp_path / "r.sqlite") as rec:
+        rec.add(fc, model="m", threshold=-9.5, questions={"below_end_-9.75": 0.1})
+        scores = rec.score(observed)
+    q = scores.questions.set_index("name")
+    assert q.loc["cross_-9.5", "probability"] == fc.prob_cross(-9.5) == 0.25
+    assert q.loc["cross_-9.5", "resolved"] and q.loc["cross_-9.5", "outcome"] == 1.0
+    assert q.loc["cross_-9.5", "brier"] == pytest.approx(0.75**2)
+    assert q.loc["below_end_-9.75", "outcome"] == 0.0  # the window ends at -9.0
+
+
+def test_a_continuous_score_is_not_rounded_to_the_tsinghua_grid_before_it_is_scored(tmp_path):
+    # -6.04 on an event index is below -6: rounded to the Tsinghua 0.1 grid it would be -6.0
+    hist = history(np.full(24, -5.0))
+    fc = _stepped_forecast(hist, 0.3)
+    values = np.r_[np.full(24, -5.0), -5.5, -6.04, np.full(10, -5.5)]
+    months = history(values).index.astype(str)
+    frame = pd.DataFrame({"country": "Testland", "ym": months, "score": values})
+    with Record(tmp_path / "r.sqlite") as rec:
+        rec.add(fc, model="m")
+        index = rec.score(rf.load_scores(frame, scale="-10:10")).questions.set_index("name")
+        grid = rec.score(rf.load_scores(frame, scale="-10:10:0.01")).questions.set_index("name")
+    assert index.loc["cross_-6", "outcome"] == 1.0
+    assert grid.loc["cross_-6", "outcome"] == 1.0  # -6.04 is on a 0.01 grid too
+    rounded = frame.assign(score=np.round(values, 1))  # published in 0.1 steps: -6.0
+    with Record(tmp_path / "r.sqlite") as rec:
+        tsinghua = rec.score(rf.load_scores(rounded)).questions.set_index("name")
+    assert tsinghua.loc["cross_-6", "outcome"] == 0.0
 
 
 def test_an_open_window_is_scored_as_far_as_observed(tmp_path):

@@ -221,6 +221,69 @@ def test_an_outlook_on_a_score_of_one_span_names_no_level(tmp_path, lang):
     assert ("历史走势与六个等级" if lang == "zh" else "History with the six levels") in text
 
 
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_history_heading_counts_the_levels_the_scale_has(tmp_path, demo_series, lang):
+    # an event index on -10 ... 10 has one band from bound to bound, not the six Tsinghua levels
+    heads = {}
+    three_levels = rf.Scale(
+        -10, 10, cuts=[-3, 3], names=["low", "mid", "high"], names_zh=["低", "中", "高"],
+        resolution=None,
+    )  # fmt: skip
+    for name, scale in (("index", "-10:10"), ("three", three_levels)):
+        rf.outlook(
+            demo_series, model=rf.BlockBootstrap(scale=scale), threshold=0, n_paths=200,
+            track_record=None, lang=lang, out=tmp_path / name,
+        )  # fmt: skip
+        md = (tmp_path / name / "report.md").read_text(encoding="utf-8")
+        heads[name] = [
+            line
+            for line in md.splitlines()
+            if "history.png" in line
+            or (line.startswith("## ") and ("History" in line or "历史走势" in line))
+        ]
+    words = {
+        "en": ("six levels", "History", "three levels"),
+        "zh": ("六个等级", "历史走势", "三个等级"),
+    }
+    six, no_levels, three = words[lang]
+    assert not any(six in line for lines in heads.values() for line in lines)
+    assert heads["index"][0] == f"## {no_levels}" and "levels" not in heads["index"][1]
+    assert all(three in line for line in heads["three"])
+
+
+def test_an_outlook_on_another_scale_has_its_baselines_and_says_what_it_counts(
+    tmp_path, demo_series
+):
+    # built on the Tsinghua scale, they were refused for a series loaded on another scale and
+    # left out of the spread table, with a diagnostic line each
+    notes = {}
+    for name, scale in (("index", "-10:10"), ("halves", "-10:10:0.5")):
+        values = demo_series if name == "index" else (demo_series * 2).round() / 2
+        table = pd.DataFrame({"ym": values.index.astype(str), "score": values.to_numpy()})
+        series = rf.load_scores(table, scale=scale)  # loaded on its scale, as the CLI does
+        rf.outlook(
+            series, model=rf.BlockBootstrap(scale=scale), threshold=0, n_paths=200,
+            track_record=None, out=tmp_path / name,
+        )  # fmt: skip
+        md = (tmp_path / name / "report.md").read_text(encoding="utf-8")
+        spread = pd.read_csv(tmp_path / name / "spread.csv", index_col=0)
+        assert (spread["role"] == "baseline").sum() == 3, spread
+        assert not any("Model diagnostics" in line for line in md.splitlines())
+        notes[name] = [line for line in md.splitlines() if "Probabilities are shares" in line]
+    # what the probabilities count: the draws of a continuous index, not a 0.1 grid
+    assert notes["index"] == ["- Probabilities are shares of 200 simulated paths."]
+    assert notes["halves"] == [
+        "- Probabilities are shares of 200 simulated paths, counted on the published score "
+        "(rounded to 0.5)."
+    ]
+
+
+def test_the_tsinghua_history_heading_names_its_six_levels(demo_report):
+    out, _, _ = demo_report
+    md = (out / "report.md").read_text(encoding="utf-8")
+    assert "## History with the six levels" in md and "whole series over the six levels" in md
+
+
 def test_analogues_align_on_anchors():
     s = rf.datasets.demo()
     a = rf.analogues(s, ["2013-09", "2020-09"], before=2, after=3)

@@ -180,5 +180,37 @@ def test_cli_reads_a_track_record_csv_pooled_over_the_data(tmp_path, capsys, dem
     assert summary["track_record"]["source"] == "bt.csv"
 
 
+def test_cli_reads_a_track_record_csv_of_a_model_named_on_another_scale(
+    tmp_path, capsys, demo_series
+):
+    """On a scale other than Tsinghua the report's model is built from its name on that scale;
+    a table from `relforecast backtest --model NAME --scale ...` labels its rows NAME and is
+    the track record of that model."""
+    from relforecast.cli.main import main
+
+    data = tmp_path / "one.csv"
+    long = {"country": "A", "ym": demo_series.index.astype(str), "score": demo_series.to_numpy()}
+    pd.DataFrame(long).to_csv(data, index=False)
+    origins = [f"{y}-06" for y in range(2012, 2025)]
+    table = fake_backtest(demo_series.rename("A").to_frame(), "block", origins)
+    table.to_csv(tmp_path / "bt.csv", index=False)
+    argv = [
+        "outlook", str(data), "--dyad", "A", "--scale=-10:10", "--threshold", "-6",
+        "--model", "block", "--paths", "300", "--track-record", str(tmp_path / "bt.csv"),
+        "--out", str(tmp_path / "o"),
+    ]  # fmt: skip
+    code = main(argv)
+    assert code == 0, capsys.readouterr().err
+    summary = pd.read_json(tmp_path / "o" / "summary.json", typ="series")
+    assert summary["track_record"]["source"] == "bt.csv"
+    expected = track_record(
+        table, demo_series.rename("A").to_frame(), "A", "block", demo_series.index[-1]
+    )
+    scored = summary["track_record"]["summary"]["dyad"]
+    assert summary["track_record"]["model"] == "block"
+    for column in ("origins", "cov80", "brier", "cases"):
+        assert scored[column] == pytest.approx(expected.summary.loc["dyad", column]), column
+
+
 def _refuse_non_json(token: str) -> None:
     raise AssertionError(f"summary.json holds {token}, which is not JSON")
