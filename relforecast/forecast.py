@@ -493,7 +493,9 @@ class Forecast:
         quantiles: Sequence[float] = (0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95),
         threshold: float | None = None,
     ) -> pd.DataFrame:
-        """One row per month: mean, quantiles (``q5`` ...), P(below threshold), likely level."""
+        """One row per month: mean, quantiles (``q5`` ...), P(below threshold), likely level
+        (on a scale of two or more levels; a ``LO:HI`` scale is one span, the same every
+        month)."""
         out = pd.DataFrame({"mean": self.mean()})
         qs = self.quantiles(quantiles)
         for q in qs.columns:
@@ -502,7 +504,7 @@ class Forecast:
             t = self._threshold(threshold)
             out[f"p_below_{t:g}"] = self.prob_below(t)
             out[f"p_cross_{t:g}"] = self.prob_cross_curve(t)
-        if self.scale.levels:
+        if len(self.scale.levels) >= 2:
             out["level"] = self.most_likely_level()
         if self.observed:
             out["observed"] = np.arange(self.horizon) < self.observed

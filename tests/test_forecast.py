@@ -3,6 +3,7 @@ import pandas as pd
 import pytest
 
 import relforecast as rf
+from relforecast.scale import parse_scale
 
 INDEX = pd.period_range("2025-07", periods=12, freq="M")
 
@@ -112,6 +113,20 @@ def test_unbounded_forecast_answers_threshold_questions_on_raw_values():
     assert f.quantiles([1.0]).iloc[:, 0].tolist() == [20.0, 30.0, 40.0]
     explicit = rf.Forecast(paths, INDEX[:3], rf.UNBOUNDED_SCALE)
     np.testing.assert_array_equal(explicit.crossed(25), f.crossed(25))
+
+
+def test_a_table_names_the_likely_level_only_on_a_scale_of_levels():
+    """A ``LO:HI`` scale is one span: its most likely level is the whole scale every month, so
+    the table has no level column; the Tsinghua scale's six levels have one."""
+    rng = np.random.default_rng(4)
+    paths = np.clip(rng.normal(-5.5, 1.0, (400, 3)), -9, 9)
+    span = rf.Forecast(paths, INDEX[:3], parse_scale("-10:10"))
+    assert span.level_probabilities().shape[1] == 1  # still asked for, it answers
+    assert "level" not in span.to_frame(quantiles=[0.5], threshold=0).columns
+    tsinghua = rf.Forecast(np.round(paths, 1), INDEX[:3], rf.TSINGHUA_SCALE)
+    levels = tsinghua.to_frame(quantiles=[0.5])["level"]
+    assert set(levels) <= set(rf.TSINGHUA_SCALE.level_names())
+    assert (levels == tsinghua.most_likely_level()).all()
 
 
 def test_unbounded_forecast_needs_a_threshold_and_has_no_levels():
