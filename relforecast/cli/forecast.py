@@ -17,7 +17,7 @@ from relforecast.cli.options import (
 from relforecast.cli.panel_forecast import is_panel_request, panel_forecast_command
 from relforecast.cli.record import (
     check_record_value,
-    open_record,
+    opened_record,
     record_forecast,
     record_option,
 )
@@ -89,31 +89,31 @@ def forecast(
         click.echo(panel_forecast_command(data, source, options))
         return
     series, calendar = load_series(data, source)
-    rec = open_record(record_location)
-    fit = spec.fit(series, shocks=calendar)
-    fc = fit.forecast(horizon, n_paths=paths, rng=seed)
-    click.echo(_render(fc, fit.name, threshold, seed, fmt))
-    asked = source["shocks_file"] is not None or source["leaders_file"] is not None
-    if asked and calendar is not None and len(calendar) and fit.shock_effects().empty:
-        click.echo(
-            f"relforecast: note: {fit.name} estimates no shock effects: the {len(calendar)} "
-            "shock(s) of --shocks/--leaders change nothing in this forecast (--model arima, "
-            "markov or auto estimate them)",
-            err=True,
-        )
-    from relforecast.record.entry import EntryFacts  # the record is imported when used
+    with opened_record(record_location) as rec:
+        fit = spec.fit(series, shocks=calendar)
+        fc = fit.forecast(horizon, n_paths=paths, rng=seed)
+        click.echo(_render(fc, fit.name, threshold, seed, fmt))
+        asked = source["shocks_file"] is not None or source["leaders_file"] is not None
+        if asked and calendar is not None and len(calendar) and fit.shock_effects().empty:
+            click.echo(
+                f"relforecast: note: {fit.name} estimates no shock effects: the {len(calendar)} "
+                "shock(s) of --shocks/--leaders change nothing in this forecast (--model arima, "
+                "markov or auto estimate them)",
+                err=True,
+            )
+        from relforecast.record.entry import EntryFacts  # the record is imported when used
 
-    facts = EntryFacts(
-        history=series,
-        model=model,
-        model_name=fit.name,
-        model_params=fit.params,
-        seed=seed,
-        threshold=threshold,
-        shocks=calendar,
-        source="forecast",
-    )
-    record_forecast(rec, fc, facts)
+        facts = EntryFacts(
+            history=series,
+            model=model,
+            model_name=fit.name,
+            model_params=fit.params,
+            seed=seed,
+            threshold=threshold,
+            shocks=calendar,
+            source="forecast",
+        )
+        record_forecast(rec, fc, facts)
 
 
 def _render(fc: Forecast, model: str, threshold: float, seed: int, fmt: str) -> str:

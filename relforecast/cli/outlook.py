@@ -17,7 +17,7 @@ from relforecast.cli.options import data_options, published_model_option, worker
 from relforecast.cli.outlook_spec import outlook_spec, run_outlook_spec
 from relforecast.cli.panel_forecast import is_panel_request
 from relforecast.cli.panel_outlook import panel_outlook_command
-from relforecast.cli.record import check_record_value, open_record, record_option, record_outlook
+from relforecast.cli.record import check_record_value, opened_record, record_option, record_outlook
 from relforecast.cli.source import load_arguments, load_series
 from relforecast.data import load_panel
 
@@ -107,24 +107,25 @@ def outlook(
     if is_panel_request(source["dyad"]):
         return click.echo(panel_outlook_command(data, source, options))
     series, _ = load_series(data, source)  # validates the options, says what the cut left out
-    rec = open_record(record_location)
-    spec = outlook_spec(data, source, options)
-    from_record = None
-    if rec is not None and track_record.lower() == "compute":
-        panel = None
-        if data is not None:  # pooled over DATA's dyads
-            panel = load_panel(Path(data), until=series.index[-1], **load_arguments(source))
-        from_record = _record_track(rec, model, series, panel)
-    result = run_outlook_spec(spec, series=series, track_record=from_record)
-    head = result.questions.iloc[0]
-    p_text = f"{head['p']:.3f} ± {head['se']:.3f}"
-    if head["observed"]:
-        p_text = f"1 (observed {head['observed']})"
-    click.echo(
-        f"{series.name}, window {result.summary['window']}: P({_question_words(head['question'])})"
-        f" = {p_text} (baseline); report: {result.files['report.html']}"
-    )
-    record_outlook(rec, result, model=model)
+    with opened_record(record_location) as rec:
+        spec = outlook_spec(data, source, options)
+        from_record = None
+        if rec is not None and track_record.lower() == "compute":
+            panel = None
+            if data is not None:  # pooled over DATA's dyads
+                panel = load_panel(Path(data), until=series.index[-1], **load_arguments(source))
+            from_record = _record_track(rec, model, series, panel)
+        result = run_outlook_spec(spec, series=series, track_record=from_record)
+        head = result.questions.iloc[0]
+        p_text = f"{head['p']:.3f} ± {head['se']:.3f}"
+        if head["observed"]:
+            p_text = f"1 (observed {head['observed']})"
+        question = _question_words(head["question"])
+        click.echo(
+            f"{series.name}, window {result.summary['window']}: P({question}) = {p_text} "
+            f"(baseline); report: {result.files['report.html']}"
+        )
+        record_outlook(rec, result, model=model)
 
 
 def _record_track(rec, model: str, series: pd.Series, panel: pd.DataFrame | None):

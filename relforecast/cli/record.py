@@ -10,6 +10,8 @@ printed or written.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -32,6 +34,7 @@ if TYPE_CHECKING:  # the record (SQLAlchemy) is imported when a command uses one
 __all__ = [
     "check_record_value",
     "open_record",
+    "opened_record",
     "record",
     "record_forecast",
     "record_option",
@@ -70,6 +73,29 @@ def open_record(value: str | None, *, create: bool = True) -> Record | None:
     from relforecast.record.store import Record
 
     return _said_if_upgraded(Record(_location(value), create=create))
+
+
+@contextmanager
+def opened_record(value: str | None) -> Iterator[Record | None]:
+    """``--record`` opened for one run (``None`` when not given). A record file the run
+    created is deleted again, with SQLite's side files, when the run fails: a refused or failed
+    command leaves no empty record behind."""
+    if value is None:
+        yield None
+        return
+    from relforecast.record.schema import is_url
+
+    location = _location(value)
+    fresh = not is_url(location) and not Path(location).exists()
+    rec = open_record(value)
+    try:
+        yield rec
+    except BaseException:
+        rec.close()
+        if fresh:
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                Path(location + suffix).unlink(missing_ok=True)
+        raise
 
 
 def check_record_value(record_location: str | None, data: str | None) -> None:

@@ -218,6 +218,28 @@ def test_an_outlook_updated_during_its_window_is_recorded_from_the_as_of_month(t
     )
 
 
+@pytest.mark.parametrize("command", ["forecast", "outlook"])
+def test_a_failed_run_leaves_no_record_it_created(capsys, tmp_path, monkeypatch, command):
+    """The record is opened before the work (a bad one is refused first); a record file the
+    run created is gone again when the work then fails, one the run found is kept."""
+    import relforecast.models.bootstrap as block
+
+    def broken(*args, **kwargs):
+        raise rf.FitError("the fit failed")
+
+    monkeypatch.setattr(block.BlockBootstrap, "fit", broken)
+    args = [command, "--paths", "300", "--model", "block", "--track-record", "none",
+            "--out", tmp_path / "o"][: 5 if command == "forecast" else None]  # fmt: skip
+    fresh = tmp_path / "new.sqlite"
+    code, _, err = run(capsys, *args, "--record", fresh)
+    assert code == 1 and "the fit failed" in err
+    assert not any(tmp_path.glob("new.sqlite*"))
+    kept = tmp_path / "kept.sqlite"
+    Record(kept).close()
+    code, _, _ = run(capsys, *args, "--record", kept)
+    assert code == 1 and kept.exists() and len(Record(kept)) == 0
+
+
 def test_a_bad_record_fails_before_the_work(capsys, tmp_path):
     path = tmp_path / "other.sqlite"
     with sqlite3.connect(path) as conn:
