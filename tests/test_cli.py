@@ -86,6 +86,8 @@ def test_shocks_a_model_does_not_estimate_are_said_to_change_nothing(capsys, tmp
     [
         (["forecast", "missing.csv"], "does not exist"),
         (["forecast", "--horizon", "0"], "--horizon"),
+        # one path has no Monte Carlo error to print (it printed s.e. 0.000)
+        (["forecast", "--paths", "1"], "--paths"),
         (["forecast", "--dyad", "Japan"], "--dyad needs a DATA file"),
         # the options that say how to read DATA are not silently dropped on the demo
         (["forecast", "--where", "source=GDELT"], "--where needs a DATA file"),

@@ -36,10 +36,11 @@ __all__ = ["forecast"]
 @click.option("--horizon", type=click.IntRange(1, MAX_HORIZON), default=12, show_default=True)
 @click.option(
     "--paths",
-    type=click.IntRange(1, 1_000_000),
+    type=click.IntRange(100, 1_000_000),
     default=10_000,
     show_default=True,
-    help="Number of simulated paths.",
+    help="Number of simulated paths (at least 100, as for backtest and outlook: fewer give "
+    "no Monte Carlo error worth printing).",
 )
 @click.option("--seed", type=click.IntRange(0), default=0, show_default=True, help="Random seed.")
 @click.option(
