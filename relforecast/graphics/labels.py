@@ -1015,6 +1015,13 @@ LABELS["en"].update(
             "80 % interval and the most likely level are those of the window's last month, "
             "{last}. Each dyad's name links to its own report, whose numbers these are."
         ),
+        "pq_intro_plain": (
+            "One row a dyad, with the question that matters for it in the window: for a dyad "
+            "below {t}, whether it comes back to {t} or above; for any other, whether it falls "
+            "below {t}. The change is against the previous edition's answer to the same "
+            "question. The median and the 80 % interval are those of the window's last month, "
+            "{last}. Each dyad's name links to its own report, whose numbers these are."
+        ),
         "pq_joint_one": (
             "There is no joint question to add: of the dyads at or above {t} in {as_of}, only "
             "{name} has a chance of going below {t} in the window ({p}); the others have none "
@@ -1172,6 +1179,12 @@ LABELS["zh"].update(
             "或以上；其余的，问是否越过距其{as_of}分值最近的等级边界（{t} 是其中一条边界）离开当前"
             "等级——跌破下边界或达到上边界。变化为本版与上一版对同一问题回答的差值。"
             "中位数、80% 区间和最可能等级均为展望期最后一个月（{last}）的数值。"
+            "点击关系名称可打开该关系的报告，表中数字即出自该报告。"
+        ),
+        "pq_intro_plain": (
+            "每行一组双边关系，列出展望期内对该关系最关键的问题：已低于 {t} 的，问能否回到 {t} "
+            "或以上；其余的，问是否跌破 {t}。变化为本版与上一版对同一问题回答的差值。"
+            "中位数和80% 区间均为展望期最后一个月（{last}）的数值。"
             "点击关系名称可打开该关系的报告，表中数字即出自该报告。"
         ),
         "pq_joint_one": (

@@ -323,7 +323,11 @@ def build_panel_document(inp: PanelInputs, lang: str) -> Document:
         doc.add(Paragraph(levels, "meta"))
     doc.add(
         Heading(words["panel_overview"]),
-        Paragraph(words["pq_intro"].format(as_of=as_of, t=t, last=last)),
+        Paragraph(
+            words["pq_intro" if named_levels(inp.scale) else "pq_intro_plain"].format(
+                as_of=as_of, t=t, last=last
+            )
+        ),
         _overview_table(inp, words, lang),
         *_changes_blocks(inp, words, lang),
         Figure(FANS_FILE, words["panel_fans"].format(first=first, last=last)),

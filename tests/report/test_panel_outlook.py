@@ -220,6 +220,23 @@ def test_cli_writes_the_overview_and_refuses_scenarios(tmp_path, capsys):
     assert "joint.csv" not in {p.name for p in out.iterdir()}  # only Japan is above -6
 
 
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_an_overview_on_a_score_of_one_span_names_no_level(tmp_path, lang):
+    """On a ``LO:HI`` scale (one span, no named levels) the overview's key questions are the
+    threshold's, and neither its introduction nor its table speaks of levels."""
+    scale = "-10:10"
+    pool = rf.Auto(
+        components=(rf.ARIMA(order=(1, 1, 0), window=240, scale=scale),
+                    rf.BlockBootstrap(window=240, scale=scale)),
+        scale=scale,
+    )  # fmt: skip
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", rf.RelforecastWarning)  # no CJK font: English figures
+        run(make_panel(), tmp_path / "o", lang=lang, model=pool, threshold=0)
+    text = (tmp_path / "o" / "report.md").read_text(encoding="utf-8")
+    assert ("等级" not in text) if lang == "zh" else ("level" not in text.lower()), text[:2000]
+
+
 def test_the_default_pool_is_named_in_chinese():
     """The overview (and each report) names the model; the default pool's parts — published
     in 0.1 steps, bootstraps of the last 120 months — have Chinese names too."""
