@@ -420,26 +420,48 @@ def _split_long(
     months = _months_from_columns(frame, date_col, year_col, month_col)
     names = frame[country_col].astype(str).str.strip()
     refuse_several_spellings(pd.unique(names), f"the column {country_col!r}")
-    out: dict[str, tuple[pd.Series, pd.PeriodIndex]] = {}
+    out = _Parts()
     for dyad in pd.unique(names):
         mask = (names == dyad).to_numpy()
         out[str(dyad)] = (frame[score_col][mask].reset_index(drop=True), months[mask])
         if months[mask].has_duplicates:
             used = {country_col, date_col, score_col, year_col, month_col}
-            _several_series(frame[mask], [c for c in frame.columns if c not in used], str(dyad))
+            others = [c for c in frame.columns if c not in used]
+            problem = _several_series(frame[mask], others, str(dyad))
+            if problem is not None:  # refused when this dyad is asked for, not before
+                out.several[str(dyad)] = problem
     return out
 
 
-def _several_series(rows: pd.DataFrame, others: list, dyad: str) -> None:
-    """Refuse a dyad with several rows per month when other columns tell the rows apart (a
-    table of several series per dyad), naming the ``where`` that picks one."""
+class _Parts(dict):
+    """Each dyad's raw values and months (``{dyad: (values, months)}``), with the refusal of
+    each dyad whose rows are several series (``several``), raised by
+    :func:`_refuse_several` when that dyad is asked for."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.several: dict[str, DataError] = {}
+
+
+def _refuse_several(parts: dict, names: list[str]) -> None:
+    """Raise the refusal of the first of ``names`` whose rows are several series."""
+    for name in names:
+        problem = getattr(parts, "several", {}).get(name)
+        if problem is not None:
+            raise problem
+
+
+def _several_series(rows: pd.DataFrame, others: list, dyad: str) -> DataError | None:
+    """The refusal of a dyad with several rows per month when other columns tell the rows
+    apart (a table of several series per dyad), naming the ``where`` that picks one; ``None``
+    for plain duplicated months (:func:`validate_series` names them)."""
     split = {c: sorted(pd.unique(rows[c].astype(str).str.strip())) for c in others}
     split = {c: v for c, v in split.items() if len(v) > 1}
     if not split:
-        return  # plain duplicated months: validate_series names them
+        return None
     picks = " ".join(f"--where {c}={v[0]}" for c, v in split.items())
     held = "; ".join(f"{c}: {preview(v)}" for c, v in split.items())
-    raise DataError(
+    return DataError(
         f"the table holds several series for {dyad!r}, told apart by {held}; pick one with "
         f"where={{...}} (CLI: {picks})"
     )
@@ -735,6 +757,7 @@ def load_scores(
         name = names[0]
     else:
         name = _match_or_explain(dyad, names, source, country_col, score_col)
+    _refuse_several(parts, [name])
     kept, later = _up_to({name: parts[name]}, until)
     series = validate_series(*kept[name], name, scale=scale, fill=fill)
     if until is not None:
@@ -795,6 +818,7 @@ def load_panel(
         if dyads is None
         else [_match_or_explain(d, available, source, country_col, score_col) for d in dyads]
     )
+    _refuse_several(parts, chosen)
     parts, later = _up_to({n: parts[n] for n in chosen}, until)
     series = [validate_series(*parts[n], n, scale=scale, fill=fill) for n in chosen]
     panel = pd.concat(series, axis=1).sort_index()  # spans may differ: months in order

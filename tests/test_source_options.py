@@ -185,6 +185,22 @@ def test_where_keeps_the_rows_asked_for(tmp_path):
         rf.load_scores(path, "Japan", where={"source": "ACLED"}, **columns)
 
 
+def test_several_series_are_refused_for_the_dyad_asked_for():
+    """A table of several series per partner is refused naming the partner asked for, not the
+    table's first one; a panel of all partners names the first."""
+    japan = event_table()
+    table = pd.concat([japan.assign(partner="Belgium"), japan], ignore_index=True)
+    columns = {"country_col": "partner", "date_col": "month", "score_col": "value"}
+    with pytest.raises(rf.DataError, match=r"several series for 'Japan'"):
+        rf.load_scores(table, "Japan", scale="-10:10", **columns)
+    with pytest.raises(rf.DataError, match=r"several series for 'Japan'"):
+        rf.load_panel(table, ["Japan"], scale="-10:10", **columns)
+    with pytest.raises(rf.DataError, match=r"several series for 'Belgium'"):
+        rf.load_panel(table, scale="-10:10", **columns)
+    where = {"source": "GDELT", "index_type": "aggregated"}
+    assert rf.load_panel(table, where=where, scale="-10:10", **columns).shape[1] == 2
+
+
 def test_where_errors_on_the_command_line(capsys, tmp_path):
     path = tmp_path / "events.csv"
     event_table().to_csv(path, index=False)
