@@ -64,6 +64,7 @@ from relforecast.report.track_record import (
     TrackRecordConfig,
     compute_backtest,
     read_backtest,
+    require_model_rows,
     track_record_origins,
 )
 from relforecast.report.track_record import (
@@ -389,6 +390,8 @@ def prepare_outlook(
                 f"anchor {anchor} is outside the data ({data.index[0]}..{data.index[-1]})"
             )
     table_in = track_record_input(options.track_record)
+    if isinstance(table_in, tuple):  # a table without the report's model: said before the fit
+        require_model_rows(table_in[0], table_label(table_in[0], spec_model, model_key))
     stamp = creation_stamp(options.created)
     observed = cut.panel if cut.panel is not None else data.to_frame()
     if str(data.name) not in observed.columns:

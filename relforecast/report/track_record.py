@@ -58,6 +58,7 @@ __all__ = [
     "estimation_origins",
     "read_backtest",
     "report_origins",
+    "require_model_rows",
     "track_record",
     "track_record_origins",
 ]
@@ -370,6 +371,26 @@ def _reliability(cases: pd.DataFrame, scope: str) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def require_model_rows(table: pd.DataFrame, model: str) -> None:
+    """Refuse a track-record table without the backtest columns or without rows of ``model``
+    (checked again before an outlook's fit, so that a wrong table costs no fit).
+
+    Raises
+    ------
+    DataError
+        Naming the missing columns, or the models the table has and the one to backtest.
+    """
+    missing = [c for c in REQUIRED if c not in table.columns]
+    if missing:
+        raise DataError(f"the track-record table lacks the column(s) {', '.join(missing)}")
+    models = sorted(table["model"].astype(str).unique())
+    if model not in models:
+        raise DataError(
+            f"the track-record table has no rows of model {model!r} (it has "
+            f"{', '.join(models)}); backtest the report's model, e.g. --model {model}"
+        )
+
+
 def track_record(
     table: pd.DataFrame,
     observed: pd.DataFrame,
@@ -406,15 +427,7 @@ def track_record(
     DataError
         When the table has no rows of ``model`` or none can be scored.
     """
-    missing = [c for c in REQUIRED if c not in table.columns]
-    if missing:
-        raise DataError(f"the track-record table lacks the column(s) {', '.join(missing)}")
-    models = sorted(table["model"].astype(str).unique())
-    if model not in models:
-        raise DataError(
-            f"the track-record table has no rows of model {model!r} (it has "
-            f"{', '.join(models)}); backtest the report's model, e.g. --model {model}"
-        )
+    require_model_rows(table, model)
     headline = (str(headline[0]), float(headline[1]))
     rows = table[table["model"].astype(str) == model].copy()
     rows["origin"] = rows["origin"].astype(str)

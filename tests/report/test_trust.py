@@ -100,6 +100,23 @@ def test_track_record_uses_nothing_after_the_as_of_month(demo_series):
         track_record(table, demo_series.to_frame(), "Demo (synthetic)", "auto", as_of)
 
 
+def test_a_track_record_of_another_model_is_refused_before_the_fit(
+    demo_series, tmp_path, monkeypatch
+):
+    """A supplied table without the report's model costs no fit: the refusal (the same as
+    the scoring's) comes while the outlook is being set up."""
+    import relforecast.models.arima as arima
+
+    def no_fit(*args, **kwargs):
+        raise AssertionError("fitted before the track-record table was checked")
+
+    monkeypatch.setattr(arima.ARIMA, "fit", no_fit)
+    table = fake_backtest(demo_series.to_frame(), "m", [f"{y}-06" for y in range(2012, 2025)])
+    with pytest.raises(rf.DataError, match=r"no rows of model .arima.*it has m"):
+        rf.outlook(demo_series, out=tmp_path / "o", model="arima", track_record=table)
+    assert not (tmp_path / "o").exists()
+
+
 def test_report_time_backtest_is_a_plain_backtest_before_the_as_of_month(demo_series):
     config = TrackRecordConfig(n_origins=3, refit_every=3, n_paths=200, workers=1)
     as_of = pd.Period("2025-06", "M")
