@@ -254,6 +254,9 @@ def test_the_panel_forecast_on_a_declared_scale_names_its_model(capsys, two_part
     code, out, err = run(capsys, *argv)
     assert code == 0, err
     assert out.splitlines()[0].startswith("2 dyads: ARIMA(auto), 2 months ahead")
+    # one span from bound to bound: no level column (it said '-10 to 10' on every row)
+    header = out.splitlines()[2].split()
+    assert header[-1] == "band" and "level" not in header and "to 10" not in out, out
 
 
 def test_the_panel_table_on_a_scale_without_levels_is_refused_first(capsys, two_partners):

@@ -160,7 +160,8 @@ def panel_forecast_command(
             "months": table.to_dict(orient="records"),
         }
         return json.dumps(doc, indent=2, ensure_ascii=False, default=float)
-    text = _table_text(overview, label, horizon, paths, seed, threshold)
+    scale = next(iter(forecasts.values())).scale
+    text = _table_text(overview, label, horizon, paths, seed, threshold, len(scale.levels) >= 2)
     return text + "\n" + joint_note if joint_note else text
 
 
@@ -221,8 +222,16 @@ def dyads_text(n: int) -> str:
 
 
 def _table_text(
-    overview: pd.DataFrame, model: str, horizon: int, paths: int, seed: int, threshold: float
+    overview: pd.DataFrame,
+    model: str,
+    horizon: int,
+    paths: int,
+    seed: int,
+    threshold: float,
+    levels: bool,
 ) -> str:
+    """The overview as printed; the most likely level only on a scale of levels (a ``LO:HI``
+    scale's one span would fill the column with the same words)."""
     head = (
         f"{dyads_text(len(overview))}: {model}, {horizon} months ahead of each dyad's last month, "
         f"{paths} paths, seed {seed}\n"
@@ -242,7 +251,8 @@ def _table_text(
                 f"{lo:.2f} … {hi:.2f}"
                 for lo, hi in zip(overview["lower_end"], overview["upper_end"], strict=True)
             ],
-            "level": overview["level_end"],
         }
     )
+    if levels:
+        shown["level"] = overview["level_end"]
     return head + shown.to_string()
