@@ -211,6 +211,22 @@ def test_where_errors_on_the_command_line(capsys, tmp_path):
         assert code != 0 and out == "" and err.count("\n") == 1 and named in err
 
 
+def test_a_default_threshold_the_scale_cannot_hold_is_asked_for(capsys, tmp_path):
+    """--threshold left at -6 on a 0 … 100 score is asked for by name (the user gave no -6);
+    a -6 the user gave is refused as theirs."""
+    months = pd.period_range("2000-01", periods=120, freq="M").astype(str)
+    path = tmp_path / "percent.csv"
+    pd.DataFrame({"country": "X", "ym": months, "score": 50.0}).assign(
+        score=lambda t: t["score"] + np.arange(120) % 7
+    ).to_csv(path, index=False)
+    common = ["forecast", path, "--dyad", "X", "--scale", "0:100:1", "--paths", 100]
+    code, out, err = run(capsys, *common)
+    assert code != 0 and out == "" and err.count("\n") == 1
+    assert "--threshold defaults to -6" in err and "--threshold 50" in err
+    code, _, err = run(capsys, *common, "--threshold", -6)
+    assert code != 0 and "threshold -6 is outside the scale [0, 100]" in err
+
+
 @pytest.fixture()
 def two_partners(tmp_path):
     """The event-index table of two partners (Korea's values Japan's mirrored) and the

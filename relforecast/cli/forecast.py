@@ -6,6 +6,7 @@ JSON or CSV; ``--record`` keeps what was printed.
 from __future__ import annotations
 
 import click
+from click.core import ParameterSource
 
 from relforecast._jsontext import json_text
 from relforecast.cli.options import (
@@ -25,6 +26,7 @@ from relforecast.cli.source import load_series, model_for
 from relforecast.forecast import Forecast, check_threshold
 from relforecast.models.registry import make_model
 from relforecast.periods import MAX_HORIZON
+from relforecast.scale import as_scale
 
 __all__ = ["forecast"]
 
@@ -80,6 +82,7 @@ def forecast(
     options = {k: v for k, v in locals().items() if k not in ("data", "source")}
     check_record_value(record_location, data)
     spec = make_model(model, scale=source["scale"])
+    _check_default_threshold(threshold, spec)
     check_threshold(threshold, getattr(spec, "scale", None))  # before the slow fit
     if is_panel_request(source["dyad"]):
         if record_location is not None:
@@ -115,6 +118,25 @@ def forecast(
             source="forecast",
         )
         record_forecast(rec, fc, facts)
+
+
+def _check_default_threshold(threshold: float, spec: object) -> None:
+    """A --threshold left at its default (-6, the Tsinghua scale's critical point) that the
+    scale of the data cannot hold is asked for by name, not reported as the user's value."""
+    ctx = click.get_current_context()
+    if ctx.get_parameter_source("threshold") not in (
+        ParameterSource.DEFAULT,
+        ParameterSource.DEFAULT_MAP,
+    ):
+        return
+    scale = as_scale(getattr(spec, "scale", None))
+    if scale.bounded and not scale.lower < threshold < scale.upper:
+        middle = (scale.lower + scale.upper) / 2
+        raise click.UsageError(
+            f"--threshold defaults to {threshold:g}, the Tsinghua scale's critical point, "
+            f"outside this scale [{scale.lower:g}, {scale.upper:g}]; give one inside it, "
+            f"e.g. --threshold {middle:g}"
+        )
 
 
 def _render(fc: Forecast, model: str, threshold: float, seed: int, fmt: str) -> str:
