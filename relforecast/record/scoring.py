@@ -243,10 +243,37 @@ def score_record(
             "forecast(s) are not scored"
         )
     scorable = meta[meta["dyad"].isin(known)]
+    notes.extend(_other_data(scorable, panel))
     months = _score_months(scorable, month_rows, panel)
     questions = _score_questions(meta, question_rows, panel, scale)
     forecasts = _per_forecast(meta, months, panel, scale)
     return RecordScores(forecasts, months, questions, notes)
+
+
+def _other_data(meta: pd.DataFrame, panel: pd.DataFrame) -> list[str]:
+    """Notes on the forecasts whose starting score (``last_value``, the data's score in their
+    as-of month) is not the score ``panel`` holds for that month: scored against other data —
+    another source with the same dyad names (an ICEWS forecast against GDELT or Tsinghua
+    scores), or a revision of the series."""
+    if "last_value" not in meta.columns:
+        return []
+    out = []
+    for fid, row in meta.iterrows():
+        start = row["last_value"]
+        if start is None or not np.isfinite(float(start)):
+            continue
+        month = pd.Period(str(row["as_of"]), "M")
+        values = panel[str(row["dyad"])] if str(row["dyad"]) in panel.columns else None
+        seen = values.get(month) if values is not None else None
+        if seen is None or not np.isfinite(float(seen)):
+            continue
+        if not np.isclose(float(seen), float(start), rtol=0.0, atol=1e-6):
+            out.append(
+                f"forecast #{fid} ({row['dyad']}, as of {month}) started from {float(start):g}, "
+                f"but the data give {float(seen):g} for {month}: it is scored against other "
+                "data than it was made from (another source, or a revised series)"
+            )
+    return out
 
 
 def _score_months(meta: pd.DataFrame, rows: pd.DataFrame, panel: pd.DataFrame) -> pd.DataFrame:

@@ -201,3 +201,21 @@ def test_dyads_without_data_are_named_not_dropped(tmp_path):
     assert any("Elsewhere" in n for n in scores.notes)
     status = scores.forecasts.set_index("dyad")["status"]
     assert status["Elsewhere"] == "no data" and status["Testland"] == "pending"
+
+
+def test_scoring_against_other_data_than_the_forecast_was_made_from_is_said(tmp_path):
+    """A forecast records the score it started from; data that give another score for its
+    as-of month (another source under the same dyad name, a revision) are named in a note,
+    and the same data give none."""
+    hist = history(np.full(24, -5.0))
+    fc = _stepped_forecast(hist, 0.3)
+    later = np.r_[np.full(24, -5.0), -5.2, -6.3, np.full(10, -5.9)]
+    other = later.copy()
+    other[23] = 2.4  # the as-of month, as another index has it
+    with Record(tmp_path / "r.sqlite") as rec:
+        rec.add(fc, model="m")
+        same = rec.score(history(later))
+        moved = rec.score(history(other))
+    assert not any("other data" in n for n in same.notes)
+    (note,) = [n for n in moved.notes if "other data" in n]
+    assert "started from -5" in note and "give 2.4 for 2001-12" in note
