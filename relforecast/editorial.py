@@ -211,10 +211,12 @@ def problems(text: str, lang: str = "en") -> list[str]:
 
 
 ARIMA_NAME = re.compile(r"ARIMA\((\d+), ?(\d+), ?(\d+)\)(\+drift)?(\+boot)?")
-AR_LEVEL_NAME = re.compile(r"AR\(1\)-level\((\d+)\)")  # relforecast.models.ar_level
-CLIMATOLOGY_NAME = re.compile(r"climatology\((\d+)\)")  # relforecast.models.climatology
 """An ARIMA's name (specification or fit): the order, then ``+drift`` and ``+boot``
 (innovations resampled from its own errors) when they apply."""
+AR_LEVEL_NAME = re.compile(r"AR\(1\)-level\((\d+)\)")
+"""The name of :class:`relforecast.models.ar_level.ARLevel`: its window."""
+CLIMATOLOGY_NAME = re.compile(r"climatology\((\d+)\)")
+"""The name of :class:`relforecast.models.climatology.Climatology`: its window."""
 _FAMILIES = (
     (ARIMA_NAME, None),
     (re.compile(r"MS\(\d+\).*"), ("regime-switching model", "马尔可夫转换模型")),

@@ -504,7 +504,7 @@ class Forecast:
             t = self._threshold(threshold)
             out[f"p_below_{t:g}"] = self.prob_below(t)
             out[f"p_cross_{t:g}"] = self.prob_cross_curve(t)
-        if len(self.scale.levels) >= 2:
+        if self.scale.named_levels:
             out["level"] = self.most_likely_level()
         if self.observed:
             out["observed"] = np.arange(self.horizon) < self.observed

@@ -170,6 +170,13 @@ class Scale:
             for i, (n, z) in enumerate(zip(self.names, zh, strict=False))
         )
 
+    @property
+    def named_levels(self) -> bool:
+        """Whether the scale is cut into levels worth naming (two or more): the Tsinghua
+        scale's six, not the single span of a ``LO:HI`` score, nor an unbounded scale's none.
+        Forecast tables, charts and reports name a most likely level only then."""
+        return len(self.levels) >= 2
+
     def level_names(self, lang: str = "en") -> list[str]:
         """Level names from the bottom up, in ``"en"`` or ``"zh"``."""
         return [lv.label(lang) for lv in self.levels]

@@ -6,7 +6,6 @@ JSON or CSV; ``--record`` keeps what was printed.
 from __future__ import annotations
 
 import click
-from click.core import ParameterSource
 
 from relforecast._jsontext import json_text
 from relforecast.cli.options import (
@@ -22,7 +21,7 @@ from relforecast.cli.record import (
     record_forecast,
     record_option,
 )
-from relforecast.cli.source import load_series, model_for
+from relforecast.cli.source import load_series, model_for, option_given
 from relforecast.forecast import Forecast, check_threshold
 from relforecast.models.registry import make_model
 from relforecast.periods import MAX_HORIZON
@@ -123,11 +122,7 @@ def forecast(
 def _check_default_threshold(threshold: float, spec: object) -> None:
     """A --threshold left at its default (-6, the Tsinghua scale's critical point) that the
     scale of the data cannot hold is asked for by name, not reported as the user's value."""
-    ctx = click.get_current_context()
-    if ctx.get_parameter_source("threshold") not in (
-        ParameterSource.DEFAULT,
-        ParameterSource.DEFAULT_MAP,
-    ):
+    if option_given("threshold"):
         return
     scale = as_scale(getattr(spec, "scale", None))
     if scale.bounded and not scale.lower < threshold < scale.upper:

@@ -160,8 +160,8 @@ def panel_forecast_command(
             "months": table.to_dict(orient="records"),
         }
         return json.dumps(doc, indent=2, ensure_ascii=False, default=float)
-    scale = next(iter(forecasts.values())).scale
-    text = _table_text(overview, label, horizon, paths, seed, threshold, len(scale.levels) >= 2)
+    levels = next(iter(forecasts.values())).scale.named_levels
+    text = _table_text(overview, label, horizon, paths, seed, threshold, levels)
     return text + "\n" + joint_note if joint_note else text
 
 

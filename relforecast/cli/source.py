@@ -40,7 +40,14 @@ from relforecast.report.edition import shocks_from_file
 from relforecast.scale import TSINGHUA_SCALE, Scale, parse_scale
 from relforecast.shocks import ShockCalendar
 
-__all__ = ["SOURCE_KEYS", "load_arguments", "load_series", "model_for", "source_options"]
+__all__ = [
+    "SOURCE_KEYS",
+    "load_arguments",
+    "load_series",
+    "model_for",
+    "option_given",
+    "source_options",
+]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -120,16 +127,18 @@ _READING = ("country_col", "date_col", "score_col", "fill", "where")
 """The options that say how to read DATA: meaningless on the demo."""
 
 
+def option_given(name: str) -> bool:
+    """Whether the running command's parameter ``name`` was given on the command line (or by
+    the environment), not left at its default."""
+    source = click.get_current_context().get_parameter_source(name)
+    return source not in (ParameterSource.DEFAULT, ParameterSource.DEFAULT_MAP)
+
+
 def _given_reading_options() -> list[str]:
     """The options of :data:`_READING` given on the command line (not left at their default),
     by their option names, in the order of the command's options."""
-    ctx = click.get_current_context()
-    defaults = (ParameterSource.DEFAULT, ParameterSource.DEFAULT_MAP)
-    return [
-        param.opts[0]
-        for param in ctx.command.params
-        if param.name in _READING and ctx.get_parameter_source(param.name) not in defaults
-    ]
+    params = click.get_current_context().command.params
+    return [p.opts[0] for p in params if p.name in _READING and option_given(p.name)]
 
 
 def load_arguments(source: Mapping[str, Any]) -> dict[str, Any]:

@@ -99,7 +99,7 @@ def draw_level_bands(ax: Axes, scale: Scale, lang: str = "en", labels: bool = Tr
     axis free of ticks). A scale of one span (``LO:HI``) has no levels to tell apart: nothing
     is drawn.
     """
-    if len(scale.levels) < 2:
+    if not scale.named_levels:
         return
     colours = LEVEL_COLOURS if len(scale.levels) == len(LEVEL_COLOURS) else None
     bottom, top = ax.get_ylim()

@@ -161,10 +161,9 @@ def count_word(n: int, lang: str) -> str:
 
 
 def named_levels(scale: object) -> bool:
-    """Whether ``scale`` is cut into levels a report names (two or more): the Tsinghua scale's
-    six, not the single span of a ``LO:HI`` score, nor an unbounded one."""
-    sc = as_scale(scale)
-    return sc.bounded and len(sc.levels) >= 2
+    """:attr:`relforecast.scale.Scale.named_levels` of ``scale`` as a report holds it (a
+    model's ``scale`` attribute, ``None`` for none)."""
+    return as_scale(scale).named_levels
 
 
 def mc_note(words: dict[str, str], key: str, scale: object, n_paths: int) -> str:
