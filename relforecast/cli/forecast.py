@@ -22,6 +22,7 @@ from relforecast.cli.record import (
     record_option,
 )
 from relforecast.cli.source import load_series, model_for, option_given
+from relforecast.exceptions import ForecastError
 from relforecast.forecast import Forecast, check_threshold
 from relforecast.models.registry import make_model
 from relforecast.periods import MAX_HORIZON
@@ -81,8 +82,7 @@ def forecast(
     options = {k: v for k, v in locals().items() if k not in ("data", "source")}
     check_record_value(record_location, data)
     spec = make_model(model, scale=source["scale"])
-    _check_default_threshold(threshold, spec)
-    check_threshold(threshold, getattr(spec, "scale", None))  # before the slow fit
+    _check_threshold_option(threshold, spec)  # before the slow fit
     if is_panel_request(source["dyad"]):
         if record_location is not None:
             raise click.UsageError(
@@ -119,19 +119,22 @@ def forecast(
         record_forecast(rec, fc, facts)
 
 
-def _check_default_threshold(threshold: float, spec: object) -> None:
-    """A --threshold left at its default (-6, the Tsinghua scale's critical point) that the
-    scale of the data cannot hold is asked for by name, not reported as the user's value."""
-    if option_given("threshold"):
-        return
+def _check_threshold_option(threshold: float, spec: object) -> None:
+    """``check_threshold`` on the model's scale; a --threshold left at its default (-6, the
+    Tsinghua scale's critical point) that the scale cannot hold is asked for by name, not
+    refused as a value the user gave."""
     scale = as_scale(getattr(spec, "scale", None))
-    if scale.bounded and not scale.lower < threshold < scale.upper:
+    try:
+        check_threshold(threshold, scale)
+    except ForecastError:
+        if option_given("threshold"):
+            raise
         middle = (scale.lower + scale.upper) / 2
         raise click.UsageError(
             f"--threshold defaults to {threshold:g}, the Tsinghua scale's critical point, "
             f"outside this scale [{scale.lower:g}, {scale.upper:g}]; give one inside it, "
             f"e.g. --threshold {middle:g}"
-        )
+        ) from None
 
 
 def _render(fc: Forecast, model: str, threshold: float, seed: int, fmt: str) -> str:
